@@ -1,0 +1,145 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Kashika.Core.Common;
+using Kashika.Core.Relate;
+
+namespace Kashika.Adapters.Git;
+
+/// <summary>What to ask git log for.</summary>
+/// <param name="Compat">Ask for the 2013 pipeline's <c>%an</c> only, as raw bytes, without mailmap.</param>
+/// <param name="Aliases">A mailmap-syntax file applied on top of each repository's own .mailmap.</param>
+public sealed record GitLogRequest(bool Compat, string Revision, string? Since, string? Until, string? Aliases);
+
+/// <summary>Facts about a repository learned while reading it.</summary>
+public sealed record GitHistory(AuthorTally Authors, bool Shallow);
+
+/// <summary>Streams a repository's history from the git command line into an <see cref="AuthorTally"/>.</summary>
+public static class GitLog
+{
+    private const int ProgressEvery = 8192;
+
+    /// <param name="progress">Called with the number of commits read so far, every few thousand commits and at the end.</param>
+    public static GitHistory Read(GitRepository repository, GitLogRequest request, Action<long> progress, CancellationToken cancel)
+    {
+        bool shallow = Run(repository, ["rev-parse", "--is-shallow-repository"], cancel).Trim() == "true";
+        var tally = new AuthorTally();
+        var arguments = new List<string>();
+        if (request.Aliases is not null)
+        {
+            arguments.AddRange(["-c", $"mailmap.file={request.Aliases}"]);
+        }
+
+        // %aN/%aE apply .mailmap (in bare repositories git reads HEAD:.mailmap); %P lists the parents, two or more for a merge.
+        arguments.AddRange(["-c", "log.showSignature=false", "log", "--no-color", request.Compat ? "--format=%an" : "--format=%aN%x00%aE%x00%P"]);
+        if (request.Since is not null)
+        {
+            arguments.Add($"--since={request.Since}");
+        }
+
+        if (request.Until is not null)
+        {
+            arguments.Add($"--until={request.Until}");
+        }
+
+        arguments.AddRange([request.Revision, "--"]);
+        Run(repository, arguments, cancel, stdout =>
+        {
+            ByteLines.Read(stdout, line =>
+            {
+                if (request.Compat)
+                {
+                    tally.Add(line, isMerge: false);
+                }
+                else
+                {
+                    int last = line.LastIndexOf(AuthorResolver.FieldSeparator);
+                    tally.Add(last < 0 ? line : line[..last], isMerge: last >= 0 && line[(last + 1)..].Contains((byte)' '));
+                }
+
+                if (tally.Commits % ProgressEvery == 0)
+                {
+                    progress(tally.Commits);
+                }
+            });
+        });
+        progress(tally.Commits);
+        return new GitHistory(tally, shallow);
+    }
+
+    private static string Run(GitRepository repository, IReadOnlyList<string> arguments, CancellationToken cancel)
+    {
+        string output = "";
+        Run(repository, arguments, cancel, stdout => output = new StreamReader(stdout).ReadToEnd());
+        return output;
+    }
+
+    private static void Run(GitRepository repository, IReadOnlyList<string> arguments, CancellationToken cancel, Action<Stream> readOutput)
+    {
+        var start = new ProcessStartInfo("git")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-C");
+        start.ArgumentList.Add(repository.Path);
+        start.ArgumentList.Add("--no-pager");
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // git's messages in English whatever the user's locale, since the report quotes them.
+        start.Environment["LC_ALL"] = "C";
+        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new GitMissingException("git: could not be started");
+        }
+        catch (Win32Exception e)
+        {
+            throw new GitMissingException($"git: cannot run the git command ({e.Message}); install git and make sure it is on PATH");
+        }
+
+        using (process)
+        using (cancel.Register(() => Kill(process)))
+        {
+            var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            try
+            {
+                readOutput(process.StandardOutput.BaseStream);
+            }
+            finally
+            {
+                // Drain what is left so git never blocks on a full pipe, even when reading stopped early.
+                process.StandardOutput.BaseStream.CopyTo(Stream.Null);
+                process.WaitForExit();
+            }
+
+            cancel.ThrowIfCancellationRequested();
+            if (process.ExitCode != 0)
+            {
+                string message = errors.GetAwaiter().GetResult().Trim();
+                string first = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .FirstOrDefault() ?? $"git exited with code {process.ExitCode}";
+                bool empty = first.Contains("does not have any commits yet", StringComparison.Ordinal);
+                throw new RepositoryException(
+                    $"{repository.Name} ({repository.Source}): {(empty ? "empty repository, no commits" : first)}", empty);
+            }
+        }
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+}

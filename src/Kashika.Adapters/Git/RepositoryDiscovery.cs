@@ -1,0 +1,92 @@
+using Kashika.Core.Common;
+
+namespace Kashika.Adapters.Git;
+
+/// <summary>Turns the command line's PATH and NAME=PATH arguments into repositories.</summary>
+public static class RepositoryDiscovery
+{
+    /// <summary>
+    /// A repository stands for itself; a folder stands for its direct children that are repositories, in name order.
+    /// With no arguments the current folder is used the same way, and is itself the project when no child is a repository.
+    /// </summary>
+    /// <exception cref="InputException">A path is missing, or names neither a repository nor a folder of repositories.</exception>
+    public static IReadOnlyList<GitRepository> Expand(IReadOnlyList<string> arguments, string currentDirectory)
+    {
+        if (arguments.Count == 0)
+        {
+            var children = ChildRepositories(currentDirectory, "");
+            if (children.Count > 0)
+            {
+                return children;
+            }
+
+            return IsRepository(currentDirectory)
+                ? [new GitRepository(DefaultName(currentDirectory), currentDirectory, ".")]
+                : throw new InputException($"{currentDirectory}: no git repositories here; give their paths (kashika relate PATH…)");
+        }
+
+        var repositories = new List<GitRepository>();
+        foreach (string argument in arguments)
+        {
+            var (name, path) = SplitNamed(argument);
+            string full = Path.GetFullPath(path, currentDirectory);
+            if (!Directory.Exists(full))
+            {
+                throw new InputException($"{path}: no such directory");
+            }
+
+            if (IsRepository(full))
+            {
+                repositories.Add(new GitRepository(name ?? DefaultName(full), full, argument));
+            }
+            else if (name is not null)
+            {
+                throw new InputException($"{path}: not a git repository");
+            }
+            else
+            {
+                var children = ChildRepositories(full, path);
+                repositories.AddRange(children.Count > 0
+                    ? children
+                    : throw new InputException($"{path}: not a git repository, and no folder in it is one"));
+            }
+        }
+
+        var duplicate = repositories.GroupBy(r => r.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        return duplicate is null
+            ? repositories
+            : throw new InputException(
+                $"two projects are named '{duplicate.Key}' ({string.Join(", ", duplicate.Select(d => d.Source))}); name them with NAME=PATH");
+    }
+
+    /// <summary>The folder's name without a trailing ".git": "redis.git" and "redis" are both project "redis".</summary>
+    public static string DefaultName(string path)
+    {
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+        return name.EndsWith(".git", StringComparison.Ordinal) && name.Length > 4 ? name[..^4] : name;
+    }
+
+    // NAME=PATH names a project; an '=' inside a path that exists, or after a '/', is part of the path.
+    private static (string? Name, string Path) SplitNamed(string argument)
+    {
+        int equals = argument.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0 || argument[..equals].Contains('/', StringComparison.Ordinal) || Directory.Exists(argument))
+        {
+            return (null, argument);
+        }
+
+        return (argument[..equals], argument[(equals + 1)..]);
+    }
+
+    private static List<GitRepository> ChildRepositories(string folder, string shownAs) =>
+        Directory.EnumerateDirectories(folder)
+            .Where(IsRepository)
+            .Order(StringComparer.Ordinal)
+            .Select(d => new GitRepository(DefaultName(d), d, Path.Combine(shownAs, Path.GetFileName(d))))
+            .ToList();
+
+    // A work tree has .git (a folder, or a file for worktrees and submodules); a bare repository has HEAD, objects and refs.
+    private static bool IsRepository(string directory) =>
+        Directory.Exists(Path.Combine(directory, ".git")) || File.Exists(Path.Combine(directory, ".git"))
+        || (File.Exists(Path.Combine(directory, "HEAD")) && Directory.Exists(Path.Combine(directory, "objects")) && Directory.Exists(Path.Combine(directory, "refs")));
+}

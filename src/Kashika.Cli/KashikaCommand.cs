@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Kashika.Cli.Relate;
+
+namespace Kashika.Cli;
+
+/// <summary>The command tree. Parsing ends here: each command hands typed arguments to its run.</summary>
+public static class KashikaCommand
+{
+    public static int Run(string[] args, CliContext context)
+    {
+        var root = new RootCommand("Kashika (可視化): numbers and interactive pictures from git histories, perf samples and disk counters.")
+        {
+            RelateCommand.Create(context),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                context.Fail(error.Message);
+            }
+
+            context.Say("see 'kashika --help'");
+            return (int)ExitCode.Usage;
+        }
+
+        return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = true });
+    }
+}

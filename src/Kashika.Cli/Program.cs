@@ -1,0 +1,3 @@
+using Kashika.Cli;
+
+return KashikaCommand.Run(args, CliContext.FromProcess());

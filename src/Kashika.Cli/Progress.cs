@@ -1,0 +1,68 @@
+using Spectre.Console;
+
+namespace Kashika.Cli;
+
+/// <summary>Progress of work items (repositories, files) on stderr: a live table on a terminal, plain lines otherwise.</summary>
+internal sealed class Progress(CliContext context)
+{
+    /// <summary>Runs <paramref name="work"/> with a reporter; it is called from several threads at once.</summary>
+    public T Run<T>(Func<Reporter, T> work)
+    {
+        if (!context.ErrorIsTerminal)
+        {
+            return work(new Reporter(context, null));
+        }
+
+        return context.Error.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ElapsedTimeColumn())
+            .Start(live => work(new Reporter(context, live)));
+    }
+
+    internal sealed class Reporter(CliContext context, ProgressContext? live)
+    {
+        private readonly Lock gate = new();
+
+        public Item Start(string name)
+        {
+            lock (gate)
+            {
+                var task = live?.AddTask(Markup.Escape(name), maxValue: 1);
+                task?.IsIndeterminate(true);
+                return new Item(this, name, task, context.Clock.GetTimestamp());
+            }
+        }
+
+        internal void Update(Item item, long count, bool done)
+        {
+            var elapsed = context.Clock.GetElapsedTime(item.Started);
+            double rate = elapsed.TotalSeconds > 0 ? count / elapsed.TotalSeconds : 0;
+            string text = $"{item.Name}: {count:N0} commits, {elapsed.TotalSeconds:0.00} s, {rate:N0} commits/s";
+            lock (gate)
+            {
+                if (item.Task is { } task)
+                {
+                    task.Description = Markup.Escape(text);
+                    if (done)
+                    {
+                        task.IsIndeterminate(false);
+                        task.Value = task.MaxValue;
+                        task.StopTask();
+                    }
+                }
+                else if (done)
+                {
+                    context.Say(text);
+                }
+            }
+        }
+    }
+
+    internal sealed record Item(Reporter Owner, string Name, ProgressTask? Task, long Started)
+    {
+        public void Update(long count) => Owner.Update(this, count, done: false);
+
+        public void Done(long count) => Owner.Update(this, count, done: true);
+    }
+}

@@ -1,0 +1,100 @@
+using System.CommandLine;
+
+namespace Kashika.Cli.Relate;
+
+/// <summary>The arguments of <c>kashika relate</c>, typed.</summary>
+public sealed record RelateArguments(
+    IReadOnlyList<string> Paths,
+    string Format,
+    string? Output,
+    string Metric,
+    string Identity,
+    string? Aliases,
+    IReadOnlyList<string> BotPatterns,
+    bool IncludeBots,
+    bool CountMerges,
+    string? Revision,
+    string? Since,
+    string? Until,
+    string? Compat,
+    string? FromRanking,
+    string? Order);
+
+internal static class RelateCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var paths = new Argument<string[]>("PATH")
+        {
+            Description = "A repository (bare or with a work tree), a folder whose direct children are repositories, or NAME=PATH. "
+                + "Default: the repositories in the current folder.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "html (an interactive chord diagram), json, csv (the matrix) or ossrel-js (the original's matrix.js).",
+            DefaultValueFactory = _ => "html",
+        };
+        format.AcceptOnlyFromAmong("html", "json", "csv", "ossrel-js");
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "Where to write the report; '-' for standard output. Default: relate.html for html, standard output otherwise.",
+        };
+        var metric = new Option<string>("--metric")
+        {
+            Description = "ossrel = sqrt(Σ min commits), sum-min = Σ min commits, jaccard = shared ÷ all developers, shared = shared developers.",
+            DefaultValueFactory = _ => "ossrel",
+        };
+        metric.AcceptOnlyFromAmong("ossrel", "sum-min", "jaccard", "shared");
+        var identity = new Option<string>("--identity")
+        {
+            Description = "What makes two commits one developer: the mailmapped e-mail, the name, or both.",
+            DefaultValueFactory = _ => "email",
+        };
+        identity.AcceptOnlyFromAmong("email", "name", "name+email");
+        var aliases = new Option<string?>("--aliases") { Description = "A file in .mailmap syntax merging one person's identities across all repositories." };
+        var botPattern = new Option<string[]>("--bot-pattern")
+        {
+            Description = "A regular expression for more automated accounts, matched against 'Name <email>' (repeatable).",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var includeBots = new Option<bool>("--include-bots") { Description = "Count automated accounts (CI, dependency and translation bots) like people." };
+        var merges = new Option<bool>("--merges") { Description = "Count merge commits too." };
+        var revision = new Option<string?>("--rev") { Description = "The revision whose history is read. Default: HEAD." };
+        var since = new Option<string?>("--since") { Description = "Only commits after this date (any date git log --since accepts)." };
+        var until = new Option<string?>("--until") { Description = "Only commits before this date." };
+        var compat = new Option<string?>("--compat")
+        {
+            Description = "ossrel: reproduce the 2013 original exactly (raw %an names as bytes, HEAD only, bots and merges counted, no mailmap).",
+        };
+        compat.AcceptOnlyFromAmong("ossrel");
+        var fromRanking = new Option<string?>("--from-ranking") { Description = "Read the original's ranking files (uniq -c output, one per project) from this folder instead of repositories." };
+        var order = new Option<string?>("--order") { Description = "With --from-ranking: a file listing the project names in the order wanted. Default: name order." };
+
+        var command = new Command("relate", "How much open-source projects share their developers, as an interactive chord diagram.")
+        {
+            paths, format, output, metric, identity, aliases, botPattern, includeBots, merges, revision, since, until, compat, fromRanking, order,
+        };
+        command.SetAction((parse, cancel) => Task.FromResult((int)RelateRun.Execute(
+            new RelateArguments(
+                parse.GetValue(paths) ?? [],
+                parse.GetValue(format) ?? "html",
+                parse.GetValue(output),
+                parse.GetValue(metric) ?? "ossrel",
+                parse.GetValue(identity) ?? "email",
+                parse.GetValue(aliases),
+                parse.GetValue(botPattern) ?? [],
+                parse.GetValue(includeBots),
+                parse.GetValue(merges),
+                parse.GetValue(revision),
+                parse.GetValue(since),
+                parse.GetValue(until),
+                parse.GetValue(compat),
+                parse.GetValue(fromRanking),
+                parse.GetValue(order)),
+            context,
+            cancel)));
+        return command;
+    }
+}

@@ -1,0 +1,287 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Kashika.Adapters.Git;
+using Kashika.Core.Common;
+using Kashika.Core.Relate;
+using Kashika.Reports;
+using Kashika.Reports.Relate;
+
+namespace Kashika.Cli.Relate;
+
+/// <summary><c>kashika relate</c>: read histories (or ranking files), relate the projects, write the report.</summary>
+internal static class RelateRun
+{
+    public static ExitCode Execute(RelateArguments arguments, CliContext context, CancellationToken cancel)
+    {
+        if (Conflict(arguments) is { } conflict)
+        {
+            context.Fail(conflict);
+            return ExitCode.Usage;
+        }
+
+        BotRules? bots;
+        try
+        {
+            bots = arguments.IncludeBots || arguments.Compat is not null ? null
+                : new BotRules(arguments.BotPatterns.Count == 0 ? null : string.Join('|', arguments.BotPatterns.Select(p => $"(?:{p})")));
+        }
+        catch (ArgumentException e)
+        {
+            context.Fail($"--bot-pattern: not a valid regular expression: {e.Message}");
+            return ExitCode.Usage;
+        }
+
+        var metric = ParseMetric(arguments.Metric);
+        bool ossrel = arguments.Compat is not null || arguments.FromRanking is not null;
+        var rules = ossrel ? IdentityRules.Ossrel : new IdentityRules(ParseIdentity(arguments.Identity), bots, arguments.CountMerges);
+        var settings = new RelateSettings(
+            Input: arguments.FromRanking is null ? "git" : "ossrel-ranking",
+            Metric: metric.CliName(),
+            Identity: ossrel ? "ossrel-name" : arguments.Identity,
+            Mailmap: !ossrel,
+            Aliases: arguments.Aliases is null ? null : Path.GetFileName(arguments.Aliases),
+            ExcludeBots: rules.Bots is not null,
+            BotPattern: rules.Bots?.ExtraPattern,
+            CountMerges: rules.CountMerges,
+            Revision: arguments.FromRanking is null ? arguments.Revision ?? "HEAD" : null,
+            Since: arguments.Since,
+            Until: arguments.Until,
+            Compat: ossrel ? "ossrel" : null);
+
+        var warnings = new List<string>();
+        bool inputFailed = false;
+        List<(ProjectAuthors Authors, ProjectSource Source)> projects;
+        try
+        {
+            projects = arguments.FromRanking is not null
+                ? ReadRankings(arguments.FromRanking, arguments.Order, context.CurrentDirectory)
+                : ReadRepositories(arguments, rules, context, warnings, ref inputFailed, cancel);
+        }
+        catch (InputException e)
+        {
+            context.Fail(e.Message);
+            return ExitCode.InputError;
+        }
+        catch (GitMissingException e)
+        {
+            context.Fail(e.Message);
+            return ExitCode.ToolMissing;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCode.Cancelled;
+        }
+
+        if (projects.Count == 0)
+        {
+            context.Fail("no project could be read; no report written");
+            return ExitCode.InputError;
+        }
+
+        var result = Relatedness.Compute(projects.Select(p => p.Authors).ToList(), metric);
+        var document = RelateDocument.From(result, projects.Select(p => p.Source).ToList(), settings, warnings, Generator);
+        try
+        {
+            var format = RelateFormats.Named(arguments.Format);
+            string? written = ReportWriter.Write(format, document, arguments.Output, context.StandardOutput);
+            if (written is not null)
+            {
+                context.Say($"wrote {written} ({projects.Count} projects, {result.Pairs.Count} related pairs)");
+            }
+        }
+        catch (OutputException e)
+        {
+            context.Fail(e.Message);
+            return ExitCode.OutputError;
+        }
+
+        return inputFailed ? ExitCode.InputError : ExitCode.Success;
+    }
+
+    private static string Generator { get; } =
+        "kashika " + (typeof(RelateRun).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?");
+
+    private static string? Conflict(RelateArguments a)
+    {
+        var gitOnly = new (string Option, bool Given)[]
+        {
+            ("--identity", a.Identity != "email"), ("--aliases", a.Aliases is not null), ("--bot-pattern", a.BotPatterns.Count > 0),
+            ("--include-bots", a.IncludeBots), ("--merges", a.CountMerges), ("--rev", a.Revision is not null),
+            ("--since", a.Since is not null), ("--until", a.Until is not null),
+        };
+        if (a.FromRanking is not null)
+        {
+            if (a.Paths.Count > 0)
+            {
+                return "--from-ranking reads ranking files instead of repositories: give no PATH with it";
+            }
+
+            var given = gitOnly.Where(g => g.Given).Select(g => g.Option).Append(a.Compat is null ? null : "--compat").OfType<string>().ToList();
+            return given.Count == 0 ? null : $"--from-ranking reads counted names, so {string.Join(", ", given)} cannot apply";
+        }
+
+        if (a.Order is not null)
+        {
+            return "--order goes with --from-ranking";
+        }
+
+        if (a.Compat is not null)
+        {
+            var given = gitOnly.Where(g => g.Given && g.Option != "--rev").Select(g => g.Option).ToList();
+            if (a.Revision is not null && a.Revision != "HEAD")
+            {
+                given.Add("--rev");
+            }
+
+            return given.Count == 0 ? null
+                : $"--compat ossrel reproduces the original exactly (HEAD, raw names, bots and merges counted): drop {string.Join(", ", given)}";
+        }
+
+        return null;
+    }
+
+    private static Metric ParseMetric(string name) => name switch
+    {
+        "sum-min" => Metric.SumMin,
+        "jaccard" => Metric.Jaccard,
+        "shared" => Metric.Shared,
+        _ => Metric.Ossrel,
+    };
+
+    private static IdentityMode ParseIdentity(string name) => name switch
+    {
+        "name" => IdentityMode.Name,
+        "name+email" => IdentityMode.NameEmail,
+        _ => IdentityMode.Email,
+    };
+
+    private static List<(ProjectAuthors, ProjectSource)> ReadRankings(string folder, string? orderFile, string currentDirectory)
+    {
+        string full = Path.GetFullPath(folder, currentDirectory);
+        if (!Directory.Exists(full))
+        {
+            throw new InputException($"{folder}: no such directory");
+        }
+
+        IReadOnlyList<string> names;
+        if (orderFile is null)
+        {
+            names = Directory.EnumerateFiles(full).Select(f => Path.GetFileName(f)).Where(n => !n.StartsWith('.')).Order(StringComparer.Ordinal).ToList();
+        }
+        else
+        {
+            string orderPath = Path.GetFullPath(orderFile, currentDirectory);
+            if (!File.Exists(orderPath))
+            {
+                throw new InputException($"{orderFile}: no such file");
+            }
+
+            var listed = new List<string>();
+            int lineNumber = 0;
+            foreach (string line in File.ReadLines(orderPath))
+            {
+                lineNumber++;
+                foreach (string name in line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (!File.Exists(Path.Combine(full, name)))
+                    {
+                        throw InputException.At(orderFile, lineNumber, $"project '{name}' has no ranking file in {folder}");
+                    }
+
+                    if (listed.Contains(name))
+                    {
+                        throw InputException.At(orderFile, lineNumber, $"project '{name}' is listed twice");
+                    }
+
+                    listed.Add(name);
+                }
+            }
+
+            names = listed;
+        }
+
+        if (names.Count == 0)
+        {
+            throw new InputException($"{orderFile ?? folder}: no projects");
+        }
+
+        return names.Select(name =>
+        {
+            string path = Path.Combine(folder, name);
+            using var stream = File.OpenRead(Path.Combine(full, name));
+            return (AuthorResolver.FromRanking(name, OssrelRanking.Parse(stream, path)), new ProjectSource(path, Shallow: false));
+        }).ToList();
+    }
+
+    private static List<(ProjectAuthors, ProjectSource)> ReadRepositories(
+        RelateArguments arguments, IdentityRules rules, CliContext context, List<string> warnings, ref bool inputFailed, CancellationToken cancel)
+    {
+        var repositories = RepositoryDiscovery.Expand(arguments.Paths, context.CurrentDirectory);
+        string? aliases = null;
+        if (arguments.Aliases is not null)
+        {
+            aliases = Path.GetFullPath(arguments.Aliases, context.CurrentDirectory);
+            if (!File.Exists(aliases))
+            {
+                throw new InputException($"{arguments.Aliases}: no such file");
+            }
+        }
+
+        var request = new GitLogRequest(rules.Mode == IdentityMode.OssrelName, arguments.Revision ?? "HEAD", arguments.Since, arguments.Until, aliases);
+        var read = new (ProjectAuthors, ProjectSource)?[repositories.Count];
+        var problems = new ConcurrentDictionary<int, RepositoryException>();
+        try
+        {
+            new Progress(context).Run(reporter =>
+            {
+            Parallel.For(0, repositories.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel }, i =>
+            {
+                var repository = repositories[i];
+                var item = reporter.Start(repository.Name);
+                try
+                {
+                    var history = GitLog.Read(repository, request, item.Update, cancel);
+                    item.Done(history.Authors.Commits);
+                    read[i] = (AuthorResolver.Resolve(repository.Name, history.Authors, rules), new ProjectSource(repository.Source, history.Shallow));
+                }
+                catch (RepositoryException e)
+                {
+                    item.Done(0);
+                    problems[i] = e;
+                }
+            });
+                return 0;
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<GitMissingException>().FirstOrDefault() is { } missing)
+        {
+            throw missing;
+        }
+
+        // Messages in input order, whatever order the parallel reads finished in.
+        for (int i = 0; i < repositories.Count; i++)
+        {
+            if (problems.TryGetValue(i, out var problem))
+            {
+                warnings.Add(problem.Message);
+                if (problem.Empty)
+                {
+                    context.Warn($"{problem.Message}; left out");
+                }
+                else
+                {
+                    context.Fail(problem.Message);
+                    inputFailed = true;
+                }
+            }
+            else if (read[i] is { Item2.Shallow: true })
+            {
+                string warning = $"{repositories[i].Name} ({repositories[i].Source}): shallow clone, partial history; counts are too low";
+                warnings.Add(warning);
+                context.Warn(warning);
+            }
+        }
+
+        return read.OfType<(ProjectAuthors, ProjectSource)>().ToList();
+    }
+}

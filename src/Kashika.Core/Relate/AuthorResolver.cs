@@ -1,0 +1,126 @@
+using System.Text;
+
+namespace Kashika.Core.Relate;
+
+/// <summary>Applies identity, bot and merge rules to a project's raw author tally.</summary>
+public static class AuthorResolver
+{
+    /// <summary>The byte that separates name and e-mail in a raw author record.</summary>
+    public const byte FieldSeparator = 0;
+
+    public static ProjectAuthors Resolve(string project, AuthorTally tally, IdentityRules rules)
+    {
+        var commits = new Dictionary<string, int>(StringComparer.Ordinal);
+        var nameVotes = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        var bots = new Dictionary<(string Name, string Email), long>();
+        long botCommits = 0, mergeCommits = 0;
+
+        foreach (var (record, counts) in tally.Records)
+        {
+            if (rules.Mode == IdentityMode.OssrelName)
+            {
+                string key = ByteText.CollapseWhitespace(record);
+                // `sort | uniq -c | sort` puts the larger count last and matrix.py keeps the last line of a name.
+                commits[key] = Math.Max(commits.GetValueOrDefault(key), counts.Total);
+                nameVotes[key] = new() { [ByteText.Display(key)] = 1 };
+                continue;
+            }
+
+            int separator = record.IndexOf((char)FieldSeparator, StringComparison.Ordinal);
+            string name = ByteText.Display(separator < 0 ? record : record[..separator]).Trim();
+            string email = separator < 0 ? "" : ByteText.Display(record[(separator + 1)..]).Trim();
+            if (rules.Bots is not null && rules.Bots.IsBot(name, email))
+            {
+                botCommits += counts.Total;
+                bots[(name, email)] = bots.GetValueOrDefault((name, email)) + counts.Total;
+                continue;
+            }
+
+            int counted = rules.CountMerges ? counts.Total : counts.NonMerges;
+            mergeCommits += counts.Total - counted;
+            if (counted == 0)
+            {
+                continue;
+            }
+
+            string person = Key(rules.Mode, name, email);
+            commits[person] = commits.GetValueOrDefault(person) + counted;
+            var votes = nameVotes.TryGetValue(person, out var v) ? v : nameVotes[person] = new(StringComparer.Ordinal);
+            votes[name] = votes.GetValueOrDefault(name) + counted;
+        }
+
+        var displayNames = nameVotes.ToDictionary(
+            p => p.Key,
+            p => p.Value.OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal).First().Key,
+            StringComparer.Ordinal);
+        var excluded = bots
+            .Select(b => new ExcludedAuthor(b.Key.Name, b.Key.Email, b.Value))
+            .OrderByDescending(b => b.Commits).ThenBy(b => b.Name, StringComparer.Ordinal).ThenBy(b => b.Email, StringComparer.Ordinal)
+            .ToList();
+        return new ProjectAuthors(project, commits, displayNames, botCommits, mergeCommits, excluded);
+    }
+
+    /// <summary>The identity key of an author under <paramref name="mode"/>.</summary>
+    public static string Key(IdentityMode mode, string name, string email)
+    {
+        string lowerName = name.Trim().ToLowerInvariant();
+        string lowerEmail = email.Trim().ToLowerInvariant();
+        return mode switch
+        {
+            IdentityMode.Email => lowerEmail.Length > 0 ? lowerEmail : lowerName,
+            IdentityMode.Name => lowerName,
+            IdentityMode.NameEmail => $"{lowerName} <{lowerEmail}>",
+            IdentityMode.OssrelName => ByteText.CollapseWhitespace(name),
+            _ => throw new ArgumentOutOfRangeException(nameof(mode)),
+        };
+    }
+
+    /// <summary>A project read from an ossrel ranking file: names and counts as matrix.py saw them.</summary>
+    public static ProjectAuthors FromRanking(string project, IReadOnlyDictionary<string, int> ranking) =>
+        new(project, ranking, ranking.Keys.ToDictionary(k => k, ByteText.Display, StringComparer.Ordinal), 0, 0, []);
+}
+
+/// <summary>Names as git and the 2013 pipeline handle them: bytes, held here as Latin-1 strings (one char per byte).</summary>
+public static class ByteText
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Python 2 <c>' '.join(s.split())</c> on bytes: runs of ASCII whitespace become one space, ends trimmed.</summary>
+    public static string CollapseWhitespace(string bytes)
+    {
+        var builder = new StringBuilder(bytes.Length);
+        foreach (var token in bytes.Split(PythonWhitespace, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append(' ');
+            }
+
+            builder.Append(token);
+        }
+
+        return builder.ToString();
+    }
+
+    // The ASCII whitespace of Python 2's str.split().
+    private static readonly char[] PythonWhitespace = [' ', '\t', '\n', '\v', '\f', '\r'];
+
+    /// <summary>Readable text for a byte string: UTF-8 when it is valid UTF-8, else Latin-1 (as 2013-era tools wrote it).</summary>
+    public static string Display(string bytes)
+    {
+        if (Ascii.IsValid(bytes))
+        {
+            return bytes;
+        }
+
+        byte[] raw = Encoding.Latin1.GetBytes(bytes);
+        try
+        {
+            return StrictUtf8.GetString(raw);
+        }
+        catch (DecoderFallbackException)
+        {
+            return bytes;
+        }
+    }
+}

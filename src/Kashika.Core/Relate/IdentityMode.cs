@@ -1,0 +1,17 @@
+namespace Kashika.Core.Relate;
+
+/// <summary>What makes two commits the same developer.</summary>
+public enum IdentityMode
+{
+    /// <summary>The lower-cased (mailmapped) e-mail address; the name when the address is empty.</summary>
+    Email,
+
+    /// <summary>The (mailmapped) name, compared without regard to case.</summary>
+    Name,
+
+    /// <summary>Name and e-mail together, both without regard to case.</summary>
+    NameEmail,
+
+    /// <summary>ossrel 2013: the raw <c>%an</c> bytes with runs of ASCII whitespace collapsed, nothing else.</summary>
+    OssrelName,
+}

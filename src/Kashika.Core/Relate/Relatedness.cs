@@ -1,0 +1,90 @@
+namespace Kashika.Core.Relate;
+
+/// <summary>A developer found in both projects of a pair, with their commits on each side.</summary>
+public sealed record SharedDeveloper(string Key, string Name, int CommitsA, int CommitsB);
+
+/// <summary>Two projects that share at least one developer (<see cref="A"/> &lt; <see cref="B"/>, input order).</summary>
+public sealed record ProjectPair(int A, int B, long SumMin, double Value, IReadOnlyList<SharedDeveloper> Shared);
+
+/// <summary>Relatedness of every pair of projects.</summary>
+/// <param name="Matrix">Metric values, symmetric, 0 on the diagonal (a project is not drawn as related to itself).</param>
+/// <param name="SumMin">Σ min(commits in A, commits in B), symmetric, 0 on the diagonal.</param>
+public sealed record RelateResult(
+    IReadOnlyList<ProjectAuthors> Projects,
+    Metric Metric,
+    double[][] Matrix,
+    long[][] SumMin,
+    IReadOnlyList<ProjectPair> Pairs);
+
+public static class Relatedness
+{
+    public static RelateResult Compute(IReadOnlyList<ProjectAuthors> projects, Metric metric)
+    {
+        int n = projects.Count;
+        // An inverted index visits only the developers who are in two or more projects, instead of every pair of projects
+        // times every developer: most people contribute to one project.
+        var membership = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (int p = 0; p < n; p++)
+        {
+            foreach (string person in projects[p].CommitsByPerson.Keys)
+            {
+                (membership.TryGetValue(person, out var list) ? list : membership[person] = []).Add(p);
+            }
+        }
+
+        var shared = new Dictionary<(int A, int B), List<SharedDeveloper>>();
+        foreach (var (person, members) in membership)
+        {
+            if (members.Count < 2)
+            {
+                continue;
+            }
+
+            string name = DisplayName(projects, person, members);
+            for (int x = 0; x < members.Count; x++)
+            {
+                for (int y = x + 1; y < members.Count; y++)
+                {
+                    int a = members[x], b = members[y];
+                    var developer = new SharedDeveloper(person, name, projects[a].CommitsByPerson[person], projects[b].CommitsByPerson[person]);
+                    (shared.TryGetValue((a, b), out var list) ? list : shared[(a, b)] = []).Add(developer);
+                }
+            }
+        }
+
+        var matrix = Enumerable.Range(0, n).Select(_ => new double[n]).ToArray();
+        var sumMin = Enumerable.Range(0, n).Select(_ => new long[n]).ToArray();
+        var pairs = new List<ProjectPair>(shared.Count);
+        foreach (var ((a, b), developers) in shared.OrderBy(s => s.Key.A).ThenBy(s => s.Key.B))
+        {
+            developers.Sort(static (x, y) =>
+            {
+                int byWeight = Math.Min(y.CommitsA, y.CommitsB).CompareTo(Math.Min(x.CommitsA, x.CommitsB));
+                return byWeight != 0 ? byWeight : string.CompareOrdinal(x.Key, y.Key);
+            });
+            long sum = developers.Sum(d => (long)Math.Min(d.CommitsA, d.CommitsB));
+            int union = projects[a].Developers + projects[b].Developers - developers.Count;
+            double value = metric.Compute(sum, developers.Count, union);
+            matrix[a][b] = matrix[b][a] = value;
+            sumMin[a][b] = sumMin[b][a] = sum;
+            pairs.Add(new ProjectPair(a, b, sum, value, developers));
+        }
+
+        return new RelateResult(projects, metric, matrix, sumMin, pairs);
+    }
+
+    // The name a person goes by where they commit most, so one person shows one name across the report.
+    private static string DisplayName(IReadOnlyList<ProjectAuthors> projects, string person, List<int> members)
+    {
+        int best = members[0];
+        foreach (int p in members)
+        {
+            if (projects[p].CommitsByPerson[person] > projects[best].CommitsByPerson[person])
+            {
+                best = p;
+            }
+        }
+
+        return projects[best].DisplayNames.GetValueOrDefault(person, person);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+using Kashika.Core.Relate;
+
+namespace Kashika.Reports.Relate;
+
+/// <summary>A project as the relate report describes it.</summary>
+/// <param name="Source">Where its history came from (repository or ranking file), as the user named it.</param>
+public sealed record ProjectSummary(
+    string Name,
+    string Source,
+    long Commits,
+    int Developers,
+    long ExcludedBotCommits,
+    long ExcludedMergeCommits,
+    bool Shallow);
+
+/// <summary>What the CLI knows about a project beyond its authors: where it came from and what was odd about it.</summary>
+public sealed record ProjectSource(string Source, bool Shallow);
+
+/// <summary>The shape of the relate report (schema "kashika.relate/1"), shared by the JSON output and the HTML page.</summary>
+public sealed record RelateDocument(
+    string Schema,
+    string Generator,
+    RelateSettings Options,
+    IReadOnlyList<string> Projects,
+    IReadOnlyList<ProjectSummary> ProjectDetails,
+    double[][] Matrix,
+    long[][] SumMin,
+    IReadOnlyList<PairSummary> Pairs,
+    IReadOnlyList<ExcludedAuthor> ExcludedBots,
+    IReadOnlyList<string> Warnings,
+    [property: JsonIgnore] Metric Metric)
+{
+    public const string SchemaName = "kashika.relate/1";
+
+    public static RelateDocument From(
+        RelateResult result, IReadOnlyList<ProjectSource> sources, RelateSettings settings, IReadOnlyList<string> warnings, string generator)
+    {
+        var projects = result.Projects;
+        var excluded = projects
+            .SelectMany(p => p.ExcludedBots)
+            .GroupBy(b => (b.Name, b.Email))
+            .Select(g => new ExcludedAuthor(g.Key.Name, g.Key.Email, g.Sum(b => b.Commits)))
+            .OrderByDescending(b => b.Commits).ThenBy(b => b.Name, StringComparer.Ordinal).ThenBy(b => b.Email, StringComparer.Ordinal)
+            .ToList();
+        return new RelateDocument(
+            SchemaName,
+            generator,
+            settings,
+            projects.Select(p => p.Name).ToList(),
+            projects.Select((p, i) => new ProjectSummary(
+                p.Name, sources[i].Source, p.Commits, p.Developers, p.ExcludedBotCommits, p.ExcludedMergeCommits, sources[i].Shallow)).ToList(),
+            result.Matrix,
+            result.SumMin,
+            result.Pairs.Select(p => new PairSummary(
+                p.A, p.B, p.Value, p.SumMin, p.Shared.Select(s => new SharedSummary(s.Name, s.Key, s.CommitsA, s.CommitsB)).ToList())).ToList(),
+            excluded,
+            warnings,
+            result.Metric);
+    }
+}
+
+/// <summary>A pair of projects that share developers; <see cref="A"/> and <see cref="B"/> index <see cref="RelateDocument.Projects"/>.</summary>
+public sealed record PairSummary(int A, int B, double Value, long SumMin, IReadOnlyList<SharedSummary> Shared);
+
+/// <summary>A shared developer: display name, identity key, and commits in project A and in project B.</summary>
+public sealed record SharedSummary(string Name, string Id, int CommitsA, int CommitsB);

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Kashika.Core.Relate;
+
+namespace Kashika.Reports.Relate;
+
+/// <summary>The formats of the relate report.</summary>
+public static class RelateFormats
+{
+    public static IReadOnlyList<IReportFormat<RelateDocument>> All { get; } =
+        [new HtmlFormat(), new JsonFormat(), new CsvFormat(), new OssrelJsFormat()];
+
+    public static IReportFormat<RelateDocument> Named(string name) =>
+        All.First(f => string.Equals(f.Name, name, StringComparison.Ordinal));
+
+    private sealed class HtmlFormat : IReportFormat<RelateDocument>
+    {
+        public string Name => "html";
+
+        public string? DefaultFileName => "relate.html";
+
+        public void Write(RelateDocument model, Stream output) =>
+            HtmlPage.Write(output, "relate", model, RelateJsonContext.Compact.RelateDocument);
+    }
+
+    private sealed class JsonFormat : IReportFormat<RelateDocument>
+    {
+        public string Name => "json";
+
+        public string? DefaultFileName => null;
+
+        public void Write(RelateDocument model, Stream output)
+        {
+            JsonSerializer.Serialize(output, model, RelateJsonContext.Indented.RelateDocument);
+            output.WriteByte((byte)'\n');
+        }
+    }
+
+    /// <summary>The metric matrix as a table: a header row of project names, then one row per project.</summary>
+    private sealed class CsvFormat : IReportFormat<RelateDocument>
+    {
+        public string Name => "csv";
+
+        public string? DefaultFileName => null;
+
+        public void Write(RelateDocument model, Stream output)
+        {
+            using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+            writer.WriteLine(string.Join(',', model.Projects.Prepend("project").Select(Quote)));
+            for (int i = 0; i < model.Projects.Count; i++)
+            {
+                writer.WriteLine(string.Join(',', model.Matrix[i].Select(v => v.ToString("R", CultureInfo.InvariantCulture)).Prepend(Quote(model.Projects[i]))));
+            }
+        }
+
+        // RFC 4180, and a leading formula character is neutralised so that a spreadsheet shows a name, not a result.
+        private static string Quote(string field)
+        {
+            if (field.Length > 0 && field[0] is '=' or '+' or '-' or '@')
+            {
+                field = "'" + field;
+            }
+
+            return field.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
+        }
+    }
+
+    /// <summary>
+    /// <c>var matrix = [...]</c> exactly as ossrel's matrix.py printed it with Python 2: the diagonal is the integer 0, every
+    /// other cell Python's float repr (integers for the integral metrics).
+    /// </summary>
+    private sealed class OssrelJsFormat : IReportFormat<RelateDocument>
+    {
+        public string Name => "ossrel-js";
+
+        public string? DefaultFileName => null;
+
+        public void Write(RelateDocument model, Stream output)
+        {
+            var text = new StringBuilder("var matrix = [");
+            for (int i = 0; i < model.Matrix.Length; i++)
+            {
+                text.Append(i == 0 ? "[" : ", [");
+                for (int j = 0; j < model.Matrix[i].Length; j++)
+                {
+                    text.Append(j == 0 ? "" : ", ");
+                    text.Append(i == j ? "0"
+                        : model.Metric.IsIntegral() ? ((long)model.Matrix[i][j]).ToString(CultureInfo.InvariantCulture)
+                        : PythonFloat.Repr(model.Matrix[i][j]));
+                }
+
+                text.Append(']');
+            }
+
+            text.Append("]\n");
+            output.Write(Encoding.UTF8.GetBytes(text.ToString()));
+        }
+    }
+}

@@ -1,0 +1,14 @@
+// Bundles each view into one minified script that the .NET report writer embeds into its self-contained HTML page.
+import { build } from "esbuild";
+
+const views = ["relate"];
+await Promise.all(views.map((view) => build({
+  entryPoints: [`src/${view}.js`],
+  bundle: true,
+  minify: true,
+  format: "iife",
+  target: "es2020",
+  legalComments: "none",
+  outfile: `dist/${view}.js`,
+  logLevel: "warning",
+})));

@@ -1,0 +1,203 @@
+// kashika relate: the chord diagram of developers shared between projects.
+import { arc as d3arc, chord as d3chord, descending, ascending, hcl, ribbon as d3ribbon, schemeTableau10, select } from "d3";
+import { formatNumber, readData, table, tooltip } from "./common/ui.js";
+
+const data = readData();
+const n = data.projects.length;
+const pairByKey = new Map(data.pairs.map((p) => [`${p.a},${p.b}`, p]));
+const pairOf = (i, j) => pairByKey.get(i < j ? `${i},${j}` : `${j},${i}`);
+const metricNames = { ossrel: "relatedness", "sum-min": "Σ min commits", jaccard: "Jaccard index", shared: "shared developers" };
+const metricName = metricNames[data.options.metric] || data.options.metric;
+
+// Colours follow input order: the first ten from Tableau 10, beyond that hues a golden angle apart with alternating
+// lightness and chroma, so neighbours always differ and a report looks the same every time it is made.
+export function colour(i, count) {
+  if (count <= schemeTableau10.length) return schemeTableau10[i];
+  return hcl((i * 137.508) % 360, 45 + 15 * (i % 2), 48 + 12 * (Math.floor(i / 2) % 3)).formatHex();
+}
+
+const MAX_LABEL = 28;
+const labelText = (name) => (name.length > MAX_LABEL ? `${name.slice(0, MAX_LABEL - 1)}…` : name);
+
+select("#title").text(`Kashika relate: ${n} project${n === 1 ? "" : "s"}`);
+select("#subtitle").text(
+  `${metricName} of shared developers · ${data.pairs.length} related pair${data.pairs.length === 1 ? "" : "s"} · ${data.generator}`);
+
+const tip = tooltip();
+const panel = select("#panel");
+
+// Geometry: labels sit radially outside the ring; the ring shrinks to leave room for the longest shown label.
+const fontSize = n > 120 ? 9 : n > 60 ? 10 : 12;
+const longest = Math.max(4, ...data.projects.map((p) => labelText(p).length));
+const labelSpace = Math.min(190, 12 + longest * fontSize * 0.62);
+const size = Math.max(640, Math.min(1100, 520 + 2 * labelSpace));
+const outerRadius = size / 2 - labelSpace;
+const innerRadius = outerRadius - Math.max(10, Math.min(24, outerRadius * 0.06));
+const padAngle = Math.min(0.04, (2 * Math.PI * 0.25) / Math.max(1, n));
+
+const layout = d3chord().padAngle(padAngle).sortSubgroups(descending).sortChords(ascending)(data.matrix);
+const arc = d3arc().innerRadius(innerRadius).outerRadius(outerRadius);
+const ribbon = d3ribbon().radius(innerRadius - 1);
+
+const svg = select("#chart").append("svg")
+  .attr("viewBox", [-size / 2, -size / 2, size, size])
+  .attr("width", size).attr("height", size)
+  .attr("role", "img")
+  .attr("aria-label", `Chord diagram of ${n} projects`);
+const focusStyle = svg.append("style");
+
+function focus(i) {
+  // One style rule rather than a class on every ribbon keeps hover instant with thousands of chords.
+  focusStyle.text(i === null ? "" : `.chord:not(.p${i}) { display: none; }`);
+}
+
+const polar = (angle, radius) => [Math.sin(angle) * radius, -Math.cos(angle) * radius];
+
+const groups = svg.append("g").attr("class", "groups").selectAll("g").data(layout.groups).join("g")
+  .attr("class", "group")
+  .attr("data-project", (d) => data.projects[d.index])
+  .attr("tabindex", 0)
+  .each(function (d) {
+    const [cx, cy] = arc.centroid(d);
+    this.setAttribute("data-cx", cx.toFixed(2));
+    this.setAttribute("data-cy", cy.toFixed(2));
+  });
+groups.append("path").attr("d", arc).attr("fill", (d) => colour(d.index, n)).attr("stroke", "#fff");
+groups
+  .on("mouseover", (event, d) => {
+    focus(d.index);
+    const p = data.projectDetails[d.index];
+    tip.show(event, [p.name, `${p.commits.toLocaleString("en-US")} commits, ${p.developers.toLocaleString("en-US")} developers`,
+      `shares developers with ${related(d.index).length} project(s)`, "click for the people"]);
+  })
+  .on("mousemove", (event) => tip.move(event))
+  .on("mouseout", () => { focus(null); tip.hide(); })
+  .on("click", (_, d) => showProject(d.index))
+  .on("keydown", (event, d) => { if (event.key === "Enter" || event.key === " ") showProject(d.index); });
+
+// Labels: biggest projects first, each kept only if it is at least a line's height away from every kept label.
+const labelRadius = outerRadius + 6;
+const minGap = (fontSize * 1.15) / labelRadius;
+const mid = (g) => (g.startAngle + g.endAngle) / 2;
+const kept = [];
+for (const g of [...layout.groups].filter((g) => g.value > 0).sort((a, b) => b.value - a.value || a.index - b.index)) {
+  const a = mid(g);
+  const clear = kept.every((k) => {
+    const delta = Math.abs(mid(k) - a) % (2 * Math.PI);
+    return Math.min(delta, 2 * Math.PI - delta) >= minGap;
+  });
+  if (clear) kept.push(g);
+}
+svg.append("g").attr("class", "labels").style("font-size", `${fontSize}px`)
+  .selectAll("text").data(kept).join("text")
+  .attr("data-project", (d) => data.projects[d.index])
+  .attr("dy", "0.35em")
+  .attr("transform", (d) => {
+    const a = mid(d);
+    return `rotate(${(a * 180) / Math.PI - 90}) translate(${labelRadius})${a > Math.PI ? " rotate(180)" : ""}`;
+  })
+  .attr("text-anchor", (d) => (mid(d) > Math.PI ? "end" : "start"))
+  .text((d) => labelText(data.projects[d.index]));
+
+const chords = svg.append("g").attr("class", "chords").selectAll("path").data(layout).join("path")
+  .attr("class", (d) => `chord p${d.source.index} p${d.target.index}`)
+  .attr("d", ribbon)
+  .attr("fill", (d) => colour(d.source.value >= d.target.value ? d.source.index : d.target.index, n))
+  .attr("data-a", (d) => data.projects[Math.min(d.source.index, d.target.index)])
+  .attr("data-b", (d) => data.projects[Math.max(d.source.index, d.target.index)])
+  .each(function (d) {
+    // A point surely on this ribbon: just inside the ring, in the middle of its own end (ends never overlap).
+    const [hx, hy] = polar((d.source.startAngle + d.source.endAngle) / 2, innerRadius - 4);
+    this.setAttribute("data-hx", hx.toFixed(2));
+    this.setAttribute("data-hy", hy.toFixed(2));
+  })
+  .on("mouseover", (event, d) => {
+    const pair = pairOf(d.source.index, d.target.index);
+    tip.show(event, [
+      `${data.projects[pair.a]} ↔ ${data.projects[pair.b]}`,
+      `${metricName}: ${formatNumber(pair.value)}`,
+      `Σ min commits: ${pair.sumMin.toLocaleString("en-US")}`,
+      `shared developers: ${pair.shared.length.toLocaleString("en-US")}`,
+      "click for the people",
+    ]);
+  })
+  .on("mousemove", (event) => tip.move(event))
+  .on("mouseout", () => tip.hide())
+  .on("click", (_, d) => showPair(pairOf(d.source.index, d.target.index)));
+
+function related(i) {
+  return data.pairs.filter((p) => p.a === i || p.b === i);
+}
+
+function openPanel(title) {
+  panel.selectAll("*").remove();
+  panel.style("display", "block");
+  const head = panel.append("div").attr("class", "panel-head");
+  head.append("h2").text(title);
+  head.append("button").attr("type", "button").attr("aria-label", "close").text("×")
+    .on("click", () => panel.style("display", "none"));
+  return panel;
+}
+
+function showPair(pair) {
+  const a = data.projects[pair.a];
+  const b = data.projects[pair.b];
+  const p = openPanel(`${a} ↔ ${b}`);
+  p.append("p").text(`${metricName} ${formatNumber(pair.value)} · Σ min commits ${pair.sumMin.toLocaleString("en-US")} · `
+    + `${pair.shared.length} shared developer${pair.shared.length === 1 ? "" : "s"}`);
+  table(p, ["developer", `commits in ${a}`, `commits in ${b}`, "min"],
+    pair.shared.map((s) => [s.name, s.commitsA, s.commitsB, Math.min(s.commitsA, s.commitsB)]), "people");
+}
+
+function showProject(i) {
+  const d = data.projectDetails[i];
+  const p = openPanel(d.name);
+  p.append("p").text(`${d.commits.toLocaleString("en-US")} commits by ${d.developers.toLocaleString("en-US")} developers`);
+  const links = related(i).sort((x, y) => y.value - x.value);
+  if (links.length === 0) {
+    p.append("p").text("No developer of this project committed to another project in the report.");
+    return;
+  }
+  p.append("h3").text("Related projects");
+  table(p, ["project", metricName, "shared developers"],
+    links.map((l) => [data.projects[l.a === i ? l.b : l.a], formatNumber(l.value), l.shared.length]), "links");
+  // Everyone this project shares, with their commits here and in each other project.
+  const people = new Map();
+  for (const l of links) {
+    const other = data.projects[l.a === i ? l.b : l.a];
+    for (const s of l.shared) {
+      const here = l.a === i ? s.commitsA : s.commitsB;
+      const there = l.a === i ? s.commitsB : s.commitsA;
+      const person = people.get(s.id) || { name: s.name, here, elsewhere: [] };
+      person.elsewhere.push(`${other} (${there})`);
+      people.set(s.id, person);
+    }
+  }
+  p.append("h3").text("Shared developers");
+  table(p, ["developer", `commits in ${d.name}`, "also committed to (commits)"],
+    [...people.values()].sort((x, y) => y.here - x.here || (x.name < y.name ? -1 : 1))
+      .map((x) => [x.name, x.here, x.elsewhere.join(", ")]), "people");
+}
+
+// Below the chart: every project's figures, the options behind them, and what was left out.
+table(select("#projects"), ["project", "commits", "developers", "excluded bot commits", "excluded merge commits", "source"],
+  data.projectDetails.map((p) => [p.name, p.commits, p.developers, p.excludedBotCommits, p.excludedMergeCommits,
+    p.shallow ? `${p.source} (shallow)` : p.source]), "projects");
+const o = data.options;
+table(select("#options"), ["option", "value"], [
+  ["input", o.input], ["metric", o.metric], ["identity", o.identity], ["mailmap", o.mailmap ? "applied" : "not applied"],
+  ["aliases", o.aliases || "none"], ["bots", o.excludeBots ? "excluded" : "counted"], ["extra bot pattern", o.botPattern || "none"],
+  ["merge commits", o.countMerges ? "counted" : "excluded"], ["revision", o.revision || "n/a"],
+  ["since", o.since || "beginning"], ["until", o.until || "now"], ["compatibility", o.compat || "none"],
+], "options");
+if (data.warnings.length > 0) {
+  select("#warnings").append("ul").selectAll("li").data(data.warnings).join("li").text((w) => w);
+} else {
+  select("#warnings-section").remove();
+}
+if (data.excludedBots.length > 0) {
+  table(select("#bots"), ["automated account", "e-mail", "commits excluded"],
+    data.excludedBots.map((b) => [b.name, b.email, b.commits]), "bots");
+} else {
+  select("#bots-section").remove();
+}
