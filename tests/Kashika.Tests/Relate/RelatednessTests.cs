@@ -1,0 +1,54 @@
+using Kashika.Core.Relate;
+
+namespace Kashika.Tests.Relate;
+
+public sealed class RelatednessTests
+{
+    private static ProjectAuthors Project(string name, params (string Person, int Commits)[] people) =>
+        new(name, people.ToDictionary(p => p.Person, p => p.Commits), people.ToDictionary(p => p.Person, p => p.Person.ToUpperInvariant()), 0, 0, []);
+
+    private static readonly ProjectAuthors[] Three =
+    [
+        Project("a", ("ann", 10), ("bob", 3), ("cid", 1)),
+        Project("b", ("ann", 4), ("bob", 7), ("dan", 5)),
+        Project("c", ("eve", 2)),
+    ];
+
+    [Fact]
+    public void Ossrel_is_the_square_root_of_the_summed_minimums()
+    {
+        var result = Relatedness.Compute(Three, Metric.Ossrel);
+        Assert.Equal(7, result.SumMin[0][1]); // min(10,4) + min(3,7)
+        Assert.Equal(Math.Sqrt(7), result.Matrix[0][1]);
+        Assert.Equal(result.Matrix[0][1], result.Matrix[1][0]);
+        Assert.Equal(0, result.Matrix[0][2]);
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(0, result.Matrix[i][i]));
+    }
+
+    [Fact]
+    public void Other_metrics()
+    {
+        Assert.Equal(7, Relatedness.Compute(Three, Metric.SumMin).Matrix[0][1]);
+        Assert.Equal(2, Relatedness.Compute(Three, Metric.Shared).Matrix[0][1]);
+        Assert.Equal(2.0 / 4, Relatedness.Compute(Three, Metric.Jaccard).Matrix[0][1]); // {ann,bob} of {ann,bob,cid,dan}
+    }
+
+    [Fact]
+    public void Pairs_list_the_shared_people_heaviest_first_with_both_sides()
+    {
+        var pair = Assert.Single(Relatedness.Compute(Three, Metric.Ossrel).Pairs);
+        Assert.Equal((0, 1), (pair.A, pair.B));
+        Assert.Equal(["ann", "bob"], pair.Shared.Select(s => s.Key));
+        Assert.Equal(new SharedDeveloper("ann", "ANN", 10, 4), pair.Shared[0]);
+    }
+
+    [Fact]
+    public void Floor_of_the_squared_value_is_wrong_where_the_integer_sum_is_right()
+    {
+        // The original tooltip printed floor(v*v); for some sums sqrt(n)^2 < n in floating point.
+        long wrong = Enumerable.Range(1, 1000).Count(n => Math.Floor(Math.Sqrt(n) * Math.Sqrt(n)) != n);
+        Assert.True(wrong > 0);
+        var result = Relatedness.Compute([Project("a", ("x", 3)), Project("b", ("x", 3))], Metric.Ossrel);
+        Assert.Equal(3, result.SumMin[0][1]);
+    }
+}

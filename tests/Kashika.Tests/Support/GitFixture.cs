@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Kashika.Tests.Support;
+
+/// <summary>A temporary folder of git repositories that a test builds commit by commit.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public TempDirectory() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "kashika-test-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
+    public GitRepo Repo(string name) => GitRepo.Init(Combine(name));
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean; a test must not fail on cleanup.
+        }
+    }
+}
+
+/// <summary>A real git repository whose history a test writes: authors, dates, merges, a .mailmap.</summary>
+public sealed class GitRepo
+{
+    private int tick;
+
+    private GitRepo(string path) => Path = path;
+
+    public string Path { get; }
+
+    public static GitRepo Init(string path)
+    {
+        Directory.CreateDirectory(path);
+        Git(path, "init", "-q", "-b", "main");
+        return new GitRepo(path);
+    }
+
+    /// <summary>Adds <paramref name="count"/> commits by one author, a day apart from 2020-01-01 on.</summary>
+    public GitRepo Commits(string name, string email, int count = 1)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            Commit(name, email);
+        }
+
+        return this;
+    }
+
+    public GitRepo Commit(string name, string email, string? file = null)
+    {
+        string date = DateTimeOffset.FromUnixTimeSeconds(1577836800 + (86400L * tick++)).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var env = new Dictionary<string, string>
+        {
+            ["GIT_AUTHOR_NAME"] = name, ["GIT_AUTHOR_EMAIL"] = email, ["GIT_AUTHOR_DATE"] = date,
+            ["GIT_COMMITTER_NAME"] = "Committer", ["GIT_COMMITTER_EMAIL"] = "committer@example.org", ["GIT_COMMITTER_DATE"] = date,
+        };
+        if (file is not null)
+        {
+            Git(Path, "add", file);
+            Run(Path, env, "commit", "-q", "-m", $"change {tick}");
+        }
+        else
+        {
+            Run(Path, env, "commit", "-q", "--allow-empty", "-m", $"change {tick}");
+        }
+
+        return this;
+    }
+
+    /// <summary>A side branch with one commit by <paramref name="name"/>, merged by <paramref name="mergerName"/> (a merge commit).</summary>
+    public GitRepo Merge(string name, string email, string mergerName, string mergerEmail)
+    {
+        string branch = $"side{tick}";
+        Git(Path, "checkout", "-q", "-b", branch);
+        Commit(name, email);
+        Git(Path, "checkout", "-q", "main");
+        Commit(mergerName, mergerEmail); // diverge, so the merge is a real merge commit
+        var env = new Dictionary<string, string>
+        {
+            ["GIT_AUTHOR_NAME"] = mergerName, ["GIT_AUTHOR_EMAIL"] = mergerEmail,
+            ["GIT_COMMITTER_NAME"] = mergerName, ["GIT_COMMITTER_EMAIL"] = mergerEmail,
+        };
+        Run(Path, env, "merge", "-q", "--no-ff", "-m", "merge", branch);
+        return this;
+    }
+
+    public GitRepo File(string relative, string content)
+    {
+        System.IO.File.WriteAllText(System.IO.Path.Combine(Path, relative), content);
+        return this;
+    }
+
+    /// <summary>Commits a file whose content is given (e.g. a .mailmap), by a neutral author.</summary>
+    public GitRepo CommitFile(string relative, string content, string name = "Maintainer", string email = "maintainer@example.org")
+    {
+        File(relative, content);
+        return Commit(name, email, relative);
+    }
+
+    /// <summary>Writes a commit object with a raw author line git itself would refuse to make, and moves main to it.</summary>
+    public GitRepo RawAuthorCommit(string rawIdent)
+    {
+        string tree = Git(Path, "write-tree").Trim();
+        string parent = Git(Path, "rev-parse", "HEAD").Trim();
+        string objectFile = System.IO.Path.Combine(Path, ".git", "raw-commit");
+        System.IO.File.WriteAllText(objectFile, $"tree {tree}\nparent {parent}\nauthor {rawIdent} 1700000000 +0000\ncommitter c <c@example.org> 1700000000 +0000\n\nraw\n");
+        string commit = Git(Path, "hash-object", "-t", "commit", "-w", "--literally", objectFile).Trim();
+        Git(Path, "update-ref", "refs/heads/main", commit);
+        return this;
+    }
+
+    public static string Git(string directory, params string[] arguments) => Run(directory, new Dictionary<string, string>(), arguments);
+
+    private static string Run(string directory, Dictionary<string, string> env, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        start.Environment["HOME"] = directory;
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {error.Result}");
+        }
+
+        return output;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Kashika.Tests.Support;
+
+/// <summary>What a run of the real CLI did.</summary>
+public sealed record CliResult(int ExitCode, string StandardOutput, string StandardError, byte[] OutputBytes);
+
+/// <summary>Runs the built kashika CLI as a separate process, as a user would.</summary>
+public static class KashikaProcess
+{
+    public static CliResult Run(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = workingDirectory,
+        };
+        start.ArgumentList.Add(Paths.CliDll);
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["HOME"] = workingDirectory;
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var error = process.StandardError.ReadToEndAsync();
+        using var output = new MemoryStream();
+        process.StandardOutput.BaseStream.CopyTo(output);
+        process.WaitForExit();
+        byte[] bytes = output.ToArray();
+        return new CliResult(process.ExitCode, Encoding.UTF8.GetString(bytes), error.Result, bytes);
+    }
+}
