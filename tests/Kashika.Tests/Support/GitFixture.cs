@@ -105,13 +105,15 @@ public sealed class GitRepo
         return Commit(name, email, relative);
     }
 
-    /// <summary>Writes a commit object with a raw author line git itself would refuse to make, and moves main to it.</summary>
+    /// <summary>Writes a commit object with a raw author line git itself would refuse to make, and moves main to it.
+    /// Each char of <paramref name="rawIdent"/> is one byte (Latin-1), so tests can write bytes that are not UTF-8.</summary>
     public GitRepo RawAuthorCommit(string rawIdent)
     {
         string tree = Git(Path, "write-tree").Trim();
         string parent = Git(Path, "rev-parse", "HEAD").Trim();
         string objectFile = System.IO.Path.Combine(Path, ".git", "raw-commit");
-        System.IO.File.WriteAllText(objectFile, $"tree {tree}\nparent {parent}\nauthor {rawIdent} 1700000000 +0000\ncommitter c <c@example.org> 1700000000 +0000\n\nraw\n");
+        System.IO.File.WriteAllText(
+            objectFile, $"tree {tree}\nparent {parent}\nauthor {rawIdent} 1700000000 +0000\ncommitter c <c@example.org> 1700000000 +0000\n\nraw\n", System.Text.Encoding.Latin1);
         string commit = Git(Path, "hash-object", "-t", "commit", "-w", "--literally", objectFile).Trim();
         Git(Path, "update-ref", "refs/heads/main", commit);
         return this;

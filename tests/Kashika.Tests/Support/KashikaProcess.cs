@@ -9,7 +9,9 @@ public sealed record CliResult(int ExitCode, string StandardOutput, string Stand
 /// <summary>Runs the built kashika CLI as a separate process, as a user would.</summary>
 public static class KashikaProcess
 {
-    public static CliResult Run(string workingDirectory, params string[] arguments)
+    public static CliResult Run(string workingDirectory, params string[] arguments) => Run(workingDirectory, new Dictionary<string, string>(), arguments);
+
+    public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +28,11 @@ public static class KashikaProcess
 
         start.Environment["HOME"] = workingDirectory;
         start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var error = process.StandardError.ReadToEndAsync();

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Kashika.Tests.Support;
+
+namespace Kashika.Tests.EndToEnd;
+
+/// <summary>The real CLI on real git repositories that the tests build.</summary>
+public sealed class RelateEndToEndTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    // alpha and beta share Ann (5/2 commits) and Bob (3/4, mailmapped in beta); beta and gamma share José.
+    private void BuildThree()
+    {
+        dir.Repo("alpha")
+            .Commits("Ann Lee", "ann@example.org", 5)
+            .Commits("Bob Stone", "bob@example.org", 3)
+            .Commits("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com", 4);
+        dir.Repo("beta")
+            .CommitFile(".mailmap", "Bob Stone <bob@example.org> <bob@old-laptop.local>\n")
+            .Commits("ann lee", "ANN@Example.org", 2)
+            .Commits("bob", "bob@old-laptop.local", 4)
+            .Commits("José Müller 山田", "jose@example.org", 6)
+            .Merge("Cid", "cid@example.org", "Cid", "cid@example.org");
+        dir.Repo("gamma").Commits("José Müller 山田", "jose@example.org", 1);
+    }
+
+    private static JsonElement Json(CliResult result)
+    {
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.StandardError}");
+        return JsonDocument.Parse(result.StandardOutput).RootElement;
+    }
+
+    private static long[][] SumMin(JsonElement json) =>
+        json.GetProperty("sumMin").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt64()).ToArray()).ToArray();
+
+    [Fact]
+    public void Relates_repositories_with_mailmap_bots_and_merges_handled()
+    {
+        BuildThree();
+        var json = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "alpha", "beta", "gamma"));
+        Assert.Equal("kashika.relate/1", json.GetProperty("schema").GetString());
+        Assert.Equal(["alpha", "beta", "gamma"], json.GetProperty("projects").EnumerateArray().Select(p => p.GetString()));
+        var sumMin = SumMin(json);
+        Assert.Equal(2 + 3, sumMin[0][1]);
+        Assert.Equal(1, sumMin[1][2]);
+        Assert.Equal(0, sumMin[0][2]);
+        Assert.Equal(Math.Sqrt(5), json.GetProperty("matrix")[0][1].GetDouble());
+
+        var alpha = json.GetProperty("projectDetails")[0];
+        Assert.Equal(8, alpha.GetProperty("commits").GetInt64());
+        Assert.Equal(4, alpha.GetProperty("excludedBotCommits").GetInt64());
+        var beta = json.GetProperty("projectDetails")[1];
+        Assert.Equal(1, beta.GetProperty("excludedMergeCommits").GetInt64());
+        Assert.Equal(5, beta.GetProperty("developers").GetInt32()); // the .mailmap committer, Ann, Bob, José, Cid
+
+        var pair = json.GetProperty("pairs").EnumerateArray().Single(p => p.GetProperty("a").GetInt32() == 0 && p.GetProperty("b").GetInt32() == 1);
+        var shared = pair.GetProperty("shared").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!);
+        Assert.Equal(["Ann Lee", "Bob Stone"], shared.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(5, shared["Ann Lee"].GetProperty("commitsA").GetInt32());
+        Assert.Equal(2, shared["Ann Lee"].GetProperty("commitsB").GetInt32());
+        Assert.Equal(4, shared["Bob Stone"].GetProperty("commitsB").GetInt32());
+        Assert.Equal("dependabot[bot]", json.GetProperty("excludedBots")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public void Merges_and_bots_are_counted_when_asked()
+    {
+        BuildThree();
+        var json = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--merges", "--include-bots", "alpha", "beta"));
+        Assert.Equal(12, json.GetProperty("projectDetails")[0].GetProperty("commits").GetInt64()); // with the bot's 4
+        Assert.Equal(16, json.GetProperty("projectDetails")[1].GetProperty("commits").GetInt64()); // with the merge
+        Assert.Equal(0, json.GetProperty("projectDetails")[1].GetProperty("excludedMergeCommits").GetInt64());
+        Assert.Equal(0, json.GetProperty("excludedBots").GetArrayLength());
+    }
+
+    [Fact]
+    public void A_folder_stands_for_its_repositories_in_name_order_and_names_drop_dot_git()
+    {
+        BuildThree();
+        GitRepo.Git(dir.Path, "clone", "-q", "--bare", "gamma", "delta.git");
+        var json = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json"));
+        Assert.Equal(["alpha", "beta", "delta", "gamma"], json.GetProperty("projects").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(1, SumMin(json)[2][3]); // a bare clone relates to its origin
+
+        var named = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "first=gamma", "second=delta.git"));
+        Assert.Equal(["first", "second"], named.GetProperty("projects").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
+    public void Aliases_merge_one_person_across_repositories()
+    {
+        dir.Repo("one").Commits("Kim", "kim@work.example", 3);
+        dir.Repo("two").Commits("Kim", "kim@home.example", 2);
+        File.WriteAllText(dir.Combine("aliases"), "Kim <kim@work.example> <kim@home.example>\n");
+        Assert.Equal(0, SumMin(Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "one", "two")))[0][1]);
+        Assert.Equal(2, SumMin(Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--aliases", "aliases", "one", "two")))[0][1]);
+        Assert.Equal(2, SumMin(Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--identity", "name", "one", "two")))[0][1]);
+    }
+
+    [Fact]
+    public void Since_and_until_window_the_history()
+    {
+        // Commits are a day apart from 2020-01-01: Lee's 3 in one are 01-01..01-03; in two 01-01..01-05.
+        dir.Repo("one").Commits("Lee", "lee@example.org", 3);
+        dir.Repo("two").Commits("Lee", "lee@example.org", 5);
+        var json = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--since", "2020-01-02T12:00:00Z", "--until", "2020-01-04T12:00:00Z", "one", "two"));
+        Assert.Equal(1, json.GetProperty("projectDetails")[0].GetProperty("commits").GetInt64());
+        Assert.Equal(2, json.GetProperty("projectDetails")[1].GetProperty("commits").GetInt64());
+        Assert.Equal("2020-01-02T12:00:00Z", json.GetProperty("options").GetProperty("since").GetString());
+    }
+
+    [Fact]
+    public void Compat_mode_gives_the_original_pipelines_matrix()
+    {
+        // Names the 2013 pipeline treats specially: runs of spaces, case, a Latin-1 byte, merges and bots.
+        dir.Repo("one")
+            .Commits("Ann  Lee", "a@x", 2).Commits("Ann Lee", "a@x", 3).Commits("ann lee", "a@x", 1)
+            .Commits("Jenkins", "jenkins@x", 2).Merge("Bob", "b@x", "Bob", "b@x")
+            .RawAuthorCommit("Ren\u00e9 <r@x>");
+        dir.Repo("two")
+            .Commits("Ann Lee", "other@x", 2).Commits("Jenkins", "j@y", 5).Commits("Bob", "b@x", 7).Commits("René", "r@x", 1);
+        GitRepo.Git(dir.Combine("one"), "cat-file", "-p", "HEAD"); // the raw commit is readable
+        Directory.CreateDirectory(dir.Combine("ranking"));
+        foreach (string project in new[] { "one", "two" })
+        {
+            // The original rank.sh, byte for byte, in the C locale.
+            var shell = Process.Start(new ProcessStartInfo("sh", ["-c", $"git --git-dir={project}/.git log --pretty=format:%an | sort | uniq -c | sort > ranking/{project}"])
+            {
+                WorkingDirectory = dir.Path,
+                Environment = { ["LC_ALL"] = "C" },
+            })!;
+            shell.WaitForExit();
+            Assert.Equal(0, shell.ExitCode);
+        }
+
+        var compat = Json(KashikaProcess.Run(dir.Path, "relate", "--compat", "ossrel", "--format", "json", "one", "two"));
+        var original = Json(KashikaProcess.Run(dir.Path, "relate", "--from-ranking", "ranking", "--format", "json"));
+        Assert.Equal(original.GetProperty("matrix").GetRawText(), compat.GetProperty("matrix").GetRawText());
+        Assert.Equal(3 + 2 + 2, SumMin(compat)[0][1]); // Ann Lee min(3,2) + Jenkins min(2,5) + Bob min(2,7); René differs in bytes
+        var js = KashikaProcess.Run(dir.Path, "relate", "--compat", "ossrel", "--format", "ossrel-js", "one", "two");
+        Assert.Equal("var matrix = [[0, 2.6457513110645907], [2.6457513110645907, 0]]\n", js.StandardOutput);
+    }
+}
