@@ -18,6 +18,12 @@ public sealed record CliContext(Stream StandardOutput, IAnsiConsole Error, bool 
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = terminal ? InteractionSupport.Yes : InteractionSupport.No,
         });
+        if (!terminal)
+        {
+            // Logs and pipes get one line per message, never wrapped at an assumed 80 columns.
+            error.Profile.Width = 4096;
+        }
+
         return new CliContext(Console.OpenStandardOutput(), error, terminal, Environment.CurrentDirectory, TimeProvider.System);
     }
 

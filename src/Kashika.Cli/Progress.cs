@@ -34,11 +34,24 @@ internal sealed class Progress(CliContext context)
             }
         }
 
+        internal void Failed(Item item)
+        {
+            lock (gate)
+            {
+                if (item.Task is { } task)
+                {
+                    task.Description = Markup.Escape($"{item.Name}: failed");
+                    task.IsIndeterminate(false);
+                    task.StopTask();
+                }
+            }
+        }
+
         internal void Update(Item item, long count, bool done)
         {
             var elapsed = context.Clock.GetElapsedTime(item.Started);
             double rate = elapsed.TotalSeconds > 0 ? count / elapsed.TotalSeconds : 0;
-            string text = $"{item.Name}: {count:N0} commits, {elapsed.TotalSeconds:0.00} s, {rate:N0} commits/s";
+            string text = $"{item.Name}: {count:N0} commit{(count == 1 ? "" : "s")}, {elapsed.TotalSeconds:0.00} s, {rate:N0} commits/s";
             lock (gate)
             {
                 if (item.Task is { } task)
@@ -64,5 +77,7 @@ internal sealed class Progress(CliContext context)
         public void Update(long count) => Owner.Update(this, count, done: false);
 
         public void Done(long count) => Owner.Update(this, count, done: true);
+
+        public void Failed() => Owner.Failed(this);
     }
 }

@@ -46,7 +46,13 @@ public static class ReportWriter
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temporary);
-            throw new OutputException($"cannot write {path}: {e.Message}", e);
+            string reason = e switch
+            {
+                DirectoryNotFoundException => $"no such directory {Path.GetDirectoryName(full)}",
+                UnauthorizedAccessException => $"permission denied in {Path.GetDirectoryName(full)}",
+                _ => e.Message,
+            };
+            throw new OutputException($"cannot write {path}: {reason}", e);
         }
         catch
         {

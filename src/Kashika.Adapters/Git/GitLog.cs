@@ -21,7 +21,7 @@ public static class GitLog
     /// <param name="progress">Called with the number of commits read so far, every few thousand commits and at the end.</param>
     public static GitHistory Read(GitRepository repository, GitLogRequest request, Action<long> progress, CancellationToken cancel)
     {
-        bool shallow = Run(repository, ["rev-parse", "--is-shallow-repository"], cancel).Trim() == "true";
+        bool shallow = IsShallowWithCommit(repository, request.Revision, cancel);
         var tally = new AuthorTally();
         var arguments = new List<string>();
         if (request.Aliases is not null)
@@ -66,6 +66,21 @@ public static class GitLog
         return new GitHistory(tally, shallow);
     }
 
+    /// <exception cref="RepositoryException">The revision is not a commit: an empty repository (flagged) or a broken one.</exception>
+    private static bool IsShallowWithCommit(GitRepository repository, string revision, CancellationToken cancel)
+    {
+        try
+        {
+            return Run(repository, ["rev-parse", "--is-shallow-repository", "--verify", "-q", revision + "^{commit}"], cancel).StartsWith("true", StringComparison.Ordinal);
+        }
+        catch (RepositoryException)
+        {
+            // rev-parse -q says nothing; git log says why: no commits yet, a bad object, an unknown revision.
+            Run(repository, revision == "HEAD" ? ["log", "-1", "--format=%H"] : ["log", "-1", "--format=%H", revision, "--"], cancel);
+            throw new RepositoryException($"{repository.Name} ({repository.Source}): {revision} is not a commit", empty: false);
+        }
+    }
+
     private static string Run(GitRepository repository, IReadOnlyList<string> arguments, CancellationToken cancel)
     {
         string output = "";
@@ -100,7 +115,7 @@ public static class GitLog
         }
         catch (Win32Exception e)
         {
-            throw new GitMissingException($"git: cannot run the git command ({e.Message}); install git and make sure it is on PATH");
+            throw new GitMissingException($"git: cannot run it ({e.NativeErrorCode switch { 2 => "not found on PATH", 13 => "permission denied", _ => e.Message }}); install git");
         }
 
         using (process)

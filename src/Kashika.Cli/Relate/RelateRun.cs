@@ -103,6 +103,11 @@ internal static class RelateRun
 
     private static string? Conflict(RelateArguments a)
     {
+        if (a.Paths.FirstOrDefault(p => p.StartsWith('-')) is { } unknown)
+        {
+            return $"unknown option '{unknown}' (a path that starts with '-' is written ./{unknown})";
+        }
+
         var gitOnly = new (string Option, bool Given)[]
         {
             ("--identity", a.Identity != "email"), ("--aliases", a.Aliases is not null), ("--bot-pattern", a.BotPatterns.Count > 0),
@@ -246,7 +251,7 @@ internal static class RelateRun
                 }
                 catch (RepositoryException e)
                 {
-                    item.Done(0);
+                    item.Failed();
                     problems[i] = e;
                 }
             });

@@ -1,0 +1,124 @@
+using Kashika.Tests.Support;
+
+namespace Kashika.Tests.EndToEnd;
+
+/// <summary>Bad input: one clear line, a documented exit code, no partial report, the other repositories still reported.</summary>
+public sealed class RelateErrorTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public RelateErrorTests() => dir.Repo("ok").Commits("Ann", "ann@example.org", 2);
+
+    public void Dispose() => dir.Dispose();
+
+    private CliResult Run(params string[] arguments) => KashikaProcess.Run(dir.Path, arguments);
+
+    private static void AssertOneError(CliResult result, int exitCode, string message)
+    {
+        Assert.Equal(exitCode, result.ExitCode);
+        Assert.Contains($"kashika: error: {message}", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal); // no stack trace
+    }
+
+    [Fact]
+    public void Missing_path()
+    {
+        AssertOneError(Run("relate", "-o", "r.html", "nowhere"), 3, "nowhere: no such directory");
+        Assert.False(File.Exists(dir.Combine("r.html")));
+    }
+
+    [Fact]
+    public void Not_a_repository()
+    {
+        Directory.CreateDirectory(dir.Combine("plain"));
+        AssertOneError(Run("relate", "plain"), 3, "plain: not a git repository, and no folder in it is one");
+        AssertOneError(Run("relate", "x=plain"), 3, "plain: not a git repository");
+    }
+
+    [Fact]
+    public void Empty_repository_is_left_out_with_a_warning()
+    {
+        GitRepo.Init(dir.Combine("empty"));
+        var result = Run("relate", "--format", "json", "empty", "ok");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("kashika: warning: empty (empty): empty repository, no commits; left out", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("\"ok\"", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Shallow_clone_is_reported_with_a_warning()
+    {
+        dir.Repo("deep").Commits("Ann", "ann@example.org", 3);
+        GitRepo.Git(dir.Path, "clone", "-q", "--depth", "1", "file://" + dir.Combine("deep"), "shallow");
+        var result = Run("relate", "--format", "json", "shallow", "ok");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("shallow clone, partial history", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("\"shallow\": true", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Broken_repository_is_named_with_gits_message_and_the_others_still_reported()
+    {
+        dir.Repo("broken").Commits("Ann", "ann@example.org", 1);
+        foreach (string objects in Directory.GetDirectories(dir.Combine("broken", ".git", "objects")).Where(d => Path.GetFileName(d).Length == 2))
+        {
+            Directory.Delete(objects, recursive: true);
+        }
+
+        var result = Run("relate", "-o", "r.html", "broken", "ok");
+        AssertOneError(result, 3, "broken (broken): fatal: bad object HEAD");
+        Assert.True(File.Exists(dir.Combine("r.html")));
+    }
+
+    [Fact]
+    public void Unknown_revision()
+    {
+        AssertOneError(Run("relate", "--rev", "no-such-branch", "ok"), 3, "ok (ok): fatal: bad revision 'no-such-branch'");
+    }
+
+    [Fact]
+    public void Git_not_installed()
+    {
+        string dotnetDir = Path.GetDirectoryName(Environment.ProcessPath!)!;
+        var result = KashikaProcess.Run(dir.Path, new Dictionary<string, string> { ["PATH"] = dotnetDir }, "relate", "ok");
+        AssertOneError(result, 5, "git: cannot run it (not found on PATH); install git");
+    }
+
+    [Fact]
+    public void Unwritable_output_leaves_nothing()
+    {
+        AssertOneError(Run("relate", "-o", "no/such/dir/r.html", "ok"), 4, "cannot write no/such/dir/r.html: no such directory");
+        Directory.CreateDirectory(dir.Combine("taken"));
+        AssertOneError(Run("relate", "-o", "taken", "ok"), 4, "cannot write taken:"); // a directory stands where the file should go
+        Assert.Empty(Directory.GetFiles(dir.Combine("taken")));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "relate", "--bot-pattern", "(", "ok" }, "--bot-pattern: not a valid regular expression")]
+    [InlineData(new[] { "relate", "--compat", "ossrel", "--merges", "ok" }, "--compat ossrel reproduces the original exactly")]
+    [InlineData(new[] { "relate", "--from-ranking", "r", "ok" }, "--from-ranking reads ranking files instead of repositories")]
+    [InlineData(new[] { "relate", "--order", "o.txt", "ok" }, "--order goes with --from-ranking")]
+    [InlineData(new[] { "relate", "--format", "xml", "ok" }, "Argument 'xml' not recognized")]
+    [InlineData(new[] { "relate", "--no-such-option" }, "unknown option '--no-such-option'")]
+    public void Usage_errors(string[] arguments, string message) => AssertOneError(Run(arguments), 2, message);
+
+    [Fact]
+    public void Malformed_ranking_file_is_named_with_its_line()
+    {
+        Directory.CreateDirectory(dir.Combine("ranking"));
+        File.WriteAllText(dir.Combine("ranking", "a"), "  3 Ann\n");
+        File.WriteAllText(dir.Combine("ranking", "b"), "  3 Ann\nnot a count\n");
+        AssertOneError(Run("relate", "--from-ranking", "ranking", "--format", "json"), 3, "ranking/b:2: 'not' is not a commit count");
+        File.WriteAllText(dir.Combine("order"), "a\nc\n");
+        AssertOneError(Run("relate", "--from-ranking", "ranking", "--order", "order"), 3, "order:2: project 'c' has no ranking file in ranking");
+    }
+
+    [Fact]
+    public void Same_name_twice_asks_for_names()
+    {
+        Directory.CreateDirectory(dir.Combine("other"));
+        GitRepo.Git(dir.Path, "clone", "-q", "ok", "other/ok");
+        AssertOneError(Run("relate", "ok", "other/ok"), 3, "two projects are named 'ok' (ok, other/ok); name them with NAME=PATH");
+    }
+}
