@@ -9,11 +9,12 @@ const pairOf = (i, j) => pairByKey.get(i < j ? `${i},${j}` : `${j},${i}`);
 const metricNames = { ossrel: "relatedness", "sum-min": "Σ min commits", jaccard: "Jaccard index", shared: "shared developers" };
 const metricName = metricNames[data.options.metric] || data.options.metric;
 
-// Colours follow input order: the first ten from Tableau 10, beyond that hues a golden angle apart with alternating
-// lightness and chroma, so neighbours always differ and a report looks the same every time it is made.
+// Colours follow input order: the first ten from Tableau 10; beyond that hues a golden angle apart, with chroma and
+// lightness from low-discrepancy sequences, so neighbours always differ and a report looks the same every time.
 export function colour(i, count) {
   if (count <= schemeTableau10.length) return schemeTableau10[i];
-  return hcl((i * 137.508) % 360, 45 + 15 * (i % 2), 48 + 12 * (Math.floor(i / 2) % 3)).formatHex();
+  const frac = (x) => x - Math.floor(x);
+  return hcl((i * 137.508) % 360, 38 + 30 * frac(i * 0.7548776662), 42 + 28 * frac(i * 0.5698402910)).formatHex();
 }
 
 const MAX_LABEL = 28;
@@ -89,7 +90,7 @@ for (const g of [...layout.groups].filter((g) => g.value > 0).sort((a, b) => b.v
   if (clear) kept.push(g);
 }
 svg.append("g").attr("class", "labels").style("font-size", `${fontSize}px`)
-  .selectAll("text").data(kept).join("text")
+  .selectAll("text").data(kept.sort((a, b) => a.index - b.index)).join("text")
   .attr("data-project", (d) => data.projects[d.index])
   .attr("dy", "0.35em")
   .attr("transform", (d) => {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Kashika.Tests.Support;
+using Kashika.Testing;
 
 namespace Kashika.Tests.EndToEnd;
 

@@ -1,4 +1,4 @@
-using Kashika.Tests.Support;
+using Kashika.Testing;
 
 namespace Kashika.Tests.EndToEnd;
 

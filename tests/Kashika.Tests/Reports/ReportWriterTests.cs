@@ -1,5 +1,5 @@
 using Kashika.Reports;
-using Kashika.Tests.Support;
+using Kashika.Testing;
 
 namespace Kashika.Tests.Reports;
 

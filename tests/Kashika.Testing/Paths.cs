@@ -1,4 +1,4 @@
-namespace Kashika.Tests.Support;
+namespace Kashika.Testing;
 
 /// <summary>Where the tests find the repository, the shared corpus and the built CLI.</summary>
 public static class Paths

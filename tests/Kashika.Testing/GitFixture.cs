@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Kashika.Tests.Support;
+namespace Kashika.Testing;
 
 /// <summary>A temporary folder of git repositories that a test builds commit by commit.</summary>
 public sealed class TempDirectory : IDisposable

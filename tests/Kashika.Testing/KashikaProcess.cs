@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Kashika.Tests.Support;
+namespace Kashika.Testing;
 
 /// <summary>What a run of the real CLI did.</summary>
 public sealed record CliResult(int ExitCode, string StandardOutput, string StandardError, byte[] OutputBytes);

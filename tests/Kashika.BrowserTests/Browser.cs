@@ -1,0 +1,111 @@
+using Kashika.Testing;
+using Microsoft.Playwright;
+
+namespace Kashika.BrowserTests;
+
+/// <summary>Debian's Chromium, driven by Playwright (which cannot download a browser here), one per test class.</summary>
+public sealed class Browser : IAsyncLifetime
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    private IPlaywright? playwright;
+    private IBrowser? browser;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(Chromium))
+        {
+            return;
+        }
+
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A fresh page of the given size, collecting console errors, page errors and dialogs (which a report never opens).</summary>
+    public async Task<ReportPage> OpenAsync(string file, int width = 1400, int height = 1200)
+    {
+        if (browser is null)
+        {
+            Requirements.Missing($"Chromium is not installed at {Chromium} (apt-get install chromium)");
+        }
+
+        var page = await browser!.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        page.SetDefaultTimeout(5000);
+        var report = new ReportPage(page);
+        await page.GotoAsync(new Uri(file).AbsoluteUri);
+        return report;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (browser is not null)
+        {
+            await browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+    }
+}
+
+/// <summary>A report open in the browser, with what went wrong on it.</summary>
+public sealed class ReportPage
+{
+    public ReportPage(IPage page)
+    {
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                Errors.Add($"console: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => Errors.Add($"page error: {error}");
+        page.Dialog += async (_, dialog) =>
+        {
+            Errors.Add($"dialog opened: {dialog.Message}");
+            await dialog.DismissAsync();
+        };
+        page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith("file:", StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+            {
+                Errors.Add($"network request: {request.Url}");
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    public List<string> Errors { get; } = [];
+
+    /// <summary>Screen coordinates of a point the page stored in data attributes (SVG user units) of an element.</summary>
+    public async Task<(float X, float Y)> PointAsync(string selector, string xAttribute, string yAttribute)
+    {
+        var xy = await Page.EvaluateAsync<float[]>(
+            @"([sel, ax, ay]) => {
+                const el = document.querySelector(sel);
+                const svg = el.ownerSVGElement;
+                const p = svg.createSVGPoint();
+                p.x = +el.getAttribute(ax); p.y = +el.getAttribute(ay);
+                const s = p.matrixTransform(el.getScreenCTM());
+                return [s.x, s.y];
+            }",
+            new[] { selector, xAttribute, yAttribute });
+        return (xy[0], xy[1]);
+    }
+
+    public async Task ScreenshotAsync(string name)
+    {
+        string folder = Path.Combine(Paths.RepositoryRoot, "artifacts", "screenshots");
+        Directory.CreateDirectory(folder);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), FullPage = true });
+    }
+}

@@ -1,0 +1,200 @@
+using System.Text.Json;
+using Kashika.Testing;
+using Microsoft.Playwright;
+
+namespace Kashika.BrowserTests;
+
+/// <summary>Reports made once by the real CLI for all the tests of the relate page.</summary>
+public sealed class RelateReports : IAsyncLifetime
+{
+    public const string Hostile = "</script><script>alert(1)</script>";
+    public const string HostileProject = "<img src=x onerror=alert(2)>";
+
+    private readonly TempDirectory dir = new();
+
+    public Browser Browser { get; } = new();
+
+    /// <summary>alpha, beta, gamma: alpha–beta share Ann (5/2) and Bob (3/4); beta–gamma share José (6/1).</summary>
+    public string Small => dir.Combine("small.html");
+
+    /// <summary>Ranking input with a hostile author and a hostile project name.</summary>
+    public string HostileReport => dir.Combine("hostile.html");
+
+    /// <summary>200 projects, for layout and responsiveness.</summary>
+    public string Large => dir.Combine("large.html");
+
+    public async ValueTask InitializeAsync()
+    {
+        dir.Repo("alpha").Commits("Ann Lee", "ann@example.org", 5).Commits("Bob Stone", "bob@example.org", 3);
+        dir.Repo("beta").Commits("Ann Lee", "ann@example.org", 2).Commits("Bob Stone", "bob@example.org", 4).Commits("José Müller", "jose@example.org", 6);
+        dir.Repo("gamma").Commits("José Müller", "jose@example.org", 1).Commits("Eve", "eve@example.org", 2);
+        Run("relate", "-o", Small, "alpha", "beta", "gamma");
+
+        string hostile = dir.Combine("hostile-ranking");
+        Directory.CreateDirectory(hostile);
+        File.WriteAllText(Path.Combine(hostile, HostileProject), $"      4 {Hostile}\n      2 Ann\n");
+        File.WriteAllText(Path.Combine(hostile, "plain"), $"      3 {Hostile}\n      1 Ann\n");
+        Run("relate", "--from-ranking", hostile, "-o", HostileReport);
+
+        // 200 projects in a ring: project i shares one developer with i+1 and one with i+7.
+        string large = dir.Combine("large-ranking");
+        Directory.CreateDirectory(large);
+        for (int i = 0; i < 200; i++)
+        {
+            File.WriteAllText(Path.Combine(large, $"project-{i:000}-with-a-long-name"),
+                $"  {(i % 13) + 1} dev{i}\n  {(i % 5) + 1} dev{(i + 199) % 200}\n  2 far{i}\n  3 far{(i + 193) % 200}\n");
+        }
+
+        Run("relate", "--from-ranking", large, "-o", Large);
+        await Browser.InitializeAsync();
+    }
+
+    private void Run(params string[] arguments)
+    {
+        var result = KashikaProcess.Run(dir.Path, arguments);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kashika {string.Join(' ', arguments)}: {result.StandardError}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        dir.Dispose();
+    }
+}
+
+public sealed class RelateReportTests(RelateReports reports) : IClassFixture<RelateReports>
+{
+    [Fact]
+    public async Task Draws_an_arc_per_project_and_a_chord_per_related_pair()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Small);
+        Assert.Equal(3, await report.Page.Locator(".group").CountAsync());
+        Assert.Equal(2, await report.Page.Locator(".chord").CountAsync());
+        Assert.Equal(["alpha", "beta", "gamma"], await report.Page.Locator(".labels text").AllTextContentsAsync());
+        Assert.Equal(4, await report.Page.Locator("table.projects tr").CountAsync());
+        await report.ScreenshotAsync("relate-small.png");
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Hovering_a_project_leaves_only_its_chords()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Small);
+        var (x, y) = await report.PointAsync(".group[data-project='alpha']", "data-cx", "data-cy");
+        await report.Page.Mouse.MoveAsync(x, y);
+        var visible = await report.Page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('.chord')].filter(c => getComputedStyle(c).display !== 'none').map(c => c.dataset.a + '-' + c.dataset.b)");
+        Assert.Equal(["alpha-beta"], visible);
+        Assert.Contains("alpha", await report.Page.Locator(".tooltip").InnerTextAsync(), StringComparison.Ordinal);
+
+        await report.Page.Mouse.MoveAsync(5, 5);
+        Assert.Equal(2, await report.Page.EvaluateAsync<int>(
+            "() => [...document.querySelectorAll('.chord')].filter(c => getComputedStyle(c).display !== 'none').length"));
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Hovering_a_chord_shows_both_names_and_the_integer_sum()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Small);
+        var (x, y) = await report.PointAsync(".chord[data-a='alpha'][data-b='beta']", "data-hx", "data-hy");
+        await report.Page.Mouse.MoveAsync(x, y);
+        string tip = await report.Page.Locator(".tooltip").InnerTextAsync();
+        Assert.Contains("alpha ↔ beta", tip, StringComparison.Ordinal);
+        Assert.Contains("Σ min commits: 5", tip, StringComparison.Ordinal); // min(5,2) + min(3,4)
+        Assert.Contains("relatedness: 2.236", tip, StringComparison.Ordinal);
+        Assert.Contains("shared developers: 2", tip, StringComparison.Ordinal);
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Clicking_a_chord_lists_the_people_with_their_commits_on_each_side()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Small);
+        var (x, y) = await report.PointAsync(".chord[data-a='alpha'][data-b='beta']", "data-hx", "data-hy");
+        await report.Page.Mouse.ClickAsync(x, y);
+        var panel = report.Page.Locator("#panel");
+        Assert.True(await panel.IsVisibleAsync());
+        Assert.Equal("alpha ↔ beta", await panel.Locator("h2").InnerTextAsync());
+        var rows = await panel.Locator("table.people tbody tr").AllInnerTextsAsync();
+        Assert.Equal(["Ann Lee\t5\t2\t2", "Bob Stone\t3\t4\t3"], rows.Order(StringComparer.Ordinal));
+        await report.ScreenshotAsync("relate-people.png");
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Clicking_a_project_lists_its_related_projects_and_shared_people()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Small);
+        var (x, y) = await report.PointAsync(".group[data-project='beta']", "data-cx", "data-cy");
+        await report.Page.Mouse.ClickAsync(x, y);
+        var panel = report.Page.Locator("#panel");
+        Assert.Equal("beta", await panel.Locator("h2").InnerTextAsync());
+        var links = await panel.Locator("table.links tbody tr td:first-child").AllInnerTextsAsync();
+        Assert.Equal(["alpha", "gamma"], links);
+        var people = await panel.Locator("table.people tbody tr").AllInnerTextsAsync();
+        Assert.Contains("José Müller\t6\tgamma (1)", people);
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Hostile_names_are_shown_as_text_and_never_run()
+    {
+        var report = await reports.Browser.OpenAsync(reports.HostileReport);
+        string body = await report.Page.InnerTextAsync("body");
+        Assert.Contains(RelateReports.HostileProject, body, StringComparison.Ordinal);
+        Assert.Equal(2, await report.Page.EvaluateAsync<int>("() => document.scripts.length")); // data island + view
+        Assert.Equal(0, await report.Page.Locator("img").CountAsync());
+
+        var (x, y) = await report.PointAsync(".chord", "data-hx", "data-hy");
+        await report.Page.Mouse.ClickAsync(x, y);
+        Assert.Contains(RelateReports.Hostile, await report.Page.Locator("#panel").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Two_hundred_projects_draw_quickly_with_labels_that_never_overlap()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Large);
+        Assert.Equal(200, await report.Page.Locator(".group").CountAsync());
+        // Every pair of shown labels is tested for overlap of their rotated boxes (separating axis test).
+        int overlaps = await report.Page.EvaluateAsync<int>(@"() => {
+            const boxes = [...document.querySelectorAll('.labels text')].map(t => {
+              const b = t.getBBox(), m = t.getScreenCTM();
+              return [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
+                .map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]);
+            });
+            const axes = q => [0, 1].map(i => { const [a, b] = [q[i], q[i + 1]]; return [b[1] - a[1], a[0] - b[0]]; });
+            const span = (q, [ax, ay]) => { const d = q.map(([x, y]) => x * ax + y * ay); return [Math.min(...d), Math.max(...d)]; };
+            const overlap = (p, q) => [...axes(p), ...axes(q)].every(ax => {
+              const [a0, a1] = span(p, ax), [b0, b1] = span(q, ax); return a0 < b1 - 0.01 && b0 < a1 - 0.01; });
+            let n = 0;
+            for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) if (overlap(boxes[i], boxes[j])) n++;
+            return n;
+        }");
+        Assert.Equal(0, overlaps);
+        Assert.True(await report.Page.Locator(".labels text").CountAsync() >= 50, "too few labels shown");
+
+        // Hover stays responsive: isolating one project among 400 chords takes well under a frame budget of work.
+        var (x, y) = await report.PointAsync(".group[data-project='project-010-with-a-long-name']", "data-cx", "data-cy");
+        await report.Page.Mouse.MoveAsync(x, y);
+        int visible = await report.Page.EvaluateAsync<int>(
+            "() => [...document.querySelectorAll('.chord')].filter(c => getComputedStyle(c).display !== 'none').length");
+        Assert.Equal(4, visible);
+        await report.ScreenshotAsync("relate-200.png");
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Colours_are_distinct_and_the_same_every_time()
+    {
+        var first = await reports.Browser.OpenAsync(reports.Large);
+        var colours = await first.Page.Locator(".group path").EvaluateAllAsync<string[]>("ps => ps.map(p => p.getAttribute('fill'))");
+        Assert.Equal(200, colours.Distinct().Count());
+        var again = await reports.Browser.OpenAsync(reports.Large);
+        Assert.Equal(colours, await again.Page.Locator(".group path").EvaluateAllAsync<string[]>("ps => ps.map(p => p.getAttribute('fill'))"));
+    }
+}
