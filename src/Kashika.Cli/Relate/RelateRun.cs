@@ -86,7 +86,7 @@ internal static class RelateRun
             string? written = ReportWriter.Write(format, document, arguments.Output, context.StandardOutput);
             if (written is not null)
             {
-                context.Say($"wrote {written} ({projects.Count} projects, {result.Pairs.Count} related pairs)");
+                context.Say($"wrote {written} ({Plural(projects.Count, "project")}, {Plural(result.Pairs.Count, "related pair")})");
             }
         }
         catch (OutputException e)
@@ -97,6 +97,8 @@ internal static class RelateRun
 
         return inputFailed ? ExitCode.InputError : ExitCode.Success;
     }
+
+    private static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 
     private static string Generator { get; } =
         "kashika " + (typeof(RelateRun).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?");
