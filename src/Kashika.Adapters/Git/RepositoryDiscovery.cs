@@ -80,7 +80,7 @@ public static class RepositoryDiscovery
 
     private static List<GitRepository> ChildRepositories(string folder, string shownAs) =>
         Directory.EnumerateDirectories(folder)
-            .Where(IsRepository)
+            .Where(d => !Path.GetFileName(d).StartsWith('.') && IsRepository(d)) // a work tree's own .git is no child project
             .Order(StringComparer.Ordinal)
             .Select(d => new GitRepository(DefaultName(d), d, Path.Combine(shownAs, Path.GetFileName(d))))
             .ToList();

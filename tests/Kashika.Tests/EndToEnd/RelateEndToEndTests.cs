@@ -90,6 +90,15 @@ public sealed class RelateEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void With_no_path_inside_a_repository_that_repository_is_the_project()
+    {
+        dir.Repo("solo").Commits("Ann", "ann@example.org", 2);
+        var json = Json(KashikaProcess.Run(dir.Combine("solo"), "relate", "--format", "json"));
+        Assert.Equal(["solo"], json.GetProperty("projects").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(2, json.GetProperty("projectDetails")[0].GetProperty("commits").GetInt64());
+    }
+
+    [Fact]
     public void Aliases_merge_one_person_across_repositories()
     {
         dir.Repo("one").Commits("Kim", "kim@work.example", 3);
