@@ -85,6 +85,11 @@ public sealed class RelateEndToEndTests : IDisposable
         Assert.Equal(["alpha", "beta", "delta", "gamma"], json.GetProperty("projects").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal(1, SumMin(json)[2][3]); // a bare clone relates to its origin
 
+        // A bare repository has no work tree: git reads its HEAD:.mailmap, which merges Bob's old address.
+        GitRepo.Git(dir.Path, "clone", "-q", "--bare", "beta", "bare/beta.git");
+        var bare = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "alpha", "bare"));
+        Assert.Equal(2 + 3, SumMin(bare)[0][1]);
+
         var named = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "first=gamma", "second=delta.git"));
         Assert.Equal(["first", "second"], named.GetProperty("projects").EnumerateArray().Select(p => p.GetString()));
     }
@@ -151,5 +156,27 @@ public sealed class RelateEndToEndTests : IDisposable
         Assert.Equal(3 + 2 + 2, SumMin(compat)[0][1]); // Ann Lee min(3,2) + Jenkins min(2,5) + Bob min(2,7); René differs in bytes
         var js = KashikaProcess.Run(dir.Path, "relate", "--compat", "ossrel", "--format", "ossrel-js", "one", "two");
         Assert.Equal("var matrix = [[0, 2.6457513110645907], [2.6457513110645907, 0]]\n", js.StandardOutput);
+    }
+
+    [Fact]
+    public void Hostile_and_unicode_names_reach_the_report_as_data_only()
+    {
+        const string Hostile = "a</script><script>alert(1)</script>";
+        dir.Repo("one").Commits("山田 太郎 & \"Ö'Brien\" Jr", "yamada@example.org", 2).RawAuthorCommit($"Eve <{Hostile}@example.org>");
+        dir.Repo("two").Commits("山田 太郎 & \"Ö'Brien\" Jr", "yamada@example.org", 1).RawAuthorCommit($"Eve <{Hostile}@example.org>");
+        var json = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "one", "two"));
+        var shared = json.GetProperty("pairs")[0].GetProperty("shared").EnumerateArray().ToList();
+        Assert.Contains(shared, s => s.GetProperty("name").GetString() == "山田 太郎 & \"Ö'Brien\" Jr");
+        // git ends an address at the first '>': what it gives is still hostile, and must stay text.
+        Assert.Contains(shared, s => s.GetProperty("id").GetString()!.StartsWith("a</script", StringComparison.Ordinal));
+
+        var html = KashikaProcess.Run(dir.Path, "relate", "-o", "r.html", "one", "two");
+        Assert.Equal(0, html.ExitCode);
+        string page = File.ReadAllText(dir.Combine("r.html"));
+        Assert.Equal(2, page.Split("<script", StringSplitOptions.None).Length - 1); // the data island and the view
+        Assert.DoesNotContain("a</script", page, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("山田 太郎", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://", page.Replace("http://www.w3.org/", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", page, StringComparison.Ordinal);
     }
 }
