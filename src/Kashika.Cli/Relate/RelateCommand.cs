@@ -38,6 +38,7 @@ internal static class RelateCommand
         format.AcceptOnlyFromAmong("html", "json", "csv", "ossrel-js");
         var output = new Option<string?>("--output", "-o")
         {
+            HelpName = "FILE",
             Description = "Where to write the report; '-' for standard output. Default: relate.html for html, standard output otherwise.",
         };
         var metric = new Option<string>("--metric")
@@ -52,25 +53,32 @@ internal static class RelateCommand
             DefaultValueFactory = _ => "email",
         };
         identity.AcceptOnlyFromAmong("email", "name", "name+email");
-        var aliases = new Option<string?>("--aliases") { Description = "A file in .mailmap syntax merging one person's identities across all repositories." };
+        var aliases = new Option<string?>("--aliases") {
+            HelpName = "FILE", Description = "A file in .mailmap syntax merging one person's identities across all repositories." };
         var botPattern = new Option<string[]>("--bot-pattern")
         {
+            HelpName = "REGEX",
             Description = "A regular expression for more automated accounts, matched against 'Name <email>' (repeatable).",
             Arity = ArgumentArity.ZeroOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
         var includeBots = new Option<bool>("--include-bots") { Description = "Count automated accounts (CI, dependency and translation bots) like people." };
         var merges = new Option<bool>("--merges") { Description = "Count merge commits too." };
-        var revision = new Option<string?>("--rev") { Description = "The revision whose history is read. Default: HEAD." };
-        var since = new Option<string?>("--since") { Description = "Only commits after this date (any date git log --since accepts)." };
-        var until = new Option<string?>("--until") { Description = "Only commits before this date." };
+        var revision = new Option<string?>("--rev") {
+            HelpName = "REV", Description = "The revision whose history is read. Default: HEAD." };
+        var since = new Option<string?>("--since") {
+            HelpName = "DATE", Description = "Only commits after this date (any date git log --since accepts)." };
+        var until = new Option<string?>("--until") {
+            HelpName = "DATE", Description = "Only commits before this date." };
         var compat = new Option<string?>("--compat")
         {
             Description = "ossrel: reproduce the 2013 original exactly (raw %an names as bytes, HEAD only, bots and merges counted, no mailmap).",
         };
         compat.AcceptOnlyFromAmong("ossrel");
-        var fromRanking = new Option<string?>("--from-ranking") { Description = "Read the original's ranking files (uniq -c output, one per project) from this folder instead of repositories." };
-        var order = new Option<string?>("--order") { Description = "With --from-ranking: a file listing the project names in the order wanted. Default: name order." };
+        var fromRanking = new Option<string?>("--from-ranking") {
+            HelpName = "DIR", Description = "Read the original's ranking files (uniq -c output, one per project) from this folder instead of repositories." };
+        var order = new Option<string?>("--order") {
+            HelpName = "FILE", Description = "With --from-ranking: a file listing the project names in the order wanted. Default: name order." };
 
         var command = new Command("relate", "How much open-source projects share their developers, as an interactive chord diagram.")
         {

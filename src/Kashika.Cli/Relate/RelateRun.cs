@@ -62,6 +62,12 @@ internal static class RelateRun
             context.Fail(e.Message);
             return ExitCode.InputError;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A ranking, order or aliases file that exists but cannot be read.
+            context.Fail(e.Message);
+            return ExitCode.InputError;
+        }
         catch (GitMissingException e)
         {
             context.Fail(e.Message);
@@ -263,6 +269,10 @@ internal static class RelateRun
         catch (AggregateException e) when (e.InnerExceptions.OfType<GitMissingException>().FirstOrDefault() is { } missing)
         {
             throw missing;
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is OperationCanceledException))
+        {
+            throw new OperationCanceledException(cancel);
         }
 
         // Messages in input order, whatever order the parallel reads finished in.
