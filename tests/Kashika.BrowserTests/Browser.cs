@@ -102,6 +102,17 @@ public sealed class ReportPage
         return (xy[0], xy[1]);
     }
 
+    /// <summary>A point on a project's arc (its centroid: the centre of its bounding box may lie on a ribbon).</summary>
+    public Task<(float X, float Y)> ProjectPointAsync(string project) => PointAsync($".group[data-project='{project}']", "data-cx", "data-cy");
+
+    /// <summary>A point surely on the ribbon between two projects (or on the first ribbon, with no names).</summary>
+    public Task<(float X, float Y)> ChordPointAsync(string? a = null, string? b = null) =>
+        PointAsync(a is null ? ".chord" : $".chord[data-a='{a}'][data-b='{b}']", "data-hx", "data-hy");
+
+    /// <summary>The chords shown now, as "a-b".</summary>
+    public Task<string[]> VisibleChordsAsync() => Page.EvaluateAsync<string[]>(
+        "() => [...document.querySelectorAll('.chord')].filter(c => getComputedStyle(c).display !== 'none').map(c => c.dataset.a + '-' + c.dataset.b)");
+
     public async Task ScreenshotAsync(string name)
     {
         string folder = Path.Combine(Paths.RepositoryRoot, "artifacts", "screenshots");

@@ -83,16 +83,13 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
     public async Task Hovering_a_project_leaves_only_its_chords()
     {
         var report = await reports.Browser.OpenAsync(reports.Small);
-        var (x, y) = await report.PointAsync(".group[data-project='alpha']", "data-cx", "data-cy");
+        var (x, y) = await report.ProjectPointAsync("alpha");
         await report.Page.Mouse.MoveAsync(x, y);
-        var visible = await report.Page.EvaluateAsync<string[]>(
-            "() => [...document.querySelectorAll('.chord')].filter(c => getComputedStyle(c).display !== 'none').map(c => c.dataset.a + '-' + c.dataset.b)");
-        Assert.Equal(["alpha-beta"], visible);
+        Assert.Equal(["alpha-beta"], await report.VisibleChordsAsync());
         Assert.Contains("alpha", await report.Page.Locator(".tooltip").InnerTextAsync(), StringComparison.Ordinal);
 
         await report.Page.Mouse.MoveAsync(5, 5);
-        Assert.Equal(2, await report.Page.EvaluateAsync<int>(
-            "() => [...document.querySelectorAll('.chord')].filter(c => getComputedStyle(c).display !== 'none').length"));
+        Assert.Equal(2, (await report.VisibleChordsAsync()).Length);
         Assert.Empty(report.Errors);
     }
 
@@ -100,7 +97,7 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
     public async Task Hovering_a_chord_shows_both_names_and_the_integer_sum()
     {
         var report = await reports.Browser.OpenAsync(reports.Small);
-        var (x, y) = await report.PointAsync(".chord[data-a='alpha'][data-b='beta']", "data-hx", "data-hy");
+        var (x, y) = await report.ChordPointAsync("alpha", "beta");
         await report.Page.Mouse.MoveAsync(x, y);
         string tip = await report.Page.Locator(".tooltip").InnerTextAsync();
         Assert.Contains("alpha ↔ beta", tip, StringComparison.Ordinal);
@@ -114,7 +111,7 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
     public async Task Clicking_a_chord_lists_the_people_with_their_commits_on_each_side()
     {
         var report = await reports.Browser.OpenAsync(reports.Small);
-        var (x, y) = await report.PointAsync(".chord[data-a='alpha'][data-b='beta']", "data-hx", "data-hy");
+        var (x, y) = await report.ChordPointAsync("alpha", "beta");
         await report.Page.Mouse.ClickAsync(x, y);
         var panel = report.Page.Locator("#panel");
         Assert.True(await panel.IsVisibleAsync());
@@ -129,7 +126,7 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
     public async Task Clicking_a_project_lists_its_related_projects_and_shared_people()
     {
         var report = await reports.Browser.OpenAsync(reports.Small);
-        var (x, y) = await report.PointAsync(".group[data-project='beta']", "data-cx", "data-cy");
+        var (x, y) = await report.ProjectPointAsync("beta");
         await report.Page.Mouse.ClickAsync(x, y);
         var panel = report.Page.Locator("#panel");
         Assert.Equal("beta", await panel.Locator("h2").InnerTextAsync());
@@ -149,7 +146,7 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.Equal(2, await report.Page.EvaluateAsync<int>("() => document.scripts.length")); // data island + view
         Assert.Equal(0, await report.Page.Locator("img").CountAsync());
 
-        var (x, y) = await report.PointAsync(".chord", "data-hx", "data-hy");
+        var (x, y) = await report.ChordPointAsync();
         await report.Page.Mouse.ClickAsync(x, y);
         Assert.Contains(RelateReports.Hostile, await report.Page.Locator("#panel").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Empty(report.Errors);
@@ -179,11 +176,9 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.True(await report.Page.Locator(".labels text").CountAsync() >= 50, "too few labels shown");
 
         // Hover stays responsive: isolating one project among 400 chords takes well under a frame budget of work.
-        var (x, y) = await report.PointAsync(".group[data-project='project-010-with-a-long-name']", "data-cx", "data-cy");
+        var (x, y) = await report.ProjectPointAsync("project-010-with-a-long-name");
         await report.Page.Mouse.MoveAsync(x, y);
-        int visible = await report.Page.EvaluateAsync<int>(
-            "() => [...document.querySelectorAll('.chord')].filter(c => getComputedStyle(c).display !== 'none').length");
-        Assert.Equal(4, visible);
+        Assert.Equal(4, (await report.VisibleChordsAsync()).Length);
         await report.ScreenshotAsync("relate-200.png");
         Assert.Empty(report.Errors);
     }
