@@ -6,14 +6,15 @@ namespace Kashika.Cli;
 internal sealed class Progress(CliContext context)
 {
     /// <summary>Runs <paramref name="work"/> with a reporter; it is called from several threads at once.</summary>
-    public T Run<T>(Func<Reporter, T> work)
+    public void Run(Action<Reporter> work)
     {
         if (!context.ErrorIsTerminal)
         {
-            return work(new Reporter(context, null));
+            work(new Reporter(context, null));
+            return;
         }
 
-        return context.Error.Progress()
+        context.Error.Progress()
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ElapsedTimeColumn())

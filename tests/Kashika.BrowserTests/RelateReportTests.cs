@@ -20,6 +20,9 @@ public sealed class RelateReports : IAsyncLifetime
     /// <summary>Ranking input with a hostile author and a hostile project name.</summary>
     public string HostileReport => dir.Combine("hostile.html");
 
+    /// <summary>alpha alone.</summary>
+    public string Single => dir.Combine("single.html");
+
     /// <summary>200 projects, for layout and responsiveness.</summary>
     public string Large => dir.Combine("large.html");
 
@@ -29,6 +32,7 @@ public sealed class RelateReports : IAsyncLifetime
         dir.Repo("beta").Commits("Ann Lee", "ann@example.org", 2).Commits("Bob Stone", "bob@example.org", 4).Commits("José Müller", "jose@example.org", 6);
         dir.Repo("gamma").Commits("José Müller", "jose@example.org", 1).Commits("Eve", "eve@example.org", 2);
         Run("relate", "-o", Small, "alpha", "beta", "gamma");
+        Run("relate", "-o", Single, "alpha");
 
         string hostile = dir.Combine("hostile-ranking");
         Directory.CreateDirectory(hostile);
@@ -76,6 +80,16 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.Equal(["alpha", "beta", "gamma"], await report.Page.Locator(".labels text").AllTextContentsAsync());
         Assert.Equal(4, await report.Page.Locator("table.projects tr").CountAsync());
         await report.ScreenshotAsync("relate-small.png");
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task A_report_with_nothing_related_says_so_instead_of_an_empty_circle()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Single);
+        Assert.Equal(0, await report.Page.Locator("#chart svg").CountAsync());
+        Assert.Contains("relatedness needs two or more", await report.Page.Locator("#chart").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, await report.Page.Locator("table.projects tr").CountAsync());
         Assert.Empty(report.Errors);
     }
 

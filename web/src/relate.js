@@ -36,95 +36,109 @@ const outerRadius = size / 2 - labelSpace;
 const innerRadius = outerRadius - Math.max(10, Math.min(24, outerRadius * 0.06));
 const padAngle = Math.min(0.04, (2 * Math.PI * 0.25) / Math.max(1, n));
 
-const layout = d3chord().padAngle(padAngle).sortSubgroups(descending).sortChords(ascending)(data.matrix);
-const arc = d3arc().innerRadius(innerRadius).outerRadius(outerRadius);
-const ribbon = d3ribbon().radius(innerRadius - 1);
-
-const svg = select("#chart").append("svg")
-  .attr("viewBox", [-size / 2, -size / 2, size, size])
-  .attr("width", size).attr("height", size)
-  .attr("role", "img")
-  .attr("aria-label", `Chord diagram of ${n} projects`);
-const focusStyle = svg.append("style");
-
-function focus(i) {
-  // One style rule rather than a class on every ribbon keeps hover instant with thousands of chords.
-  focusStyle.text(i === null ? "" : `.chord:not(.p${i}) { display: none; }`);
+const unrelated = data.projectDetails.filter((_, i) => data.matrix[i].every((v) => v === 0)).map((p) => p.name);
+if (data.pairs.length === 0) {
+  select("#chart").append("p").attr("class", "empty").text(n < 2
+    ? "Only one project: relatedness needs two or more (kashika relate PATH PATH…)."
+    : "No two of these projects share a developer.");
+} else {
+  drawChords();
+  if (unrelated.length > 0) {
+    select("#chart").append("p").attr("class", "unrelated").text(`Sharing no developer with the others: ${unrelated.join(", ")}`);
+  }
 }
 
-const polar = (angle, radius) => [Math.sin(angle) * radius, -Math.cos(angle) * radius];
+function drawChords() {
+  const layout = d3chord().padAngle(padAngle).sortSubgroups(descending).sortChords(ascending)(data.matrix);
+  const arc = d3arc().innerRadius(innerRadius).outerRadius(outerRadius);
+  const ribbon = d3ribbon().radius(innerRadius - 1);
 
-const groups = svg.append("g").attr("class", "groups").selectAll("g").data(layout.groups).join("g")
-  .attr("class", "group")
-  .attr("data-project", (d) => data.projects[d.index])
-  .attr("tabindex", 0)
-  .each(function (d) {
-    const [cx, cy] = arc.centroid(d);
-    this.setAttribute("data-cx", cx.toFixed(2));
-    this.setAttribute("data-cy", cy.toFixed(2));
-  });
-groups.append("path").attr("d", arc).attr("fill", (d) => colour(d.index, n)).attr("stroke", "#fff");
-groups
-  .on("mouseover", (event, d) => {
-    focus(d.index);
-    const p = data.projectDetails[d.index];
-    tip.show(event, [p.name, `${p.commits.toLocaleString("en-US")} commits, ${p.developers.toLocaleString("en-US")} developers`,
-      `shares developers with ${related(d.index).length} project(s)`, "click for the people"]);
-  })
-  .on("mousemove", (event) => tip.move(event))
-  .on("mouseout", () => { focus(null); tip.hide(); })
-  .on("click", (_, d) => showProject(d.index))
-  .on("keydown", (event, d) => { if (event.key === "Enter" || event.key === " ") showProject(d.index); });
+  const svg = select("#chart").append("svg")
+    .attr("viewBox", [-size / 2, -size / 2, size, size])
+    .attr("width", size).attr("height", size)
+    .attr("role", "img")
+    .attr("aria-label", `Chord diagram of ${n} projects`);
+  const focusStyle = svg.append("style");
 
-// Labels: biggest projects first, each kept only if it is at least a line's height away from every kept label.
-const labelRadius = outerRadius + 6;
-const minGap = (fontSize * 1.15) / labelRadius;
-const mid = (g) => (g.startAngle + g.endAngle) / 2;
-const kept = [];
-for (const g of [...layout.groups].filter((g) => g.value > 0).sort((a, b) => b.value - a.value || a.index - b.index)) {
-  const a = mid(g);
-  const clear = kept.every((k) => {
-    const delta = Math.abs(mid(k) - a) % (2 * Math.PI);
-    return Math.min(delta, 2 * Math.PI - delta) >= minGap;
-  });
-  if (clear) kept.push(g);
+  function focus(i) {
+    // One style rule rather than a class on every ribbon keeps hover instant with thousands of chords.
+    focusStyle.text(i === null ? "" : `.chord:not(.p${i}) { display: none; }`);
+  }
+
+  const polar = (angle, radius) => [Math.sin(angle) * radius, -Math.cos(angle) * radius];
+
+  const groups = svg.append("g").attr("class", "groups").selectAll("g").data(layout.groups).join("g")
+    .attr("class", "group")
+    .attr("data-project", (d) => data.projects[d.index])
+    .attr("tabindex", 0)
+    .each(function (d) {
+      const [cx, cy] = arc.centroid(d);
+      this.setAttribute("data-cx", cx.toFixed(2));
+      this.setAttribute("data-cy", cy.toFixed(2));
+    });
+  groups.append("path").attr("d", arc).attr("fill", (d) => colour(d.index, n)).attr("stroke", "#fff");
+  groups
+    .on("mouseover", (event, d) => {
+      focus(d.index);
+      const p = data.projectDetails[d.index];
+      tip.show(event, [p.name, `${p.commits.toLocaleString("en-US")} commits, ${p.developers.toLocaleString("en-US")} developers`,
+        `shares developers with ${related(d.index).length} project(s)`, "click for the people"]);
+    })
+    .on("mousemove", (event) => tip.move(event))
+    .on("mouseout", () => { focus(null); tip.hide(); })
+    .on("click", (_, d) => showProject(d.index))
+    .on("keydown", (event, d) => { if (event.key === "Enter" || event.key === " ") showProject(d.index); });
+
+  // Labels: biggest projects first, each kept only if it is at least a line's height away from every kept label.
+  const labelRadius = outerRadius + 6;
+  const minGap = (fontSize * 1.15) / labelRadius;
+  const mid = (g) => (g.startAngle + g.endAngle) / 2;
+  const kept = [];
+  for (const g of [...layout.groups].filter((g) => g.value > 0).sort((a, b) => b.value - a.value || a.index - b.index)) {
+    const a = mid(g);
+    const clear = kept.every((k) => {
+      const delta = Math.abs(mid(k) - a) % (2 * Math.PI);
+      return Math.min(delta, 2 * Math.PI - delta) >= minGap;
+    });
+    if (clear) kept.push(g);
+  }
+  svg.append("g").attr("class", "labels").style("font-size", `${fontSize}px`)
+    .selectAll("text").data(kept.sort((a, b) => a.index - b.index)).join("text")
+    .attr("data-project", (d) => data.projects[d.index])
+    .attr("dy", "0.35em")
+    .attr("transform", (d) => {
+      const a = mid(d);
+      return `rotate(${(a * 180) / Math.PI - 90}) translate(${labelRadius})${a > Math.PI ? " rotate(180)" : ""}`;
+    })
+    .attr("text-anchor", (d) => (mid(d) > Math.PI ? "end" : "start"))
+    .text((d) => labelText(data.projects[d.index]));
+
+  const chords = svg.append("g").attr("class", "chords").selectAll("path").data(layout).join("path")
+    .attr("class", (d) => `chord p${d.source.index} p${d.target.index}`)
+    .attr("d", ribbon)
+    .attr("fill", (d) => colour(d.source.value >= d.target.value ? d.source.index : d.target.index, n))
+    .attr("data-a", (d) => data.projects[Math.min(d.source.index, d.target.index)])
+    .attr("data-b", (d) => data.projects[Math.max(d.source.index, d.target.index)])
+    .each(function (d) {
+      // A point surely on this ribbon: just inside the ring, in the middle of its own end (ends never overlap).
+      const [hx, hy] = polar((d.source.startAngle + d.source.endAngle) / 2, innerRadius - 4);
+      this.setAttribute("data-hx", hx.toFixed(2));
+      this.setAttribute("data-hy", hy.toFixed(2));
+    })
+    .on("mouseover", (event, d) => {
+      const pair = pairOf(d.source.index, d.target.index);
+      tip.show(event, [
+        `${data.projects[pair.a]} ↔ ${data.projects[pair.b]}`,
+        `${metricName}: ${formatNumber(pair.value)}`,
+        `Σ min commits: ${pair.sumMin.toLocaleString("en-US")}`,
+        `shared developers: ${pair.shared.length.toLocaleString("en-US")}`,
+        "click for the people",
+      ]);
+    })
+    .on("mousemove", (event) => tip.move(event))
+    .on("mouseout", () => tip.hide())
+    .on("click", (_, d) => showPair(pairOf(d.source.index, d.target.index)));
 }
-svg.append("g").attr("class", "labels").style("font-size", `${fontSize}px`)
-  .selectAll("text").data(kept.sort((a, b) => a.index - b.index)).join("text")
-  .attr("data-project", (d) => data.projects[d.index])
-  .attr("dy", "0.35em")
-  .attr("transform", (d) => {
-    const a = mid(d);
-    return `rotate(${(a * 180) / Math.PI - 90}) translate(${labelRadius})${a > Math.PI ? " rotate(180)" : ""}`;
-  })
-  .attr("text-anchor", (d) => (mid(d) > Math.PI ? "end" : "start"))
-  .text((d) => labelText(data.projects[d.index]));
-
-const chords = svg.append("g").attr("class", "chords").selectAll("path").data(layout).join("path")
-  .attr("class", (d) => `chord p${d.source.index} p${d.target.index}`)
-  .attr("d", ribbon)
-  .attr("fill", (d) => colour(d.source.value >= d.target.value ? d.source.index : d.target.index, n))
-  .attr("data-a", (d) => data.projects[Math.min(d.source.index, d.target.index)])
-  .attr("data-b", (d) => data.projects[Math.max(d.source.index, d.target.index)])
-  .each(function (d) {
-    // A point surely on this ribbon: just inside the ring, in the middle of its own end (ends never overlap).
-    const [hx, hy] = polar((d.source.startAngle + d.source.endAngle) / 2, innerRadius - 4);
-    this.setAttribute("data-hx", hx.toFixed(2));
-    this.setAttribute("data-hy", hy.toFixed(2));
-  })
-  .on("mouseover", (event, d) => {
-    const pair = pairOf(d.source.index, d.target.index);
-    tip.show(event, [
-      `${data.projects[pair.a]} ↔ ${data.projects[pair.b]}`,
-      `${metricName}: ${formatNumber(pair.value)}`,
-      `Σ min commits: ${pair.sumMin.toLocaleString("en-US")}`,
-      `shared developers: ${pair.shared.length.toLocaleString("en-US")}`,
-      "click for the people",
-    ]);
-  })
-  .on("mousemove", (event) => tip.move(event))
-  .on("mouseout", () => tip.hide())
-  .on("click", (_, d) => showPair(pairOf(d.source.index, d.target.index)));
 
 function related(i) {
   return data.pairs.filter((p) => p.a === i || p.b === i);

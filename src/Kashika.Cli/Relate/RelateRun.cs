@@ -84,6 +84,11 @@ internal static class RelateRun
             return ExitCode.InputError;
         }
 
+        if (projects.Count == 1)
+        {
+            context.Warn($"only one project ({projects[0].Authors.Name}): relatedness needs two or more");
+        }
+
         var result = Relatedness.Compute(projects.Select(p => p.Authors).ToList(), metric);
         var document = RelateDocument.From(result, projects.Select(p => p.Source).ToList(), settings, warnings, Generator);
         try
@@ -245,9 +250,8 @@ internal static class RelateRun
         var problems = new ConcurrentDictionary<int, RepositoryException>();
         try
         {
-            new Progress(context).Run(reporter =>
-            {
-            Parallel.For(0, repositories.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel }, i =>
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel };
+            new Progress(context).Run(reporter => Parallel.For(0, repositories.Count, parallel, i =>
             {
                 var repository = repositories[i];
                 var item = reporter.Start(repository.Name);
@@ -262,9 +266,7 @@ internal static class RelateRun
                     item.Failed();
                     problems[i] = e;
                 }
-            });
-                return 0;
-            });
+            }));
         }
         catch (AggregateException e) when (e.InnerExceptions.OfType<GitMissingException>().FirstOrDefault() is { } missing)
         {

@@ -70,8 +70,7 @@ public static class AuthorResolver
             IdentityMode.Email => lowerEmail.Length > 0 ? lowerEmail : lowerName,
             IdentityMode.Name => lowerName,
             IdentityMode.NameEmail => $"{lowerName} <{lowerEmail}>",
-            IdentityMode.OssrelName => ByteText.CollapseWhitespace(name),
-            _ => throw new ArgumentOutOfRangeException(nameof(mode)),
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "ossrel names are keyed by Resolve itself"),
         };
     }
 
