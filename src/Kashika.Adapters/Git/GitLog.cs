@@ -45,7 +45,8 @@ public static class GitLog
         // HEAD is git's default; leaving it implicit makes git say "does not have any commits yet" for an empty repository.
         if (request.Revision != "HEAD")
         {
-            arguments.Add(request.Revision);
+            // A revision is never an option, whatever it looks like: "--output=FILE" would make git write a file.
+            arguments.AddRange(["--end-of-options", request.Revision]);
         }
 
         arguments.Add("--");

@@ -77,6 +77,15 @@ public sealed class RelateErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_revision_is_never_taken_for_a_git_option()
+    {
+        var result = Run("relate", "--rev=--output=written-by-git", "ok");
+        Assert.Equal(3, result.ExitCode);
+        Assert.False(File.Exists(dir.Combine("written-by-git")));
+        Assert.False(File.Exists(dir.Combine("ok", "written-by-git")));
+    }
+
+    [Fact]
     public void Git_not_installed()
     {
         string dotnetDir = Path.GetDirectoryName(Environment.ProcessPath!)!;
