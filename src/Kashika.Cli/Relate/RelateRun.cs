@@ -22,7 +22,7 @@ internal static class RelateRun
         BotRules? bots;
         try
         {
-            bots = arguments.IncludeBots || arguments.Compat is not null ? null
+            bots = arguments.IncludeBots ? null
                 : new BotRules(arguments.BotPatterns.Count == 0 ? null : string.Join('|', arguments.BotPatterns.Select(p => $"(?:{p})")));
         }
         catch (ArgumentException e)
