@@ -4,9 +4,10 @@ namespace Kashika.Cli;
 
 /// <summary>Everything a command touches of its process: injected so tests can run whole commands against fakes.</summary>
 /// <param name="StandardOutput">Machine output (reports asked for on stdout).</param>
+/// <param name="StandardInput">Input read when a command is given "-".</param>
 /// <param name="Error">People's output: progress, warnings and errors.</param>
 /// <param name="ErrorIsTerminal">Whether live progress may redraw; otherwise progress is plain lines.</param>
-public sealed record CliContext(Stream StandardOutput, IAnsiConsole Error, bool ErrorIsTerminal, string CurrentDirectory, TimeProvider Clock)
+public sealed record CliContext(Stream StandardOutput, Stream StandardInput, IAnsiConsole Error, bool ErrorIsTerminal, string CurrentDirectory, TimeProvider Clock)
 {
     public static CliContext FromProcess()
     {
@@ -24,7 +25,7 @@ public sealed record CliContext(Stream StandardOutput, IAnsiConsole Error, bool 
             error.Profile.Width = 4096;
         }
 
-        return new CliContext(Console.OpenStandardOutput(), error, terminal, Environment.CurrentDirectory, TimeProvider.System);
+        return new CliContext(Console.OpenStandardOutput(), Console.OpenStandardInput(), error, terminal, Environment.CurrentDirectory, TimeProvider.System);
     }
 
     public void Warn(string message) => Error.MarkupLineInterpolated($"[yellow]kashika: warning:[/] {message}");

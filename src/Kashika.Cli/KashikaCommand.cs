@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Kashika.Cli.Relate;
+using Kashika.Cli.Trace;
 
 namespace Kashika.Cli;
 
@@ -11,6 +12,7 @@ public static class KashikaCommand
         var root = new RootCommand("Kashika (可視化): numbers and interactive pictures from git histories, perf samples and disk counters.")
         {
             RelateCommand.Create(context),
+            TraceCommand.Create(context),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,0 +1,183 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.IO.Compression;
+using Kashika.Core.Common;
+
+namespace Kashika.Adapters.Trace;
+
+/// <summary>perf is needed (to read a perf.data file) and is not installed.</summary>
+public sealed class PerfMissingException(string message) : Exception(message);
+
+/// <summary>
+/// Opens what a user names as trace input: a text file (perf script or folded output), a .gz of one, standard input
+/// ("-"), or a perf.data recording, which is turned into text by <c>perf script</c> as it is read.
+/// </summary>
+public sealed class TraceInput : IDisposable
+{
+    private static readonly byte[] GzipMagic = [0x1f, 0x8b];
+    private static readonly byte[] PerfDataMagic = "PERFILE2"u8.ToArray();
+
+    private readonly Stream stream;
+    private readonly Process? perf;
+    private readonly Task<string>? perfErrors;
+
+    private TraceInput(string name, Stream stream, Process? perf = null, Task<string>? perfErrors = null)
+    {
+        Name = name;
+        this.stream = stream;
+        this.perf = perf;
+        this.perfErrors = perfErrors;
+    }
+
+    public string Name { get; }
+
+    public Stream Stream => stream;
+
+    /// <exception cref="InputException">The file is missing or unreadable.</exception>
+    /// <exception cref="PerfMissingException">It is a perf.data file and perf is not installed.</exception>
+    public static TraceInput Open(string path, Stream standardInput, string currentDirectory)
+    {
+        if (path == "-")
+        {
+            return new TraceInput("<stdin>", Sniff(standardInput, "<stdin>"));
+        }
+
+        string full = Path.GetFullPath(path, currentDirectory);
+        if (!File.Exists(full))
+        {
+            throw new InputException(Directory.Exists(full) ? $"{path}: is a directory" : $"{path}: no such file");
+        }
+
+        Stream file;
+        try
+        {
+            file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{path}: {e.Message}");
+        }
+
+        Span<byte> head = stackalloc byte[8];
+        int read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        file.Position = 0;
+        if (head[..read].SequenceEqual(PerfDataMagic))
+        {
+            file.Dispose();
+            return PerfScript(path, full);
+        }
+
+        return new TraceInput(path, Sniff(file, path));
+    }
+
+    // A gzip stream is recognised by its magic bytes rather than its name, so piped input works too.
+    private static Stream Sniff(Stream stream, string name)
+    {
+        var buffered = new BufferedStream(stream, 1 << 16);
+        Span<byte> head = stackalloc byte[2];
+        int read = buffered.ReadAtLeast(head, 2, throwOnEndOfStream: false);
+        var prefixed = new PrefixedStream(head[..read].ToArray(), buffered);
+        return read == 2 && head.SequenceEqual(GzipMagic) ? new GZipStream(prefixed, CompressionMode.Decompress) : prefixed;
+    }
+
+    private static TraceInput PerfScript(string path, string full)
+    {
+        var start = new ProcessStartInfo("perf") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in new[] { "script", "-i", full })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            var process = Process.Start(start) ?? throw new PerfMissingException("perf: could not be started");
+            return new TraceInput(path, process.StandardOutput.BaseStream, process, process.StandardError.ReadToEndAsync());
+        }
+        catch (Win32Exception)
+        {
+            throw new PerfMissingException($"{path} is a perf.data recording and perf is not installed; install perf (Debian: linux-perf) or give the output of 'perf script'");
+        }
+    }
+
+    /// <summary>Waits for perf (when it converted the input) and reports its failure.</summary>
+    /// <exception cref="InputException">perf script failed.</exception>
+    public void Complete()
+    {
+        if (perf is null)
+        {
+            return;
+        }
+
+        perf.WaitForExit();
+        if (perf.ExitCode != 0)
+        {
+            string first = perfErrors!.GetAwaiter().GetResult().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+            throw new InputException($"{Name}: perf script failed (exit {perf.ExitCode}): {first}");
+        }
+    }
+
+    public void Dispose()
+    {
+        stream.Dispose();
+        if (perf is not null)
+        {
+            if (!perf.HasExited)
+            {
+                perf.Kill(entireProcessTree: true);
+            }
+
+            perf.Dispose();
+        }
+    }
+
+    /// <summary>A stream that first replays bytes already read from it.</summary>
+    private sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
+    {
+        private int position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (position < prefix.Length)
+            {
+                int n = Math.Min(buffer.Length, prefix.Length - position);
+                prefix.AsSpan(position, n).CopyTo(buffer);
+                position += n;
+                return n;
+            }
+
+            return rest.Read(buffer);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                rest.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

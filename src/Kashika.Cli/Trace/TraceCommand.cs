@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Kashika.Core.Trace;
+
+namespace Kashika.Cli.Trace;
+
+/// <summary>The arguments of <c>kashika trace collapse</c>, typed.</summary>
+public sealed record CollapseArguments(IReadOnlyList<string> Inputs, CollapseOptions Options, string Format, string? Output);
+
+internal static class TraceCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var inputs = new Argument<string[]>("FILE")
+        {
+            Description = "perf script output (or a .gz of it), folded stacks, or a perf.data recording; '-' or nothing for standard input.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var pid = new Option<bool>("--pid") { Description = "Name processes as comm-PID." };
+        var tid = new Option<bool>("--tid") { Description = "Name processes as comm-PID/TID." };
+        var kernel = new Option<bool>("--kernel") { Description = "Mark kernel frames with _[k]." };
+        var jit = new Option<bool>("--jit") { Description = "Mark JIT frames (perf maps, jitdump) with _[j]." };
+        var all = new Option<bool>("--all") { Description = "Both --kernel and --jit." };
+        var addrs = new Option<bool>("--addrs") { Description = "Show the address of frames whose symbol is unknown." };
+        var eventFilter = new Option<string?>("--event-filter") { Description = "Count only this event. Default: the first event in the input.", HelpName = "EVENT" };
+        var srcline = new Option<bool>("--srcline") { Description = "The input is 'perf script -F +srcline': add file:line to frames." };
+        var weight = new Option<string>("--weight")
+        {
+            Description = "period: weigh each sample by its event's period when the event line has one, else 1 (as FlameGraph); samples: 1 per sample.",
+            DefaultValueFactory = _ => "period",
+        };
+        weight.AcceptOnlyFromAmong("period", "samples");
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "folded (frame;frame;… count), json (call tree for d3-hierarchy), speedscope, or d3trace (the 2013 d3js_trace page's var trace_json).",
+            DefaultValueFactory = _ => "folded",
+        };
+        format.AcceptOnlyFromAmong("folded", "json", "speedscope", "d3trace");
+        var output = new Option<string?>("--output", "-o") { Description = "Where to write; default standard output.", HelpName = "FILE" };
+
+        var collapse = new Command("collapse", "perf script stack samples to folded stacks (FlameGraph's format), exactly and fast.")
+        {
+            inputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, weight, format, output,
+        };
+        collapse.SetAction((parse, cancel) =>
+        {
+            bool annotateAll = parse.GetValue(all);
+            var options = new CollapseOptions(
+                Pid: parse.GetValue(pid),
+                Tid: parse.GetValue(tid),
+                Kernel: annotateAll || parse.GetValue(kernel),
+                Jit: annotateAll || parse.GetValue(jit),
+                Addrs: parse.GetValue(addrs),
+                EventFilter: parse.GetValue(eventFilter),
+                Srcline: parse.GetValue(srcline),
+                Weight: parse.GetValue(weight) == "samples" ? SampleWeight.Samples : SampleWeight.Period);
+            var arguments = new CollapseArguments(parse.GetValue(inputs) ?? [], options, parse.GetValue(format) ?? "folded", parse.GetValue(output));
+            return Task.FromResult((int)CollapseRun.Execute(arguments, context, cancel));
+        });
+
+        return new Command("trace", "Stack samples from perf: folded stacks and interactive views.") { collapse };
+    }
+}

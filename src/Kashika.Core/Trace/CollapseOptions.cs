@@ -1,0 +1,29 @@
+namespace Kashika.Core.Trace;
+
+/// <summary>How samples are weighted in folded stacks.</summary>
+public enum SampleWeight
+{
+    /// <summary>The event's period when the event line has one, else 1 (as stackcollapse-perf.pl).</summary>
+    Period,
+
+    /// <summary>1 per sample.</summary>
+    Samples,
+}
+
+/// <summary>The options of stackcollapse-perf.pl, plus the weight.</summary>
+/// <param name="Pid">Name the process as "comm-pid".</param>
+/// <param name="Tid">Name the process as "comm-pid/tid".</param>
+/// <param name="Kernel">Append "_[k]" to kernel frames.</param>
+/// <param name="Jit">Append "_[j]" to JIT frames (perf map and jitdump).</param>
+/// <param name="Addrs">Show the address of frames whose symbol is unknown.</param>
+/// <param name="EventFilter">Count only this event; null: the first event met.</param>
+/// <param name="Srcline">Each frame line is followed by a source line (perf script -F +srcline).</param>
+public sealed record CollapseOptions(
+    bool Pid = false,
+    bool Tid = false,
+    bool Kernel = false,
+    bool Jit = false,
+    bool Addrs = false,
+    string? EventFilter = null,
+    bool Srcline = false,
+    SampleWeight Weight = SampleWeight.Period);

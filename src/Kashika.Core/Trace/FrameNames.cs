@@ -1,0 +1,124 @@
+namespace Kashika.Core.Trace;
+
+/// <summary>Clean-up of perf's symbol names, as stackcollapse-perf.pl does it (with its template defect fixed).</summary>
+public static class FrameNames
+{
+    /// <summary>
+    /// ';' is the folded format's separator and becomes ':'; arguments ("(int, char*)") and what follows them go, except in
+    /// Go method names ("net/http.(*Client).Do") and C++ "(anonymous namespace)"; quotes go.
+    /// </summary>
+    public static string Tidy(string func)
+    {
+        func = func.Replace(';', ':');
+        if (!IsGoMethod(func))
+        {
+            int cut = ArgumentsStart(func);
+            if (cut >= 0)
+            {
+                func = func[..cut];
+            }
+        }
+
+        return func.Contains('"', StringComparison.Ordinal) || func.Contains('\'', StringComparison.Ordinal)
+            ? func.Replace("\"", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal)
+            : func;
+    }
+
+    // /\.\(.*\)\./: a ".(" later followed by ")."
+    private static bool IsGoMethod(string func)
+    {
+        int open = func.IndexOf(".(", StringComparison.Ordinal);
+        return open >= 0 && func.IndexOf(").", open + 2, StringComparison.Ordinal) >= 0;
+    }
+
+    /// <summary>
+    /// Where the argument list starts: the first '(' outside template brackets that does not open "(anonymous namespace)".
+    /// stackcollapse-perf.pl cut at the first '(' even inside a template ("std::function&lt;int (int)&gt;"); the
+    /// '&lt;' of an operator name ("operator&lt;&lt;") is not a bracket.
+    /// </summary>
+    public static int ArgumentsStart(string func)
+    {
+        int depth = 0;
+        for (int i = 0; i < func.Length; i++)
+        {
+            char c = func[i];
+            if (c == 'o' && func.AsSpan(i).StartsWith("operator", StringComparison.Ordinal) && (i == 0 || !IsIdentifier(func[i - 1])))
+            {
+                i += "operator".Length;
+                while (i < func.Length && func[i] is '<' or '>' or '=' or '-' or '!' or '+' or '*' or '/' or '%' or '^' or '&' or '|' or '~' or ',')
+                {
+                    i++;
+                }
+
+                i--;
+            }
+            else if (c == '<')
+            {
+                depth++;
+            }
+            else if (c == '>' && depth > 0)
+            {
+                depth--;
+            }
+            else if (c == '(' && depth == 0 && !func.AsSpan(i + 1).StartsWith("anonymous namespace)", StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool IsIdentifier(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
+
+    /// <summary>/tmp/perf-PID.map: symbols a JIT (Java, .NET, V8) wrote for perf.</summary>
+    public static bool IsPerfMap(ReadOnlySpan<char> module)
+    {
+        int at = module.IndexOf("/tmp/perf-", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        var rest = module[(at + "/tmp/perf-".Length)..];
+        int digits = 0;
+        while (digits < rest.Length && char.IsAsciiDigit(rest[digits]))
+        {
+            digits++;
+        }
+
+        return digits > 0 && rest[digits..].StartsWith(".map", StringComparison.Ordinal);
+    }
+
+    /// <summary>…/jitted-PID-N.so: code a JIT described with jitdump (perf inject --jit).</summary>
+    public static bool IsJitDump(ReadOnlySpan<char> module)
+    {
+        var name = module[(module.LastIndexOf('/') + 1)..];
+        return name.StartsWith("jitted-", StringComparison.Ordinal) && name.EndsWith(".so", StringComparison.Ordinal);
+    }
+
+    /// <summary>A -F +srcline line without its "[...]" parts and surrounding spaces: "file.cpp:137", or empty.</summary>
+    public static string Srcline(ReadOnlySpan<char> line)
+    {
+        var text = new System.Text.StringBuilder(line.Length);
+        int depth = 0;
+        foreach (char c in line)
+        {
+            // Perl's s/\[.*?\]//g: each '[' up to the next ']' goes.
+            if (depth == 0 && c == '[')
+            {
+                depth = 1;
+            }
+            else if (depth == 1 && c == ']')
+            {
+                depth = 0;
+            }
+            else if (depth == 0)
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString().Trim(" \t\n\r\f\v".ToCharArray());
+    }
+}

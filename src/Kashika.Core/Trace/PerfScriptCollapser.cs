@@ -1,0 +1,701 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Kashika.Core.Trace;
+
+/// <summary>
+/// Folds <c>perf script</c> output into stacks with counts, as stackcollapse-perf.pl does, with its defects fixed (see
+/// docs/trace-deviations.md). Lines are fed one at a time, so memory grows with the unique frames and stacks, never with
+/// the input. Text is handled as bytes: each char of the strings here is one input byte (Latin-1), so nothing is lost.
+/// </summary>
+public sealed class PerfScriptCollapser
+{
+    private const int MaxReported = 5;
+
+    private readonly CollapseOptions options;
+    private readonly FrameTable frames = new();
+    private readonly Dictionary<string, long> stacks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> stackLookup;
+    // Frame lines repeat endlessly; each distinct line is tidied once and then only looked up.
+    private readonly Dictionary<string, ParsedFrames> frameLines = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ParsedFrames>.AlternateLookup<ReadOnlySpan<char>> frameLineLookup;
+    private readonly Dictionary<string, int> processNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> processLookup;
+    private readonly List<int> current = [];
+    private readonly List<(string Source, long Line, string Text)> unrecognized = [];
+    private string source = "-";
+    private long lineInSource;
+    private char[] chars = new char[4096];
+    private char[] keyBuffer = new char[256];
+
+    private int process = -1; // the sample's process-name frame; -1 outside a sample or in a filtered one
+    private long period;
+    private bool isJava;
+    private int pendingSrclines;
+    private int srclineTarget = -1;
+    private string? eventFilter;
+    private bool eventDefaulted;
+
+    public PerfScriptCollapser(CollapseOptions options)
+    {
+        this.options = options;
+        eventFilter = options.EventFilter;
+        stackLookup = stacks.GetAlternateLookup<ReadOnlySpan<char>>();
+        frameLineLookup = frameLines.GetAlternateLookup<ReadOnlySpan<char>>();
+        processLookup = processNames.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public long Lines { get; private set; }
+
+    public long Samples { get; private set; }
+
+    public long UnrecognizedLines { get; private set; }
+
+    /// <summary>The first few unrecognised lines, with their file and line number.</summary>
+    public IReadOnlyList<(string Source, long Line, string Text)> FirstUnrecognized => unrecognized;
+
+    /// <summary>The event counted, when the input names events.</summary>
+    public string? Event => eventFilter;
+
+    /// <summary>Events met and skipped because another event was counted, with their sample counts.</summary>
+    public Dictionary<string, long> SkippedEvents { get; } = new(StringComparer.Ordinal);
+
+    public FrameTable Frames => frames;
+
+    /// <summary>Starts the next input file: the sample the previous file left open ends here.</summary>
+    public void BeginSource(string name)
+    {
+        EndSample();
+        source = name;
+        lineInSource = 0;
+    }
+
+    public void Line(ReadOnlySpan<byte> bytes)
+    {
+        Lines++;
+        lineInSource++;
+        if (bytes.Length > chars.Length)
+        {
+            chars = new char[Math.Max(bytes.Length, chars.Length * 2)];
+        }
+
+        int length = Encoding.Latin1.GetChars(bytes, chars);
+        var line = chars.AsSpan(0, length);
+        if (line.Length > 0 && line[^1] == '\r')
+        {
+            line = line[..^1]; // CRLF files: the line ends before the '\r'
+        }
+
+        if (pendingSrclines > 0)
+        {
+            pendingSrclines--;
+            AppendSrcline(line);
+            return;
+        }
+
+        if (line.Length > 0 && line[0] == '#')
+        {
+            return;
+        }
+
+        if (line.Length == 0)
+        {
+            EndSample();
+            return;
+        }
+
+        if (!IsSpace(line[0]) && TryEvent(line, requireTimestamp: false))
+        {
+            return;
+        }
+
+        if (IsSpace(line[0]) && TryEvent(line, requireTimestamp: true))
+        {
+            return;
+        }
+
+        if (TryFrame(line))
+        {
+            return;
+        }
+
+        UnrecognizedLines++;
+        if (unrecognized.Count < MaxReported)
+        {
+            unrecognized.Add((source, lineInSource, line.ToString()));
+        }
+    }
+
+    /// <summary>Ends the input: a last sample not followed by a blank line is counted too.</summary>
+    public void Finish() => EndSample();
+
+    /// <summary>The folded profile: every unique stack (process name at the root) with its count.</summary>
+    public CollapsedProfile Profile() => CollapsedProfile.Create(frames, stacks.Select(s => (FromKey(s.Key), s.Value)));
+
+    private void EndSample()
+    {
+        if (process < 0)
+        {
+            current.Clear();
+            return;
+        }
+
+        int needed = 2 * (current.Count + 1);
+        if (keyBuffer.Length < needed)
+        {
+            keyBuffer = new char[needed * 2];
+        }
+
+        var key = keyBuffer.AsSpan(0, needed);
+        Put(key, 0, process);
+        for (int i = 0; i < current.Count; i++)
+        {
+            Put(key, i + 1, current[current.Count - 1 - i]); // read leaf first, stored root first
+        }
+
+        ref long count = ref CollectionsMarshal.GetValueRefOrAddDefault(stackLookup, key, out _);
+        count += options.Weight == SampleWeight.Samples ? 1 : period;
+        Samples++;
+        current.Clear();
+        process = -1;
+        pendingSrclines = 0;
+    }
+
+    private static void Put(Span<char> key, int index, int id)
+    {
+        key[2 * index] = (char)(id >> 16);
+        key[(2 * index) + 1] = (char)id;
+    }
+
+    private static int[] FromKey(string key)
+    {
+        var ids = new int[key.Length / 2];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = (key[2 * i] << 16) | key[(2 * i) + 1];
+        }
+
+        return ids;
+    }
+
+    // An event line: "comm [pid/]tid [cpu] time: [period] event:", perhaps followed by a frame on the same line.
+    private bool TryEvent(ReadOnlySpan<char> line, bool requireTimestamp)
+    {
+        var trimmed = line.TrimStart(PerlSpace);
+        if (!TryProcess(trimmed, out var comm, out var pid, out var tid, out int afterIds))
+        {
+            return false;
+        }
+
+        var rest = trimmed[afterIds..];
+        ReadOnlySpan<char> eventName = default, periodText = default, inlineFrame = default;
+        bool named = EventAtEnd(trimmed, out eventName, out periodText);
+        if (!named && TimestampEvent(rest, out eventName, out periodText, out inlineFrame))
+        {
+            named = true;
+        }
+        else if (requireTimestamp)
+        {
+            return false;
+        }
+
+        // A new event line ends the sample before it even without a blank line (stacks printed on their event line have none).
+        if (process >= 0 && current.Count > 0)
+        {
+            EndSample();
+        }
+
+        if (named)
+        {
+            if (eventFilter is null)
+            {
+                eventFilter = eventName.ToString();
+                eventDefaulted = true;
+            }
+            else if (!eventName.SequenceEqual(eventFilter))
+            {
+                string skipped = eventName.ToString();
+                SkippedEvents[skipped] = SkippedEvents.GetValueOrDefault(skipped) + 1;
+                process = -1;
+                return true;
+            }
+        }
+
+        period = periodText.Length > 0 && long.TryParse(periodText, out long p) && p != 0 ? p : 1;
+        process = ProcessFrame(comm, pid, tid);
+        isJava = comm.StartsWith("java", StringComparison.Ordinal);
+        if (inlineFrame.Length > 0 && !TryFrame(inlineFrame))
+        {
+            UnrecognizedLines++;
+        }
+
+        return true;
+    }
+
+    public bool EventWasDefaulted => eventDefaulted;
+
+    // "comm pid[/tid] ": comm is the shortest prefix of two or more chars followed by whitespace, digits, slashes,
+    // digits and whitespace (stackcollapse-perf.pl's /^(\S.+?)\s+(\d+)\/*(\d+)*\s+/).
+    private static bool TryProcess(ReadOnlySpan<char> line, out ReadOnlySpan<char> comm, out ReadOnlySpan<char> pid, out ReadOnlySpan<char> tid, out int end)
+    {
+        comm = pid = tid = default;
+        end = 0;
+        if (line.Length < 4 || IsSpace(line[0]))
+        {
+            return false;
+        }
+
+        for (int p = 2; p < line.Length; p++)
+        {
+            if (!IsSpace(line[p]))
+            {
+                continue;
+            }
+
+            int i = p;
+            while (i < line.Length && IsSpace(line[i]))
+            {
+                i++;
+            }
+
+            int digits = i;
+            while (i < line.Length && char.IsAsciiDigit(line[i]))
+            {
+                i++;
+            }
+
+            if (i == digits)
+            {
+                continue;
+            }
+
+            int firstEnd = i;
+            while (i < line.Length && line[i] == '/')
+            {
+                i++;
+            }
+
+            int second = i;
+            while (i < line.Length && char.IsAsciiDigit(line[i]))
+            {
+                i++;
+            }
+
+            if (i >= line.Length || !IsSpace(line[i]))
+            {
+                continue;
+            }
+
+            comm = line[..p];
+            pid = line[digits..firstEnd];
+            tid = line[second..i];
+            end = i;
+            return true;
+        }
+
+        return false;
+    }
+
+    // stackcollapse-perf.pl's /:\s*(\d+)*\s+(\S+):\s*$/: the line ends in "event:" preceded by an optional period and a ':'.
+    private static bool EventAtEnd(ReadOnlySpan<char> line, out ReadOnlySpan<char> eventName, out ReadOnlySpan<char> periodText)
+    {
+        eventName = periodText = default;
+        var trimmed = line.TrimEnd(PerlSpace);
+        if (trimmed.Length < 2 || trimmed[^1] != ':')
+        {
+            return false;
+        }
+
+        int tokenStart = trimmed[..^1].LastIndexOfAny(PerlSpace) + 1;
+        if (tokenStart == 0 || tokenStart >= trimmed.Length - 1)
+        {
+            return false;
+        }
+
+        int i = tokenStart;
+        int wsEnd = i;
+        while (i > 0 && IsSpace(trimmed[i - 1]))
+        {
+            i--;
+        }
+
+        if (i == wsEnd)
+        {
+            return false;
+        }
+
+        int digitsEnd = i;
+        while (i > 0 && char.IsAsciiDigit(trimmed[i - 1]))
+        {
+            i--;
+        }
+
+        int digitsStart = i;
+        while (i > 0 && IsSpace(trimmed[i - 1]))
+        {
+            i--;
+        }
+
+        if (i == 0 || trimmed[i - 1] != ':')
+        {
+            return false;
+        }
+
+        eventName = trimmed[tokenStart..^1];
+        periodText = trimmed[digitsStart..digitsEnd];
+        return true;
+    }
+
+    // After the ids: "[cpu] time: [period] event: rest", where rest is a tracepoint's payload or a frame printed on the
+    // event line. Only used where the line does not simply end with "event:".
+    private static bool TimestampEvent(ReadOnlySpan<char> rest, out ReadOnlySpan<char> eventName, out ReadOnlySpan<char> periodText, out ReadOnlySpan<char> frame)
+    {
+        eventName = periodText = frame = default;
+        int colon = -1;
+        for (int i = 1; i < rest.Length - 1; i++)
+        {
+            // the timestamp "12345.678901:" then whitespace
+            if (rest[i] == ':' && char.IsAsciiDigit(rest[i - 1]) && IsSpace(rest[i + 1]))
+            {
+                int j = i - 1;
+                while (j > 0 && char.IsAsciiDigit(rest[j - 1]))
+                {
+                    j--;
+                }
+
+                if (j > 0 && rest[j - 1] == '.')
+                {
+                    colon = i;
+                    break;
+                }
+            }
+        }
+
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        var after = rest[(colon + 1)..].TrimStart(PerlSpace);
+        int digits = 0;
+        while (digits < after.Length && char.IsAsciiDigit(after[digits]))
+        {
+            digits++;
+        }
+
+        if (digits > 0 && digits < after.Length && IsSpace(after[digits]))
+        {
+            periodText = after[..digits];
+            after = after[digits..].TrimStart(PerlSpace);
+        }
+
+        for (int i = 0; i < after.Length; i++)
+        {
+            if (IsSpace(after[i]))
+            {
+                return false;
+            }
+
+            if (after[i] == ':' && i > 0 && (i + 1 == after.Length || IsSpace(after[i + 1])))
+            {
+                eventName = after[..i];
+                var payload = after[(i + 1)..].TrimStart(PerlSpace);
+                frame = LooksLikeFrame(payload) ? payload : default;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // "7fa68b1f2d84 _dl_start+0x4 (/usr/lib/ld-2.31.so)": a hex address, then a symbol and a module in parentheses.
+    private static bool LooksLikeFrame(ReadOnlySpan<char> text)
+    {
+        int hex = 0;
+        while (hex < text.Length && char.IsAsciiHexDigit(text[hex]))
+        {
+            hex++;
+        }
+
+        return hex > 0 && hex < text.Length && IsSpace(text[hex]) && text.TrimEnd(PerlSpace).EndsWith(')');
+    }
+
+    private int ProcessFrame(ReadOnlySpan<char> comm, ReadOnlySpan<char> pid, ReadOnlySpan<char> tid)
+    {
+        // Default perf script prints the TID alone; "pid/tid" has both. A TID of 0 (swapper) is a TID all the same.
+        bool both = tid.Length > 0;
+        var shownPid = both ? pid : "?";
+        var shownTid = both ? tid : pid;
+        Span<char> name = stackalloc char[comm.Length + shownPid.Length + shownTid.Length + 2];
+        comm.CopyTo(name);
+        int length = comm.Length;
+        if (options.Tid || options.Pid)
+        {
+            name[length++] = '-';
+            shownPid.CopyTo(name[length..]);
+            length += shownPid.Length;
+            if (options.Tid)
+            {
+                name[length++] = '/';
+                shownTid.CopyTo(name[length..]);
+                length += shownTid.Length;
+            }
+        }
+
+        name = name[..length];
+        name.Replace(' ', '_');
+        if (processLookup.TryGetValue(name, out int id))
+        {
+            return id;
+        }
+
+        string text = name.ToString();
+        id = frames.Add(text, FrameKind.User);
+        processNames[text] = id;
+        return id;
+    }
+
+    private readonly record struct ParsedFrames(int[] Ids, bool Unknown);
+
+    // A frame line: "addr symbol (module)", parsed as /^\s*(\w+)\s*(.+) \((.*)\)/ does.
+    private bool TryFrame(ReadOnlySpan<char> line)
+    {
+        int start = 0;
+        while (start < line.Length && IsSpace(line[start]))
+        {
+            start++;
+        }
+
+        int wordEnd = start;
+        while (wordEnd < line.Length && IsWord(line[wordEnd]))
+        {
+            wordEnd++;
+        }
+
+        if (wordEnd == start)
+        {
+            return false;
+        }
+
+        if (process < 0)
+        {
+            return true; // a frame of a filtered sample (or before any event line): recognised, not counted
+        }
+
+        // The key: the line from the address on, and whether the process is Java (which changes tidying). The address
+        // matters only with --addrs; without it, the same symbol at any address is the same frame line.
+        var keyText = options.Addrs ? line[start..] : line[wordEnd..];
+        int keyLength = keyText.Length + 1;
+        if (keyBuffer.Length < keyLength)
+        {
+            keyBuffer = new char[keyLength * 2];
+        }
+
+        var key = keyBuffer.AsSpan(0, keyLength);
+        key[0] = isJava ? 'J' : '-';
+        keyText.CopyTo(key[1..]);
+        if (!frameLineLookup.TryGetValue(key, out var parsed))
+        {
+            if (!ParseFrameLine(line, start, wordEnd, out parsed))
+            {
+                return false;
+            }
+
+            frameLines[key.ToString()] = parsed;
+        }
+
+        // Perl pushes a chain "a->b" so that a ends up nearest the root.
+        for (int i = parsed.Ids.Length - 1; i >= 0; i--)
+        {
+            current.Add(parsed.Ids[i]);
+        }
+
+        if (options.Srcline && !parsed.Unknown && parsed.Ids.Length > 0)
+        {
+            // One source line follows per frame of the chain, in chain order: the first belongs to the frame added last.
+            pendingSrclines = parsed.Ids.Length;
+            srclineTarget = current.Count - 1;
+        }
+
+        return true;
+    }
+
+    private bool ParseFrameLine(ReadOnlySpan<char> line, int start, int wordEnd, out ParsedFrames parsed)
+    {
+        parsed = default;
+        var body = line;
+        // "(/tmp/x.so (deleted))": the module is /tmp/x.so; the marker is not part of its name.
+        const string Deleted = " (deleted))";
+        bool deleted = body.TrimEnd(PerlSpace).EndsWith(Deleted, StringComparison.Ordinal);
+        if (deleted)
+        {
+            var trimmed = body.TrimEnd(PerlSpace);
+            body = string.Concat(trimmed[..^Deleted.Length], ")");
+        }
+
+        int open = -1;
+        int close = body.LastIndexOf(')');
+        for (int p = body.Length - 2; p >= 0; p--)
+        {
+            if (body[p] == ' ' && body[p + 1] == '(' && close >= p + 2)
+            {
+                open = p;
+                break;
+            }
+        }
+
+        if (open < 0)
+        {
+            return false;
+        }
+
+        int symbolStart = wordEnd;
+        while (symbolStart < body.Length && IsSpace(body[symbolStart]))
+        {
+            symbolStart++;
+        }
+
+        symbolStart = Math.Min(symbolStart, open - 1);
+        int pcEnd = Math.Min(wordEnd, symbolStart);
+        if (symbolStart < start + 1)
+        {
+            return false;
+        }
+
+        var pc = body[start..pcEnd];
+        var raw = body[symbolStart..open];
+        var module = body[(open + 2)..close];
+        raw = StripOffset(raw);
+        if (raw.Length > 0 && raw[0] == '(')
+        {
+            parsed = new ParsedFrames([], false); // a process name in parentheses: skipped
+            return true;
+        }
+
+        var parts = SplitChain(raw.ToString());
+        var ids = new int[parts.Count];
+        bool unknown = false;
+        for (int i = 0; i < parts.Count; i++)
+        {
+            var (text, kind) = Tidy(parts[i], module, pc, inlined: i > 0, ref unknown);
+            ids[i] = frames.Add(text, kind);
+        }
+
+        parsed = new ParsedFrames(ids, unknown);
+        return true;
+    }
+
+    // Perl's split /->/: a trailing empty field is dropped, a leading one kept.
+    private static List<string> SplitChain(string raw)
+    {
+        var parts = raw.Split("->").ToList();
+        while (parts.Count > 0 && parts[^1].Length == 0)
+        {
+            parts.RemoveAt(parts.Count - 1);
+        }
+
+        return parts;
+    }
+
+    // "+0x1f" at the end (perf 4.8+ prints symbol offsets) is not part of the name.
+    private static ReadOnlySpan<char> StripOffset(ReadOnlySpan<char> raw)
+    {
+        int plus = raw.LastIndexOf("+0x", StringComparison.Ordinal);
+        if (plus < 0 || plus + 3 >= raw.Length)
+        {
+            return raw;
+        }
+
+        foreach (char c in raw[(plus + 3)..])
+        {
+            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
+            {
+                return raw;
+            }
+        }
+
+        return raw[..plus];
+    }
+
+    private (string Text, FrameKind Kind) Tidy(string func, ReadOnlySpan<char> module, ReadOnlySpan<char> pc, bool inlined, ref bool unknown)
+    {
+        var kind = FrameKind.User;
+        if (func == "[unknown]")
+        {
+            if (!module.SequenceEqual("[unknown]"))
+            {
+                func = module[(module.LastIndexOf('/') + 1)..].ToString();
+            }
+            else
+            {
+                func = "unknown";
+                unknown = true;
+                kind = FrameKind.Unknown;
+            }
+
+            func = options.Addrs ? $"[{func} <{pc}>]" : $"[{func}]";
+        }
+
+        func = FrameNames.Tidy(func);
+        if (isJava && func.Contains('/', StringComparison.Ordinal) && func.StartsWith('L'))
+        {
+            func = func[1..];
+        }
+
+        bool kernelModule = (module.StartsWith("[") || module.EndsWith("vmlinux")) && !module.Contains("unknown", StringComparison.Ordinal);
+        bool jitModule = FrameNames.IsPerfMap(module) || FrameNames.IsJitDump(module);
+        if (inlined || module.SequenceEqual("inlined"))
+        {
+            kind = FrameKind.Inlined;
+        }
+        else if (kernelModule)
+        {
+            kind = FrameKind.Kernel;
+        }
+        else if (jitModule)
+        {
+            kind = FrameKind.Jit;
+        }
+
+        if (inlined)
+        {
+            if (!func.Contains("_[i]", StringComparison.Ordinal))
+            {
+                func += "_[i]";
+            }
+        }
+        else if (options.Kernel && kernelModule)
+        {
+            func += "_[k]";
+        }
+        else if (options.Jit && jitModule && !func.Contains("_[j]", StringComparison.Ordinal))
+        {
+            func += "_[j]";
+        }
+
+        return (func, kind);
+    }
+
+    // perf script -F +srcline: the line after a frame is its source location, e.g. "  file.cpp:137" or "  libc.so[27b25]".
+    private void AppendSrcline(ReadOnlySpan<char> line)
+    {
+        var text = FrameNames.Srcline(line);
+        int index = srclineTarget--;
+        if (text.Length == 0 || index < 0 || index >= current.Count)
+        {
+            return;
+        }
+
+        int id = current[index];
+        current[index] = frames.Add($"{frames.Text(id)}:{text}", frames.Kind(id));
+    }
+
+    private static readonly SearchValues<char> PerlSpaceValues = SearchValues.Create(" \t\n\r\f\v");
+
+    private static ReadOnlySpan<char> PerlSpace => " \t\n\r\f\v";
+
+    private static bool IsSpace(char c) => PerlSpaceValues.Contains(c);
+
+    private static bool IsWord(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
+}

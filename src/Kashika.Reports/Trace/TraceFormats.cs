@@ -1,0 +1,210 @@
+using System.Text;
+using System.Text.Json;
+using Kashika.Core.Relate;
+using Kashika.Core.Trace;
+
+namespace Kashika.Reports.Trace;
+
+/// <summary>The formats of <c>kashika trace collapse</c>, all written from one <see cref="CollapsedProfile"/>.</summary>
+public static class TraceFormats
+{
+    public static IReadOnlyList<IReportFormat<CollapsedProfile>> All { get; } =
+        [new FoldedFormat(), new TreeFormat(), new SpeedscopeFormat(), new D3TraceFormat()];
+
+    public static IReportFormat<CollapsedProfile> Named(string name) =>
+        All.First(f => string.Equals(f.Name, name, StringComparison.Ordinal));
+
+    // Frame names are input bytes; shown as UTF-8 where they are, else Latin-1, never dropped.
+    private static string Display(string bytes) => ByteText.Display(bytes);
+
+    /// <summary>"frame;frame;… count" per unique stack, in byte order: exactly stackcollapse-perf.pl's format.</summary>
+    private sealed class FoldedFormat : IReportFormat<CollapsedProfile>
+    {
+        public string Name => "folded";
+
+        public string? DefaultFileName => null;
+
+        public void Write(CollapsedProfile model, Stream output)
+        {
+            // Flushed, not disposed: disposing would close the caller's stream (standard output).
+            var buffered = new BufferedStream(output, 1 << 16);
+            Span<byte> number = stackalloc byte[24];
+            foreach (var stack in model.Stacks)
+            {
+                for (int i = 0; i < stack.Frames.Length; i++)
+                {
+                    if (i > 0)
+                    {
+                        buffered.WriteByte((byte)';');
+                    }
+
+                    buffered.Write(Encoding.Latin1.GetBytes(model.Frames.Text(stack.Frames[i])));
+                }
+
+                buffered.WriteByte((byte)' ');
+                stack.Count.TryFormat(number, out int written, default, System.Globalization.CultureInfo.InvariantCulture);
+                buffered.Write(number[..written]);
+                buffered.WriteByte((byte)'\n');
+            }
+
+            buffered.Flush();
+        }
+    }
+
+    /// <summary>The call tree as d3-hierarchy reads it: {name, value, kind, children}; value is the node's total.</summary>
+    private sealed class TreeFormat : IReportFormat<CollapsedProfile>
+    {
+        public string Name => "json";
+
+        public string? DefaultFileName => null;
+
+        public void Write(CollapsedProfile model, Stream output)
+        {
+            using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false, Encoder = SafeEncoder });
+            WriteNode(json, model, CallTree.Build(model, skipRoots: 0), "all", null);
+            json.Flush();
+            output.WriteByte((byte)'\n');
+        }
+
+        private static void WriteNode(Utf8JsonWriter json, CollapsedProfile model, CallTree node, string name, FrameKind? kind)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", name);
+            json.WriteNumber("value", node.Total);
+            if (kind is { } k)
+            {
+                json.WriteString("kind", k.ToString().ToLowerInvariant());
+            }
+
+            if (node.Children.Count > 0)
+            {
+                json.WriteStartArray("children");
+                foreach (var (frame, child) in node.Children)
+                {
+                    WriteNode(json, model, child, Display(model.Frames.Text(frame)), model.Frames.Kind(frame));
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+        }
+    }
+
+    /// <summary>A speedscope file: one sampled profile over a shared frame table (https://www.speedscope.app).</summary>
+    private sealed class SpeedscopeFormat : IReportFormat<CollapsedProfile>
+    {
+        public string Name => "speedscope";
+
+        public string? DefaultFileName => null;
+
+        public void Write(CollapsedProfile model, Stream output)
+        {
+            using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = SafeEncoder });
+            json.WriteStartObject();
+            json.WriteString("$schema", "https://www.speedscope.app/file-format-schema.json");
+            json.WriteString("exporter", "kashika");
+            json.WriteString("name", "kashika trace");
+            json.WriteNumber("activeProfileIndex", 0);
+            json.WriteStartObject("shared");
+            json.WriteStartArray("frames");
+            for (int i = 0; i < model.Frames.Count; i++)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", Display(model.Frames.Text(i)));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteStartArray("profiles");
+            json.WriteStartObject();
+            json.WriteString("type", "sampled");
+            json.WriteString("name", "kashika trace");
+            json.WriteString("unit", "none");
+            json.WriteNumber("startValue", 0);
+            json.WriteNumber("endValue", model.Total);
+            json.WriteStartArray("samples");
+            foreach (var stack in model.Stacks)
+            {
+                json.WriteStartArray();
+                foreach (int frame in stack.Frames)
+                {
+                    json.WriteNumberValue(frame);
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("weights");
+            foreach (var stack in model.Stacks)
+            {
+                json.WriteNumberValue(stack.Count);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.Flush();
+            output.WriteByte((byte)'\n');
+        }
+    }
+
+    /// <summary>
+    /// <c>var trace_json = {…}</c> as the 2013 d3js_trace page reads it: a tree from "All" through the frames (without the
+    /// process name, as the original), leaves carrying "size". Unlike the original, sizes are the true sample weights.
+    /// </summary>
+    private sealed class D3TraceFormat : IReportFormat<CollapsedProfile>
+    {
+        public string Name => "d3trace";
+
+        public string? DefaultFileName => null;
+
+        public void Write(CollapsedProfile model, Stream output)
+        {
+            output.Write("var trace_json = "u8);
+            using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = SafeEncoder }))
+            {
+                WriteNode(json, model, CallTree.Build(model, skipRoots: 1), "All");
+            }
+
+            output.Write(";\n"u8);
+        }
+
+        private static void WriteNode(Utf8JsonWriter json, CollapsedProfile model, CallTree node, string name)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", name);
+            if (node.Children.Count == 0)
+            {
+                json.WriteNumber("size", node.Total);
+            }
+            else
+            {
+                json.WriteStartArray("children");
+                foreach (var (frame, child) in node.Children)
+                {
+                    WriteNode(json, model, child, Display(model.Frames.Text(frame)));
+                }
+
+                // Samples that end in this frame itself: the original's trees only had sizes on leaves.
+                if (node.Self > 0)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", "(self)");
+                    json.WriteNumber("size", node.Self);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+        }
+    }
+
+    private static readonly System.Text.Encodings.Web.JavaScriptEncoder SafeEncoder =
+        System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+}
