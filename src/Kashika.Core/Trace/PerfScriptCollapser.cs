@@ -547,7 +547,16 @@ public sealed class PerfScriptCollapser
 
         if (open < 0)
         {
-            return false;
+            // perf 6 with -F +srcline prints an inlined frame without its module ("1087 work+0x37"); the source line after
+            // it ends in "(inlined)".
+            if (!options.Srcline || wordEnd == body.Length)
+            {
+                return false;
+            }
+
+            body = string.Concat(body.TrimEnd(PerlSpace), " (inlined)");
+            close = body.Length - 1;
+            open = close - "(inlined)".Length;
         }
 
         int symbolStart = wordEnd;
@@ -680,7 +689,13 @@ public sealed class PerfScriptCollapser
     // perf script -F +srcline: the line after a frame is its source location, e.g. "  file.cpp:137" or "  libc.so[27b25]".
     private void AppendSrcline(ReadOnlySpan<char> line)
     {
-        var text = FrameNames.Srcline(line);
+        var trimmed = line.TrimEnd(PerlSpace);
+        if (trimmed.EndsWith(" (inlined)", StringComparison.Ordinal))
+        {
+            trimmed = trimmed[..^" (inlined)".Length];
+        }
+
+        var text = FrameNames.Srcline(trimmed);
         int index = srclineTarget--;
         if (text.Length == 0 || index < 0 || index >= current.Count)
         {
