@@ -17,7 +17,7 @@ internal static class CollapseRun
             return ExitCode.Usage;
         }
 
-        var reader = new TraceReader(arguments.Options);
+        var reader = new TraceReader(arguments.Options, arguments.Threads);
         var names = arguments.Inputs.Count == 0 ? ["-"] : arguments.Inputs;
         try
         {
@@ -25,8 +25,7 @@ internal static class CollapseRun
             {
                 cancel.ThrowIfCancellationRequested();
                 using var input = TraceInput.Open(name, context.StandardInput, context.CurrentDirectory);
-                reader.BeginSource(input.Name);
-                ByteLines.Read(input.Stream, reader.Line);
+                reader.Read(input.Stream, input.Name);
                 input.Complete();
             }
         }
@@ -84,11 +83,12 @@ internal static class CollapseRun
             context.Warn($"{more} more unrecognised lines skipped");
         }
 
-        if (!reader.IsFolded && reader.Perf.SkippedEvents.Count > 0)
+        var skippedEvents = reader.IsFolded ? new Dictionary<string, long>() : reader.SkippedEvents;
+        if (skippedEvents.Count > 0)
         {
-            string skipped = string.Join(", ", reader.Perf.SkippedEvents.Select(e => $"'{e.Key}' ({e.Value} samples)"));
-            string how = reader.Perf.EventWasDefaulted ? "the first event in the input" : "as asked";
-            context.Warn($"several events: counted '{reader.Perf.Event}' ({how}), skipped {skipped}; choose with --event-filter");
+            string skipped = string.Join(", ", skippedEvents.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"'{e.Key}' ({e.Value} samples)"));
+            string how = reader.EventWasDefaulted ? "the first event in the input" : "as asked";
+            context.Warn($"several events: counted '{reader.Event}' ({how}), skipped {skipped}; choose with --event-filter");
         }
     }
 }

@@ -4,7 +4,7 @@ using Kashika.Core.Trace;
 namespace Kashika.Cli.Trace;
 
 /// <summary>The arguments of <c>kashika trace collapse</c>, typed.</summary>
-public sealed record CollapseArguments(IReadOnlyList<string> Inputs, CollapseOptions Options, string Format, string? Output);
+public sealed record CollapseArguments(IReadOnlyList<string> Inputs, CollapseOptions Options, string Format, string? Output, int Threads);
 
 internal static class TraceCommand
 {
@@ -36,10 +36,23 @@ internal static class TraceCommand
         };
         format.AcceptOnlyFromAmong("folded", "json", "speedscope", "d3trace");
         var output = new Option<string?>("--output", "-o") { Description = "Where to write; default standard output.", HelpName = "FILE" };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Threads that fold in parallel. Default: one per core.",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+            HelpName = "N",
+        };
+        threads.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--threads must be 1 or more");
+            }
+        });
 
         var collapse = new Command("collapse", "perf script stack samples to folded stacks (FlameGraph's format), exactly and fast.")
         {
-            inputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, weight, format, output,
+            inputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, weight, format, output, threads,
         };
         collapse.SetAction((parse, cancel) =>
         {
@@ -53,7 +66,7 @@ internal static class TraceCommand
                 EventFilter: parse.GetValue(eventFilter),
                 Srcline: parse.GetValue(srcline),
                 Weight: parse.GetValue(weight) == "samples" ? SampleWeight.Samples : SampleWeight.Period);
-            var arguments = new CollapseArguments(parse.GetValue(inputs) ?? [], options, parse.GetValue(format) ?? "folded", parse.GetValue(output));
+            var arguments = new CollapseArguments(parse.GetValue(inputs) ?? [], options, parse.GetValue(format) ?? "folded", parse.GetValue(output), parse.GetValue(threads));
             return Task.FromResult((int)CollapseRun.Execute(arguments, context, cancel));
         });
 

@@ -33,6 +33,25 @@ public sealed class CollapsedProfile
         return new CollapsedProfile(frames, sorted);
     }
 
+    /// <summary>Sums profiles folded separately (each over its own frame table) into one.</summary>
+    public static CollapsedProfile Merge(IEnumerable<CollapsedProfile> parts)
+    {
+        var frames = new FrameTable();
+        var sums = new Dictionary<string, (int[] Frames, long Count)>(StringComparer.Ordinal);
+        foreach (var part in parts)
+        {
+            foreach (var stack in part.Stacks)
+            {
+                string text = part.Folded(stack);
+                sums[text] = sums.TryGetValue(text, out var known)
+                    ? (known.Frames, known.Count + stack.Count)
+                    : (stack.Frames.Select(f => frames.Add(part.Frames.Text(f), part.Frames.Kind(f))).ToArray(), stack.Count);
+            }
+        }
+
+        return Create(frames, sums.Values);
+    }
+
     /// <summary>Whether text looks like folded stacks rather than perf script output: its first line ends in " count".</summary>
     public static bool LooksFolded(ReadOnlySpan<byte> firstLine)
     {

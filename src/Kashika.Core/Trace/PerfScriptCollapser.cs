@@ -63,12 +63,13 @@ public sealed class PerfScriptCollapser
 
     public FrameTable Frames => frames;
 
-    /// <summary>Starts the next input file: the sample the previous file left open ends here.</summary>
-    public void BeginSource(string name)
+    /// <summary>Starts the next input (a file, or a part of one starting after line <paramref name="linesBefore"/>):
+    /// the sample the previous input left open ends here.</summary>
+    public void BeginSource(string name, long linesBefore = 0)
     {
         EndSample();
         source = name;
-        lineInSource = 0;
+        lineInSource = linesBefore;
     }
 
     public void Line(ReadOnlySpan<byte> bytes)

@@ -1,54 +1,137 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text;
+using Kashika.Core.Common;
 
 namespace Kashika.Core.Trace;
 
 /// <summary>
-/// Reads trace text line by line: perf script output, or folded stacks ("a;b;c 12", as any stackcollapse tool writes),
-/// told apart by the first line that is neither empty nor a '#' comment. Folded input is summed and re-sorted, so a
-/// profile can be rebuilt from it.
+/// Reads trace inputs: perf script output, or folded stacks ("a;b;c 12", as any stackcollapse tool writes), told apart by
+/// the first line that is neither empty nor a '#' comment. perf script text is cut into blocks at sample boundaries and
+/// folded on <paramref name="threads"/> threads, each with its own collapser; their stacks are summed at the end.
+/// Memory stays bounded: a few blocks in flight, plus the unique frames and stacks.
 /// </summary>
-public sealed class TraceReader(CollapseOptions options)
+/// <param name="blockSize">Bytes per block (tests make it small to exercise the cuts).</param>
+public sealed class TraceReader(CollapseOptions options, int threads = 1, int blockSize = 1 << 22)
 {
+    private const int MaxReported = 5;
+
+    private readonly PerfScriptCollapser first = new(options);
+    private readonly List<PerfScriptCollapser> workers = [];
     private readonly Dictionary<string, (int[] Frames, long Count)> folded = new(StringComparer.Ordinal);
     private readonly FrameTable foldedFrames = new();
     private readonly List<(string Source, long Line, string Text)> foldedUnrecognized = [];
     private bool? isFolded;
-    private string source = "-";
-    private long lineInSource;
     private long foldedBad;
-
-    public PerfScriptCollapser Perf { get; } = new(options);
 
     public bool IsFolded => isFolded == true;
 
-    public long Samples => IsFolded ? folded.Count : Perf.Samples;
+    public long Samples => IsFolded ? folded.Count : All.Sum(c => c.Samples);
 
-    public long UnrecognizedLines => IsFolded ? foldedBad : Perf.UnrecognizedLines;
+    public long UnrecognizedLines => IsFolded ? foldedBad : All.Sum(c => c.UnrecognizedLines);
 
-    public IReadOnlyList<(string Source, long Line, string Text)> FirstUnrecognized => IsFolded ? foldedUnrecognized : Perf.FirstUnrecognized;
+    public IReadOnlyList<(string Source, long Line, string Text)> FirstUnrecognized => IsFolded
+        ? foldedUnrecognized
+        : All.SelectMany(c => c.FirstUnrecognized).OrderBy(u => u.Line).Take(MaxReported).ToList();
 
-    public void BeginSource(string name)
+    /// <summary>The event counted, when the input names events.</summary>
+    public string? Event => first.Event;
+
+    public bool EventWasDefaulted => first.EventWasDefaulted;
+
+    /// <summary>Events skipped because another was counted, with their numbers of samples.</summary>
+    public IReadOnlyDictionary<string, long> SkippedEvents => All
+        .SelectMany(c => c.SkippedEvents)
+        .GroupBy(e => e.Key, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.Sum(e => e.Value), StringComparer.Ordinal);
+
+    private IEnumerable<PerfScriptCollapser> All => workers.Prepend(first);
+
+    /// <summary>Reads one whole input.</summary>
+    public void Read(Stream stream, string name)
     {
-        source = name;
-        lineInSource = 0;
-        Perf.BeginSource(name);
+        first.BeginSource(name);
+        long linesBefore = 0;
+        BlockingCollection<(byte[] Block, int Length, long LinesBefore)>? queue = null;
+        var tasks = new List<Task>();
+        try
+        {
+            foreach (var (block, length) in Blocks(stream, blockSize))
+            {
+                var bytes = block.AsSpan(0, length);
+                isFolded ??= Detect(bytes);
+                long lines = bytes.Count((byte)'\n');
+                // The first block settles which event is counted before any worker starts. Srcline input stays in order:
+                // a source line belongs to the frame line before it, across any cut.
+                if (isFolded == true || options.Srcline || threads <= 1 || linesBefore == 0)
+                {
+                    Feed(bytes, name, linesBefore, first);
+                    ArrayPool<byte>.Shared.Return(block);
+                }
+                else
+                {
+                    queue ??= StartWorkers(name, tasks);
+                    queue.Add((block, length, linesBefore));
+                }
+
+                linesBefore += lines;
+            }
+        }
+        finally
+        {
+            queue?.CompleteAdding();
+            Task.WaitAll(tasks);
+        }
     }
 
-    public void Line(ReadOnlySpan<byte> line)
+    private BlockingCollection<(byte[] Block, int Length, long LinesBefore)> StartWorkers(string name, List<Task> tasks)
     {
-        lineInSource++;
-        if (isFolded is null && line.Length > 0 && line[0] != (byte)'#' && !line.SequenceEqual("\r"u8))
+        var queue = new BlockingCollection<(byte[] Block, int Length, long LinesBefore)>(boundedCapacity: threads * 2);
+        var workerOptions = options with { EventFilter = first.Event ?? options.EventFilter };
+        for (int i = 0; i < threads; i++)
         {
-            isFolded = CollapsedProfile.LooksFolded(line);
+            var collapser = new PerfScriptCollapser(workerOptions);
+            workers.Add(collapser);
+            tasks.Add(Task.Factory.StartNew(
+                () =>
+                {
+                    foreach (var (block, length, linesBefore) in queue.GetConsumingEnumerable())
+                    {
+                        Feed(block.AsSpan(0, length), name, linesBefore, collapser);
+                        ArrayPool<byte>.Shared.Return(block);
+                    }
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default));
         }
 
-        if (isFolded == true)
+        return queue;
+    }
+
+    private void Feed(ReadOnlySpan<byte> bytes, string name, long linesBefore, PerfScriptCollapser collapser)
+    {
+        if (collapser != first || linesBefore > 0)
         {
-            Folded(line);
+            collapser.BeginSource(name, linesBefore);
         }
-        else
+
+        long line = linesBefore;
+        while (bytes.Length > 0)
         {
-            Perf.Line(line);
+            int newline = bytes.IndexOf((byte)'\n');
+            var current = newline < 0 ? bytes : bytes[..newline];
+            line++;
+            if (isFolded == true)
+            {
+                Folded(current, name, line);
+            }
+            else
+            {
+                collapser.Line(current);
+            }
+
+            bytes = newline < 0 ? default : bytes[(newline + 1)..];
         }
     }
 
@@ -59,11 +142,95 @@ public sealed class TraceReader(CollapseOptions options)
             return CollapsedProfile.Create(foldedFrames, folded.Values);
         }
 
-        Perf.Finish();
-        return Perf.Profile();
+        foreach (var collapser in All)
+        {
+            collapser.Finish();
+        }
+
+        return workers.Count == 0 ? first.Profile() : CollapsedProfile.Merge(All.Select(c => c.Profile()));
     }
 
-    private void Folded(ReadOnlySpan<byte> bytes)
+    // The first line that is neither empty nor a comment decides.
+    private static bool? Detect(ReadOnlySpan<byte> bytes)
+    {
+        while (bytes.Length > 0)
+        {
+            int newline = bytes.IndexOf((byte)'\n');
+            var line = (newline < 0 ? bytes : bytes[..newline]).TrimEnd("\r"u8);
+            if (line.Length > 0 && line[0] != (byte)'#')
+            {
+                return CollapsedProfile.LooksFolded(line);
+            }
+
+            bytes = newline < 0 ? default : bytes[(newline + 1)..];
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Blocks of about <paramref name="blockSize"/> bytes, each ending at a sample boundary: after a blank line, else before a
+    /// line that starts in column one (an event line); a block grows when it has neither. The caller returns each array.
+    /// </summary>
+    private static IEnumerable<(byte[] Block, int Length)> Blocks(Stream stream, int blockSize)
+    {
+        byte[] carry = [];
+        int carryLength = 0;
+        while (true)
+        {
+            int size = Math.Max(blockSize, carryLength * 2);
+            byte[] block = ArrayPool<byte>.Shared.Rent(size);
+            carry.AsSpan(0, carryLength).CopyTo(block);
+            int length = carryLength + stream.ReadAtLeast(block.AsSpan(carryLength), block.Length - carryLength, throwOnEndOfStream: false);
+            if (length < block.Length)
+            {
+                if (length > 0)
+                {
+                    yield return (block, length);
+                }
+                else
+                {
+                    ArrayPool<byte>.Shared.Return(block);
+                }
+
+                yield break;
+            }
+
+            int cut = Boundary(block.AsSpan(0, length));
+            if (cut <= 0)
+            {
+                carry = block;
+                carryLength = length;
+                continue; // no boundary yet: read on into a larger block
+            }
+
+            carryLength = length - cut;
+            carry = new byte[carryLength];
+            block.AsSpan(cut, carryLength).CopyTo(carry);
+            yield return (block, cut);
+        }
+    }
+
+    private static int Boundary(ReadOnlySpan<byte> bytes)
+    {
+        int blank = bytes.LastIndexOf("\n\n"u8);
+        if (blank >= 0)
+        {
+            return blank + 2;
+        }
+
+        for (int i = bytes.Length - 2; i >= 0; i--)
+        {
+            if (bytes[i] == (byte)'\n' && bytes[i + 1] is not ((byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r'))
+            {
+                return i + 1;
+            }
+        }
+
+        return -1;
+    }
+
+    private void Folded(ReadOnlySpan<byte> bytes, string source, long lineNumber)
     {
         string line = Encoding.Latin1.GetString(bytes).TrimEnd('\r');
         if (line.Length == 0 || line[0] == '#')
@@ -75,9 +242,9 @@ public sealed class TraceReader(CollapseOptions options)
         if (space <= 0 || !long.TryParse(line.AsSpan(space + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long count))
         {
             foldedBad++;
-            if (foldedUnrecognized.Count < 5)
+            if (foldedUnrecognized.Count < MaxReported)
             {
-                foldedUnrecognized.Add((source, lineInSource, line));
+                foldedUnrecognized.Add((source, lineNumber, line));
             }
 
             return;

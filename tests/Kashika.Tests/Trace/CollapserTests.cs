@@ -10,8 +10,7 @@ public sealed class CollapserTests
     private static (string Folded, TraceReader Reader) Collapse(byte[] bytes, CollapseOptions? options = null)
     {
         var reader = new TraceReader(options ?? new CollapseOptions());
-        reader.BeginSource("test.txt");
-        Kashika.Core.Common.ByteLines.Read(new MemoryStream(bytes), reader.Line);
+        reader.Read(new MemoryStream(bytes), "test.txt");
         var profile = reader.Profile();
         var folded = string.Join("\n", profile.Stacks.Select(s => $"{profile.Folded(s)} {s.Count}"));
         return (folded, reader);
@@ -73,8 +72,8 @@ public sealed class CollapserTests
     {
         var (folded, reader) = Collapse("ab 1 1.0: 10 cycles:\n\t1 f (/x)\n\nab 1 1.1: 20 instructions:\n\t1 g (/x)\n\nab 1 1.2: 30 instructions:\n\t1 g (/x)\n");
         Assert.Equal("ab;f 10", folded);
-        Assert.Equal("cycles", reader.Perf.Event);
-        Assert.Equal(2, reader.Perf.SkippedEvents["instructions"]);
+        Assert.Equal("cycles", reader.Event);
+        Assert.Equal(2, reader.SkippedEvents["instructions"]);
         Assert.Equal("ab;g 50", Collapse("ab 1 1.0: 10 cycles:\n\t1 f (/x)\n\nab 1 1.1: 20 instructions:\n\t1 g (/x)\n\nab 1 1.2: 30 instructions:\n\t1 g (/x)\n", new CollapseOptions(EventFilter: "instructions")).Folded);
     }
 
@@ -93,7 +92,7 @@ public sealed class CollapserTests
             + "perf 10 [000] 1.001: 250000 cpu-clock:\n\tffffffff83 other ([kernel.kallsyms])\n\n";
         var (folded, reader) = Collapse(text);
         Assert.Equal("perf;schedule;__schedule 1", folded);
-        Assert.Equal("sched:sched_switch", reader.Perf.Event);
+        Assert.Equal("sched:sched_switch", reader.Event);
         Assert.Equal(0, reader.UnrecognizedLines);
     }
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Kashika.Core.Common;
 using Kashika.Core.Trace;
 using Kashika.Testing;
 
@@ -13,8 +12,7 @@ public sealed class RecordedDataTests
         string path = Path.Combine(Paths.RepositoryRoot, "tests", "Kashika.Tests", "Trace", "Data", name);
         var reader = new TraceReader(options ?? new CollapseOptions());
         using var stream = File.OpenRead(path);
-        reader.BeginSource(name);
-        ByteLines.Read(stream, reader.Line);
+        reader.Read(stream, name);
         return (reader.Profile(), reader);
     }
 
@@ -44,8 +42,8 @@ public sealed class RecordedDataTests
     {
         var (profile, reader) = Read("perf6-tracepoint-sched-switch-and-cpu-clock.txt");
         Assert.Equal(0, reader.UnrecognizedLines);
-        Assert.Equal("sched:sched_switch", reader.Perf.Event);
-        Assert.True(reader.Perf.SkippedEvents["cpu-clock"] > 0);
+        Assert.Equal("sched:sched_switch", reader.Event);
+        Assert.True(reader.SkippedEvents["cpu-clock"] > 0);
         Assert.All(Folded(profile), f => Assert.Contains("schedule", f, StringComparison.Ordinal));
 
         var (clock, _) = Read("perf6-tracepoint-sched-switch-and-cpu-clock.txt", new CollapseOptions(EventFilter: "cpu-clock"));

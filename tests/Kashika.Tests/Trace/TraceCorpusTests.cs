@@ -1,5 +1,4 @@
 using Kashika.Adapters.Trace;
-using Kashika.Core.Common;
 using Kashika.Core.Trace;
 using Kashika.Reports.Trace;
 using Kashika.Testing;
@@ -82,8 +81,7 @@ public sealed class TraceCorpusTests
         var reader = new TraceReader(options);
         using (var trace = TraceInput.Open(input, Stream.Null, Environment.CurrentDirectory))
         {
-            reader.BeginSource(trace.Name);
-            ByteLines.Read(trace.Stream, reader.Line);
+            reader.Read(trace.Stream, trace.Name);
         }
 
         var output = new MemoryStream();
