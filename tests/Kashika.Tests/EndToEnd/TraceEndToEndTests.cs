@@ -94,6 +94,19 @@ public sealed class TraceEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void The_multi_event_warning_names_the_counted_and_the_skipped_event()
+    {
+        // Regression of Perl's warning, which named the skipped event as the one filtered for.
+        string input = Paths.RequireCorpus("trace/FlameGraph/test/perf-cycles-instructions-01.txt");
+        var result = KashikaProcess.Run(dir.Path, "trace", "collapse", input);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(
+            "kashika: warning: several events: counted 'instructions' (the first event in the input), skipped 'cycles' (111 samples); choose with --event-filter",
+            result.StandardError,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Empty_or_missing_input_is_an_error_without_output()
     {
         File.WriteAllText(dir.Combine("empty.txt"), "");
