@@ -38,15 +38,15 @@ internal static class TraceCommand
         var output = new Option<string?>("--output", "-o") { Description = "Where to write; default standard output.", HelpName = "FILE" };
         var threads = new Option<int>("--threads")
         {
-            Description = "Threads that fold in parallel. Default: one per core.",
-            DefaultValueFactory = _ => Environment.ProcessorCount,
+            Description = "Threads that fold in parallel; 0 (the default) means one per core. The output is the same for any N.",
+            DefaultValueFactory = _ => 0,
             HelpName = "N",
         };
         threads.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 1)
+            if (r.GetValueOrDefault<int>() < 0)
             {
-                r.AddError("--threads must be 1 or more");
+                r.AddError("--threads must be 0 (one per core) or more");
             }
         });
 
@@ -66,7 +66,7 @@ internal static class TraceCommand
                 EventFilter: parse.GetValue(eventFilter),
                 Srcline: parse.GetValue(srcline),
                 Weight: parse.GetValue(weight) == "samples" ? SampleWeight.Samples : SampleWeight.Period);
-            var arguments = new CollapseArguments(parse.GetValue(inputs) ?? [], options, parse.GetValue(format) ?? "folded", parse.GetValue(output), parse.GetValue(threads));
+            var arguments = new CollapseArguments(parse.GetValue(inputs) ?? [], options, parse.GetValue(format) ?? "folded", parse.GetValue(output), parse.GetValue(threads) is > 0 and var n ? n : Environment.ProcessorCount);
             return Task.FromResult((int)CollapseRun.Execute(arguments, context, cancel));
         });
 

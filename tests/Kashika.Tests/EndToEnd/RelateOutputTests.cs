@@ -40,6 +40,9 @@ public sealed class RelateOutputTests : IDisposable
     public void Help() => Approved.Verify(Run("C", "relate", "--help"), "relate-help.txt");
 
     [Fact]
+    public void Trace_collapse_help() => Approved.Verify(Run("C", "trace", "collapse", "--help"), "trace-collapse-help.txt");
+
+    [Fact]
     public void Html_is_deterministic()
     {
         Run("C", "relate", "--from-ranking", "ranking", "-o", "a.html");
