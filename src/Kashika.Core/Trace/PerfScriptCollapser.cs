@@ -46,8 +46,6 @@ public sealed class PerfScriptCollapser
         processLookup = processNames.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public long Lines { get; private set; }
-
     public long Samples { get; private set; }
 
     public long UnrecognizedLines { get; private set; }
@@ -58,10 +56,11 @@ public sealed class PerfScriptCollapser
     /// <summary>The event counted, when the input names events.</summary>
     public string? Event => eventFilter;
 
+    /// <summary>Whether <see cref="Event"/> is the first event met rather than one the options named.</summary>
+    public bool EventWasDefaulted => eventDefaulted;
+
     /// <summary>Events met and skipped because another event was counted, with their sample counts.</summary>
     public Dictionary<string, long> SkippedEvents { get; } = new(StringComparer.Ordinal);
-
-    public FrameTable Frames => frames;
 
     /// <summary>Starts the next input (a file, or a part of one starting after line <paramref name="linesBefore"/>):
     /// the sample the previous input left open ends here.</summary>
@@ -74,7 +73,6 @@ public sealed class PerfScriptCollapser
 
     public void Line(ReadOnlySpan<byte> bytes)
     {
-        Lines++;
         lineInSource++;
         if (bytes.Length > chars.Length)
         {
@@ -233,8 +231,6 @@ public sealed class PerfScriptCollapser
 
         return true;
     }
-
-    public bool EventWasDefaulted => eventDefaulted;
 
     // "comm pid[/tid] ": comm is the shortest prefix of two or more chars followed by whitespace, digits, slashes,
     // digits and whitespace (stackcollapse-perf.pl's /^(\S.+?)\s+(\d+)\/*(\d+)*\s+/).
