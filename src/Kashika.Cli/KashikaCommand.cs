@@ -9,10 +9,17 @@ public static class KashikaCommand
 {
     public static int Run(string[] args, CliContext context)
     {
+        // iostat keeps sysstat's own grammar (options, devices, interval and count in any order).
+        if (args.Length > 0 && args[0] == "iostat" && !args.Skip(1).Any(a => a is "--help" or "-?"))
+        {
+            return (int)IoStat.IoStatRun.Execute(args[1..], context);
+        }
+
         var root = new RootCommand("Kashika (可視化): numbers and interactive pictures from git histories, perf samples and disk counters.")
         {
             RelateCommand.Create(context),
             TraceCommand.Create(context),
+            new Command("iostat", "iostat -x from /proc/diskstats, identical to sysstat's for the same samples. Takes sysstat's options: kashika iostat [ -c ] [ -d ] [ -k | -m | -G ] [ -s ] [ -t ] [ -x ] [ -y ] [ -z ] [ --dec=N ] [ -p [ DEV,... | ALL ] ] [ DEV... | ALL ] [ interval [ count ] ] [ --root DIR... ]"),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,0 +1,38 @@
+namespace Kashika.Core.IoStat;
+
+/// <summary>
+/// What iostat reads of a machine, as text: implemented over a real or recorded root by the adapters, and by fakes in
+/// tests. Each sample may come from a different root (replay).
+/// </summary>
+public interface ISystemSource
+{
+    /// <summary>/proc/uptime, or null when unreadable.</summary>
+    string? Uptime();
+
+    /// <summary>/proc/stat, or null when unreadable.</summary>
+    string? Stat();
+
+    /// <summary>/proc/diskstats lines.</summary>
+    IReadOnlyList<string> Diskstats();
+
+    /// <summary>The names in /sys/block, in directory order.</summary>
+    IReadOnlyList<string> BlockDevices();
+
+    /// <summary>/sys/block/NAME/stat ('/' in NAME is '!'), or null.</summary>
+    string? BlockStat(string name);
+
+    /// <summary>The entries of /sys/block/NAME whose stat file can be read, with that file (partitions), in directory order.</summary>
+    IReadOnlyList<(string Name, string Stat)> Partitions(string device);
+
+    /// <summary>/sys/dev/block/MAJOR:MINOR/stat, or null.</summary>
+    string? DevBlockStat(uint major, uint minor);
+
+    /// <summary>Whether /sys/block/NAME exists: a whole device rather than a partition.</summary>
+    bool IsWholeDevice(string name);
+
+    /// <summary>The major and minor numbers of /dev/NAME, or null.</summary>
+    (uint Major, uint Minor)? DeviceNumbers(string name);
+
+    /// <summary>Moves to the next sample's data; false when there is none (a replay has ended).</summary>
+    bool Advance();
+}

@@ -1,0 +1,332 @@
+namespace Kashika.Core.IoStat;
+
+/// <summary>
+/// sysstat's iostat, report for report: the same devices in the same order, the same formulas over the same counters,
+/// the same columns to the character. Rates divide by the /proc/uptime delta (never by the requested interval); the first
+/// report is "since boot".
+/// </summary>
+public sealed class IoStatEngine
+{
+    private enum DeviceType
+    {
+        Partition,
+        Whole,
+        WholeWithPartitions,
+    }
+
+    private sealed class Device(string name)
+    {
+        public string Name { get; } = name;
+
+        public DeviceType Type { get; set; }
+
+        public uint Major { get; set; }
+
+        public uint Minor { get; set; }
+
+        public bool Exists { get; set; }
+
+        public DiskCounters[] Stats { get; } = new DiskCounters[2];
+    }
+
+    private readonly IoStatOptions options;
+    private readonly ISystemSource source;
+    private readonly List<Device> devices = [];
+    private readonly ulong[] uptime = new ulong[2];
+    private readonly CpuCounters[] cpu = new CpuCounters[2];
+
+    public IoStatEngine(IoStatOptions options, ISystemSource source)
+    {
+        this.options = options;
+        this.source = source;
+        foreach (var requested in options.Devices)
+        {
+            Add(requested.Name, requested.WithPartitions ? DeviceType.WholeWithPartitions : DeviceType.Partition, null);
+        }
+    }
+
+    /// <summary>Writes every report. <paramref name="timestamp"/> gives the "-t" line of each report.</summary>
+    /// <returns>False when the machine's counters could not be read at all.</returns>
+    public void Run(TextWriter output, Func<int, string> timestamp)
+    {
+        int curr = 1;
+        bool skip = options.OmitSinceBoot && options.Interval > 0;
+        long count = options.Count;
+        int report = 0;
+        while (true)
+        {
+            foreach (var device in devices)
+            {
+                device.Exists = false;
+            }
+
+            uptime[curr] = ProcParsers.Uptime(source.Uptime() ?? "") ?? throw new IoStatException("cannot read proc/uptime");
+            cpu[curr] = ProcParsers.Cpu(source.Stat() ?? throw new IoStatException("cannot read proc/stat"));
+            if (options.Everything)
+            {
+                ReadDiskstats(curr);
+            }
+            else
+            {
+                ReadSysfs(curr);
+            }
+
+            Write(output, curr, skip, () => timestamp(report));
+            if (!skip)
+            {
+                report++;
+                if (count > 0)
+                {
+                    count--;
+                }
+            }
+
+            bool more = count != 0;
+            if (more)
+            {
+                curr ^= 1;
+                more = source.Advance();
+                skip = false;
+            }
+
+            output.Write('\n');
+            if (!more)
+            {
+                return;
+            }
+        }
+    }
+
+    private Device? Add(string name, DeviceType requested, (uint Major, uint Minor)? numbers)
+    {
+        int at = 0;
+        for (; at < devices.Count; at++)
+        {
+            int order = string.CompareOrdinal(devices[at].Name, name);
+            if (order == 0)
+            {
+                var found = devices[at];
+                if (requested == DeviceType.WholeWithPartitions && found.Type == DeviceType.Whole)
+                {
+                    found.Type = DeviceType.WholeWithPartitions;
+                }
+
+                found.Exists = true;
+                return found;
+            }
+
+            // Without -p ALL the list is kept in name order; with it, in the order the kernel lists devices.
+            if (!options.Everything && order > 0)
+            {
+                break;
+            }
+        }
+
+        var device = new Device(name) { Exists = true };
+        device.Type = source.IsWholeDevice(name)
+            ? requested == DeviceType.WholeWithPartitions ? DeviceType.WholeWithPartitions : DeviceType.Whole
+            : DeviceType.Partition;
+        var known = numbers ?? source.DeviceNumbers(name);
+        if (known is { } n)
+        {
+            device.Major = n.Major;
+            device.Minor = n.Minor;
+        }
+
+        devices.Insert(at, device);
+        return device;
+    }
+
+    private void ReadDiskstats(int curr)
+    {
+        foreach (string line in source.Diskstats())
+        {
+            if (ProcParsers.TryDiskstatsLine(line, options.Extended, out uint major, out uint minor, out string name, out var counters))
+            {
+                var device = Add(name, DeviceType.Partition, (major, minor));
+                if (device is not null)
+                {
+                    device.Stats[curr] = counters;
+                }
+            }
+        }
+    }
+
+    private void ReadSysfs(int curr)
+    {
+        // Devices named on the command line first, in list order (the list may grow with partitions while we go).
+        for (int i = 0; i < devices.Count; i++)
+        {
+            var device = devices[i];
+            if (device.Exists)
+            {
+                continue;
+            }
+
+            if (device.Type == DeviceType.Partition)
+            {
+                if (source.DevBlockStat(device.Major, device.Minor) is { } stat && TryStat(stat, out var counters))
+                {
+                    device.Stats[curr] = counters;
+                    device.Exists = true;
+                }
+            }
+            else
+            {
+                if (source.BlockStat(device.Name) is { } stat && TryStat(stat, out var counters))
+                {
+                    device.Stats[curr] = counters;
+                    device.Exists = true;
+                }
+
+                if (device.Type == DeviceType.WholeWithPartitions)
+                {
+                    foreach (var (name, partitionStat) in source.Partitions(device.Name))
+                    {
+                        if (TryStat(partitionStat, out var partition) && Add(name, DeviceType.Partition, null) is { } added)
+                        {
+                            added.Stats[curr] = partition;
+                        }
+                    }
+                }
+            }
+        }
+
+        if (options.AllDevices)
+        {
+            foreach (string name in source.BlockDevices())
+            {
+                if (source.BlockStat(name) is { } stat && TryStat(stat, out var counters) && Add(name, DeviceType.Partition, null) is { } added)
+                {
+                    added.Stats[curr] = counters;
+                }
+            }
+        }
+    }
+
+    private static bool TryStat(string text, out DiskCounters counters)
+    {
+        Span<ulong> values = stackalloc ulong[17];
+        int n = ProcParsers.ReadValues(text, values);
+        // A sysfs stat file that parses to something else still "exists" for sysstat, with zero counters.
+        DiskCounters.TryFrom(values[..n], extendedOnly: false, out counters);
+        return true;
+    }
+
+    private void Write(TextWriter output, int curr, bool skip, Func<string> timestamp)
+    {
+        if (options.Timestamp && !skip)
+        {
+            output.Write(timestamp());
+            output.Write('\n');
+        }
+
+        if (options.Cpu && !skip)
+        {
+            WriteCpu(output, curr);
+        }
+
+        ulong itv = Interval(uptime[curr ^ 1], uptime[curr]);
+        if (options.Disk)
+        {
+            if (!skip)
+            {
+                output.Write(Header());
+            }
+
+            foreach (var device in devices)
+            {
+                if (!device.Exists)
+                {
+                    continue;
+                }
+
+                var ioi = device.Stats[curr];
+                var ioj = device.Stats[curr ^ 1];
+                if (!options.Unfiltered && ioi.RdIos == 0 && ioi.WrIos == 0 && ioi.DcIos == 0 && ioi.FlIos == 0)
+                {
+                    continue;
+                }
+
+                if (options.OmitIdle && ioi.RdIos == ioj.RdIos && ioi.WrIos == ioj.WrIos && ioi.DcIos == ioj.DcIos && ioi.FlIos == ioj.FlIos)
+                {
+                    continue;
+                }
+
+                // A device removed and added again between two samples starts from zero.
+                if (unchecked(ioi.RdIos + ioi.WrIos + ioi.DcIos + ioi.FlIos) < unchecked(ioj.RdIos + ioj.WrIos + ioj.DcIos + ioj.FlIos)
+                    && (ioj.RdSectors == 0 || ioi.RdSectors < ioj.RdSectors)
+                    && (ioj.WrSectors == 0 || ioi.WrSectors < ioj.WrSectors)
+                    && (ioj.DcSectors == 0 || ioi.DcSectors < ioj.DcSectors))
+                {
+                    ioj = default;
+                }
+
+                if (!skip)
+                {
+                    output.Write(options.Extended
+                        ? IoStatRows.Extended(device.Name, ioi, ioj, itv, Factor, options)
+                        : IoStatRows.Basic(device.Name, ioi, ioj, itv, Factor, options));
+                }
+            }
+        }
+
+        if (!skip)
+        {
+            output.Write('\n');
+        }
+    }
+
+    private int Factor => options.Unit switch
+    {
+        2 => 2 * 1024,
+        3 => 2 * 1024 * 1024,
+        1 => 2,
+        _ => 1,
+    };
+
+    /// <summary>sysstat's get_interval: the difference, or 1 when it is zero (an unchanged uptime).</summary>
+    public static ulong Interval(ulong previous, ulong current)
+    {
+        ulong itv = unchecked(current - previous);
+        return itv == 0 ? 1 : itv;
+    }
+
+    private void WriteCpu(TextWriter output, int curr)
+    {
+        var c = cpu[curr];
+        var p = cpu[curr ^ 1];
+        ulong total = Interval(p.Total, c.Total);
+        output.Write("avg-cpu:  %user   %nice %system %iowait  %steal   %idle\n");
+        output.Write("       ");
+        output.Write(IoStatRows.Percent(Share(p.User, c.User, total), 7, options));
+        output.Write(IoStatRows.Percent(Share(p.Nice, c.Nice, total), 7, options));
+        output.Write(IoStatRows.Percent(Share(p.System + p.Softirq + p.Hardirq, c.System + c.Softirq + c.Hardirq, total), 7, options));
+        output.Write(IoStatRows.Percent(Share(p.Iowait, c.Iowait, total), 7, options));
+        output.Write(IoStatRows.Percent(Share(p.Steal, c.Steal, total), 7, options));
+        output.Write(IoStatRows.Percent(c.Idle < p.Idle ? 0 : Share(p.Idle, c.Idle, total), 7, options));
+        output.Write("\n\n");
+    }
+
+    // /proc/stat counters can step back on tickless kernels: a negative difference reads as 0.
+    private static double Share(ulong previous, ulong current, ulong total) =>
+        current < previous ? 0 : (double)(current - previous) / total * 100;
+
+    private string Header()
+    {
+        string units = options.Unit switch { 1 => "kB", 2 => "MB", 3 => "GB", _ => options.Extended ? "sec" : "Blk" };
+        string spc = options.Unit is >= 1 and <= 3 ? " " : "";
+        string columns = options.Extended
+            ? options.Short
+                ? $"      tps     {spc}{units}/s    rqm/s   await  areq-sz  aqu-sz  %util"
+                : $"     r/s    {spc}r{units}/s   rrqm/s  %rrqm r_await rareq-sz     w/s    {spc}w{units}/s   wrqm/s  %wrqm w_await wareq-sz"
+                  + $"     d/s    {spc}d{units}/s   drqm/s  %drqm d_await dareq-sz     f/s f_await  aqu-sz  %util"
+            : options.Short
+                ? $"      tps   {spc}{units}_read/s    {spc}{units}_w+d/s   {spc}{units}_read    {spc}{units}_w+d"
+                : $"      tps   {spc}{units}_read/s   {spc}{units}_wrtn/s   {spc}{units}_dscd/s   {spc}{units}_read   {spc}{units}_wrtn   {spc}{units}_dscd";
+        return "Device       " + columns + "\n";
+    }
+}
+
+/// <summary>The machine's counters cannot be read.</summary>
+public sealed class IoStatException(string message) : Exception(message);

@@ -1,0 +1,45 @@
+namespace Kashika.Core.IoStat;
+
+/// <summary>A device named on the command line, and whether its partitions are wanted too (-p NAME).</summary>
+public sealed record RequestedDevice(string Name, bool WithPartitions);
+
+/// <summary>The options of sysstat's iostat that shape a report.</summary>
+public sealed record IoStatOptions
+{
+    public bool Cpu { get; init; }
+
+    public bool Disk { get; init; }
+
+    public bool Extended { get; init; }
+
+    public bool Short { get; init; }
+
+    /// <summary>1 = kB (the default unless POSIXLY_CORRECT), 2 = MB, 3 = GB, 0 = 512-byte blocks.</summary>
+    public int Unit { get; init; } = 1;
+
+    /// <summary>-p (ALL): read every device and partition from /proc/diskstats.</summary>
+    public bool Everything { get; init; }
+
+    /// <summary>Devices were named: show them even when idle since boot.</summary>
+    public bool Unfiltered { get; init; }
+
+    /// <summary>ALL, or no device named: every whole device in /sys/block.</summary>
+    public bool AllDevices { get; init; }
+
+    public bool OmitIdle { get; init; }
+
+    public bool OmitSinceBoot { get; init; }
+
+    public bool Timestamp { get; init; }
+
+    /// <summary>--dec=N; -1 when not given.</summary>
+    public int DecimalPlaces { get; init; } = -1;
+
+    /// <summary>Seconds between reports; 0 for one report.</summary>
+    public long Interval { get; init; }
+
+    /// <summary>Reports to print; -1 for no end.</summary>
+    public long Count { get; init; } = 1;
+
+    public IReadOnlyList<RequestedDevice> Devices { get; init; } = [];
+}
