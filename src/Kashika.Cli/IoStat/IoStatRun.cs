@@ -14,12 +14,12 @@ internal static class IoStatRun
     private const string Usage =
         "Usage: kashika iostat [ options ] [ <interval> [ <count> ] ]\n"
         + "Options are:\n"
-        + "[ -c ] [ -d ] [ -k | -m | -G ] [ -s ] [ -t ] [ -x ] [ -y ] [ -z ]\n"
-        + "[ --dec={ 0 | 1 | 2 } ] [ -p [ <device> [,...] | ALL ] ]\n"
+        + "[ -c ] [ -d ] [ -h ] [ -k | -m | -G ] [ -s ] [ -t ] [ -x ] [ -y ] [ -z ]\n"
+        + "[ --compact ] [ --dec={ 0 | 1 | 2 } ] [ --human ] [ --pretty ] [ -p [ <device> [,...] | ALL ] ]\n"
         + "[ <device> [...] | ALL ] [ --root <directory> [...] ]\n";
 
     // Accepted by sysstat, not yet here: refused with a clear message rather than silently ignored.
-    private static readonly string[] NotYet = ["-g", "-H", "-h", "--human", "--pretty", "--compact", "-j", "-N", "-o", "-f", "+f", "-U"];
+    private static readonly string[] NotYet = ["-g", "-H", "-j", "-N", "-o", "-f", "+f", "-U"];
 
     public static ExitCode Execute(IReadOnlyList<string> args, CliContext context)
     {
@@ -125,6 +125,15 @@ internal static class IoStatRun
                     options = options with { Everything = true };
                 }
             }
+            else if (arg is "--human" or "--pretty" or "--compact")
+            {
+                options = arg switch
+                {
+                    "--human" => options with { Human = true },
+                    "--pretty" => options with { Pretty = true },
+                    _ => options with { Compact = true },
+                };
+            }
             else if (arg.StartsWith("--dec=", StringComparison.Ordinal))
             {
                 if (arg.Length != 7 || arg[6] is < '0' or > '2')
@@ -145,6 +154,8 @@ internal static class IoStatRun
                         'k' when options.Unit is 1 or 0 => options with { Unit = 1 },
                         'm' when options.Unit is 1 or 2 => options with { Unit = 2 },
                         'G' when options.Unit is 1 or 3 => options with { Unit = 3 },
+                        'h' => options with { Human = true, Pretty = true },
+                        'H' or 'N' or 'U' => throw new UsageException($"iostat option -{c} is not supported yet"),
                         'p' => options with { Everything = true },
                         's' => options with { Short = true },
                         't' => options with { Timestamp = true },

@@ -34,11 +34,13 @@ public sealed class IoStatEngine
     private readonly List<Device> devices = [];
     private readonly ulong[] uptime = new ulong[2];
     private readonly CpuCounters[] cpu = new CpuCounters[2];
+    private readonly IoStatRows rows;
 
     public IoStatEngine(IoStatOptions options, ISystemSource source)
     {
         this.options = options;
         this.source = source;
+        rows = new IoStatRows(options);
         foreach (var requested in options.Devices)
         {
             Add(requested.Name, requested.WithPartitions ? DeviceType.WholeWithPartitions : DeviceType.Partition, null);
@@ -229,44 +231,55 @@ public sealed class IoStatEngine
         ulong itv = Interval(uptime[curr ^ 1], uptime[curr]);
         if (options.Disk)
         {
-            if (!skip)
+            // A pretty extended report is four tables (reads, writes, discards, flushes and totals) unless --compact.
+            bool parts = options.Pretty && options.Extended && !options.Short && !options.Compact;
+            int first = parts ? 1 : 0, last = parts ? 4 : 0;
+            for (int part = first; part <= last; part++)
             {
-                output.Write(Header());
-            }
-
-            foreach (var device in devices)
-            {
-                if (!device.Exists)
-                {
-                    continue;
-                }
-
-                var ioi = device.Stats[curr];
-                var ioj = device.Stats[curr ^ 1];
-                if (!options.Unfiltered && ioi.RdIos == 0 && ioi.WrIos == 0 && ioi.DcIos == 0 && ioi.FlIos == 0)
-                {
-                    continue;
-                }
-
-                if (options.OmitIdle && ioi.RdIos == ioj.RdIos && ioi.WrIos == ioj.WrIos && ioi.DcIos == ioj.DcIos && ioi.FlIos == ioj.FlIos)
-                {
-                    continue;
-                }
-
-                // A device removed and added again between two samples starts from zero.
-                if (unchecked(ioi.RdIos + ioi.WrIos + ioi.DcIos + ioi.FlIos) < unchecked(ioj.RdIos + ioj.WrIos + ioj.DcIos + ioj.FlIos)
-                    && (ioj.RdSectors == 0 || ioi.RdSectors < ioj.RdSectors)
-                    && (ioj.WrSectors == 0 || ioi.WrSectors < ioj.WrSectors)
-                    && (ioj.DcSectors == 0 || ioi.DcSectors < ioj.DcSectors))
-                {
-                    ioj = default;
-                }
-
                 if (!skip)
                 {
-                    output.Write(options.Extended
-                        ? IoStatRows.Extended(device.Name, ioi, ioj, itv, Factor, options)
-                        : IoStatRows.Basic(device.Name, ioi, ioj, itv, Factor, options));
+                    output.Write(Header(part));
+                }
+
+                foreach (var device in devices)
+                {
+                    if (!device.Exists)
+                    {
+                        continue;
+                    }
+
+                    var ioi = device.Stats[curr];
+                    var ioj = device.Stats[curr ^ 1];
+                    if (!options.Unfiltered && ioi.RdIos == 0 && ioi.WrIos == 0 && ioi.DcIos == 0 && ioi.FlIos == 0)
+                    {
+                        continue;
+                    }
+
+                    if (options.OmitIdle && ioi.RdIos == ioj.RdIos && ioi.WrIos == ioj.WrIos && ioi.DcIos == ioj.DcIos && ioi.FlIos == ioj.FlIos)
+                    {
+                        continue;
+                    }
+
+                    // A device removed and added again between two samples starts from zero.
+                    if (unchecked(ioi.RdIos + ioi.WrIos + ioi.DcIos + ioi.FlIos) < unchecked(ioj.RdIos + ioj.WrIos + ioj.DcIos + ioj.FlIos)
+                        && (ioj.RdSectors == 0 || ioi.RdSectors < ioj.RdSectors)
+                        && (ioj.WrSectors == 0 || ioi.WrSectors < ioj.WrSectors)
+                        && (ioj.DcSectors == 0 || ioi.DcSectors < ioj.DcSectors))
+                    {
+                        ioj = default;
+                    }
+
+                    if (!skip)
+                    {
+                        output.Write(options.Extended
+                            ? rows.Extended(device.Name, ioi, ioj, itv, Factor, part)
+                            : rows.Basic(device.Name, ioi, ioj, itv, Factor));
+                    }
+                }
+
+                if (part > 0 && part < last && !skip)
+                {
+                    output.Write('\n');
                 }
             }
         }
@@ -299,12 +312,12 @@ public sealed class IoStatEngine
         ulong total = Interval(p.Total, c.Total);
         output.Write("avg-cpu:  %user   %nice %system %iowait  %steal   %idle\n");
         output.Write("       ");
-        output.Write(IoStatRows.Percent(Share(p.User, c.User, total), 7, options));
-        output.Write(IoStatRows.Percent(Share(p.Nice, c.Nice, total), 7, options));
-        output.Write(IoStatRows.Percent(Share(p.System + p.Softirq + p.Hardirq, c.System + c.Softirq + c.Hardirq, total), 7, options));
-        output.Write(IoStatRows.Percent(Share(p.Iowait, c.Iowait, total), 7, options));
-        output.Write(IoStatRows.Percent(Share(p.Steal, c.Steal, total), 7, options));
-        output.Write(IoStatRows.Percent(c.Idle < p.Idle ? 0 : Share(p.Idle, c.Idle, total), 7, options));
+        output.Write(rows.Percent(Share(p.User, c.User, total), 7));
+        output.Write(rows.Percent(Share(p.Nice, c.Nice, total), 7));
+        output.Write(rows.Percent(Share(p.System + p.Softirq + p.Hardirq, c.System + c.Softirq + c.Hardirq, total), 7));
+        output.Write(rows.Percent(Share(p.Iowait, c.Iowait, total), 7));
+        output.Write(rows.Percent(Share(p.Steal, c.Steal, total), 7));
+        output.Write(rows.Percent(c.Idle < p.Idle ? 0 : Share(p.Idle, c.Idle, total), 7));
         output.Write("\n\n");
     }
 
@@ -312,19 +325,34 @@ public sealed class IoStatEngine
     private static double Share(ulong previous, ulong current, ulong total) =>
         current < previous ? 0 : (double)(current - previous) / total * 100;
 
-    private string Header()
+    private string Header(int part)
     {
         string units = options.Unit switch { 1 => "kB", 2 => "MB", 3 => "GB", _ => options.Extended ? "sec" : "Blk" };
         string spc = options.Unit is >= 1 and <= 3 ? " " : "";
-        string columns = options.Extended
-            ? options.Short
-                ? $"      tps     {spc}{units}/s    rqm/s   await  areq-sz  aqu-sz  %util"
-                : $"     r/s    {spc}r{units}/s   rrqm/s  %rrqm r_await rareq-sz     w/s    {spc}w{units}/s   wrqm/s  %wrqm w_await wareq-sz"
-                  + $"     d/s    {spc}d{units}/s   drqm/s  %drqm d_await dareq-sz     f/s f_await  aqu-sz  %util"
-            : options.Short
+        string columns;
+        if (options.Extended && options.Short)
+        {
+            columns = $"      tps     {spc}{units}/s    rqm/s   await  areq-sz  aqu-sz  %util";
+        }
+        else if (options.Extended)
+        {
+            var parts = new[]
+            {
+                $"     r/s    {spc}r{units}/s   rrqm/s  %rrqm r_await rareq-sz",
+                $"     w/s    {spc}w{units}/s   wrqm/s  %wrqm w_await wareq-sz",
+                $"     d/s    {spc}d{units}/s   drqm/s  %drqm d_await dareq-sz",
+                "     f/s f_await  aqu-sz  %util",
+            };
+            columns = part == 0 ? string.Concat(parts) : parts[part - 1];
+        }
+        else
+        {
+            columns = options.Short
                 ? $"      tps   {spc}{units}_read/s    {spc}{units}_w+d/s   {spc}{units}_read    {spc}{units}_w+d"
                 : $"      tps   {spc}{units}_read/s   {spc}{units}_wrtn/s   {spc}{units}_dscd/s   {spc}{units}_read   {spc}{units}_wrtn   {spc}{units}_dscd";
-        return "Device       " + columns + "\n";
+        }
+
+        return options.Pretty ? columns + " Device\n" : "Device       " + columns + "\n";
     }
 }
 

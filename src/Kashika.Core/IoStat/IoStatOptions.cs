@@ -41,5 +41,14 @@ public sealed record IoStatOptions
     /// <summary>Reports to print; -1 for no end.</summary>
     public long Count { get; init; } = 1;
 
+    /// <summary>--human (or -h): sizes with units (k, M, G…), percentages with a '%'.</summary>
+    public bool Human { get; init; }
+
+    /// <summary>--pretty (or -h): the device name last; an extended report in four tables.</summary>
+    public bool Pretty { get; init; }
+
+    /// <summary>--compact: a pretty extended report in one table.</summary>
+    public bool Compact { get; init; }
+
     public IReadOnlyList<RequestedDevice> Devices { get; init; } = [];
 }
