@@ -19,7 +19,7 @@ internal static class IoStatRun
         + "[ <device> [...] | ALL ] [ --root <directory> [...] ]\n";
 
     // Accepted by sysstat, not yet here: refused with a clear message rather than silently ignored.
-    private static readonly string[] NotYet = ["-g", "-H", "-j", "-N", "-o", "-f", "+f", "-U"];
+    private static readonly string[] NotYet = ["-j", "-N", "-o", "-f", "+f", "-U"];
 
     public static ExitCode Execute(IReadOnlyList<string> args, CliContext context)
     {
@@ -125,6 +125,15 @@ internal static class IoStatRun
                     options = options with { Everything = true };
                 }
             }
+            else if (arg == "-g")
+            {
+                if (i + 1 >= args.Count)
+                {
+                    throw new UsageException("");
+                }
+
+                devices.Add(new RequestedDevice(args[++i], WithPartitions: false, IsGroup: true));
+            }
             else if (arg is "--human" or "--pretty" or "--compact")
             {
                 options = arg switch
@@ -155,7 +164,8 @@ internal static class IoStatRun
                         'm' when options.Unit is 1 or 2 => options with { Unit = 2 },
                         'G' when options.Unit is 1 or 3 => options with { Unit = 3 },
                         'h' => options with { Human = true, Pretty = true },
-                        'H' or 'N' or 'U' => throw new UsageException($"iostat option -{c} is not supported yet"),
+                        'H' => options with { GroupTotalsOnly = true },
+                        'N' or 'U' => throw new UsageException($"iostat option -{c} is not supported yet"),
                         'p' => options with { Everything = true },
                         's' => options with { Short = true },
                         't' => options with { Timestamp = true },
@@ -219,6 +229,11 @@ internal static class IoStatRun
         if (!options.Unfiltered)
         {
             options = options with { AllDevices = true };
+        }
+
+        if (options.GroupTotalsOnly && !devices.Any(d => d.IsGroup))
+        {
+            throw new UsageException(""); // -H goes with -g
         }
 
         if (Environment.GetEnvironmentVariable("POSIXLY_CORRECT") is not null && options.Unit == 1 && !args.Any(a => a.StartsWith('-') && a.Contains('k')))

@@ -12,6 +12,7 @@ public sealed class IoStatEngine
         Partition,
         Whole,
         WholeWithPartitions,
+        Group,
     }
 
     private sealed class Device(string name)
@@ -25,6 +26,9 @@ public sealed class IoStatEngine
         public uint Minor { get; set; }
 
         public bool Exists { get; set; }
+
+        /// <summary>For a group: its member devices in the current report.</summary>
+        public int Members { get; set; }
 
         public DiskCounters[] Stats { get; } = new DiskCounters[2];
     }
@@ -43,9 +47,19 @@ public sealed class IoStatEngine
         rows = new IoStatRows(options);
         foreach (var requested in options.Devices)
         {
+            if (requested.IsGroup)
+            {
+                // From the first group on, devices are kept in the order met: a group gathers those that follow it.
+                groupDefined = true;
+                devices.Add(new Device(" " + requested.Name) { Type = DeviceType.Group, Exists = true });
+                continue;
+            }
+
             Add(requested.Name, requested.WithPartitions ? DeviceType.WholeWithPartitions : DeviceType.Partition, null);
         }
     }
+
+    private readonly bool groupDefined;
 
     /// <summary>Writes every report. <paramref name="timestamp"/> gives the "-t" line of each report.</summary>
     /// <returns>False when the machine's counters could not be read at all.</returns>
@@ -59,7 +73,7 @@ public sealed class IoStatEngine
         {
             foreach (var device in devices)
             {
-                device.Exists = false;
+                device.Exists = device.Type == DeviceType.Group;
             }
 
             uptime[curr] = ProcParsers.Uptime(source.Uptime() ?? "") ?? throw new IoStatException("cannot read proc/uptime");
@@ -117,8 +131,8 @@ public sealed class IoStatEngine
                 return found;
             }
 
-            // Without -p ALL the list is kept in name order; with it, in the order the kernel lists devices.
-            if (!options.Everything && order > 0)
+            // Without -p ALL or groups the list is kept in name order; else in the order devices are met.
+            if (!groupDefined && !options.Everything && order > 0)
             {
                 break;
             }
@@ -241,11 +255,49 @@ public sealed class IoStatEngine
                     output.Write(Header(part));
                 }
 
-                foreach (var device in devices)
+                Device? group = null;
+                foreach (var entry in devices.Append(null))
                 {
-                    if (!device.Exists)
+                    // A group's line comes after its members: at the next group, or at the end of the list.
+                    Device device;
+                    if (entry is null || entry.Type == DeviceType.Group)
                     {
-                        continue;
+                        var shown = group;
+                        group = entry;
+                        if (group is not null)
+                        {
+                            group.Stats[curr] = default;
+                            if (part == first)
+                            {
+                                group.Members = 0;
+                            }
+                        }
+
+                        if (shown is null)
+                        {
+                            continue;
+                        }
+
+                        device = shown;
+                    }
+                    else
+                    {
+                        device = entry;
+                        if (!device.Exists)
+                        {
+                            continue;
+                        }
+
+                        if (group is not null && part == first)
+                        {
+                            group.Members++;
+                            AddToGroup(device.Stats[curr], ref group.Stats[curr]);
+                        }
+
+                        if (options.GroupTotalsOnly && group is not null)
+                        {
+                            continue;
+                        }
                     }
 
                     var ioi = device.Stats[curr];
@@ -269,12 +321,16 @@ public sealed class IoStatEngine
                         ioj = default;
                     }
 
-                    if (!skip)
+                    bool isGroup = device.Type == DeviceType.Group;
+                    if (skip || (isGroup && options.Extended && device.Members == 0))
                     {
-                        output.Write(options.Extended
-                            ? rows.Extended(device.Name, ioi, ioj, itv, Factor, part)
-                            : rows.Basic(device.Name, ioi, ioj, itv, Factor));
+                        continue; // an extended report has nothing to say of an empty group
                     }
+
+                    // A group's %util is its members' mean (sysstat divides by a count that grows every report).
+                    output.Write(options.Extended
+                        ? rows.Extended(device.Name, ioi, ioj, itv, Factor, part, isGroup ? device.Members : 1)
+                        : rows.Basic(device.Name, ioi, ioj, itv, Factor));
                 }
 
                 if (part > 0 && part < last && !skip)
@@ -287,6 +343,36 @@ public sealed class IoStatEngine
         if (!skip)
         {
             output.Write('\n');
+        }
+    }
+
+    // sysstat adds a member to its group only when it did some I/O, unless devices were named.
+    private void AddToGroup(DiskCounters d, ref DiskCounters g)
+    {
+        if (!options.Unfiltered && d.RdIos == 0 && d.WrIos == 0 && d.DcIos == 0 && d.FlIos == 0)
+        {
+            return;
+        }
+
+        unchecked
+        {
+            g.RdIos += d.RdIos;
+            g.RdMerges += d.RdMerges;
+            g.RdSectors += d.RdSectors;
+            g.RdTicks += d.RdTicks;
+            g.WrIos += d.WrIos;
+            g.WrMerges += d.WrMerges;
+            g.WrSectors += d.WrSectors;
+            g.WrTicks += d.WrTicks;
+            g.DcIos += d.DcIos;
+            g.DcMerges += d.DcMerges;
+            g.DcSectors += d.DcSectors;
+            g.DcTicks += d.DcTicks;
+            g.FlIos += d.FlIos;
+            g.FlTicks += d.FlTicks;
+            g.IosPgr += d.IosPgr;
+            g.TotTicks += d.TotTicks;
+            g.RqTicks += d.RqTicks;
         }
     }
 

@@ -1,7 +1,8 @@
 namespace Kashika.Core.IoStat;
 
-/// <summary>A device named on the command line, and whether its partitions are wanted too (-p NAME).</summary>
-public sealed record RequestedDevice(string Name, bool WithPartitions);
+/// <summary>A device named on the command line, and whether its partitions are wanted too (-p NAME); or, with
+/// <paramref name="IsGroup"/>, a group (-g NAME) that gathers the devices named after it.</summary>
+public sealed record RequestedDevice(string Name, bool WithPartitions, bool IsGroup = false);
 
 /// <summary>The options of sysstat's iostat that shape a report.</summary>
 public sealed record IoStatOptions
@@ -49,6 +50,9 @@ public sealed record IoStatOptions
 
     /// <summary>--compact: a pretty extended report in one table.</summary>
     public bool Compact { get; init; }
+
+    /// <summary>-H: show the groups' totals only.</summary>
+    public bool GroupTotalsOnly { get; init; }
 
     public IReadOnlyList<RequestedDevice> Devices { get; init; } = [];
 }
