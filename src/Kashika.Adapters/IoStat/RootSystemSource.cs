@@ -60,19 +60,62 @@ public sealed class RootSystemSource(IReadOnlyList<string> roots, TimeSpan inter
 
     public (uint Major, uint Minor)? DeviceNumbers(string name)
     {
-        string node = Path.Combine(Root, "dev", name.Replace('!', '/'));
-        if (File.Exists(node) && new FileInfo(node).Length is > 0 and < 64 && (File.GetAttributes(node) & FileAttributes.Device) == 0)
+        string? node = Path.Combine(Root, "dev", name.Replace('!', '/'));
+        for (int hops = 0; hops < 8 && node is not null && File.Exists(node) && new FileInfo(node).Length is > 0 and < 256; hops++)
         {
-            var parts = File.ReadAllText(node).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            // A test root's regular file: "major minor", or a link target.
+            string text = File.ReadAllText(node).Trim();
+            var parts = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length == 2 && uint.TryParse(parts[0], out uint major) && uint.TryParse(parts[1], out uint minor))
             {
                 return (major, minor);
             }
+
+            node = parts.Length == 1 ? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(node)!, text)) : null;
+            name = node is null ? name : Path.GetFileName(node);
         }
 
         // A real device node: sysfs knows its numbers.
         var dev = ReadText($"sys/class/block/{name.Replace('/', '!')}/dev")?.Trim().Split(':');
         return dev is [var ma, var mi] && uint.TryParse(ma, out uint maj) && uint.TryParse(mi, out uint min) ? (maj, min) : null;
+    }
+
+    public uint? DeviceMapperMajor()
+    {
+        foreach (string line in (ReadText("proc/devices") ?? "").Split('\n'))
+        {
+            var parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && parts[1] == "device-mapper" && uint.TryParse(parts[0], out uint major))
+            {
+                return major;
+            }
+        }
+
+        return null;
+    }
+
+    public IReadOnlyList<string> DeviceMapperNames() => List("dev/mapper");
+
+    public string? DeviceMapperTarget(string registered)
+    {
+        string link = Path.Combine(Root, "dev", "mapper", registered);
+        try
+        {
+            var info = new FileInfo(link);
+            if (info.LinkTarget is { } target)
+            {
+                return Path.GetFileName(target);
+            }
+
+            // A test root's regular file holding the link target.
+            return info.Exists && info.Length is > 0 and < 256 && File.ReadAllText(link).Trim() is var text && text.Contains('/')
+                ? Path.GetFileName(text)
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private string? ReadText(string relative)

@@ -19,7 +19,7 @@ internal static class IoStatRun
         + "[ <device> [...] | ALL ] [ --root <directory> [...] ]\n";
 
     // Accepted by sysstat, not yet here: refused with a clear message rather than silently ignored.
-    private static readonly string[] NotYet = ["-j", "-N", "-o", "-f", "+f", "-U"];
+    private static readonly string[] NotYet = ["-j", "-o", "-f", "+f", "-U"];
 
     public static ExitCode Execute(IReadOnlyList<string> args, CliContext context)
     {
@@ -165,7 +165,8 @@ internal static class IoStatRun
                         'G' when options.Unit is 1 or 3 => options with { Unit = 3 },
                         'h' => options with { Human = true, Pretty = true },
                         'H' => options with { GroupTotalsOnly = true },
-                        'N' or 'U' => throw new UsageException($"iostat option -{c} is not supported yet"),
+                        'N' => options with { DeviceMapperNames = true },
+                        'U' => throw new UsageException($"iostat option -{c} is not supported yet"),
                         'p' => options with { Everything = true },
                         's' => options with { Short = true },
                         't' => options with { Timestamp = true },

@@ -33,6 +33,15 @@ public interface ISystemSource
     /// <summary>The major and minor numbers of /dev/NAME, or null.</summary>
     (uint Major, uint Minor)? DeviceNumbers(string name);
 
+    /// <summary>The major number of device-mapper devices (/proc/devices), or null.</summary>
+    uint? DeviceMapperMajor();
+
+    /// <summary>The names in /dev/mapper, in directory order.</summary>
+    IReadOnlyList<string> DeviceMapperNames();
+
+    /// <summary>The file name a link in /dev/mapper points at ("dm-2" for "virtualhd"), or null.</summary>
+    string? DeviceMapperTarget(string registered);
+
     /// <summary>Moves to the next sample's data; false when there is none (a replay has ended).</summary>
     bool Advance();
 }

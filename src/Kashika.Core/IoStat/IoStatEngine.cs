@@ -115,6 +115,11 @@ public sealed class IoStatEngine
 
     private Device? Add(string name, DeviceType requested, (uint Major, uint Minor)? numbers)
     {
+        if (options.DeviceMapperNames && source.DeviceMapperTarget(name) is { } kernelName)
+        {
+            name = kernelName; // -N virtualhd means dm-2
+        }
+
         int at = 0;
         for (; at < devices.Count; at++)
         {
@@ -328,9 +333,10 @@ public sealed class IoStatEngine
                     }
 
                     // A group's %util is its members' mean (sysstat divides by a count that grows every report).
+                    string shownName = isGroup ? device.Name : DisplayName(device);
                     output.Write(options.Extended
-                        ? rows.Extended(device.Name, ioi, ioj, itv, Factor, part, isGroup ? device.Members : 1)
-                        : rows.Basic(device.Name, ioi, ioj, itv, Factor));
+                        ? rows.Extended(shownName, ioi, ioj, itv, Factor, part, isGroup ? device.Members : 1)
+                        : rows.Basic(shownName, ioi, ioj, itv, Factor));
                 }
 
                 if (part > 0 && part < last && !skip)
@@ -344,6 +350,33 @@ public sealed class IoStatEngine
         {
             output.Write('\n');
         }
+    }
+
+    private uint? deviceMapperMajor;
+
+    // With -N a device-mapper device is shown by the /dev/mapper entry with its numbers.
+    private string DisplayName(Device device)
+    {
+        if (!options.DeviceMapperNames)
+        {
+            return device.Name;
+        }
+
+        deviceMapperMajor ??= source.DeviceMapperMajor() ?? uint.MaxValue;
+        if (device.Major != deviceMapperMajor)
+        {
+            return device.Name;
+        }
+
+        foreach (string entry in source.DeviceMapperNames())
+        {
+            if (source.DeviceNumbers("mapper/" + entry) is { } n && n.Major == device.Major && n.Minor == device.Minor)
+            {
+                return entry;
+            }
+        }
+
+        return device.Name;
     }
 
     // sysstat adds a member to its group only when it did some I/O, unless devices were named.

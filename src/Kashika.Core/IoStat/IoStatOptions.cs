@@ -51,6 +51,9 @@ public sealed record IoStatOptions
     /// <summary>--compact: a pretty extended report in one table.</summary>
     public bool Compact { get; init; }
 
+    /// <summary>-N: show device-mapper devices by their registered names (/dev/mapper).</summary>
+    public bool DeviceMapperNames { get; init; }
+
     /// <summary>-H: show the groups' totals only.</summary>
     public bool GroupTotalsOnly { get; init; }
 

@@ -28,6 +28,12 @@ public sealed class IoStatEngineTests
 
         public (uint Major, uint Minor)? DeviceNumbers(string name) => (8, 0);
 
+        public uint? DeviceMapperMajor() => 253;
+
+        public IReadOnlyList<string> DeviceMapperNames() => [];
+
+        public string? DeviceMapperTarget(string registered) => null;
+
         public bool Advance() => ++index < samples.Length;
     }
 
