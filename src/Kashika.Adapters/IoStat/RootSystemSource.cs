@@ -96,9 +96,19 @@ public sealed class RootSystemSource(IReadOnlyList<string> roots, TimeSpan inter
 
     public IReadOnlyList<string> DeviceMapperNames() => List("dev/mapper");
 
-    public string? DeviceMapperTarget(string registered)
+    public string? DeviceMapperTarget(string registered) => LinkName(Path.Combine(Root, "dev", "mapper", registered));
+
+    public bool HasPersistentNames(string type) => Directory.Exists(Path.Combine(Root, "dev", "disk", $"by-{type}"));
+
+    public IReadOnlyList<string> PersistentNames(string type) => List($"dev/disk/by-{type}").Order(StringComparer.Ordinal).ToList();
+
+    public string? PersistentTarget(string type, string name) => LinkName(Path.Combine(Root, "dev", "disk", $"by-{type}", name));
+
+    public string? KernelName(uint major, uint minor) => LinkName(Path.Combine(Root, "sys", "dev", "block", $"{major}:{minor}"));
+
+    // The last part of a link's target: a symbolic link, or a test root's regular file holding the target.
+    private static string? LinkName(string link)
     {
-        string link = Path.Combine(Root, "dev", "mapper", registered);
         try
         {
             var info = new FileInfo(link);

@@ -16,10 +16,11 @@ internal static class IoStatRun
         + "Options are:\n"
         + "[ -c ] [ -d ] [ -h ] [ -k | -m | -G ] [ -s ] [ -t ] [ -x ] [ -y ] [ -z ]\n"
         + "[ --compact ] [ --dec={ 0 | 1 | 2 } ] [ --human ] [ --pretty ] [ -p [ <device> [,...] | ALL ] ]\n"
+        + "[ -j { ID | LABEL | PATH | UUID | ... } ] [ [ -H ] -g <group_name> ] [ -N ]\n"
         + "[ <device> [...] | ALL ] [ --root <directory> [...] ]\n";
 
     // Accepted by sysstat, not yet here: refused with a clear message rather than silently ignored.
-    private static readonly string[] NotYet = ["-j", "-o", "-f", "+f", "-U"];
+    private static readonly string[] NotYet = ["-o", "-f", "+f", "-U"];
 
     public static ExitCode Execute(IReadOnlyList<string> args, CliContext context)
     {
@@ -44,6 +45,12 @@ internal static class IoStatRun
         }
 
         var source = new RootSystemSource(roots, TimeSpan.FromSeconds(options.Interval), Thread.Sleep);
+        if (options.PersistentNameType is { } type && !source.HasPersistentNames(type))
+        {
+            context.Fail("Invalid type of persistent device name");
+            return ExitCode.Usage;
+        }
+
         var output = new StreamWriter(context.StandardOutput, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { AutoFlush = roots.Count == 1 };
         try
         {
@@ -82,7 +89,7 @@ internal static class IoStatRun
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
-            if (NotYet.Contains(arg) || arg.StartsWith("-j", StringComparison.Ordinal))
+            if (NotYet.Contains(arg))
             {
                 throw new UsageException($"iostat option {arg} is not supported yet");
             }
@@ -124,6 +131,16 @@ internal static class IoStatRun
                 {
                     options = options with { Everything = true };
                 }
+            }
+            else if (arg == "-j")
+            {
+                if (i + 1 >= args.Count)
+                {
+                    throw new UsageException("");
+                }
+
+                // Persistent names are long: sysstat shows them last (pretty).
+                options = options with { PersistentNameType = args[++i].ToLowerInvariant(), Pretty = true };
             }
             else if (arg == "-g")
             {

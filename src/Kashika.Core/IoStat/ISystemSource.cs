@@ -42,6 +42,18 @@ public interface ISystemSource
     /// <summary>The file name a link in /dev/mapper points at ("dm-2" for "virtualhd"), or null.</summary>
     string? DeviceMapperTarget(string registered);
 
+    /// <summary>Whether /dev/disk/by-TYPE exists.</summary>
+    bool HasPersistentNames(string type);
+
+    /// <summary>The names in /dev/disk/by-TYPE, in byte order.</summary>
+    IReadOnlyList<string> PersistentNames(string type);
+
+    /// <summary>The device a persistent name points at ("sda1"), or null.</summary>
+    string? PersistentTarget(string type, string name);
+
+    /// <summary>The kernel's name of the device MAJOR:MINOR (/sys/dev/block link), or null.</summary>
+    string? KernelName(uint major, uint minor);
+
     /// <summary>Moves to the next sample's data; false when there is none (a replay has ended).</summary>
     bool Advance();
 }

@@ -55,7 +55,9 @@ public sealed class IoStatEngine
                 continue;
             }
 
-            Add(requested.Name, requested.WithPartitions ? DeviceType.WholeWithPartitions : DeviceType.Partition, null);
+            // A persistent name on the command line (-j UUID 2578…) stands for the device it points at.
+            string name = options.PersistentNameType is { } type ? source.PersistentTarget(type, requested.Name) ?? requested.Name : requested.Name;
+            Add(name, requested.WithPartitions ? DeviceType.WholeWithPartitions : DeviceType.Partition, null);
         }
     }
 
@@ -357,6 +359,12 @@ public sealed class IoStatEngine
     // With -N a device-mapper device is shown by the /dev/mapper entry with its numbers.
     private string DisplayName(Device device)
     {
+        if (options.PersistentNameType is { } type)
+        {
+            string kernelName = source.KernelName(device.Major, device.Minor) ?? $"dev{device.Major}-{device.Minor}";
+            return source.PersistentNames(type).FirstOrDefault(n => source.PersistentTarget(type, n) == kernelName) ?? device.Name;
+        }
+
         if (!options.DeviceMapperNames)
         {
             return device.Name;

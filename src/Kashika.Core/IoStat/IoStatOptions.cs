@@ -54,6 +54,9 @@ public sealed record IoStatOptions
     /// <summary>-N: show device-mapper devices by their registered names (/dev/mapper).</summary>
     public bool DeviceMapperNames { get; init; }
 
+    /// <summary>-j TYPE: name devices by their persistent names in /dev/disk/by-TYPE (id, label, path, uuid…).</summary>
+    public string? PersistentNameType { get; init; }
+
     /// <summary>-H: show the groups' totals only.</summary>
     public bool GroupTotalsOnly { get; init; }
 

@@ -34,6 +34,14 @@ public sealed class IoStatEngineTests
 
         public string? DeviceMapperTarget(string registered) => null;
 
+        public bool HasPersistentNames(string type) => false;
+
+        public IReadOnlyList<string> PersistentNames(string type) => [];
+
+        public string? PersistentTarget(string type, string name) => null;
+
+        public string? KernelName(uint major, uint minor) => null;
+
         public bool Advance() => ++index < samples.Length;
     }
 
