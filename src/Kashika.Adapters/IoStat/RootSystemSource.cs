@@ -9,7 +9,10 @@ namespace Kashika.Adapters.IoStat;
 /// lists its entries in that order, a regular file standing where a directory is expected holds the link target, and
 /// dev/NAME may be a regular file holding "major minor".
 /// </summary>
-public sealed class RootSystemSource(IReadOnlyList<string> roots, TimeSpan interval, Action<TimeSpan> sleep) : ISystemSource
+/// <param name="alternate">sysstat's -f/+f DIR: statistics read from DIR (its diskstats, block/, dev/block/) instead of
+/// (-f) or as well as (+f) the system's; a relative DIR is taken under each root.</param>
+public sealed class RootSystemSource(
+    IReadOnlyList<string> roots, TimeSpan interval, Action<TimeSpan> sleep, string? alternate = null, bool alternateAsWell = false) : ISystemSource
 {
     private int index;
 
@@ -31,19 +34,52 @@ public sealed class RootSystemSource(IReadOnlyList<string> roots, TimeSpan inter
 
     public string? Stat() => ReadText("proc/stat");
 
-    public IReadOnlyList<string> Diskstats() =>
-        ReadText("proc/diskstats")?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [];
+    // Where statistics are read: the system's sys/ (unless -f), then the alternate directory (with -f or +f).
+    private bool UseSystem => alternate is null || alternateAsWell;
 
-    // The kernel writes a '/' in a device name (cciss/c0d0) as '!' in sysfs; iostat shows the '/'.
-    public IReadOnlyList<string> BlockDevices() => List("sys/block").Select(n => n.Replace('!', '/')).ToList();
+    private string? Alternate => alternate is null ? null : Path.IsPathRooted(alternate) ? alternate : Path.Combine(Root, alternate);
 
-    public string? BlockStat(string name) => ReadText($"sys/block/{name.Replace('/', '!')}/stat");
+    public IReadOnlyList<string> Diskstats()
+    {
+        var lines = new List<string>();
+        if (UseSystem)
+        {
+            lines.AddRange(ReadText("proc/diskstats")?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? []);
+        }
+
+        if (Alternate is { } alt)
+        {
+            lines.AddRange(ReadText(Path.Combine(alt, "diskstats"))?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? []);
+        }
+
+        return lines;
+    }
+
+    public IReadOnlyList<(string Name, string Stat)> BlockDevices()
+    {
+        var found = new List<(string, string)>();
+        foreach (string block in Directories("block"))
+        {
+            foreach (string entry in List(block))
+            {
+                if (ReadText($"{block}/{entry}/stat") is { } stat)
+                {
+                    // The kernel writes a '/' in a device name (cciss/c0d0) as '!' in sysfs; iostat shows the '/'.
+                    found.Add((entry.Replace('!', '/'), stat));
+                }
+            }
+        }
+
+        return found;
+    }
+
+    public string? BlockStat(string name) => FirstOf("block", $"{name.Replace('/', '!')}/stat", ReadText);
 
     public IReadOnlyList<(string Name, string Stat)> Partitions(string device)
     {
-        string folder = $"sys/block/{device.Replace('/', '!')}";
         var found = new List<(string, string)>();
-        foreach (string entry in List(folder))
+        string? folder = FirstOf("block", device.Replace('/', '!'), f => Resolve(f) is { } p && Directory.Exists(p) ? f : null);
+        foreach (string entry in folder is null ? [] : List(folder))
         {
             if (ReadText($"{folder}/{entry}/stat") is { } stat)
             {
@@ -54,9 +90,33 @@ public sealed class RootSystemSource(IReadOnlyList<string> roots, TimeSpan inter
         return found;
     }
 
-    public string? DevBlockStat(uint major, uint minor) => ReadText($"sys/dev/block/{major}:{minor}/stat");
+    public string? DevBlockStat(uint major, uint minor) => FirstOf("dev/block", $"{major}:{minor}/stat", ReadText);
 
-    public bool IsWholeDevice(string name) => Resolve($"sys/block/{name.Replace('/', '!')}") is { } path && (Directory.Exists(path) || File.Exists(path));
+    public bool IsWholeDevice(string name) =>
+        FirstOf("block", name.Replace('/', '!'), f => Resolve(f) is { } p && (Directory.Exists(p) || File.Exists(p)) ? f : null) is not null;
+
+    // The system's sys/ first (unless -f), then the alternate directory when there is one and the system gave nothing
+    // (or always, for -f): sysstat's order of precedence for one device's files.
+    private T? FirstOf<T>(string under, string relative, Func<string, T?> read)
+        where T : class
+    {
+        T? found = UseSystem ? read($"sys/{under}/{relative}") : null;
+        return found is null && Alternate is { } alt ? read(Path.Combine(alt, under, relative)) : found;
+    }
+
+    // The block directories listed for "ALL": the system's (unless -f), then the alternate one.
+    private IEnumerable<string> Directories(string under)
+    {
+        if (UseSystem)
+        {
+            yield return $"sys/{under}";
+        }
+
+        if (Alternate is { } alt)
+        {
+            yield return Path.Combine(alt, under);
+        }
+    }
 
     public (uint Major, uint Minor)? DeviceNumbers(string name)
     {
@@ -168,7 +228,19 @@ public sealed class RootSystemSource(IReadOnlyList<string> roots, TimeSpan inter
     // Walks the path under the root; a regular file met where a directory is needed holds a (relative) link target.
     private string? Resolve(string relative)
     {
-        string current = Root;
+        if (Path.IsPathRooted(relative))
+        {
+            // An absolute path (an alternate directory): resolved from its own start.
+            string start = Path.GetPathRoot(relative)!;
+            return ResolveFrom(start, relative[start.Length..]);
+        }
+
+        return ResolveFrom(Root, relative);
+    }
+
+    private static string? ResolveFrom(string root, string relative)
+    {
+        string current = root;
         var parts = new Queue<string>(relative.Split('/', StringSplitOptions.RemoveEmptyEntries));
         int hops = 0;
         while (parts.Count > 0)

@@ -16,19 +16,20 @@ internal static class IoStatRun
         + "Options are:\n"
         + "[ -c ] [ -d ] [ -h ] [ -k | -m | -G ] [ -s ] [ -t ] [ -x ] [ -y ] [ -z ]\n"
         + "[ --compact ] [ --dec={ 0 | 1 | 2 } ] [ --human ] [ --pretty ] [ -p [ <device> [,...] | ALL ] ]\n"
-        + "[ -j { ID | LABEL | PATH | UUID | ... } ] [ [ -H ] -g <group_name> ] [ -N ]\n"
+        + "[ { -f | +f } <directory> ] [ -j { ID | LABEL | PATH | UUID | ... } ] [ [ -H ] -g <group_name> ] [ -N ]\n"
         + "[ <device> [...] | ALL ] [ --root <directory> [...] ]\n";
 
     // Accepted by sysstat, not yet here: refused with a clear message rather than silently ignored.
-    private static readonly string[] NotYet = ["-o", "-f", "+f", "-U"];
+    private static readonly string[] NotYet = ["-o", "-U"];
 
     public static ExitCode Execute(IReadOnlyList<string> args, CliContext context)
     {
         IoStatOptions options;
         List<string> roots;
+        (string Directory, bool AsWell)? alternate;
         try
         {
-            (options, roots) = Parse(args, context.CurrentDirectory);
+            (options, roots, alternate) = Parse(args, context.CurrentDirectory);
         }
         catch (UsageException e)
         {
@@ -44,7 +45,7 @@ internal static class IoStatRun
             return ExitCode.Usage;
         }
 
-        var source = new RootSystemSource(roots, TimeSpan.FromSeconds(options.Interval), Thread.Sleep);
+        var source = new RootSystemSource(roots, TimeSpan.FromSeconds(options.Interval), Thread.Sleep, alternate?.Directory, alternate?.AsWell ?? false);
         if (options.PersistentNameType is { } type && !source.HasPersistentNames(type))
         {
             context.Fail("Invalid type of persistent device name");
@@ -80,9 +81,10 @@ internal static class IoStatRun
 
     private sealed class UsageException(string message) : Exception(message);
 
-    private static (IoStatOptions Options, List<string> Roots) Parse(IReadOnlyList<string> args, string currentDirectory)
+    private static (IoStatOptions Options, List<string> Roots, (string, bool)? Alternate) Parse(IReadOnlyList<string> args, string currentDirectory)
     {
         var options = new IoStatOptions();
+        (string Directory, bool AsWell)? alternate = null;
         var devices = new List<RequestedDevice>();
         var roots = new List<string>();
         bool reportSet = false, intervalSeen = false, countSeen = false;
@@ -131,6 +133,15 @@ internal static class IoStatRun
                 {
                     options = options with { Everything = true };
                 }
+            }
+            else if (arg is "-f" or "+f")
+            {
+                if (alternate is not null || i + 1 >= args.Count)
+                {
+                    throw new UsageException("");
+                }
+
+                alternate = (args[++i], arg[0] == '+');
             }
             else if (arg == "-j")
             {
@@ -262,9 +273,19 @@ internal static class IoStatRun
         if (roots.Count == 0)
         {
             roots.Add("/");
+            if (alternate is { } alt)
+            {
+                // Without --root, a relative directory is relative to where kashika runs, as for sysstat.
+                alternate = (Path.GetFullPath(alt.Directory, currentDirectory), alt.AsWell);
+            }
         }
 
-        return (options with { Devices = devices }, roots);
+        if (alternate is { } dir && !Directory.Exists(Path.IsPathRooted(dir.Directory) ? dir.Directory : Path.Combine(roots[0], dir.Directory)))
+        {
+            throw new UsageException($"{dir.Directory}: no such directory");
+        }
+
+        return (options with { Devices = devices }, roots, alternate);
     }
 
     // "/dev/sda" and "sda" name the same device; a '/' inside a name (cciss/c0d0) is '!' in sysfs.

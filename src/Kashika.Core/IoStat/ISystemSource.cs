@@ -15,8 +15,9 @@ public interface ISystemSource
     /// <summary>/proc/diskstats lines.</summary>
     IReadOnlyList<string> Diskstats();
 
-    /// <summary>The names in /sys/block, in directory order.</summary>
-    IReadOnlyList<string> BlockDevices();
+    /// <summary>Every whole device of /sys/block with its stat file, in directory order (a later entry of the same
+    /// name, from an alternate directory, replaces an earlier one).</summary>
+    IReadOnlyList<(string Name, string Stat)> BlockDevices();
 
     /// <summary>/sys/block/NAME/stat ('/' in NAME is '!'), or null.</summary>
     string? BlockStat(string name);

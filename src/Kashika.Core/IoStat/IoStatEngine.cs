@@ -217,9 +217,9 @@ public sealed class IoStatEngine
 
         if (options.AllDevices)
         {
-            foreach (string name in source.BlockDevices())
+            foreach (var (name, stat) in source.BlockDevices())
             {
-                if (source.BlockStat(name) is { } stat && TryStat(stat, out var counters) && Add(name, DeviceType.Partition, null) is { } added)
+                if (TryStat(stat, out var counters) && Add(name, DeviceType.Partition, null) is { } added)
                 {
                     added.Stats[curr] = counters;
                 }

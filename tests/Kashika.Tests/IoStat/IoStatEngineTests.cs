@@ -15,7 +15,8 @@ public sealed class IoStatEngineTests
 
         public IReadOnlyList<string> Diskstats() => samples[index].Disks;
 
-        public IReadOnlyList<string> BlockDevices() => samples[index].Disks.Select(d => d.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2]).ToList();
+        public IReadOnlyList<(string Name, string Stat)> BlockDevices() =>
+            samples[index].Disks.Select(d => d.Split(' ', 4, StringSplitOptions.RemoveEmptyEntries)).Select(f => (f[2], f[3])).ToList();
 
         public string? BlockStat(string name) =>
             samples[index].Disks.Select(d => d.Split(' ', 4, StringSplitOptions.RemoveEmptyEntries)).FirstOrDefault(f => f[2] == name)?[3];
