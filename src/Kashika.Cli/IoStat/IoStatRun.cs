@@ -16,11 +16,11 @@ internal static class IoStatRun
         + "Options are:\n"
         + "[ -c ] [ -d ] [ -h ] [ -k | -m | -G ] [ -s ] [ -t ] [ -x ] [ -y ] [ -z ]\n"
         + "[ --compact ] [ --dec={ 0 | 1 | 2 } ] [ --human ] [ --pretty ] [ -p [ <device> [,...] | ALL ] ]\n"
-        + "[ { -f | +f } <directory> ] [ -j { ID | LABEL | PATH | UUID | ... } ] [ [ -H ] -g <group_name> ] [ -N ]\n"
+        + "[ -o JSON ] [ { -f | +f } <directory> ] [ -j { ID | LABEL | PATH | UUID | ... } ] [ [ -H ] -g <group_name> ] [ -N ]\n"
         + "[ <device> [...] | ALL ] [ --root <directory> [...] ]\n";
 
     // Accepted by sysstat, not yet here: refused with a clear message rather than silently ignored.
-    private static readonly string[] NotYet = ["-o", "-U"];
+    private static readonly string[] NotYet = ["-U"];
 
     public static ExitCode Execute(IReadOnlyList<string> args, CliContext context)
     {
@@ -55,8 +55,8 @@ internal static class IoStatRun
         var output = new StreamWriter(context.StandardOutput, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { AutoFlush = roots.Count == 1 };
         try
         {
-            output.Write(Banner(roots[0], context.Clock));
-            if (!options.OmitSinceBoot || options.Interval == 0)
+            output.Write(Banner(roots[0], context.Clock, options.Json));
+            if (!options.Json && (!options.OmitSinceBoot || options.Interval == 0))
             {
                 output.Write('\n');
             }
@@ -133,6 +133,16 @@ internal static class IoStatRun
                 {
                     options = options with { Everything = true };
                 }
+            }
+            else if (arg == "-o")
+            {
+                if (i + 1 >= args.Count || args[i + 1] != "JSON")
+                {
+                    throw new UsageException("");
+                }
+
+                i++;
+                options = options with { Json = true };
             }
             else if (arg is "-f" or "+f")
             {
@@ -291,7 +301,7 @@ internal static class IoStatRun
     // "/dev/sda" and "sda" name the same device; a '/' inside a name (cciss/c0d0) is '!' in sysfs.
     private static string DeviceName(string name) => name.StartsWith("/dev/", StringComparison.Ordinal) ? name[5..] : name;
 
-    private static string Banner(string root, TimeProvider clock)
+    private static string Banner(string root, TimeProvider clock, bool json)
     {
         static string Read(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : "?";
         string release = Read(Path.Combine(root, "proc/sys/kernel/osrelease"));
@@ -305,6 +315,14 @@ internal static class IoStatRun
             var other => other.ToString().ToLowerInvariant(),
         };
         string date = clock.GetLocalNow().ToString("MM/dd/yy", CultureInfo.InvariantCulture);
+        if (json)
+        {
+            return "{\"sysstat\": {\n\t\"hosts\": [\n\t\t{\n"
+                + $"\t\t\t\"nodename\": \"{Kashika.Core.IoStat.JsonRows.Escape(host)}\",\n\t\t\t\"sysname\": \"Linux\",\n"
+                + $"\t\t\t\"release\": \"{Kashika.Core.IoStat.JsonRows.Escape(release)}\",\n\t\t\t\"machine\": \"{machine}\",\n"
+                + $"\t\t\t\"number-of-cpus\": {cpus},\n\t\t\t\"date\": \"{date}\",\n\t\t\t\"statistics\": [\n";
+        }
+
         return $"Linux {release} ({host}) \t{date} \t_{machine}_\t({cpus} CPU)\n";
     }
 

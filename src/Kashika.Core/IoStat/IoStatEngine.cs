@@ -89,7 +89,15 @@ public sealed class IoStatEngine
                 ReadSysfs(curr);
             }
 
-            Write(output, curr, skip, () => timestamp(report));
+            if (options.Json)
+            {
+                WriteJson(output, curr, skip, () => timestamp(report));
+            }
+            else
+            {
+                Write(output, curr, skip, () => timestamp(report));
+            }
+
             if (!skip)
             {
                 report++;
@@ -104,12 +112,22 @@ public sealed class IoStatEngine
             {
                 curr ^= 1;
                 more = source.Advance();
+                if (more && options.Json && !skip)
+                {
+                    output.Write(',');
+                }
+
                 skip = false;
             }
 
             output.Write('\n');
             if (!more)
             {
+                if (options.Json)
+                {
+                    output.Write("\t\t\t]\n\t\t}\n\t]\n}}\n");
+                }
+
                 return;
             }
         }
@@ -262,83 +280,15 @@ public sealed class IoStatEngine
                     output.Write(Header(part));
                 }
 
-                Device? group = null;
-                foreach (var entry in devices.Append(null))
+                foreach (var (device, ioi, ioj, members) in Rows(curr, part == first))
                 {
-                    // A group's line comes after its members: at the next group, or at the end of the list.
-                    Device device;
-                    if (entry is null || entry.Type == DeviceType.Group)
+                    if (!skip)
                     {
-                        var shown = group;
-                        group = entry;
-                        if (group is not null)
-                        {
-                            group.Stats[curr] = default;
-                            if (part == first)
-                            {
-                                group.Members = 0;
-                            }
-                        }
-
-                        if (shown is null)
-                        {
-                            continue;
-                        }
-
-                        device = shown;
+                        // A group's %util is its members' mean (sysstat divides by a count that grows every report).
+                        output.Write(options.Extended
+                            ? rows.Extended(DisplayName(device), ioi, ioj, itv, Factor, part, members)
+                            : rows.Basic(DisplayName(device), ioi, ioj, itv, Factor));
                     }
-                    else
-                    {
-                        device = entry;
-                        if (!device.Exists)
-                        {
-                            continue;
-                        }
-
-                        if (group is not null && part == first)
-                        {
-                            group.Members++;
-                            AddToGroup(device.Stats[curr], ref group.Stats[curr]);
-                        }
-
-                        if (options.GroupTotalsOnly && group is not null)
-                        {
-                            continue;
-                        }
-                    }
-
-                    var ioi = device.Stats[curr];
-                    var ioj = device.Stats[curr ^ 1];
-                    if (!options.Unfiltered && ioi.RdIos == 0 && ioi.WrIos == 0 && ioi.DcIos == 0 && ioi.FlIos == 0)
-                    {
-                        continue;
-                    }
-
-                    if (options.OmitIdle && ioi.RdIos == ioj.RdIos && ioi.WrIos == ioj.WrIos && ioi.DcIos == ioj.DcIos && ioi.FlIos == ioj.FlIos)
-                    {
-                        continue;
-                    }
-
-                    // A device removed and added again between two samples starts from zero.
-                    if (unchecked(ioi.RdIos + ioi.WrIos + ioi.DcIos + ioi.FlIos) < unchecked(ioj.RdIos + ioj.WrIos + ioj.DcIos + ioj.FlIos)
-                        && (ioj.RdSectors == 0 || ioi.RdSectors < ioj.RdSectors)
-                        && (ioj.WrSectors == 0 || ioi.WrSectors < ioj.WrSectors)
-                        && (ioj.DcSectors == 0 || ioi.DcSectors < ioj.DcSectors))
-                    {
-                        ioj = default;
-                    }
-
-                    bool isGroup = device.Type == DeviceType.Group;
-                    if (skip || (isGroup && options.Extended && device.Members == 0))
-                    {
-                        continue; // an extended report has nothing to say of an empty group
-                    }
-
-                    // A group's %util is its members' mean (sysstat divides by a count that grows every report).
-                    string shownName = isGroup ? device.Name : DisplayName(device);
-                    output.Write(options.Extended
-                        ? rows.Extended(shownName, ioi, ioj, itv, Factor, part, isGroup ? device.Members : 1)
-                        : rows.Basic(shownName, ioi, ioj, itv, Factor));
                 }
 
                 if (part > 0 && part < last && !skip)
@@ -359,6 +309,11 @@ public sealed class IoStatEngine
     // With -N a device-mapper device is shown by the /dev/mapper entry with its numbers.
     private string DisplayName(Device device)
     {
+        if (device.Type == DeviceType.Group)
+        {
+            return device.Name;
+        }
+
         if (options.PersistentNameType is { } type)
         {
             string kernelName = source.KernelName(device.Major, device.Minor) ?? $"dev{device.Major}-{device.Minor}";
@@ -386,6 +341,151 @@ public sealed class IoStatEngine
 
         return device.Name;
     }
+
+    /// <summary>
+    /// The rows of one table, in order: each existing device that passes the filters, and each group after its members
+    /// (with the number of members counted in this report). Groups are summed when <paramref name="countMembers"/>.
+    /// </summary>
+    private IEnumerable<(Device Device, DiskCounters Current, DiskCounters Previous, int Members)> Rows(int curr, bool countMembers)
+    {
+        Device? group = null;
+        foreach (var entry in devices.Append(null))
+        {
+            // A group's line comes after its members: at the next group, or at the end of the list.
+            Device device;
+            if (entry is null || entry.Type == DeviceType.Group)
+            {
+                var shown = group;
+                group = entry;
+                if (group is not null)
+                {
+                    group.Stats[curr] = default;
+                    if (countMembers)
+                    {
+                        group.Members = 0;
+                    }
+                }
+
+                if (shown is null)
+                {
+                    continue;
+                }
+
+                device = shown;
+            }
+            else
+            {
+                device = entry;
+                if (!device.Exists)
+                {
+                    continue;
+                }
+
+                if (group is not null && countMembers)
+                {
+                    group.Members++;
+                    AddToGroup(device.Stats[curr], ref group.Stats[curr]);
+                }
+
+                if (options.GroupTotalsOnly && group is not null)
+                {
+                    continue;
+                }
+            }
+
+            var ioi = device.Stats[curr];
+            var ioj = device.Stats[curr ^ 1];
+            if (!options.Unfiltered && ioi.RdIos == 0 && ioi.WrIos == 0 && ioi.DcIos == 0 && ioi.FlIos == 0)
+            {
+                continue;
+            }
+
+            if (options.OmitIdle && ioi.RdIos == ioj.RdIos && ioi.WrIos == ioj.WrIos && ioi.DcIos == ioj.DcIos && ioi.FlIos == ioj.FlIos)
+            {
+                continue;
+            }
+
+            // A device removed and added again between two samples starts from zero.
+            if (unchecked(ioi.RdIos + ioi.WrIos + ioi.DcIos + ioi.FlIos) < unchecked(ioj.RdIos + ioj.WrIos + ioj.DcIos + ioj.FlIos)
+                && (ioj.RdSectors == 0 || ioi.RdSectors < ioj.RdSectors)
+                && (ioj.WrSectors == 0 || ioi.WrSectors < ioj.WrSectors)
+                && (ioj.DcSectors == 0 || ioi.DcSectors < ioj.DcSectors))
+            {
+                ioj = default;
+            }
+
+            bool isGroup = device.Type == DeviceType.Group;
+            if (isGroup && options.Extended && device.Members == 0)
+            {
+                continue; // an extended report has nothing to say of an empty group
+            }
+
+            yield return (device, ioi, ioj, isGroup ? device.Members : 1);
+        }
+    }
+
+    // sysstat's JSON: the same rows as objects, tab-indented as sysstat indents them.
+    private void WriteJson(TextWriter output, int curr, bool skip, Func<string> timestamp)
+    {
+        ulong itv = Interval(uptime[curr ^ 1], uptime[curr]);
+        if (!skip)
+        {
+            output.Write("\t\t\t\t{\n");
+            if (options.Timestamp)
+            {
+                output.Write($"\t\t\t\t\t\"timestamp\": \"{timestamp()}\",\n");
+            }
+
+            if (options.Cpu)
+            {
+                var c = cpu[curr];
+                var p = cpu[curr ^ 1];
+                ulong total = Interval(p.Total, c.Total);
+                output.Write("\t\t\t\t\t\"avg-cpu\":  {");
+                output.Write($"\"user\": {F(Share(p.User, c.User, total))}, \"nice\": {F(Share(p.Nice, c.Nice, total))}, ");
+                output.Write($"\"system\": {F(Share(p.System + p.Softirq + p.Hardirq, c.System + c.Softirq + c.Hardirq, total))}, ");
+                output.Write($"\"iowait\": {F(Share(p.Iowait, c.Iowait, total))}, \"steal\": {F(Share(p.Steal, c.Steal, total))}, ");
+                output.Write($"\"idle\": {F(c.Idle < p.Idle ? 0 : Share(p.Idle, c.Idle, total))}}}");
+                output.Write(options.Disk ? ",\n" : "\n");
+            }
+        }
+
+        if (options.Disk)
+        {
+            if (!skip)
+            {
+                output.Write("\t\t\t\t\t\"disk\": [\n");
+            }
+
+            bool next = false;
+            foreach (var (device, ioi, ioj, members) in Rows(curr, countMembers: true))
+            {
+                if (skip)
+                {
+                    continue;
+                }
+
+                output.Write(next ? ",\n" : "");
+                next = true;
+                output.Write("\t\t\t\t\t\t");
+                output.Write(options.Extended
+                    ? JsonRows.Extended(JsonRows.Escape(DisplayName(device)), ioi, ioj, itv, Factor, options, members)
+                    : JsonRows.Basic(JsonRows.Escape(DisplayName(device)), ioi, ioj, itv, Factor, options));
+            }
+
+            if (!skip)
+            {
+                output.Write("\n\t\t\t\t\t]\n");
+            }
+        }
+
+        if (!skip)
+        {
+            output.Write("\t\t\t\t}");
+        }
+    }
+
+    private static string F(double value) => CFormat.Fixed(value, 2);
 
     // sysstat adds a member to its group only when it did some I/O, unless devices were named.
     private void AddToGroup(DiskCounters d, ref DiskCounters g)

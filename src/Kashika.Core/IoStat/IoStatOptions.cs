@@ -57,6 +57,9 @@ public sealed record IoStatOptions
     /// <summary>-j TYPE: name devices by their persistent names in /dev/disk/by-TYPE (id, label, path, uuid…).</summary>
     public string? PersistentNameType { get; init; }
 
+    /// <summary>-o JSON: sysstat's JSON document instead of tables.</summary>
+    public bool Json { get; init; }
+
     /// <summary>-H: show the groups' totals only.</summary>
     public bool GroupTotalsOnly { get; init; }
 
