@@ -24,6 +24,12 @@ internal static class IoStatRun
 
     public static ExitCode Execute(IReadOnlyList<string> args, CliContext context)
     {
+        int explain = args.ToList().IndexOf("--explain");
+        if (explain >= 0)
+        {
+            return Explain(args.Skip(explain + 1).FirstOrDefault(a => !a.StartsWith('-')), context);
+        }
+
         IoStatOptions options;
         List<string> roots;
         (string Directory, bool AsWell)? alternate;
@@ -80,6 +86,31 @@ internal static class IoStatRun
     }
 
     private sealed class UsageException(string message) : Exception(message);
+
+    // --explain [COLUMN]: what every column (or one) measures, as plain text on standard output.
+    private static ExitCode Explain(string? column, CliContext context)
+    {
+        var chosen = column is null ? ColumnGuide.Columns : ColumnGuide.Find(column) is { } one ? [one] : null;
+        if (chosen is null)
+        {
+            context.Fail($"no iostat column '{column}'; columns: {string.Join(' ', ColumnGuide.Columns.Select(c => c.Column))}");
+            return ExitCode.Usage;
+        }
+
+        using var output = new StreamWriter(context.StandardOutput, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+        foreach (var c in chosen)
+        {
+            output.WriteLine(c.Column);
+            output.WriteLine($"  kernel counter: {c.Counters}");
+            output.WriteLine($"  counted:        {c.Counted}");
+            output.WriteLine($"  formula:        {c.Formula}");
+            output.WriteLine($"  unit:           {c.Unit}");
+            output.WriteLine($"  traps:          {c.Traps}");
+            output.WriteLine();
+        }
+
+        return ExitCode.Success;
+    }
 
     private static (IoStatOptions Options, List<string> Roots, (string, bool)? Alternate) Parse(IReadOnlyList<string> args, string currentDirectory)
     {
