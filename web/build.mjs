@@ -1,7 +1,7 @@
 // Bundles each view into one minified script that the .NET report writer embeds into its self-contained HTML page.
 import { build } from "esbuild";
 
-const views = ["relate"];
+const views = ["relate", "iostat"];
 await Promise.all(views.map((view) => build({
   entryPoints: [`src/${view}.js`],
   bundle: true,

@@ -17,7 +17,8 @@ internal static class IoStatRun
         + "[ -c ] [ -d ] [ -h ] [ -k | -m | -G ] [ -s ] [ -t ] [ -x ] [ -y ] [ -z ]\n"
         + "[ --compact ] [ --dec={ 0 | 1 | 2 } ] [ --human ] [ --pretty ] [ -p [ <device> [,...] | ALL ] ]\n"
         + "[ -o JSON ] [ { -f | +f } <directory> ] [ -j { ID | LABEL | PATH | UUID | ... } ] [ [ -H ] -g <group_name> ] [ -N ]\n"
-        + "[ <device> [...] | ALL ] [ --root <directory> [...] ]\n";
+        + "[ <device> [...] | ALL ] [ --root <directory> [...] ]\n"
+        + "[ --record <file> | --replay <file> [ --format html -o <file> ] ] [ --live ] [ --explain [ <column> ] ]\n";
 
     // Accepted by sysstat, not yet here: refused with a clear message rather than silently ignored.
     private static readonly string[] NotYet = ["-U"];
@@ -33,9 +34,10 @@ internal static class IoStatRun
         IoStatOptions options;
         List<string> roots;
         (string Directory, bool AsWell)? alternate;
+        Extras extras;
         try
         {
-            (options, roots, alternate) = Parse(args, context.CurrentDirectory);
+            (options, roots, alternate, extras) = Parse(args, context.CurrentDirectory);
         }
         catch (UsageException e)
         {
@@ -51,39 +53,123 @@ internal static class IoStatRun
             return ExitCode.Usage;
         }
 
-        var source = new RootSystemSource(roots, TimeSpan.FromSeconds(options.Interval), Thread.Sleep, alternate?.Directory, alternate?.AsWell ?? false);
-        if (options.PersistentNameType is { } type && !source.HasPersistentNames(type))
-        {
-            context.Fail("Invalid type of persistent device name");
-            return ExitCode.Usage;
-        }
-
-        var output = new StreamWriter(context.StandardOutput, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { AutoFlush = roots.Count == 1 };
+        var scratch = new List<string>();
+        RecordingSystemSource? recorder = null;
         try
         {
-            output.Write(Banner(roots[0], context.Clock, options.Json));
-            if (!options.Json && (!options.OmitSinceBoot || options.Interval == 0))
+            ISystemSource source;
+            Func<int, DateTimeOffset> time;
+            if (extras.Replay is { } replay)
             {
-                output.Write('\n');
+                IReadOnlyList<Recording> samples;
+                using (var input = File.OpenRead(Path.GetFullPath(replay, context.CurrentDirectory)))
+                {
+                    samples = Recording.ReadAll(input, replay);
+                }
+
+                if (samples.Count == 0)
+                {
+                    context.Fail($"{replay}: no complete sample in this recording");
+                    return ExitCode.InputError;
+                }
+
+                // Each recorded sample becomes a machine root, replayed one after the other.
+                string folder = Path.Combine(Path.GetTempPath(), "kashika-replay-" + Guid.NewGuid().ToString("N")[..12]);
+                scratch.Add(folder);
+                roots = samples.Select((sample, i) =>
+                {
+                    string root = Path.Combine(folder, i.ToString(CultureInfo.InvariantCulture));
+                    sample.Materialize(root);
+                    return root;
+                }).ToList();
+                if (options.Interval == 0)
+                {
+                    options = options with { Interval = 1, Count = -1 }; // every recorded sample, unless a count says otherwise
+                }
+
+                source = new RootSystemSource(roots, TimeSpan.Zero, _ => { });
+                time = report => DateTimeOffset.FromUnixTimeMilliseconds(samples[Math.Min(report, samples.Count - 1)].Time).ToLocalTime();
+            }
+            else if (extras.Record is { } record)
+            {
+                var file = new FileStream(Path.GetFullPath(record, context.CurrentDirectory), FileMode.Append, FileAccess.Write, FileShare.Read);
+                recorder = new RecordingSystemSource(roots[0], file, TimeSpan.FromSeconds(options.Interval), Thread.Sleep, context.Clock);
+                source = recorder;
+                time = _ => recorder.SampleTime.ToLocalTime();
+            }
+            else
+            {
+                source = new RootSystemSource(roots, TimeSpan.FromSeconds(options.Interval), Thread.Sleep, alternate?.Directory, alternate?.AsWell ?? false);
+                var start = context.Clock.GetLocalNow();
+                time = report => roots.Count > 1 ? start.AddSeconds(options.Interval * report) : context.Clock.GetLocalNow();
             }
 
-            var start = context.Clock.GetLocalNow();
+            if (options.PersistentNameType is { } type && !source.HasPersistentNames(type))
+            {
+                context.Fail("Invalid type of persistent device name");
+                return ExitCode.Usage;
+            }
+
+            if (extras.Html)
+            {
+                return IoStatChart.Write(options, source, time, roots[0], extras.Output, context);
+            }
+
+            string banner = Banner(roots[0], context.Clock, options.Json) + (!options.Json && (!options.OmitSinceBoot || options.Interval == 0) ? "\n" : "");
             var engine = new IoStatEngine(options, source);
-            engine.Run(output, report => Timestamp(roots.Count > 1 ? start.AddSeconds(options.Interval * report) : context.Clock.GetLocalNow()));
+            if (extras.Live && context.ErrorIsTerminal && !options.Json)
+            {
+                LiveView.Run(engine, banner, report => Timestamp(time(report)), context);
+                return ExitCode.Success;
+            }
+
+            var output = new StreamWriter(context.StandardOutput, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { AutoFlush = roots.Count == 1 };
+            try
+            {
+                output.Write(banner);
+                engine.Run(output, report => Timestamp(time(report)));
+            }
+            finally
+            {
+                output.Flush();
+            }
         }
         catch (IoStatException e)
         {
-            output.Flush();
             context.Fail($"{roots[0]}: {e.Message}");
+            return ExitCode.InputError;
+        }
+        catch (Kashika.Core.Common.InputException e)
+        {
+            context.Fail(e.Message);
+            return ExitCode.InputError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            context.Fail(e.Message);
             return ExitCode.InputError;
         }
         finally
         {
-            output.Flush();
+            recorder?.Dispose();
+            foreach (string folder in scratch)
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Temporary files; the OS cleans them eventually.
+                }
+            }
         }
 
         return ExitCode.Success;
     }
+
+    /// <summary>Kashika's own options, beyond sysstat's.</summary>
+    private sealed record Extras(string? Record, string? Replay, bool Html, string? Output, bool Live);
 
     private sealed class UsageException(string message) : Exception(message);
 
@@ -112,9 +198,10 @@ internal static class IoStatRun
         return ExitCode.Success;
     }
 
-    private static (IoStatOptions Options, List<string> Roots, (string, bool)? Alternate) Parse(IReadOnlyList<string> args, string currentDirectory)
+    private static (IoStatOptions Options, List<string> Roots, (string, bool)? Alternate, Extras Extras) Parse(IReadOnlyList<string> args, string currentDirectory)
     {
         var options = new IoStatOptions();
+        var extras = new Extras(null, null, false, null, false);
         (string Directory, bool AsWell)? alternate = null;
         var devices = new List<RequestedDevice>();
         var roots = new List<string>();
@@ -127,7 +214,28 @@ internal static class IoStatRun
                 throw new UsageException($"iostat option {arg} is not supported yet");
             }
 
-            if (arg == "--root")
+            // -o JSON is sysstat's; -o FILE names the file of --format html.
+            if (arg is "--record" or "--replay" or "--format" || (arg == "-o" && i + 1 < args.Count && args[i + 1] != "JSON"))
+            {
+                if (i + 1 >= args.Count)
+                {
+                    throw new UsageException($"{arg} needs a value");
+                }
+
+                string value = args[++i];
+                extras = arg switch
+                {
+                    "--record" => extras with { Record = value },
+                    "--replay" => extras with { Replay = value },
+                    "-o" => extras with { Output = value },
+                    _ => value == "html" ? extras with { Html = true } : throw new UsageException($"--format {value}: iostat writes text (the default), JSON (-o JSON) or html"),
+                };
+            }
+            else if (arg == "--live")
+            {
+                extras = extras with { Live = true };
+            }
+            else if (arg == "--root")
             {
                 if (i + 1 >= args.Count)
                 {
@@ -326,7 +434,17 @@ internal static class IoStatRun
             throw new UsageException($"{dir.Directory}: no such directory");
         }
 
-        return (options with { Devices = devices }, roots, alternate);
+        if (extras.Html && extras.Replay is null)
+        {
+            throw new UsageException("--format html draws a recording: give it with --replay FILE (make one with --record FILE)");
+        }
+
+        if (extras.Record is not null && (extras.Replay is not null || roots.Count > 1))
+        {
+            throw new UsageException("--record reads a live machine: it goes with neither --replay nor several --root");
+        }
+
+        return (options with { Devices = devices }, roots, alternate, extras);
     }
 
     // "/dev/sda" and "sda" name the same device; a '/' inside a name (cciss/c0d0) is '!' in sysfs.

@@ -63,9 +63,10 @@ public sealed class IoStatEngine
 
     private readonly bool groupDefined;
 
-    /// <summary>Writes every report. <paramref name="timestamp"/> gives the "-t" line of each report.</summary>
-    /// <returns>False when the machine's counters could not be read at all.</returns>
-    public void Run(TextWriter output, Func<int, string> timestamp)
+    /// <summary>Writes every report. <paramref name="timestamp"/> gives the "-t" line of each report;
+    /// <paramref name="reportDone"/> is called after each report is written (a live view redraws then).</summary>
+    /// <exception cref="IoStatException">The machine's counters cannot be read.</exception>
+    public void Run(TextWriter output, Func<int, string> timestamp, Action? reportDone = null)
     {
         int curr = 1;
         bool skip = options.OmitSinceBoot && options.Interval > 0;
@@ -121,6 +122,8 @@ public sealed class IoStatEngine
             }
 
             output.Write('\n');
+            reportDone?.Invoke();
+
             if (!more)
             {
                 if (options.Json)
