@@ -1,0 +1,83 @@
+using Kashika.Adapters.IoStat;
+using Kashika.Cli;
+using Kashika.Cli.IoStat;
+using Kashika.Core.IoStat;
+using Kashika.Testing;
+using Spectre.Console.Testing;
+
+namespace Kashika.Tests.IoStat;
+
+/// <summary>Recording this machine's counters, replaying them, drawing them, and the live view.</summary>
+public sealed class RecordReplayTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    private static string WithoutBanner(string output) => output[(output.IndexOf('\n', StringComparison.Ordinal) + 1)..];
+
+    [Fact]
+    public void A_replay_prints_exactly_what_was_printed_live()
+    {
+        var live = KashikaProcess.Run(dir.Path, "iostat", "-x", "-p", "ALL", "--record", "io.rec", "1", "3");
+        Assert.True(live.ExitCode == 0, live.StandardError);
+        var replay = KashikaProcess.Run(dir.Path, "iostat", "-x", "-p", "ALL", "--replay", "io.rec");
+        Assert.True(replay.ExitCode == 0, replay.StandardError);
+        Assert.Equal(WithoutBanner(live.StandardOutput), WithoutBanner(replay.StandardOutput));
+        Assert.Equal(3, live.StandardOutput.Split("avg-cpu:").Length - 1);
+
+        // Appending a second run keeps one valid recording with every sample.
+        Assert.Equal(0, KashikaProcess.Run(dir.Path, "iostat", "-d", "--record", "io.rec").ExitCode);
+        using var file = File.OpenRead(dir.Combine("io.rec"));
+        Assert.Equal(4, Recording.ReadAll(file, "io.rec").Count);
+    }
+
+    [Fact]
+    public void An_interrupted_recording_keeps_its_complete_samples()
+    {
+        Assert.Equal(0, KashikaProcess.Run(dir.Path, "iostat", "-d", "--record", "io.rec", "1", "2").ExitCode);
+        byte[] bytes = File.ReadAllBytes(dir.Combine("io.rec"));
+        File.WriteAllBytes(dir.Combine("cut.rec"), bytes[..(bytes.Length - 40)]);
+        using var file = File.OpenRead(dir.Combine("cut.rec"));
+        Assert.Single(Recording.ReadAll(file, "cut.rec"));
+
+        File.WriteAllText(dir.Combine("bogus.rec"), "hello\n");
+        var bogus = KashikaProcess.Run(dir.Path, "iostat", "--replay", "bogus.rec");
+        Assert.Equal(3, bogus.ExitCode);
+        Assert.Contains("bogus.rec: not a kashika iostat recording", bogus.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_html_chart_is_written_from_a_recording()
+    {
+        Assert.Equal(0, KashikaProcess.Run(dir.Path, "iostat", "-d", "--record", "io.rec", "1", "3").ExitCode);
+        var html = KashikaProcess.Run(dir.Path, "iostat", "--replay", "io.rec", "--format", "html", "-o", "io.html");
+        Assert.True(html.ExitCode == 0, html.StandardError);
+        string page = File.ReadAllText(dir.Combine("io.html"));
+        Assert.Contains("\"schema\":\"kashika.iostat-chart/1\"", page, StringComparison.Ordinal);
+        Assert.Contains("\"util\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script src", page, StringComparison.Ordinal);
+
+        var withoutReplay = KashikaProcess.Run(dir.Path, "iostat", "--format", "html");
+        Assert.Equal(2, withoutReplay.ExitCode);
+        Assert.Contains("--format html draws a recording", withoutReplay.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_live_view_redraws_one_report_in_place()
+    {
+        string corpus = Paths.RequireCorpus("iostat/sysstat");
+        var roots = Enumerable.Range(1, 3).Select(n => Path.Combine(corpus, "roots", $"root{n}")).ToList();
+        var console = new TestConsole().Interactive();
+        var context = new CliContext(Stream.Null, Stream.Null, console, ErrorIsTerminal: true, dir.Path, TimeProvider.System);
+        var options = new IoStatOptions { Disk = true, Extended = true, AllDevices = true, Interval = 1, Count = 3 };
+        var engine = new IoStatEngine(options, new RootSystemSource(roots, TimeSpan.Zero, _ => { }));
+        LiveView.Run(engine, "Linux test\n", _ => "", context);
+        string screen = console.Output;
+        Assert.Contains("r_await", screen, StringComparison.Ordinal);
+        Assert.Contains("sdq", screen, StringComparison.Ordinal);
+        // The last frame shows the third report alone (root3 has sdc's flushes), not the three one below the other.
+        string lastFrame = screen[screen.LastIndexOf("Linux test", StringComparison.Ordinal)..];
+        Assert.Single(lastFrame.Split("Device ").Skip(1));
+    }
+}
