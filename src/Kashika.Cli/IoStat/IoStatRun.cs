@@ -14,15 +14,13 @@ internal static class IoStatRun
     private const string Usage =
         "Usage: kashika iostat [ options ] [ <interval> [ <count> ] ]\n"
         + "Options are:\n"
-        + "[ -c ] [ -d ] [ -h ] [ -k | -m | -G ] [ -s ] [ -t ] [ -x ] [ -y ] [ -z ]\n"
+        + "[ -c ] [ -d ] [ -h ] [ -k | -m | -G ] [ -N ] [ -s ] [ -t ] [ -U ] [ -x ] [ -y ] [ -z ]\n"
         + "[ --compact ] [ --dec={ 0 | 1 | 2 } ] [ --human ] [ --pretty ] [ -p [ <device> [,...] | ALL ] ]\n"
         + "[ -o JSON ] [ { -f | +f } <directory> ] [ -j { ID | LABEL | PATH | UUID | ... } ] [ [ -H ] -g <group_name> ] [ -N ]\n"
         + "[ <device> [...] | ALL ] [ --root <directory> [...] ]\n"
         + "[ --record <file> | --replay <file> [ --format html -o <file> ] ] [ --live ] [ --explain [ <column> ] ]\n";
 
     // Accepted by sysstat, not yet here: refused with a clear message rather than silently ignored.
-    private static readonly string[] NotYet = ["-U"];
-
     public static ExitCode Execute(IReadOnlyList<string> args, CliContext context)
     {
         int explain = args.ToList().IndexOf("--explain");
@@ -119,7 +117,7 @@ internal static class IoStatRun
             var engine = new IoStatEngine(options, source);
             if (extras.Live && context.ErrorIsTerminal && !options.Json)
             {
-                LiveView.Run(engine, banner, report => Timestamp(time(report)), context);
+                LiveView.Run(engine, banner, report => Timestamp(time(report), options.EpochTimestamps), context);
                 return ExitCode.Success;
             }
 
@@ -127,7 +125,7 @@ internal static class IoStatRun
             try
             {
                 output.Write(banner);
-                engine.Run(output, report => Timestamp(time(report)));
+                engine.Run(output, report => Timestamp(time(report), options.EpochTimestamps));
             }
             finally
             {
@@ -209,11 +207,6 @@ internal static class IoStatRun
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
-            if (NotYet.Contains(arg))
-            {
-                throw new UsageException($"iostat option {arg} is not supported yet");
-            }
-
             // -o JSON is sysstat's; -o FILE names the file of --format html.
             if (arg is "--record" or "--replay" or "--format" || (arg == "-o" && i + 1 < args.Count && args[i + 1] != "JSON"))
             {
@@ -343,7 +336,7 @@ internal static class IoStatRun
                         'h' => options with { Human = true, Pretty = true },
                         'H' => options with { GroupTotalsOnly = true },
                         'N' => options with { DeviceMapperNames = true },
-                        'U' => throw new UsageException($"iostat option -{c} is not supported yet"),
+                        'U' => options with { Timestamp = true, EpochTimestamps = true },
                         'p' => options with { Everything = true },
                         's' => options with { Short = true },
                         't' => options with { Timestamp = true },
@@ -475,5 +468,9 @@ internal static class IoStatRun
         return $"Linux {release} ({host}) \t{date} \t_{machine}_\t({cpus} CPU)\n";
     }
 
-    private static string Timestamp(DateTimeOffset time) => time.ToString("MM/dd/yy HH:mm:ss", CultureInfo.InvariantCulture);
+    // -t: the local time as sysstat prints it (ISO 8601 with S_TIME_FORMAT=ISO); -U: seconds since the epoch.
+    private static string Timestamp(DateTimeOffset time, bool epoch) =>
+        epoch ? time.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)
+        : Environment.GetEnvironmentVariable("S_TIME_FORMAT") == "ISO" ? time.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture).Remove(22, 1)
+        : time.ToString("MM/dd/yy HH:mm:ss", CultureInfo.InvariantCulture);
 }

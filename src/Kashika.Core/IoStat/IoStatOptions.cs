@@ -33,6 +33,9 @@ public sealed record IoStatOptions
 
     public bool Timestamp { get; init; }
 
+    /// <summary>-U: timestamps in seconds since the epoch.</summary>
+    public bool EpochTimestamps { get; init; }
+
     /// <summary>--dec=N; -1 when not given.</summary>
     public int DecimalPlaces { get; init; } = -1;
 

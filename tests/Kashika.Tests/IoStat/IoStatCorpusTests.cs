@@ -117,11 +117,12 @@ public sealed class IoStatUsageTests
     }
 
     [Fact]
-    public void Options_not_implemented_yet_say_so()
+    public void Epoch_timestamps()
     {
-        var result = KashikaProcess.Run(Path.GetTempPath(), "iostat", "-U");
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("kashika: error: iostat option -U is not supported yet", result.StandardError, StringComparison.Ordinal);
+        var result = KashikaProcess.Run(Path.GetTempPath(), "iostat", "-cU");
+        Assert.Equal(0, result.ExitCode);
+        long seconds = long.Parse(result.StandardOutput.Split('\n')[2], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(seconds, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
     }
 
     [Fact]

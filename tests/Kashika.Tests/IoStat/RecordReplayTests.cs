@@ -81,3 +81,56 @@ public sealed class RecordReplayTests : IDisposable
         Assert.Single(lastFrame.Split("Device ").Skip(1));
     }
 }
+
+/// <summary>Odd machines: malformed or missing files, devices coming and going, an unchanged uptime.</summary>
+public sealed class IoStatRobustnessTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    private string Root(string name, string uptime, string diskstats, params (string Device, string Stat)[] sys)
+    {
+        string root = dir.Combine(name);
+        Directory.CreateDirectory(Path.Combine(root, "proc"));
+        File.WriteAllText(Path.Combine(root, "proc", "uptime"), uptime);
+        File.WriteAllText(Path.Combine(root, "proc", "stat"), "cpu  1 2 3 4 5 6 7 8 9 10\n");
+        File.WriteAllText(Path.Combine(root, "proc", "diskstats"), diskstats);
+        foreach (var (device, stat) in sys)
+        {
+            Directory.CreateDirectory(Path.Combine(root, "sys", "block", device));
+            File.WriteAllText(Path.Combine(root, "sys", "block", device, "stat"), stat);
+        }
+
+        return root;
+    }
+
+    [Fact]
+    public void Malformed_entries_and_hot_plug_never_crash()
+    {
+        string a = Root("a", "100.00 1.00\n", "   8 0 sda 10 0 80 5 0 0 0 0 0 5 5\ngarbage line\n   8 16 sdb x y z\n",
+            ("sda", "10 0 80 5 0 0 0 0 0 5 5"), ("sdb", "not numbers"));
+        string b = Root("b", "100.00 1.00\n", "   8 16 sdc 1 0 8 1 0 0 0 0 0 1 1\n", ("sdc", "1 0 8 1 0 0 0 0 0 1 1")); // sda unplugged, sdc plugged, uptime unchanged
+        string c = Root("c", "101.00 1.00\n", "   8 0 sda 5 0 40 2 0 0 0 0 0 2 2\n", ("sda", "5 0 40 2 0 0 0 0 0 2 2")); // sda back with new counters
+        foreach (var flags in new[] { "-x", "-dx", "-d" })
+        {
+            var result = KashikaProcess.Run(dir.Path, "iostat", flags, "-p", "ALL", "1", "3", "--root", a, "--root", b, "--root", c);
+            Assert.True(result.ExitCode == 0, result.StandardError);
+            Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+            // A device that came back is counted from zero, never as a negative rate.
+            Assert.DoesNotContain(
+                result.StandardOutput.Split('\n').Where(l => l.StartsWith("sd", StringComparison.Ordinal)).SelectMany(l => l.Split(' ')),
+                w => w.StartsWith('-'));
+        }
+    }
+
+    [Fact]
+    public void An_unreadable_uptime_is_one_clear_error()
+    {
+        string bad = Root("bad", "not a number\n", "");
+        var result = KashikaProcess.Run(dir.Path, "iostat", "--root", bad);
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("kashika: error:", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("cannot read proc/uptime", result.StandardError, StringComparison.Ordinal);
+    }
+}
