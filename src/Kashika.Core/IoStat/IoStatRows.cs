@@ -9,11 +9,6 @@ public sealed class IoStatRows(IoStatOptions options)
     private const int SectorUnit = 0;
     private const int KilobyteUnit = 2;
 
-    // S_VALUE: a counter's difference per second; the interval is in hundredths of a second.
-    private static double PerSecond(ulong previous, ulong current, ulong itv) => (double)unchecked(current - previous) / itv * 100;
-
-    private static double PerSecondOrZero(ulong previous, ulong current, ulong itv) => current < previous ? 0 : PerSecond(previous, current, itv);
-
     private int Decimals(int wanted) => wanted > 0 && options.DecimalPlaces >= 0 ? options.DecimalPlaces : wanted;
 
     /// <summary>A plain number (cprintf_f without unit).</summary>
@@ -65,28 +60,21 @@ public sealed class IoStatRows(IoStatOptions options)
 
     public string Basic(string name, DiskCounters ioi, DiskCounters ioj, ulong itv, int factor)
     {
-        // A sector counter below its previous value wrapped at 32 bits (an old kernel) when the previous value fitted.
-        static ulong Sectors(ulong current, ulong previous) =>
-            current < previous && previous <= 0xffffffff ? unchecked(current - previous) & 0xffffffff : unchecked(current - previous);
-
-        ulong rdSec = Sectors(ioi.RdSectors, ioj.RdSectors);
-        ulong wrSec = Sectors(ioi.WrSectors, ioj.WrSectors);
-        ulong dcSec = Sectors(ioi.DcSectors, ioj.DcSectors);
+        var rates = DeviceRates.Compute(ioi, ioj, itv);
         int divide = options.Human ? 1 : factor;
-        double rsectors = PerSecond(ioj.RdSectors, ioi.RdSectors, itv) / divide;
-        double wsectors = PerSecond(ioj.WrSectors, ioi.WrSectors, itv) / divide;
-        double dsectors = PerSecond(ioj.DcSectors, ioi.DcSectors, itv) / divide;
+        ulong d = (ulong)divide;
         var row = Start(name);
-        row.Append(Number(PerSecond(ioj.RdIos + ioj.WrIos + ioj.DcIos, ioi.RdIos + ioi.WrIos + ioi.DcIos, itv), 8));
+        row.Append(Number(rates.Transfers, 8));
+        row.Append(Size(rates.ReadSectorsPerSecond / divide, 12, SectorUnit));
         if (options.Short)
         {
-            row.Append(Size(rsectors, 12, SectorUnit)).Append(Size(wsectors + dsectors, 12, SectorUnit));
-            row.Append(Count(rdSec / (ulong)divide, 10)).Append(Count((wrSec + dcSec) / (ulong)divide, 10));
+            row.Append(Size((rates.WrittenSectorsPerSecond / divide) + (rates.DiscardedSectorsPerSecond / divide), 12, SectorUnit));
+            row.Append(Count(rates.ReadSectors / d, 10)).Append(Count((rates.WrittenSectors + rates.DiscardedSectors) / d, 10));
         }
         else
         {
-            row.Append(Size(rsectors, 12, SectorUnit)).Append(Size(wsectors, 12, SectorUnit)).Append(Size(dsectors, 12, SectorUnit));
-            row.Append(Count(rdSec / (ulong)divide, 10)).Append(Count(wrSec / (ulong)divide, 10)).Append(Count(dcSec / (ulong)divide, 10));
+            row.Append(Size(rates.WrittenSectorsPerSecond / divide, 12, SectorUnit)).Append(Size(rates.DiscardedSectorsPerSecond / divide, 12, SectorUnit));
+            row.Append(Count(rates.ReadSectors / d, 10)).Append(Count(rates.WrittenSectors / d, 10)).Append(Count(rates.DiscardedSectors / d, 10));
         }
 
         return End(row, name);
@@ -95,74 +83,42 @@ public sealed class IoStatRows(IoStatOptions options)
     /// <param name="part">0 for the whole row; 1 to 4 for the reads, writes, discards or flush-and-totals table.</param>
     public string Extended(string name, DiskCounters ioi, DiskCounters ioj, ulong itv, int factor, int part, int devicesInGroup = 1)
     {
-        var row = Start(name);
+        var rates = DeviceRates.Compute(ioi, ioj, itv);
         int divide = options.Human ? 1 : factor;
-        ulong ios = ioi.RdIos + ioi.WrIos + ioi.DcIos;
-        ulong previousIos = ioj.RdIos + ioj.WrIos + ioj.DcIos;
-        double rsectors = ioi.RdSectors < ioj.RdSectors ? 0 : PerSecond(ioj.RdSectors, ioi.RdSectors, itv);
-        double wsectors = ioi.WrSectors < ioj.WrSectors ? 0 : PerSecond(ioj.WrSectors, ioi.WrSectors, itv);
-        double dsectors = ioi.DcSectors < ioj.DcSectors ? 0 : PerSecond(ioj.DcSectors, ioi.DcSectors, itv);
-        double util = ioi.TotTicks < ioj.TotTicks ? 0 : (double)(ioi.TotTicks - ioj.TotTicks) / itv * 100;
-        double aquSz = ioi.RqTicks < ioj.RqTicks ? 0 : (double)(ioi.RqTicks - ioj.RqTicks) / itv * 100 / 1000.0;
+        var row = Start(name);
         if (options.Short)
         {
-            uint ticks = unchecked((ioi.RdTicks - ioj.RdTicks) + (ioi.WrTicks - ioj.WrTicks) + (ioi.DcTicks - ioj.DcTicks));
-            ulong sectors = unchecked((ioi.RdSectors - ioj.RdSectors) + (ioi.WrSectors - ioj.WrSectors) + (ioi.DcSectors - ioj.DcSectors));
-            double await = ios > previousIos ? ticks / (double)(ios - previousIos) : 0;
-            double arqsz = ios > previousIos ? sectors / (double)(ios - previousIos) : 0;
-            ulong merges = ioi.RdMerges + ioi.WrMerges + ioi.DcMerges;
-            ulong previousMerges = ioj.RdMerges + ioj.WrMerges + ioj.DcMerges;
-            row.Append(Number(ios < previousIos ? 0 : PerSecond(previousIos, ios, itv), 8));
-            row.Append(Size((rsectors + wsectors + dsectors) / divide, 9, SectorUnit));
-            row.Append(Number(merges < previousMerges ? 0 : PerSecond(previousMerges, merges, itv), 8));
-            row.Append(Number(await, 7));
-            row.Append(Size(arqsz / 2, 8, KilobyteUnit));
-            row.Append(Number(aquSz, 7));
-            row.Append(Percent(util / 10.0 / devicesInGroup, 6));
+            row.Append(Number(rates.GuardedTransfers, 8));
+            row.Append(Size((rates.Read.SectorsPerSecond + rates.Write.SectorsPerSecond + rates.Discard.SectorsPerSecond) / divide, 9, SectorUnit));
+            row.Append(Number(rates.MergesPerSecond, 8));
+            row.Append(Number(rates.Await, 7));
+            row.Append(Size(rates.RequestSectors / 2, 8, KilobyteUnit));
+            row.Append(Number(rates.QueueSize, 7));
+            row.Append(Percent(rates.BusyPercent / devicesInGroup, 6));
             return End(row, name);
         }
 
-        if (part is 0 or 1)
+        foreach (var (kind, index) in new[] { (rates.Read, 1), (rates.Write, 2), (rates.Discard, 3) })
         {
-            AppendKind(row, ioi.RdIos, ioj.RdIos, ioi.RdMerges, ioj.RdMerges, ioi.RdTicks, ioj.RdTicks, ioi.RdSectors, ioj.RdSectors, rsectors / divide, itv);
-        }
-
-        if (part is 0 or 2)
-        {
-            AppendKind(row, ioi.WrIos, ioj.WrIos, ioi.WrMerges, ioj.WrMerges, ioi.WrTicks, ioj.WrTicks, ioi.WrSectors, ioj.WrSectors, wsectors / divide, itv);
-        }
-
-        if (part is 0 or 3)
-        {
-            AppendKind(row, ioi.DcIos, ioj.DcIos, ioi.DcMerges, ioj.DcMerges, ioi.DcTicks, ioj.DcTicks, ioi.DcSectors, ioj.DcSectors, dsectors / divide, itv);
+            if (part == 0 || part == index)
+            {
+                row.Append(Number(kind.PerSecond, 7));
+                row.Append(Size(kind.SectorsPerSecond / divide, 9, SectorUnit));
+                row.Append(Number(kind.MergesPerSecond, 8));
+                row.Append(Percent(kind.MergedPercent, 6));
+                row.Append(Number(kind.Await, 7));
+                row.Append(Size(kind.RequestSectors / 2, 8, KilobyteUnit));
+            }
         }
 
         if (part is 0 or 4)
         {
-            row.Append(Number(PerSecondOrZero(ioj.FlIos, ioi.FlIos, itv), 7));
-            row.Append(Number(ioi.FlIos > ioj.FlIos ? unchecked(ioi.FlTicks - ioj.FlTicks) / (double)(ioi.FlIos - ioj.FlIos) : 0, 7));
-            row.Append(Number(aquSz, 7));
-            row.Append(Percent(util / 10.0 / devicesInGroup, 6));
+            row.Append(Number(rates.FlushesPerSecond, 7));
+            row.Append(Number(rates.FlushAwait, 7));
+            row.Append(Number(rates.QueueSize, 7));
+            row.Append(Percent(rates.BusyPercent / devicesInGroup, 6));
         }
 
         return End(row, name);
-    }
-
-    // r/s rkB/s rrqm/s %rrqm r_await rareq-sz, and the same for writes and discards.
-    private void AppendKind(
-        StringBuilder row, ulong ios, ulong previousIos, ulong merges, ulong previousMerges, uint ticks, uint previousTicks,
-        ulong sectors, ulong previousSectors, double rate, ulong itv)
-    {
-        ulong dIos = unchecked(ios - previousIos);
-        ulong dMerges = unchecked(merges - previousMerges);
-        double mergedPercent = unchecked(dMerges + dIos) != 0 ? (double)dMerges / unchecked(dMerges + dIos) * 100 : 0;
-        double await = ios > previousIos ? unchecked(ticks - previousTicks) / (double)dIos : 0;
-        double size = ios > previousIos ? unchecked(sectors - previousSectors) / (double)dIos : 0;
-        row.Append(Number(ios < previousIos ? 0 : PerSecond(previousIos, ios, itv), 7));
-        row.Append(Size(rate, 9, SectorUnit));
-        row.Append(Number(merges < previousMerges ? 0 : PerSecond(previousMerges, merges, itv), 8));
-        row.Append(Percent(mergedPercent, 6));
-        row.Append(Number(await, 7));
-        row.Append(Size(size / 2, 8, KilobyteUnit));
     }
 }
