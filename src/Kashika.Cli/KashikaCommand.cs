@@ -19,7 +19,7 @@ public static class KashikaCommand
         {
             RelateCommand.Create(context),
             TraceCommand.Create(context),
-            new Command("iostat", "iostat -x from /proc/diskstats, identical to sysstat's for the same samples. Takes sysstat's options: kashika iostat [ -c ] [ -d ] [ -k | -m | -G ] [ -s ] [ -t ] [ -x ] [ -y ] [ -z ] [ --dec=N ] [ -p [ DEV,... | ALL ] ] [ DEV... | ALL ] [ interval [ count ] ] [ --root DIR... ]"),
+            new Command("iostat", "iostat from /proc/diskstats, identical to sysstat's for the same samples. Takes sysstat's options, and --explain [COLUMN], --record FILE, --replay FILE [--format html -o FILE], --live, --root DIR."),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
