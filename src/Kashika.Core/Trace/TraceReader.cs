@@ -61,9 +61,12 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
                 var bytes = block.AsSpan(0, length);
                 isFolded ??= Detect(bytes);
                 long lines = bytes.Count((byte)'\n');
-                // The first block settles which event is counted before any worker starts. Srcline input stays in order:
-                // a source line belongs to the frame line before it, across any cut.
-                if (isFolded == true || options.Srcline || threads <= 1 || linesBefore == 0)
+                // The first blocks settle which event is counted before any worker starts. Srcline input stays in
+                // order: a source line belongs to the frame line before it, across any cut.
+                // Blocks stay with the first collapser until it has met a sample: a block of header comments alone
+                // must not leave each worker to pick "the first event" on its own.
+                bool settled = first.Event is not null || first.Samples > 0;
+                if (isFolded == true || options.Srcline || threads <= 1 || linesBefore == 0 || !settled)
                 {
                     Feed(bytes, name, linesBefore, first);
                     ArrayPool<byte>.Shared.Return(block);
