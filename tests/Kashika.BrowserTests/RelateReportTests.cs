@@ -20,6 +20,9 @@ public sealed class RelateReports : IAsyncLifetime
     /// <summary>Ranking input with a hostile author and a hostile project name.</summary>
     public string HostileReport => dir.Combine("hostile.html");
 
+    /// <summary>early and late by month: they share Lee in February 2020 only.</summary>
+    public string ByMonth => dir.Combine("by-month.html");
+
     /// <summary>alpha alone.</summary>
     public string Single => dir.Combine("single.html");
 
@@ -33,6 +36,10 @@ public sealed class RelateReports : IAsyncLifetime
         dir.Repo("gamma").Commits("José Müller", "jose@example.org", 1).Commits("Eve", "eve@example.org", 2);
         Run("relate", "-o", Small, "alpha", "beta", "gamma");
         Run("relate", "-o", Single, "alpha");
+        // A commit a day from 2020-01-01: early is Kim's in January and Lee's in February; late is Lee's throughout.
+        dir.Repo("early").Commits("Kim", "kim@example.org", 31).Commits("Lee", "lee@example.org", 10);
+        dir.Repo("late").Commits("Lee", "lee@example.org", 45);
+        Run("relate", "--by", "month", "-o", ByMonth, "early", "late");
 
         string hostile = dir.Combine("hostile-ranking");
         Directory.CreateDirectory(hostile);
@@ -90,6 +97,27 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.Equal(0, await report.Page.Locator("#chart svg").CountAsync());
         Assert.Contains("relatedness needs two or more", await report.Page.Locator("#chart").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(2, await report.Page.Locator("table.projects tr").CountAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task A_period_can_be_chosen_and_redraws_the_diagram()
+    {
+        var report = await reports.Browser.OpenAsync(reports.ByMonth);
+        Assert.Equal(["whole history", "2020-01", "2020-02"], await report.Page.Locator("#period option").AllTextContentsAsync());
+        Assert.Equal(1, await report.Page.Locator(".chord").CountAsync());
+
+        await report.Page.Locator("#period").SelectOptionAsync(new Microsoft.Playwright.SelectOptionValue { Label = "2020-01" });
+        Assert.Contains("2020-01", await report.Page.Locator("#subtitle").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await report.Page.Locator(".chord").CountAsync());
+        Assert.Contains("No two of these projects share a developer", await report.Page.Locator("#chart").InnerTextAsync(), StringComparison.Ordinal);
+
+        await report.Page.Locator("#period").SelectOptionAsync(new Microsoft.Playwright.SelectOptionValue { Label = "2020-02" });
+        Assert.Equal(1, await report.Page.Locator(".chord").CountAsync());
+        var (x, y) = await report.ChordPointAsync("early", "late");
+        await report.Page.Mouse.ClickAsync(x, y);
+        Assert.Equal("early ↔ late · 2020-02", await report.Page.Locator("#panel h2").InnerTextAsync());
+        Assert.Equal(["Lee\t10\t14\t10"], await report.Page.Locator("#panel table.people tbody tr").AllInnerTextsAsync());
         Assert.Empty(report.Errors);
     }
 

@@ -4,7 +4,14 @@ import { formatNumber, readData, table, tooltip } from "./common/ui.js";
 
 const data = readData();
 const n = data.projects.length;
-const pairByKey = new Map(data.pairs.map((p) => [`${p.a},${p.b}`, p]));
+
+// What is drawn: the whole history, or one period of it (--by); projects, colours and places stay the same.
+const whole = {
+  label: "whole history", matrix: data.matrix, pairs: data.pairs,
+  commits: data.projectDetails.map((p) => p.commits), developers: data.projectDetails.map((p) => p.developers),
+};
+let view = whole;
+let pairByKey = new Map();
 const pairOf = (i, j) => pairByKey.get(i < j ? `${i},${j}` : `${j},${i}`);
 const metricNames = { ossrel: "relatedness", "sum-min": "Σ min commits", jaccard: "Jaccard index", shared: "shared developers" };
 const metricName = metricNames[data.options.metric] || data.options.metric;
@@ -21,8 +28,8 @@ const MAX_LABEL = 28;
 const labelText = (name) => (name.length > MAX_LABEL ? `${name.slice(0, MAX_LABEL - 1)}…` : name);
 
 select("#title").text(`Kashika relate: ${n} project${n === 1 ? "" : "s"}`);
-select("#subtitle").text(
-  `${metricName} of shared developers · ${data.pairs.length} related pair${data.pairs.length === 1 ? "" : "s"} · ${data.generator}`);
+const subtitle = () => select("#subtitle").text(`${metricName} of shared developers · ${view.label} · `
+  + `${view.pairs.length} related pair${view.pairs.length === 1 ? "" : "s"} · ${data.generator}`);
 
 const tip = tooltip();
 const panel = select("#panel");
@@ -36,20 +43,40 @@ const outerRadius = size / 2 - labelSpace;
 const innerRadius = outerRadius - Math.max(10, Math.min(24, outerRadius * 0.06));
 const padAngle = Math.min(0.04, (2 * Math.PI * 0.25) / Math.max(1, n));
 
-const unrelated = data.projectDetails.filter((_, i) => data.matrix[i].every((v) => v === 0)).map((p) => p.name);
-if (data.pairs.length === 0) {
-  select("#chart").append("p").attr("class", "empty").text(n < 2
-    ? "Only one project: relatedness needs two or more (kashika relate PATH PATH…)."
-    : "No two of these projects share a developer.");
-} else {
-  drawChords();
-  if (unrelated.length > 0) {
-    select("#chart").append("p").attr("class", "unrelated").text(`Sharing no developer with the others: ${unrelated.join(", ")}`);
+function render() {
+  pairByKey = new Map(view.pairs.map((p) => [`${p.a},${p.b}`, p]));
+  select("#chart").selectAll("*").remove();
+  subtitle();
+  const unrelated = data.projectDetails.filter((_, i) => view.matrix[i].every((v) => v === 0)).map((p) => p.name);
+  if (view.pairs.length === 0) {
+    select("#chart").append("p").attr("class", "empty").text(n < 2
+      ? "Only one project: relatedness needs two or more (kashika relate PATH PATH…)."
+      : "No two of these projects share a developer.");
+  } else {
+    drawChords();
+    if (unrelated.length > 0) {
+      select("#chart").append("p").attr("class", "unrelated").text(`Sharing no developer with the others: ${unrelated.join(", ")}`);
+    }
   }
 }
 
+// --by: a choice of period above the chart.
+if (data.periods && data.periods.length > 0) {
+  const views = [whole, ...data.periods];
+  select("#period-choice").style("display", null);
+  select("#period").selectAll("option").data(views).join("option").attr("value", (_, i) => i).text((v) => v.label)
+    .property("selected", (_, i) => i === 0);
+  select("#period").on("change", (event) => {
+    view = views[+event.target.value];
+    panel.style("display", "none");
+    render();
+  });
+}
+
+render();
+
 function drawChords() {
-  const layout = d3chord().padAngle(padAngle).sortSubgroups(descending).sortChords(ascending)(data.matrix);
+  const layout = d3chord().padAngle(padAngle).sortSubgroups(descending).sortChords(ascending)(view.matrix);
   const arc = d3arc().innerRadius(innerRadius).outerRadius(outerRadius);
   const ribbon = d3ribbon().radius(innerRadius - 1);
 
@@ -141,7 +168,7 @@ function drawChords() {
 }
 
 function related(i) {
-  return data.pairs.filter((p) => p.a === i || p.b === i);
+  return view.pairs.filter((p) => p.a === i || p.b === i);
 }
 
 function openPanel(title) {
@@ -157,7 +184,7 @@ function openPanel(title) {
 function showPair(pair) {
   const a = data.projects[pair.a];
   const b = data.projects[pair.b];
-  const p = openPanel(`${a} ↔ ${b}`);
+  const p = openPanel(view === whole ? `${a} ↔ ${b}` : `${a} ↔ ${b} · ${view.label}`);
   p.append("p").text(`${metricName} ${formatNumber(pair.value)} · Σ min commits ${pair.sumMin.toLocaleString("en-US")} · `
     + `${pair.shared.length} shared developer${pair.shared.length === 1 ? "" : "s"}`);
   table(p, ["developer", `commits in ${a}`, `commits in ${b}`, "min"],
@@ -166,8 +193,8 @@ function showPair(pair) {
 
 function showProject(i) {
   const d = data.projectDetails[i];
-  const p = openPanel(d.name);
-  p.append("p").text(`${d.commits.toLocaleString("en-US")} commits by ${d.developers.toLocaleString("en-US")} developers`);
+  const p = openPanel(view === whole ? d.name : `${d.name} · ${view.label}`);
+  p.append("p").text(`${view.commits[i].toLocaleString("en-US")} commits by ${view.developers[i].toLocaleString("en-US")} developers`);
   const links = related(i).sort((x, y) => y.value - x.value);
   if (links.length === 0) {
     p.append("p").text("No developer of this project committed to another project in the report.");

@@ -8,10 +8,12 @@ namespace Kashika.Adapters.Git;
 /// <summary>What to ask git log for.</summary>
 /// <param name="Compat">Ask for the 2013 pipeline's <c>%an</c> only, as raw bytes, without mailmap.</param>
 /// <param name="Aliases">A mailmap-syntax file applied on top of each repository's own .mailmap.</param>
-public sealed record GitLogRequest(bool Compat, string Revision, string? Since, string? Until, string? Aliases);
+/// <param name="Period">Also tally each period (by author date) apart.</param>
+public sealed record GitLogRequest(bool Compat, string Revision, string? Since, string? Until, string? Aliases, Period Period = Period.None);
 
 /// <summary>Facts about a repository learned while reading it.</summary>
-public sealed record GitHistory(AuthorTally Authors, bool Shallow);
+/// <param name="ByPeriod">The tally of each period, when periods were asked for.</param>
+public sealed record GitHistory(AuthorTally Authors, bool Shallow, IReadOnlyDictionary<string, AuthorTally> ByPeriod);
 
 /// <summary>Streams a repository's history from the git command line into an <see cref="AuthorTally"/>.</summary>
 public static class GitLog
@@ -24,6 +26,8 @@ public static class GitLog
         // Asked alongside the log rather than before it: one process less on the critical path.
         var shallow = Task.Run(() => Run(repository, ["rev-parse", "--is-shallow-repository"], cancel).StartsWith("true", StringComparison.Ordinal), cancel);
         var tally = new AuthorTally();
+        var byPeriod = new Dictionary<string, AuthorTally>(StringComparer.Ordinal);
+        bool periods = request.Period != Period.None;
         var arguments = new List<string>();
         if (request.Aliases is not null)
         {
@@ -31,7 +35,9 @@ public static class GitLog
         }
 
         // %aN/%aE apply .mailmap (in bare repositories git reads HEAD:.mailmap); %P lists the parents, two or more for a merge.
-        arguments.AddRange(["-c", "log.showSignature=false", "log", "--no-color", request.Compat ? "--format=%an" : "--format=%aN%x00%aE%x00%P"]);
+        // With periods, %at (the author date) comes before the parents.
+        string format = request.Compat ? "%an" : periods ? "%aN%x00%aE%x00%at%x00%P" : "%aN%x00%aE%x00%P";
+        arguments.AddRange(["-c", "log.showSignature=false", "log", "--no-color", $"--format={format}"]);
         if (request.Since is not null)
         {
             arguments.Add($"--since={request.Since}");
@@ -61,7 +67,19 @@ public static class GitLog
                 else
                 {
                     int last = line.LastIndexOf(AuthorResolver.FieldSeparator);
-                    tally.Add(last < 0 ? line : line[..last], isMerge: last >= 0 && line[(last + 1)..].Contains((byte)' '));
+                    bool isMerge = last >= 0 && line[(last + 1)..].Contains((byte)' ');
+                    var record = last < 0 ? line : line[..last];
+                    if (periods)
+                    {
+                        int time = record.LastIndexOf(AuthorResolver.FieldSeparator);
+                        string label = time >= 0 && long.TryParse(System.Text.Encoding.ASCII.GetString(record[(time + 1)..]), out long seconds)
+                            ? Periods.Label(seconds, request.Period)
+                            : "?";
+                        record = time < 0 ? record : record[..time];
+                        (byPeriod.TryGetValue(label, out var slice) ? slice : byPeriod[label] = new AuthorTally()).Add(record, isMerge);
+                    }
+
+                    tally.Add(record, isMerge);
                 }
 
                 if (tally.Commits % ProgressEvery == 0)
@@ -71,7 +89,7 @@ public static class GitLog
             });
         });
         progress(tally.Commits);
-        return new GitHistory(tally, shallow.GetAwaiter().GetResult());
+        return new GitHistory(tally, shallow.GetAwaiter().GetResult(), byPeriod);
     }
 
     private static string Run(GitRepository repository, IReadOnlyList<string> arguments, CancellationToken cancel)

@@ -18,7 +18,8 @@ public sealed record RelateArguments(
     string? Until,
     string? Compat,
     string? FromRanking,
-    string? Order);
+    string? Order,
+    string? By = null);
 
 internal static class RelateCommand
 {
@@ -77,12 +78,17 @@ internal static class RelateCommand
         compat.AcceptOnlyFromAmong("ossrel");
         var fromRanking = new Option<string?>("--from-ranking") {
             HelpName = "DIR", Description = "Read the original's ranking files (uniq -c output, one per project) from this folder instead of repositories." };
+        var by = new Option<string?>("--by")
+        {
+            Description = "Also relate the projects per year, quarter or month (by author date), to see how it changes over time.",
+        };
+        by.AcceptOnlyFromAmong("year", "quarter", "month");
         var order = new Option<string?>("--order") {
             HelpName = "FILE", Description = "With --from-ranking: a file listing the project names in the order wanted. Default: name order." };
 
         var command = new Command("relate", "How much open-source projects share their developers, as an interactive chord diagram.")
         {
-            paths, format, output, metric, identity, aliases, botPattern, includeBots, merges, revision, since, until, compat, fromRanking, order,
+            paths, format, output, metric, identity, aliases, botPattern, includeBots, merges, revision, since, until, by, compat, fromRanking, order,
         };
         command.SetAction((parse, cancel) => Task.FromResult((int)RelateRun.Execute(
             new RelateArguments(
@@ -100,7 +106,8 @@ internal static class RelateCommand
                 parse.GetValue(until),
                 parse.GetValue(compat),
                 parse.GetValue(fromRanking),
-                parse.GetValue(order)),
+                parse.GetValue(order),
+                parse.GetValue(by)),
             context,
             cancel)));
         return command;

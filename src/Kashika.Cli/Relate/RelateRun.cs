@@ -46,11 +46,12 @@ internal static class RelateRun
             Revision: arguments.FromRanking is null ? arguments.Revision ?? "HEAD" : null,
             Since: arguments.Since,
             Until: arguments.Until,
-            Compat: ossrel ? "ossrel" : null);
+            Compat: ossrel ? "ossrel" : null,
+            By: arguments.By);
 
         var warnings = new List<string>();
         bool inputFailed = false;
-        List<(ProjectAuthors Authors, ProjectSource Source)> projects;
+        List<ReadProject> projects;
         try
         {
             projects = arguments.FromRanking is not null
@@ -90,7 +91,12 @@ internal static class RelateRun
         }
 
         var result = Relatedness.Compute(projects.Select(p => p.Authors).ToList(), metric);
-        var document = RelateDocument.From(result, projects.Select(p => p.Source).ToList(), settings, warnings, Generator);
+        // With --by, the same relatedness for each period (by author date), every project in every period.
+        var periods = projects.SelectMany(p => p.Periods.Keys).Distinct().Order(StringComparer.Ordinal)
+            .Select(label => new PeriodResult(label, Relatedness.Compute(
+                projects.Select(p => AuthorResolver.Resolve(p.Authors.Name, p.Periods.GetValueOrDefault(label) ?? new AuthorTally(), rules)).ToList(), metric)))
+            .ToList();
+        var document = RelateDocument.From(result, projects.Select(p => p.Source).ToList(), settings, warnings, Generator, periods);
         try
         {
             var format = RelateFormats.Named(arguments.Format);
@@ -125,7 +131,7 @@ internal static class RelateRun
         {
             ("--identity", a.Identity != "email"), ("--aliases", a.Aliases is not null), ("--bot-pattern", a.BotPatterns.Count > 0),
             ("--include-bots", a.IncludeBots), ("--merges", a.CountMerges), ("--rev", a.Revision is not null),
-            ("--since", a.Since is not null), ("--until", a.Until is not null),
+            ("--since", a.Since is not null), ("--until", a.Until is not null), ("--by", a.By is not null),
         };
         if (a.FromRanking is not null)
         {
@@ -166,6 +172,14 @@ internal static class RelateRun
         _ => Metric.Ossrel,
     };
 
+    private static Period ParsePeriod(string? name) => name switch
+    {
+        "year" => Period.Year,
+        "quarter" => Period.Quarter,
+        "month" => Period.Month,
+        _ => Period.None,
+    };
+
     private static IdentityMode ParseIdentity(string name) => name switch
     {
         "name" => IdentityMode.Name,
@@ -173,7 +187,10 @@ internal static class RelateRun
         _ => IdentityMode.Email,
     };
 
-    private static List<(ProjectAuthors, ProjectSource)> ReadRankings(string folder, string? orderFile, string currentDirectory)
+    /// <summary>A project as read: its authors, where it came from, and its authors per period (with --by).</summary>
+    private sealed record ReadProject(ProjectAuthors Authors, ProjectSource Source, IReadOnlyDictionary<string, AuthorTally> Periods);
+
+    private static List<ReadProject> ReadRankings(string folder, string? orderFile, string currentDirectory)
     {
         string full = Path.GetFullPath(folder, currentDirectory);
         if (!Directory.Exists(full))
@@ -227,11 +244,11 @@ internal static class RelateRun
         {
             string path = Path.Combine(folder, name);
             using var stream = File.OpenRead(Path.Combine(full, name));
-            return (AuthorResolver.FromRanking(name, OssrelRanking.Parse(stream, path)), new ProjectSource(path, Shallow: false));
+            return new ReadProject(AuthorResolver.FromRanking(name, OssrelRanking.Parse(stream, path)), new ProjectSource(path, Shallow: false), new Dictionary<string, AuthorTally>());
         }).ToList();
     }
 
-    private static List<(ProjectAuthors, ProjectSource)> ReadRepositories(
+    private static List<ReadProject> ReadRepositories(
         RelateArguments arguments, IdentityRules rules, CliContext context, List<string> warnings, ref bool inputFailed, CancellationToken cancel)
     {
         var repositories = RepositoryDiscovery.Expand(arguments.Paths, context.CurrentDirectory);
@@ -245,8 +262,8 @@ internal static class RelateRun
             }
         }
 
-        var request = new GitLogRequest(rules.Mode == IdentityMode.OssrelName, arguments.Revision ?? "HEAD", arguments.Since, arguments.Until, aliases);
-        var read = new (ProjectAuthors, ProjectSource)?[repositories.Count];
+        var request = new GitLogRequest(rules.Mode == IdentityMode.OssrelName, arguments.Revision ?? "HEAD", arguments.Since, arguments.Until, aliases, ParsePeriod(arguments.By));
+        var read = new ReadProject?[repositories.Count];
         var problems = new ConcurrentDictionary<int, RepositoryException>();
         try
         {
@@ -259,7 +276,7 @@ internal static class RelateRun
                 {
                     var history = GitLog.Read(repository, request, item.Update, cancel);
                     item.Done(history.Authors.Commits);
-                    read[i] = (AuthorResolver.Resolve(repository.Name, history.Authors, rules), new ProjectSource(repository.Source, history.Shallow));
+                    read[i] = new ReadProject(AuthorResolver.Resolve(repository.Name, history.Authors, rules), new ProjectSource(repository.Source, history.Shallow), history.ByPeriod);
                 }
                 catch (RepositoryException e)
                 {
@@ -293,7 +310,7 @@ internal static class RelateRun
                     inputFailed = true;
                 }
             }
-            else if (read[i] is { Item2.Shallow: true })
+            else if (read[i] is { Source.Shallow: true })
             {
                 string warning = $"{repositories[i].Name} ({repositories[i].Source}): shallow clone, partial history; counts are too low";
                 warnings.Add(warning);
@@ -301,6 +318,6 @@ internal static class RelateRun
             }
         }
 
-        return read.OfType<(ProjectAuthors, ProjectSource)>().ToList();
+        return read.OfType<ReadProject>().ToList();
     }
 }

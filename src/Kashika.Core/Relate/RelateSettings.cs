@@ -13,4 +13,5 @@ public sealed record RelateSettings(
     string? Revision,
     string? Since,
     string? Until,
-    string? Compat);
+    string? Compat,
+    string? By = null);

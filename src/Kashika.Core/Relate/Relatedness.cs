@@ -16,6 +16,9 @@ public sealed record RelateResult(
     long[][] SumMin,
     IReadOnlyList<ProjectPair> Pairs);
 
+/// <summary>Relatedness within one period ("2019", "2019-Q3", "2019-07").</summary>
+public sealed record PeriodResult(string Label, RelateResult Result);
+
 public static class Relatedness
 {
     public static RelateResult Compute(IReadOnlyList<ProjectAuthors> projects, Metric metric)

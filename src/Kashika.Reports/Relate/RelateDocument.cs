@@ -29,12 +29,14 @@ public sealed record RelateDocument(
     IReadOnlyList<PairSummary> Pairs,
     IReadOnlyList<ExcludedAuthor> ExcludedBots,
     IReadOnlyList<string> Warnings,
-    [property: JsonIgnore] Metric Metric)
+    [property: JsonIgnore] Metric Metric,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PeriodSummary>? Periods = null)
 {
     public const string SchemaName = "kashika.relate/1";
 
     public static RelateDocument From(
-        RelateResult result, IReadOnlyList<ProjectSource> sources, RelateSettings settings, IReadOnlyList<string> warnings, string generator)
+        RelateResult result, IReadOnlyList<ProjectSource> sources, RelateSettings settings, IReadOnlyList<string> warnings, string generator,
+        IReadOnlyList<PeriodResult>? periods = null)
     {
         var projects = result.Projects;
         var excluded = projects
@@ -52,16 +54,26 @@ public sealed record RelateDocument(
                 p.Name, sources[i].Source, p.Commits, p.Developers, p.ExcludedBotCommits, p.ExcludedMergeCommits, sources[i].Shallow)).ToList(),
             result.Matrix,
             result.SumMin,
-            result.Pairs.Select(p => new PairSummary(
-                p.A, p.B, p.Value, p.SumMin, p.Shared.Select(s => new SharedSummary(s.Name, s.Key, s.CommitsA, s.CommitsB)).ToList())).ToList(),
+            PairsOf(result),
             excluded,
             warnings,
-            result.Metric);
+            result.Metric,
+            periods is null || periods.Count == 0 ? null : periods.Select(p => new PeriodSummary(
+                p.Label, p.Result.Matrix, p.Result.SumMin, PairsOf(p.Result),
+                p.Result.Projects.Select(a => a.Commits).ToList(), p.Result.Projects.Select(a => a.Developers).ToList())).ToList());
     }
+
+    private static List<PairSummary> PairsOf(RelateResult result) =>
+        result.Pairs.Select(p => new PairSummary(
+            p.A, p.B, p.Value, p.SumMin, p.Shared.Select(s => new SharedSummary(s.Name, s.Key, s.CommitsA, s.CommitsB)).ToList())).ToList();
 }
 
 /// <summary>A pair of projects that share developers; <see cref="A"/> and <see cref="B"/> index <see cref="RelateDocument.Projects"/>.</summary>
 public sealed record PairSummary(int A, int B, double Value, long SumMin, IReadOnlyList<SharedSummary> Shared);
+
+/// <summary>Relatedness within one period (--by): the same shapes as the whole history's, and each project's figures.</summary>
+public sealed record PeriodSummary(
+    string Label, double[][] Matrix, long[][] SumMin, IReadOnlyList<PairSummary> Pairs, IReadOnlyList<long> Commits, IReadOnlyList<int> Developers);
 
 /// <summary>A shared developer: display name, identity key, and commits in project A and in project B.</summary>
 public sealed record SharedSummary(string Name, string Id, int CommitsA, int CommitsB);

@@ -179,4 +179,26 @@ public sealed class RelateEndToEndTests : IDisposable
         Assert.DoesNotContain("http://", page.Replace("http://www.w3.org/", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("https://", page, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void By_year_relates_each_period_apart()
+    {
+        // Commits are a day apart from 2020-01-01: Ann's 400 commits in "one" run into 2021, her 5 in "two" stay in 2020.
+        dir.Repo("one").Commits("Ann", "ann@example.org", 400);
+        dir.Repo("two").Commits("Ann", "ann@example.org", 5).Commits("Bob", "bob@example.org", 1);
+        var json = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--by", "year", "one", "two"));
+        var periods = json.GetProperty("periods").EnumerateArray().ToList();
+        Assert.Equal(["2020", "2021"], periods.Select(p => p.GetProperty("label").GetString()));
+        Assert.Equal(5, periods[0].GetProperty("sumMin")[0][1].GetInt64());
+        Assert.Equal(0, periods[1].GetProperty("sumMin")[0][1].GetInt64());
+        Assert.Equal([366L, 6L], periods[0].GetProperty("commits").EnumerateArray().Select(c => c.GetInt64()));
+        Assert.Equal(5, SumMin(json)[0][1]); // the whole history as without --by
+        Assert.Equal("year", json.GetProperty("options").GetProperty("by").GetString());
+
+        var plain = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "one", "two"));
+        Assert.False(plain.TryGetProperty("periods", out _));
+
+        var compat = KashikaProcess.Run(dir.Path, "relate", "--compat", "ossrel", "--by", "year", "one", "two");
+        Assert.Equal(2, compat.ExitCode);
+    }
 }
