@@ -11,12 +11,14 @@ namespace Kashika.Reports;
 /// </summary>
 public static class HtmlPage
 {
+    private const string StyleMarker = "<!-- kashika:style -->";
     private const string DataMarker = "<!-- kashika:data -->";
     private const string ScriptMarker = "<!-- kashika:script -->";
 
     public static void Write<T>(Stream output, string view, T data, JsonTypeInfo<T> typeInfo)
     {
-        string template = Resource($"web/{view}.html");
+        // The look every view shares (web/common.css) goes where the template asks for it.
+        string template = Resource($"web/{view}.html").Replace(StyleMarker, $"<style>\n{Resource("web/common.css")}</style>", StringComparison.Ordinal);
         string script = Resource($"web/{view}.js");
         int dataAt = template.IndexOf(DataMarker, StringComparison.Ordinal);
         int scriptAt = template.IndexOf(ScriptMarker, StringComparison.Ordinal);
