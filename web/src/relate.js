@@ -230,7 +230,7 @@ table(select("#options"), ["option", "value"], [
   ["input", o.input], ["metric", o.metric], ["identity", o.identity], ["mailmap", o.mailmap ? "applied" : "not applied"],
   ["aliases", o.aliases || "none"], ["bots", o.excludeBots ? "excluded" : "counted"], ["extra bot pattern", o.botPattern || "none"],
   ["merge commits", o.countMerges ? "counted" : "excluded"], ["revision", o.revision || "n/a"],
-  ["since", o.since || "beginning"], ["until", o.until || "now"], ["compatibility", o.compat || "none"],
+  ["since", o.since || "beginning"], ["until", o.until || "now"], ["periods", o.by || "none"], ["compatibility", o.compat || "none"],
 ], "options");
 if (data.warnings.length > 0) {
   select("#warnings").append("ul").selectAll("li").data(data.warnings).join("li").text((w) => w);
