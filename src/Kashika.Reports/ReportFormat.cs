@@ -12,6 +12,13 @@ public interface IReportFormat<in TModel>
     void Write(TModel model, Stream output);
 }
 
+public static class ReportFormats
+{
+    /// <summary>The format a command line names ("html", "json"…); the parser accepts only names that exist.</summary>
+    public static IReportFormat<TModel> Named<TModel>(this IEnumerable<IReportFormat<TModel>> formats, string name) =>
+        formats.First(f => string.Equals(f.Name, name, StringComparison.Ordinal));
+}
+
 /// <summary>Thrown when a report cannot be written where the user asked; nothing partial is left behind.</summary>
 public sealed class OutputException(string message, Exception inner) : Exception(message, inner);
 

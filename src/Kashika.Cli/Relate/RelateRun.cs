@@ -99,7 +99,7 @@ internal static class RelateRun
         var document = RelateDocument.From(result, projects.Select(p => p.Source).ToList(), settings, warnings, Generator, periods);
         try
         {
-            var format = RelateFormats.Named(arguments.Format);
+            var format = RelateFormats.All.Named(arguments.Format);
             string? written = ReportWriter.Write(format, document, arguments.Output, context.StandardOutput);
             if (written is not null)
             {

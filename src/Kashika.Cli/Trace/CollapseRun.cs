@@ -59,7 +59,7 @@ internal static class CollapseRun
 
         try
         {
-            ReportWriter.Write(TraceFormats.Named(arguments.Format), profile, arguments.Output, context.StandardOutput);
+            ReportWriter.Write(TraceFormats.All.Named(arguments.Format), profile, arguments.Output, context.StandardOutput);
         }
         catch (OutputException e)
         {

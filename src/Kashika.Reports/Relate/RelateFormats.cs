@@ -11,9 +11,6 @@ public static class RelateFormats
     public static IReadOnlyList<IReportFormat<RelateDocument>> All { get; } =
         [new HtmlFormat(), new JsonFormat(), new CsvFormat(), new OssrelJsFormat()];
 
-    public static IReportFormat<RelateDocument> Named(string name) =>
-        All.First(f => string.Equals(f.Name, name, StringComparison.Ordinal));
-
     private sealed class HtmlFormat : IReportFormat<RelateDocument>
     {
         public string Name => "html";

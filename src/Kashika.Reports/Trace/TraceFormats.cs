@@ -11,9 +11,6 @@ public static class TraceFormats
     public static IReadOnlyList<IReportFormat<CollapsedProfile>> All { get; } =
         [new FoldedFormat(), new TreeFormat(), new SpeedscopeFormat(), new D3TraceFormat()];
 
-    public static IReportFormat<CollapsedProfile> Named(string name) =>
-        All.First(f => string.Equals(f.Name, name, StringComparison.Ordinal));
-
     // Frame names are input bytes; shown as UTF-8 where they are, else Latin-1, never dropped.
     private static string Display(string bytes) => ByteText.Display(bytes);
 

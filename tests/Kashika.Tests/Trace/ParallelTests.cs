@@ -1,5 +1,6 @@
 using Kashika.Adapters.Trace;
 using Kashika.Core.Trace;
+using Kashika.Reports;
 using Kashika.Reports.Trace;
 using Kashika.Testing;
 
@@ -17,7 +18,7 @@ public sealed class ParallelTests
         }
 
         var output = new MemoryStream();
-        TraceFormats.Named("folded").Write(reader.Profile(), output);
+        TraceFormats.All.Named("folded").Write(reader.Profile(), output);
         return (System.Text.Encoding.Latin1.GetString(output.ToArray()), reader);
     }
 

@@ -1,5 +1,6 @@
 using Kashika.Adapters.Trace;
 using Kashika.Core.Trace;
+using Kashika.Reports;
 using Kashika.Reports.Trace;
 using Kashika.Testing;
 
@@ -85,7 +86,7 @@ public sealed class TraceCorpusTests
         }
 
         var output = new MemoryStream();
-        TraceFormats.Named("folded").Write(reader.Profile(), output);
+        TraceFormats.All.Named("folded").Write(reader.Profile(), output);
         return output.ToArray();
     }
 
