@@ -60,6 +60,12 @@ internal static class IoStatRun
             if (extras.Replay is { } replay)
             {
                 IReadOnlyList<Recording> samples;
+                if (!File.Exists(Path.GetFullPath(replay, context.CurrentDirectory)))
+                {
+                    context.Fail($"{replay}: no such file");
+                    return ExitCode.InputError;
+                }
+
                 using (var input = File.OpenRead(Path.GetFullPath(replay, context.CurrentDirectory)))
                 {
                     samples = Recording.ReadAll(input, replay);
@@ -90,7 +96,17 @@ internal static class IoStatRun
             }
             else if (extras.Record is { } record)
             {
-                var file = new FileStream(Path.GetFullPath(record, context.CurrentDirectory), FileMode.Append, FileAccess.Write, FileShare.Read);
+                FileStream file;
+                try
+                {
+                    file = new FileStream(Path.GetFullPath(record, context.CurrentDirectory), FileMode.Append, FileAccess.Write, FileShare.Read);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    context.Fail($"cannot write {record}: {(e is DirectoryNotFoundException ? "no such directory" : e.Message)}");
+                    return ExitCode.OutputError;
+                }
+
                 recorder = new RecordingSystemSource(roots[0], file, TimeSpan.FromSeconds(options.Interval), Thread.Sleep, context.Clock);
                 source = recorder;
                 time = _ => recorder.SampleTime.ToLocalTime();

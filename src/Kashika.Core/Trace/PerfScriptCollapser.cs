@@ -477,7 +477,8 @@ public sealed class PerfScriptCollapser
 
         if (process < 0)
         {
-            return true; // a frame of a filtered sample (or before any event line): recognised, not counted
+            // A frame of a filtered sample (or before any event line): recognised if it has a frame's shape, not counted.
+            return line.IndexOf(" (", StringComparison.Ordinal) > wordEnd - 1 && line.LastIndexOf(')') > 0;
         }
 
         // The key: the line from the address on, and whether the process is Java (which changes tidying). The address

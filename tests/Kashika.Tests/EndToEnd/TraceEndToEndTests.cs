@@ -115,6 +115,14 @@ public sealed class TraceEndToEndTests : IDisposable
         Assert.Contains("kashika: error: empty.txt: no stack samples found", empty.StandardError, StringComparison.Ordinal);
         Assert.False(File.Exists(dir.Combine("out.folded")));
 
+        // Regression: text that is not perf output was "recognised" line by line before any event line, so the error said
+        // 0 unrecognised lines.
+        File.WriteAllText(dir.Combine("passwd.txt"), "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n");
+        var notPerf = Run("trace", "collapse", "passwd.txt");
+        Assert.Equal(3, notPerf.ExitCode);
+        Assert.Contains("passwd.txt:1: unrecognised line skipped: root:x:0:0", notPerf.StandardError, StringComparison.Ordinal);
+        Assert.Contains("no stack samples found (2 unrecognised lines)", notPerf.StandardError, StringComparison.Ordinal);
+
         var missing = Run("trace", "collapse", "nope.txt");
         Assert.Equal(3, missing.ExitCode);
         Assert.Contains("kashika: error: nope.txt: no such file", missing.StandardError, StringComparison.Ordinal);

@@ -41,6 +41,14 @@ public sealed class RecordReplayTests : IDisposable
         using var file = File.OpenRead(dir.Combine("cut.rec"));
         Assert.Single(Recording.ReadAll(file, "cut.rec"));
 
+        var missing = KashikaProcess.Run(dir.Path, "iostat", "--replay", "missing.rec");
+        Assert.Equal(3, missing.ExitCode);
+        Assert.Contains("kashika: error: missing.rec: no such file", missing.StandardError, StringComparison.Ordinal);
+
+        var unwritable = KashikaProcess.Run(dir.Path, "iostat", "--record", "no/such/dir/io.rec");
+        Assert.Equal(4, unwritable.ExitCode);
+        Assert.Contains("kashika: error: cannot write no/such/dir/io.rec: no such directory", unwritable.StandardError, StringComparison.Ordinal);
+
         File.WriteAllText(dir.Combine("bogus.rec"), "hello\n");
         var bogus = KashikaProcess.Run(dir.Path, "iostat", "--replay", "bogus.rec");
         Assert.Equal(3, bogus.ExitCode);
