@@ -64,7 +64,7 @@ public static class AuthorResolver
     public static string Key(IdentityMode mode, string name, string email)
     {
         string lowerName = name.Trim().ToLowerInvariant();
-        string lowerEmail = email.Trim().ToLowerInvariant();
+        string lowerEmail = GitHubNoReply(email.Trim().ToLowerInvariant());
         return mode switch
         {
             IdentityMode.Email => lowerEmail.Length > 0 ? lowerEmail : lowerName,
@@ -72,6 +72,17 @@ public static class AuthorResolver
             IdentityMode.NameEmail => $"{lowerName} <{lowerEmail}>",
             _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "ossrel names are keyed by Resolve itself"),
         };
+    }
+
+    // GitHub's no-reply address comes in two forms for one account, "123+ann@users.noreply.github.com" (since 2017) and
+    // "ann@users.noreply.github.com": the same person, so one key.
+    private static string GitHubNoReply(string email)
+    {
+        const string Domain = "@users.noreply.github.com";
+        int plus = email.IndexOf('+', StringComparison.Ordinal);
+        return plus > 0 && email.EndsWith(Domain, StringComparison.Ordinal) && email.AsSpan(0, plus).IndexOfAnyExceptInRange('0', '9') < 0
+            ? email[(plus + 1)..]
+            : email;
     }
 
     /// <summary>A project read from an ossrel ranking file: names and counts as matrix.py saw them.</summary>

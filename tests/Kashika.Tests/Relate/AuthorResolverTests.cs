@@ -28,6 +28,14 @@ public sealed class AuthorResolverTests
         Assert.Equal(1, project.Developers);
     }
 
+    [Theory]
+    [InlineData("12345+ann@users.noreply.github.com", "ann@users.noreply.github.com")]
+    [InlineData("Ann@Users.NoReply.GitHub.com", "ann@users.noreply.github.com")]
+    [InlineData("ann+lists@example.org", "ann+lists@example.org")] // a plus elsewhere is part of the address
+    [InlineData("x12+ann@users.noreply.github.com", "x12+ann@users.noreply.github.com")]
+    public void GitHubs_two_no_reply_forms_are_one_person(string email, string key) =>
+        Assert.Equal(key, AuthorResolver.Key(IdentityMode.Email, "Ann", email));
+
     [Fact]
     public void Name_and_name_plus_email_identities()
     {
