@@ -13,19 +13,8 @@ public sealed class IoStatCharts : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        foreach (var arguments in new[]
-        {
-            new[] { "iostat", "-d", "--record", "io.rec", "1", "3" },
-            ["iostat", "-p", "ALL", "--replay", "io.rec", "--format", "html", "-o", "io.html"],
-        })
-        {
-            var result = KashikaProcess.Run(dir.Path, arguments);
-            if (result.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"kashika {string.Join(' ', arguments)}: {result.StandardError}");
-            }
-        }
-
+        KashikaProcess.Succeed(dir.Path, "iostat", "-d", "--record", "io.rec", "1", "3");
+        KashikaProcess.Succeed(dir.Path, "iostat", "-p", "ALL", "--replay", "io.rec", "--format", "html", "-o", "io.html");
         await Browser.InitializeAsync();
     }
 

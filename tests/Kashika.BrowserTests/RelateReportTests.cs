@@ -60,14 +60,7 @@ public sealed class RelateReports : IAsyncLifetime
         await Browser.InitializeAsync();
     }
 
-    private void Run(params string[] arguments)
-    {
-        var result = KashikaProcess.Run(dir.Path, arguments);
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kashika {string.Join(' ', arguments)}: {result.StandardError}");
-        }
-    }
+    private void Run(params string[] arguments) => KashikaProcess.Succeed(dir.Path, arguments);
 
     public async ValueTask DisposeAsync()
     {

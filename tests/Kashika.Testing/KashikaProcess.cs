@@ -11,6 +11,16 @@ public static class KashikaProcess
 {
     public static CliResult Run(string workingDirectory, params string[] arguments) => Run(workingDirectory, new Dictionary<string, string>(), arguments);
 
+    /// <summary>Runs the CLI for a test's fixture, which cannot go on if it fails.</summary>
+    public static void Succeed(string workingDirectory, params string[] arguments)
+    {
+        var result = Run(workingDirectory, arguments);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kashika {string.Join(' ', arguments)}: exit {result.ExitCode}: {result.StandardError}");
+        }
+    }
+
     public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")

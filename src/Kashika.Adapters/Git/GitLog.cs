@@ -26,7 +26,7 @@ public static class GitLog
         // Asked alongside the log rather than before it: one process less on the critical path.
         var shallow = Task.Run(() => Run(repository, ["rev-parse", "--is-shallow-repository"], cancel).StartsWith("true", StringComparison.Ordinal), cancel);
         var tally = new AuthorTally();
-        var byPeriod = new Dictionary<string, AuthorTally>(StringComparer.Ordinal);
+        var byPeriod = new Dictionary<int, AuthorTally>();
         bool periods = request.Period != Period.None;
         var arguments = new List<string>();
         if (request.Aliases is not null)
@@ -72,11 +72,11 @@ public static class GitLog
                     if (periods)
                     {
                         int time = record.LastIndexOf(AuthorResolver.FieldSeparator);
-                        string label = time >= 0 && long.TryParse(System.Text.Encoding.ASCII.GetString(record[(time + 1)..]), out long seconds)
-                            ? Periods.Label(seconds, request.Period)
-                            : "?";
+                        int key = time >= 0 && System.Buffers.Text.Utf8Parser.TryParse(record[(time + 1)..], out long seconds, out _)
+                            ? Periods.Key(seconds, request.Period)
+                            : 0;
                         record = time < 0 ? record : record[..time];
-                        (byPeriod.TryGetValue(label, out var slice) ? slice : byPeriod[label] = new AuthorTally()).Add(record, isMerge);
+                        (byPeriod.TryGetValue(key, out var slice) ? slice : byPeriod[key] = new AuthorTally()).Add(record, isMerge);
                     }
 
                     tally.Add(record, isMerge);
@@ -89,7 +89,8 @@ public static class GitLog
             });
         });
         progress(tally.Commits);
-        return new GitHistory(tally, shallow.GetAwaiter().GetResult(), byPeriod);
+        return new GitHistory(
+            tally, shallow.GetAwaiter().GetResult(), byPeriod.ToDictionary(p => Periods.Label(p.Key, request.Period), p => p.Value, StringComparer.Ordinal));
     }
 
     private static string Run(GitRepository repository, IReadOnlyList<string> arguments, CancellationToken cancel)

@@ -63,8 +63,6 @@ public struct DiskCounters
 
         return false;
     }
-
-    public readonly ulong Ios => RdIos + WrIos + DcIos + FlIos;
 }
 
 /// <summary>The "cpu" line of /proc/stat, in jiffies.</summary>

@@ -11,16 +11,28 @@ public enum Period
 
 public static class Periods
 {
-    /// <summary>The period a commit time (seconds since the epoch, author date) falls in, in UTC: "2019", "2019-Q3", "2019-07".</summary>
-    public static string Label(long unixSeconds, Period period)
+    /// <summary>
+    /// The period a commit time (seconds since the epoch, author date) falls in, in UTC, as a number that sorts as the
+    /// periods do (2019, 20193 for 2019-Q3, 201907): cheap to compute once per commit.
+    /// </summary>
+    public static int Key(long unixSeconds, Period period)
     {
         var date = DateTimeOffset.FromUnixTimeSeconds(unixSeconds).UtcDateTime;
         return period switch
         {
-            Period.Year => date.Year.ToString("D4", System.Globalization.CultureInfo.InvariantCulture),
-            Period.Quarter => $"{date.Year:D4}-Q{((date.Month - 1) / 3) + 1}",
-            Period.Month => $"{date.Year:D4}-{date.Month:D2}",
-            _ => "",
+            Period.Year => date.Year,
+            Period.Quarter => (date.Year * 10) + ((date.Month - 1) / 3) + 1,
+            Period.Month => (date.Year * 100) + date.Month,
+            _ => 0,
         };
     }
+
+    /// <summary>The name of a period key: "2019", "2019-Q3", "2019-07".</summary>
+    public static string Label(int key, Period period) => period switch
+    {
+        Period.Year => key.ToString("D4", System.Globalization.CultureInfo.InvariantCulture),
+        Period.Quarter => $"{key / 10:D4}-Q{key % 10}",
+        Period.Month => $"{key / 100:D4}-{key % 100:D2}",
+        _ => "",
+    };
 }

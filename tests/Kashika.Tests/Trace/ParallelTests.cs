@@ -1,7 +1,4 @@
-using Kashika.Adapters.Trace;
 using Kashika.Core.Trace;
-using Kashika.Reports;
-using Kashika.Reports.Trace;
 using Kashika.Testing;
 
 namespace Kashika.Tests.Trace;
@@ -9,19 +6,6 @@ namespace Kashika.Tests.Trace;
 /// <summary>Folding on several threads, in blocks cut at sample boundaries, gives exactly what one thread gives.</summary>
 public sealed class ParallelTests
 {
-    private static (string Folded, TraceReader Reader) Fold(string path, CollapseOptions options, int threads, int blockSize)
-    {
-        var reader = new TraceReader(options, threads, blockSize);
-        using (var input = TraceInput.Open(path, Stream.Null, Environment.CurrentDirectory))
-        {
-            reader.Read(input.Stream, input.Name);
-        }
-
-        var output = new MemoryStream();
-        TraceFormats.All.Named("folded").Write(reader.Profile(), output);
-        return (System.Text.Encoding.Latin1.GetString(output.ToArray()), reader);
-    }
-
     public static TheoryData<string, string> Inputs => new()
     {
         { "FlameGraph/example-perf-stacks.txt.gz", "" },
@@ -43,11 +27,11 @@ public sealed class ParallelTests
             "all" => new CollapseOptions(Kernel: true, Jit: true),
             _ => new CollapseOptions(),
         };
-        var (single, one) = Fold(path, options, threads: 1, blockSize: 1 << 22);
+        var (single, one) = Fold.File(path, options);
         // 300 bytes: the first block holds only perf's header comments (a regression: workers each chose an event).
         foreach (int blockSize in new[] { 300, 1024, 4096, 65536 })
         {
-            var (parallel, two) = Fold(path, options, threads: 2, blockSize);
+            var (parallel, two) = Fold.File(path, options, threads: 2, blockSize);
             Assert.Equal(single, parallel);
             Assert.Equal(one.Samples, two.Samples);
             Assert.Equal(one.SkippedEvents, two.SkippedEvents);
@@ -66,7 +50,7 @@ public sealed class ParallelTests
         }
 
         File.WriteAllText(path, text.ToString());
-        var (_, reader) = Fold(path, new CollapseOptions(), threads: 2, blockSize: 512);
+        var (_, reader) = Fold.File(path, new CollapseOptions(), threads: 2, blockSize: 512);
         Assert.Equal(1, reader.UnrecognizedLines);
         Assert.Equal((300 * 3) + 3, reader.FirstUnrecognized[0].Line);
         Assert.Equal(400, reader.Samples);
