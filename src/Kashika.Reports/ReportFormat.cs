@@ -20,7 +20,7 @@ public static class ReportFormats
 }
 
 /// <summary>Thrown when a report cannot be written where the user asked; nothing partial is left behind.</summary>
-public sealed class OutputException(string message, Exception inner) : Exception(message, inner);
+public sealed class OutputException(string message, Exception? inner) : Exception(message, inner);
 
 /// <summary>Writes reports: to standard output, or to a file that appears whole or not at all.</summary>
 public static class ReportWriter
@@ -36,7 +36,23 @@ public static class ReportWriter
             return null;
         }
 
-        string full = Path.GetFullPath(path);
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path);
+        }
+        catch (ArgumentException)
+        {
+            throw new OutputException($"cannot write '{path}': not a file name", null);
+        }
+
+        if (OutputTarget.WrittenInPlace(full))
+        {
+            return WriteInPlace(format, model, path, full);
+        }
+
+        // The file a symbolic link points at is replaced; the link stays a link.
+        full = OutputTarget.Replaced(full);
         string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -53,19 +69,40 @@ public static class ReportWriter
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temporary);
-            string reason = e switch
-            {
-                DirectoryNotFoundException => $"no such directory {Path.GetDirectoryName(full)}",
-                UnauthorizedAccessException => $"permission denied in {Path.GetDirectoryName(full)}",
-                _ => e.Message,
-            };
-            throw new OutputException($"cannot write {path}: {reason}", e);
+            throw Failed(path, full, e);
         }
         catch
         {
             TryDelete(temporary);
             throw;
         }
+    }
+
+    // A device, FIFO or /dev/stdout: written as it is, since there is no file to replace.
+    private static string WriteInPlace<TModel>(IReportFormat<TModel> format, TModel model, string path, string full)
+    {
+        try
+        {
+            using var target = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 16);
+            format.Write(model, target);
+            target.Flush();
+            return full;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failed(path, full, e);
+        }
+    }
+
+    private static OutputException Failed(string path, string full, Exception e)
+    {
+        string reason = e switch
+        {
+            DirectoryNotFoundException => $"no such directory {Path.GetDirectoryName(full)}",
+            UnauthorizedAccessException => $"permission denied in {Path.GetDirectoryName(full)}",
+            _ => e.Message,
+        };
+        return new OutputException($"cannot write {path}: {reason}", e);
     }
 
     private static void TryDelete(string path)

@@ -21,15 +21,27 @@ public static class KashikaProcess
         }
     }
 
-    public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    /// <summary>Runs the CLI as user nobody (the caller is root), for cases root's rights would hide.</summary>
+    public static CliResult RunAsNobody(string workingDirectory, params string[] arguments) =>
+        Run(workingDirectory, new Dictionary<string, string>(), ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "dotnet"], arguments);
+
+    public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Run(workingDirectory, environment, ["dotnet"], arguments);
+
+    private static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] launcher, string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(launcher[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             WorkingDirectory = workingDirectory,
         };
+        foreach (string part in launcher.Skip(1))
+        {
+            start.ArgumentList.Add(part);
+        }
+
         start.ArgumentList.Add(Paths.CliDll);
         foreach (string argument in arguments)
         {

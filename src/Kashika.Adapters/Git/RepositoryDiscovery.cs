@@ -8,55 +8,98 @@ public static class RepositoryDiscovery
     /// <summary>
     /// A repository stands for itself; a folder stands for its direct children that are repositories, in name order.
     /// With no arguments the current folder is used the same way, and is itself the project when no child is a repository.
+    /// A PATH that cannot be used (missing, a file, a link to nothing, unreadable, not a repository) is a problem of that
+    /// PATH alone: it is named in <c>Problems</c> and the other PATHs are still related.
     /// </summary>
-    /// <exception cref="InputException">A path is missing, or names neither a repository nor a folder of repositories.</exception>
-    public static IReadOnlyList<GitRepository> Expand(IReadOnlyList<string> arguments, string currentDirectory)
+    /// <exception cref="InputException">No arguments and no repository here, or two projects with one name.</exception>
+    public static (IReadOnlyList<GitRepository> Repositories, IReadOnlyList<string> Problems) Expand(IReadOnlyList<string> arguments, string currentDirectory)
     {
         if (arguments.Count == 0)
         {
             var children = ChildRepositories(currentDirectory, "");
             if (children.Count > 0)
             {
-                return children;
+                return (children, []);
             }
 
             return IsRepository(currentDirectory)
-                ? [new GitRepository(DefaultName(currentDirectory), currentDirectory, ".")]
+                ? ([new GitRepository(DefaultName(currentDirectory), currentDirectory, ".")], [])
                 : throw new InputException($"{currentDirectory}: no git repositories here; give their paths (kashika relate PATH…)");
         }
 
         var repositories = new List<GitRepository>();
+        var problems = new List<string>();
         foreach (string argument in arguments)
         {
             var (name, path) = SplitNamed(argument);
             string full = Path.GetFullPath(path, currentDirectory);
-            if (!Directory.Exists(full))
+            try
             {
-                throw new InputException($"{path}: no such directory");
-            }
+                if (Unusable(path, full) is { } problem)
+                {
+                    problems.Add(problem);
+                }
+                else if (IsRepository(full))
+                {
+                    repositories.Add(new GitRepository(name ?? DefaultName(full), full, argument));
+                }
+                else if (name is not null)
+                {
+                    problems.Add($"{path}: not a git repository");
+                }
+                else
+                {
+                    var children = ChildRepositories(full, path);
+                    if (children.Count == 0)
+                    {
+                        problems.Add($"{path}: not a git repository, and no folder in it is one");
+                    }
 
-            if (IsRepository(full))
-            {
-                repositories.Add(new GitRepository(name ?? DefaultName(full), full, argument));
+                    repositories.AddRange(children);
+                }
             }
-            else if (name is not null)
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
             {
-                throw new InputException($"{path}: not a git repository");
-            }
-            else
-            {
-                var children = ChildRepositories(full, path);
-                repositories.AddRange(children.Count > 0
-                    ? children
-                    : throw new InputException($"{path}: not a git repository, and no folder in it is one"));
+                problems.Add($"{path}: cannot be read ({(e is UnauthorizedAccessException ? "permission denied" : e.Message)})");
             }
         }
 
         var duplicate = repositories.GroupBy(r => r.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         return duplicate is null
-            ? repositories
+            ? (repositories, problems)
             : throw new InputException(
                 $"two projects are named '{duplicate.Key}' ({string.Join(", ", duplicate.Select(d => d.Source))}); name them with NAME=PATH");
+    }
+
+    // Why PATH names no folder at all, or null when it does.
+    private static string? Unusable(string path, string full)
+    {
+        if (Directory.Exists(full))
+        {
+            return null;
+        }
+
+        if (new FileInfo(full).LinkTarget is not null)
+        {
+            FileSystemInfo? target;
+            try
+            {
+                target = File.ResolveLinkTarget(full, returnFinalTarget: true);
+            }
+            catch (IOException)
+            {
+                target = null; // too many levels of links: a loop
+            }
+
+            if (target is null || !target.Exists)
+            {
+                return $"{path}: a symbolic link that leads nowhere (a loop, or its target is missing)";
+            }
+        }
+
+        return File.Exists(full)
+            ? $"{path}: is a file, not a repository or a folder of repositories"
+            : $"{path}: no such directory";
     }
 
     /// <summary>The folder's name without a trailing ".git": "redis.git" and "redis" are both project "redis".</summary>

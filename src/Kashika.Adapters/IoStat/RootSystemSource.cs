@@ -140,19 +140,7 @@ public sealed class RootSystemSource(
         return dev is [var ma, var mi] && uint.TryParse(ma, out uint maj) && uint.TryParse(mi, out uint min) ? (maj, min) : null;
     }
 
-    public uint? DeviceMapperMajor()
-    {
-        foreach (string line in (ReadText("proc/devices") ?? "").Split('\n'))
-        {
-            var parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 2 && parts[1] == "device-mapper" && uint.TryParse(parts[0], out uint major))
-            {
-                return major;
-            }
-        }
-
-        return null;
-    }
+    public uint? DeviceMapperMajor() => ProcParsers.DeviceMapperMajor(ReadText("proc/devices") ?? "");
 
     public IReadOnlyList<string> DeviceMapperNames() => List("dev/mapper");
 

@@ -19,6 +19,11 @@ public sealed class TraceInput : IDisposable
 
     private readonly Stream stream;
     private readonly Process? perf;
+
+    // .NET reads a gzip stream that ends early as a shorter one; strict validation makes it an InvalidDataException
+    // (a stream cut short, or a failed CRC), which the reader reports as an input error naming the file.
+    static TraceInput() => AppContext.SetSwitch("System.IO.Compression.UseStrictValidation", true);
+
     private readonly Task<string>? perfErrors;
 
     private TraceInput(string name, Stream stream, Process? perf = null, Task<string>? perfErrors = null)

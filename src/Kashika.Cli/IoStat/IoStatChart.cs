@@ -9,7 +9,7 @@ namespace Kashika.Cli.IoStat;
 /// <summary>--format html: the extended report of every recorded interval, as an interactive time series.</summary>
 internal static class IoStatChart
 {
-    public static ExitCode Write(IoStatOptions options, ISystemSource source, Func<int, DateTimeOffset> time, string root, string? path, CliContext context)
+    public static ExitCode Write(IoStatOptions options, ISystemSource source, Func<int, DateTimeOffset> time, string host, string? path, CliContext context)
     {
         // The same numbers iostat prints (its JSON), for every interval; the since-boot report would flatten the chart.
         var chartOptions = options with { Json = true, Extended = true, Short = false, Human = false, Disk = true, Cpu = false, Timestamp = true, OmitSinceBoot = true };
@@ -56,7 +56,6 @@ internal static class IoStatChart
             }
         }
 
-        string host = File.Exists(Path.Combine(root, "proc/sys/kernel/hostname")) ? File.ReadAllText(Path.Combine(root, "proc/sys/kernel/hostname")).Trim() : "";
         var document = new IoStatChartDocument(
             IoStatChartDocument.SchemaName,
             "kashika " + (typeof(IoStatChart).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?"),

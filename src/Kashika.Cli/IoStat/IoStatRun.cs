@@ -51,55 +51,54 @@ internal static class IoStatRun
             return ExitCode.Usage;
         }
 
-        var scratch = new List<string>();
-        RecordingSystemSource? recorder = null;
+        FileStream? recordingFile = null;
+        Func<string>? replayed = null;
         try
         {
             ISystemSource source;
             Func<int, DateTimeOffset> time;
+            Func<string, string?> machineFile;
             if (extras.Replay is { } replay)
             {
-                IReadOnlyList<Recording> samples;
-                if (!File.Exists(Path.GetFullPath(replay, context.CurrentDirectory)))
+                string path = Path.GetFullPath(replay, context.CurrentDirectory);
+                if (!File.Exists(path))
                 {
                     context.Fail($"{replay}: no such file");
                     return ExitCode.InputError;
                 }
 
-                using (var input = File.OpenRead(Path.GetFullPath(replay, context.CurrentDirectory)))
+                recordingFile = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+                // The whole recording is checked first, so a corrupt one prints nothing rather than a part passed off as whole.
+                var (count, cutShort) = RecordingReader.Check(recordingFile, replay);
+                if (count == 0)
                 {
-                    samples = Recording.ReadAll(input, replay);
-                }
-
-                if (samples.Count == 0)
-                {
-                    context.Fail($"{replay}: no complete sample in this recording");
+                    context.Fail($"{replay}: no complete sample in this recording{(cutShort is null ? "" : $" ({cutShort})")}");
                     return ExitCode.InputError;
                 }
 
-                // Each recorded sample becomes a machine root, replayed one after the other.
-                string folder = Path.Combine(Path.GetTempPath(), "kashika-replay-" + Guid.NewGuid().ToString("N")[..12]);
-                scratch.Add(folder);
-                roots = samples.Select((sample, i) =>
+                if (cutShort is not null)
                 {
-                    string root = Path.Combine(folder, i.ToString(CultureInfo.InvariantCulture));
-                    sample.Materialize(root);
-                    return root;
-                }).ToList();
+                    context.Warn($"{replay}: {cutShort}; it is left out");
+                }
+
+                recordingFile.Position = 0;
+                var reader = new RecordingReader(recordingFile, replay);
+                var recorded = new RecordedSystemSource(reader.Next()!, reader.Next);
                 if (options.Interval == 0)
                 {
                     options = options with { Interval = 1, Count = -1 }; // every recorded sample, unless a count says otherwise
                 }
 
-                source = new RootSystemSource(roots, TimeSpan.Zero, _ => { });
-                time = report => DateTimeOffset.FromUnixTimeMilliseconds(samples[Math.Min(report, samples.Count - 1)].Time).ToLocalTime();
+                source = recorded;
+                time = _ => DateTimeOffset.FromUnixTimeMilliseconds(recorded.Current.Time).ToLocalTime();
+                machineFile = FileOf(recorded.Current);
+                replayed = () => $"{replay}: replayed {reader.Samples} of its {count} whole samples";
             }
             else if (extras.Record is { } record)
             {
-                FileStream file;
                 try
                 {
-                    file = new FileStream(Path.GetFullPath(record, context.CurrentDirectory), FileMode.Append, FileAccess.Write, FileShare.Read);
+                    recordingFile = new FileStream(Path.GetFullPath(record, context.CurrentDirectory), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -107,15 +106,24 @@ internal static class IoStatRun
                     return ExitCode.OutputError;
                 }
 
-                recorder = new RecordingSystemSource(roots[0], file, TimeSpan.FromSeconds(options.Interval), Thread.Sleep, context.Clock);
+                if (!MachineRecorder.EndsWithWholeSample(recordingFile))
+                {
+                    context.Fail($"{record} does not end with a whole sample (an interrupted recording, or not a recording): record to a new file");
+                    return ExitCode.InputError;
+                }
+
+                var recorder = MachineRecorder.Start(roots[0], recordingFile, TimeSpan.FromSeconds(options.Interval), Thread.Sleep, context.Clock);
                 source = recorder;
-                time = _ => recorder.SampleTime.ToLocalTime();
+                time = _ => DateTimeOffset.FromUnixTimeMilliseconds(recorder.Current.Time).ToLocalTime();
+                machineFile = FileOf(recorder.Current);
             }
             else
             {
                 source = new RootSystemSource(roots, TimeSpan.FromSeconds(options.Interval), Thread.Sleep, alternate?.Directory, alternate?.AsWell ?? false);
                 var start = context.Clock.GetLocalNow();
                 time = report => roots.Count > 1 ? start.AddSeconds(options.Interval * report) : context.Clock.GetLocalNow();
+                string root = roots[0];
+                machineFile = relative => File.Exists(Path.Combine(root, relative)) ? File.ReadAllText(Path.Combine(root, relative)) : null;
             }
 
             if (options.PersistentNameType is { } type && !source.HasPersistentNames(type))
@@ -126,10 +134,10 @@ internal static class IoStatRun
 
             if (extras.Html)
             {
-                return IoStatChart.Write(options, source, time, roots[0], extras.Output, context);
+                return IoStatChart.Write(options, source, time, machineFile("proc/sys/kernel/hostname")?.Trim() ?? "", extras.Output, context);
             }
 
-            string banner = Banner(roots[0], context.Clock, options.Json) + (!options.Json && (!options.OmitSinceBoot || options.Interval == 0) ? "\n" : "");
+            string banner = Banner(machineFile, context.Clock, options.Json) + (!options.Json && (!options.OmitSinceBoot || options.Interval == 0) ? "\n" : "");
             var engine = new IoStatEngine(options, source);
             if (extras.Live && context.ErrorIsTerminal && !options.Json)
             {
@@ -150,7 +158,7 @@ internal static class IoStatRun
         }
         catch (IoStatException e)
         {
-            context.Fail($"{roots[0]}: {e.Message}");
+            context.Fail($"{extras.Replay ?? roots[0]}: {e.Message}");
             return ExitCode.InputError;
         }
         catch (Kashika.Core.Common.InputException e)
@@ -165,18 +173,12 @@ internal static class IoStatRun
         }
         finally
         {
-            recorder?.Dispose();
-            foreach (string folder in scratch)
-            {
-                try
-                {
-                    Directory.Delete(folder, recursive: true);
-                }
-                catch (IOException)
-                {
-                    // Temporary files; the OS cleans them eventually.
-                }
-            }
+            recordingFile?.Dispose();
+        }
+
+        if (replayed is not null)
+        {
+            context.Say(replayed());
         }
 
         return ExitCode.Success;
@@ -428,6 +430,7 @@ internal static class IoStatRun
             options = options with { Unit = 0 };
         }
 
+        bool explicitRoots = roots.Count > 0;
         if (roots.Count == 0)
         {
             roots.Add("/");
@@ -448,6 +451,11 @@ internal static class IoStatRun
             throw new UsageException("--format html draws a recording: give it with --replay FILE (make one with --record FILE)");
         }
 
+        if (extras.Replay is not null && (explicitRoots || alternate is not null))
+        {
+            throw new UsageException("--replay reads a recording: it goes with neither --root nor -f/+f");
+        }
+
         if (extras.Record is not null && (extras.Replay is not null || roots.Count > 1))
         {
             throw new UsageException("--record reads a live machine: it goes with neither --replay nor several --root");
@@ -459,12 +467,16 @@ internal static class IoStatRun
     // "/dev/sda" and "sda" name the same device; a '/' inside a name (cciss/c0d0) is '!' in sysfs.
     private static string DeviceName(string name) => name.StartsWith("/dev/", StringComparison.Ordinal) ? name[5..] : name;
 
-    private static string Banner(string root, TimeProvider clock, bool json)
+    // A file of the machine's first sample, or null.
+    private static Func<string, string?> FileOf(Recording sample) =>
+        relative => sample.Files.FirstOrDefault(f => f.Path == relative).Content is { } content ? System.Text.Encoding.UTF8.GetString(content) : null;
+
+    private static string Banner(Func<string, string?> machineFile, TimeProvider clock, bool json)
     {
-        static string Read(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : "?";
-        string release = Read(Path.Combine(root, "proc/sys/kernel/osrelease"));
-        string host = Read(Path.Combine(root, "proc/sys/kernel/hostname"));
-        string stat = Read(Path.Combine(root, "proc/stat"));
+        string Read(string relative) => machineFile(relative)?.Trim() ?? "?";
+        string release = Read("proc/sys/kernel/osrelease");
+        string host = Read("proc/sys/kernel/hostname");
+        string stat = Read("proc/stat");
         int cpus = stat.Split('\n').Count(l => l.StartsWith("cpu", StringComparison.Ordinal) && l.Length > 3 && char.IsAsciiDigit(l[3]));
         string machine = RuntimeInformation.OSArchitecture switch
         {

@@ -251,7 +251,15 @@ internal static class RelateRun
     private static List<ReadProject> ReadRepositories(
         RelateArguments arguments, IdentityRules rules, CliContext context, List<string> warnings, ref bool inputFailed, CancellationToken cancel)
     {
-        var repositories = RepositoryDiscovery.Expand(arguments.Paths, context.CurrentDirectory);
+        var (repositories, unusable) = RepositoryDiscovery.Expand(arguments.Paths, context.CurrentDirectory);
+        foreach (string problem in unusable)
+        {
+            // The other repositories are still related; the exit code says that one could not be.
+            context.Fail(problem);
+            warnings.Add(problem);
+            inputFailed = true;
+        }
+
         string? aliases = null;
         if (arguments.Aliases is not null)
         {

@@ -25,7 +25,19 @@ internal static class CollapseRun
             {
                 cancel.ThrowIfCancellationRequested();
                 using var input = TraceInput.Open(name, context.StandardInput, context.CurrentDirectory);
-                reader.Read(input.Stream, input.Name);
+                try
+                {
+                    reader.Read(input.Stream, input.Name);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InputException($"{input.Name}: the compressed data is cut short or corrupt ({e.Message.TrimEnd('.')}); nothing was written");
+                }
+                catch (IOException e)
+                {
+                    throw new InputException($"{input.Name}: {e.Message}");
+                }
+
                 input.Complete();
             }
         }
@@ -38,11 +50,6 @@ internal static class CollapseRun
         {
             context.Fail(e.Message);
             return ExitCode.ToolMissing;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException)
-        {
-            context.Fail($"{string.Join(", ", names)}: {e.Message}");
-            return ExitCode.InputError;
         }
         catch (OperationCanceledException)
         {

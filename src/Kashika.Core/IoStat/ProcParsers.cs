@@ -80,4 +80,19 @@ public static class ProcParsers
 
         return default;
     }
+
+    /// <summary>The major number /proc/devices gives device-mapper, or null.</summary>
+    public static uint? DeviceMapperMajor(string devices)
+    {
+        foreach (string line in devices.Split('\n'))
+        {
+            var parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && parts[1] == "device-mapper" && uint.TryParse(parts[0], out uint major))
+            {
+                return major;
+            }
+        }
+
+        return null;
+    }
 }

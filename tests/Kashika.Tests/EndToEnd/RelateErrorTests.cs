@@ -27,6 +27,50 @@ public sealed class RelateErrorTests : IDisposable
         Assert.False(File.Exists(dir.Combine("r.html")));
     }
 
+    [Theory]
+    [InlineData("missing", "missing: no such directory")]
+    [InlineData("file", "file: is a file, not a repository or a folder of repositories")]
+    [InlineData("loop", "loop: a symbolic link that leads nowhere (a loop, or its target is missing)")]
+    [InlineData("plain", "plain: not a git repository, and no folder in it is one")]
+    public void A_path_that_cannot_be_used_is_named_and_the_others_are_still_reported(string path, string message)
+    {
+        File.WriteAllText(dir.Combine("file"), "not a folder");
+        File.CreateSymbolicLink(dir.Combine("loop"), "loop");
+        Directory.CreateDirectory(dir.Combine("plain"));
+        dir.Repo("other").Commits("Ann", "ann@example.org", 1);
+        var result = Run("relate", "--format", "json", "-o", "r.json", path, "ok", "other");
+        AssertOneError(result, 3, message);
+        string report = File.ReadAllText(dir.Combine("r.json"));
+        Assert.Contains("\"ok\"", report, StringComparison.Ordinal);
+        Assert.Contains("\"other\"", report, StringComparison.Ordinal);
+        Assert.Contains(message, report, StringComparison.Ordinal); // among the report's warnings
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void An_unreadable_folder_is_named_and_the_others_are_still_reported()
+    {
+        Directory.CreateDirectory(dir.Combine("locked", "inside"));
+        File.SetUnixFileMode(dir.Combine("locked"), UnixFileMode.None);
+        // Root reads any folder: the test runs kashika as nobody then, with the repository it reads made nobody's.
+        bool root = Environment.UserName == "root";
+        string[] command = ["relate", "--format", "json", "-o", "r.json", "locked", "ok"];
+        CliResult result;
+        if (root)
+        {
+            File.SetUnixFileMode(dir.Path, (UnixFileMode)511 /* rwxrwxrwx */);
+            File.WriteAllText(dir.Combine(".gitconfig"), "[safe]\n\tdirectory = *\n"); // HOME is the test folder
+            result = KashikaProcess.RunAsNobody(dir.Path, command);
+        }
+        else
+        {
+            result = Run(command);
+        }
+
+        AssertOneError(result, 3, "locked: cannot be read (permission denied)");
+        Assert.Contains("\"ok\"", File.ReadAllText(dir.Combine("r.json")), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Not_a_repository()
     {

@@ -29,7 +29,7 @@ public sealed class RecordReplayTests : IDisposable
         // Appending a second run keeps one valid recording with every sample.
         Assert.Equal(0, KashikaProcess.Run(dir.Path, "iostat", "-d", "--record", "io.rec").ExitCode);
         using var file = File.OpenRead(dir.Combine("io.rec"));
-        Assert.Equal(4, Recording.ReadAll(file, "io.rec").Count);
+        Assert.Equal((4, null), RecordingReader.Check(file, "io.rec"));
     }
 
     [Fact]
@@ -38,8 +38,23 @@ public sealed class RecordReplayTests : IDisposable
         Assert.Equal(0, KashikaProcess.Run(dir.Path, "iostat", "-d", "--record", "io.rec", "1", "2").ExitCode);
         byte[] bytes = File.ReadAllBytes(dir.Combine("io.rec"));
         File.WriteAllBytes(dir.Combine("cut.rec"), bytes[..(bytes.Length - 40)]);
-        using var file = File.OpenRead(dir.Combine("cut.rec"));
-        Assert.Single(Recording.ReadAll(file, "cut.rec"));
+        using (var file = File.OpenRead(dir.Combine("cut.rec")))
+        {
+            var (samples, cutShort) = RecordingReader.Check(file, "cut.rec");
+            Assert.Equal(1, samples);
+            Assert.Contains("cut short", cutShort, StringComparison.Ordinal);
+        }
+
+        var replay = KashikaProcess.Run(dir.Path, "iostat", "-d", "--replay", "cut.rec");
+        Assert.Equal(0, replay.ExitCode);
+        Assert.Single(replay.StandardOutput.Split("Device").Skip(1));
+        Assert.Contains("kashika: warning: cut.rec: the sample that starts at line", replay.StandardError, StringComparison.Ordinal);
+        Assert.Contains("replayed 1 of its 1 whole samples", replay.StandardError, StringComparison.Ordinal);
+
+        // Appending to a recording cut short would glue a new sample onto the cut one: refused.
+        var append = KashikaProcess.Run(dir.Path, "iostat", "-d", "--record", "cut.rec");
+        Assert.Equal(3, append.ExitCode);
+        Assert.Contains("cut.rec does not end with a whole sample", append.StandardError, StringComparison.Ordinal);
 
         var missing = KashikaProcess.Run(dir.Path, "iostat", "--replay", "missing.rec");
         Assert.Equal(3, missing.ExitCode);

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using Kashika.Testing;
+
+namespace Kashika.Tests.EndToEnd;
+
+/// <summary>-o onto what is not a plain file: devices, FIFOs and /dev/stdout are written in place, a link's target is replaced.</summary>
+public sealed class OutputTargetTests : IDisposable
+{
+    private const string Sample = "java 1 [000] 1.000000: 1 cpu-clock:\n\t1 main (/usr/bin/java)\n\n";
+
+    private readonly TempDirectory dir = new();
+
+    public OutputTargetTests() => File.WriteAllText(dir.Combine("s.txt"), Sample);
+
+    public void Dispose() => dir.Dispose();
+
+    private static void Make(string tool, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(tool, arguments) { RedirectStandardError = true })!;
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{tool}: {error}");
+    }
+
+    [Fact]
+    public async Task A_fifo_is_written_into_not_replaced()
+    {
+        string fifo = dir.Combine("fifo");
+        Make("mkfifo", fifo);
+        // Opening a FIFO blocks until the other side opens it: the reader waits on a thread of its own.
+        var reader = Task.Run(() => File.ReadAllText(fifo), TestContext.Current.CancellationToken);
+        var result = KashikaProcess.Run(dir.Path, "trace", "collapse", "-o", "fifo", "s.txt");
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal("java;main 1\n", await reader.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+        Make("test", "-p", fifo); // still a FIFO
+        Assert.Single(Directory.GetFileSystemEntries(dir.Path), e => Path.GetFileName(e) != "s.txt");
+    }
+
+    [Fact]
+    public void A_device_node_stays_a_device()
+    {
+        if (Environment.UserName != "root")
+        {
+            Requirements.Missing("making a device node (mknod) needs root");
+        }
+
+        // A copy of /dev/null and one of /dev/full, made here.
+        Make("mknod", dir.Combine("null"), "c", "1", "3");
+        Make("mknod", dir.Combine("full"), "c", "1", "7");
+        var ok = KashikaProcess.Run(dir.Path, "trace", "collapse", "-o", "null", "s.txt");
+        Assert.True(ok.ExitCode == 0, ok.StandardError);
+        var full = KashikaProcess.Run(dir.Path, "trace", "collapse", "-o", "full", "s.txt");
+        Assert.Equal(4, full.ExitCode);
+        Assert.Contains("kashika: error: cannot write full: No space left on device", full.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", full.StandardError, StringComparison.Ordinal);
+        foreach (string node in new[] { "null", "full" })
+        {
+            // Still a character device: stat says so, and it holds nothing.
+            Make("test", "-c", dir.Combine(node));
+        }
+
+        Assert.Equal(3, Directory.GetFileSystemEntries(dir.Path).Length);
+    }
+
+    [Fact]
+    public void Dev_stdout_writes_to_standard_output()
+    {
+        var result = KashikaProcess.Run(dir.Path, "trace", "collapse", "-o", "/dev/stdout", "s.txt");
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal("java;main 1\n", result.StandardOutput);
+        Make("test", "-L", "/dev/stdout");
+    }
+
+    [Fact]
+    public void A_symbolic_link_keeps_pointing_at_its_file_which_is_replaced()
+    {
+        Directory.CreateDirectory(dir.Combine("real"));
+        File.WriteAllText(dir.Combine("real", "report.folded"), "old\n");
+        File.CreateSymbolicLink(dir.Combine("link.folded"), Path.Combine("real", "report.folded"));
+        var result = KashikaProcess.Run(dir.Path, "trace", "collapse", "-o", "link.folded", "s.txt");
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal(Path.Combine("real", "report.folded"), new FileInfo(dir.Combine("link.folded")).LinkTarget);
+        Assert.Equal("java;main 1\n", File.ReadAllText(dir.Combine("real", "report.folded")));
+        Assert.Single(Directory.GetFiles(dir.Combine("real")));
+    }
+
+    [Fact]
+    public void A_truncated_or_corrupt_gz_is_an_input_error_naming_the_file()
+    {
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < 20000; i++)
+        {
+            text.Append($"java 1 [000] {i}.000000: 1 cpu-clock:\n\t1 f{i % 500} (/usr/bin/java)\n\t1 main (/usr/bin/java)\n\n");
+        }
+
+        byte[] gz;
+        using (var compressed = new MemoryStream())
+        {
+            using (var writer = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+            {
+                writer.Write(System.Text.Encoding.ASCII.GetBytes(text.ToString()));
+            }
+
+            gz = compressed.ToArray();
+        }
+
+        File.WriteAllBytes(dir.Combine("whole.gz"), gz);
+        var whole = KashikaProcess.Run(dir.Path, "trace", "collapse", "whole.gz");
+        Assert.True(whole.ExitCode == 0, whole.StandardError);
+
+        File.WriteAllBytes(dir.Combine("cut.gz"), gz[..(gz.Length / 2)]);
+        byte[] badCrc = (byte[])gz.Clone();
+        badCrc[^6] ^= 1;
+        File.WriteAllBytes(dir.Combine("crc.gz"), badCrc);
+        foreach (string name in new[] { "cut.gz", "crc.gz" })
+        {
+            foreach (string threads in new[] { "1", "2" })
+            {
+                var result = KashikaProcess.Run(dir.Path, "trace", "collapse", "--threads", threads, "-o", "out.folded", name);
+                Assert.Equal(3, result.ExitCode);
+                Assert.Contains($"kashika: error: {name}: the compressed data is cut short or corrupt", result.StandardError, StringComparison.Ordinal);
+                Assert.Equal("", result.StandardOutput);
+                Assert.False(File.Exists(dir.Combine("out.folded")));
+            }
+        }
+
+        // Two gzip members one after the other (cat a.gz b.gz) are one valid stream.
+        File.WriteAllBytes(dir.Combine("two.gz"), [.. gz, .. gz]);
+        var two = KashikaProcess.Run(dir.Path, "trace", "collapse", "two.gz");
+        Assert.Equal(0, two.ExitCode);
+        Assert.Contains("java;main;f0 80\n", two.StandardOutput, StringComparison.Ordinal);
+    }
+}
