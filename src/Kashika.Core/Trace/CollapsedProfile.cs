@@ -5,7 +5,7 @@ public sealed record FoldedStack(int[] Frames, long Count);
 
 /// <summary>
 /// Folded stacks in the order the folded format prints them (byte order of "frame;frame;…"), over one frame table.
-/// Every trace output (folded, call tree, speedscope, the original d3trace) is written from this.
+/// Every trace output (folded, call tree, speedscope, the original d3trace, the trace page) is written from this.
 /// </summary>
 public sealed class CollapsedProfile
 {
@@ -25,31 +25,35 @@ public sealed class CollapsedProfile
 
     public static CollapsedProfile Create(FrameTable frames, IEnumerable<(int[] Frames, long Count)> stacks)
     {
-        var sorted = stacks
-            .Select(s => (Text: string.Join(';', s.Frames.Select(frames.Text)), Stack: new FoldedStack(s.Frames, s.Count)))
-            .OrderBy(s => s.Text, StringComparer.Ordinal) // chars are bytes: ordinal order is Perl's byte order
-            .Select(s => s.Stack)
-            .ToList();
-        return new CollapsedProfile(frames, sorted);
+        var list = stacks.Select(s => new FoldedStack(s.Frames, s.Count)).ToList();
+        // The byte order of the folded lines, compared without building them: chars are bytes, so this is Perl's order.
+        var order = new FoldedOrder(frames);
+        list.Sort((a, b) => order.Compare(a.Frames, b.Frames));
+        return new CollapsedProfile(frames, list);
     }
 
     /// <summary>Sums profiles folded separately (each over its own frame table) into one.</summary>
     public static CollapsedProfile Merge(IEnumerable<CollapsedProfile> parts)
     {
         var frames = new FrameTable();
-        var sums = new Dictionary<string, (int[] Frames, long Count)>(StringComparer.Ordinal);
+        var sums = new Dictionary<int[], long>(FrameSequence.Comparer);
         foreach (var part in parts)
         {
+            // Each of the part's frames is looked up once; its stacks are then renumbered, never turned into text.
+            var renumber = new int[part.Frames.Count];
+            for (int f = 0; f < renumber.Length; f++)
+            {
+                renumber[f] = frames.Add(part.Frames.Text(f), part.Frames.Kind(f));
+            }
+
             foreach (var stack in part.Stacks)
             {
-                string text = part.Folded(stack);
-                sums[text] = sums.TryGetValue(text, out var known)
-                    ? (known.Frames, known.Count + stack.Count)
-                    : (stack.Frames.Select(f => frames.Add(part.Frames.Text(f), part.Frames.Kind(f))).ToArray(), stack.Count);
+                int[] ids = Array.ConvertAll(stack.Frames, f => renumber[f]);
+                sums[ids] = checked(sums.GetValueOrDefault(ids) + stack.Count);
             }
         }
 
-        return Create(frames, sums.Values);
+        return Create(frames, sums.Select(s => (s.Key, s.Value)));
     }
 
     /// <summary>Whether text looks like folded stacks rather than perf script output: its first line ends in " count".</summary>
@@ -71,5 +75,54 @@ public sealed class CollapsedProfile
         }
 
         return true;
+    }
+
+    /// <summary>Orders stacks as their folded lines "a;b;c" compare ordinally, frame texts read in place.</summary>
+    private sealed class FoldedOrder(FrameTable frames)
+    {
+        public int Compare(int[] a, int[] b)
+        {
+            int i = 0;
+            while (i < a.Length && i < b.Length && a[i] == b[i])
+            {
+                i++;
+            }
+
+            if (i == a.Length || i == b.Length)
+            {
+                return a.Length.CompareTo(b.Length); // one is the other's prefix: the shorter line ends first
+            }
+
+            string x = frames.Text(a[i]), y = frames.Text(b[i]);
+            int common = Math.Min(x.Length, y.Length);
+            int differ = x.AsSpan(0, common).CommonPrefixLength(y.AsSpan(0, common));
+            if (differ < common)
+            {
+                return x[differ].CompareTo(y[differ]);
+            }
+
+            // One text is a prefix of the other: what follows the shorter is ';' (more frames) or the end of the line.
+            int afterX = x.Length > common ? x[common] : i + 1 < a.Length ? ';' : -1;
+            int afterY = y.Length > common ? y[common] : i + 1 < b.Length ? ';' : -1;
+            return afterX != afterY ? afterX.CompareTo(afterY) : string.CompareOrdinal(Line(a, i), Line(b, i));
+        }
+
+        // Only where a frame's own text holds a ';' does the order need the lines themselves.
+        private string Line(int[] stack, int from) => string.Join(';', stack.Skip(from).Select(frames.Text));
+    }
+}
+
+/// <summary>Frame-number sequences as dictionary keys, compared by content.</summary>
+public sealed class FrameSequence : IEqualityComparer<int[]>
+{
+    public static FrameSequence Comparer { get; } = new();
+
+    public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
+
+    public int GetHashCode(int[] ids)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ids.AsSpan()));
+        return hash.ToHashCode();
     }
 }

@@ -140,10 +140,10 @@ public sealed class PerfScriptCollapser
             return;
         }
 
-        int needed = 2 * (current.Count + 1);
+        int needed = checked(2 * (current.Count + 1));
         if (keyBuffer.Length < needed)
         {
-            keyBuffer = new char[needed * 2];
+            keyBuffer = new char[Math.Max(needed, keyBuffer.Length * 2)];
         }
 
         var key = keyBuffer.AsSpan(0, needed);
@@ -161,10 +161,12 @@ public sealed class PerfScriptCollapser
         pendingSrclines = 0;
     }
 
+    // A stack key holds each frame number in two chars (high and low 16 bits): any number of distinct frames an int
+    // can count, at any depth.
     private static void Put(Span<char> key, int index, int id)
     {
-        key[2 * index] = (char)(id >> 16);
-        key[(2 * index) + 1] = (char)id;
+        key[2 * index] = (char)((uint)id >> 16);
+        key[(2 * index) + 1] = (char)(id & 0xFFFF);
     }
 
     private static int[] FromKey(string key)

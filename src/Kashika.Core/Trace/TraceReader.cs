@@ -12,7 +12,8 @@ namespace Kashika.Core.Trace;
 /// Memory stays bounded: a few blocks in flight, plus the unique frames and stacks.
 /// </summary>
 /// <param name="blockSize">Bytes per block (tests make it small to exercise the cuts).</param>
-public sealed class TraceReader(CollapseOptions options, int threads = 1, int blockSize = 1 << 22)
+/// <param name="workerBlock">Called by a worker before each block it folds (tests inject a failure here).</param>
+public sealed class TraceReader(CollapseOptions options, int threads = 1, int blockSize = 1 << 22, Action<long>? workerBlock = null)
 {
     private const int MaxReported = 5;
 
@@ -47,12 +48,13 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
 
     private IEnumerable<PerfScriptCollapser> All => workers.Prepend(first);
 
-    /// <summary>Reads one whole input.</summary>
+    /// <summary>Reads one whole input. A worker's failure ends the read promptly with that worker's exception.</summary>
     public void Read(Stream stream, string name)
     {
         first.BeginSource(name);
         long linesBefore = 0;
         BlockingCollection<(byte[] Block, int Length, long LinesBefore)>? queue = null;
+        using var failed = new CancellationTokenSource();
         var tasks = new List<Task>();
         try
         {
@@ -73,21 +75,47 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
                 }
                 else
                 {
-                    queue ??= StartWorkers(name, tasks);
-                    queue.Add((block, length, linesBefore));
+                    queue ??= StartWorkers(name, tasks, failed);
+                    try
+                    {
+                        // A bounded queue: the reader waits for the workers, unless one of them has failed.
+                        queue.Add((block, length, linesBefore), failed.Token);
+                    }
+                    catch (OperationCanceledException) when (failed.IsCancellationRequested)
+                    {
+                        break;
+                    }
                 }
 
                 linesBefore += lines;
             }
         }
+        catch
+        {
+            failed.Cancel(); // the reader failed (an unreadable or corrupt input): the workers stop too
+            throw;
+        }
         finally
         {
             queue?.CompleteAdding();
-            Task.WaitAll(tasks);
+            try
+            {
+                Task.WaitAll(tasks);
+            }
+            catch (AggregateException)
+            {
+                // A worker's own failure is rethrown below; workers stopped by the reader's failure leave that one.
+            }
+        }
+
+        // The first worker failure, as it was thrown (a bug in folding is reported once, not wrapped).
+        if (tasks.FirstOrDefault(t => t.IsFaulted && t.Exception!.InnerExceptions.Any(x => x is not OperationCanceledException)) is { } faulted)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(faulted.Exception!.InnerExceptions.First(x => x is not OperationCanceledException));
         }
     }
 
-    private BlockingCollection<(byte[] Block, int Length, long LinesBefore)> StartWorkers(string name, List<Task> tasks)
+    private BlockingCollection<(byte[] Block, int Length, long LinesBefore)> StartWorkers(string name, List<Task> tasks, CancellationTokenSource failed)
     {
         var queue = new BlockingCollection<(byte[] Block, int Length, long LinesBefore)>(boundedCapacity: threads * 2);
         var workerOptions = options with { EventFilter = first.Event ?? options.EventFilter };
@@ -98,10 +126,19 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
             tasks.Add(Task.Factory.StartNew(
                 () =>
                 {
-                    foreach (var (block, length, linesBefore) in queue.GetConsumingEnumerable())
+                    try
                     {
-                        Feed(block.AsSpan(0, length), name, linesBefore, collapser);
-                        ArrayPool<byte>.Shared.Return(block);
+                        foreach (var (block, length, linesBefore) in queue.GetConsumingEnumerable(failed.Token))
+                        {
+                            workerBlock?.Invoke(linesBefore);
+                            Feed(block.AsSpan(0, length), name, linesBefore, collapser);
+                            ArrayPool<byte>.Shared.Return(block);
+                        }
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        failed.Cancel(); // the reader and the other workers stop instead of waiting for this one
+                        throw;
                     }
                 },
                 CancellationToken.None,

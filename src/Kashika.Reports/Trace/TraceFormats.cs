@@ -57,34 +57,35 @@ public static class TraceFormats
 
         public void Write(CollapsedProfile model, Stream output)
         {
-            using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false, Encoder = SafeEncoder });
-            WriteNode(json, model, CallTree.Build(model, skipRoots: 0), "all", null);
+            using var json = new Utf8JsonWriter(output, JsonOptions);
+            var tree = CallTree.Build(model, skipRoots: 0);
+            tree.Walk(
+                node =>
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", node == CallTree.Root ? "all" : Display(model.Frames.Text(tree.Frame(node))));
+                    json.WriteNumber("value", tree.Total(node));
+                    if (node != CallTree.Root)
+                    {
+                        json.WriteString("kind", model.Frames.Kind(tree.Frame(node)).ToString().ToLowerInvariant());
+                    }
+
+                    if (tree.FirstChild(node) > 0)
+                    {
+                        json.WriteStartArray("children");
+                    }
+                },
+                node =>
+                {
+                    if (tree.FirstChild(node) > 0)
+                    {
+                        json.WriteEndArray();
+                    }
+
+                    json.WriteEndObject();
+                });
             json.Flush();
             output.WriteByte((byte)'\n');
-        }
-
-        private static void WriteNode(Utf8JsonWriter json, CollapsedProfile model, CallTree node, string name, FrameKind? kind)
-        {
-            json.WriteStartObject();
-            json.WriteString("name", name);
-            json.WriteNumber("value", node.Total);
-            if (kind is { } k)
-            {
-                json.WriteString("kind", k.ToString().ToLowerInvariant());
-            }
-
-            if (node.Children.Count > 0)
-            {
-                json.WriteStartArray("children");
-                foreach (var (frame, child) in node.Children)
-                {
-                    WriteNode(json, model, child, Display(model.Frames.Text(frame)), model.Frames.Kind(frame));
-                }
-
-                json.WriteEndArray();
-            }
-
-            json.WriteEndObject();
         }
     }
 
@@ -97,7 +98,7 @@ public static class TraceFormats
 
         public void Write(CollapsedProfile model, Stream output)
         {
-            using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = SafeEncoder });
+            using var json = new Utf8JsonWriter(output, JsonOptions);
             json.WriteStartObject();
             json.WriteString("$schema", "https://www.speedscope.app/file-format-schema.json");
             json.WriteString("exporter", "kashika");
@@ -162,45 +163,49 @@ public static class TraceFormats
         public void Write(CollapsedProfile model, Stream output)
         {
             output.Write("var trace_json = "u8);
-            using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = SafeEncoder }))
+            using (var json = new Utf8JsonWriter(output, JsonOptions))
             {
-                WriteNode(json, model, CallTree.Build(model, skipRoots: 1), "All");
+                var tree = CallTree.Build(model, skipRoots: 1);
+                tree.Walk(
+                    node =>
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("name", node == CallTree.Root ? "All" : Display(model.Frames.Text(tree.Frame(node))));
+                        if (tree.FirstChild(node) == 0)
+                        {
+                            json.WriteNumber("size", tree.Total(node));
+                        }
+                        else
+                        {
+                            json.WriteStartArray("children");
+                        }
+                    },
+                    node =>
+                    {
+                        if (tree.FirstChild(node) > 0)
+                        {
+                            // Samples that end in this frame itself: the original's trees only had sizes on leaves.
+                            if (tree.Self(node) > 0)
+                            {
+                                json.WriteStartObject();
+                                json.WriteString("name", "(self)");
+                                json.WriteNumber("size", tree.Self(node));
+                                json.WriteEndObject();
+                            }
+
+                            json.WriteEndArray();
+                        }
+
+                        json.WriteEndObject();
+                    });
             }
 
             output.Write(";\n"u8);
         }
-
-        private static void WriteNode(Utf8JsonWriter json, CollapsedProfile model, CallTree node, string name)
-        {
-            json.WriteStartObject();
-            json.WriteString("name", name);
-            if (node.Children.Count == 0)
-            {
-                json.WriteNumber("size", node.Total);
-            }
-            else
-            {
-                json.WriteStartArray("children");
-                foreach (var (frame, child) in node.Children)
-                {
-                    WriteNode(json, model, child, Display(model.Frames.Text(frame)));
-                }
-
-                // Samples that end in this frame itself: the original's trees only had sizes on leaves.
-                if (node.Self > 0)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("name", "(self)");
-                    json.WriteNumber("size", node.Self);
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
-            }
-
-            json.WriteEndObject();
-        }
     }
+
+    // Nesting follows stack depth, which has no limit (perf's is configurable): no depth limit here either.
+    private static JsonWriterOptions JsonOptions => new() { Encoder = SafeEncoder, MaxDepth = int.MaxValue };
 
     private static readonly System.Text.Encodings.Web.JavaScriptEncoder SafeEncoder =
         System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
