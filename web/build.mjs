@@ -1,9 +1,9 @@
 // Bundles each view into one minified script that the .NET report writer embeds into its self-contained HTML page.
 import { build } from "esbuild";
 
-const views = ["relate", "iostat"];
+const views = ["relate", "iostat", "trace"];
 await Promise.all(views.map((view) => build({
-  entryPoints: [`src/${view}.js`],
+  entryPoints: [view === "trace" ? "src/trace/main.js" : `src/${view}.js`],
   bundle: true,
   minify: true,
   format: "iife",

@@ -29,7 +29,7 @@ public sealed class Browser : IAsyncLifetime
     }
 
     /// <summary>A fresh page of the given size, collecting console errors, page errors and dialogs (which a report never opens).</summary>
-    public async Task<ReportPage> OpenAsync(string file, int width = 1400, int height = 1200)
+    public async Task<ReportPage> OpenAsync(string file, int width = 1400, int height = 1200, string fragment = "")
     {
         if (browser is null)
         {
@@ -39,7 +39,7 @@ public sealed class Browser : IAsyncLifetime
         var page = await browser!.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         page.SetDefaultTimeout(5000);
         var report = new ReportPage(page);
-        await page.GotoAsync(new Uri(file).AbsoluteUri);
+        await page.GotoAsync(new Uri(file).AbsoluteUri + fragment);
         return report;
     }
 

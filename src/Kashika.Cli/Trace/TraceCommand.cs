@@ -54,10 +54,10 @@ internal static class TraceCommand
         {
             inputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, weight, format, output, threads,
         };
-        collapse.SetAction((parse, cancel) =>
+        CollapseOptions Options(ParseResult parse)
         {
             bool annotateAll = parse.GetValue(all);
-            var options = new CollapseOptions(
+            return new CollapseOptions(
                 Pid: parse.GetValue(pid),
                 Tid: parse.GetValue(tid),
                 Kernel: annotateAll || parse.GetValue(kernel),
@@ -66,10 +66,44 @@ internal static class TraceCommand
                 EventFilter: parse.GetValue(eventFilter),
                 Srcline: parse.GetValue(srcline),
                 Weight: parse.GetValue(weight) == "samples" ? SampleWeight.Samples : SampleWeight.Period);
-            var arguments = new CollapseArguments(parse.GetValue(inputs) ?? [], options, parse.GetValue(format) ?? "folded", parse.GetValue(output), parse.GetValue(threads) is > 0 and var n ? n : Environment.ProcessorCount);
+        }
+
+        int Threads(ParseResult parse) => parse.GetValue(threads) is > 0 and var n ? n : Environment.ProcessorCount;
+
+        collapse.SetAction((parse, cancel) =>
+        {
+            var arguments = new CollapseArguments(parse.GetValue(inputs) ?? [], Options(parse), parse.GetValue(format) ?? "folded", parse.GetValue(output), Threads(parse));
             return Task.FromResult((int)CollapseRun.Execute(arguments, context, cancel));
         });
 
-        return new Command("trace", "Stack samples from perf: folded stacks and interactive views.") { collapse };
+        var pageOutput = new Option<string?>("--output", "-o") { Description = "Where to write the page. Default: trace.html ('-' for standard output).", HelpName = "FILE" };
+        var diffOutput = new Option<string?>("--output", "-o") { Description = "Where to write the page. Default: trace.html ('-' for standard output).", HelpName = "FILE" };
+        var before = new Argument<string>("BEFORE") { Description = "The first profile: any input 'kashika trace' reads." };
+        var after = new Argument<string>("AFTER") { Description = "The second profile; widths are drawn from it, colours show the change." };
+        var diff = new Command("diff", "Two profiles on one page: the second's flame graph coloured by how each frame's share changed.")
+        {
+            before, after, kernel, jit, all, addrs, eventFilter, srcline, weight, diffOutput, threads,
+        };
+        diff.SetAction((parse, cancel) =>
+        {
+            var arguments = new TracePageArguments([parse.GetValue(before)!], Options(parse), parse.GetValue(diffOutput), Threads(parse), parse.GetValue(after));
+            return Task.FromResult((int)TraceRun.Execute(arguments, context, cancel));
+        });
+
+        // The page's FILE argument is hidden from usage lines, or every subcommand's would read "trace [<FILE>...] collapse".
+        var pageInputs = new Argument<string[]>("FILE") { Arity = ArgumentArity.ZeroOrMore, Hidden = true };
+        var trace = new Command(
+            "trace",
+            "Stack samples from perf. 'kashika trace [options] [FILE…|-]' writes the interactive page (flame graph, icicle, sunburst, functions, callers/callees, time heat map); FILE is what 'collapse' reads.")
+        {
+            pageInputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, weight, pageOutput, threads, collapse, diff,
+        };
+        trace.SetAction((parse, cancel) =>
+        {
+            var arguments = new TracePageArguments(parse.GetValue(pageInputs) ?? [], Options(parse), parse.GetValue(pageOutput), Threads(parse));
+            return Task.FromResult((int)TraceRun.Execute(arguments, context, cancel));
+        });
+
+        return trace;
     }
 }

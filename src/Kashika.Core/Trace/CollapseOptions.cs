@@ -18,6 +18,8 @@ public enum SampleWeight
 /// <param name="Addrs">Show the address of frames whose symbol is unknown.</param>
 /// <param name="EventFilter">Count only this event; null: the first event met.</param>
 /// <param name="Srcline">Each frame line is followed by a source line (perf script -F +srcline).</param>
+/// <param name="TimeSlices">Also keep when samples were taken, in slices of 1/N second (0: not kept). The trace page's
+/// heat map and time range use it; the folded formats never do.</param>
 public sealed record CollapseOptions(
     bool Pid = false,
     bool Tid = false,
@@ -26,4 +28,5 @@ public sealed record CollapseOptions(
     bool Addrs = false,
     string? EventFilter = null,
     bool Srcline = false,
-    SampleWeight Weight = SampleWeight.Period);
+    SampleWeight Weight = SampleWeight.Period,
+    int TimeSlices = 0);

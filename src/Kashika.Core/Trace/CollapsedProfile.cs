@@ -1,7 +1,8 @@
 namespace Kashika.Core.Trace;
 
-/// <summary>One unique stack: frame numbers from the root (the process name) to the leaf, and its weight.</summary>
-public sealed record FoldedStack(int[] Frames, long Count);
+/// <summary>One unique stack: frame numbers from the root (the process name) to the leaf, and its weight; with
+/// <see cref="CollapseOptions.TimeSlices"/>, one per time slice it was sampled in (<see cref="Slice"/>, else -1).</summary>
+public sealed record FoldedStack(int[] Frames, long Count, long Slice = -1);
 
 /// <summary>
 /// Folded stacks in the order the folded format prints them (byte order of "frame;frame;…"), over one frame table.
@@ -23,12 +24,15 @@ public sealed class CollapsedProfile
 
     public string Folded(FoldedStack stack) => string.Join(';', stack.Frames.Select(Frames.Text));
 
-    public static CollapsedProfile Create(FrameTable frames, IEnumerable<(int[] Frames, long Count)> stacks)
+    public static CollapsedProfile Create(FrameTable frames, IEnumerable<(int[] Frames, long Count)> stacks) =>
+        Create(frames, stacks.Select(s => new FoldedStack(s.Frames, s.Count)));
+
+    public static CollapsedProfile Create(FrameTable frames, IEnumerable<FoldedStack> stacks)
     {
-        var list = stacks.Select(s => new FoldedStack(s.Frames, s.Count)).ToList();
+        var list = stacks.ToList();
         // The byte order of the folded lines, compared without building them: chars are bytes, so this is Perl's order.
         var order = new FoldedOrder(frames);
-        list.Sort((a, b) => order.Compare(a.Frames, b.Frames));
+        list.Sort((a, b) => order.Compare(a.Frames, b.Frames) is var c && c != 0 ? c : a.Slice.CompareTo(b.Slice));
         return new CollapsedProfile(frames, list);
     }
 
@@ -36,24 +40,24 @@ public sealed class CollapsedProfile
     public static CollapsedProfile Merge(IEnumerable<CollapsedProfile> parts)
     {
         var frames = new FrameTable();
-        var sums = new Dictionary<int[], long>(FrameSequence.Comparer);
+        var sums = new Dictionary<(int[] Frames, long Slice), long>(FrameSequence.Comparer);
         foreach (var part in parts)
         {
             // Each of the part's frames is looked up once; its stacks are then renumbered, never turned into text.
             var renumber = new int[part.Frames.Count];
             for (int f = 0; f < renumber.Length; f++)
             {
-                renumber[f] = frames.Add(part.Frames.Text(f), part.Frames.Kind(f));
+                renumber[f] = frames.Add(part.Frames.Text(f), part.Frames.Kind(f), part.Frames.Module(f));
             }
 
             foreach (var stack in part.Stacks)
             {
-                int[] ids = Array.ConvertAll(stack.Frames, f => renumber[f]);
-                sums[ids] = checked(sums.GetValueOrDefault(ids) + stack.Count);
+                var key = (Array.ConvertAll(stack.Frames, f => renumber[f]), stack.Slice);
+                sums[key] = checked(sums.GetValueOrDefault(key) + stack.Count);
             }
         }
 
-        return Create(frames, sums.Select(s => (s.Key, s.Value)));
+        return Create(frames, sums.Select(s => new FoldedStack(s.Key.Frames, s.Value, s.Key.Slice)));
     }
 
     /// <summary>Whether text looks like folded stacks rather than perf script output: its first line ends in " count".</summary>
@@ -112,17 +116,18 @@ public sealed class CollapsedProfile
     }
 }
 
-/// <summary>Frame-number sequences as dictionary keys, compared by content.</summary>
-public sealed class FrameSequence : IEqualityComparer<int[]>
+/// <summary>Frame-number sequences (with a time slice) as dictionary keys, compared by content.</summary>
+public sealed class FrameSequence : IEqualityComparer<(int[] Frames, long Slice)>
 {
     public static FrameSequence Comparer { get; } = new();
 
-    public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
+    public bool Equals((int[] Frames, long Slice) x, (int[] Frames, long Slice) y) => x.Slice == y.Slice && x.Frames.AsSpan().SequenceEqual(y.Frames);
 
-    public int GetHashCode(int[] ids)
+    public int GetHashCode((int[] Frames, long Slice) key)
     {
         var hash = new HashCode();
-        hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ids.AsSpan()));
+        hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(key.Frames.AsSpan()));
+        hash.Add(key.Slice);
         return hash.ToHashCode();
     }
 }

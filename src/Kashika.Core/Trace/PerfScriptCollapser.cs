@@ -31,6 +31,7 @@ public sealed class PerfScriptCollapser
 
     private int process = -1; // the sample's process-name frame; -1 outside a sample or in a filtered one
     private long period;
+    private long slice = -1; // with TimeSlices: the sample's time slice (-1: its line had no timestamp)
     private bool isJava;
     private int pendingSrclines;
     private int srclineTarget = -1;
@@ -58,6 +59,9 @@ public sealed class PerfScriptCollapser
 
     /// <summary>Whether <see cref="Event"/> is the first event met rather than one the options named.</summary>
     public bool EventWasDefaulted => eventDefaulted;
+
+    /// <summary>Whether any counted sample's event line gave a period (otherwise weights are sample counts).</summary>
+    public bool SawPeriod { get; private set; }
 
     /// <summary>Events met and skipped because another event was counted, with their sample counts.</summary>
     public Dictionary<string, long> SkippedEvents { get; } = new(StringComparer.Ordinal);
@@ -130,7 +134,19 @@ public sealed class PerfScriptCollapser
     public void Finish() => EndSample();
 
     /// <summary>The folded profile: every unique stack (process name at the root) with its count.</summary>
-    public CollapsedProfile Profile() => CollapsedProfile.Create(frames, stacks.Select(s => (FromKey(s.Key), s.Value)));
+    public CollapsedProfile Profile() => CollapsedProfile.Create(frames, stacks.Select(s => Stack(s.Key, s.Value)));
+
+    // With time slices the key starts with the slice (two chars of 32 bits each), then the frames.
+    private FoldedStack Stack(string key, long count)
+    {
+        if (options.TimeSlices <= 0)
+        {
+            return new FoldedStack(FromKey(key), count);
+        }
+
+        int[] all = FromKey(key);
+        return new FoldedStack(all[2..], count, ((long)all[0] << 32) | (uint)all[1]);
+    }
 
     private void EndSample()
     {
@@ -140,17 +156,24 @@ public sealed class PerfScriptCollapser
             return;
         }
 
-        int needed = checked(2 * (current.Count + 1));
+        int extra = options.TimeSlices > 0 ? 2 : 0;
+        int needed = checked(2 * (current.Count + 1 + extra));
         if (keyBuffer.Length < needed)
         {
             keyBuffer = new char[Math.Max(needed, keyBuffer.Length * 2)];
         }
 
         var key = keyBuffer.AsSpan(0, needed);
-        Put(key, 0, process);
+        if (extra > 0)
+        {
+            Put(key, 0, (int)(slice >> 32));
+            Put(key, 1, (int)slice);
+        }
+
+        Put(key, extra, process);
         for (int i = 0; i < current.Count; i++)
         {
-            Put(key, i + 1, current[current.Count - 1 - i]); // read leaf first, stored root first
+            Put(key, extra + i + 1, current[current.Count - 1 - i]); // read leaf first, stored root first
         }
 
         ref long count = ref CollectionsMarshal.GetValueRefOrAddDefault(stackLookup, key, out _);
@@ -224,6 +247,10 @@ public sealed class PerfScriptCollapser
         }
 
         period = periodText.Length > 0 && long.TryParse(periodText, out long p) && p != 0 ? p : 1;
+        SawPeriod |= periodText.Length > 0;
+        slice = options.TimeSlices > 0 && Timestamp(rest, out long seconds, out long fraction, out int digits)
+            ? checked((seconds * options.TimeSlices) + (long)(fraction * (decimal)options.TimeSlices / Pow10(digits)))
+            : -1;
         process = ProcessFrame(comm, pid, tid);
         isJava = comm.StartsWith("java", StringComparison.Ordinal);
         if (inlineFrame.Length > 0 && !TryFrame(inlineFrame))
@@ -408,6 +435,60 @@ public sealed class PerfScriptCollapser
         return false;
     }
 
+    // The sample's time, "12345.678901:" after the ids and cpu: whole seconds, and the fraction's digits.
+    private static bool Timestamp(ReadOnlySpan<char> rest, out long seconds, out long fraction, out int digits)
+    {
+        seconds = fraction = 0;
+        digits = 0;
+        for (int i = 1; i < rest.Length; i++)
+        {
+            if (rest[i] != ':' || !char.IsAsciiDigit(rest[i - 1]))
+            {
+                continue;
+            }
+
+            int j = i - 1;
+            while (j > 0 && char.IsAsciiDigit(rest[j - 1]))
+            {
+                j--;
+            }
+
+            if (j == 0 || rest[j - 1] != '.' || i - j > 18)
+            {
+                continue;
+            }
+
+            int k = j - 1;
+            while (k > 0 && char.IsAsciiDigit(rest[k - 1]))
+            {
+                k--;
+            }
+
+            if (k == j - 1 || j - 1 - k > 15 || (k > 0 && !IsSpace(rest[k - 1])))
+            {
+                continue;
+            }
+
+            seconds = long.Parse(rest[k..(j - 1)], System.Globalization.CultureInfo.InvariantCulture);
+            fraction = long.Parse(rest[j..i], System.Globalization.CultureInfo.InvariantCulture);
+            digits = i - j;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static long Pow10(int digits)
+    {
+        long value = 1;
+        for (int i = 0; i < digits; i++)
+        {
+            value *= 10;
+        }
+
+        return value;
+    }
+
     // "7fa68b1f2d84 _dl_start+0x4 (/usr/lib/ld-2.31.so)": a hex address, then a symbol and a module in parentheses.
     private static bool LooksLikeFrame(ReadOnlySpan<char> text)
     {
@@ -485,8 +566,11 @@ public sealed class PerfScriptCollapser
 
         // The key: the line from the address on, and whether the process is Java (which changes tidying). The address
         // matters only with --addrs; without it, the same symbol at any address is the same frame line.
+        // Nor does the symbol's offset ("+0x1f"), which perf prints per sample: keeping it would make a frame line per
+        // address rather than per function, and the cache would grow with the samples.
         var keyText = options.Addrs ? line[start..] : line[wordEnd..];
-        int keyLength = keyText.Length + 1;
+        var offset = options.Addrs ? default : OffsetOf(keyText);
+        int keyLength = keyText.Length + 1 - offset.Length;
         if (keyBuffer.Length < keyLength)
         {
             keyBuffer = new char[keyLength * 2];
@@ -494,7 +578,15 @@ public sealed class PerfScriptCollapser
 
         var key = keyBuffer.AsSpan(0, keyLength);
         key[0] = isJava ? 'J' : '-';
-        keyText.CopyTo(key[1..]);
+        if (offset.Length == 0)
+        {
+            keyText.CopyTo(key[1..]);
+        }
+        else
+        {
+            keyText[..offset.Start].CopyTo(key[1..]);
+            keyText[offset.End..].CopyTo(key[(1 + offset.Start)..]);
+        }
         if (!frameLineLookup.TryGetValue(key, out var parsed))
         {
             if (!ParseFrameLine(line, start, wordEnd, out parsed))
@@ -519,6 +611,32 @@ public sealed class PerfScriptCollapser
         }
 
         return true;
+    }
+
+    // Where "+0x<hex>" ends the symbol, just before " (module)", in "  sym+0x1f (module)"; empty when there is none.
+    private static (int Start, int End, int Length) OffsetOf(ReadOnlySpan<char> text)
+    {
+        int open = text.LastIndexOf(" (", StringComparison.Ordinal);
+        if (open < 4)
+        {
+            return default;
+        }
+
+        int plus = text[..open].LastIndexOf("+0x", StringComparison.Ordinal);
+        if (plus < 0 || plus + 3 == open)
+        {
+            return default;
+        }
+
+        foreach (char c in text[(plus + 3)..open])
+        {
+            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
+            {
+                return default;
+            }
+        }
+
+        return (plus, open, open - plus);
     }
 
     private bool ParseFrameLine(ReadOnlySpan<char> line, int start, int wordEnd, out ParsedFrames parsed)
@@ -588,7 +706,7 @@ public sealed class PerfScriptCollapser
         for (int i = 0; i < parts.Count; i++)
         {
             var (text, kind) = Tidy(parts[i], module, pc, inlined: i > 0, ref unknown);
-            ids[i] = frames.Add(text, kind);
+            ids[i] = frames.Add(text, kind, module.ToString());
         }
 
         parsed = new ParsedFrames(ids, unknown);
@@ -703,7 +821,7 @@ public sealed class PerfScriptCollapser
         }
 
         int id = current[index];
-        current[index] = frames.Add($"{frames.Text(id)}:{text}", frames.Kind(id));
+        current[index] = frames.Add($"{frames.Text(id)}:{text}", frames.Kind(id), frames.Module(id));
     }
 
     private static readonly SearchValues<char> PerlSpaceValues = SearchValues.Create(" \t\n\r\f\v");

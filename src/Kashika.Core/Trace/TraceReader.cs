@@ -38,6 +38,9 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
     /// <summary>The event counted, when the input names events.</summary>
     public string? Event => first.Event;
 
+    /// <summary>Whether any counted sample's event line gave a period.</summary>
+    public bool SawPeriod => All.Any(c => c.SawPeriod);
+
     public bool EventWasDefaulted => first.EventWasDefaulted;
 
     /// <summary>Events skipped because another was counted, with their numbers of samples.</summary>

@@ -164,3 +164,50 @@ public sealed class TraceEndToEndTests : IDisposable
         }
     }
 }
+
+/// <summary>kashika trace (the page) and kashika trace diff through the real CLI: outputs and errors.</summary>
+public sealed class TracePageEndToEndTests : IDisposable
+{
+    private const string Sample = "java 12688/12764 [002] 6544038.708352: 235 cpu-clock:\n\t7f722d140000 main (/usr/bin/java)\n\n";
+
+    private readonly TempDirectory dir = new();
+
+    public TracePageEndToEndTests() => File.WriteAllText(dir.Combine("sample.txt"), Sample);
+
+    public void Dispose() => dir.Dispose();
+
+    [Fact]
+    public void The_page_is_one_self_contained_file_named_trace_html_by_default()
+    {
+        var result = KashikaProcess.Run(dir.Path, "trace", "sample.txt");
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("wrote", result.StandardError, StringComparison.Ordinal);
+        string page = File.ReadAllText(dir.Combine("trace.html"));
+        Assert.Contains("\"schema\":\"kashika.trace/1\"", page, StringComparison.Ordinal);
+        Assert.Contains("\"label\":\"ms of cpu-clock\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script src", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://", page.Replace("http://www.w3.org", "", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        var diff = KashikaProcess.Run(dir.Path, "trace", "diff", "sample.txt", "sample.txt", "-o", "d.html");
+        Assert.True(diff.ExitCode == 0, diff.StandardError);
+        Assert.Contains("\"title\":\"sample.txt \u2192 sample.txt\"", File.ReadAllText(dir.Combine("d.html")), StringComparison.Ordinal);
+
+        var stdout = KashikaProcess.Run(dir.Path, "trace", "-o", "-", "sample.txt");
+        Assert.StartsWith("<!DOCTYPE html>", stdout.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("empty.txt", "no stack samples found")]
+    [InlineData("missing.txt", "missing.txt: no such file")]
+    public void Bad_input_is_an_error_and_writes_nothing(string input, string message)
+    {
+        File.WriteAllText(dir.Combine("empty.txt"), "# nothing here\n");
+        foreach (string[] command in new[] { new[] { "trace", input, "-o", "out.html" }, new[] { "trace", "diff", "sample.txt", input, "-o", "out.html" } })
+        {
+            var result = KashikaProcess.Run(dir.Path, command);
+            Assert.Equal(3, result.ExitCode);
+            Assert.Contains(message, result.StandardError, StringComparison.Ordinal);
+            Assert.False(File.Exists(dir.Combine("out.html")));
+        }
+    }
+}

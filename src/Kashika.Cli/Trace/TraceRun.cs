@@ -1,0 +1,81 @@
+using System.Reflection;
+using Kashika.Core.Trace;
+using Kashika.Reports;
+using Kashika.Reports.Trace;
+
+namespace Kashika.Cli.Trace;
+
+/// <summary>The arguments of <c>kashika trace</c> (the page) and <c>kashika trace diff</c>.</summary>
+public sealed record TracePageArguments(IReadOnlyList<string> Inputs, CollapseOptions Options, string? Output, int Threads, string? After = null);
+
+/// <summary><c>kashika trace</c>: the interactive page of one profile; <c>kashika trace diff</c>: of two.</summary>
+internal static class TraceRun
+{
+    /// <summary>Slices per second of the heat map (FlameScope's 50: 20 ms rows).</summary>
+    public const int SlicesPerSecond = 50;
+
+    public static ExitCode Execute(TracePageArguments arguments, CliContext context, CancellationToken cancel)
+    {
+        if (UnknownOption(arguments.Inputs, context) is { } usage)
+        {
+            return usage;
+        }
+
+        // The page keeps every thread apart (it merges or splits them itself) and when samples were taken.
+        var options = arguments.Options with { Pid = false, Tid = true, TimeSlices = SlicesPerSecond };
+        var profiles = new List<TraceProfileData>();
+        var inputs = arguments.After is null
+            ? [arguments.Inputs.Count == 0 ? ["-"] : arguments.Inputs]
+            : new[] { arguments.Inputs, (IReadOnlyList<string>)[arguments.After] };
+        foreach (var names in inputs)
+        {
+            var (profile, reader, failure) = TraceInputs.Profile(names, options, arguments.Threads, context, cancel);
+            if (profile is null || reader is null)
+            {
+                return failure;
+            }
+
+            var unit = TraceUnit.Of(options.Weight, reader.IsFolded, reader.SawPeriod, reader.Event);
+            var model = TraceModel.Build(profile, threadNames: !reader.IsFolded, SlicesPerSecond);
+            profiles.Add(TraceProfileData.From(string.Join(", ", names.Select(n => n == "-" ? "standard input" : Path.GetFileName(n))), model, unit));
+        }
+
+        if (profiles.Count == 2 && profiles[0].Unit.Label != profiles[1].Unit.Label)
+        {
+            context.Warn($"the profiles count different things ({profiles[0].Unit.Label}, {profiles[1].Unit.Label}): the diff compares shares of each total");
+        }
+
+        string title = profiles.Count == 2 ? $"{profiles[0].Name} → {profiles[1].Name}" : profiles[0].Name;
+        var document = new TracePageDocument(TracePageDocument.SchemaName, Generator, title, profiles, []);
+        try
+        {
+            string? written = ReportWriter.Write(new TracePageFormat(), document, arguments.Output, context.StandardOutput);
+            if (written is not null)
+            {
+                context.Say($"wrote {written} ({string.Join(" and ", profiles.Select(p => $"{p.StackWeights.Count:N0} stacks"))})");
+            }
+        }
+        catch (OutputException e)
+        {
+            context.Fail(e.Message);
+            return ExitCode.OutputError;
+        }
+
+        return ExitCode.Success;
+    }
+
+    /// <summary>An input that looks like an option System.CommandLine did not know: a usage error.</summary>
+    public static ExitCode? UnknownOption(IReadOnlyList<string> inputs, CliContext context)
+    {
+        if (inputs.FirstOrDefault(p => p.StartsWith('-') && p != "-") is { } unknown)
+        {
+            context.Fail($"unknown option '{unknown}' (a file that starts with '-' is written ./{unknown})");
+            return ExitCode.Usage;
+        }
+
+        return null;
+    }
+
+    private static string Generator { get; } =
+        "kashika " + (typeof(TraceRun).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?");
+}

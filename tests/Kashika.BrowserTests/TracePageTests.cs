@@ -1,0 +1,339 @@
+using System.Text;
+using Kashika.Testing;
+using Microsoft.Playwright;
+
+namespace Kashika.BrowserTests;
+
+/// <summary>
+/// Trace pages made by the real CLI from a perf script text written here (cpu-clock, 1 ms a sample):
+/// app 100/101 at 10.1 s: main;work;leaf_a ×6, main;work;shared ×2; app 100/102 at 11.2 s: main;idle;shared ×4;
+/// other 200/200 at 11.7 s: start;recurse;recurse;recurse;do_syscall_64 (kernel) ×3; and at 10.5 s app 100/101 samples
+/// under main with hostile names (a script tag, U+2028, invalid UTF-8, 10 kB). 19 ms in all.
+/// </summary>
+public sealed class TracePages : IAsyncLifetime
+{
+    public const string Script = "</script><img src=x onerror=alert(1)>";
+
+    private readonly TempDirectory dir = new();
+
+    public Browser Browser { get; } = new();
+
+    public string Page => dir.Combine("trace.html");
+
+    public string Diff => dir.Combine("diff.html");
+
+    private static byte[] Sample(string comm, string pidTid, string time, params string[] rootFirst)
+    {
+        var text = new StringBuilder($"{comm} {pidTid} [000] {time}: 1000000 cpu-clock:pppH:\n");
+        foreach (string frame in rootFirst.Reverse())
+        {
+            text.Append(frame == "do_syscall_64" ? "\tffffffff81000000 do_syscall_64 ([kernel.kallsyms])\n" : $"\t4005d0 {frame} (/usr/bin/app)\n");
+        }
+
+        return [.. Encoding.UTF8.GetBytes(text.Append('\n').ToString()).Select(b => b == (byte)'~' ? (byte)0xff : b)];
+    }
+
+    public static byte[] After()
+    {
+        var samples = new List<byte[]>();
+        for (int i = 0; i < 6; i++)
+        {
+            samples.Add(Sample("app", "100/101", $"10.1{i:00}000", "main", "work", "leaf_a"));
+        }
+
+        samples.Add(Sample("app", "100/101", "10.110000", "main", "work", "shared"));
+        samples.Add(Sample("app", "100/101", "10.111000", "main", "work", "shared"));
+        for (int i = 0; i < 4; i++)
+        {
+            samples.Add(Sample("app", "100/102", $"11.2{i:00}000", "main", "idle", "shared"));
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            samples.Add(Sample("other", "200/200", $"11.7{i:00}000", "start", "recurse", "recurse", "recurse", "do_syscall_64"));
+        }
+
+        foreach (string hostile in new[] { Script, "line\u2028separator", "bad~name", new string('x', 10_000) })
+        {
+            samples.Add(Sample("app", "100/101", "10.500000", "main", hostile));
+        }
+
+        return [.. samples.SelectMany(s => s)];
+    }
+
+    // BEFORE: work was heavier (leaf_a ×12), idle did not exist, gone_fn did.
+    public static byte[] Before()
+    {
+        var samples = new List<byte[]>();
+        for (int i = 0; i < 12; i++)
+        {
+            samples.Add(Sample("app", "100/101", $"10.1{i:00}000", "main", "work", "leaf_a"));
+        }
+
+        samples.Add(Sample("app", "100/101", "10.300000", "main", "gone_fn"));
+        samples.Add(Sample("other", "200/200", "11.700000", "start", "recurse", "do_syscall_64"));
+        return [.. samples.SelectMany(s => s)];
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        File.WriteAllBytes(dir.Combine("after.txt"), After());
+        File.WriteAllBytes(dir.Combine("before.txt"), Before());
+        KashikaProcess.Succeed(dir.Path, "trace", "after.txt", "-o", "trace.html");
+        KashikaProcess.Succeed(dir.Path, "trace", "diff", "before.txt", "after.txt", "-o", "diff.html");
+        await Browser.InitializeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        dir.Dispose();
+    }
+}
+
+public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
+{
+    private static Task<string[]> Names(IPage page, string selector) =>
+        page.EvaluateAsync<string[]>($"() => [...document.querySelectorAll(\"{selector}\")].map(e => e.dataset.name)");
+
+    // The process level of the flame graph: the children of "all".
+    private static Task<string[]> RootChildren(IPage page) => Names(page, "#view g.frame[data-depth='1']");
+
+    private static Task<string> Summary(IPage page) => page.Locator("#summary").InnerTextAsync();
+
+    private async Task<ReportPage> Open(string? fragment = null)
+    {
+        var report = await pages.Browser.OpenAsync(pages.Page, fragment: fragment ?? "");
+        await report.Page.WaitForSelectorAsync("body[data-ready]");
+        return report;
+    }
+
+    [Fact]
+    public async Task Every_view_draws_the_same_profile()
+    {
+        var report = await Open();
+        var page = report.Page;
+        Assert.Equal(["app", "other"], (await RootChildren(page)).Order());
+        Assert.StartsWith("19 ms of cpu-clock shown", await Summary(page), StringComparison.Ordinal);
+
+        await page.ClickAsync("#views button[data-view='icicle']");
+        Assert.Equal(["app", "other"], (await RootChildren(page)).Order());
+        // Icicle: the root on top.
+        float rootY = await page.EvaluateAsync<float>("() => document.querySelector(\"#view g.frame[data-depth='0']\").getBoundingClientRect().y");
+        float childY = await page.EvaluateAsync<float>("() => document.querySelector(\"#view g.frame[data-depth='1']\").getBoundingClientRect().y");
+        Assert.True(rootY < childY);
+
+        await page.ClickAsync("#views button[data-view='sunburst']");
+        Assert.Equal(["app", "other"], (await Names(page, "#view path.frame[data-depth='1']")).Order());
+        var (x, y) = await report.PointAsync("#view path.frame[data-name='other']", "data-cx", "data-cy");
+        await page.Mouse.MoveAsync(x, y);
+        Assert.Equal("15.8%", await page.Locator("#view text.centre").TextContentAsync()); // 3 of 19, the original's centre figure
+        Assert.Contains("other", await page.Locator("#breadcrumb").InnerTextAsync(), StringComparison.Ordinal);
+        await report.ScreenshotAsync("trace-sunburst.png");
+
+        await page.ClickAsync("#views button[data-view='table']");
+        var work = page.Locator("table.functions tr", new() { HasText = "work" }).First;
+        Assert.Equal(["work", "0 ms of cpu-clock", "0.0%", "8 ms of cpu-clock", "42.1%"], await work.Locator("td").AllInnerTextsAsync());
+        await page.ClickAsync("table.functions th[data-sort='self']");
+        Assert.StartsWith("leaf_a", await page.Locator("table.functions tbody tr").First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Clicking_zooms_with_breadcrumb_share_and_escape()
+    {
+        var report = await Open();
+        var page = report.Page;
+        await page.ClickAsync("#view g.frame[data-name='work']");
+        Assert.Equal("work", await page.Locator("#view g.frame.zoomed").GetAttributeAsync("data-name"));
+        Assert.Equal(["all", "app", "main", "work"], await page.Locator("#breadcrumb button").AllInnerTextsAsync());
+        Assert.Equal("work: 42.1% of all", await page.Locator("#zoom-share").InnerTextAsync());
+        // The zoomed frame spans the width; its children share it: leaf_a is 6 of work's 8.
+        await page.HoverAsync("#view g.frame[data-name='leaf_a']");
+        string tip = await page.Locator(".tooltip").InnerTextAsync();
+        Assert.Contains("total 6 ms of cpu-clock · 31.6% of all · 75.0% of work", tip, StringComparison.Ordinal);
+        Assert.Contains("module /usr/bin/app · user frame", tip, StringComparison.Ordinal);
+        Assert.Contains("focus on it", (await page.Locator("#panel").InnerTextAsync()).ToLowerInvariant(), StringComparison.Ordinal);
+
+        await page.Keyboard.PressAsync("Escape");
+        Assert.Equal("main", await page.Locator("#view g.frame.zoomed").GetAttributeAsync("data-name"));
+        await page.ClickAsync("#reset");
+        Assert.Equal("all", await page.Locator("#view g.frame.zoomed").GetAttributeAsync("data-name"));
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Search_highlights_in_every_view_and_counts_each_sample_once()
+    {
+        var report = await Open();
+        var page = report.Page;
+        await page.Keyboard.PressAsync("/");
+        await page.Keyboard.TypeAsync("^(leaf_a|shared|main)$");
+        Assert.Equal("matched 16 ms of cpu-clock · 84.2% of shown", await page.Locator("#matched").InnerTextAsync());
+        Assert.Equal(["leaf_a", "main", "shared", "shared"], (await Names(page, "#view g.frame.match")).Order());
+        await page.ClickAsync("#views button[data-view='sunburst']");
+        Assert.Equal(4, await page.Locator("#view path.frame.match").CountAsync());
+        await page.FillAsync("#search", "(");
+        Assert.Equal("not a regular expression", await page.Locator("#matched").InnerTextAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Callers_and_callees_match_the_folded_data()
+    {
+        var report = await Open("#v=sandwich&f=shared");
+        var page = report.Page;
+        Assert.Equal("shared: 6 ms of cpu-clock (31.6% of all)", await page.Locator(".sandwich-title").InnerTextAsync());
+        // folded: app;main;work;shared 2, app;main;idle;shared 4
+        Assert.Equal(["idle", "work"], (await Names(page, "#callers g.frame[data-depth='1']")).Order());
+        await page.HoverAsync("#callers g.frame[data-name='idle']");
+        Assert.Contains("4 ms of cpu-clock · 66.7% of shared", await page.Locator(".tooltip").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(["main", "main"], await Names(page, "#callers g.frame[data-depth='2']")); // above work and above idle
+        Assert.Empty(await Names(page, "#callees g.frame[data-depth='1']"));
+        await report.ScreenshotAsync("trace-sandwich.png");
+        Assert.Empty(report.Errors);
+    }
+
+    [Theory]
+    [InlineData("focus", "work", "8 ms", "work")]
+    [InlineData("drop", "idle", "15 ms", "app other")]
+    [InlineData("merge", "work", "19 ms", "app other")]
+    [InlineData("recursion", "recurse", "19 ms", "app other")]
+    public async Task Each_transform_is_a_chip_that_undoes(string transform, string frame, string total, string rootChildren)
+    {
+        var report = await Open();
+        var page = report.Page;
+        await page.ClickAsync($"#view g.frame[data-name='{frame}']");
+        await page.ClickAsync($"#panel button[data-transform='{transform}']");
+        Assert.StartsWith($"{total} of cpu-clock shown", await Summary(page), StringComparison.Ordinal);
+        Assert.Equal(rootChildren, string.Join(' ', (await RootChildren(page)).Order()));
+        Assert.Equal(1, await page.Locator("#chips .chip").CountAsync());
+        if (transform == "merge")
+        {
+            var underMain = await Names(page, "#view g.frame[data-depth='3']");
+            Assert.Contains("leaf_a", underMain);
+            Assert.Contains("idle", underMain);
+            Assert.DoesNotContain("work", underMain);
+        }
+        else if (transform == "recursion")
+        {
+            Assert.Equal(["recurse"], await Names(page, "#view g.frame[data-name='recurse']"));
+        }
+
+        await page.ClickAsync("#undo");
+        Assert.StartsWith("19 ms of cpu-clock shown", await Summary(page), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#chips .chip").CountAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Threads_filter_merge_and_split()
+    {
+        var report = await Open();
+        var page = report.Page;
+        Assert.Equal(["app 100/101", "app 100/102", "other 200/200"], (await page.Locator("label.thread .name").AllInnerTextsAsync()).Order());
+        await page.Locator("label.thread[data-thread='other-200/200'] input").UncheckAsync();
+        Assert.StartsWith("16 ms of cpu-clock shown", await Summary(page), StringComparison.Ordinal);
+        Assert.Equal(["app"], await RootChildren(page));
+        await page.CheckAsync("#split");
+        Assert.Equal(["app 100/101", "app 100/102"], (await RootChildren(page)).Order());
+        await page.ClickAsync("#all-threads");
+        Assert.Equal(3, (await RootChildren(page)).Length);
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task A_time_range_chosen_on_the_heat_map_filters_every_view()
+    {
+        var report = await Open();
+        var page = report.Page;
+        // Slices of 20 ms from 10 s: app 100/101 at slices 5 (10.1 s) and 25 (10.5 s), app 100/102 at 60, other at 85.
+        Assert.Equal(["5", "25", "60", "85"], await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('rect.cell')].map(c => c.dataset.slice)"));
+        var from = await page.Locator("rect.cell[data-slice='5']").BoundingBoxAsync();
+        var to = await page.Locator("rect.cell[data-slice='25']").BoundingBoxAsync();
+        await page.Mouse.MoveAsync(from!.X + 1, from.Y + 1);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(to!.X + 1, to.Y + 1);
+        await page.Mouse.UpAsync();
+        Assert.StartsWith("12 ms of cpu-clock shown of 19 ms", await Summary(page), StringComparison.Ordinal);
+        Assert.Equal(["app"], await RootChildren(page));
+        Assert.Contains("0.10 s – 0.52 s", await page.Locator("#range").InnerTextAsync(), StringComparison.Ordinal);
+        await report.ScreenshotAsync("trace-flame.png");
+        await page.ClickAsync("#clear-range");
+        Assert.StartsWith("19 ms of cpu-clock shown", await Summary(page), StringComparison.Ordinal);
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task The_url_keeps_view_zoom_search_transforms_and_filters()
+    {
+        var report = await Open();
+        var page = report.Page;
+        await page.ClickAsync("#view g.frame[data-name='work']");
+        await page.FillAsync("#search", "leaf");
+        await page.ClickAsync("#panel button[data-transform='drop']");
+        await page.Locator("label.thread[data-thread='other-200/200'] input").UncheckAsync();
+        await page.ClickAsync("#views button[data-view='icicle']");
+        await page.SelectOptionAsync("#colour", "module");
+        string url = page.Url;
+
+        int hash = url.IndexOf('#', StringComparison.Ordinal);
+        var again = await pages.Browser.OpenAsync(pages.Page, fragment: url[hash..]);
+        var copy = again.Page;
+        await copy.WaitForSelectorAsync("body[data-ready]");
+        Assert.Equal("true", await copy.Locator("#views button[data-view='icicle']").GetAttributeAsync("aria-pressed"));
+        Assert.Equal("leaf", await copy.Locator("#search").InputValueAsync());
+        Assert.Equal("module", await copy.Locator("#colour").InputValueAsync());
+        Assert.Equal("drop work", await copy.Locator("#chips .chip b").InnerTextAsync());
+        Assert.StartsWith("8 ms of cpu-clock shown", await Summary(copy), StringComparison.Ordinal); // 16 of app, without work's 8
+        Assert.False(await copy.Locator("label.thread[data-thread='other-200/200'] input").IsCheckedAsync());
+        Assert.Empty(report.Errors);
+        Assert.Empty(again.Errors);
+    }
+
+    [Fact]
+    public async Task Hostile_names_are_text_and_break_nothing()
+    {
+        var report = await Open();
+        var page = report.Page;
+        var names = await Names(page, "#view g.frame");
+        Assert.Contains(TracePages.Script, names);
+        Assert.Contains("line\u2028separator", names);
+        Assert.Contains("bad\u00ffname", names); // the invalid byte shown as Latin-1, never dropped
+        Assert.Contains(new string('x', 10_000), names);
+        Assert.Equal(0, await page.Locator("img").CountAsync());
+        await page.ClickAsync("#views button[data-view='table']");
+        Assert.Contains(TracePages.Script, await page.Locator("table.functions").InnerTextAsync(), StringComparison.Ordinal);
+        await page.ClickAsync("#views button[data-view='sunburst']");
+        Assert.Equal(0, await page.Locator("img").CountAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task The_diff_page_colours_by_change_of_share_and_lists_what_is_gone()
+    {
+        var report = await pages.Browser.OpenAsync(pages.Diff);
+        var page = report.Page;
+        await page.WaitForSelectorAsync("body[data-ready]");
+        Assert.StartsWith("Kashika trace diff: before.txt → after.txt", await page.Locator("#title").InnerTextAsync(), StringComparison.Ordinal);
+        // idle is new: marked, and red (it grew from nothing); work shrank from 12 of 14 to 8 of 19: blue.
+        Assert.Equal(1, await page.Locator("#view g.frame.new[data-name='idle']").CountAsync());
+        string Fill(string name) => $"() => getComputedStyle(document.querySelector(\"#view g.frame[data-name='{name}'] rect\")).fill";
+        string idle = await page.EvaluateAsync<string>(Fill("idle")), work = await page.EvaluateAsync<string>(Fill("work"));
+        Assert.True(Rgb(idle).R > Rgb(idle).B, idle);
+        Assert.True(Rgb(work).B > Rgb(work).R, work);
+        await page.HoverAsync("#view g.frame[data-name='work']");
+        string tip = await page.Locator(".tooltip").InnerTextAsync();
+        Assert.Contains("before 12 ms of cpu-clock (85.7%) → after 8 ms of cpu-clock (42.1%)", tip, StringComparison.Ordinal);
+        Assert.Contains("share -43.61 points", tip, StringComparison.Ordinal);
+        Assert.Contains("app → main → gone_fn: 7.14% of BEFORE", await page.Locator("#gone").InnerTextAsync(), StringComparison.Ordinal);
+        await report.ScreenshotAsync("trace-diff.png");
+        Assert.Empty(report.Errors);
+    }
+
+    private static (int R, int G, int B) Rgb(string css)
+    {
+        var parts = css[(css.IndexOf('(', StringComparison.Ordinal) + 1)..css.IndexOf(')', StringComparison.Ordinal)].Split(',').Select(p => int.Parse(p.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return (parts[0], parts[1], parts[2]);
+    }
+}

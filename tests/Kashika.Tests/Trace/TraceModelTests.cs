@@ -1,0 +1,107 @@
+using Kashika.Core.Trace;
+using Kashika.Testing;
+
+namespace Kashika.Tests.Trace;
+
+/// <summary>The trace page's model: threads, the shared call tree, time slices and heat map, units.</summary>
+public sealed class TraceModelTests
+{
+    private const string Input =
+        "app 100/101 [000] 10.100000: 1000000 cpu-clock:pppH:\n\t1 leaf (/bin/app)\n\t2 main (/bin/app)\n\n"
+        + "app 100/101 [000] 10.119999: 1000000 cpu-clock:pppH:\n\t1 leaf (/bin/app)\n\t2 main (/bin/app)\n\n"
+        + "app 100/102 [001] 11.500000: 1000000 cpu-clock:pppH:\n\t3 other+0x1f (/lib/libx.so)\n\t2 main (/bin/app)\n\n"
+        + "my prog 7 [001] 12.000000: 2000000 cpu-clock:pppH:\n\tffffffff81000000 do_syscall_64 ([kernel.kallsyms])\n\n";
+
+    private static (TraceModel Model, TraceReader Reader) Build(string text, int slices = 50)
+    {
+        var reader = new TraceReader(new CollapseOptions(Tid: true, TimeSlices: slices));
+        reader.Read(new MemoryStream(System.Text.Encoding.Latin1.GetBytes(text)), "input");
+        return (TraceModel.Build(reader.Profile(), threadNames: true, slices), reader);
+    }
+
+    [Fact]
+    public void Threads_tree_and_stacks()
+    {
+        var (model, _) = Build(Input);
+        Assert.Equal([new TraceThread("app", "100", "101"), new TraceThread("app", "100", "102"), new TraceThread("my_prog", "?", "7")], model.Threads.OrderBy(t => t.Tid));
+        Assert.Equal(5_000_000, model.Total);
+        // main is one node shared by both app threads; leaf and other hang below it.
+        string Path(int node) => node == 0 ? "" : $"{Path(model.NodeParents[node])}/{model.FrameNames[model.NodeFrames[node]]}";
+        var stacks = Enumerable.Range(0, model.StackNodes.Count)
+            .Select(i => $"{model.Threads[model.StackThreads[i]].Tid}{Path(model.StackNodes[i])} {model.StackWeights[i]}").Order().ToList();
+        Assert.Equal(["101/main/leaf 2000000", "102/main/other 1000000", "7/do_syscall_64 2000000"], stacks);
+        Assert.Equal(5, model.NodeParents.Count); // root, main (once for both threads), leaf, other, do_syscall_64
+        int other = model.FrameNames.ToList().IndexOf("other");
+        Assert.Equal("/lib/libx.so", model.Modules[model.FrameModules[other]]);
+        Assert.Equal(FrameKind.Kernel, model.FrameKinds[model.FrameNames.ToList().IndexOf("do_syscall_64")]);
+    }
+
+    [Fact]
+    public void Time_slices_and_the_heat_map()
+    {
+        var (model, _) = Build(Input);
+        var time = model.Time!;
+        Assert.Equal(10, time.StartSecond);
+        Assert.Equal(3, time.Seconds);
+        // 10.100 and 10.119999 are both in slice 5 (20 ms slices from 10 s); 11.5 is slice 75; 12.0 is slice 100.
+        Assert.Equal([5L, 75, 100], time.HeatSlices);
+        Assert.Equal([2_000_000L, 1_000_000, 2_000_000], time.HeatWeights);
+        int leafStack = Enumerable.Range(0, model.StackNodes.Count).Single(i => model.StackWeights[i] == 2_000_000 && model.Threads[model.StackThreads[i]].Tid == "101");
+        Assert.Equal([5L, 2_000_000], time.StackSlices[leafStack]);
+    }
+
+    [Fact]
+    public void Slices_are_the_same_on_several_threads()
+    {
+        var text = string.Concat(Enumerable.Range(0, 3000).Select(i => $"app 1/{i % 3} [000] {i / 100}.{i % 100:00}0000: 5 cycles:\n\t1 f{i % 7} (/bin/app)\n\t2 main (/bin/app)\n\n"));
+        var one = new TraceReader(new CollapseOptions(Tid: true, TimeSlices: 50));
+        one.Read(new MemoryStream(System.Text.Encoding.Latin1.GetBytes(text)), "x");
+        var two = new TraceReader(new CollapseOptions(Tid: true, TimeSlices: 50), threads: 2, blockSize: 2048);
+        two.Read(new MemoryStream(System.Text.Encoding.Latin1.GetBytes(text)), "x");
+        var a = TraceModel.Build(one.Profile(), true, 50);
+        var b = TraceModel.Build(two.Profile(), true, 50);
+        Assert.Equal(a.Time!.HeatSlices, b.Time!.HeatSlices);
+        Assert.Equal(a.Time.HeatWeights, b.Time.HeatWeights);
+        Assert.Equal(a.StackWeights.Order(), b.StackWeights.Order());
+        Assert.Equal(15_000, a.Total);
+        Assert.Equal(30, a.Time.Seconds);
+    }
+
+    [Fact]
+    public void Units_never_call_periods_samples()
+    {
+        var (_, reader) = Build(Input);
+        Assert.Equal(new TraceUnit("period", "cpu-clock:pppH", "ms of cpu-clock", 1e-6), TraceUnit.Of(SampleWeight.Period, reader.IsFolded, reader.SawPeriod, reader.Event));
+        Assert.Equal("samples of cpu-clock:pppH", TraceUnit.Of(SampleWeight.Samples, false, true, "cpu-clock:pppH").Label);
+        Assert.Equal("cycles", TraceUnit.Of(SampleWeight.Period, false, true, "cycles:u").Label);
+        Assert.Equal("samples", TraceUnit.Of(SampleWeight.Period, false, false, null).Label); // no period on any event line
+        Assert.Equal("count", TraceUnit.Of(SampleWeight.Period, true, false, null).Label); // folded input
+    }
+
+    [Fact]
+    public void The_page_script_transforms_pass_their_unit_tests()
+    {
+        // The page's pure functions (web/src/trace/model.js) are tested with node's own runner, as part of this suite.
+        var start = new System.Diagnostics.ProcessStartInfo("node", ["--test", "test/"])
+        {
+            WorkingDirectory = Path.Combine(Paths.RepositoryRoot, "web"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        System.Diagnostics.Process process;
+        try
+        {
+            process = System.Diagnostics.Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Requirements.Missing("node is not installed (it builds the report views)");
+            return;
+        }
+
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, output);
+        Assert.Contains("# fail 0", output, StringComparison.Ordinal);
+    }
+}

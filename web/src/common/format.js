@@ -1,0 +1,24 @@
+// Numbers and units as every view shows them: weights in the profile's own unit, never periods called samples.
+
+// A weight in the unit's label: "12.5 ms of cpu-clock", "1,234 samples", "3.2 G cycles".
+export function formatWeight(weight, unit) {
+  const value = weight * (unit?.scale ?? 1);
+  const label = unit?.label ?? "samples";
+  if (unit?.scale !== 1) return `${formatNumber(value)} ${label}`;
+  if (Math.abs(value) >= 1e9) return `${(value / 1e9).toFixed(2)} G ${label}`;
+  if (Math.abs(value) >= 1e6) return `${(value / 1e6).toFixed(2)} M ${label}`;
+  return `${Math.round(value).toLocaleString("en-US")} ${label}`;
+}
+
+export function formatNumber(value) {
+  if (Number.isInteger(value)) return value.toLocaleString("en-US");
+  const digits = Math.abs(value) < 10 ? 3 : Math.abs(value) < 1000 ? 2 : 1;
+  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+// A share as a percentage with enough digits to tell small ones apart.
+export function percent(part, whole) {
+  if (!whole) return "0%";
+  const p = (100 * part) / whole;
+  return `${p >= 10 || p === 0 ? p.toFixed(1) : p >= 0.1 ? p.toFixed(2) : p.toPrecision(2)}%`;
+}

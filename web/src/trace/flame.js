@@ -1,0 +1,90 @@
+// Flame graph (root at the bottom) and icicle (root at the top) on SVG. Only frames at least a pixel wide are drawn;
+// the narrower children of a frame are gathered into one "…" stub whose tooltip says how many it stands for, so
+// 100,000 stacks draw as fast as the screen is wide, and nothing is silently dropped.
+import { select } from "d3";
+
+const ROW = 18;
+
+// Lays out the tree once (x0/x1 in [0, 1] of the root's value, depth); zooming only rescales.
+export function layout(root) {
+  const stack = [[root, 0, 0]];
+  let maxDepth = 0;
+  while (stack.length) {
+    const [n, x0, depth] = stack.pop();
+    n.x0 = x0; n.x1 = x0 + n.value / (root.value || 1); n.depth = depth;
+    maxDepth = Math.max(maxDepth, depth);
+    let x = x0;
+    for (const c of n.children || []) {
+      c.parent = n;
+      stack.push([c, x, depth + 1]);
+      x += c.value / (root.value || 1);
+    }
+  }
+  root.parent = null;
+  root.maxDepth = maxDepth;
+  return root;
+}
+
+// The frames to draw for a zoom: the zoomed node's ancestors (full width) and its descendants, culled.
+export function visible(root, zoom, width) {
+  const out = [];
+  for (let a = zoom.parent; a; a = a.parent) out.push({ node: a, x: 0, w: width, ancestor: true });
+  const scale = width / ((zoom.x1 - zoom.x0) || 1);
+  const stack = [zoom];
+  while (stack.length) {
+    const n = stack.pop();
+    const x = (n.x0 - zoom.x0) * scale, w = (n.x1 - n.x0) * scale;
+    out.push({ node: n, x, w });
+    let narrow = null;
+    for (const c of n.children || []) {
+      if ((c.x1 - c.x0) * scale >= 1) stack.push(c);
+      else {
+        narrow ??= { stub: true, count: 0, value: 0, x0: c.x0, depth: c.depth, parent: n, name: "…" };
+        narrow.count++; narrow.value += c.value; narrow.x0 = Math.min(narrow.x0, c.x0);
+      }
+    }
+    if (narrow) out.push({ node: narrow, x: (narrow.x0 - zoom.x0) * scale, w: Math.max(1, narrow.value / (root.value || 1) * scale) });
+  }
+  return out;
+}
+
+// Draws into `container` (a d3 selection); events: hover(node, event), leave(), click(node).
+export function drawFlame(container, root, zoom, { width, icicle = false, colour, highlight, on }) {
+  const items = visible(root, zoom, width);
+  const depth = Math.max(...items.map((i) => i.node.depth)) + 1;
+  const height = depth * ROW + 4;
+  const y = (d) => (icicle ? d * ROW : height - (d + 1) * ROW);
+  const svg = container.selectAll("svg").data([null]).join("svg")
+    .attr("class", "flame").attr("width", width).attr("height", height).attr("viewBox", [0, 0, width, height]);
+  const frames = svg.selectAll("g.frame").data(items).join((enter) => {
+    const g = enter.append("g").attr("class", "frame");
+    g.append("rect").attr("height", ROW - 1).attr("rx", 1.5);
+    g.append("text").attr("dy", "1.15em").attr("dx", 3);
+    return g;
+  });
+  frames
+    .attr("transform", (d) => `translate(${d.x},${y(d.node.depth)})`)
+    .attr("data-name", (d) => d.node.name)
+    .attr("data-depth", (d) => d.node.depth)
+    .classed("stub", (d) => !!d.node.stub)
+    .classed("ancestor", (d) => !!d.ancestor)
+    .classed("zoomed", (d) => d.node === zoom)
+    .classed("match", (d) => !d.node.stub && highlight(d.node))
+    .classed("new", (d) => d.node.only === "after");
+  frames.select("rect").attr("width", (d) => Math.max(0.5, d.w - 0.5)).attr("fill", (d) => (d.node.stub ? "#bbb" : colour(d.node)));
+  frames.select("text").text((d) => label(d.node.name, d.w));
+  frames.on("mouseenter", (event, d) => on.hover(d.node, event)).on("mousemove", (event, d) => on.hover(d.node, event))
+    .on("mouseleave", () => on.leave()).on("click", (event, d) => { if (!d.node.stub) on.click(d.node); });
+  return svg;
+}
+
+// As much of the name as fits at ~7 px a character.
+function label(name, width) {
+  const fit = Math.floor((width - 6) / 7);
+  if (fit < 3) return "";
+  return name.length <= fit ? name : `${name.slice(0, fit - 1)}…`;
+}
+
+export function clear(container) {
+  select(container.node()).selectAll("*").remove();
+}

@@ -1,0 +1,407 @@
+// kashika trace: the interactive profile page. State (view, zoom, search, transforms, threads, time range, colour,
+// chosen function) lives in the URL fragment; every change recomputes from the data island and redraws.
+import { interpolateRdBu, max, scaleSequential, select } from "d3";
+import { readData, tooltip } from "../common/ui.js";
+import { formatWeight, percent } from "../common/format.js";
+import { colourOf, hash } from "../common/colour.js";
+import { readState, writeState } from "../common/urlstate.js";
+import { buildTree, decode, diff, findPath, functionTable, matchedWeight, sandwich, select as selectSamples, transform } from "./model.js";
+import { drawFlame, layout } from "./flame.js";
+import { drawSunburst } from "./sunburst.js";
+import { drawHeatmap } from "./heatmap.js";
+
+const data = readData();
+const profiles = data.profiles.map(decode);
+const isDiff = profiles.length === 2;
+const main = profiles[profiles.length - 1];
+const unit = main.profile.unit;
+const fmt = (w) => formatWeight(w, unit);
+const tip = tooltip();
+const KIND_COLOURS = { user: [28, 82], kernel: [3, 70], jit: [120, 45], inlined: [190, 50], unknown: [0, 0] };
+const VIEWS = ["flame", "icicle", "sunburst", "table", "sandwich"];
+
+// The state, from the URL fragment.
+const url = readState();
+const parse = (text, fallback) => { try { return text ? JSON.parse(text) : fallback; } catch { return fallback; } };
+const state = {
+  view: VIEWS.includes(url.v) ? url.v : "flame",
+  zoom: parse(url.z, []),
+  search: url.q || "",
+  transforms: parse(url.t, []).filter((t) => t && typeof t.name === "string" && ["focus", "merge", "drop", "recursion"].includes(t.type)),
+  threads: url.th ? new Set(parse(url.th, [])) : null, // ticked thread keys; null: all
+  split: url.sp === "1",
+  range: /^\d+-\d+$/.test(url.r || "") ? url.r.split("-").map(Number) : null,
+  colour: url.c === "module" ? "module" : "kind",
+  fn: url.f || null,
+  selected: null,
+};
+
+let computed = null; // trees, samples and derived figures of the current state
+
+function save() {
+  writeState({
+    v: state.view === "flame" ? "" : state.view,
+    z: state.zoom.length ? JSON.stringify(state.zoom) : "",
+    q: state.search,
+    t: state.transforms.length ? JSON.stringify(state.transforms) : "",
+    th: state.threads ? JSON.stringify([...state.threads]) : "",
+    sp: state.split ? "1" : "",
+    r: state.range ? state.range.join("-") : "",
+    c: state.colour === "module" ? "module" : "",
+    f: state.fn || "",
+  });
+}
+
+function searchRegex() {
+  if (!state.search) return null;
+  try { return new RegExp(state.search); } catch { return null; }
+}
+
+// Everything derived from the state, per profile; the last profile (AFTER in a diff) is the one drawn.
+function compute() {
+  const results = profiles.map((p) => {
+    const ids = new Map(p.names.map((n, i) => [n, i]));
+    const transforms = state.transforms.filter((t) => ids.has(t.name)).map((t) => ({ type: t.type, frame: ids.get(t.name) }));
+    const threads = state.threads ? new Set(p.threads.filter((t) => state.threads.has(t.key)).map((t) => t.index)) : null;
+    const samples = transform(selectSamples(p, { threads, range: state.range }), transforms);
+    const focused = transforms.some((t) => t.type === "focus");
+    const tree = layout(buildTree(p, samples, { split: state.split, focused }));
+    return { p, ids, samples, tree };
+  });
+  const last = results[results.length - 1];
+  const gone = isDiff ? diff(last.tree, results[0].tree) : [];
+  const maxDelta = isDiff ? maxAbsDelta(last.tree) : 0;
+  return { results, last, gone, maxDelta };
+}
+
+function maxAbsDelta(root) {
+  let m = 0;
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop();
+    m = Math.max(m, Math.abs(n.delta || 0));
+    for (const c of n.children || []) stack.push(c);
+  }
+  return m || 1;
+}
+
+// Colour: by frame kind (hue per kind, lightness per name so neighbours differ), by module (hue per module name), or
+// in a diff by the change of share (red grew, blue shrank).
+function colour(node) {
+  if (isDiff) {
+    const t = 0.5 - (0.5 * (node.delta || 0)) / computed.maxDelta;
+    return scaleSequential(interpolateRdBu).domain([0, 1])(Math.min(0.95, Math.max(0.05, t)));
+  }
+  if (node.frame < 0) return "#d9d9d9";
+  const p = main.profile;
+  if (state.colour === "module") return colourOf(p.modules[p.frameModules[node.frame]] || "?");
+  const kind = p.kindNames[p.frameKinds[node.frame]];
+  const [hue, sat] = KIND_COLOURS[kind] || [0, 0];
+  return `hsl(${hue}, ${sat}%, ${52 + (hash(node.name) % 22)}%)`;
+}
+
+function highlighter() {
+  const regex = searchRegex();
+  return regex ? (node) => node.frame >= 0 && regex.test(node.name) : () => false;
+}
+
+// What a frame is: for the tooltip and the details panel.
+function describe(node) {
+  const root = computed.last.tree, zoom = zoomNode();
+  if (node.stub) {
+    return [`${node.count.toLocaleString("en-US")} frames too narrow to draw, merged here`,
+      `total ${fmt(node.value)} · ${percent(node.value, root.value)} of all · ${percent(node.value, zoom.value)} of ${zoom.name}`];
+  }
+  const p = main.profile;
+  const lines = [node.name];
+  if (node.frame >= 0) {
+    lines.push(`module ${p.modules[p.frameModules[node.frame]] || "?"} · ${p.kindNames[p.frameKinds[node.frame]]} frame`);
+  } else if (node !== root) {
+    lines.push(state.split ? "thread" : "process (all its threads)");
+  }
+  lines.push(`total ${fmt(node.value)} · ${percent(node.value, root.value)} of all · ${percent(node.value, zoom.value)} of ${zoom.name}`);
+  lines.push(`self ${fmt(node.self)} · ${percent(node.self, root.value)} of all`);
+  if (isDiff) {
+    lines.push(`before ${formatWeight(node.before, profiles[0].profile.unit)} (${percent(node.before, computed.results[0].tree.value)}) → after ${fmt(node.value)} (${percent(node.value, root.value)})`);
+    lines.push(node.only === "after" ? "only in AFTER (new)" : `share ${node.delta >= 0 ? "+" : ""}${(100 * node.delta).toFixed(2)} points`);
+  }
+  return lines;
+}
+
+function pathOf(node) {
+  const names = [];
+  for (let n = node; n && n.parent; n = n.parent) names.unshift(n.name);
+  return names;
+}
+
+function zoomNode() {
+  return findPath(computed.last.tree, state.zoom);
+}
+
+const events = {
+  hover(node, event) {
+    tip.show(event, describe(node));
+    if (state.view === "sunburst") {
+      select("#view text.centre").text(percent(node.value, computed.last.tree.value));
+      breadcrumb(node, true);
+    }
+  },
+  leave() {
+    tip.hide();
+    if (state.view === "sunburst") { select("#view text.centre").text(""); breadcrumb(zoomNode(), false); }
+  },
+  click(node) {
+    tip.hide();
+    state.zoom = pathOf(node);
+    state.selected = node.frame >= 0 ? node.name : null;
+    save();
+    draw();
+  },
+};
+
+// ---- layout of the page -------------------------------------------------------------------------------------------
+
+select("#title").text(isDiff ? `Kashika trace diff: ${data.title}` : `Kashika trace: ${data.title}`);
+const viewButtons = select("#views").selectAll("button").data(VIEWS).join("button")
+  .attr("type", "button").attr("data-view", (v) => v)
+  .text((v) => ({ flame: "Flame graph", icicle: "Icicle", sunburst: "Sunburst", table: "Functions", sandwich: "Callers / callees" }[v]))
+  .on("click", (event, v) => { state.view = v; save(); draw(); });
+const searchBox = select("#search").property("value", state.search).on("input", (event) => { state.search = event.target.value; save(); drawView(); drawSearch(); });
+select("#colour").property("value", state.colour).on("change", (event) => { state.colour = event.target.value; save(); drawView(); drawLegend(); })
+  .style("display", isDiff ? "none" : null);
+select("#reset").on("click", () => { state.zoom = []; save(); draw(); });
+select("#undo").on("click", () => { state.transforms.pop(); recompute(); });
+select("#split").property("checked", state.split).on("change", (event) => { state.split = event.target.checked; state.zoom = []; recompute(); });
+select("#clear-range").on("click", () => { state.range = null; recompute(); });
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "/" && document.activeElement !== searchBox.node()) {
+    event.preventDefault();
+    searchBox.node().focus();
+  } else if (event.key === "Escape") {
+    if (document.activeElement === searchBox.node() && state.search) {
+      state.search = ""; searchBox.property("value", ""); save(); drawView(); drawSearch();
+    } else if (state.zoom.length) {
+      state.zoom = state.zoom.slice(0, -1); save(); draw();
+    } else {
+      state.selected = null; drawPanel();
+    }
+  }
+});
+
+function recompute() {
+  computed = compute();
+  save();
+  draw();
+}
+
+function draw() {
+  viewButtons.classed("active", (v) => v === state.view).attr("aria-pressed", (v) => v === state.view);
+  drawSummary();
+  breadcrumb(zoomNode(), false);
+  drawView();
+  drawSearch();
+  drawLegend();
+  drawChips();
+  drawPanel();
+  drawThreads();
+  drawTime();
+  drawGone();
+}
+
+function drawSummary() {
+  const root = computed.last.tree;
+  const all = main.stacks.reduce((s, x) => s + x.weight, 0);
+  const parts = [`${fmt(root.value)} shown${root.value !== all ? ` of ${fmt(all)}` : ""}`,
+    `${main.stacks.length.toLocaleString("en-US")} stacks`, `unit: ${unit.label}`, data.generator];
+  if (isDiff) parts.unshift(`before: ${formatWeight(computed.results[0].tree.value, profiles[0].profile.unit)}`);
+  select("#summary").text(parts.filter(Boolean).join(" · "));
+}
+
+function breadcrumb(node, hovering) {
+  const trail = [];
+  for (let n = node; n; n = n.parent) trail.unshift(n);
+  const root = computed.last.tree;
+  const items = select("#breadcrumb").selectAll("button").data(trail).join("button").attr("type", "button")
+    .text((n) => (n === root ? "all" : n.name))
+    .attr("title", (n) => `${percent(n.value, root.value)} of all`)
+    .on("click", (event, n) => { state.zoom = pathOf(n); save(); draw(); });
+  items.classed("hovered", hovering);
+  select("#zoom-share").text(node === root ? "" : `${node.name}: ${percent(node.value, root.value)} of all`);
+}
+
+function viewWidth() {
+  return Math.max(600, Math.min(1600, document.getElementById("view").clientWidth || 1200));
+}
+
+function drawView() {
+  const container = select("#view");
+  container.selectAll("*").remove();
+  const root = computed.last.tree, zoom = zoomNode();
+  const options = { width: viewWidth(), colour, highlight: highlighter(), on: events };
+  if (root.value === 0) {
+    container.append("p").attr("class", "empty").text("No samples with these filters.");
+    return;
+  }
+  if (state.view === "flame" || state.view === "icicle") {
+    drawFlame(container, root, zoom, { ...options, icicle: state.view === "icicle" });
+  } else if (state.view === "sunburst") {
+    drawSunburst(container, root, zoom, { ...options, size: Math.min(760, options.width) });
+  } else if (state.view === "table") {
+    drawTable(container);
+  } else {
+    drawSandwich(container, options);
+  }
+}
+
+let sortBy = "total";
+function drawTable(container) {
+  const rows = functionTable(main, computed.last.samples);
+  const before = isDiff ? new Map(functionTable(profiles[0], computed.results[0].samples).map((r) => [r.name, r.total])) : null;
+  const total = computed.last.tree.value, beforeTotal = isDiff ? computed.results[0].tree.value : 0;
+  rows.forEach((r) => { r.change = before ? r.total / total - (before.get(r.name) || 0) / (beforeTotal || 1) : 0; });
+  rows.sort((a, b) => (sortBy === "name" ? (a.name < b.name ? -1 : 1) : b[sortBy] - a[sortBy]));
+  const columns = [["name", "function"], ["self", `self (${unit.label})`], ["selfShare", "self %"], ["total", `total (${unit.label})`], ["totalShare", "total %"]];
+  if (isDiff) columns.push(["change", "Δ share"]);
+  const t = container.append("table").attr("class", "functions");
+  t.append("thead").append("tr").selectAll("th").data(columns).join("th").text((c) => c[1]).attr("data-sort", (c) => c[0])
+    .classed("sorted", (c) => c[0] === sortBy || (c[0] === "selfShare" && sortBy === "self") || (c[0] === "totalShare" && sortBy === "total"))
+    .on("click", (event, c) => { sortBy = { selfShare: "self", totalShare: "total" }[c[0]] || c[0]; drawView(); });
+  const shown = rows.slice(0, 2000);
+  const regex = searchRegex();
+  t.append("tbody").selectAll("tr").data(shown).join("tr").classed("match", (r) => regex && regex.test(r.name))
+    .on("click", (event, r) => { state.fn = r.name; state.view = "sandwich"; save(); draw(); })
+    .selectAll("td").data((r) => {
+      const cells = [r.name, fmt(r.self), percent(r.self, total), fmt(r.total), percent(r.total, total)];
+      if (isDiff) cells.push(`${r.change >= 0 ? "+" : ""}${(100 * r.change).toFixed(2)}`);
+      return cells;
+    }).join("td").attr("class", (d, i) => (i > 0 ? "num" : null)).text((d) => d);
+  if (rows.length > shown.length) container.append("p").attr("class", "note").text(`${rows.length - shown.length} lighter functions not listed`);
+}
+
+function drawSandwich(container, options) {
+  const name = state.fn || state.selected;
+  const frame = name === null ? undefined : computed.last.ids.get(name);
+  if (frame === undefined) {
+    container.append("p").attr("class", "empty").text("Choose a function: click a frame in a graph, or a row of the functions table.");
+    return;
+  }
+  const { callers, callees } = sandwich(main, computed.last.samples, frame);
+  const total = computed.last.tree.value;
+  container.append("h3").attr("class", "sandwich-title").text(`${name}: ${fmt(callers.value)} (${percent(callers.value, total)} of all)`);
+  const sides = container.append("div").attr("class", "sandwich");
+  for (const [title, tree, id] of [["Callers (who calls it, merged)", callers, "callers"], ["Callees (what it calls, merged)", callees, "callees"]]) {
+    const side = sides.append("div").attr("id", id);
+    side.append("h4").text(title);
+    layout(tree);
+    const local = { hover: (n, e) => tip.show(e, [n.name, `${fmt(n.value)} · ${percent(n.value, tree.value)} of ${name}`]), leave: () => tip.hide(), click: (n) => { if (n.frame >= 0) { state.fn = n.name; save(); draw(); } } };
+    drawFlame(side, tree, tree, { ...options, width: Math.floor(options.width / 2) - 12, icicle: true, on: local });
+  }
+}
+
+function drawSearch() {
+  const regex = searchRegex();
+  select("#search").classed("invalid", !!state.search && !regex);
+  if (!regex) { select("#matched").text(state.search ? "not a regular expression" : ""); return; }
+  const matched = matchedWeight(main, computed.last.samples, regex);
+  select("#matched").text(`matched ${fmt(matched)} · ${percent(matched, computed.last.tree.value)} of shown`);
+}
+
+function drawLegend() {
+  const legend = select("#legend");
+  let items;
+  if (isDiff) {
+    items = [["grew", "#d6604d"], ["shrank", "#4393c3"], ["no change", "#f7f7f7"]];
+  } else if (state.colour === "kind") {
+    const kinds = main.profile.kindNames.filter((k) => main.profile.frameKinds.some((f) => main.profile.kindNames[f] === k));
+    items = kinds.map((k) => [k, `hsl(${KIND_COLOURS[k][0]}, ${KIND_COLOURS[k][1]}%, 60%)`]);
+  } else {
+    const weights = new Map();
+    for (const r of functionTable(main, computed.last.samples)) {
+      const m = main.profile.modules[main.profile.frameModules[r.frame]] || "?";
+      weights.set(m, (weights.get(m) || 0) + r.self);
+    }
+    items = [...weights.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([m]) => [m, colourOf(m)]);
+  }
+  const entries = legend.selectAll("span.entry").data(items).join("span").attr("class", "entry");
+  entries.selectAll("i").data((d) => [d]).join("i").style("background", (d) => d[1]);
+  entries.selectAll("b").data((d) => [d]).join("b").text((d) => d[0]);
+}
+
+function drawChips() {
+  const chips = select("#chips").selectAll("span.chip").data(state.transforms).join("span").attr("class", "chip");
+  chips.selectAll("b").data((t) => [t]).join("b").text((t) => `${{ focus: "focus on", merge: "merge into caller:", drop: "drop", recursion: "collapse recursion of" }[t.type]} ${t.name}`);
+  chips.selectAll("button").data((t, i) => [i]).join("button").attr("type", "button").attr("aria-label", "remove").text("×")
+    .on("click", (event, i) => { state.transforms.splice(i, 1); state.zoom = []; recompute(); });
+  select("#undo").property("disabled", state.transforms.length === 0);
+}
+
+function drawPanel() {
+  const panel = select("#panel");
+  const node = zoomNode();
+  const name = state.selected && node.frame >= 0 && node.name === state.selected ? node : null;
+  panel.style("display", name ? null : "none");
+  if (!name) return;
+  panel.selectAll("*").remove();
+  const lines = describe(node);
+  panel.append("h2").text(lines[0]);
+  panel.selectAll("p.line").data(lines.slice(1)).join("p").attr("class", "line").text((d) => d);
+  const actions = panel.append("div").attr("class", "actions");
+  for (const [type, text] of [["focus", "Focus on it"], ["merge", "Merge into caller"], ["drop", "Drop its stacks"], ["recursion", "Collapse recursion"]]) {
+    actions.append("button").attr("type", "button").attr("data-transform", type).text(text)
+      .on("click", () => { state.transforms.push({ type, name: node.name }); state.zoom = []; recompute(); });
+  }
+  actions.append("button").attr("type", "button").attr("data-action", "sandwich").text("Callers / callees")
+    .on("click", () => { state.fn = node.name; state.view = "sandwich"; save(); draw(); });
+}
+
+function drawThreads() {
+  const totals = new Map();
+  for (const s of selectSamples(main, { range: state.range })) totals.set(s.thread, (totals.get(s.thread) || 0) + s.weight);
+  const all = [...totals.values()].reduce((a, b) => a + b, 0);
+  const rows = main.threads.filter((t) => totals.has(t.index)).sort((a, b) => totals.get(b.index) - totals.get(a.index));
+  const list = select("#threads").selectAll("label").data(rows, (t) => t.key).join((enter) => {
+    const l = enter.append("label").attr("class", "thread");
+    l.append("input").attr("type", "checkbox");
+    l.append("span").attr("class", "name");
+    l.append("span").attr("class", "share");
+    return l;
+  });
+  list.order();
+  list.attr("data-thread", (t) => t.key);
+  list.select("input").property("checked", (t) => !state.threads || state.threads.has(t.key))
+    .on("change", (event, t) => {
+      const ticked = state.threads ? new Set(state.threads) : new Set(main.threads.map((x) => x.key));
+      if (event.target.checked) ticked.add(t.key); else ticked.delete(t.key);
+      state.threads = ticked.size === main.threads.length ? null : ticked;
+      state.zoom = [];
+      recompute();
+    });
+  list.select("span.name").text((t) => t.label);
+  list.select("span.share").text((t) => percent(totals.get(t.index), all));
+  select("#all-threads").on("click", () => { state.threads = null; recompute(); });
+}
+
+function drawTime() {
+  const time = main.profile.time;
+  select("#time-section").style("display", time ? null : "none");
+  if (!time) return;
+  select("#range").text(state.range
+    ? `showing ${((state.range[0]) / time.slicesPerSecond).toFixed(2)} s – ${(state.range[1] / time.slicesPerSecond).toFixed(2)} s from the start`
+    : `${time.seconds} s; drag across the map to show a time range`);
+  select("#clear-range").style("display", state.range ? null : "none");
+  drawHeatmap(select("#heatmap"), time, { selected: state.range, format: fmt, onSelect: (range) => { state.range = range; state.zoom = []; recompute(); } });
+}
+
+function drawGone() {
+  select("#gone-section").style("display", isDiff ? null : "none");
+  if (!isDiff) return;
+  const rows = computed.gone.slice(0, 200);
+  select("#gone").selectAll("li").data(rows).join("li").text((g) => `${g.path.join(" → ")}: ${percent(g.share, 1)} of BEFORE`);
+  select("#gone-count").text(computed.gone.length ? `${computed.gone.length} paths only in BEFORE (gone), heaviest first` : "none");
+}
+
+computed = compute();
+draw();
+document.body.dataset.ready = String(Math.round(performance.now()));
+window.addEventListener("resize", () => drawView());

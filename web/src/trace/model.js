@@ -1,0 +1,199 @@
+// The trace page's data transforms: pure functions over the profile the report carries, tested with node --test.
+// A profile: frames (names, modules, kinds), threads, a node table (parent, frame) and stacks (thread, leaf node,
+// weight, and weight per time slice). Everything the views draw is built from "samples": {thread, path, weight}.
+
+// Frame paths of every stack, root first (the process is not a frame; it is the stack's thread).
+export function decode(profile) {
+  const parents = profile.nodeParents, nodeFrames = profile.nodeFrames;
+  const paths = new Array(parents.length);
+  paths[0] = [];
+  const pathOf = (node) => {
+    if (paths[node]) return paths[node];
+    const chain = [];
+    let n = node;
+    while (!paths[n]) { chain.push(n); n = parents[n]; }
+    let path = paths[n];
+    for (let i = chain.length - 1; i >= 0; i--) {
+      path = path.concat([nodeFrames[chain[i]]]);
+      paths[chain[i]] = path;
+    }
+    return path;
+  };
+  const stacks = profile.stackNodes.map((node, i) => ({
+    thread: profile.stackThreads[i],
+    path: pathOf(node),
+    weight: profile.stackWeights[i],
+    slices: profile.time ? profile.time.stackSlices[i] : null,
+  }));
+  const threads = profile.threads.map((t, i) => ({ ...t, index: i, key: threadKey(t), label: threadLabel(t) }));
+  return { profile, names: profile.frames, stacks, threads };
+}
+
+export function threadKey(t) {
+  return t.tid ? `${t.comm}-${t.pid}/${t.tid}` : t.comm;
+}
+
+export function threadLabel(t) {
+  return t.tid ? `${t.comm} ${t.pid === "?" ? "" : t.pid + "/"}${t.tid}` : t.comm;
+}
+
+// The samples shown: ticked threads only (null: all), and only the time range [from, to) of slices (null: all).
+export function select(decoded, { threads = null, range = null } = {}) {
+  const out = [];
+  for (const s of decoded.stacks) {
+    if (threads && !threads.has(s.thread)) continue;
+    let weight = s.weight;
+    if (range) {
+      weight = 0;
+      if (s.slices) {
+        for (let i = 0; i < s.slices.length; i += 2) {
+          if (s.slices[i] >= range[0] && s.slices[i] < range[1]) weight += s.slices[i + 1];
+        }
+      }
+      if (weight === 0) continue;
+    }
+    out.push({ thread: s.thread, path: s.path, weight });
+  }
+  return out;
+}
+
+// Transforms, applied in order: {type: "focus"|"merge"|"drop"|"recursion", frame}.
+export function transform(samples, transforms) {
+  let out = samples;
+  for (const t of transforms) {
+    const f = t.frame;
+    if (t.type === "focus") {
+      out = out.filter((s) => s.path.includes(f)).map((s) => ({ ...s, path: s.path.slice(s.path.indexOf(f)), focused: true }));
+    } else if (t.type === "drop") {
+      out = out.filter((s) => !s.path.includes(f));
+    } else if (t.type === "merge") {
+      out = out.map((s) => (s.path.includes(f) ? { ...s, path: s.path.filter((x) => x !== f) } : s));
+    } else if (t.type === "recursion") {
+      out = out.map((s) => ({ ...s, path: s.path.filter((x, i) => !(x === f && i > 0 && s.path[i - 1] === f)) }));
+    }
+  }
+  return out;
+}
+
+// The call tree: {key, name, frame, value, self, children}. Merged: the first level is the process name; split: each
+// thread; focused (after a focus transform): the focused function is the root's only child.
+export function buildTree(decoded, samples, { split = false, focused = false } = {}) {
+  const root = node("all", "all", -1);
+  for (const s of samples) {
+    let n = root;
+    n.value += s.weight;
+    if (!focused) {
+      const t = decoded.threads[s.thread];
+      const key = split ? `t${t.index}` : `p${t.comm}`;
+      n = child(n, key, split ? t.label : t.comm, -1);
+      n.value += s.weight;
+    }
+    for (const f of s.path) {
+      n = child(n, f, decoded.names[f], f);
+      n.value += s.weight;
+    }
+    n.self += s.weight;
+  }
+  finish(root);
+  return root;
+}
+
+function node(key, name, frame) {
+  return { key, name, frame, value: 0, self: 0, children: null, byKey: null };
+}
+
+function child(parent, key, name, frame) {
+  if (!parent.byKey) { parent.byKey = new Map(); parent.children = []; }
+  let c = parent.byKey.get(key);
+  if (!c) {
+    c = node(key, name, frame);
+    parent.byKey.set(key, c);
+    parent.children.push(c);
+  }
+  return c;
+}
+
+// Children by name (the flame graph's order: neighbours are comparable run to run), lookups dropped.
+function finish(root) {
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop();
+    n.byKey = null;
+    if (n.children) {
+      n.children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const c of n.children) stack.push(c);
+    }
+  }
+}
+
+// The weight of samples with any frame matching: each sample counted once, however many of its frames match.
+export function matchedWeight(decoded, samples, regex) {
+  const matches = decoded.names.map((n) => regex.test(n));
+  let weight = 0;
+  for (const s of samples) if (s.path.some((f) => matches[f])) weight += s.weight;
+  return weight;
+}
+
+// Every function with its self weight and total weight (each sample counted once, recursion or not), heaviest first.
+export function functionTable(decoded, samples) {
+  const self = new Map(), total = new Map();
+  for (const s of samples) {
+    if (s.path.length) self.set(s.path[s.path.length - 1], (self.get(s.path[s.path.length - 1]) || 0) + s.weight);
+    for (const f of new Set(s.path)) total.set(f, (total.get(f) || 0) + s.weight);
+  }
+  return [...total.entries()]
+    .map(([frame, t]) => ({ frame, name: decoded.names[frame], self: self.get(frame) || 0, total: t }))
+    .sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : 1));
+}
+
+// Callers and callees of one function, merged over its occurrences (the outermost one of each sample, so recursion
+// is not counted twice): callers as an inverted tree from the function up to the roots, callees as a tree below it.
+export function sandwich(decoded, samples, frame) {
+  const name = decoded.names[frame];
+  const callers = node(frame, name, frame), callees = node(frame, name, frame);
+  for (const s of samples) {
+    const at = s.path.indexOf(frame);
+    if (at < 0) continue;
+    let n = callers;
+    n.value += s.weight;
+    for (let i = at - 1; i >= 0; i--) { n = child(n, s.path[i], decoded.names[s.path[i]], s.path[i]); n.value += s.weight; }
+    const t = decoded.threads[s.thread];
+    n = child(n, `p${t.comm}`, t.comm, -1); n.value += s.weight; n.self += s.weight;
+    n = callees;
+    n.value += s.weight;
+    for (let i = at + 1; i < s.path.length; i++) { n = child(n, s.path[i], decoded.names[s.path[i]], s.path[i]); n.value += s.weight; }
+    n.self += s.weight;
+  }
+  finish(callers); finish(callees);
+  return { callers, callees };
+}
+
+// The node at a path of names from the root (a zoom kept in the URL), or the deepest one that exists.
+export function findPath(root, names) {
+  let n = root;
+  for (const name of names) {
+    const c = n.children && n.children.find((x) => x.name === name);
+    if (!c) break;
+    n = c;
+  }
+  return n;
+}
+
+// Diff: each node of AFTER gets `before` (the weight of the same path of names in BEFORE) and `delta` (the change
+// of its share of the total, after minus before). Paths only in BEFORE are returned with their weight.
+export function diff(after, before) {
+  const gone = [];
+  const walk = (a, b, path) => {
+    a.before = b ? b.value : 0;
+    a.only = b ? null : "after";
+    a.delta = a.value / (after.value || 1) - (b ? b.value / (before.value || 1) : 0);
+    const byName = new Map((b && b.children ? b.children : []).map((c) => [c.name, c]));
+    for (const c of a.children || []) walk(c, byName.get(c.name), path.concat(c.name));
+    const names = new Set((a.children || []).map((c) => c.name));
+    for (const c of b && b.children ? b.children : []) {
+      if (!names.has(c.name)) gone.push({ path: path.concat(c.name), weight: c.value, share: c.value / (before.value || 1) });
+    }
+  };
+  walk(after, before, []);
+  return gone.sort((x, y) => y.weight - x.weight);
+}

@@ -1,0 +1,48 @@
+// The sunburst of the 2013 d3js_trace page: rings outward from the zoomed frame, the original's centre percentage
+// and breadcrumb trail on hover. Arcs narrower than a pixel on their outer edge are gathered into one "…" arc.
+import { arc } from "d3";
+
+const RINGS = 14;
+
+export function drawSunburst(container, root, zoom, { size, colour, highlight, on }) {
+  const radius = size / 2 - 4;
+  const ring = radius / (RINGS + 1);
+  const scale = (2 * Math.PI) / ((zoom.x1 - zoom.x0) || 1);
+  const items = [];
+  const stack = [zoom];
+  while (stack.length) {
+    const n = stack.pop();
+    const d = n.depth - zoom.depth;
+    items.push({ node: n, a0: (n.x0 - zoom.x0) * scale, a1: (n.x1 - zoom.x0) * scale, d });
+    if (d >= RINGS) continue;
+    let narrow = null;
+    for (const c of n.children || []) {
+      if ((c.x1 - c.x0) * scale * ring * (d + 2) >= 1) stack.push(c);
+      else {
+        narrow ??= { stub: true, count: 0, value: 0, x0: c.x0, depth: c.depth, parent: n, name: "…" };
+        narrow.count++; narrow.value += c.value; narrow.x0 = Math.min(narrow.x0, c.x0);
+      }
+    }
+    if (narrow) {
+      const a0 = (narrow.x0 - zoom.x0) * scale;
+      items.push({ node: narrow, a0, a1: a0 + Math.max(1 / (ring * (d + 2)), (narrow.value / (root.value || 1)) * scale), d: d + 1 });
+    }
+  }
+  const shape = arc().startAngle((i) => i.a0).endAngle((i) => i.a1).innerRadius((i) => i.d * ring).outerRadius((i) => (i.d + 1) * ring - 1);
+  const svg = container.selectAll("svg").data([null]).join("svg").attr("class", "sunburst")
+    .attr("width", size).attr("height", size).attr("viewBox", [-size / 2, -size / 2, size, size]);
+  svg.selectAll("path.frame").data(items).join("path").attr("class", "frame")
+    .attr("d", (i) => (i.d === 0 ? shape({ ...i, a0: 0, a1: 2 * Math.PI }) : shape(i)))
+    .attr("data-name", (i) => i.node.name)
+    .attr("data-depth", (i) => i.d)
+    .attr("data-cx", (i) => (i.d === 0 ? 0 : shape.centroid(i)[0]))
+    .attr("data-cy", (i) => (i.d === 0 ? 0 : shape.centroid(i)[1]))
+    .attr("fill", (i) => (i.node.stub ? "#bbb" : i.d === 0 ? "#fff" : colour(i.node)))
+    .attr("stroke", (i) => (i.d === 0 ? "#ccc" : "#fff")).attr("stroke-width", 0.5)
+    .classed("stub", (i) => !!i.node.stub)
+    .classed("match", (i) => !i.node.stub && highlight(i.node))
+    .on("mouseenter", (event, i) => on.hover(i.node, event)).on("mousemove", (event, i) => on.hover(i.node, event))
+    .on("mouseleave", () => on.leave()).on("click", (event, i) => { if (!i.node.stub) on.click(i.d === 0 && i.node.parent ? i.node.parent : i.node); });
+  svg.selectAll("text.centre").data([null]).join("text").attr("class", "centre").attr("text-anchor", "middle").attr("dy", "0.35em");
+  return svg;
+}

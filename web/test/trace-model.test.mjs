@@ -1,0 +1,80 @@
+// Unit tests of the trace page's pure transforms (node --test web/test).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { buildTree, decode, diff, findPath, functionTable, matchedWeight, sandwich, select, transform } from "../src/trace/model.js";
+
+// main;a;b (3), main;a;a;c (2) in thread 0 (app 1/1); main;d (5) in thread 1 (app 1/2); slices: 0..2
+const profile = {
+  frames: ["main", "a", "b", "c", "d"],
+  threads: [{ comm: "app", pid: "1", tid: "1" }, { comm: "app", pid: "1", tid: "2" }],
+  nodeParents: [-1, 0, 1, 2, 2, 4, 1],
+  nodeFrames: [-1, 0, 1, 2, 1, 3, 4],
+  stackThreads: [0, 0, 1],
+  stackNodes: [3, 5, 6],
+  stackWeights: [3, 2, 5],
+  time: { stackSlices: [[0, 1, 1, 2], [2, 2], [0, 5]] },
+};
+const d = decode(profile);
+const all = select(d);
+const names = (n) => (n.children || []).map((c) => `${c.name}:${c.value}`).join(" ");
+
+test("paths are rebuilt from the node table", () => {
+  assert.deepEqual(d.stacks.map((s) => s.path), [[0, 1, 2], [0, 1, 1, 3], [0, 4]]);
+});
+
+test("the tree merges threads by process, or splits them", () => {
+  const merged = buildTree(d, all);
+  assert.equal(merged.value, 10);
+  assert.equal(names(merged), "app:10");
+  assert.equal(names(merged.children[0].children[0]), "a:5 d:5");
+  const split = buildTree(d, all, { split: true });
+  assert.equal(names(split), "app 1/1:5 app 1/2:5");
+});
+
+test("threads and time ranges filter the samples", () => {
+  assert.equal(buildTree(d, select(d, { threads: new Set([1]) })).value, 5);
+  assert.equal(buildTree(d, select(d, { range: [1, 3] })).value, 4); // 2 of the first stack, 2 of the second
+});
+
+test("transforms: focus re-roots, merge removes, drop filters, recursion collapses", () => {
+  const focused = buildTree(d, transform(all, [{ type: "focus", frame: 1 }]), { focused: true });
+  assert.equal(names(focused), "a:5");
+  assert.equal(names(focused.children[0]), "a:2 b:3");
+  const merged = buildTree(d, transform(all, [{ type: "merge", frame: 1 }]));
+  assert.equal(names(merged.children[0].children[0]), "b:3 c:2 d:5");
+  assert.equal(buildTree(d, transform(all, [{ type: "drop", frame: 4 }])).value, 5);
+  const flat = buildTree(d, transform(all, [{ type: "recursion", frame: 1 }]));
+  assert.equal(names(findPath(flat, ["app", "main", "a"])), "b:3 c:2");
+});
+
+test("search counts each sample once however many frames match", () => {
+  assert.equal(matchedWeight(d, all, /^a$/), 5);
+  assert.equal(matchedWeight(d, all, /^(a|c)$/), 5);
+  assert.equal(matchedWeight(d, all, /main/), 10);
+});
+
+test("the function table counts recursion once", () => {
+  const a = functionTable(d, all).find((r) => r.name === "a");
+  assert.deepEqual([a.self, a.total], [0, 5]);
+  const c = functionTable(d, all).find((r) => r.name === "c");
+  assert.deepEqual([c.self, c.total], [2, 2]);
+});
+
+test("callers and callees are merged over occurrences", () => {
+  const { callers, callees } = sandwich(d, all, 1);
+  assert.equal(callers.value, 5);
+  assert.equal(names(callers), "main:5");
+  assert.equal(names(callees), "a:2 b:3");
+});
+
+test("diff: shares compared by path, paths gone listed", () => {
+  const before = buildTree(d, select(d, { threads: new Set([0]) }));
+  const after = buildTree(d, all);
+  const gone = diff(after, before);
+  const dNode = findPath(after, ["app", "main", "d"]);
+  assert.equal(dNode.only, "after");
+  assert.equal(dNode.delta, 0.5);
+  assert.equal(findPath(after, ["app", "main", "a"]).delta, 0.5 - 1);
+  assert.deepEqual(gone, []);
+  assert.equal(diff(before, after).length, 1);
+});
