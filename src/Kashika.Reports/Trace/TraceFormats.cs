@@ -26,6 +26,7 @@ public static class TraceFormats
             // Flushed, not disposed: disposing would close the caller's stream (standard output).
             var buffered = new BufferedStream(output, 1 << 16);
             Span<byte> number = stackalloc byte[24];
+            var bytes = new byte[model.Frames.Count][]; // each frame's bytes made once, not once per stack it is in
             foreach (var stack in model.Stacks)
             {
                 for (int i = 0; i < stack.Frames.Length; i++)
@@ -35,7 +36,8 @@ public static class TraceFormats
                         buffered.WriteByte((byte)';');
                     }
 
-                    buffered.Write(Encoding.Latin1.GetBytes(model.Frames.Text(stack.Frames[i])));
+                    int frame = stack.Frames[i];
+                    buffered.Write(bytes[frame] ??= Encoding.Latin1.GetBytes(model.Frames.Text(frame)));
                 }
 
                 buffered.WriteByte((byte)' ');

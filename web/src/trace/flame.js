@@ -57,24 +57,26 @@ export function drawFlame(container, root, zoom, { width, icicle = false, colour
   const svg = container.selectAll("svg").data([null]).join("svg")
     .attr("class", "flame").attr("width", width).attr("height", height).attr("viewBox", [0, 0, width, height]);
   const frames = svg.selectAll("g.frame").data(items).join((enter) => {
-    const g = enter.append("g").attr("class", "frame");
+    const g = enter.append("g");
     g.append("rect").attr("height", ROW - 1).attr("rx", 1.5);
     g.append("text").attr("dy", "1.15em").attr("dx", 3);
     return g;
   });
   frames
+    .attr("class", (d) => {
+      const n = d.node;
+      return `frame${n.stub ? " stub" : ""}${d.ancestor ? " ancestor" : ""}${n === zoom ? " zoomed" : ""}${!n.stub && highlight(n) ? " match" : ""}${n.only === "after" ? " new" : ""}`;
+    })
     .attr("transform", (d) => `translate(${d.x},${y(d.node.depth)})`)
     .attr("data-name", (d) => d.node.name)
-    .attr("data-depth", (d) => d.node.depth)
-    .classed("stub", (d) => !!d.node.stub)
-    .classed("ancestor", (d) => !!d.ancestor)
-    .classed("zoomed", (d) => d.node === zoom)
-    .classed("match", (d) => !d.node.stub && highlight(d.node))
-    .classed("new", (d) => d.node.only === "after");
+    .attr("data-depth", (d) => d.node.depth);
   frames.select("rect").attr("width", (d) => Math.max(0.5, d.w - 0.5)).attr("fill", (d) => (d.node.stub ? "#bbb" : colour(d.node)));
   frames.select("text").text((d) => label(d.node.name, d.w));
-  frames.on("mouseenter", (event, d) => on.hover(d.node, event)).on("mousemove", (event, d) => on.hover(d.node, event))
-    .on("mouseleave", () => on.leave()).on("click", (event, d) => { if (!d.node.stub) on.click(d.node); });
+  // One set of listeners on the picture, not five on each of thousands of frames.
+  const datum = (event) => event.target.closest && event.target.closest("g.frame")?.__data__;
+  svg.on("mouseover mousemove", (event) => { const d = datum(event); if (d) on.hover(d.node, event); else on.leave(); })
+    .on("mouseleave", () => on.leave())
+    .on("click", (event) => { const d = datum(event); if (d && !d.node.stub) on.click(d.node); });
   return svg;
 }
 

@@ -155,7 +155,7 @@ const events = {
     state.zoom = pathOf(node);
     state.selected = node.frame >= 0 ? node.name : null;
     save();
-    draw();
+    drawZoom();
   },
 };
 
@@ -169,7 +169,7 @@ const viewButtons = select("#views").selectAll("button").data(VIEWS).join("butto
 const searchBox = select("#search").property("value", state.search).on("input", (event) => { state.search = event.target.value; save(); drawView(); drawSearch(); });
 select("#colour").property("value", state.colour).on("change", (event) => { state.colour = event.target.value; save(); drawView(); drawLegend(); })
   .style("display", isDiff ? "none" : null);
-select("#reset").on("click", () => { state.zoom = []; save(); draw(); });
+select("#reset").on("click", () => { state.zoom = []; save(); drawZoom(); });
 select("#undo").on("click", () => { state.transforms.pop(); recompute(); });
 select("#split").property("checked", state.split).on("change", (event) => { state.split = event.target.checked; state.zoom = []; recompute(); });
 select("#clear-range").on("click", () => { state.range = null; recompute(); });
@@ -182,7 +182,7 @@ document.addEventListener("keydown", (event) => {
     if (document.activeElement === searchBox.node() && state.search) {
       state.search = ""; searchBox.property("value", ""); save(); drawView(); drawSearch();
     } else if (state.zoom.length) {
-      state.zoom = state.zoom.slice(0, -1); save(); draw();
+      state.zoom = state.zoom.slice(0, -1); save(); drawZoom();
     } else {
       state.selected = null; drawPanel();
     }
@@ -209,6 +209,13 @@ function draw() {
   drawGone();
 }
 
+// A zoom changes only the view, the trail and the details: nothing is recomputed.
+function drawZoom() {
+  breadcrumb(zoomNode(), false);
+  drawView();
+  drawPanel();
+}
+
 function drawSummary() {
   const root = computed.last.tree;
   const all = main.stacks.reduce((s, x) => s + x.weight, 0);
@@ -225,7 +232,7 @@ function breadcrumb(node, hovering) {
   const items = select("#breadcrumb").selectAll("button").data(trail).join("button").attr("type", "button")
     .text((n) => (n === root ? "all" : n.name))
     .attr("title", (n) => `${percent(n.value, root.value)} of all`)
-    .on("click", (event, n) => { state.zoom = pathOf(n); save(); draw(); });
+    .on("click", (event, n) => { state.zoom = pathOf(n); save(); drawZoom(); });
   items.classed("hovered", hovering);
   select("#zoom-share").text(node === root ? "" : `${node.name}: ${percent(node.value, root.value)} of all`);
 }
@@ -236,11 +243,15 @@ function viewWidth() {
 
 function drawView() {
   const container = select("#view");
-  container.selectAll("*").remove();
+  // The same flame or icicle is updated in place (a zoom moves frames); another view starts afresh.
+  const kind = state.view === "icicle" ? "flame" : state.view;
+  if (container.attr("data-view") !== kind || !(kind === "flame")) container.selectAll("*").remove();
+  container.attr("data-view", kind);
   const root = computed.last.tree, zoom = zoomNode();
   const options = { width: viewWidth(), colour, highlight: highlighter(), on: events };
   if (root.value === 0) {
-    container.append("p").attr("class", "empty").text("No samples with these filters.");
+    container.selectAll("*").remove();
+    container.attr("data-view", null).append("p").attr("class", "empty").text("No samples with these filters.");
     return;
   }
   if (state.view === "flame" || state.view === "icicle") {

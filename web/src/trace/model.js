@@ -5,19 +5,11 @@
 // Frame paths of every stack, root first (the process is not a frame; it is the stack's thread).
 export function decode(profile) {
   const parents = profile.nodeParents, nodeFrames = profile.nodeFrames;
-  const paths = new Array(parents.length);
-  paths[0] = [];
+  // Each stack's path walked up from its leaf: stacks × depth, never a path per node of the table.
   const pathOf = (node) => {
-    if (paths[node]) return paths[node];
-    const chain = [];
-    let n = node;
-    while (!paths[n]) { chain.push(n); n = parents[n]; }
-    let path = paths[n];
-    for (let i = chain.length - 1; i >= 0; i--) {
-      path = path.concat([nodeFrames[chain[i]]]);
-      paths[chain[i]] = path;
-    }
-    return path;
+    const path = [];
+    for (let n = node; n > 0; n = parents[n]) path.push(nodeFrames[n]);
+    return path.reverse();
   };
   const stacks = profile.stackNodes.map((node, i) => ({
     thread: profile.stackThreads[i],
