@@ -133,7 +133,7 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
 
         await page.ClickAsync("#views button[data-view='table']");
         var work = page.Locator("table.functions tr", new() { HasText = "work" }).First;
-        Assert.Equal(["work", "0 ms of cpu-clock", "0.0%", "8 ms of cpu-clock", "42.1%"], await work.Locator("td").AllInnerTextsAsync());
+        Assert.Equal(["work", "0", "0.0%", "8", "42.1%"], await work.Locator("td").AllInnerTextsAsync());
         await page.ClickAsync("table.functions th[data-sort='self']");
         Assert.StartsWith("leaf_a", await page.Locator("table.functions tbody tr").First.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Empty(report.Errors);

@@ -4,7 +4,7 @@ import { max, scaleSequentialSqrt, interpolateOrRd } from "d3";
 
 export function drawHeatmap(container, time, { selected, onSelect, format }) {
   const rows = time.slicesPerSecond, columns = time.seconds;
-  const cell = Math.max(3, Math.min(14, Math.floor(1100 / Math.max(1, columns))));
+  const cell = Math.max(3, Math.min(40, Math.floor(1100 / Math.max(1, columns))));
   const h = Math.max(2, Math.floor(300 / rows));
   const width = columns * cell + 50, height = rows * h + 24;
   const colour = scaleSequentialSqrt(interpolateOrRd).domain([0, max(time.heatWeights) || 1]);

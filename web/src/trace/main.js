@@ -2,7 +2,7 @@
 // chosen function) lives in the URL fragment; every change recomputes from the data island and redraws.
 import { interpolateRdBu, max, scaleSequential, select } from "d3";
 import { readData, tooltip } from "../common/ui.js";
-import { formatWeight, percent } from "../common/format.js";
+import { formatNumber, formatWeight, percent } from "../common/format.js";
 import { colourOf, hash } from "../common/colour.js";
 import { readState, writeState } from "../common/urlstate.js";
 import { buildTree, decode, diff, findPath, functionTable, matchedWeight, sandwich, select as selectSamples, transform } from "./model.js";
@@ -16,25 +16,44 @@ const isDiff = profiles.length === 2;
 const main = profiles[profiles.length - 1];
 const unit = main.profile.unit;
 const fmt = (w) => formatWeight(w, unit);
+const number = (w) => formatNumber(w * (unit.scale ?? 1));
 const tip = tooltip();
 const KIND_COLOURS = { user: [28, 82], kernel: [3, 70], jit: [120, 45], inlined: [190, 50], unknown: [0, 0] };
 const VIEWS = ["flame", "icicle", "sunburst", "table", "sandwich"];
 
 // The state, from the URL fragment.
-const url = readState();
 const parse = (text, fallback) => { try { return text ? JSON.parse(text) : fallback; } catch { return fallback; } };
-const state = {
-  view: VIEWS.includes(url.v) ? url.v : "flame",
-  zoom: parse(url.z, []),
-  search: url.q || "",
-  transforms: parse(url.t, []).filter((t) => t && typeof t.name === "string" && ["focus", "merge", "drop", "recursion"].includes(t.type)),
-  threads: url.th ? new Set(parse(url.th, [])) : null, // ticked thread keys; null: all
-  split: url.sp === "1",
-  range: /^\d+-\d+$/.test(url.r || "") ? url.r.split("-").map(Number) : null,
-  colour: url.c === "module" ? "module" : "kind",
-  fn: url.f || null,
-  selected: null,
-};
+const state = fromUrl();
+function fromUrl() {
+  const url = readState();
+  // A link is input too: anything that is not the expected shape is ignored.
+  const strings = (text) => { const v = parse(text, []); return Array.isArray(v) ? v.filter((x) => typeof x === "string") : []; };
+  const transforms = parse(url.t, []);
+  return {
+    view: VIEWS.includes(url.v) ? url.v : "flame",
+    zoom: strings(url.z),
+    search: url.q || "",
+    transforms: (Array.isArray(transforms) ? transforms : [])
+      .filter((t) => t && typeof t.name === "string" && ["focus", "merge", "drop", "recursion"].includes(t.type))
+      .map((t) => ({ type: t.type, name: t.name })),
+    threads: url.th ? new Set(strings(url.th)) : null, // ticked thread keys; null: all
+    split: url.sp === "1",
+    range: /^\d+-\d+$/.test(url.r || "") ? url.r.split("-").map(Number) : null,
+    colour: url.c === "module" ? "module" : "kind",
+    fn: url.f || null,
+    selected: null,
+  };
+}
+
+// A fragment edited by hand, or back and forward: the state is read again.
+window.addEventListener("hashchange", () => {
+  Object.assign(state, fromUrl());
+  searchBox.property("value", state.search);
+  select("#colour").property("value", state.colour);
+  select("#split").property("checked", state.split);
+  computed = compute();
+  draw();
+});
 
 let computed = null; // trees, samples and derived figures of the current state
 
@@ -110,7 +129,7 @@ function describe(node) {
   const root = computed.last.tree, zoom = zoomNode();
   if (node.stub) {
     return [`${node.count.toLocaleString("en-US")} frames too narrow to draw, merged here`,
-      `total ${fmt(node.value)} · ${percent(node.value, root.value)} of all · ${percent(node.value, zoom.value)} of ${zoom.name}`];
+      `total ${fmt(node.value)} · ${percent(node.value, root.value)} of all${zoom === root ? "" : ` · ${percent(node.value, zoom.value)} of ${zoom.name}`}`];
   }
   const p = main.profile;
   const lines = [node.name];
@@ -119,7 +138,7 @@ function describe(node) {
   } else if (node !== root) {
     lines.push(state.split ? "thread" : "process (all its threads)");
   }
-  lines.push(`total ${fmt(node.value)} · ${percent(node.value, root.value)} of all · ${percent(node.value, zoom.value)} of ${zoom.name}`);
+  lines.push(`total ${fmt(node.value)} · ${percent(node.value, root.value)} of all${zoom === root ? "" : ` · ${percent(node.value, zoom.value)} of ${zoom.name}`}`);
   lines.push(`self ${fmt(node.self)} · ${percent(node.self, root.value)} of all`);
   if (isDiff) {
     lines.push(`before ${formatWeight(node.before, profiles[0].profile.unit)} (${percent(node.before, computed.results[0].tree.value)}) → after ${fmt(node.value)} (${percent(node.value, root.value)})`);
@@ -256,6 +275,9 @@ function drawView() {
   }
   if (state.view === "flame" || state.view === "icicle") {
     drawFlame(container, root, zoom, { ...options, icicle: state.view === "icicle" });
+    // A deep stack makes a tall picture: the flame graph's root is at the bottom, so that is where it opens.
+    const box = container.node();
+    box.scrollTop = state.view === "flame" ? box.scrollHeight : 0;
   } else if (state.view === "sunburst") {
     drawSunburst(container, root, zoom, { ...options, size: Math.min(760, options.width) });
   } else if (state.view === "table") {
@@ -283,7 +305,8 @@ function drawTable(container) {
   t.append("tbody").selectAll("tr").data(shown).join("tr").classed("match", (r) => regex && regex.test(r.name))
     .on("click", (event, r) => { state.fn = r.name; state.view = "sandwich"; save(); draw(); })
     .selectAll("td").data((r) => {
-      const cells = [r.name, fmt(r.self), percent(r.self, total), fmt(r.total), percent(r.total, total)];
+      // The unit is in the header; cells hold the numbers.
+      const cells = [r.name, number(r.self), percent(r.self, total), number(r.total), percent(r.total, total)];
       if (isDiff) cells.push(`${r.change >= 0 ? "+" : ""}${(100 * r.change).toFixed(2)}`);
       return cells;
     }).join("td").attr("class", (d, i) => (i > 0 ? "num" : null)).text((d) => d);
