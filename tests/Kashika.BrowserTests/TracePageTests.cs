@@ -22,6 +22,9 @@ public sealed class TracePages : IAsyncLifetime
 
     public string Diff => dir.Combine("diff.html");
 
+    /// <summary>Folded input: main's children are 3,000 one-sample functions around three wide ones, far too narrow to draw.</summary>
+    public string Narrow => dir.Combine("narrow.html");
+
     private static byte[] Sample(string comm, string pidTid, string time, params string[] rootFirst)
     {
         var text = new StringBuilder($"{comm} {pidTid} [000] {time}: 1000000 cpu-clock:pppH:\n");
@@ -81,6 +84,15 @@ public sealed class TracePages : IAsyncLifetime
         File.WriteAllBytes(dir.Combine("before.txt"), Before());
         KashikaProcess.Succeed(dir.Path, "trace", "after.txt", "-o", "trace.html");
         KashikaProcess.Succeed(dir.Path, "trace", "diff", "before.txt", "after.txt", "-o", "diff.html");
+        var folded = new StringBuilder();
+        for (int i = 0; i < 3000; i++)
+        {
+            folded.Append($"app;main;f{i:0000} 1\n");
+        }
+
+        folded.Append("app;main;f0500w 3000\napp;main;f1500w 3000\napp;main;f2500w 3000\n");
+        File.WriteAllText(dir.Combine("narrow.folded"), folded.ToString());
+        KashikaProcess.Succeed(dir.Path, "trace", "narrow.folded", "-o", "narrow.html");
         await Browser.InitializeAsync();
     }
 
@@ -328,6 +340,60 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
         Assert.Contains("share -43.61 points", tip, StringComparison.Ordinal);
         Assert.Contains("app → main → gone_fn: 7.14% of BEFORE", await page.Locator("#gone").InnerTextAsync(), StringComparison.Ordinal);
         await report.ScreenshotAsync("trace-diff.png");
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Frames_too_narrow_to_draw_become_stubs_that_cover_no_frame()
+    {
+        var report = await pages.Browser.OpenAsync(pages.Narrow);
+        var page = report.Page;
+        await page.WaitForSelectorAsync("body[data-ready]");
+        Assert.Equal(["f0500w", "f1500w", "f2500w"], (await Names(page, "#view g.frame[data-depth='3']:not(.stub)")).Order());
+        // Four runs of narrow functions around the three wide ones: four stubs, in the gaps, covering nothing.
+        Assert.Equal(4, await page.Locator("#view g.frame.stub").CountAsync());
+        int overlaps = await page.EvaluateAsync<int>(@"() => {
+            const boxes = [...document.querySelectorAll(""#view g.frame[data-depth='3']"")].map(g => ({ stub: g.classList.contains('stub'), r: g.querySelector('rect').getBoundingClientRect() }));
+            let n = 0;
+            for (const a of boxes.filter(b => b.stub)) for (const b of boxes.filter(b => !b.stub)) if (a.r.left < b.r.right - 0.5 && b.r.left < a.r.right - 0.5) n++;
+            return n;
+        }");
+        Assert.Equal(0, overlaps);
+        await page.HoverAsync("#view g.frame.stub >> nth=0");
+        Assert.Contains("frames too narrow to draw, merged here", await page.Locator(".tooltip").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("count", await page.Locator("#summary").InnerTextAsync(), StringComparison.Ordinal); // folded input's unit
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task After_a_transform_the_graph_takes_the_whole_width_and_the_heat_map_follows_the_filters()
+    {
+        var report = await Open();
+        var page = report.Page;
+        await page.ClickAsync("#view g.frame[data-name='idle']");
+        await page.ClickAsync("#panel button[data-transform='drop']");
+        Assert.False(await page.Locator("#panel").IsVisibleAsync());
+        float view = await page.EvaluateAsync<float>("() => document.getElementById('view').clientWidth");
+        float svg = await page.EvaluateAsync<float>("() => document.querySelector('#view svg').getBoundingClientRect().width");
+        Assert.True(svg >= view - 20, $"the graph is {svg} px wide in a {view} px view");
+        // idle's samples (app 100/102 at slice 60) are gone from the map too.
+        Assert.Equal(["5", "25", "85"], await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('rect.cell')].map(c => c.dataset.slice)"));
+        await page.Locator("label.thread[data-thread='app-100/101'] input").UncheckAsync();
+        Assert.Equal(["85"], await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('rect.cell')].map(c => c.dataset.slice)"));
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task In_a_diff_a_process_is_filtered_in_both_profiles()
+    {
+        var report = await pages.Browser.OpenAsync(pages.Diff);
+        var page = report.Page;
+        await page.WaitForSelectorAsync("body[data-ready]");
+        Assert.Equal(["app", "other"], (await page.Locator("label.thread .name").AllInnerTextsAsync()).Order());
+        await page.Locator("label.thread[data-thread='other'] input").UncheckAsync();
+        // BEFORE keeps its app samples (13 ms): not "0", and work is not "new".
+        Assert.StartsWith("before: 13 ms of cpu-clock · after: 16 ms of cpu-clock shown", await Summary(page), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#view g.frame.new[data-name='work']").CountAsync());
         Assert.Empty(report.Errors);
     }
 

@@ -1,7 +1,7 @@
 // Unit tests of the trace page's pure transforms (node --test web/test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildTree, decode, diff, findPath, functionTable, matchedWeight, sandwich, select, transform } from "../src/trace/model.js";
+import { buildTree, decode, diff, findPath, functionTable, heat, matchedWeight, sandwich, select, threadLabel, transform } from "../src/trace/model.js";
 
 // main;a;b (3), main;a;a;c (2) in thread 0 (app 1/1); main;d (5) in thread 1 (app 1/2); slices: 0..2
 const profile = {
@@ -77,4 +77,16 @@ test("diff: shares compared by path, paths gone listed", () => {
   assert.equal(findPath(after, ["app", "main", "a"]).delta, 0.5 - 1);
   assert.deepEqual(gone, []);
   assert.equal(diff(before, after).length, 1);
+});
+
+test("the heat map follows the thread filter and transforms", () => {
+  assert.deepEqual(heat(all), { slices: [0, 1, 2], weights: [6, 2, 2] });
+  assert.deepEqual(heat(select(d, { threads: new Set([0]) })), { slices: [0, 1, 2], weights: [1, 2, 2] });
+  assert.deepEqual(heat(transform(all, [{ type: "drop", frame: 4 }])), { slices: [0, 1, 2], weights: [1, 2, 2] });
+});
+
+test("thread labels say which number is which", () => {
+  assert.equal(threadLabel({ comm: "app", pid: "1", tid: "2" }), "app 1/2");
+  assert.equal(threadLabel({ comm: "app", pid: "?", tid: "2" }), "app tid 2");
+  assert.equal(threadLabel({ comm: "app", pid: "", tid: "" }), "app");
 });

@@ -88,7 +88,9 @@ public sealed class TraceInput : IDisposable
     private static TraceInput PerfScript(string path, string full)
     {
         var start = new ProcessStartInfo("perf") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[] { "script", "-i", full })
+        // "-F +pid": perf's default fields print the thread id alone; with the process id, threads of one process are
+        // seen as one (--pid, --tid and the page's thread list).
+        foreach (string argument in new[] { "script", "-F", "+pid", "-i", full })
         {
             start.ArgumentList.Add(argument);
         }

@@ -145,7 +145,7 @@ public sealed class PerfScriptCollapser
         }
 
         int[] all = FromKey(key);
-        return new FoldedStack(all[2..], count, ((long)all[0] << 32) | (uint)all[1]);
+        return new FoldedStack(all[2..], count, unchecked(((long)all[0] << 32) | (uint)all[1]));
     }
 
     private void EndSample()
@@ -166,8 +166,8 @@ public sealed class PerfScriptCollapser
         var key = keyBuffer.AsSpan(0, needed);
         if (extra > 0)
         {
-            Put(key, 0, (int)(slice >> 32));
-            Put(key, 1, (int)slice);
+            Put(key, 0, unchecked((int)(slice >> 32)));
+            Put(key, 1, unchecked((int)slice));
         }
 
         Put(key, extra, process);
@@ -188,7 +188,8 @@ public sealed class PerfScriptCollapser
     // can count, at any depth.
     private static void Put(Span<char> key, int index, int id)
     {
-        key[2 * index] = (char)((uint)id >> 16);
+        // Bits, not numbers: a negative id (the slice -1 of a sample without a timestamp) is stored as it is.
+        key[2 * index] = unchecked((char)((uint)id >> 16));
         key[(2 * index) + 1] = (char)(id & 0xFFFF);
     }
 

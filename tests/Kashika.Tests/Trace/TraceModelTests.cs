@@ -51,6 +51,16 @@ public sealed class TraceModelTests
     }
 
     [Fact]
+    public void Samples_without_a_timestamp_count_but_have_no_slice()
+    {
+        // perf writes such samples in system-wide recordings (":-1 -1 [000] …"), and perf script text may lack the time.
+        var (model, _) = Build("app 1/1 [000] 10.100000: 5 cycles:\n\t1 main (/bin/app)\n\nnotime 7 5 cycles:\n\t3 f (/bin/x)\n\n");
+        Assert.Equal(6, model.Total); // 5, and 1 for the line whose period perf's format does not mark (as FlameGraph)
+        Assert.Equal([5L], model.Time!.HeatSlices);
+        Assert.Equal(1, model.Time.StackSlices.Count(s => s.Length == 0));
+    }
+
+    [Fact]
     public void Slices_are_the_same_on_several_threads()
     {
         var text = string.Concat(Enumerable.Range(0, 3000).Select(i => $"app 1/{i % 3} [000] {i / 100}.{i % 100:00}0000: 5 cycles:\n\t1 f{i % 7} (/bin/app)\n\t2 main (/bin/app)\n\n"));

@@ -1,5 +1,5 @@
 // Flame graph (root at the bottom) and icicle (root at the top) on SVG. Only frames at least a pixel wide are drawn;
-// the narrower children of a frame are gathered into one "…" stub whose tooltip says how many it stands for, so
+// each run of narrower neighbours is gathered into one "…" stub whose tooltip says how many it stands for, so
 // 100,000 stacks draw as fast as the screen is wide, and nothing is silently dropped.
 import { select } from "d3";
 
@@ -35,15 +35,23 @@ export function visible(root, zoom, width) {
     const n = stack.pop();
     const x = (n.x0 - zoom.x0) * scale, w = (n.x1 - n.x0) * scale;
     out.push({ node: n, x, w });
-    let narrow = null;
+    // Each run of neighbours too narrow to draw becomes one stub in their own place, so a stub never covers a frame.
+    let run = null;
+    const flush = () => {
+      if (run) out.push({ node: run, x: (run.x0 - zoom.x0) * scale, w: Math.max(1, run.value / (root.value || 1) * scale) });
+      run = null;
+    };
     for (const c of n.children || []) {
-      if ((c.x1 - c.x0) * scale >= 1) stack.push(c);
-      else {
-        narrow ??= { stub: true, count: 0, value: 0, x0: c.x0, depth: c.depth, parent: n, name: "…" };
-        narrow.count++; narrow.value += c.value; narrow.x0 = Math.min(narrow.x0, c.x0);
+      if ((c.x1 - c.x0) * scale >= 1) {
+        flush();
+        stack.push(c);
+      } else {
+        run ??= { stub: true, count: 0, value: 0, x0: c.x0, depth: c.depth, parent: n, name: "…" };
+        run.count++;
+        run.value += c.value;
       }
     }
-    if (narrow) out.push({ node: narrow, x: (narrow.x0 - zoom.x0) * scale, w: Math.max(1, narrow.value / (root.value || 1) * scale) });
+    flush();
   }
   return out;
 }

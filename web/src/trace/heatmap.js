@@ -2,13 +2,14 @@
 // to another to choose the time between them (in time order); every view then shows only that range.
 import { max, scaleSequentialSqrt, interpolateOrRd } from "d3";
 
-export function drawHeatmap(container, time, { selected, onSelect, format }) {
+// `cells`: {slices, weights} of the samples shown (thread filters and transforms applied).
+export function drawHeatmap(container, time, cellsShown, { selected, onSelect, format }) {
   const rows = time.slicesPerSecond, columns = time.seconds;
   const cell = Math.max(3, Math.min(40, Math.floor(1100 / Math.max(1, columns))));
   const h = Math.max(2, Math.floor(300 / rows));
   const width = columns * cell + 50, height = rows * h + 24;
-  const colour = scaleSequentialSqrt(interpolateOrRd).domain([0, max(time.heatWeights) || 1]);
-  const cells = time.heatSlices.map((s, i) => ({ slice: s, weight: time.heatWeights[i], col: Math.floor(s / rows), row: s % rows }));
+  const colour = scaleSequentialSqrt(interpolateOrRd).domain([0, max(cellsShown.weights) || 1]);
+  const cells = cellsShown.slices.map((s, i) => ({ slice: s, weight: cellsShown.weights[i], col: Math.floor(s / rows), row: s % rows }));
   const svg = container.selectAll("svg").data([null]).join("svg").attr("class", "heatmap").attr("width", width).attr("height", height);
   svg.selectAll("rect.bg").data([null]).join("rect").attr("class", "bg").attr("x", 40).attr("width", columns * cell).attr("height", rows * h).attr("fill", "#f6f6f6");
   const at = (slice) => ({ x: 40 + Math.floor(slice / rows) * cell, y: (slice % rows) * h });
@@ -21,17 +22,30 @@ export function drawHeatmap(container, time, { selected, onSelect, format }) {
   svg.selectAll("rect.cell").data(cells).join("rect").attr("class", "cell")
     .attr("x", (c) => at(c.slice).x).attr("y", (c) => at(c.slice).y).attr("width", cell - 0.5).attr("height", h - 0.2)
     .attr("data-slice", (c) => c.slice).attr("fill", (c) => colour(c.weight))
-    .append("title").text((c) => `${time.startSecond + c.col}.${String(Math.round((c.row * 1000) / rows)).padStart(3, "0")} s: ${format(c.weight)}`);
-  svg.on("mousedown", (event) => { start = sliceAt(event); event.preventDefault(); })
-    .on("mouseup", (event) => {
-      const end = sliceAt(event);
-      if (start !== null && end !== null) onSelect([Math.min(start, end), Math.max(start, end) + 1]);
-      start = null;
+    .append("title").text((c) => `${((c.slice) / rows).toFixed(2)} s from the start (perf time ${time.startSecond + c.col}.${String(Math.round((c.row * 1000) / rows)).padStart(3, "0")} s): ${format(c.weight)}`);
+  // The range being dragged, then the one chosen: outlined slice by slice.
+  const outline = (range) => {
+    const chosen = range ? Array.from({ length: range[1] - range[0] }, (_, i) => range[0] + i) : [];
+    svg.selectAll("rect.chosen").data(chosen).join("rect").attr("class", "chosen")
+      .attr("x", (s) => at(s).x).attr("y", (s) => at(s).y).attr("width", cell).attr("height", h).attr("pointer-events", "none");
+  };
+  let last = null;
+  svg.on("mousedown", (event) => { start = last = sliceAt(event); event.preventDefault(); outline(start === null ? null : [start, start + 1]); })
+    .on("mousemove", (event) => {
+      const here = sliceAt(event);
+      if (start === null || here === null) return;
+      last = here;
+      outline([Math.min(start, here), Math.max(start, here) + 1]);
     });
-  // The chosen range, outlined cell by cell column.
-  const chosen = selected ? Array.from({ length: selected[1] - selected[0] }, (_, i) => selected[0] + i) : [];
-  svg.selectAll("rect.chosen").data(chosen).join("rect").attr("class", "chosen")
-    .attr("x", (s) => at(s).x).attr("y", (s) => at(s).y).attr("width", cell).attr("height", h).attr("pointer-events", "none");
+  // Released anywhere (even outside the map): the range ends at the last slice the pointer was over.
+  const release = () => {
+    if (start !== null && last !== null) onSelect([Math.min(start, last), Math.max(start, last) + 1]);
+    start = null;
+  };
+  window.removeEventListener("mouseup", container.node().__release || (() => {}));
+  container.node().__release = release;
+  window.addEventListener("mouseup", release);
+  outline(selected);
   svg.selectAll("text.axis").data(Array.from({ length: columns }, (_, i) => i).filter((i) => i % Math.ceil(40 / cell) === 0))
     .join("text").attr("class", "axis").attr("x", (i) => 40 + i * cell).attr("y", rows * h + 14).text((i) => `${i}s`);
   return svg;

@@ -5,7 +5,7 @@ import { readData, tooltip } from "../common/ui.js";
 import { formatNumber, formatWeight, percent } from "../common/format.js";
 import { colourOf, hash } from "../common/colour.js";
 import { readState, writeState } from "../common/urlstate.js";
-import { buildTree, decode, diff, findPath, functionTable, matchedWeight, sandwich, select as selectSamples, transform } from "./model.js";
+import { buildTree, decode, diff, findPath, functionTable, heat, matchedWeight, sandwich, select as selectSamples, transform } from "./model.js";
 import { drawFlame, layout } from "./flame.js";
 import { drawSunburst } from "./sunburst.js";
 import { drawHeatmap } from "./heatmap.js";
@@ -16,6 +16,8 @@ const isDiff = profiles.length === 2;
 const main = profiles[profiles.length - 1];
 const unit = main.profile.unit;
 const fmt = (w) => formatWeight(w, unit);
+// Which threads a filter means: in one profile each thread; in a diff the process name, the same in both runs.
+const filterKey = (t) => (isDiff ? t.comm : t.key);
 const number = (w) => formatNumber(w * (unit.scale ?? 1));
 const tip = tooltip();
 const KIND_COLOURS = { user: [28, 82], kernel: [3, 70], jit: [120, 45], inlined: [190, 50], unknown: [0, 0] };
@@ -36,7 +38,7 @@ function fromUrl() {
     transforms: (Array.isArray(transforms) ? transforms : [])
       .filter((t) => t && typeof t.name === "string" && ["focus", "merge", "drop", "recursion"].includes(t.type))
       .map((t) => ({ type: t.type, name: t.name })),
-    threads: url.th ? new Set(strings(url.th)) : null, // ticked thread keys; null: all
+    hidden: new Set(strings(url.th)), // unticked threads (by filterKey)
     split: url.sp === "1",
     range: /^\d+-\d+$/.test(url.r || "") ? url.r.split("-").map(Number) : null,
     colour: url.c === "module" ? "module" : "kind",
@@ -63,7 +65,7 @@ function save() {
     z: state.zoom.length ? JSON.stringify(state.zoom) : "",
     q: state.search,
     t: state.transforms.length ? JSON.stringify(state.transforms) : "",
-    th: state.threads ? JSON.stringify([...state.threads]) : "",
+    th: state.hidden.size ? JSON.stringify([...state.hidden]) : "",
     sp: state.split ? "1" : "",
     r: state.range ? state.range.join("-") : "",
     c: state.colour === "module" ? "module" : "",
@@ -81,7 +83,7 @@ function compute() {
   const results = profiles.map((p) => {
     const ids = new Map(p.names.map((n, i) => [n, i]));
     const transforms = state.transforms.filter((t) => ids.has(t.name)).map((t) => ({ type: t.type, frame: ids.get(t.name) }));
-    const threads = state.threads ? new Set(p.threads.filter((t) => state.threads.has(t.key)).map((t) => t.index)) : null;
+    const threads = state.hidden.size ? new Set(p.threads.filter((t) => !state.hidden.has(filterKey(t))).map((t) => t.index)) : null;
     const samples = transform(selectSamples(p, { threads, range: state.range }), transforms);
     const focused = transforms.some((t) => t.type === "focus");
     const tree = layout(buildTree(p, samples, { split: state.split, focused }));
@@ -90,7 +92,13 @@ function compute() {
   const last = results[results.length - 1];
   const gone = isDiff ? diff(last.tree, results[0].tree) : [];
   const maxDelta = isDiff ? maxAbsDelta(last.tree) : 0;
-  return { results, last, gone, maxDelta };
+  // The heat map's samples: the same filters and transforms, every time slice.
+  const p = last.p;
+  const shownThreads = state.hidden.size ? new Set(p.threads.filter((t) => !state.hidden.has(filterKey(t))).map((t) => t.index)) : null;
+  const heatSamples = state.range && p.profile.time
+    ? transform(selectSamples(p, { threads: shownThreads }), state.transforms.filter((t) => last.ids.has(t.name)).map((t) => ({ type: t.type, frame: last.ids.get(t.name) })))
+    : last.samples;
+  return { results, last, gone, maxDelta, heatSamples };
 }
 
 function maxAbsDelta(root) {
@@ -134,7 +142,8 @@ function describe(node) {
   const p = main.profile;
   const lines = [node.name];
   if (node.frame >= 0) {
-    lines.push(`module ${p.modules[p.frameModules[node.frame]] || "?"} · ${p.kindNames[p.frameKinds[node.frame]]} frame`);
+    const module = p.modules[p.frameModules[node.frame]];
+    lines.push(`${module ? `module ${module} · ` : ""}${p.kindNames[p.frameKinds[node.frame]]} frame`);
   } else if (node !== root) {
     lines.push(state.split ? "thread" : "process (all its threads)");
   }
@@ -186,8 +195,8 @@ const viewButtons = select("#views").selectAll("button").data(VIEWS).join("butto
   .text((v) => ({ flame: "Flame graph", icicle: "Icicle", sunburst: "Sunburst", table: "Functions", sandwich: "Callers / callees" }[v]))
   .on("click", (event, v) => { state.view = v; save(); draw(); });
 const searchBox = select("#search").property("value", state.search).on("input", (event) => { state.search = event.target.value; save(); drawView(); drawSearch(); });
-select("#colour").property("value", state.colour).on("change", (event) => { state.colour = event.target.value; save(); drawView(); drawLegend(); })
-  .style("display", isDiff ? "none" : null);
+select("#colour").property("value", state.colour).on("change", (event) => { state.colour = event.target.value; save(); drawView(); drawLegend(); });
+select("#colour-choice").style("display", isDiff ? "none" : null);
 select("#reset").on("click", () => { state.zoom = []; save(); drawZoom(); });
 select("#undo").on("click", () => { state.transforms.pop(); recompute(); });
 select("#split").property("checked", state.split).on("change", (event) => { state.split = event.target.checked; state.zoom = []; recompute(); });
@@ -218,11 +227,11 @@ function draw() {
   viewButtons.classed("active", (v) => v === state.view).attr("aria-pressed", (v) => v === state.view);
   drawSummary();
   breadcrumb(zoomNode(), false);
+  drawPanel(); // first: the view takes the width the panel leaves
   drawView();
   drawSearch();
   drawLegend();
   drawChips();
-  drawPanel();
   drawThreads();
   drawTime();
   drawGone();
@@ -231,8 +240,8 @@ function draw() {
 // A zoom changes only the view, the trail and the details: nothing is recomputed.
 function drawZoom() {
   breadcrumb(zoomNode(), false);
-  drawView();
   drawPanel();
+  drawView();
 }
 
 function drawSummary() {
@@ -240,7 +249,7 @@ function drawSummary() {
   const all = main.stacks.reduce((s, x) => s + x.weight, 0);
   const parts = [`${fmt(root.value)} shown${root.value !== all ? ` of ${fmt(all)}` : ""}`,
     `${main.stacks.length.toLocaleString("en-US")} stacks`, `unit: ${unit.label}`, data.generator];
-  if (isDiff) parts.unshift(`before: ${formatWeight(computed.results[0].tree.value, profiles[0].profile.unit)}`);
+  if (isDiff) parts[0] = `before: ${formatWeight(computed.results[0].tree.value, profiles[0].profile.unit)} · after: ${parts[0]}`;
   select("#summary").text(parts.filter(Boolean).join(" · "));
 }
 
@@ -287,19 +296,30 @@ function drawView() {
   }
 }
 
-let sortBy = "total";
+let sortBy = "total", ascending = false;
 function drawTable(container) {
   const rows = functionTable(main, computed.last.samples);
   const before = isDiff ? new Map(functionTable(profiles[0], computed.results[0].samples).map((r) => [r.name, r.total])) : null;
   const total = computed.last.tree.value, beforeTotal = isDiff ? computed.results[0].tree.value : 0;
-  rows.forEach((r) => { r.change = before ? r.total / total - (before.get(r.name) || 0) / (beforeTotal || 1) : 0; });
-  rows.sort((a, b) => (sortBy === "name" ? (a.name < b.name ? -1 : 1) : b[sortBy] - a[sortBy]));
+  if (before) {
+    // Functions only in BEFORE are rows too (0 after), so what disappeared can be sorted to the top.
+    const names = new Set(rows.map((r) => r.name));
+    for (const [name] of before) if (!names.has(name)) rows.push({ frame: -1, name, self: 0, total: 0 });
+  }
+  rows.forEach((r) => { r.change = before ? r.total / (total || 1) - (before.get(r.name) || 0) / (beforeTotal || 1) : 0; });
+  const order = sortBy === "name" ? (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : (a, b) => b[sortBy] - a[sortBy];
+  rows.sort((a, b) => (ascending ? -order(a, b) : order(a, b)));
   const columns = [["name", "function"], ["self", `self (${unit.label})`], ["selfShare", "self %"], ["total", `total (${unit.label})`], ["totalShare", "total %"]];
   if (isDiff) columns.push(["change", "Δ share"]);
   const t = container.append("table").attr("class", "functions");
   t.append("thead").append("tr").selectAll("th").data(columns).join("th").text((c) => c[1]).attr("data-sort", (c) => c[0])
     .classed("sorted", (c) => c[0] === sortBy || (c[0] === "selfShare" && sortBy === "self") || (c[0] === "totalShare" && sortBy === "total"))
-    .on("click", (event, c) => { sortBy = { selfShare: "self", totalShare: "total" }[c[0]] || c[0]; drawView(); });
+    .on("click", (event, c) => {
+      const by = { selfShare: "self", totalShare: "total" }[c[0]] || c[0];
+      ascending = by === sortBy ? !ascending : by === "name"; // a second click turns the order round
+      sortBy = by;
+      drawView();
+    });
   const shown = rows.slice(0, 2000);
   const regex = searchRegex();
   t.append("tbody").selectAll("tr").data(shown).join("tr").classed("match", (r) => regex && regex.test(r.name))
@@ -390,11 +410,19 @@ function drawPanel() {
 }
 
 function drawThreads() {
-  const totals = new Map();
-  for (const s of selectSamples(main, { range: state.range })) totals.set(s.thread, (totals.get(s.thread) || 0) + s.weight);
+  // One row per thread (per process name in a diff), grouped by process, heaviest process first.
+  const totals = new Map(), label = new Map();
+  for (const s of selectSamples(main, { range: state.range })) {
+    const t = main.threads[s.thread], key = filterKey(t);
+    totals.set(key, (totals.get(key) || 0) + s.weight);
+    label.set(key, isDiff ? t.comm : t.label);
+  }
+  const process = (key) => (isDiff ? key : key.replace(/\/[^/]*$/, ""));
+  const byProcess = new Map();
+  for (const [key, w] of totals) byProcess.set(process(key), (byProcess.get(process(key)) || 0) + w);
   const all = [...totals.values()].reduce((a, b) => a + b, 0);
-  const rows = main.threads.filter((t) => totals.has(t.index)).sort((a, b) => totals.get(b.index) - totals.get(a.index));
-  const list = select("#threads").selectAll("label").data(rows, (t) => t.key).join((enter) => {
+  const rows = [...totals.keys()].sort((a, b) => byProcess.get(process(b)) - byProcess.get(process(a)) || process(a).localeCompare(process(b)) || totals.get(b) - totals.get(a));
+  const list = select("#threads").selectAll("label").data(rows, (k) => k).join((enter) => {
     const l = enter.append("label").attr("class", "thread");
     l.append("input").attr("type", "checkbox");
     l.append("span").attr("class", "name");
@@ -402,18 +430,17 @@ function drawThreads() {
     return l;
   });
   list.order();
-  list.attr("data-thread", (t) => t.key);
-  list.select("input").property("checked", (t) => !state.threads || state.threads.has(t.key))
-    .on("change", (event, t) => {
-      const ticked = state.threads ? new Set(state.threads) : new Set(main.threads.map((x) => x.key));
-      if (event.target.checked) ticked.add(t.key); else ticked.delete(t.key);
-      state.threads = ticked.size === main.threads.length ? null : ticked;
+  list.attr("data-thread", (k) => k);
+  list.select("input").property("checked", (k) => !state.hidden.has(k))
+    .on("change", (event, k) => {
+      if (event.target.checked) state.hidden.delete(k); else state.hidden.add(k);
       state.zoom = [];
       recompute();
     });
-  list.select("span.name").text((t) => t.label);
-  list.select("span.share").text((t) => percent(totals.get(t.index), all));
-  select("#all-threads").on("click", () => { state.threads = null; recompute(); });
+  list.select("span.name").text((k) => label.get(k));
+  list.select("span.share").text((k) => percent(totals.get(k), all));
+  select("#threads-note").text(isDiff ? "by process name (thread ids differ between runs)" : "comm pid/tid, grouped by process");
+  select("#all-threads").on("click", () => { state.hidden = new Set(); recompute(); });
 }
 
 function drawTime() {
@@ -424,15 +451,21 @@ function drawTime() {
     ? `showing ${((state.range[0]) / time.slicesPerSecond).toFixed(2)} s – ${(state.range[1] / time.slicesPerSecond).toFixed(2)} s from the start`
     : `${time.seconds} s; drag across the map to show a time range`);
   select("#clear-range").style("display", state.range ? null : "none");
-  drawHeatmap(select("#heatmap"), time, { selected: state.range, format: fmt, onSelect: (range) => { state.range = range; state.zoom = []; recompute(); } });
+  // The map follows the thread filter and transforms (not the range it chooses): it shows when what is shown ran.
+  const cells = heat(computed.heatSamples);
+  select("#heat-scale").text(`colour: ${unit.label} per 1/${time.slicesPerSecond} s (square-root scale; darkest ${fmt(Math.max(0, ...cells.weights))})`);
+  drawHeatmap(select("#heatmap"), time, cells, { selected: state.range, format: fmt, onSelect: (range) => { state.range = range; state.zoom = []; recompute(); } });
 }
 
 function drawGone() {
   select("#gone-section").style("display", isDiff ? null : "none");
   if (!isDiff) return;
-  const rows = computed.gone.slice(0, 200);
+  const rows = computed.gone.slice(0, 30);
   select("#gone").selectAll("li").data(rows).join("li").text((g) => `${g.path.join(" → ")}: ${percent(g.share, 1)} of BEFORE`);
-  select("#gone-count").text(computed.gone.length ? `${computed.gone.length} paths only in BEFORE (gone), heaviest first` : "none");
+  const more = computed.gone.length - rows.length;
+  select("#gone-count").text(computed.gone.length
+    ? `${computed.gone.length} paths only in BEFORE (gone), heaviest first${more > 0 ? ` (the ${rows.length} heaviest shown; the Functions table has every function of both)` : ""}`
+    : "none");
 }
 
 computed = compute();

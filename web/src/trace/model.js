@@ -25,8 +25,10 @@ export function threadKey(t) {
   return t.tid ? `${t.comm}-${t.pid}/${t.tid}` : t.comm;
 }
 
+// "comm pid/tid", or "comm tid N" when perf printed the thread id alone.
 export function threadLabel(t) {
-  return t.tid ? `${t.comm} ${t.pid === "?" ? "" : t.pid + "/"}${t.tid}` : t.comm;
+  if (!t.tid) return t.comm;
+  return t.pid === "?" || t.pid === "" ? `${t.comm} tid ${t.tid}` : `${t.comm} ${t.pid}/${t.tid}`;
 }
 
 // The samples shown: ticked threads only (null: all), and only the time range [from, to) of slices (null: all).
@@ -44,9 +46,21 @@ export function select(decoded, { threads = null, range = null } = {}) {
       }
       if (weight === 0) continue;
     }
-    out.push({ thread: s.thread, path: s.path, weight });
+    out.push({ thread: s.thread, path: s.path, weight, slices: range ? null : s.slices });
   }
   return out;
+}
+
+// The heat map of some samples (after thread filters and transforms): weight per time slice, from each stack's
+// slices as Kashika computed them.
+export function heat(samples) {
+  const bySlice = new Map();
+  for (const s of samples) {
+    if (!s.slices) continue;
+    for (let i = 0; i < s.slices.length; i += 2) bySlice.set(s.slices[i], (bySlice.get(s.slices[i]) || 0) + s.slices[i + 1]);
+  }
+  const slices = [...bySlice.keys()].sort((a, b) => a - b);
+  return { slices, weights: slices.map((x) => bySlice.get(x)) };
 }
 
 // Transforms, applied in order: {type: "focus"|"merge"|"drop"|"recursion", frame}.

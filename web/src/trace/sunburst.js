@@ -15,18 +15,26 @@ export function drawSunburst(container, root, zoom, { size, colour, highlight, o
     const d = n.depth - zoom.depth;
     items.push({ node: n, a0: (n.x0 - zoom.x0) * scale, a1: (n.x1 - zoom.x0) * scale, d });
     if (d >= RINGS) continue;
-    let narrow = null;
+    // Each run of neighbours too narrow to draw becomes one "…" arc in their own place.
+    let run = null;
+    const flush = () => {
+      if (run) {
+        const a0 = (run.x0 - zoom.x0) * scale;
+        items.push({ node: run, a0, a1: a0 + Math.max(1 / (ring * (d + 2)), (run.value / (root.value || 1)) * scale), d: d + 1 });
+      }
+      run = null;
+    };
     for (const c of n.children || []) {
-      if ((c.x1 - c.x0) * scale * ring * (d + 2) >= 1) stack.push(c);
-      else {
-        narrow ??= { stub: true, count: 0, value: 0, x0: c.x0, depth: c.depth, parent: n, name: "…" };
-        narrow.count++; narrow.value += c.value; narrow.x0 = Math.min(narrow.x0, c.x0);
+      if ((c.x1 - c.x0) * scale * ring * (d + 2) >= 1) {
+        flush();
+        stack.push(c);
+      } else {
+        run ??= { stub: true, count: 0, value: 0, x0: c.x0, depth: c.depth, parent: n, name: "…" };
+        run.count++;
+        run.value += c.value;
       }
     }
-    if (narrow) {
-      const a0 = (narrow.x0 - zoom.x0) * scale;
-      items.push({ node: narrow, a0, a1: a0 + Math.max(1 / (ring * (d + 2)), (narrow.value / (root.value || 1)) * scale), d: d + 1 });
-    }
+    flush();
   }
   const shape = arc().startAngle((i) => i.a0).endAngle((i) => i.a1).innerRadius((i) => i.d * ring).outerRadius((i) => (i.d + 1) * ring - 1);
   const svg = container.selectAll("svg").data([null]).join("svg").attr("class", "sunburst")
