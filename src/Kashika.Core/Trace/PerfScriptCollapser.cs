@@ -21,6 +21,8 @@ public sealed class PerfScriptCollapser
     private readonly Dictionary<string, ParsedFrames> frameLines = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ParsedFrames>.AlternateLookup<ReadOnlySpan<char>> frameLineLookup;
     private readonly Dictionary<string, int> processNames = new(StringComparer.Ordinal);
+    // Module names, kept once each: a million frames of one library share one string.
+    private readonly HashSet<string> modules = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> processLookup;
     private readonly List<int> current = [];
     private readonly List<(string Source, long Line, string Text)> unrecognized = [];
@@ -618,26 +620,14 @@ public sealed class PerfScriptCollapser
     private static (int Start, int End, int Length) OffsetOf(ReadOnlySpan<char> text)
     {
         int open = text.LastIndexOf(" (", StringComparison.Ordinal);
-        if (open < 4)
+        // Back over the hex digits before the module, then "+0x": a few chars, not a search of the whole symbol.
+        int i = open - 1;
+        while (i >= 0 && char.IsAsciiHexDigitLower(text[i]))
         {
-            return default;
+            i--;
         }
 
-        int plus = text[..open].LastIndexOf("+0x", StringComparison.Ordinal);
-        if (plus < 0 || plus + 3 == open)
-        {
-            return default;
-        }
-
-        foreach (char c in text[(plus + 3)..open])
-        {
-            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
-            {
-                return default;
-            }
-        }
-
-        return (plus, open, open - plus);
+        return i >= 2 && i < open - 1 && text[i] == 'x' && text[i - 1] == '0' && text[i - 2] == '+' ? (i - 2, open, open - i + 2) : default;
     }
 
     private bool ParseFrameLine(ReadOnlySpan<char> line, int start, int wordEnd, out ParsedFrames parsed)
@@ -707,7 +697,7 @@ public sealed class PerfScriptCollapser
         for (int i = 0; i < parts.Count; i++)
         {
             var (text, kind) = Tidy(parts[i], module, pc, inlined: i > 0, ref unknown);
-            ids[i] = frames.Add(text, kind, module.ToString());
+            ids[i] = frames.Add(text, kind, Module(module));
         }
 
         parsed = new ParsedFrames(ids, unknown);
@@ -823,6 +813,18 @@ public sealed class PerfScriptCollapser
 
         int id = current[index];
         current[index] = frames.Add($"{frames.Text(id)}:{text}", frames.Kind(id), frames.Module(id));
+    }
+
+    private string Module(ReadOnlySpan<char> module)
+    {
+        var lookup = modules.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(module, out string? known))
+        {
+            known = module.ToString();
+            modules.Add(known);
+        }
+
+        return known;
     }
 
     private static readonly SearchValues<char> PerlSpaceValues = SearchValues.Create(" \t\n\r\f\v");
