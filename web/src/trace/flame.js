@@ -7,20 +7,21 @@ const ROW = 18;
 
 // Lays out the tree once (x0/x1 in [0, 1] of the root's value, depth); zooming only rescales.
 export function layout(root) {
-  const stack = [[root, 0, 0]];
+  const total = root.value || 1;
+  root.x0 = 0; root.depth = 0; root.parent = null;
+  const stack = [root];
   let maxDepth = 0;
   while (stack.length) {
-    const [n, x0, depth] = stack.pop();
-    n.x0 = x0; n.x1 = x0 + n.value / (root.value || 1); n.depth = depth;
-    maxDepth = Math.max(maxDepth, depth);
-    let x = x0;
+    const n = stack.pop();
+    n.x1 = n.x0 + n.value / total;
+    maxDepth = Math.max(maxDepth, n.depth);
+    let x = n.x0;
     for (const c of n.children || []) {
-      c.parent = n;
-      stack.push([c, x, depth + 1]);
-      x += c.value / (root.value || 1);
+      c.parent = n; c.x0 = x; c.depth = n.depth + 1;
+      x += c.value / total;
+      stack.push(c);
     }
   }
-  root.parent = null;
   root.maxDepth = maxDepth;
   return root;
 }

@@ -82,20 +82,26 @@ export function transform(samples, transforms) {
 }
 
 // The call tree: {key, name, frame, value, self, children}. Merged: the first level is the process name; split: each
-// thread; focused (after a focus transform): the focused function is the root's only child.
+// thread; focused (after a focus transform): the focused function is the root's only child. A node finds its child by
+// a short scan, or by a lookup of its own once it has many children (most have few): light for the garbage collector.
 export function buildTree(decoded, samples, { split = false, focused = false } = {}) {
   const root = node("all", "all", -1);
+  const comms = new Map();
+  const levelKey = (t) => {
+    if (split) return -1 - t.index;
+    if (!comms.has(t.comm)) comms.set(t.comm, -1 - comms.size);
+    return comms.get(t.comm);
+  };
   for (const s of samples) {
     let n = root;
     n.value += s.weight;
     if (!focused) {
       const t = decoded.threads[s.thread];
-      const key = split ? `t${t.index}` : `p${t.comm}`;
-      n = child(n, key, split ? t.label : t.comm, -1);
+      n = childOf(n, levelKey(t), split ? t.label : t.comm, -1);
       n.value += s.weight;
     }
     for (const f of s.path) {
-      n = child(n, f, decoded.names[f], f);
+      n = childOf(n, f, decoded.names[f], f);
       n.value += s.weight;
     }
     n.self += s.weight;
@@ -104,19 +110,28 @@ export function buildTree(decoded, samples, { split = false, focused = false } =
   return root;
 }
 
-function node(key, name, frame) {
-  return { key, name, frame, value: 0, self: 0, children: null, byKey: null };
-}
-
-function child(parent, key, name, frame) {
-  if (!parent.byKey) { parent.byKey = new Map(); parent.children = []; }
-  let c = parent.byKey.get(key);
-  if (!c) {
-    c = node(key, name, frame);
-    parent.byKey.set(key, c);
-    parent.children.push(c);
+function childOf(parent, key, name, frame) {
+  const children = parent.children;
+  if (children) {
+    if (parent.byKey) {
+      const c = parent.byKey.get(key);
+      if (c) return c;
+    } else {
+      for (let i = 0; i < children.length; i++) if (children[i].key === key) return children[i];
+    }
+  }
+  const c = node(key, name, frame);
+  if (!children) parent.children = [c];
+  else {
+    children.push(c);
+    if (parent.byKey) parent.byKey.set(key, c);
+    else if (children.length > 8) parent.byKey = new Map(children.map((x) => [x.key, x]));
   }
   return c;
+}
+
+function node(key, name, frame) {
+  return { key, name, frame, value: 0, self: 0, children: null, byKey: null };
 }
 
 // Children by name (the flame graph's order: neighbours are comparable run to run), lookups dropped.
@@ -162,12 +177,12 @@ export function sandwich(decoded, samples, frame) {
     if (at < 0) continue;
     let n = callers;
     n.value += s.weight;
-    for (let i = at - 1; i >= 0; i--) { n = child(n, s.path[i], decoded.names[s.path[i]], s.path[i]); n.value += s.weight; }
+    for (let i = at - 1; i >= 0; i--) { n = childOf(n, s.path[i], decoded.names[s.path[i]], s.path[i]); n.value += s.weight; }
     const t = decoded.threads[s.thread];
-    n = child(n, `p${t.comm}`, t.comm, -1); n.value += s.weight; n.self += s.weight;
+    n = childOf(n, `p${t.comm}`, t.comm, -1); n.value += s.weight; n.self += s.weight;
     n = callees;
     n.value += s.weight;
-    for (let i = at + 1; i < s.path.length; i++) { n = child(n, s.path[i], decoded.names[s.path[i]], s.path[i]); n.value += s.weight; }
+    for (let i = at + 1; i < s.path.length; i++) { n = childOf(n, s.path[i], decoded.names[s.path[i]], s.path[i]); n.value += s.weight; }
     n.self += s.weight;
   }
   finish(callers); finish(callees);
