@@ -82,8 +82,27 @@ public sealed class CollapsedProfile
     }
 
     /// <summary>Orders stacks as their folded lines "a;b;c" compare ordinally, frame texts read in place.</summary>
-    private sealed class FoldedOrder(FrameTable frames)
+    private sealed class FoldedOrder
     {
+        private readonly FrameTable frames;
+        private readonly int[] rank; // each frame's place in the ordinal order of all frame texts
+        private readonly bool[] prefix; // whether a frame's text is a proper prefix of another frame's text
+
+        public FoldedOrder(FrameTable frames)
+        {
+            this.frames = frames;
+            var byText = Enumerable.Range(0, frames.Count).ToArray();
+            Array.Sort(byText, (x, y) => string.CompareOrdinal(frames.Text(x), frames.Text(y)));
+            rank = new int[byText.Length];
+            prefix = new bool[byText.Length];
+            for (int r = 0; r < byText.Length; r++)
+            {
+                rank[byText[r]] = r;
+                // A text that is a prefix of another is followed, in this order, by one that starts with it.
+                prefix[byText[r]] = r + 1 < byText.Length && frames.Text(byText[r + 1]).StartsWith(frames.Text(byText[r]), StringComparison.Ordinal);
+            }
+        }
+
         public int Compare(int[] a, int[] b)
         {
             int i = 0;
@@ -95,6 +114,12 @@ public sealed class CollapsedProfile
             if (i == a.Length || i == b.Length)
             {
                 return a.Length.CompareTo(b.Length); // one is the other's prefix: the shorter line ends first
+            }
+
+            // Texts of which neither is a prefix of the other compare as their ranks do; only prefixes need what follows.
+            if (!prefix[a[i]] && !prefix[b[i]])
+            {
+                return rank[a[i]].CompareTo(rank[b[i]]);
             }
 
             string x = frames.Text(a[i]), y = frames.Text(b[i]);

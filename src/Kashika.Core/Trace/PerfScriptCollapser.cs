@@ -707,6 +707,11 @@ public sealed class PerfScriptCollapser
     // Perl's split /->/: a trailing empty field is dropped, a leading one kept.
     private static List<string> SplitChain(string raw)
     {
+        if (!raw.Contains("->", StringComparison.Ordinal))
+        {
+            return raw.Length == 0 ? [] : [raw]; // almost every frame: no chain to split
+        }
+
         var parts = raw.Split("->").ToList();
         while (parts.Count > 0 && parts[^1].Length == 0)
         {

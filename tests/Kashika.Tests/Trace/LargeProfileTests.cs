@@ -202,3 +202,30 @@ public sealed class LargeProfileTests : IDisposable
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
+
+/// <summary>The order of folded stacks is the byte order of their lines, however their frames' names relate.</summary>
+public sealed class FoldedOrderTests
+{
+    [Fact]
+    public void Stacks_sort_as_their_folded_lines_even_when_names_are_prefixes_of_each_other()
+    {
+        // Names that are prefixes of others, followed by chars below and above ';', and a name holding ';' itself.
+        string[] names = ["a", "a1", "a:", "a<", "ab", "b", "b!", "b;c", "", "~", "a;"];
+        var random = new Random(7);
+        var frames = new FrameTable();
+        var stacks = new List<(int[] Frames, long Count)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < 3000; i++)
+        {
+            int[] ids = Enumerable.Range(0, random.Next(1, 5)).Select(_ => frames.Add(names[random.Next(names.Length)], FrameKind.User)).ToArray();
+            if (seen.Add(string.Join(',', ids)))
+            {
+                stacks.Add((ids, 1));
+            }
+        }
+
+        var profile = CollapsedProfile.Create(frames, stacks);
+        var lines = profile.Stacks.Select(profile.Folded).ToList();
+        Assert.Equal(lines.Order(StringComparer.Ordinal), lines);
+    }
+}
