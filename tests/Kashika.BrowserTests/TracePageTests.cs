@@ -251,6 +251,12 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
         Assert.Equal(["app 100/101", "app 100/102"], (await RootChildren(page)).Order());
         await page.ClickAsync("#all-threads");
         Assert.Equal(3, (await RootChildren(page)).Length);
+        // A process frame's panel hides the process (a thread filter, shown unticked in the list).
+        await page.UncheckAsync("#split");
+        await page.ClickAsync("#view g.frame[data-name='other']");
+        await page.ClickAsync("#panel button[data-action='hide']");
+        Assert.Equal(["app"], await RootChildren(page));
+        Assert.False(await page.Locator("label.thread[data-thread='other-200/200'] input").IsCheckedAsync());
         Assert.Empty(report.Errors);
     }
 

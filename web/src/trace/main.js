@@ -181,7 +181,7 @@ const events = {
   click(node) {
     tip.hide();
     state.zoom = pathOf(node);
-    state.selected = node.frame >= 0 ? node.name : null;
+    state.selected = node.parent ? node.name : null;
     save();
     drawZoom();
   },
@@ -393,14 +393,21 @@ function drawChips() {
 function drawPanel() {
   const panel = select("#panel");
   const node = zoomNode();
-  const name = state.selected && node.frame >= 0 && node.name === state.selected ? node : null;
-  panel.style("display", name ? null : "none");
-  if (!name) return;
+  const shown = state.selected && node.parent && node.name === state.selected;
+  panel.style("display", shown ? null : "none");
+  if (!shown) return;
   panel.selectAll("*").remove();
   const lines = describe(node);
   panel.append("h2").text(lines[0]);
   panel.selectAll("p.line").data(lines.slice(1)).join("p").attr("class", "line").text((d) => d);
   const actions = panel.append("div").attr("class", "actions");
+  if (node.frame < 0) {
+    // A process (or a thread, split): leaving it out is a thread filter, listed and undone in the thread list.
+    const keys = main.threads.filter((t) => (state.split ? t.label : t.comm) === node.name).map(filterKey);
+    actions.append("button").attr("type", "button").attr("data-action", "hide").text(state.split ? "Hide this thread" : "Hide this process")
+      .on("click", () => { for (const k of keys) state.hidden.add(k); state.zoom = []; state.selected = null; recompute(); });
+    return;
+  }
   for (const [type, text] of [["focus", "Focus on it"], ["merge", "Merge into caller"], ["drop", "Drop its stacks"], ["recursion", "Collapse recursion"]]) {
     actions.append("button").attr("type", "button").attr("data-transform", type).text(text)
       .on("click", () => { state.transforms.push({ type, name: node.name }); state.zoom = []; recompute(); });
