@@ -19,7 +19,8 @@ public sealed record RelateArguments(
     string? Compat,
     string? FromRanking,
     string? Order,
-    string? By = null);
+    string? By = null,
+    bool SuggestAliases = false);
 
 internal static class RelateCommand
 {
@@ -50,10 +51,14 @@ internal static class RelateCommand
         metric.AcceptOnlyFromAmong("ossrel", "sum-min", "jaccard", "shared");
         var identity = new Option<string>("--identity")
         {
-            Description = "What makes two commits one developer: the mailmapped e-mail, the name, or both.",
+            Description = "What makes two commits one developer: the mailmapped e-mail, the name, both, or person (e-mail, and one person's addresses joined by a distinctive name with corroboration; see docs/relate.md).",
             DefaultValueFactory = _ => "email",
         };
-        identity.AcceptOnlyFromAmong("email", "name", "name+email");
+        identity.AcceptOnlyFromAmong("email", "name", "name+email", "person");
+        var suggestAliases = new Option<bool>("--suggest-aliases")
+        {
+            Description = "Write the addresses --identity person would join, as a .mailmap to review and pass back with --aliases, instead of the report.",
+        };
         var aliases = new Option<string?>("--aliases") {
             HelpName = "FILE", Description = "A file in .mailmap syntax merging one person's identities across all repositories." };
         var botPattern = new Option<string[]>("--bot-pattern")
@@ -89,6 +94,7 @@ internal static class RelateCommand
         var command = new Command("relate", "How much open-source projects share their developers, as an interactive chord diagram.")
         {
             paths, format, output, metric, identity, aliases, botPattern, includeBots, merges, revision, since, until, by, compat, fromRanking, order,
+            suggestAliases,
         };
         command.SetAction((parse, cancel) => Task.FromResult((int)RelateRun.Execute(
             new RelateArguments(
@@ -107,7 +113,8 @@ internal static class RelateCommand
                 parse.GetValue(compat),
                 parse.GetValue(fromRanking),
                 parse.GetValue(order),
-                parse.GetValue(by)),
+                parse.GetValue(by),
+                parse.GetValue(suggestAliases)),
             context,
             cancel)));
         return command;

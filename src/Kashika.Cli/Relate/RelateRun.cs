@@ -90,13 +90,22 @@ internal static class RelateRun
             context.Warn($"only one project ({projects[0].Authors.Name}): relatedness needs two or more");
         }
 
-        var result = Relatedness.Compute(projects.Select(p => p.Authors).ToList(), metric);
+        // --identity person: one person's addresses, joined across every project, count as one developer.
+        var joins = rules.Mode == IdentityMode.Person || arguments.SuggestAliases ? PersonJoins.Find(projects.Select(p => p.Authors).ToList()) : [];
+        if (arguments.SuggestAliases)
+        {
+            return WriteAliases(joins, arguments.Output, context);
+        }
+
+        ProjectAuthors Joined(ProjectAuthors authors) => joins.Count == 0 ? authors : PersonJoins.Apply(authors, joins);
+        var result = Relatedness.Compute(projects.Select(p => Joined(p.Authors)).ToList(), metric);
         // With --by, the same relatedness for each period (by author date), every project in every period.
         var periods = projects.SelectMany(p => p.Periods.Keys).Distinct().Order(StringComparer.Ordinal)
             .Select(label => new PeriodResult(label, Relatedness.Compute(
-                projects.Select(p => AuthorResolver.Resolve(p.Authors.Name, p.Periods.GetValueOrDefault(label) ?? new AuthorTally(), rules)).ToList(), metric)))
+                projects.Select(p => Joined(AuthorResolver.Resolve(p.Authors.Name, p.Periods.GetValueOrDefault(label) ?? new AuthorTally(), rules))).ToList(), metric)))
             .ToList();
-        var document = RelateDocument.From(result, projects.Select(p => p.Source).ToList(), settings, warnings, Generator, periods);
+        var document = RelateDocument.From(result, projects.Select(p => p.Source).ToList(), settings, warnings, Generator, periods)
+            with { IdentityJoins = rules.Mode == IdentityMode.Person ? joins : null };
         try
         {
             var format = RelateFormats.All.Named(arguments.Format);
@@ -113,6 +122,22 @@ internal static class RelateRun
         }
 
         return inputFailed ? ExitCode.InputError : ExitCode.Success;
+    }
+
+    // --suggest-aliases: the joins as a .mailmap, written like any report (standard output unless -o).
+    private static ExitCode WriteAliases(IReadOnlyList<IdentityJoin> joins, string? output, CliContext context)
+    {
+        try
+        {
+            ReportWriter.Write(new MailmapFormat(), joins, output ?? "-", context.StandardOutput);
+            context.Say($"{Plural(joins.Count, "person")} with more than one address ({joins.Sum(j => j.Keys.Count - 1)} lines to review)");
+            return ExitCode.Success;
+        }
+        catch (OutputException e)
+        {
+            context.Fail(e.Message);
+            return ExitCode.OutputError;
+        }
     }
 
     private static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
@@ -132,6 +157,7 @@ internal static class RelateRun
             ("--identity", a.Identity != "email"), ("--aliases", a.Aliases is not null), ("--bot-pattern", a.BotPatterns.Count > 0),
             ("--include-bots", a.IncludeBots), ("--merges", a.CountMerges), ("--rev", a.Revision is not null),
             ("--since", a.Since is not null), ("--until", a.Until is not null), ("--by", a.By is not null),
+            ("--suggest-aliases", a.SuggestAliases),
         };
         if (a.FromRanking is not null)
         {
@@ -182,6 +208,7 @@ internal static class RelateRun
 
     private static IdentityMode ParseIdentity(string name) => name switch
     {
+        "person" => IdentityMode.Person,
         "name" => IdentityMode.Name,
         "name+email" => IdentityMode.NameEmail,
         _ => IdentityMode.Email,

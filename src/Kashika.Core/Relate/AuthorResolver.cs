@@ -67,7 +67,7 @@ public static class AuthorResolver
         string lowerEmail = GitHubNoReply(email.Trim().ToLowerInvariant());
         return mode switch
         {
-            IdentityMode.Email => lowerEmail.Length > 0 ? lowerEmail : lowerName,
+            IdentityMode.Email or IdentityMode.Person => lowerEmail.Length > 0 ? lowerEmail : lowerName,
             IdentityMode.Name => lowerName,
             IdentityMode.NameEmail => $"{lowerName} <{lowerEmail}>",
             _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "ossrel names are keyed by Resolve itself"),

@@ -12,6 +12,9 @@ public enum IdentityMode
     /// <summary>Name and e-mail together, both without regard to case.</summary>
     NameEmail,
 
+    /// <summary>The e-mail, and one person's addresses joined across projects by <see cref="PersonJoins"/>.</summary>
+    Person,
+
     /// <summary>ossrel 2013: the raw <c>%an</c> bytes with runs of ASCII whitespace collapsed, nothing else.</summary>
     OssrelName,
 }

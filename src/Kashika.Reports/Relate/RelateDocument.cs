@@ -30,7 +30,8 @@ public sealed record RelateDocument(
     IReadOnlyList<ExcludedAuthor> ExcludedBots,
     IReadOnlyList<string> Warnings,
     [property: JsonIgnore] Metric Metric,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PeriodSummary>? Periods = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PeriodSummary>? Periods = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IdentityJoin>? IdentityJoins = null)
 {
     public const string SchemaName = "kashika.relate/1";
 

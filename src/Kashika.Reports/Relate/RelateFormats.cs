@@ -95,3 +95,17 @@ public static class RelateFormats
         }
     }
 }
+
+/// <summary>The joins of --identity person as a .mailmap (--suggest-aliases).</summary>
+public sealed class MailmapFormat : IReportFormat<IReadOnlyList<IdentityJoin>>
+{
+    public string Name => "mailmap";
+
+    public string? DefaultFileName => null;
+
+    public void Write(IReadOnlyList<IdentityJoin> model, Stream output)
+    {
+        byte[] text = System.Text.Encoding.UTF8.GetBytes(PersonJoins.Mailmap(model));
+        output.Write(text);
+    }
+}

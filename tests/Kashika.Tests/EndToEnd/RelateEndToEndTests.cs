@@ -115,6 +115,30 @@ public sealed class RelateEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Identity_person_joins_one_persons_addresses_and_suggests_them_as_a_mailmap()
+    {
+        // Kim Park used one address in one and another in two; the projects share Ann and Bo, so the name joins them.
+        foreach (string repo in new[] { "one", "two" })
+        {
+            dir.Repo(repo).Commits("Ann Lee", "ann@example.org", 2).Commits("Bo Kim", "bo@example.org", 2)
+                .Commits("Kim Park", repo == "one" ? "kim@work.example" : "kpark@home.example", repo == "one" ? 3 : 2);
+        }
+
+        Assert.Equal(4, SumMin(Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "one", "two")))[0][1]);
+        var json = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--identity", "person", "one", "two"));
+        Assert.Equal(6, SumMin(json)[0][1]);
+        var join = json.GetProperty("identityJoins")[0];
+        Assert.Equal("kim@work.example", join.GetProperty("person").GetString());
+        Assert.Contains("one and two share 2 other developers", join.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        var suggested = KashikaProcess.Run(dir.Path, "relate", "--suggest-aliases", "one", "two");
+        Assert.Equal(0, suggested.ExitCode);
+        Assert.Contains("Kim Park <kim@work.example> <kpark@home.example>\n", suggested.StandardOutput, StringComparison.Ordinal);
+        File.WriteAllText(dir.Combine("people.mailmap"), suggested.StandardOutput);
+        Assert.Equal(6, SumMin(Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--aliases", "people.mailmap", "one", "two")))[0][1]);
+    }
+
+    [Fact]
     public void Since_and_until_window_the_history()
     {
         // Commits are a day apart from 2020-01-01: Lee's 3 in one are 01-01..01-03; in two 01-01..01-05.

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+
+namespace Kashika.Core.Relate;
+
+/// <summary>One person's addresses, joined automatically: the key kept (<see cref="Person"/>), all keys, and why.</summary>
+public sealed record IdentityJoin(string Person, string Name, IReadOnlyList<string> Keys, string Reason);
+
+/// <summary>
+/// <c>--identity person</c>: addresses of one person joined across all projects. Two addresses join only when they
+/// carry the same distinctive full name (two or more words of letters, not a placeholder such as "root" or "Your Name")
+/// and something else agrees: both were used in one project, their user names (before the @) are the same, or the
+/// projects they were used in are related through at least <see cref="RelatedProjectsShare"/> other developers. A
+/// namesake in an unrelated project is not joined, and a generic name never joins anything, so joins cannot chain
+/// through one. Every join is reported with its reason (docs/relate.md).
+/// </summary>
+public static class PersonJoins
+{
+    /// <summary>Other developers two projects must share before a name alone joins addresses across them.</summary>
+    public const int RelatedProjectsShare = 2;
+
+    private static readonly HashSet<string> Placeholders = new(StringComparer.Ordinal)
+    {
+        "root", "admin", "administrator", "ubuntu", "debian", "unknown", "user", "your name", "you", "me", "nobody",
+        "test", "tester", "test user", "jenkins", "travis", "travis ci", "github", "gerrit", "buildbot", "build user",
+        "system administrator", "local user", "default user", "anonymous", "no name", "none", "name", "your full name",
+        "openstack infra", "openstack proposal bot", "zuul", "git", "dev", "developer", "developers", "the author",
+    };
+
+    /// <summary>Whether a name is specific enough to say two addresses are one person.</summary>
+    public static bool IsDistinctive(string name)
+    {
+        string normal = Normalize(name);
+        if (Placeholders.Contains(normal) || normal.Contains("bot", StringComparison.Ordinal) || normal.Contains('@', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var words = normal.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return words.Length >= 2 && words.Count(w => w.Count(char.IsLetter) >= 2) >= 2 && !normal.Any(char.IsAsciiDigit);
+    }
+
+    /// <summary>Finds the joins among the projects' identity keys (lower-cased addresses, as <see cref="IdentityMode.Email"/>).</summary>
+    public static IReadOnlyList<IdentityJoin> Find(IReadOnlyList<ProjectAuthors> projects)
+    {
+        var keysOf = projects.Select(p => p.CommitsByPerson.Keys.Where(k => k.Contains('@', StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal)).ToList();
+        var byName = new Dictionary<string, List<(string Key, int Project)>>(StringComparer.Ordinal);
+        var commits = new Dictionary<string, long>(StringComparer.Ordinal);
+        var displayName = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int p = 0; p < projects.Count; p++)
+        {
+            foreach (string key in keysOf[p])
+            {
+                string name = projects[p].DisplayNames.GetValueOrDefault(key) ?? "";
+                commits[key] = commits.GetValueOrDefault(key) + projects[p].CommitsByPerson[key];
+                displayName.TryAdd(key, name);
+                if (IsDistinctive(name))
+                {
+                    (byName.TryGetValue(Normalize(name), out var list) ? list : byName[Normalize(name)] = []).Add((key, p));
+                }
+            }
+        }
+
+        var parent = new Dictionary<string, string>(StringComparer.Ordinal);
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Root(string k)
+        {
+            while (parent.TryGetValue(k, out string? up) && up != k)
+            {
+                k = up;
+            }
+
+            return k;
+        }
+
+        foreach (var (name, uses) in byName.OrderBy(n => n.Key, StringComparer.Ordinal))
+        {
+            var keys = uses.Select(u => u.Key).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            for (int i = 0; i < keys.Count; i++)
+            {
+                for (int j = i + 1; j < keys.Count; j++)
+                {
+                    if (Evidence(keys[i], keys[j], uses, keysOf, projects) is not { } why)
+                    {
+                        continue;
+                    }
+
+                    string a = Root(keys[i]), b = Root(keys[j]);
+                    if (a != b)
+                    {
+                        parent[b] = a;
+                        parent.TryAdd(a, a);
+                        reasons[a] = reasons.TryGetValue(a, out string? before) ? before : $"same name \"{displayName[keys[i]]}\"; {why}";
+                    }
+                }
+            }
+        }
+
+        return parent.Keys.GroupBy(Root, StringComparer.Ordinal)
+            .Where(g => g.Count() > 1)
+            .Select(g =>
+            {
+                var keys = g.Order(StringComparer.Ordinal).ToList();
+                string person = keys.OrderByDescending(k => commits[k]).ThenBy(k => k, StringComparer.Ordinal).First();
+                return new IdentityJoin(person, displayName[person], keys, reasons[g.Key]);
+            })
+            .OrderBy(j => j.Name, StringComparer.Ordinal).ThenBy(j => j.Person, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    // What, besides the name, says two addresses are one person; null when nothing does.
+    private static string? Evidence(string a, string b, List<(string Key, int Project)> uses, List<HashSet<string>> keysOf, IReadOnlyList<ProjectAuthors> projects)
+    {
+        var inA = uses.Where(u => u.Key == a).Select(u => u.Project).ToList();
+        var inB = uses.Where(u => u.Key == b).Select(u => u.Project).ToList();
+        if (inA.Intersect(inB).FirstOrDefault(-1) is var both && both >= 0)
+        {
+            return $"both used in {projects[both].Name}";
+        }
+
+        if (UserName(a) == UserName(b) && UserName(a).Length >= 3)
+        {
+            return $"same user name \"{UserName(a)}\"";
+        }
+
+        foreach (int pa in inA)
+        {
+            foreach (int pb in inB)
+            {
+                int shared = keysOf[pa].Count(k => k != a && k != b && keysOf[pb].Contains(k));
+                if (shared >= RelatedProjectsShare)
+                {
+                    return $"{projects[pa].Name} and {projects[pb].Name} share {shared} other developers";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string UserName(string address) =>
+        address[..Math.Max(0, address.IndexOf('@', StringComparison.Ordinal))].Replace(".", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+
+    /// <summary>Lower case, accents off, runs of spaces and dots as one space: "José  A. García" → "jose a garcia".</summary>
+    public static string Normalize(string name)
+    {
+        var text = new StringBuilder(name.Length);
+        foreach (char c in name.Normalize(NormalizationForm.FormD))
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            {
+                continue;
+            }
+
+            text.Append(char.IsWhiteSpace(c) || c == '.' ? ' ' : char.ToLowerInvariant(c));
+        }
+
+        return string.Join(' ', text.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>The project with each joined address counted as its person.</summary>
+    public static ProjectAuthors Apply(ProjectAuthors project, IReadOnlyList<IdentityJoin> joins)
+    {
+        var personOf = joins.SelectMany(j => j.Keys.Select(k => (k, j.Person))).ToDictionary(x => x.k, x => x.Person, StringComparer.Ordinal);
+        var names = joins.ToDictionary(j => j.Person, j => j.Name, StringComparer.Ordinal);
+        var commits = new Dictionary<string, int>(StringComparer.Ordinal);
+        var display = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, count) in project.CommitsByPerson)
+        {
+            string person = personOf.GetValueOrDefault(key) ?? key;
+            commits[person] = checked(commits.GetValueOrDefault(person) + count);
+            display[person] = names.GetValueOrDefault(person) ?? project.DisplayNames.GetValueOrDefault(key) ?? key;
+        }
+
+        return project with { CommitsByPerson = commits, DisplayNames = display };
+    }
+
+    /// <summary>The joins as a .mailmap (one line per joined address: "Name &lt;kept&gt; &lt;joined&gt;"), to review and pass to --aliases.</summary>
+    public static string Mailmap(IReadOnlyList<IdentityJoin> joins)
+    {
+        var text = new StringBuilder("# kashika relate --suggest-aliases: addresses it would count as one person; review, then pass with --aliases\n");
+        foreach (var join in joins)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"# {join.Reason}\n");
+            foreach (string key in join.Keys.Where(k => k != join.Person))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{join.Name} <{join.Person}> <{key}>\n");
+            }
+        }
+
+        return text.ToString();
+    }
+}

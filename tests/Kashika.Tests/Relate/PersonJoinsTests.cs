@@ -1,0 +1,88 @@
+using Kashika.Core.Relate;
+
+namespace Kashika.Tests.Relate;
+
+/// <summary>--identity person: one person's addresses joined, namesakes and placeholders never.</summary>
+public sealed class PersonJoinsTests
+{
+    // A project from (name, address, commits) triples, keyed as --identity email keys them.
+    private static ProjectAuthors Project(string project, params (string Name, string Email, int Commits)[] authors) =>
+        new(project,
+            authors.ToDictionary(a => a.Email, a => a.Commits, StringComparer.Ordinal),
+            authors.ToDictionary(a => a.Email, a => a.Name, StringComparer.Ordinal),
+            0, 0, []);
+
+    private static readonly (string, string, int)[] Shared = [("Ann Lee", "ann@x.org", 5), ("Bo Kim", "bo@y.org", 3)];
+
+    [Theory]
+    [InlineData("Aaron Rosen", true)]
+    [InlineData("José A. García", true)]
+    [InlineData("root", false)]
+    [InlineData("Your Name", false)]
+    [InlineData("ubuntu", false)]
+    [InlineData("dependabot bot", false)]
+    [InlineData("Jenkins", false)]
+    [InlineData("takashi", false)]
+    [InlineData("user 1234", false)]
+    [InlineData("ann@example.org", false)]
+    public void Only_distinctive_names_can_join(string name, bool distinctive) => Assert.Equal(distinctive, PersonJoins.IsDistinctive(name));
+
+    [Fact]
+    public void Two_addresses_used_in_one_project_with_one_name_are_one_person()
+    {
+        var nova = Project("nova", ("Aaron Rosen", "arosen@nicira.com", 30), ("Aaron Rosen", "aaronorosen@gmail.com", 10));
+        var join = Assert.Single(PersonJoins.Find([nova]));
+        Assert.Equal("arosen@nicira.com", join.Person); // the address with more commits is kept
+        Assert.Equal(["aaronorosen@gmail.com", "arosen@nicira.com"], join.Keys);
+        Assert.Contains("both used in nova", join.Reason, StringComparison.Ordinal);
+        var joined = PersonJoins.Apply(nova, [join]);
+        Assert.Equal(40, joined.CommitsByPerson["arosen@nicira.com"]);
+        Assert.Equal(1, joined.Developers);
+    }
+
+    [Fact]
+    public void Across_related_projects_a_name_joins_and_the_pair_becomes_shared()
+    {
+        var nova = Project("nova", [.. Shared, ("Aaron Rosen", "arosen@nicira.com", 30)]);
+        var neutron = Project("neutron", [.. Shared, ("Aaron Rosen", "aaronorosen@gmail.com", 20)]);
+        var join = Assert.Single(PersonJoins.Find([nova, neutron]));
+        Assert.Contains("neutron and nova share 2 other developers", join.Reason, StringComparison.Ordinal);
+        var result = Relatedness.Compute([PersonJoins.Apply(nova, [join]), PersonJoins.Apply(neutron, [join])], Metric.SumMin);
+        Assert.Equal(5 + 3 + 20, result.SumMin[0][1]); // Ann 5/5, Bo 3/3, and Aaron min(30, 20)
+    }
+
+    [Fact]
+    public void Same_user_name_at_two_domains_joins()
+    {
+        var a = Project("a", ("Takashi Kajinami", "tkajinam@redhat.com", 5));
+        var b = Project("b", ("Takashi Kajinami", "tkajinam@gmail.com", 5));
+        Assert.Contains("same user name \"tkajinam\"", Assert.Single(PersonJoins.Find([a, b])).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Namesakes_in_unrelated_projects_placeholders_and_bots_stay_apart()
+    {
+        var a = Project("a", ("John Smith", "john@alpha.com", 5), ("root", "root@host1", 3), ("ubuntu", "ubuntu@box1", 1));
+        var b = Project("b", ("John Smith", "jsmith@beta.org", 7), ("root", "root@host2", 3), ("ubuntu", "ubuntu@box2", 1));
+        Assert.Empty(PersonJoins.Find([a, b]));
+        var c = Project("c", ("renovate bot", "r1@x", 1), ("renovate bot", "r2@y", 1));
+        Assert.Empty(PersonJoins.Find([c]));
+    }
+
+    [Fact]
+    public void A_generic_name_never_chains_two_people_together()
+    {
+        // Ann and Bo each also committed as "root" with their own address; root joins nothing.
+        var p = Project("p", ("Ann Lee", "ann@x.org", 5), ("root", "ann@laptop", 1), ("Bo Kim", "bo@y.org", 3), ("root", "bo@laptop", 1));
+        Assert.Empty(PersonJoins.Find([p]));
+    }
+
+    [Fact]
+    public void The_suggested_aliases_are_a_mailmap_with_reasons()
+    {
+        var nova = Project("nova", ("Aaron Rosen", "arosen@nicira.com", 30), ("Aaron Rosen", "aaronorosen@gmail.com", 10));
+        string mailmap = PersonJoins.Mailmap(PersonJoins.Find([nova]));
+        Assert.Contains("# same name \"Aaron Rosen\"; both used in nova\n", mailmap, StringComparison.Ordinal);
+        Assert.Contains("Aaron Rosen <arosen@nicira.com> <aaronorosen@gmail.com>\n", mailmap, StringComparison.Ordinal);
+    }
+}
