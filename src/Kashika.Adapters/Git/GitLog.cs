@@ -9,7 +9,8 @@ namespace Kashika.Adapters.Git;
 /// <param name="Compat">Ask for the 2013 pipeline's <c>%an</c> only, as raw bytes, without mailmap.</param>
 /// <param name="Aliases">A mailmap-syntax file applied on top of each repository's own .mailmap.</param>
 /// <param name="Period">Also tally each period (by author date) apart.</param>
-public sealed record GitLogRequest(bool Compat, string Revision, string? Since, string? Until, string? Aliases, Period Period = Period.None);
+/// <param name="Mailmap">Apply the repository's .mailmap (%aN/%aE); false reads the addresses as committed (%an/%ae).</param>
+public sealed record GitLogRequest(bool Compat, string Revision, string? Since, string? Until, string? Aliases, Period Period = Period.None, bool Mailmap = true);
 
 /// <summary>Facts about a repository learned while reading it.</summary>
 /// <param name="ByPeriod">The tally of each period, when periods were asked for.</param>
@@ -36,7 +37,8 @@ public static class GitLog
 
         // %aN/%aE apply .mailmap (in bare repositories git reads HEAD:.mailmap); %P lists the parents, two or more for a merge.
         // With periods, %at (the author date) comes before the parents.
-        string format = request.Compat ? "%an" : periods ? "%aN%x00%aE%x00%at%x00%P" : "%aN%x00%aE%x00%P";
+        string author = request.Mailmap ? "%aN%x00%aE" : "%an%x00%ae";
+        string format = request.Compat ? "%an" : periods ? $"{author}%x00%at%x00%P" : $"{author}%x00%P";
         arguments.AddRange(["-c", "log.showSignature=false", "log", "--no-color", $"--format={format}"]);
         if (request.Since is not null)
         {

@@ -20,7 +20,8 @@ public sealed record RelateArguments(
     string? FromRanking,
     string? Order,
     string? By = null,
-    bool SuggestAliases = false);
+    bool SuggestAliases = false,
+    bool NoMailmap = false);
 
 internal static class RelateCommand
 {
@@ -55,6 +56,10 @@ internal static class RelateCommand
             DefaultValueFactory = _ => "email",
         };
         identity.AcceptOnlyFromAmong("email", "name", "name+email", "person");
+        var noMailmap = new Option<bool>("--no-mailmap")
+        {
+            Description = "Ignore the repositories' .mailmap files: addresses as committed (to measure --identity person against them).",
+        };
         var suggestAliases = new Option<bool>("--suggest-aliases")
         {
             Description = "Write the addresses --identity person would join, as a .mailmap to review and pass back with --aliases, instead of the report.",
@@ -94,7 +99,7 @@ internal static class RelateCommand
         var command = new Command("relate", "How much open-source projects share their developers, as an interactive chord diagram.")
         {
             paths, format, output, metric, identity, aliases, botPattern, includeBots, merges, revision, since, until, by, compat, fromRanking, order,
-            suggestAliases,
+            suggestAliases, noMailmap,
         };
         command.SetAction((parse, cancel) => Task.FromResult((int)RelateRun.Execute(
             new RelateArguments(
@@ -114,7 +119,8 @@ internal static class RelateCommand
                 parse.GetValue(fromRanking),
                 parse.GetValue(order),
                 parse.GetValue(by),
-                parse.GetValue(suggestAliases)),
+                parse.GetValue(suggestAliases),
+                parse.GetValue(noMailmap)),
             context,
             cancel)));
         return command;

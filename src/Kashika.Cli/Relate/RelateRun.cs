@@ -38,7 +38,7 @@ internal static class RelateRun
             Input: arguments.FromRanking is null ? "git" : "ossrel-ranking",
             Metric: metric.CliName(),
             Identity: ossrel ? "ossrel-name" : arguments.Identity,
-            Mailmap: !ossrel,
+            Mailmap: !ossrel && !arguments.NoMailmap,
             Aliases: arguments.Aliases is null ? null : Path.GetFileName(arguments.Aliases),
             ExcludeBots: rules.Bots is not null,
             BotPattern: rules.Bots?.ExtraPattern,
@@ -157,7 +157,7 @@ internal static class RelateRun
             ("--identity", a.Identity != "email"), ("--aliases", a.Aliases is not null), ("--bot-pattern", a.BotPatterns.Count > 0),
             ("--include-bots", a.IncludeBots), ("--merges", a.CountMerges), ("--rev", a.Revision is not null),
             ("--since", a.Since is not null), ("--until", a.Until is not null), ("--by", a.By is not null),
-            ("--suggest-aliases", a.SuggestAliases),
+            ("--suggest-aliases", a.SuggestAliases), ("--no-mailmap", a.NoMailmap),
         };
         if (a.FromRanking is not null)
         {
@@ -168,6 +168,11 @@ internal static class RelateRun
 
             var given = gitOnly.Where(g => g.Given).Select(g => g.Option).Append(a.Compat is null ? null : "--compat").OfType<string>().ToList();
             return given.Count == 0 ? null : $"--from-ranking reads counted names, so {string.Join(", ", given)} cannot apply";
+        }
+
+        if (a.NoMailmap && a.Aliases is not null)
+        {
+            return "--aliases is applied as a mailmap: it cannot go with --no-mailmap";
         }
 
         if (a.Order is not null)
@@ -297,7 +302,8 @@ internal static class RelateRun
             }
         }
 
-        var request = new GitLogRequest(rules.Mode == IdentityMode.OssrelName, arguments.Revision ?? "HEAD", arguments.Since, arguments.Until, aliases, ParsePeriod(arguments.By));
+        var request = new GitLogRequest(
+            rules.Mode == IdentityMode.OssrelName, arguments.Revision ?? "HEAD", arguments.Since, arguments.Until, aliases, ParsePeriod(arguments.By), Mailmap: !arguments.NoMailmap);
         var read = new ReadProject?[repositories.Count];
         var problems = new ConcurrentDictionary<int, RepositoryException>();
         try
