@@ -23,6 +23,9 @@ public sealed class RelateReports : IAsyncLifetime
     /// <summary>early and late by month: they share Lee in February 2020 only.</summary>
     public string ByMonth => dir.Combine("by-month.html");
 
+    /// <summary>delta and epsilon: Kim Park commits from two addresses in delta, one of them in epsilon.</summary>
+    public string Joins => dir.Combine("joins.html");
+
     /// <summary>alpha alone.</summary>
     public string Single => dir.Combine("single.html");
 
@@ -40,6 +43,9 @@ public sealed class RelateReports : IAsyncLifetime
         dir.Repo("early").Commits("Kim", "kim@example.org", 31).Commits("Lee", "lee@example.org", 10);
         dir.Repo("late").Commits("Lee", "lee@example.org", 45);
         Run("relate", "--by", "month", "-o", ByMonth, "early", "late");
+        dir.Repo("delta").Commits("Kim Park", "kim@work.example", 3).Commits("Kim Park", "kpark@home.example", 2);
+        dir.Repo("epsilon").Commits("Kim Park", "kpark@home.example", 4);
+        Run("relate", "-o", Joins, "delta", "epsilon");
 
         string hostile = dir.Combine("hostile-ranking");
         Directory.CreateDirectory(hostile);
@@ -226,5 +232,16 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.Equal(200, colours.Distinct().Count());
         var again = await reports.Browser.OpenAsync(reports.Large);
         Assert.Equal(colours, await again.Page.Locator(".group path").EvaluateAllAsync<string[]>("ps => ps.map(p => p.getAttribute('fill'))"));
+    }
+
+    [Fact]
+    public async Task Addresses_joined_as_one_person_are_listed_with_the_reason()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Joins);
+        string joins = await report.Page.Locator("#joins table").InnerTextAsync();
+        Assert.Contains("Kim Park", joins, StringComparison.Ordinal);
+        Assert.Contains("kim@work.example, kpark@home.example", joins, StringComparison.Ordinal);
+        Assert.Contains("same name \"Kim Park\"; both used in delta", joins, StringComparison.Ordinal);
+        Assert.Empty(report.Errors);
     }
 }

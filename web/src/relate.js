@@ -237,6 +237,13 @@ if (data.warnings.length > 0) {
 } else {
   select("#warnings-section").remove();
 }
+// Every automatic join of one person's addresses, with its reason.
+if (data.identityJoins && data.identityJoins.length > 0) {
+  table(select("#joins"), ["person", "addresses counted as one", "why"],
+    data.identityJoins.map((j) => [j.name, j.keys.join(", "), j.reason]), "joins");
+} else {
+  select("#joins-section").remove();
+}
 if (data.excludedBots.length > 0) {
   table(select("#bots"), ["automated account", "e-mail", "commits excluded"],
     data.excludedBots.map((b) => [b.name, b.email, b.commits]), "bots");

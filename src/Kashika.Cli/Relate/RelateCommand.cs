@@ -52,8 +52,8 @@ internal static class RelateCommand
         metric.AcceptOnlyFromAmong("ossrel", "sum-min", "jaccard", "shared");
         var identity = new Option<string>("--identity")
         {
-            Description = "What makes two commits one developer: the mailmapped e-mail, the name, both, or person (e-mail, and one person's addresses joined by a distinctive name with corroboration; see docs/relate.md).",
-            DefaultValueFactory = _ => "email",
+            Description = "What makes two commits one developer. person: the mailmapped e-mail, one person's addresses joined by a distinctive name with corroboration (docs/relate.md); email: the e-mail alone; name; or name+email.",
+            DefaultValueFactory = _ => "person",
         };
         identity.AcceptOnlyFromAmong("email", "name", "name+email", "person");
         var noMailmap = new Option<bool>("--no-mailmap")
@@ -107,7 +107,7 @@ internal static class RelateCommand
                 parse.GetValue(format) ?? "html",
                 parse.GetValue(output),
                 parse.GetValue(metric) ?? "ossrel",
-                parse.GetValue(identity) ?? "email",
+                parse.GetValue(identity) ?? "person",
                 parse.GetValue(aliases),
                 parse.GetValue(botPattern) ?? [],
                 parse.GetValue(includeBots),

@@ -154,7 +154,7 @@ internal static class RelateRun
 
         var gitOnly = new (string Option, bool Given)[]
         {
-            ("--identity", a.Identity != "email"), ("--aliases", a.Aliases is not null), ("--bot-pattern", a.BotPatterns.Count > 0),
+            ("--identity", a.Identity != "person"), ("--aliases", a.Aliases is not null), ("--bot-pattern", a.BotPatterns.Count > 0),
             ("--include-bots", a.IncludeBots), ("--merges", a.CountMerges), ("--rev", a.Revision is not null),
             ("--since", a.Since is not null), ("--until", a.Until is not null), ("--by", a.By is not null),
             ("--suggest-aliases", a.SuggestAliases), ("--no-mailmap", a.NoMailmap),

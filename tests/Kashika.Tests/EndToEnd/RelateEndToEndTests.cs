@@ -124,8 +124,8 @@ public sealed class RelateEndToEndTests : IDisposable
                 .Commits("Kim Park", repo == "one" ? "kim@work.example" : "kpark@home.example", repo == "one" ? 3 : 2);
         }
 
-        Assert.Equal(4, SumMin(Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "one", "two")))[0][1]);
-        var json = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--identity", "person", "one", "two"));
+        Assert.Equal(4, SumMin(Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--identity", "email", "one", "two")))[0][1]);
+        var json = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "one", "two")); // person is the default
         Assert.Equal(6, SumMin(json)[0][1]);
         var join = json.GetProperty("identityJoins")[0];
         Assert.Equal("kim@work.example", join.GetProperty("person").GetString());
@@ -135,7 +135,7 @@ public sealed class RelateEndToEndTests : IDisposable
         Assert.Equal(0, suggested.ExitCode);
         Assert.Contains("Kim Park <kim@work.example> <kpark@home.example>\n", suggested.StandardOutput, StringComparison.Ordinal);
         File.WriteAllText(dir.Combine("people.mailmap"), suggested.StandardOutput);
-        Assert.Equal(6, SumMin(Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--aliases", "people.mailmap", "one", "two")))[0][1]);
+        Assert.Equal(6, SumMin(Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--identity", "email", "--aliases", "people.mailmap", "one", "two")))[0][1]);
     }
 
     [Fact]
