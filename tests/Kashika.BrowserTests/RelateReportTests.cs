@@ -131,6 +131,17 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
 
         await report.Page.Mouse.MoveAsync(5, 5);
         Assert.Equal(2, (await report.VisibleChordsAsync()).Length);
+
+        // A click pins the project: its chords stay in front after the mouse leaves, until Escape.
+        await report.Page.Mouse.ClickAsync(x, y);
+        await report.Page.Mouse.MoveAsync(5, 5);
+        Assert.Equal(["alpha-beta"], await report.VisibleChordsAsync());
+        Assert.True(await report.Page.Locator("#panel").IsVisibleAsync());
+        // The others are faded, not gone.
+        Assert.Equal(2, await report.Page.EvaluateAsync<int>("() => [...document.querySelectorAll('.chord')].filter(c => getComputedStyle(c).display !== 'none').length"));
+        await report.Page.Keyboard.PressAsync("Escape");
+        Assert.Equal(2, (await report.VisibleChordsAsync()).Length);
+        Assert.False(await report.Page.Locator("#panel").IsVisibleAsync());
         Assert.Empty(report.Errors);
     }
 

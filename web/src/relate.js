@@ -12,6 +12,9 @@ const whole = {
 };
 let view = whole;
 let pairByKey = new Map();
+// The project a click pinned (its chords stay in front until Escape or a click on the background), and how to unpin.
+let pinned = null;
+let unpin = () => {};
 const pairOf = (i, j) => pairByKey.get(i < j ? `${i},${j}` : `${j},${i}`);
 const metricNames = { ossrel: "relatedness", "sum-min": "Σ min commits", jaccard: "Jaccard index", shared: "shared developers" };
 const metricName = metricNames[data.options.metric] || data.options.metric;
@@ -73,6 +76,14 @@ if (data.periods && data.periods.length > 0) {
   });
 }
 
+// Escape closes the panel and unpins.
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    panel.style("display", "none");
+    unpin();
+  }
+});
+
 render();
 
 function drawChords() {
@@ -87,10 +98,13 @@ function drawChords() {
     .attr("aria-label", `Chord diagram of ${n} projects`);
   const focusStyle = svg.append("style");
 
+  // The project hovered, else the one pinned by a click: its chords stay, the others fade (still visible as context).
   function focus(i) {
+    const shown = i ?? pinned;
     // One style rule rather than a class on every ribbon keeps hover instant with thousands of chords.
-    focusStyle.text(i === null ? "" : `.chord:not(.p${i}) { display: none; }`);
+    focusStyle.text(shown === null ? "" : `.chord:not(.p${shown}) { opacity: 0.06; pointer-events: none; }`);
   }
+  unpin = () => { pinned = null; focus(null); };
 
   const polar = (angle, radius) => [Math.sin(angle) * radius, -Math.cos(angle) * radius];
 
@@ -113,8 +127,10 @@ function drawChords() {
     })
     .on("mousemove", (event) => tip.move(event))
     .on("mouseout", () => { focus(null); tip.hide(); })
-    .on("click", (_, d) => showProject(d.index))
-    .on("keydown", (event, d) => { if (event.key === "Enter" || event.key === " ") showProject(d.index); });
+    .on("click", (event, d) => { event.stopPropagation(); pinned = d.index; focus(null); showProject(d.index); })
+    .on("keydown", (event, d) => { if (event.key === "Enter" || event.key === " ") { pinned = d.index; focus(null); showProject(d.index); } });
+  // A click on the background unpins.
+  svg.on("click", () => { unpin(); });
 
   // Labels: biggest projects first, each kept only if it is at least a line's height away from every kept label.
   const labelRadius = outerRadius + 6;
@@ -152,7 +168,8 @@ function drawChords() {
       this.setAttribute("data-hx", hx.toFixed(2));
       this.setAttribute("data-hy", hy.toFixed(2));
     })
-    .on("mouseover", (event, d) => {
+    .on("mouseover", function (event, d) {
+      if (this.nextSibling) this.parentNode.appendChild(this); // the hovered chord on top (once: a move would lose the click)
       const pair = pairOf(d.source.index, d.target.index);
       tip.show(event, [
         `${data.projects[pair.a]} ↔ ${data.projects[pair.b]}`,
@@ -164,7 +181,7 @@ function drawChords() {
     })
     .on("mousemove", (event) => tip.move(event))
     .on("mouseout", () => tip.hide())
-    .on("click", (_, d) => showPair(pairOf(d.source.index, d.target.index)));
+    .on("click", (event, d) => { event.stopPropagation(); showPair(pairOf(d.source.index, d.target.index)); });
 }
 
 function related(i) {
@@ -177,7 +194,7 @@ function openPanel(title) {
   const head = panel.append("div").attr("class", "panel-head");
   head.append("h2").text(title);
   head.append("button").attr("type", "button").attr("aria-label", "close").text("×")
-    .on("click", () => panel.style("display", "none"));
+    .on("click", () => { panel.style("display", "none"); unpin(); });
   return panel;
 }
 
