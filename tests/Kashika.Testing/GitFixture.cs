@@ -54,12 +54,14 @@ public sealed class GitRepo
         return this;
     }
 
-    public GitRepo Commit(string name, string email, string? file = null)
+    /// <param name="authorDate">The author date; default: a day after the previous commit, from 2020-01-01.</param>
+    public GitRepo Commit(string name, string email, string? file = null, DateTimeOffset? authorDate = null)
     {
         string date = DateTimeOffset.FromUnixTimeSeconds(1577836800 + (86400L * tick++)).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        string author = authorDate is { } at ? $"@{at.ToUnixTimeSeconds()} +0000" : date;
         var env = new Dictionary<string, string>
         {
-            ["GIT_AUTHOR_NAME"] = name, ["GIT_AUTHOR_EMAIL"] = email, ["GIT_AUTHOR_DATE"] = date,
+            ["GIT_AUTHOR_NAME"] = name, ["GIT_AUTHOR_EMAIL"] = email, ["GIT_AUTHOR_DATE"] = author,
             ["GIT_COMMITTER_NAME"] = "Committer", ["GIT_COMMITTER_EMAIL"] = "committer@example.org", ["GIT_COMMITTER_DATE"] = date,
         };
         if (file is not null)

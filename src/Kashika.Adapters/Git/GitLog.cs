@@ -14,7 +14,9 @@ public sealed record GitLogRequest(bool Compat, string Revision, string? Since, 
 
 /// <summary>Facts about a repository learned while reading it.</summary>
 /// <param name="ByPeriod">The tally of each period, when periods were asked for.</param>
-public sealed record GitHistory(AuthorTally Authors, bool Shallow, IReadOnlyDictionary<string, AuthorTally> ByPeriod);
+/// <param name="Undated">Commits whose author date is before 1980 (a clock not set: 1970-01-01) or unreadable: counted in
+/// the whole history, left out of every period.</param>
+public sealed record GitHistory(AuthorTally Authors, bool Shallow, IReadOnlyDictionary<string, AuthorTally> ByPeriod, long Undated = 0);
 
 /// <summary>Streams a repository's history from the git command line into an <see cref="AuthorTally"/>.</summary>
 public static class GitLog
@@ -28,6 +30,7 @@ public static class GitLog
         var shallow = Task.Run(() => Run(repository, ["rev-parse", "--is-shallow-repository"], cancel).StartsWith("true", StringComparison.Ordinal), cancel);
         var tally = new AuthorTally();
         var byPeriod = new Dictionary<int, AuthorTally>();
+        long undated = 0;
         bool periods = request.Period != Period.None;
         var arguments = new List<string>();
         if (request.Aliases is not null)
@@ -74,11 +77,19 @@ public static class GitLog
                     if (periods)
                     {
                         int time = record.LastIndexOf(AuthorResolver.FieldSeparator);
-                        int key = time >= 0 && System.Buffers.Text.Utf8Parser.TryParse(record[(time + 1)..], out long seconds, out _)
-                            ? Periods.Key(seconds, request.Period)
-                            : 0;
+                        long seconds = 0;
+                        bool dated = time >= 0 && System.Buffers.Text.Utf8Parser.TryParse(record[(time + 1)..], out seconds, out _)
+                            && seconds >= Periods.FirstPlausible;
                         record = time < 0 ? record : record[..time];
-                        (byPeriod.TryGetValue(key, out var slice) ? slice : byPeriod[key] = new AuthorTally()).Add(record, isMerge);
+                        if (dated)
+                        {
+                            int key = Periods.Key(seconds, request.Period);
+                            (byPeriod.TryGetValue(key, out var slice) ? slice : byPeriod[key] = new AuthorTally()).Add(record, isMerge);
+                        }
+                        else
+                        {
+                            undated++;
+                        }
                     }
 
                     tally.Add(record, isMerge);
@@ -92,7 +103,7 @@ public static class GitLog
         });
         progress(tally.Commits);
         return new GitHistory(
-            tally, shallow.GetAwaiter().GetResult(), byPeriod.ToDictionary(p => Periods.Label(p.Key, request.Period), p => p.Value, StringComparer.Ordinal));
+            tally, shallow.GetAwaiter().GetResult(), byPeriod.ToDictionary(p => Periods.Label(p.Key, request.Period), p => p.Value, StringComparer.Ordinal), undated);
     }
 
     private static string Run(GitRepository repository, IReadOnlyList<string> arguments, CancellationToken cancel)

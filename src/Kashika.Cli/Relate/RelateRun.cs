@@ -104,6 +104,16 @@ internal static class RelateRun
             .Select(label => new PeriodResult(label, Relatedness.Compute(
                 projects.Select(p => Joined(AuthorResolver.Resolve(p.Authors.Name, p.Periods.GetValueOrDefault(label) ?? new AuthorTally(), rules))).ToList(), metric)))
             .ToList();
+        // Periods with no counted commit at either end (only bots' or merges') are not history worth a place in the chooser.
+        while (periods.Count > 0 && periods[0].Result.Projects.All(p => p.Commits == 0))
+        {
+            periods.RemoveAt(0);
+        }
+
+        while (periods.Count > 0 && periods[^1].Result.Projects.All(p => p.Commits == 0))
+        {
+            periods.RemoveAt(periods.Count - 1);
+        }
         var document = RelateDocument.From(result, projects.Select(p => p.Source).ToList(), settings, warnings, Generator, periods)
             with { IdentityJoins = rules.Mode == IdentityMode.Person ? joins : null };
         try
@@ -220,7 +230,7 @@ internal static class RelateRun
     };
 
     /// <summary>A project as read: its authors, where it came from, and its authors per period (with --by).</summary>
-    private sealed record ReadProject(ProjectAuthors Authors, ProjectSource Source, IReadOnlyDictionary<string, AuthorTally> Periods);
+    private sealed record ReadProject(ProjectAuthors Authors, ProjectSource Source, IReadOnlyDictionary<string, AuthorTally> Periods, long Undated = 0);
 
     private static List<ReadProject> ReadRankings(string folder, string? orderFile, string currentDirectory)
     {
@@ -317,7 +327,7 @@ internal static class RelateRun
                 {
                     var history = GitLog.Read(repository, request, item.Update, cancel);
                     item.Done(history.Authors.Commits);
-                    read[i] = new ReadProject(AuthorResolver.Resolve(repository.Name, history.Authors, rules), new ProjectSource(repository.Source, history.Shallow), history.ByPeriod);
+                    read[i] = new ReadProject(AuthorResolver.Resolve(repository.Name, history.Authors, rules), new ProjectSource(repository.Source, history.Shallow), history.ByPeriod, history.Undated);
                 }
                 catch (RepositoryException e)
                 {
@@ -350,8 +360,18 @@ internal static class RelateRun
                     context.Fail(problem.Message);
                     inputFailed = true;
                 }
+
+                continue;
             }
-            else if (read[i] is { Source.Shallow: true })
+
+            if (read[i] is { Undated: > 0 } undated)
+            {
+                string warning = $"{repositories[i].Name}: {Plural((int)Math.Min(undated.Undated, int.MaxValue), "commit")} dated before 1980 (a clock not set) counted in the whole history but in no period";
+                warnings.Add(warning);
+                context.Warn(warning);
+            }
+
+            if (read[i] is { Source.Shallow: true })
             {
                 string warning = $"{repositories[i].Name} ({repositories[i].Source}): shallow clone, partial history; counts are too low";
                 warnings.Add(warning);

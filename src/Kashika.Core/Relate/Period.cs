@@ -11,6 +11,10 @@ public enum Period
 
 public static class Periods
 {
+    /// <summary>1980-01-01 UTC: an author date before it is a clock that was not set (1970-01-01), not history (the
+    /// oldest histories imported into git, Perl's from 1987, start after it).</summary>
+    public const long FirstPlausible = 315532800;
+
     /// <summary>
     /// The period a commit time (seconds since the epoch, author date) falls in, in UTC, as a number that sorts as the
     /// periods do (2019, 20193 for 2019-Q3, 201907): cheap to compute once per commit.

@@ -139,6 +139,19 @@ public sealed class RelateEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void A_commit_dated_1970_is_in_the_whole_history_but_in_no_period()
+    {
+        dir.Repo("one").Commits("Lee", "lee@example.org", 3).Commit("Lee", "lee@example.org", authorDate: DateTimeOffset.FromUnixTimeSeconds(0));
+        dir.Repo("two").Commits("Lee", "lee@example.org", 2);
+        var result = KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--by", "year", "one", "two");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("one: 1 commit dated before 1980 (a clock not set) counted in the whole history but in no period", result.StandardError, StringComparison.Ordinal);
+        var json = Json(result);
+        Assert.Equal(["2020"], json.GetProperty("periods").EnumerateArray().Select(p => p.GetProperty("label").GetString()));
+        Assert.Equal(4, json.GetProperty("projectDetails")[0].GetProperty("commits").GetInt64());
+    }
+
+    [Fact]
     public void Since_and_until_window_the_history()
     {
         // Commits are a day apart from 2020-01-01: Lee's 3 in one are 01-01..01-03; in two 01-01..01-05.
