@@ -117,6 +117,16 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         await report.Page.Mouse.ClickAsync(x, y);
         Assert.Equal("early ↔ late · 2020-02", await report.Page.Locator("#panel h2").InnerTextAsync());
         Assert.Equal(["Lee\t10\t14\t10"], await report.Page.Locator("#panel table.people tbody tr").AllInnerTextsAsync());
+        Assert.Equal("lee@example.org", await report.Page.Locator("#panel table.people tbody tr").First.GetAttributeAsync("title"));
+
+        // Another period: the open panel stays and shows that period's figures; the projects table follows.
+        await report.Page.Locator("#period").SelectOptionAsync(new Microsoft.Playwright.SelectOptionValue { Label = "whole history" });
+        Assert.Equal("early ↔ late", await report.Page.Locator("#panel h2").InnerTextAsync());
+        Assert.Equal(["Lee\t10\t45\t10"], await report.Page.Locator("#panel table.people tbody tr").AllInnerTextsAsync());
+        Assert.StartsWith("early\t41\t2", await report.Page.Locator("table.projects tbody tr").First.InnerTextAsync(), StringComparison.Ordinal);
+        await report.Page.Locator("#period").SelectOptionAsync(new Microsoft.Playwright.SelectOptionValue { Label = "2020-01" });
+        Assert.StartsWith("early\t31\t1", await report.Page.Locator("table.projects tbody tr").First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.False(await report.Page.Locator("#panel").IsVisibleAsync()); // the pair shares no one in January
         Assert.Empty(report.Errors);
     }
 

@@ -15,6 +15,11 @@ let pairByKey = new Map();
 // The project a click pinned (its chords stay in front until Escape or a click on the background), and how to unpin.
 let pinned = null;
 let unpin = () => {};
+// What the side panel shows: {project} or {a, b}.
+let shown = null;
+// Each person's addresses when one person's addresses were joined (--identity person), for the people tables.
+const addressesOf = new Map((data.identityJoins || []).map((j) => [j.person, j.keys]));
+const addresses = (id) => (addressesOf.get(id) || [id]).join(", ");
 const pairOf = (i, j) => pairByKey.get(i < j ? `${i},${j}` : `${j},${i}`);
 const metricNames = { ossrel: "relatedness", "sum-min": "Σ min commits", jaccard: "Jaccard index", shared: "shared developers" };
 const metricName = metricNames[data.options.metric] || data.options.metric;
@@ -71,8 +76,14 @@ if (data.periods && data.periods.length > 0) {
     .property("selected", (_, i) => i === 0);
   select("#period").on("change", (event) => {
     view = views[+event.target.value];
-    panel.style("display", "none");
     render();
+    drawProjects();
+    // What the panel showed, shown again for the chosen period.
+    if (panel.style("display") !== "none" && shown) {
+      if (shown.project !== undefined) showProject(shown.project);
+      else if (pairOf(shown.a, shown.b)) showPair(pairOf(shown.a, shown.b));
+      else { panel.style("display", "none"); shown = null; }
+    }
   });
 }
 
@@ -199,16 +210,19 @@ function openPanel(title) {
 }
 
 function showPair(pair) {
+  shown = { a: pair.a, b: pair.b };
   const a = data.projects[pair.a];
   const b = data.projects[pair.b];
   const p = openPanel(view === whole ? `${a} ↔ ${b}` : `${a} ↔ ${b} · ${view.label}`);
   p.append("p").text(`${metricName} ${formatNumber(pair.value)} · Σ min commits ${pair.sumMin.toLocaleString("en-US")} · `
     + `${pair.shared.length} shared developer${pair.shared.length === 1 ? "" : "s"}`);
   table(p, ["developer", `commits in ${a}`, `commits in ${b}`, "min"],
-    pair.shared.map((s) => [s.name, s.commitsA, s.commitsB, Math.min(s.commitsA, s.commitsB)]), "people");
+    pair.shared.map((s) => [s.name, s.commitsA, s.commitsB, Math.min(s.commitsA, s.commitsB)]), "people")
+    .selectAll("tbody tr").attr("title", (_, r) => addresses(pair.shared[r].id));
 }
 
 function showProject(i) {
+  shown = { project: i };
   const d = data.projectDetails[i];
   const p = openPanel(view === whole ? d.name : `${d.name} · ${view.label}`);
   p.append("p").text(`${view.commits[i].toLocaleString("en-US")} commits by ${view.developers[i].toLocaleString("en-US")} developers`);
@@ -227,21 +241,28 @@ function showProject(i) {
     for (const s of l.shared) {
       const here = l.a === i ? s.commitsA : s.commitsB;
       const there = l.a === i ? s.commitsB : s.commitsA;
-      const person = people.get(s.id) || { name: s.name, here, elsewhere: [] };
+      const person = people.get(s.id) || { id: s.id, name: s.name, here, elsewhere: [] };
       person.elsewhere.push(`${other} (${there})`);
       people.set(s.id, person);
     }
   }
   p.append("h3").text("Shared developers");
+  const sorted = [...people.values()].sort((x, y) => y.here - x.here || (x.name < y.name ? -1 : 1));
   table(p, ["developer", `commits in ${d.name}`, "also committed to (commits)"],
-    [...people.values()].sort((x, y) => y.here - x.here || (x.name < y.name ? -1 : 1))
-      .map((x) => [x.name, x.here, x.elsewhere.join(", ")]), "people");
+    sorted.map((x) => [x.name, x.here, x.elsewhere.join(", ")]), "people")
+    .selectAll("tbody tr").attr("title", (_, r) => addresses(sorted[r].id));
 }
 
 // Below the chart: every project's figures, the options behind them, and what was left out.
-table(select("#projects"), ["project", "commits", "developers", "excluded bot commits", "excluded merge commits", "source"],
-  data.projectDetails.map((p) => [p.name, p.commits, p.developers, p.excludedBotCommits, p.excludedMergeCommits,
-    p.shallow ? `${p.source} (shallow)` : p.source]), "projects");
+// The projects table follows the chosen period (its commits and developers; what was excluded is the whole history's).
+function drawProjects() {
+  select("#projects").selectAll("*").remove();
+  select("#projects").append("p").attr("class", "note").text(view === whole ? "" : `Commits and developers in ${view.label}.`);
+  table(select("#projects"), ["project", "commits", "developers", "excluded bot commits", "excluded merge commits", "source"],
+    data.projectDetails.map((p, i) => [p.name, view.commits[i], view.developers[i], p.excludedBotCommits, p.excludedMergeCommits,
+      p.shallow ? `${p.source} (shallow)` : p.source]), "projects");
+}
+drawProjects();
 const o = data.options;
 table(select("#options"), ["option", "value"], [
   ["input", o.input], ["metric", o.metric], ["identity", o.identity], ["mailmap", o.mailmap ? "applied" : "not applied"],
