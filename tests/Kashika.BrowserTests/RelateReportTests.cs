@@ -265,4 +265,26 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.Contains("same name \"Kim Park\"; both used in delta", joins, StringComparison.Ordinal);
         Assert.Empty(report.Errors);
     }
+
+    [Fact]
+    public async Task The_pairs_table_sorts_and_opens_the_people_and_chords_are_reachable_by_keyboard()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Small);
+        var page = report.Page;
+        // alpha-beta: Ann min(5,2) + Bob min(3,4) = 5; beta-gamma: José min(6,1) = 1.
+        Assert.Equal(["alpha\tbeta", "beta\tgamma"], (await page.Locator("table.pairs tbody tr").AllInnerTextsAsync()).Select(r => string.Join('\t', r.Split('\t').Take(2))));
+        await page.ClickAsync("table.pairs th[data-sort='value']");
+        Assert.StartsWith("beta\tgamma", await page.Locator("table.pairs tbody tr").First.InnerTextAsync(), StringComparison.Ordinal);
+        await page.ClickAsync("table.pairs tbody tr >> nth=0");
+        Assert.Equal("beta ↔ gamma", await page.Locator("#panel h2").InnerTextAsync());
+
+        await page.Keyboard.PressAsync("Escape");
+        var chord = page.Locator(".chord[data-a='alpha'][data-b='beta']");
+        Assert.Contains("alpha and beta", await chord.GetAttributeAsync("aria-label"), StringComparison.Ordinal);
+        await chord.FocusAsync();
+        Assert.Contains("alpha ↔ beta", await page.Locator(".tooltip").InnerTextAsync(), StringComparison.Ordinal);
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("alpha ↔ beta", await page.Locator("#panel h2").InnerTextAsync());
+        Assert.Empty(report.Errors);
+    }
 }

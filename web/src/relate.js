@@ -66,6 +66,33 @@ function render() {
       select("#chart").append("p").attr("class", "unrelated").text(`Sharing no developer with the others: ${unrelated.join(", ")}`);
     }
   }
+  drawPairs();
+}
+
+// Every related pair of the view, strongest first; a header sorts, a row opens the people behind it.
+let pairSort = { key: "value", descending: true };
+function drawPairs() {
+  const container = select("#pairs");
+  container.selectAll("*").remove();
+  select("#pairs-section").style("display", view.pairs.length ? null : "none");
+  const columns = [["a", "project"], ["b", "project"], ["value", metricName], ["sumMin", "Σ min commits"], ["shared", "shared developers"]];
+  const get = (p, key) => (key === "a" || key === "b" ? data.projects[p[key]] : key === "shared" ? p.shared.length : p[key]);
+  const rows = [...view.pairs].sort((x, y) => {
+    const u = get(x, pairSort.key), v = get(y, pairSort.key);
+    const c = u < v ? -1 : u > v ? 1 : 0;
+    return pairSort.descending ? -c : c;
+  });
+  const t = container.append("table").attr("class", "pairs");
+  t.append("thead").append("tr").selectAll("th").data(columns).join("th").text((c) => c[1]).attr("data-sort", (c) => c[0])
+    .classed("sorted", (c) => c[0] === pairSort.key).style("cursor", "pointer")
+    .on("click", (event, c) => {
+      pairSort = { key: c[0], descending: c[0] === pairSort.key ? !pairSort.descending : !(c[0] === "a" || c[0] === "b") };
+      drawPairs();
+    });
+  t.append("tbody").selectAll("tr").data(rows.slice(0, 500)).join("tr").style("cursor", "pointer")
+    .on("click", (event, p) => showPair(p))
+    .selectAll("td").data((p) => [data.projects[p.a], data.projects[p.b], formatNumber(p.value), p.sumMin.toLocaleString("en-US"), p.shared.length])
+    .join("td").attr("class", (d, i) => (i >= 2 ? "num" : null)).text((d) => d);
 }
 
 // --by: a choice of period above the chart.
@@ -123,6 +150,8 @@ function drawChords() {
     .attr("class", "group")
     .attr("data-project", (d) => data.projects[d.index])
     .attr("tabindex", 0)
+    .attr("role", "button")
+    .attr("aria-label", (d) => `${data.projects[d.index]}: ${data.projectDetails[d.index].commits} commits, ${data.projectDetails[d.index].developers} developers`)
     .each(function (d) {
       const [cx, cy] = arc.centroid(d);
       this.setAttribute("data-cx", cx.toFixed(2));
@@ -180,7 +209,8 @@ function drawChords() {
       this.setAttribute("data-hy", hy.toFixed(2));
     })
     .on("mouseover", function (event, d) {
-      if (this.nextSibling) this.parentNode.appendChild(this); // the hovered chord on top (once: a move would lose the click)
+      // The hovered chord on top (once: a move would lose the click; never for keyboard focus, which a move would lose).
+      if (event.isTrusted && this.nextSibling) this.parentNode.appendChild(this);
       const pair = pairOf(d.source.index, d.target.index);
       tip.show(event, [
         `${data.projects[pair.a]} ↔ ${data.projects[pair.b]}`,
@@ -192,7 +222,20 @@ function drawChords() {
     })
     .on("mousemove", (event) => tip.move(event))
     .on("mouseout", () => tip.hide())
-    .on("click", (event, d) => { event.stopPropagation(); showPair(pairOf(d.source.index, d.target.index)); });
+    .on("click", (event, d) => { event.stopPropagation(); showPair(pairOf(d.source.index, d.target.index)); })
+    // Keyboard: every chord is reachable with Tab, named for screen readers, and opens its people with Enter.
+    .attr("tabindex", 0)
+    .attr("role", "button")
+    .attr("aria-label", (d) => {
+      const pair = pairOf(d.source.index, d.target.index);
+      return `${data.projects[pair.a]} and ${data.projects[pair.b]}: ${metricName} ${formatNumber(pair.value)}, ${pair.shared.length} shared developers`;
+    })
+    .on("focus", function (event, d) {
+      const box = this.getBoundingClientRect();
+      this.dispatchEvent(new MouseEvent("mouseover", { clientX: box.x + box.width / 2, clientY: box.y + box.height / 2 }));
+    })
+    .on("blur", () => tip.hide())
+    .on("keydown", (event, d) => { if (event.key === "Enter" || event.key === " ") showPair(pairOf(d.source.index, d.target.index)); });
 }
 
 function related(i) {
