@@ -26,6 +26,9 @@ public sealed class RelateReports : IAsyncLifetime
     /// <summary>delta and epsilon: Kim Park commits from two addresses in delta, one of them in epsilon.</summary>
     public string Joins => dir.Combine("joins.html");
 
+    /// <summary>30 projects in a ring, for colour distances.</summary>
+    public string Thirty => dir.Combine("thirty.html");
+
     /// <summary>alpha alone.</summary>
     public string Single => dir.Combine("single.html");
 
@@ -63,6 +66,14 @@ public sealed class RelateReports : IAsyncLifetime
         }
 
         Run("relate", "--from-ranking", large, "-o", Large);
+        string thirty = dir.Combine("thirty-ranking");
+        Directory.CreateDirectory(thirty);
+        for (int i = 0; i < 30; i++)
+        {
+            File.WriteAllText(Path.Combine(thirty, $"p{i:00}"), $"  3 dev{i}\n  2 dev{(i + 1) % 30}\n");
+        }
+
+        Run("relate", "--from-ranking", thirty, "-o", Thirty);
         await Browser.InitializeAsync();
     }
 
@@ -253,6 +264,28 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.Equal(200, colours.Distinct().Count());
         var again = await reports.Browser.OpenAsync(reports.Large);
         Assert.Equal(colours, await again.Page.Locator(".group path").EvaluateAllAsync<string[]>("ps => ps.map(p => p.getAttribute('fill'))"));
+    }
+
+    [Fact]
+    public async Task Any_two_of_thirty_projects_differ_clearly_in_colour()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Thirty);
+        // The smallest CIE76 ΔE between any two arcs' colours (sRGB → XYZ D65 → Lab).
+        double smallest = await report.Page.EvaluateAsync<double>(@"() => {
+            const lab = (hex) => {
+                const [r, g, b] = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16) / 255).map(c => c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+                const xyz = [(0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b, (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883];
+                const f = xyz.map(t => t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+                return [116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])];
+            };
+            const colours = [...document.querySelectorAll('.group path')].map(p => lab(p.getAttribute('fill')));
+            let min = Infinity;
+            for (let i = 0; i < colours.length; i++) for (let j = i + 1; j < colours.length; j++) min = Math.min(min, Math.hypot(...colours[i].map((v, k) => v - colours[j][k])));
+            return min;
+        }");
+        Assert.Equal(30, await report.Page.Locator(".group path").CountAsync());
+        Assert.True(smallest >= 15, $"two projects' colours are only ΔE {smallest:F1} apart");
+        Assert.Empty(report.Errors);
     }
 
     [Fact]

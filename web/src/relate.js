@@ -1,5 +1,5 @@
 // kashika relate: the chord diagram of developers shared between projects.
-import { arc as d3arc, chord as d3chord, descending, ascending, hcl, ribbon as d3ribbon, schemeTableau10, select } from "d3";
+import { arc as d3arc, chord as d3chord, descending, ascending, hcl, lab, ribbon as d3ribbon, schemeTableau10, select } from "d3";
 import { formatNumber, readData, table, tooltip } from "./common/ui.js";
 
 const data = readData();
@@ -24,12 +24,42 @@ const pairOf = (i, j) => pairByKey.get(i < j ? `${i},${j}` : `${j},${i}`);
 const metricNames = { ossrel: "relatedness", "sum-min": "Σ min commits", jaccard: "Jaccard index", shared: "shared developers" };
 const metricName = metricNames[data.options.metric] || data.options.metric;
 
-// Colours follow input order: the first ten from Tableau 10; beyond that hues a golden angle apart, with chroma and
-// lightness from low-discrepancy sequences, so neighbours always differ and a report looks the same every time.
+// Colours follow input order: the first ten from Tableau 10; beyond that each next colour is the one, among a fixed
+// grid of hues, chromas and lightnesses, farthest (CIE76 ΔE in Lab) from every colour already given, so any two
+// projects differ as much as the count allows, in lightness as well as hue, and a report looks the same every time.
+const palettes = new Map();
 export function colour(i, count) {
   if (count <= schemeTableau10.length) return schemeTableau10[i];
+  if (!palettes.has(count)) palettes.set(count, palette(count));
+  return palettes.get(count)[i];
+}
+
+function palette(count) {
+  const chosen = schemeTableau10.map((c) => lab(c));
+  const candidates = [];
+  for (const l of [38, 50, 62, 74]) {
+    for (const c of [30, 50, 70]) {
+      for (let h = 0; h < 360; h += 5) {
+        const colour = hcl(h, c, l);
+        if (colour.displayable()) candidates.push(lab(colour));
+      }
+    }
+  }
+  const distance = (a, b) => Math.hypot(a.l - b.l, a.a - b.a, a.b - b.b);
+  const nearest = candidates.map((c) => Math.min(...chosen.map((x) => distance(c, x))));
+  while (chosen.length < count && candidates.length > 0) {
+    let best = 0;
+    for (let k = 1; k < candidates.length; k++) if (nearest[k] > nearest[best]) best = k;
+    const pick = candidates[best];
+    chosen.push(pick);
+    candidates.splice(best, 1);
+    nearest.splice(best, 1);
+    for (let k = 0; k < candidates.length; k++) nearest[k] = Math.min(nearest[k], distance(candidates[k], pick));
+  }
+  // Past the grid (hundreds of projects): hues a golden angle apart, still distinct strings.
   const frac = (x) => x - Math.floor(x);
-  return hcl((i * 137.508) % 360, 38 + 30 * frac(i * 0.7548776662), 42 + 28 * frac(i * 0.5698402910)).formatHex();
+  for (let i = chosen.length; i < count; i++) chosen.push(lab(hcl((i * 137.508) % 360, 38 + 30 * frac(i * 0.7548776662), 42 + 28 * frac(i * 0.5698402910))));
+  return chosen.map((c) => c.formatHex());
 }
 
 const MAX_LABEL = 28;
