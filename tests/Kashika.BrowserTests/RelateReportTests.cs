@@ -289,6 +289,25 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
     }
 
     [Fact]
+    public async Task Related_projects_sit_side_by_side_unless_the_input_order_is_asked_for()
+    {
+        // 30 projects in a ring p00–p01–…–p29–p00 given in name order: clustered, each arc's neighbours are related ones.
+        var report = await reports.Browser.OpenAsync(reports.Thirty);
+        var page = report.Page;
+        const string Around = "() => [...document.querySelectorAll('.group')].map(g => ({ p: g.dataset.project, a: g.querySelector('path').getAttribute('d') }))"
+            + ".map(g => ({ p: g.p, x: +g.a.slice(1).split(',')[0], y: +g.a.slice(1).split(',')[1].split(/[A-Za-z]/)[0] }))"
+            + ".sort((u, v) => Math.atan2(u.x, -u.y) - Math.atan2(v.x, -v.y)).map(g => +g.p.slice(1))";
+        int[] around = await page.EvaluateAsync<int[]>(Around);
+        Assert.Equal(30, around.Length);
+        int neighbours = Enumerable.Range(0, 30).Count(k => Math.Abs(around[k] - around[(k + 1) % 30]) is 1 or 29);
+        Assert.True(neighbours >= 28, $"only {neighbours} of 30 neighbours are related: {string.Join(' ', around)}");
+        await page.SelectOptionAsync("#order", "input");
+        int[] given = await page.EvaluateAsync<int[]>(Around);
+        Assert.All(Enumerable.Range(0, 30), k => Assert.Equal((given[k] + 1) % 30, given[(k + 1) % 30])); // name order, clockwise
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
     public async Task Addresses_joined_as_one_person_are_listed_with_the_reason()
     {
         var report = await reports.Browser.OpenAsync(reports.Joins);

@@ -125,6 +125,8 @@ function drawPairs() {
     .join("td").attr("class", (d, i) => (i >= 2 ? "num" : null)).text((d) => d);
 }
 
+select("#order").on("change", (event) => { orderBy = event.target.value; render(); });
+
 // --by: a choice of period above the chart.
 if (data.periods && data.periods.length > 0) {
   const views = [whole, ...data.periods];
@@ -155,7 +157,15 @@ document.addEventListener("keydown", (event) => {
 render();
 
 function drawChords() {
-  const layout = d3chord().padAngle(padAngle).sortSubgroups(descending).sortChords(ascending)(view.matrix);
+  // Around the circle in the chosen order: the layout is made on the reordered matrix, then its indices are turned
+  // back into project numbers, so everything else (colours, names, panels) keeps addressing projects.
+  const order = ordering();
+  const layout = d3chord().padAngle(padAngle).sortSubgroups(descending).sortChords(ascending)(order.map((i) => order.map((j) => view.matrix[i][j])));
+  for (const g of layout.groups) g.index = order[g.index];
+  for (const c of layout) {
+    c.source.index = order[c.source.index];
+    c.target.index = order[c.target.index];
+  }
   const arc = d3arc().innerRadius(innerRadius).outerRadius(outerRadius);
   const ribbon = d3ribbon().radius(innerRadius - 1);
 
@@ -266,6 +276,40 @@ function drawChords() {
     })
     .on("blur", () => tip.hide())
     .on("keydown", (event, d) => { if (event.key === "Enter" || event.key === " ") showPair(pairOf(d.source.index, d.target.index)); });
+}
+
+// Projects around the circle: "clustered" (default) puts related projects side by side: average-linkage clustering
+// of the whole history's matrix (similarity = relatedness), its leaves read left to right; "input" keeps the order given.
+let orderBy = "clustered";
+let clustered = null;
+function ordering() {
+  const input = data.projects.map((_, i) => i);
+  if (orderBy === "input" || n < 3) return input;
+  if (clustered) return clustered;
+  const m = data.matrix;
+  let clusters = input.map((i) => ({ members: [i], leaves: [i] }));
+  const similarity = (a, b) => {
+    let sum = 0;
+    for (const i of a.members) for (const j of b.members) sum += m[i][j];
+    return sum / (a.members.length * b.members.length);
+  };
+  while (clusters.length > 1) {
+    let best = null;
+    for (let x = 0; x < clusters.length; x++) {
+      for (let y = x + 1; y < clusters.length; y++) {
+        const s = similarity(clusters[x], clusters[y]);
+        if (!best || s > best.s) best = { x, y, s };
+      }
+    }
+    const a = clusters[best.x], b = clusters[best.y];
+    // Join the ends that are most related, so neighbours across the join are related too.
+    const ends = [[a.leaves, b.leaves], [a.leaves, [...b.leaves].reverse()], [[...a.leaves].reverse(), b.leaves], [[...a.leaves].reverse(), [...b.leaves].reverse()]];
+    const joined = ends.reduce((keep, e) => (m[e[0][e[0].length - 1]][e[1][0]] > m[keep[0][keep[0].length - 1]][keep[1][0]] ? e : keep));
+    clusters = clusters.filter((_, k) => k !== best.x && k !== best.y);
+    clusters.push({ members: [...a.members, ...b.members], leaves: [...joined[0], ...joined[1]] });
+  }
+  clustered = clusters[0].leaves;
+  return clustered;
 }
 
 function related(i) {
