@@ -36,24 +36,31 @@ export function visible(root, zoom, width) {
     const n = stack.pop();
     const x = (n.x0 - zoom.x0) * scale, w = (n.x1 - n.x0) * scale;
     out.push({ node: n, x, w });
-    // Each run of neighbours too narrow to draw becomes one stub in their own place, so a stub never covers a frame.
-    let run = null;
-    const flush = () => {
-      if (run) out.push({ node: run, x: (run.x0 - zoom.x0) * scale, w: Math.max(1, run.value / (root.value || 1) * scale) });
-      run = null;
-    };
-    for (const c of n.children || []) {
-      if ((c.x1 - c.x0) * scale >= 1) {
-        flush();
-        stack.push(c);
-      } else {
-        run ??= { stub: true, count: 0, value: 0, x0: c.x0, depth: c.depth, parent: n, name: "…" };
-        run.count++;
-        run.value += c.value;
-      }
+    for (const part of drawable(n, (c) => (c.x1 - c.x0) * scale >= 1)) {
+      if (part.stub) out.push({ node: part, x: (part.x0 - zoom.x0) * scale, w: Math.max(1, part.value / (root.value || 1) * scale) });
+      else stack.push(part);
     }
-    flush();
   }
+  return out;
+}
+
+// A node's children as they are drawn: each one wide enough, and each run of neighbours too narrow to draw as one
+// "…" stub in their own place (so a stub never covers a frame), with how many it stands for.
+export function drawable(node, wide) {
+  const out = [];
+  let run = null;
+  for (const c of node.children || []) {
+    if (wide(c)) {
+      if (run) out.push(run);
+      run = null;
+      out.push(c);
+    } else {
+      run ??= { stub: true, count: 0, value: 0, x0: c.x0, depth: c.depth, parent: node, name: "…" };
+      run.count++;
+      run.value += c.value;
+    }
+  }
+  if (run) out.push(run);
   return out;
 }
 

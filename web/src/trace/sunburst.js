@@ -1,6 +1,7 @@
 // The sunburst of the 2013 d3js_trace page: rings outward from the zoomed frame, the original's centre percentage
 // and breadcrumb trail on hover. Arcs narrower than a pixel on their outer edge are gathered into one "…" arc.
 import { arc } from "d3";
+import { drawable } from "./flame.js";
 
 const RINGS = 14;
 
@@ -15,26 +16,14 @@ export function drawSunburst(container, root, zoom, { size, colour, highlight, o
     const d = n.depth - zoom.depth;
     items.push({ node: n, a0: (n.x0 - zoom.x0) * scale, a1: (n.x1 - zoom.x0) * scale, d });
     if (d >= RINGS) continue;
-    // Each run of neighbours too narrow to draw becomes one "…" arc in their own place.
-    let run = null;
-    const flush = () => {
-      if (run) {
-        const a0 = (run.x0 - zoom.x0) * scale;
-        items.push({ node: run, a0, a1: a0 + Math.max(1 / (ring * (d + 2)), (run.value / (root.value || 1)) * scale), d: d + 1 });
+    for (const part of drawable(n, (c) => (c.x1 - c.x0) * scale * ring * (d + 2) >= 1)) {
+      if (!part.stub) {
+        stack.push(part);
+        continue;
       }
-      run = null;
-    };
-    for (const c of n.children || []) {
-      if ((c.x1 - c.x0) * scale * ring * (d + 2) >= 1) {
-        flush();
-        stack.push(c);
-      } else {
-        run ??= { stub: true, count: 0, value: 0, x0: c.x0, depth: c.depth, parent: n, name: "…" };
-        run.count++;
-        run.value += c.value;
-      }
+      const a0 = (part.x0 - zoom.x0) * scale;
+      items.push({ node: part, a0, a1: a0 + Math.max(1 / (ring * (d + 2)), (part.value / (root.value || 1)) * scale), d: d + 1 });
     }
-    flush();
   }
   const shape = arc().startAngle((i) => i.a0).endAngle((i) => i.a1).innerRadius((i) => i.d * ring).outerRadius((i) => (i.d + 1) * ring - 1);
   const svg = container.selectAll("svg").data([null]).join("svg").attr("class", "sunburst")
