@@ -330,6 +330,13 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         await page.ClickAsync("table.pairs tbody tr >> nth=0");
         Assert.Equal("beta ↔ gamma", await page.Locator("#panel h2").InnerTextAsync());
 
+        // The slider leaves out chords below a minimum: beta-gamma (1) goes, alpha-beta (√5) stays.
+        await page.Locator("#minimum").FillAsync("1.5");
+        Assert.Equal(["alpha-beta"], await report.VisibleChordsAsync());
+        Assert.Equal("1 of 2 chords", await page.Locator("#minimum-shown").InnerTextAsync());
+        await page.Locator("#minimum").FillAsync("0");
+        Assert.Equal(2, (await report.VisibleChordsAsync()).Length);
+
         await page.Keyboard.PressAsync("Escape");
         var chord = page.Locator(".chord[data-a='alpha'][data-b='beta']");
         Assert.Contains("alpha and beta", await chord.GetAttributeAsync("aria-label"), StringComparison.Ordinal);

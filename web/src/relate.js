@@ -127,6 +127,16 @@ function drawPairs() {
 
 select("#order").on("change", (event) => { orderBy = event.target.value; render(); });
 
+// A minimum relatedness: chords below it are not drawn, so a crowded circle shows its strong ties.
+let minimum = 0;
+const strongest = Math.max(0, ...data.pairs.map((p) => p.value));
+select("#minimum").attr("max", strongest).attr("step", "any").property("value", 0)
+  .on("input", (event) => {
+    minimum = +event.target.value;
+    select("#minimum-value").text(formatNumber(minimum));
+    render();
+  });
+
 // --by: a choice of period above the chart.
 if (data.periods && data.periods.length > 0) {
   const views = [whole, ...data.periods];
@@ -236,7 +246,10 @@ function drawChords() {
     .attr("text-anchor", (d) => (mid(d) > Math.PI ? "end" : "start"))
     .text((d) => labelText(data.projects[d.index]));
 
-  const chords = svg.append("g").attr("class", "chords").selectAll("path").data(layout).join("path")
+  // Chords below the chosen minimum are left out (arcs keep their length: a project's total does not change).
+  const strong = layout.filter((c) => pairOf(c.source.index, c.target.index).value >= minimum);
+  select("#minimum-shown").text(minimum > 0 ? `${strong.length} of ${layout.length} chords` : "");
+  const chords = svg.append("g").attr("class", "chords").selectAll("path").data(strong).join("path")
     .attr("class", (d) => `chord p${d.source.index} p${d.target.index}`)
     .attr("d", ribbon)
     .attr("fill", (d) => colour(d.source.value >= d.target.value ? d.source.index : d.target.index, n))
