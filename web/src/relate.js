@@ -1,6 +1,7 @@
 // kashika relate: the chord diagram of developers shared between projects.
 import { arc as d3arc, chord as d3chord, descending, ascending, hcl, lab, ribbon as d3ribbon, schemeTableau10, select } from "d3";
-import { formatNumber, readData, table, tooltip } from "./common/ui.js";
+import { readData, table, tooltip } from "./common/ui.js";
+import { formatNumber } from "./common/format.js";
 
 const data = readData();
 const n = data.projects.length;

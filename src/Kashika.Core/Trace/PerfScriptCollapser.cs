@@ -23,6 +23,7 @@ public sealed class PerfScriptCollapser
     private readonly Dictionary<string, int> processNames = new(StringComparer.Ordinal);
     // Module names, kept once each: a million frames of one library share one string.
     private readonly HashSet<string> modules = new(StringComparer.Ordinal);
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> moduleLookup;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> processLookup;
     private readonly List<int> current = [];
     private readonly List<(string Source, long Line, string Text)> unrecognized = [];
@@ -47,6 +48,7 @@ public sealed class PerfScriptCollapser
         stackLookup = stacks.GetAlternateLookup<ReadOnlySpan<char>>();
         frameLineLookup = frameLines.GetAlternateLookup<ReadOnlySpan<char>>();
         processLookup = processNames.GetAlternateLookup<ReadOnlySpan<char>>();
+        moduleLookup = modules.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public long Samples { get; private set; }
@@ -822,8 +824,7 @@ public sealed class PerfScriptCollapser
 
     private string Module(ReadOnlySpan<char> module)
     {
-        var lookup = modules.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (!lookup.TryGetValue(module, out string? known))
+        if (!moduleLookup.TryGetValue(module, out string? known))
         {
             known = module.ToString();
             modules.Add(known);

@@ -37,7 +37,3 @@ export function table(parent, headers, rows, className) {
     .text((d) => (typeof d === "number" ? d.toLocaleString("en-US") : d));
   return t;
 }
-
-export function formatNumber(value) {
-  return Number.isInteger(value) ? value.toLocaleString("en-US") : value.toFixed(value < 10 ? 3 : 2);
-}

@@ -87,17 +87,13 @@ function compute() {
     const samples = transform(selectSamples(p, { threads, range: state.range }), transforms);
     const focused = transforms.some((t) => t.type === "focus");
     const tree = layout(buildTree(p, samples, { split: state.split, focused }));
-    return { p, ids, samples, tree };
+    return { p, ids, threads, transforms, samples, tree };
   });
   const last = results[results.length - 1];
   const gone = isDiff ? diff(last.tree, results[0].tree) : [];
   const maxDelta = isDiff ? maxAbsDelta(last.tree) : 0;
   // The heat map's samples: the same filters and transforms, every time slice.
-  const p = last.p;
-  const shownThreads = state.hidden.size ? new Set(p.threads.filter((t) => !state.hidden.has(filterKey(t))).map((t) => t.index)) : null;
-  const heatSamples = state.range && p.profile.time
-    ? transform(selectSamples(p, { threads: shownThreads }), state.transforms.filter((t) => last.ids.has(t.name)).map((t) => ({ type: t.type, frame: last.ids.get(t.name) })))
-    : last.samples;
+  const heatSamples = state.range && last.p.profile.time ? transform(selectSamples(last.p, { threads: last.threads }), last.transforms) : last.samples;
   return { results, last, gone, maxDelta, heatSamples };
 }
 
