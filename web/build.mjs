@@ -1,9 +1,9 @@
-// Bundles each view into one minified script that the .NET report writer embeds into its self-contained HTML page.
+// Bundles each view (one folder per page, src/VIEW/main.js) into one minified script that the .NET report writer embeds into its self-contained HTML page.
 import { build } from "esbuild";
 
 const views = ["relate", "iostat", "trace"];
 await Promise.all(views.map((view) => build({
-  entryPoints: [view === "trace" ? "src/trace/main.js" : `src/${view}.js`],
+  entryPoints: [`src/${view}/main.js`],
   bundle: true,
   minify: true,
   format: "iife",

@@ -109,7 +109,6 @@ public sealed class ReportPage
     public Task<(float X, float Y)> ChordPointAsync(string? a = null, string? b = null) =>
         PointAsync(a is null ? ".chord" : $".chord[data-a='{a}'][data-b='{b}']", "data-hx", "data-hy");
 
-    /// <summary>The chords shown now, as "a-b".</summary>
     /// <summary>The chords in front now (the others are faded), as "a-b".</summary>
     public Task<string[]> VisibleChordsAsync() => Page.EvaluateAsync<string[]>(
         "() => [...document.querySelectorAll('.chord')].filter(c => +getComputedStyle(c).opacity > 0.5 && getComputedStyle(c).display !== 'none').map(c => c.dataset.a + '-' + c.dataset.b)");

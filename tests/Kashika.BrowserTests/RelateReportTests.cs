@@ -32,6 +32,9 @@ public sealed class RelateReports : IAsyncLifetime
     /// <summary>alpha alone.</summary>
     public string Single => dir.Combine("single.html");
 
+    /// <summary>big and huge share a million commits, tiny one commit with big: an arc of a fifth of a degree.</summary>
+    public string Tiny => dir.Combine("tiny.html");
+
     /// <summary>200 projects, for layout and responsiveness.</summary>
     public string Large => dir.Combine("large.html");
 
@@ -74,6 +77,12 @@ public sealed class RelateReports : IAsyncLifetime
         }
 
         Run("relate", "--from-ranking", thirty, "-o", Thirty);
+        string tiny = dir.Combine("tiny-ranking");
+        Directory.CreateDirectory(tiny);
+        File.WriteAllText(Path.Combine(tiny, "big"), "  1000000 dev\n  1 t\n");
+        File.WriteAllText(Path.Combine(tiny, "huge"), "  1000000 dev\n");
+        File.WriteAllText(Path.Combine(tiny, "tiny"), "  1 t\n");
+        Run("relate", "--from-ranking", tiny, "-o", Tiny);
         await Browser.InitializeAsync();
     }
 
@@ -260,10 +269,10 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
     public async Task Colours_are_distinct_and_the_same_every_time()
     {
         var first = await reports.Browser.OpenAsync(reports.Large);
-        var colours = await first.Page.Locator(".group path").EvaluateAllAsync<string[]>("ps => ps.map(p => p.getAttribute('fill'))");
+        var colours = await first.Page.Locator(".group .arc").EvaluateAllAsync<string[]>("ps => ps.map(p => p.getAttribute('fill'))");
         Assert.Equal(200, colours.Distinct().Count());
         var again = await reports.Browser.OpenAsync(reports.Large);
-        Assert.Equal(colours, await again.Page.Locator(".group path").EvaluateAllAsync<string[]>("ps => ps.map(p => p.getAttribute('fill'))"));
+        Assert.Equal(colours, await again.Page.Locator(".group .arc").EvaluateAllAsync<string[]>("ps => ps.map(p => p.getAttribute('fill'))"));
     }
 
     [Fact]
@@ -278,12 +287,12 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
                 const f = xyz.map(t => t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
                 return [116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])];
             };
-            const colours = [...document.querySelectorAll('.group path')].map(p => lab(p.getAttribute('fill')));
+            const colours = [...document.querySelectorAll('.group .arc')].map(p => lab(p.getAttribute('fill')));
             let min = Infinity;
             for (let i = 0; i < colours.length; i++) for (let j = i + 1; j < colours.length; j++) min = Math.min(min, Math.hypot(...colours[i].map((v, k) => v - colours[j][k])));
             return min;
         }");
-        Assert.Equal(30, await report.Page.Locator(".group path").CountAsync());
+        Assert.Equal(30, await report.Page.Locator(".group .arc").CountAsync());
         Assert.True(smallest >= 15, $"two projects' colours are only ΔE {smallest:F1} apart");
         Assert.Empty(report.Errors);
     }
@@ -294,7 +303,7 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         // 30 projects in a ring p00–p01–…–p29–p00 given in name order: clustered, each arc's neighbours are related ones.
         var report = await reports.Browser.OpenAsync(reports.Thirty);
         var page = report.Page;
-        const string Around = "() => [...document.querySelectorAll('.group')].map(g => ({ p: g.dataset.project, a: g.querySelector('path').getAttribute('d') }))"
+        const string Around = "() => [...document.querySelectorAll('.group')].map(g => ({ p: g.dataset.project, a: g.querySelector('.arc').getAttribute('d') }))"
             + ".map(g => ({ p: g.p, x: +g.a.slice(1).split(',')[0], y: +g.a.slice(1).split(',')[1].split(/[A-Za-z]/)[0] }))"
             + ".sort((u, v) => Math.atan2(u.x, -u.y) - Math.atan2(v.x, -v.y)).map(g => +g.p.slice(1))";
         int[] around = await page.EvaluateAsync<int[]>(Around);
@@ -325,12 +334,13 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         var page = report.Page;
         // alpha-beta: Ann min(5,2) + Bob min(3,4) = 5; beta-gamma: José min(6,1) = 1.
         Assert.Equal(["alpha\tbeta", "beta\tgamma"], (await page.Locator("table.pairs tbody tr").AllInnerTextsAsync()).Select(r => string.Join('\t', r.Split('\t').Take(2))));
-        await page.ClickAsync("table.pairs th[data-sort='value']");
+        await page.ClickAsync("table.pairs th[data-column='2']");
         Assert.StartsWith("beta\tgamma", await page.Locator("table.pairs tbody tr").First.InnerTextAsync(), StringComparison.Ordinal);
         await page.ClickAsync("table.pairs tbody tr >> nth=0");
         Assert.Equal("beta ↔ gamma", await page.Locator("#panel h2").InnerTextAsync());
 
         // The slider leaves out chords below a minimum: beta-gamma (1) goes, alpha-beta (√5) stays.
+        await page.Keyboard.PressAsync("Escape");
         await page.Locator("#minimum").FillAsync("1.5");
         Assert.Equal(["alpha-beta"], await report.VisibleChordsAsync());
         Assert.Equal("1 of 2 chords", await page.Locator("#minimum-shown").InnerTextAsync());
@@ -344,6 +354,187 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.Contains("alpha ↔ beta", await page.Locator(".tooltip").InnerTextAsync(), StringComparison.Ordinal);
         await page.Keyboard.PressAsync("Enter");
         Assert.Equal("alpha ↔ beta", await page.Locator("#panel h2").InnerTextAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Search_finds_projects_and_people_and_shows_a_persons_projects_and_commits()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Small);
+        var page = report.Page;
+        await page.FillAsync("#search", "jose");
+        Assert.Equal(["José Müller\nbeta 6, gamma 1"], await page.Locator("#search-results li").AllInnerTextsAsync());
+        // While the results are open the chart brings forward the projects they touch: José's are beta and gamma.
+        Assert.Equal(["beta-gamma"], await report.VisibleChordsAsync());
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("José Müller", await page.Locator("#panel h2").InnerTextAsync());
+        Assert.Equal(["beta\t6", "gamma\t1"], await page.Locator("#panel table.person-projects tbody tr").AllInnerTextsAsync());
+        Assert.Equal("jose@example.org", await page.Locator("#panel .addresses").InnerTextAsync());
+        Assert.False(await page.Locator("#search-results").IsVisibleAsync());
+        Assert.Equal(["beta-gamma"], await report.VisibleChordsAsync());
+        Assert.Contains("person=jose%40example.org", page.Url, StringComparison.Ordinal);
+
+        // A project: its arc among the results, and Enter opens it.
+        await page.FillAsync("#search", "ALP");
+        Assert.Equal(["alpha\nproject · 8 commits"], await page.Locator("#search-results li").AllInnerTextsAsync());
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("alpha", await page.Locator("#panel h2").InnerTextAsync());
+        Assert.Equal(["alpha-beta"], await report.VisibleChordsAsync());
+
+        // Nothing found says so; Escape in the box clears it.
+        await page.FillAsync("#search", "zzz");
+        Assert.True(await page.Locator("#search-none").IsVisibleAsync());
+        await page.Keyboard.PressAsync("Escape");
+        Assert.Equal("", await page.InputValueAsync("#search"));
+        Assert.True(await page.Locator("#panel").IsVisibleAsync()); // Escape in the search box only clears the search
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task People_tables_sort_by_any_column_and_a_person_opens_their_projects()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Small);
+        var page = report.Page;
+        var (x, y) = await report.ChordPointAsync("alpha", "beta");
+        await page.Mouse.ClickAsync(x, y);
+        var rows = page.Locator("#panel table.people tbody tr");
+        var header = page.Locator("#panel table.people th");
+        await header.Nth(2).ClickAsync(); // commits in beta, most first
+        Assert.Equal(["Bob Stone\t3\t4\t3", "Ann Lee\t5\t2\t2"], await rows.AllInnerTextsAsync());
+        Assert.Equal("descending", await header.Nth(2).GetAttributeAsync("aria-sort"));
+        await header.Nth(2).ClickAsync();
+        Assert.Equal(["Ann Lee\t5\t2\t2", "Bob Stone\t3\t4\t3"], await rows.AllInnerTextsAsync());
+        await header.Nth(0).ClickAsync(); // names A to Z
+        Assert.StartsWith("Ann Lee", await rows.First.InnerTextAsync(), StringComparison.Ordinal);
+        await header.Nth(0).PressAsync("Enter"); // and by keyboard, Z to A
+        Assert.StartsWith("Bob Stone", await rows.First.InnerTextAsync(), StringComparison.Ordinal);
+        await rows.First.ClickAsync();
+        Assert.Equal("Bob Stone", await page.Locator("#panel h2").InnerTextAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task The_url_fragment_keeps_the_period_the_selection_and_the_filters()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Small, fragment: "#project=beta&min=1.5&order=input");
+        var page = report.Page;
+        Assert.Equal("beta", await page.Locator("#panel h2").InnerTextAsync());
+        Assert.Equal("1.5", await page.InputValueAsync("#minimum"));
+        Assert.Equal("input", await page.InputValueAsync("#order"));
+        Assert.Equal(1, await page.Locator(".chord").CountAsync()); // beta–gamma (1) is below the minimum
+
+        var month = await reports.Browser.OpenAsync(reports.ByMonth, fragment: "#period=2020-02&a=early&b=late");
+        Assert.Equal("early ↔ late · 2020-02", await month.Page.Locator("#panel h2").InnerTextAsync());
+        await month.Page.Locator("#period").SelectOptionAsync(new SelectOptionValue { Label = "whole history" });
+        Assert.DoesNotContain("period=", month.Page.Url, StringComparison.Ordinal);
+        Assert.Contains("a=early&b=late", month.Page.Url, StringComparison.Ordinal);
+        await month.Page.Keyboard.PressAsync("Escape");
+        Assert.DoesNotContain("a=early", month.Page.Url, StringComparison.Ordinal);
+
+        // Names that are not in the report are ignored rather than breaking the page.
+        var stale = await reports.Browser.OpenAsync(reports.Small, fragment: "#project=nope&period=1999&person=x%40y&min=abc");
+        Assert.False(await stale.Page.Locator("#panel").IsVisibleAsync());
+        Assert.Equal(2, await stale.Page.Locator(".chord").CountAsync());
+        Assert.Empty(report.Errors.Concat(month.Errors).Concat(stale.Errors));
+    }
+
+    [Fact]
+    public async Task Switching_periods_keeps_the_circle_still_and_its_order()
+    {
+        var month = await reports.Browser.OpenAsync(reports.ByMonth);
+        var page = month.Page;
+        const string Box = "() => { const b = document.querySelector('#chart svg').getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; }";
+        var before = await page.EvaluateAsync<double[]>(Box);
+        await page.Locator("#period").SelectOptionAsync(new SelectOptionValue { Label = "2020-02" });
+        Assert.Equal(before, await page.EvaluateAsync<double[]>(Box));
+        // A period with nothing shared keeps the chart's place: the message has the circle's width.
+        await page.Locator("#period").SelectOptionAsync(new SelectOptionValue { Label = "2020-01" });
+        Assert.Equal(before[2], await page.EvaluateAsync<double>("() => document.querySelector('#chart p').getBoundingClientRect().width"));
+        Assert.Empty(month.Errors);
+    }
+
+    [Fact]
+    public async Task The_legend_explains_arcs_chords_the_metric_and_the_identity_rule()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Joins);
+        string legend = await report.Page.Locator("#legend").InnerTextAsync();
+        Assert.Contains("its length is the sum of its relatedness with all the others", legend, StringComparison.Ordinal);
+        Assert.Contains("its width at each end is their relatedness", legend, StringComparison.Ordinal);
+        Assert.Contains("√ Σ min(commits in A, commits in B)", legend, StringComparison.Ordinal);
+        Assert.Contains("same distinctive name", legend, StringComparison.Ordinal);
+        Assert.Contains("1 join,", legend, StringComparison.Ordinal);
+        // The usage hint is above the chart.
+        Assert.True(await report.Page.EvaluateAsync<bool>("() => document.querySelector('.hint').getBoundingClientRect().bottom < document.querySelector('#chart').getBoundingClientRect().top"));
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task A_narrow_window_stacks_the_panel_under_the_chart_and_scrolls_it_into_view()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Thirty, width: 800, height: 900);
+        var page = report.Page;
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways");
+        var (x, y) = await report.ProjectPointAsync("p05");
+        await page.Mouse.ClickAsync(x, y);
+        var box = await page.Locator("#panel").BoundingBoxAsync();
+        Assert.NotNull(box);
+        Assert.True(box.Y >= -1 && box.Y < 900, $"the panel is at y={box.Y}, outside the window");
+        // No word in the panel is broken across lines: each cell is at least as wide as its longest word.
+        string broken = await page.EvaluateAsync<string>(@"() => {
+            const ctx = document.createElement('canvas').getContext('2d');
+            for (const td of document.querySelectorAll('#panel td, #panel th')) {
+              const s = getComputedStyle(td);
+              ctx.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+              const room = td.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+              for (const word of td.textContent.split(/\s+/)) if (ctx.measureText(word).width > room + 1) return word;
+            }
+            return '';
+        }");
+        Assert.Equal("", broken);
+        await report.ScreenshotAsync("relate-narrow.png");
+
+        // A wide window: the circle grows with it, and the side column takes the rest of the width.
+        var wide = await reports.Browser.OpenAsync(reports.Thirty, width: 1920, height: 1080);
+        double chart = await wide.Page.EvaluateAsync<double>("() => document.querySelector('#chart svg').getBoundingClientRect().width");
+        double right = await wide.Page.EvaluateAsync<double>("() => document.querySelector('#side').getBoundingClientRect().right");
+        Assert.True(chart >= 800, $"the chart is {chart} px wide in a 1920×1080 window");
+        Assert.True(right >= 1880, $"the side column ends at {right} px");
+        Assert.Empty(report.Errors.Concat(wide.Errors));
+    }
+
+    [Fact]
+    public async Task A_project_of_a_fifth_of_a_degree_can_still_be_pointed_at()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Tiny);
+        var page = report.Page;
+        // Three pixels to one side of the tiny arc, and just outside the ring: still the tiny project.
+        string under = await page.EvaluateAsync<string>(@"() => {
+            const g = document.querySelector(`.group[data-project='tiny']`), svg = g.ownerSVGElement;
+            const p = svg.createSVGPoint(); p.x = +g.dataset.cx; p.y = +g.dataset.cy;
+            const c = p.matrixTransform(g.getScreenCTM());
+            const o = svg.createSVGPoint(); const m = o.matrixTransform(svg.getScreenCTM());
+            const r = Math.hypot(c.x - m.x, c.y - m.y), ux = (c.x - m.x) / r, uy = (c.y - m.y) / r;
+            const x = c.x + 20 * ux - 3 * uy, y = c.y + 20 * uy + 3 * ux;
+            return document.elementFromPoint(x, y)?.closest('.group')?.dataset.project ?? 'nothing';
+        }");
+        Assert.Equal("tiny", under);
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Arcs_are_reachable_by_keyboard_with_their_figures()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Small);
+        var page = report.Page;
+        var beta = page.Locator(".group[data-project='beta']");
+        Assert.Equal("beta, 12 commits, 3 developers, shares developers with 2 projects", await beta.GetAttributeAsync("aria-label"));
+        await beta.FocusAsync();
+        Assert.Contains("12 commits, 3 developers", await page.Locator(".tooltip").InnerTextAsync(), StringComparison.Ordinal);
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("beta", await page.Locator("#panel h2").InnerTextAsync());
+        await page.Keyboard.PressAsync("Escape");
+        Assert.False(await page.Locator("#panel").IsVisibleAsync());
         Assert.Empty(report.Errors);
     }
 }

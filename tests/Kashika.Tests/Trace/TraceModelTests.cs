@@ -87,31 +87,4 @@ public sealed class TraceModelTests
         Assert.Equal("samples", TraceUnit.Of(SampleWeight.Period, false, false, null).Label); // no period on any event line
         Assert.Equal("count", TraceUnit.Of(SampleWeight.Period, true, false, null).Label); // folded input
     }
-
-    [Fact]
-    public void The_page_script_transforms_pass_their_unit_tests()
-    {
-        // The page's pure functions (web/src/trace/model.js) are tested with node's own runner, as part of this suite.
-        var start = new System.Diagnostics.ProcessStartInfo("node", ["--test", "test/"])
-        {
-            WorkingDirectory = Path.Combine(Paths.RepositoryRoot, "web"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        System.Diagnostics.Process process;
-        try
-        {
-            process = System.Diagnostics.Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Requirements.Missing("node is not installed (it builds the report views)");
-            return;
-        }
-
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, output);
-        Assert.Contains("# fail 0", output, StringComparison.Ordinal);
-    }
 }

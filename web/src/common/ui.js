@@ -27,13 +27,63 @@ export function tooltip() {
   };
 }
 
-// A table with a header row; rows are arrays of cells (numbers are right-aligned).
-export function table(parent, headers, rows, className) {
+// A table with a header row. A cell is a string, a number (right-aligned, grouped digits) or {text, value}: shown as
+// text, sorted by value. Options: sortable (a header click or Enter sorts by that column: numbers largest first, text
+// A to Z; again reverses), sort ({column, descending} to start with), title (row index → tooltip text), onRow (row
+// index → a click or Enter on the row), limit (rows drawn; a note says how many were left out).
+export function table(parent, headers, rows, className, options = {}) {
+  const { sortable = false, title = null, onRow = null, limit = Infinity } = options;
+  let order = options.sort || null;
   const t = parent.append("table").attr("class", className || null);
-  t.append("thead").append("tr").selectAll("th").data(headers).join("th").text((d) => d);
-  t.append("tbody").selectAll("tr").data(rows).join("tr")
-    .selectAll("td").data((r) => r).join("td")
-    .attr("class", (d) => (typeof d === "number" ? "num" : null))
-    .text((d) => (typeof d === "number" ? d.toLocaleString("en-US") : d));
+  const head = t.append("thead").append("tr").selectAll("th").data(headers).join("th").text((d) => d);
+  const body = t.append("tbody");
+  const more = parent.append("p").attr("class", "note more");
+  const items = rows.map((cells, index) => ({ cells, index }));
+  function draw() {
+    const sorted = order ? [...items].sort((x, y) => {
+      const c = compareCells(x.cells[order.column], y.cells[order.column]);
+      return (order.descending ? -c : c) || x.index - y.index;
+    }) : items;
+    const shown = sorted.length > limit ? sorted.slice(0, limit) : sorted;
+    const tr = body.selectAll("tr").data(shown).join("tr")
+      .attr("title", title ? (d) => title(d.index) : null)
+      .attr("data-row", (d) => d.index);
+    tr.selectAll("td").data((d) => d.cells).join("td")
+      .attr("class", (d) => (typeof cellValue(d) === "number" ? "num" : null))
+      .text(cellText);
+    if (onRow) {
+      tr.attr("tabindex", 0).classed("clickable", true)
+        .on("click", (_, d) => onRow(d.index))
+        .on("keydown", (event, d) => { if (event.key === "Enter") onRow(d.index); });
+    }
+    more.text(sorted.length > shown.length ? `The first ${shown.length.toLocaleString("en-US")} of ${sorted.length.toLocaleString("en-US")} rows.` : "")
+      .style("display", sorted.length > shown.length ? null : "none");
+    head.attr("aria-sort", (_, i) => (order && order.column === i ? (order.descending ? "descending" : "ascending") : null))
+      .classed("sorted", (_, i) => Boolean(order && order.column === i));
+  }
+  if (sortable) {
+    head.attr("tabindex", 0).classed("sortable", true).attr("data-column", (_, i) => i)
+      .on("click", (_, d) => sortBy(headers.indexOf(d)))
+      .on("keydown", (event, d) => { if (event.key === "Enter") sortBy(headers.indexOf(d)); });
+  }
+  function sortBy(column) {
+    const numeric = items.length > 0 && typeof cellValue(items[0].cells[column]) === "number";
+    order = { column, descending: order && order.column === column ? !order.descending : numeric };
+    draw();
+  }
+  draw();
   return t;
 }
+
+const cellValue = (cell) => (cell !== null && typeof cell === "object" ? cell.value : cell);
+const cellText = (cell) => (cell !== null && typeof cell === "object" ? cell.text
+  : typeof cell === "number" ? cell.toLocaleString("en-US") : cell);
+
+// Numbers by value, text without regard to case or accents (so "Émile" sorts with "Emile"), then exactly.
+export function compareCells(x, y) {
+  const u = cellValue(x), v = cellValue(y);
+  if (typeof u === "number" && typeof v === "number") return u - v;
+  const a = String(u), b = String(v);
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });

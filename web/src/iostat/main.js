@@ -1,6 +1,6 @@
 // kashika iostat --format html: the extended report of every recorded interval as time series, one line per device.
 import { axisBottom, axisLeft, extent, line, max, pointer, scaleLinear, scaleOrdinal, scaleTime, schemeTableau10, select } from "d3";
-import { readData, tooltip } from "./common/ui.js";
+import { readData, tooltip } from "../common/ui.js";
 
 const data = readData();
 const times = data.times.map((t) => new Date(t));

@@ -1,0 +1,136 @@
+// The chord diagram: one arc per project around a ring, one ribbon per related pair. Drawing only: what to draw, in
+// which order and colours, and what a hover or click means come from main.js.
+import { arc as d3arc, chord as d3chord, descending, ascending, ribbon as d3ribbon, select } from "d3";
+import { hitAngles, labelsToKeep } from "./model.js";
+
+// Draws into `container` (emptied) at `size` px square. `matrix` is the view's; `order` the projects around the circle;
+// `keep(a, b)` whether a pair's chord is drawn; nameProject and namePair their accessible names; `on` the hover, focus and click handlers. Returns focus(f): what stands
+// out (null; {project}; {pair: [a, b]}; {projects: Set}), everything else faded.
+export function drawChart(container, { size, matrix, order, projects, colour, keep, label, nameProject, namePair, on }) {
+  const n = projects.length;
+  const fontSize = n > 120 ? 9 : n > 60 ? 10 : 12;
+  // Labels sit radially outside the ring; the ring leaves room for the longest label, up to a fifth of the chart.
+  const maxLabel = Math.max(6, Math.floor((size * 0.2 - 12) / (fontSize * 0.62)));
+  const labelText = (name) => (name.length > maxLabel ? `${name.slice(0, maxLabel - 1)}…` : name);
+  const longest = Math.max(4, ...projects.map((p) => labelText(p).length));
+  const labelSpace = 12 + longest * fontSize * 0.62;
+  const outerRadius = size / 2 - labelSpace;
+  const innerRadius = outerRadius - Math.max(10, Math.min(24, outerRadius * 0.06));
+  const padAngle = Math.min(0.04, (2 * Math.PI * 0.25) / Math.max(1, n));
+
+  // The layout is made on the reordered matrix, then its indices are turned back into project numbers, so everything
+  // else (colours, names, panels) keeps addressing projects.
+  const layout = d3chord().padAngle(padAngle).sortSubgroups(descending).sortChords(ascending)(order.map((i) => order.map((j) => matrix[i][j])));
+  for (const g of layout.groups) g.index = order[g.index];
+  for (const c of layout) {
+    c.source.index = order[c.source.index];
+    c.target.index = order[c.target.index];
+  }
+  const arc = d3arc().innerRadius(innerRadius).outerRadius(outerRadius);
+  const hit = d3arc().innerRadius(innerRadius).outerRadius(outerRadius + labelSpace * 0.8);
+  const ribbon = d3ribbon().radius(innerRadius - 1);
+  const polar = (angle, radius) => [Math.sin(angle) * radius, -Math.cos(angle) * radius];
+
+  container.selectAll("*").remove();
+  const svg = container.append("svg")
+    .attr("viewBox", [-size / 2, -size / 2, size, size])
+    .attr("width", size).attr("height", size)
+    .attr("role", "img")
+    .attr("aria-label", `Chord diagram of ${n} projects`);
+  const focusStyle = svg.append("style");
+  svg.on("click", () => on.background());
+
+  // Smallest arcs last, so their widened hover targets lie on top of their neighbours'.
+  const groups = svg.append("g").attr("class", "groups").selectAll("g")
+    .data([...layout.groups].sort((a, b) => (b.endAngle - b.startAngle) - (a.endAngle - a.startAngle) || a.index - b.index))
+    .join("g")
+    .attr("class", (d) => `group p${d.index}`)
+    .attr("data-project", (d) => projects[d.index])
+    .attr("tabindex", 0)
+    .attr("role", "button")
+    .attr("aria-label", (d) => nameProject(d.index))
+    .each(function (d) {
+      const [cx, cy] = arc.centroid(d);
+      this.setAttribute("data-cx", cx.toFixed(2));
+      this.setAttribute("data-cy", cy.toFixed(2));
+    });
+  groups.append("path").attr("class", "hit").attr("d", (d) => hit(hitAngles(d, 10 / outerRadius)));
+  groups.append("path").attr("class", "arc").attr("d", arc).attr("fill", (d) => colour(d.index)).attr("stroke", "#fff");
+  groups
+    .on("mouseover", (event, d) => on.hoverProject(event, d.index))
+    .on("mousemove", (event) => on.move(event))
+    .on("mouseout", () => on.leave())
+    .on("click", (event, d) => { event.stopPropagation(); on.clickProject(d.index); })
+    .on("focus", function (event, d) { on.hoverProject(centre(this), d.index); })
+    .on("blur", () => on.leave())
+    .on("keydown", (event, d) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); on.clickProject(d.index); } });
+
+  const labelRadius = outerRadius + 6;
+  const mid = (g) => (g.startAngle + g.endAngle) / 2;
+  svg.append("g").attr("class", "labels").style("font-size", `${fontSize}px`)
+    .selectAll("text").data(labelsToKeep(layout.groups, (fontSize * 1.15) / labelRadius)).join("text")
+    .attr("class", (d) => `p${d.index}`)
+    .attr("data-project", (d) => projects[d.index])
+    .attr("dy", "0.35em")
+    .attr("transform", (d) => {
+      const a = mid(d);
+      return `rotate(${(a * 180) / Math.PI - 90}) translate(${labelRadius})${a > Math.PI ? " rotate(180)" : ""}`;
+    })
+    .attr("text-anchor", (d) => (mid(d) > Math.PI ? "end" : "start"))
+    .text((d) => labelText(label(d.index)));
+
+  const shown = layout.filter((c) => keep(c.source.index, c.target.index));
+  const pairOfChord = (d) => [Math.min(d.source.index, d.target.index), Math.max(d.source.index, d.target.index)];
+  svg.append("g").attr("class", "chords").selectAll("path").data(shown).join("path")
+    .attr("class", (d) => { const [a, b] = pairOfChord(d); return `chord p${a} p${b} k${a}-${b}`; })
+    .attr("d", ribbon)
+    .attr("fill", (d) => colour(d.source.value >= d.target.value ? d.source.index : d.target.index))
+    .attr("data-a", (d) => projects[pairOfChord(d)[0]])
+    .attr("data-b", (d) => projects[pairOfChord(d)[1]])
+    .each(function (d) {
+      // A point surely on this ribbon: just inside the ring, in the middle of its own end (ends never overlap).
+      const [hx, hy] = polar((d.source.startAngle + d.source.endAngle) / 2, innerRadius - 4);
+      this.setAttribute("data-hx", hx.toFixed(2));
+      this.setAttribute("data-hy", hy.toFixed(2));
+    })
+    .attr("tabindex", 0)
+    .attr("role", "button")
+    .attr("aria-label", (d) => namePair(...pairOfChord(d)))
+    .on("mouseover", function (event, d) {
+      // The hovered chord on top (once: a move would lose the click; never for keyboard focus, which a move would lose).
+      if (event.isTrusted && this.nextSibling) this.parentNode.appendChild(this);
+      on.hoverPair(event, ...pairOfChord(d));
+    })
+    .on("mousemove", (event) => on.move(event))
+    .on("mouseout", () => on.leave())
+    .on("click", (event, d) => { event.stopPropagation(); on.clickPair(...pairOfChord(d)); })
+    .on("focus", function (event, d) { on.hoverPair(centre(this), ...pairOfChord(d)); })
+    .on("blur", () => on.leave())
+    .on("keydown", (event, d) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); on.clickPair(...pairOfChord(d)); } });
+
+  // One style rule rather than a class on every element keeps hover instant with thousands of chords.
+  const faded = "opacity: 0.07; pointer-events: none;";
+  function focus(f) {
+    let css = "";
+    if (f?.project !== undefined) {
+      css = `.chord:not(.p${f.project}) { ${faded} }`;
+    } else if (f?.pair) {
+      css = `.chord:not(.k${f.pair[0]}-${f.pair[1]}) { ${faded} } .group:not(.p${f.pair[0]}):not(.p${f.pair[1]}) .arc { opacity: 0.3; }`;
+    } else if (f?.projects) {
+      const members = [...f.projects].sort((x, y) => x - y);
+      const within = [];
+      for (let x = 0; x < members.length; x++) for (let y = x + 1; y < members.length; y++) within.push(`.k${members[x]}-${members[y]}`);
+      css = `.chord${within.map((k) => `:not(${k})`).join("")} { ${faded} } `
+        + `.group${members.map((p) => `:not(.p${p})`).join("")} .arc { opacity: 0.3; } `
+        + members.map((p) => `.group.p${p} .arc`).join(", ") + (members.length ? " { stroke: #1d2330; stroke-width: 1.5px; }" : "");
+    }
+    focusStyle.text(css);
+  }
+  return { focus, chords: shown.length, of: layout.length };
+}
+
+// Where a keyboard-focused element's tooltip goes: its middle on screen.
+function centre(element) {
+  const box = element.getBoundingClientRect();
+  return { clientX: box.x + box.width / 2, clientY: box.y + box.height / 2 };
+}

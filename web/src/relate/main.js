@@ -1,0 +1,371 @@
+// kashika relate: the chord diagram of developers shared between projects, its side panel, search, tables and legend.
+import { select } from "d3";
+import { readData, table, tooltip } from "../common/ui.js";
+import { formatNumber } from "../common/format.js";
+import { readState, writeState } from "../common/urlstate.js";
+import { drawChart } from "./chart.js";
+import { clusterOrder, identityRule, metrics, palette, peopleOf, search, sharedPeopleOf } from "./model.js";
+
+const data = readData();
+const n = data.projects.length;
+const names = data.projects;
+const count = (value, one, many = `${one}s`) => `${value.toLocaleString("en-US")} ${value === 1 ? one : many}`;
+const metric = metrics[data.options.metric] || { name: data.options.metric, formula: "" };
+const colours = palette(n);
+const colour = (i) => colours[i];
+
+// What is drawn: the whole history, or one period of it (--by); projects, colours and places stay the same.
+const whole = {
+  label: "whole history", matrix: data.matrix, pairs: data.pairs,
+  commits: data.projectDetails.map((p) => p.commits), developers: data.projectDetails.map((p) => p.developers),
+};
+const views = [whole, ...(data.periods || [])];
+// Each person's addresses when one person's addresses were joined (--identity person).
+const addressesOf = new Map((data.identityJoins || []).map((j) => [j.person, j.keys]));
+const addresses = (id) => addressesOf.get(id) || [id];
+// The clustered order is the whole history's, so the circle keeps its order in every period.
+const orders = { clustered: clusterOrder(data.matrix), input: names.map((_, i) => i) };
+
+// The page's state, all of it in the URL fragment: a link reopens the same period, selection, filters and search.
+const state = { view: whole, order: "clustered", minimum: 0, selection: null, query: "" };
+let pairByKey = new Map();
+let people = new Map();
+let chart = null;
+const pairOf = (a, b) => pairByKey.get(a < b ? `${a},${b}` : `${b},${a}`);
+
+const tip = tooltip();
+const panel = select("#panel");
+
+// --- state ⇄ URL --------------------------------------------------------------------------------------------------
+function saveState() {
+  const s = state.selection;
+  writeState({
+    period: state.view === whole ? null : state.view.label,
+    order: state.order === "clustered" ? null : state.order,
+    min: state.minimum > 0 ? String(state.minimum) : null,
+    project: s?.project !== undefined ? names[s.project] : null,
+    a: s?.pair ? names[s.pair[0]] : null,
+    b: s?.pair ? names[s.pair[1]] : null,
+    person: s?.person ?? null,
+    q: state.query || null,
+  });
+}
+
+function loadState() {
+  const url = readState();
+  const index = (name) => { const i = names.indexOf(name); return i < 0 ? undefined : i; };
+  state.view = views.find((v) => v.label === url.period) || whole;
+  state.order = url.order === "input" ? "input" : "clustered";
+  state.minimum = Math.max(0, Number(url.min) || 0);
+  state.query = url.q || "";
+  if (index(url.project) !== undefined) state.selection = { project: index(url.project) };
+  else if (index(url.a) !== undefined && index(url.b) !== undefined) state.selection = { pair: [index(url.a), index(url.b)].sort((x, y) => x - y) };
+  else if (url.person) state.selection = { person: url.person };
+}
+
+// --- controls -----------------------------------------------------------------------------------------------------
+select("#minimum-label").text(metric.name);
+const strongest = Math.max(0, ...data.pairs.map((p) => p.value));
+select("#minimum").attr("max", strongest).attr("step", "any")
+  .on("input", (event) => { state.minimum = +event.target.value; drawChartOnly(); saveState(); });
+select("#order").on("change", (event) => { state.order = event.target.value; drawChartOnly(); saveState(); });
+if (views.length > 1) {
+  select("#period-choice").style("display", null);
+  select("#period").selectAll("option").data(views).join("option").attr("value", (_, i) => i).text((v) => v.label);
+  select("#period").on("change", (event) => { state.view = views[+event.target.value]; render(); saveState(); });
+}
+
+// Search: projects and shared developers as you type; the chart brings forward what matches, Enter or a click on a
+// result opens it (a person: their projects and commits).
+const searchBox = select("#search");
+const results = select("#search-results");
+let found = { projects: [], people: [] };
+// Whether the results are open (while typing): then the chart shows what they find rather than the selection.
+let searching = false;
+searchBox.on("input", (event) => { state.query = event.target.value; searching = true; showResults(); applyFocus(); saveState(); })
+  .on("focus", () => { searching = true; showResults(); applyFocus(); })
+  .on("keydown", (event) => {
+    if (event.key === "Enter") {
+      const first = results.select("li");
+      if (!first.empty()) first.dispatch("click");
+    } else if (event.key === "ArrowDown") {
+      event.preventDefault();
+      results.select("li")?.node()?.focus();
+    } else if (event.key === "Escape") {
+      event.stopPropagation();
+      state.query = "";
+      searchBox.property("value", "");
+      searching = false;
+      showResults();
+      applyFocus();
+      saveState();
+    }
+  });
+
+// The first few of a list, and how many more.
+const brief = (items, shown) => (items.length > shown ? `${items.slice(0, shown).join(", ")} and ${items.length - shown} more` : items.join(", "));
+
+function showResults() {
+  found = search(state.query, names, people, addressesOf);
+  const items = [
+    ...found.projects.map((i) => ({ kind: "project", text: names[i], detail: `project · ${count(state.view.commits[i], "commit")}`, open: () => choose({ project: i }) })),
+    ...found.people.map((p) => ({
+      kind: "person", text: p.name,
+      detail: brief([...p.commits].sort((x, y) => y[1] - x[1]).map(([i, c]) => `${names[i]} ${c.toLocaleString("en-US")}`), 3),
+      open: () => choose({ person: p.id }),
+    })),
+  ];
+  results.style("display", searching && state.query.trim() ? null : "none");
+  results.selectAll("li").data(items).join("li").attr("tabindex", 0).attr("role", "option").attr("class", (d) => d.kind)
+    .on("click", (event, d) => { d.open(); })
+    .on("keydown", (event, d) => {
+      if (event.key === "Enter") d.open();
+      else if (event.key === "ArrowDown") { event.preventDefault(); event.currentTarget.nextElementSibling?.focus(); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); (event.currentTarget.previousElementSibling || searchBox.node()).focus(); }
+    })
+    .each(function (d) {
+      const li = select(this);
+      li.selectAll("*").remove();
+      li.append("span").attr("class", "name").text(d.text);
+      li.append("span").attr("class", "detail").text(d.detail);
+    });
+  select("#search-none").style("display", searching && state.query.trim() && items.length === 0 ? null : "none");
+}
+
+// Escape closes the panel and lets go of what was pinned.
+document.addEventListener("keydown", (event) => { if (event.key === "Escape") choose(null); });
+let resizing = 0;
+window.addEventListener("resize", () => { clearTimeout(resizing); resizing = setTimeout(() => { if (chartSize() !== lastSize) drawChartOnly(); }, 120); });
+
+// --- drawing ------------------------------------------------------------------------------------------------------
+const describeProject = (i) => [names[i], `${count(state.view.commits[i], "commit")}, ${count(state.view.developers[i], "developer")}`,
+  `shares developers with ${count(related(i).length, "project")}`];
+const describePair = (a, b) => {
+  const p = pairOf(a, b);
+  return [`${names[p.a]} ↔ ${names[p.b]}`, `${metric.name}: ${formatNumber(p.value)}`, `Σ min commits: ${p.sumMin.toLocaleString("en-US")}`,
+    `shared developers: ${p.shared.length.toLocaleString("en-US")}`];
+};
+
+// The chart takes the width beside the side column (or all of it on a narrow screen), and the window's height below
+// the header, so the whole circle is in view when the page opens.
+let lastSize = 0;
+function chartSize() {
+  const main = document.querySelector("main");
+  const wide = window.innerWidth >= 900;
+  const width = main.clientWidth - 48 - (wide ? 380 : 0);
+  const height = window.innerHeight - (main.getBoundingClientRect().top + window.scrollY) - 12;
+  return Math.round(Math.max(300, Math.min(width, Math.max(height, 480), 1400)));
+}
+
+function render() {
+  const v = state.view;
+  pairByKey = new Map(v.pairs.map((p) => [`${p.a},${p.b}`, p]));
+  people = peopleOf(v.pairs);
+  select("#subtitle").text(`${metric.name} of shared developers · ${v.label} · ${count(v.pairs.length, "related pair")} · ${data.generator}`);
+  select("#period").property("value", views.indexOf(v));
+  // A selection the period cannot show (a pair or person sharing nothing in it) is let go.
+  const s = state.selection;
+  if ((s?.pair && !pairOf(...s.pair)) || (s?.person && !people.has(s.person))) state.selection = null;
+  drawChartOnly();
+  drawPairs();
+  drawProjects();
+  drawLegend();
+  showResults();
+  showSelection();
+}
+
+function drawChartOnly() {
+  const v = state.view;
+  lastSize = chartSize();
+  select("#minimum").property("value", state.minimum);
+  select("#minimum-value").text(formatNumber(state.minimum));
+  select("#order").property("value", state.order);
+  const unrelated = names.filter((_, i) => v.matrix[i].every((x) => x === 0));
+  select("#unrelated").text(v.pairs.length > 0 && unrelated.length > 0 ? `Sharing no developer with the others${v === whole ? "" : ` in ${v.label}`}: ${unrelated.join(", ")}` : "");
+  if (v.pairs.length === 0) {
+    chart = null;
+    select("#chart").selectAll("*").remove();
+    select("#chart").append("p").attr("class", "empty").style("width", `${lastSize}px`).style("height", `${lastSize}px`).text(n < 2
+      ? "Only one project: relatedness needs two or more (kashika relate PATH PATH…)."
+      : `No two of these projects share a developer${v === whole ? "" : ` in ${v.label}`}.`);
+    select("#minimum-shown").text("");
+    return;
+  }
+  chart = drawChart(select("#chart"), {
+    size: lastSize, matrix: v.matrix, order: orders[state.order], projects: names, colour,
+    label: (i) => names[i],
+    nameProject: (i) => describeProject(i).join(", "),
+    namePair: (a, b) => {
+      const p = pairOf(a, b);
+      return `${names[p.a]} and ${names[p.b]}: ${metric.name} ${formatNumber(p.value)}, ${count(p.shared.length, "shared developer")}`;
+    },
+    keep: (a, b) => pairOf(a, b).value >= state.minimum,
+    on: {
+      hoverProject: (event, i) => { chart.focus({ project: i }); tip.show(event, [...describeProject(i), "click for the people"]); },
+      hoverPair: (event, a, b) => tip.show(event, [...describePair(a, b), "click for the people"]),
+      move: (event) => tip.move(event),
+      leave: () => { tip.hide(); applyFocus(); },
+      clickProject: (i) => choose({ project: i }),
+      clickPair: (a, b) => choose({ pair: [a, b] }),
+      background: () => choose(null),
+    },
+  });
+  select("#minimum-shown").text(state.minimum > 0 ? `${chart.chords} of ${count(chart.of, "chord")}` : "");
+  applyFocus();
+}
+
+// What stands out on the chart: the selection, else what the search finds, else everything.
+function applyFocus() {
+  if (!chart) return;
+  const s = state.selection;
+  if (searching && (found.projects.length || found.people.length)) {
+    chart.focus({ projects: new Set([...found.projects, ...found.people.flatMap((p) => [...p.commits.keys()])]) });
+  } else if (s?.project !== undefined) chart.focus({ project: s.project });
+  else if (s?.pair) chart.focus({ pair: s.pair });
+  else if (s?.person) chart.focus({ projects: new Set(people.get(s.person)?.commits.keys() || []) });
+  else chart.focus(null);
+}
+
+function related(i) {
+  return state.view.pairs.filter((p) => p.a === i || p.b === i);
+}
+
+// --- the side panel -----------------------------------------------------------------------------------------------
+function choose(selection) {
+  state.selection = selection;
+  searching = false;
+  showResults();
+  showSelection();
+  applyFocus();
+  saveState();
+  if (selection && window.innerWidth < 900) panel.node().scrollIntoView({ block: "start" });
+}
+
+function showSelection() {
+  const s = state.selection;
+  panel.selectAll("*").remove();
+  panel.style("display", s ? "block" : "none");
+  if (!s) return;
+  if (s.project !== undefined) showProject(s.project);
+  else if (s.pair) showPair(pairOf(...s.pair));
+  else showPerson(people.get(s.person));
+}
+
+function openPanel(title) {
+  const head = panel.append("div").attr("class", "panel-head");
+  head.append("h2").text(state.view === whole ? title : `${title} · ${state.view.label}`);
+  head.append("button").attr("type", "button").attr("aria-label", "close").text("×").on("click", () => choose(null));
+  return panel;
+}
+
+const personCell = (person) => ({ text: person.name, value: person.name });
+
+function showPair(pair) {
+  const a = names[pair.a], b = names[pair.b];
+  const p = openPanel(`${a} ↔ ${b}`);
+  p.append("p").text(`${metric.name} ${formatNumber(pair.value)} · Σ min commits ${pair.sumMin.toLocaleString("en-US")} · ${count(pair.shared.length, "shared developer")}`);
+  table(p, ["developer", `commits in ${a}`, `commits in ${b}`, "min"],
+    pair.shared.map((s) => [personCell(s), s.commitsA, s.commitsB, Math.min(s.commitsA, s.commitsB)]), "people",
+    { sortable: true, title: (r) => addresses(pair.shared[r].id).join(", "), onRow: (r) => choose({ person: pair.shared[r].id }) });
+}
+
+function showProject(i) {
+  const p = openPanel(names[i]);
+  p.append("p").text(`${count(state.view.commits[i], "commit")} by ${count(state.view.developers[i], "developer")}`);
+  const links = related(i).sort((x, y) => y.value - x.value);
+  if (links.length === 0) {
+    p.append("p").text(`No developer of this project committed to another project in the report${state.view === whole ? "" : ` in ${state.view.label}`}.`);
+    return;
+  }
+  p.append("h3").text("Related projects");
+  const other = (l) => (l.a === i ? l.b : l.a);
+  table(p, ["project", metric.name, "shared developers"],
+    links.map((l) => [names[other(l)], { text: formatNumber(l.value), value: l.value }, l.shared.length]), "links",
+    { sortable: true, onRow: (r) => choose({ pair: [links[r].a, links[r].b] }) });
+  p.append("h3").text("Shared developers");
+  const sharedPeople = sharedPeopleOf(state.view.pairs, i);
+  table(p, ["developer", `commits in ${names[i]}`, "also committed to (commits)"],
+    sharedPeople.map((x) => [personCell(x), x.here, x.elsewhere.map((e) => `${names[e.project]} (${e.commits.toLocaleString("en-US")})`).join(", ")]), "people",
+    { sortable: true, title: (r) => addresses(sharedPeople[r].id).join(", "), onRow: (r) => choose({ person: sharedPeople[r].id }) });
+}
+
+function showPerson(person) {
+  const p = openPanel(person.name);
+  const commits = [...person.commits].sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+  p.append("p").attr("class", "addresses").text(addresses(person.id).join(", "));
+  p.append("p").text(`${count(commits.reduce((s, c) => s + c[1], 0), "commit")} in ${count(commits.length, "project")} of this report`);
+  table(p, ["project", "commits"], commits.map(([i, c]) => [names[i], c]), "person-projects",
+    { sortable: true, onRow: (r) => choose({ project: commits[r][0] }) });
+}
+
+// --- tables and legend --------------------------------------------------------------------------------------------
+function drawPairs() {
+  const container = select("#pairs");
+  container.selectAll("*").remove();
+  select("#pairs-section").style("display", state.view.pairs.length ? null : "none");
+  const pairs = state.view.pairs;
+  table(container, ["project", "project", metric.name, "Σ min commits", "shared developers"],
+    pairs.map((p) => [names[p.a], names[p.b], { text: formatNumber(p.value), value: p.value }, p.sumMin, p.shared.length]), "pairs",
+    { sortable: true, sort: { column: 2, descending: true }, limit: 500, onRow: (r) => choose({ pair: [pairs[r].a, pairs[r].b] }) });
+}
+
+// Every project's figures in the chosen period (what was excluded is the whole history's).
+function drawProjects() {
+  const container = select("#projects");
+  container.selectAll("*").remove();
+  container.append("p").attr("class", "note").text(state.view === whole ? "" : `Commits and developers in ${state.view.label}.`);
+  table(container, ["project", "commits", "developers", "excluded bot commits", "excluded merge commits", "source"],
+    data.projectDetails.map((p, i) => [p.name, state.view.commits[i], state.view.developers[i], p.excludedBotCommits, p.excludedMergeCommits,
+      p.shallow ? `${p.source} (shallow)` : p.source]), "projects",
+    { sortable: true, onRow: (r) => choose({ project: r }) });
+}
+
+function drawLegend() {
+  const legend = select("#legend-body");
+  legend.selectAll("*").remove();
+  const period = state.view === whole ? "" : ` in ${state.view.label}`;
+  const rows = [
+    ["Arc", `a project; its length is the sum of its ${metric.name} with all the others${period}.`],
+    ["Chord", `two projects that share developers${period}; its width at each end is their ${metric.name}.`],
+    [metric.name, `${metric.formula}.`],
+    ["Developer", `${identityRule(data.options, (data.identityJoins || []).length)}.`],
+  ];
+  const dl = legend.append("dl");
+  for (const [term, text] of rows) {
+    dl.append("dt").text(term);
+    dl.append("dd").text(text);
+  }
+}
+
+// --- once --------------------------------------------------------------------------------------------------------
+select("#title").text(`Kashika relate: ${count(n, "project")}`);
+loadState();
+searchBox.property("value", state.query);
+render();
+saveState();
+
+const o = data.options;
+table(select("#options"), ["option", "value"], [
+  ["input", o.input], ["metric", o.metric], ["identity", o.identity], ["mailmap", o.mailmap ? "applied" : "not applied"],
+  ["aliases", o.aliases || "none"], ["bots", o.excludeBots ? "excluded" : "counted"], ["extra bot pattern", o.botPattern || "none"],
+  ["merge commits", o.countMerges ? "counted" : "excluded"], ["revision", o.revision || "n/a"],
+  ["since", o.since || "beginning"], ["until", o.until || "now"], ["periods", o.by || "none"], ["compatibility", o.compat || "none"],
+], "options");
+if (data.warnings.length > 0) {
+  select("#warnings").append("ul").selectAll("li").data(data.warnings).join("li").text((w) => w);
+} else {
+  select("#warnings-section").remove();
+}
+// Every automatic join of one person's addresses, with its reason.
+if (data.identityJoins && data.identityJoins.length > 0) {
+  table(select("#joins"), ["person", "addresses counted as one", "why"],
+    data.identityJoins.map((j) => [j.name, j.keys.join(", "), j.reason]), "joins", { sortable: true });
+} else {
+  select("#joins-section").remove();
+}
+if (data.excludedBots.length > 0) {
+  table(select("#bots"), ["automated account", "e-mail", "commits excluded"],
+    data.excludedBots.map((b) => [b.name, b.email, b.commits]), "bots", { sortable: true });
+} else {
+  select("#bots-section").remove();
+}

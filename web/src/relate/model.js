@@ -1,0 +1,190 @@
+// The relate page's data transforms: pure functions over the report's matrix and pairs, tested with node --test.
+// A pair is {a, b, value, sumMin, shared: [{name, id, commitsA, commitsB}]} with a < b (project indices).
+import { hcl, lab, schemeTableau10 } from "d3";
+
+// Projects around the circle so related ones sit side by side: average-linkage agglomerative clustering of the matrix
+// (similarity = the metric), joining at each step the two clusters with the highest mean similarity, and the ends of
+// their leaf orders that are most related, so neighbours across a join are related too. Ties go to the lower index,
+// so the order is the same every time.
+export function clusterOrder(matrix) {
+  const n = matrix.length;
+  const input = Array.from({ length: n }, (_, i) => i);
+  if (n < 3) return input;
+  let clusters = input.map((i) => ({ members: [i], leaves: [i] }));
+  const similarity = (a, b) => {
+    let sum = 0;
+    for (const i of a.members) for (const j of b.members) sum += matrix[i][j];
+    return sum / (a.members.length * b.members.length);
+  };
+  while (clusters.length > 1) {
+    let best = null;
+    for (let x = 0; x < clusters.length; x++) {
+      for (let y = x + 1; y < clusters.length; y++) {
+        const s = similarity(clusters[x], clusters[y]);
+        if (!best || s > best.s) best = { x, y, s };
+      }
+    }
+    const a = clusters[best.x], b = clusters[best.y];
+    const reversed = (leaves) => [...leaves].reverse();
+    const ends = [[a.leaves, b.leaves], [a.leaves, reversed(b.leaves)], [reversed(a.leaves), b.leaves], [reversed(a.leaves), reversed(b.leaves)]];
+    const tie = (e) => matrix[e[0][e[0].length - 1]][e[1][0]];
+    const joined = ends.reduce((keep, e) => (tie(e) > tie(keep) ? e : keep));
+    clusters = clusters.filter((_, k) => k !== best.x && k !== best.y);
+    clusters.push({ members: [...a.members, ...b.members], leaves: [...joined[0], ...joined[1]] });
+  }
+  return clusters[0].leaves;
+}
+
+// Colours by input position: the first ten from Tableau 10; beyond that each next colour is the one, among a fixed grid
+// of hues, chromas and lightnesses, farthest (CIE76 ΔE in Lab) from every colour already given, so any two projects
+// differ as much as the count allows, in lightness as well as hue, and a report looks the same every time.
+export function palette(count) {
+  if (count <= schemeTableau10.length) return schemeTableau10.slice(0, count);
+  const chosen = schemeTableau10.map((c) => lab(c));
+  const candidates = [];
+  for (const l of [38, 50, 62, 74]) {
+    for (const c of [30, 50, 70]) {
+      for (let h = 0; h < 360; h += 5) {
+        const colour = hcl(h, c, l);
+        if (colour.displayable()) candidates.push(lab(colour));
+      }
+    }
+  }
+  const nearest = candidates.map((c) => Math.min(...chosen.map((x) => deltaE(c, x))));
+  while (chosen.length < count && candidates.length > 0) {
+    let best = 0;
+    for (let k = 1; k < candidates.length; k++) if (nearest[k] > nearest[best]) best = k;
+    const pick = candidates[best];
+    chosen.push(pick);
+    candidates.splice(best, 1);
+    nearest.splice(best, 1);
+    for (let k = 0; k < candidates.length; k++) nearest[k] = Math.min(nearest[k], deltaE(candidates[k], pick));
+  }
+  // Past the grid (hundreds of projects): hues a golden angle apart, still distinct strings.
+  const frac = (x) => x - Math.floor(x);
+  for (let i = chosen.length; i < count; i++) {
+    chosen.push(lab(hcl((i * 137.508) % 360, 38 + 30 * frac(i * 0.7548776662), 42 + 28 * frac(i * 0.5698402910))));
+  }
+  return chosen.map((c) => c.formatHex());
+}
+
+export function deltaE(x, y) {
+  const a = lab(x), b = lab(y);
+  return Math.hypot(a.l - b.l, a.a - b.a, a.b - b.b);
+}
+
+// Every shared developer of a view: id → {id, name, commits: Map(project → commits)}. A person shared by several
+// projects appears in the pair of each two of them, so their commits in every project they share are all here.
+export function peopleOf(pairs) {
+  const people = new Map();
+  for (const p of pairs) {
+    for (const s of p.shared) {
+      let person = people.get(s.id);
+      if (!person) people.set(s.id, (person = { id: s.id, name: s.name, commits: new Map() }));
+      person.commits.set(p.a, s.commitsA);
+      person.commits.set(p.b, s.commitsB);
+    }
+  }
+  return people;
+}
+
+// The people a project shares: its commits, and every other project with theirs there, most commits here first.
+export function sharedPeopleOf(pairs, project) {
+  const people = new Map();
+  for (const p of pairs) {
+    if (p.a !== project && p.b !== project) continue;
+    const other = p.a === project ? p.b : p.a;
+    for (const s of p.shared) {
+      const here = p.a === project ? s.commitsA : s.commitsB;
+      const there = p.a === project ? s.commitsB : s.commitsA;
+      let person = people.get(s.id);
+      if (!person) people.set(s.id, (person = { id: s.id, name: s.name, here, elsewhere: [] }));
+      person.elsewhere.push({ project: other, commits: there });
+    }
+  }
+  for (const person of people.values()) person.elsewhere.sort((x, y) => y.commits - x.commits || x.project - y.project);
+  return [...people.values()].sort((x, y) => y.here - x.here || compareText(x.name, y.name));
+}
+
+// Case- and accent-insensitive text for matching: "jose" finds "José Müller".
+export function fold(text) {
+  return String(text).normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+const compareText = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
+
+// What a search finds: projects whose name contains the query, and people whose name or one of whose addresses does
+// (addresses: id → [addresses]). Whole-word and prefix matches first, then by size; at most `limit` of each.
+export function search(query, projects, people, addresses, limit = 12) {
+  const q = fold(query.trim());
+  if (!q) return { projects: [], people: [] };
+  const rank = (text) => {
+    const t = fold(text);
+    const at = t.indexOf(q);
+    if (at < 0) return -1;
+    return at === 0 ? 0 : /[\s._@<-]/.test(t[at - 1]) ? 1 : 2;
+  };
+  const foundProjects = projects.map((name, index) => ({ index, rank: rank(name) })).filter((m) => m.rank >= 0)
+    .sort((x, y) => x.rank - y.rank || x.index - y.index).slice(0, limit).map((m) => m.index);
+  const foundPeople = [];
+  for (const person of people.values()) {
+    const ranks = [rank(person.name), ...(addresses.get(person.id) || [person.id]).map(rank)].filter((r) => r >= 0);
+    if (ranks.length > 0) foundPeople.push({ person, rank: Math.min(...ranks), total: total(person) });
+  }
+  foundPeople.sort((x, y) => x.rank - y.rank || y.total - x.total || compareText(x.person.name, y.person.name) || compareText(x.person.id, y.person.id));
+  return { projects: foundProjects, people: foundPeople.slice(0, limit).map((m) => m.person) };
+}
+
+const total = (person) => [...person.commits.values()].reduce((s, c) => s + c, 0);
+
+// Labels around the ring: biggest arcs first, each kept only if its middle is at least minGap radians from every kept
+// label's, so no two overlap; returned in project order.
+export function labelsToKeep(groups, minGap) {
+  const mid = (g) => (g.startAngle + g.endAngle) / 2;
+  const kept = [];
+  for (const g of [...groups].filter((g) => g.value > 0).sort((a, b) => b.value - a.value || a.index - b.index)) {
+    const a = mid(g);
+    const clear = kept.every((k) => {
+      const delta = Math.abs(mid(k) - a) % (2 * Math.PI);
+      return Math.min(delta, 2 * Math.PI - delta) >= minGap;
+    });
+    if (clear) kept.push(g);
+  }
+  return kept.sort((a, b) => a.index - b.index);
+}
+
+// An arc's hover target: at least minAngle wide, centred on the arc, so a project of 0.2° can still be pointed at.
+export function hitAngles(group, minAngle) {
+  const width = group.endAngle - group.startAngle;
+  if (width >= minAngle) return { startAngle: group.startAngle, endAngle: group.endAngle };
+  const mid = (group.startAngle + group.endAngle) / 2;
+  return { startAngle: mid - minAngle / 2, endAngle: mid + minAngle / 2 };
+}
+
+// What the page can describe of its metric and identity rule, for the legend.
+export const metrics = {
+  ossrel: { name: "relatedness", formula: "√ Σ min(commits in A, commits in B), over the developers of both" },
+  "sum-min": { name: "Σ min commits", formula: "Σ min(commits in A, commits in B), over the developers of both" },
+  jaccard: { name: "Jaccard index", formula: "developers of both ÷ developers of either" },
+  shared: { name: "shared developers", formula: "the number of developers who committed to both" },
+};
+
+export function identityRule(options, joins) {
+  const mailmap = options.mailmap ? "after each repository's .mailmap" : ".mailmap not applied";
+  const aliases = options.aliases ? `, and the aliases in ${options.aliases}` : "";
+  switch (options.identity) {
+    case "person":
+      return `one e-mail address (${mailmap}${aliases}); one person's addresses joined when they carry the same distinctive name `
+        + `and share a project, a user name or related projects (${joins} join${joins === 1 ? "" : "s"}, listed below)`;
+    case "email":
+      return `one e-mail address (${mailmap}${aliases})`;
+    case "name":
+      return `one name, without regard to case (${mailmap}${aliases})`;
+    case "name+email":
+      return `one name and e-mail address together (${mailmap}${aliases})`;
+    case "ossrel-name":
+      return "one author name as committed, runs of spaces collapsed (ossrel 2013)";
+    default:
+      return `${options.identity}${aliases}`;
+  }
+}

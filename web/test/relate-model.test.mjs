@@ -1,0 +1,69 @@
+// Unit tests of the relate page's pure transforms (node --test web/test).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { clusterOrder, deltaE, fold, hitAngles, identityRule, labelsToKeep, palette, peopleOf, search, sharedPeopleOf } from "../src/relate/model.js";
+
+// Projects 0..3: 0–1 share Ann (5/2) and Bob (3/4); 1–2 share José (6/1); 3 shares nothing.
+const pairs = [
+  { a: 0, b: 1, value: Math.sqrt(5), sumMin: 5, shared: [{ name: "Ann Lee", id: "ann@x", commitsA: 5, commitsB: 2 }, { name: "Bob Stone", id: "bob@x", commitsA: 3, commitsB: 4 }] },
+  { a: 1, b: 2, value: 1, sumMin: 1, shared: [{ name: "José Müller", id: "jose@x", commitsA: 6, commitsB: 1 }] },
+];
+
+test("clustering puts a ring of related projects side by side", () => {
+  // Ten projects given in a scrambled order, related only to their neighbours on a ring 0–1–…–9–0.
+  const scrambled = [0, 5, 2, 7, 4, 9, 6, 1, 8, 3];
+  const m = scrambled.map((x) => scrambled.map((y) => ((x - y + 10) % 10 === 1 || (y - x + 10) % 10 === 1 ? 1 + ((x + y) % 3) : 0)));
+  const around = clusterOrder(m).map((i) => scrambled[i]);
+  const related = around.filter((x, k) => { const y = around[(k + 1) % 10]; return Math.abs(x - y) === 1 || Math.abs(x - y) === 9; });
+  assert.ok(related.length >= 9, `neighbours: ${around.join(" ")}`);
+  assert.deepEqual(clusterOrder(m), clusterOrder(m)); // the same every time
+  assert.deepEqual(clusterOrder([[0, 1], [1, 0]]), [0, 1]);
+});
+
+test("colours: thirty projects all at least ΔE 15 apart, two hundred all distinct", () => {
+  const thirty = palette(30);
+  let min = Infinity;
+  for (let i = 0; i < 30; i++) for (let j = i + 1; j < 30; j++) min = Math.min(min, deltaE(thirty[i], thirty[j]));
+  assert.ok(min >= 15, `ΔE ${min}`);
+  assert.equal(new Set(palette(200)).size, 200);
+  assert.deepEqual(palette(3), ["#4e79a7", "#f28e2c", "#e15759"]);
+});
+
+test("people of a view, and the people a project shares", () => {
+  const people = peopleOf(pairs);
+  assert.deepEqual([...people.get("ann@x").commits], [[0, 5], [1, 2]]);
+  assert.deepEqual([...people.get("jose@x").commits], [[1, 6], [2, 1]]);
+  const ofBeta = sharedPeopleOf(pairs, 1);
+  assert.deepEqual(ofBeta.map((p) => [p.name, p.here, p.elsewhere.map((e) => `${e.project}:${e.commits}`).join(" ")]),
+    [["José Müller", 6, "2:1"], ["Bob Stone", 4, "0:3"], ["Ann Lee", 2, "0:5"]]);
+  assert.deepEqual(sharedPeopleOf(pairs, 3), []);
+});
+
+test("search finds projects and people by name or address, without regard to case or accents", () => {
+  const people = peopleOf(pairs);
+  const addresses = new Map([["jose@x", ["jose@x", "jm@home.example"]]]);
+  const names = ["alpha", "beta", "gamma", "alphabet"];
+  assert.deepEqual(search("ALPHA", names, people, addresses).projects, [0, 3]);
+  assert.deepEqual(search("jose", names, people, addresses).people.map((p) => p.name), ["José Müller"]);
+  assert.deepEqual(search("home.example", names, people, addresses).people.map((p) => p.id), ["jose@x"]);
+  assert.deepEqual(search("  ", names, people, addresses), { projects: [], people: [] });
+  // A match at the start of a word ranks before one inside a word.
+  assert.deepEqual(search("ta", ["beta", "tau"], new Map(), new Map()).projects, [1, 0]);
+  assert.equal(fold("Émile ØSTER"), "emile øster");
+});
+
+test("labels never closer than the gap, biggest arcs first", () => {
+  const g = (index, start, end, value = 1) => ({ index, startAngle: start, endAngle: end, value });
+  const kept = labelsToKeep([g(0, 0, 0.1, 1), g(1, 0.1, 0.12, 0.1), g(2, 1, 2, 5), g(3, 3, 3.1, 0)], 0.2);
+  assert.deepEqual(kept.map((k) => k.index), [0, 2]); // 1 is too close to 0, 3 has no value
+});
+
+test("a tiny arc's hover target is widened around its middle", () => {
+  assert.deepEqual(hitAngles({ startAngle: 1, endAngle: 1.002 }, 0.02), { startAngle: 1.001 - 0.01, endAngle: 1.001 + 0.01 });
+  assert.deepEqual(hitAngles({ startAngle: 1, endAngle: 2 }, 0.02), { startAngle: 1, endAngle: 2 });
+});
+
+test("the legend names the identity rule in force", () => {
+  assert.match(identityRule({ identity: "person", mailmap: true }, 3), /same distinctive name.*3 joins/);
+  assert.match(identityRule({ identity: "email", mailmap: false, aliases: "a.mailmap" }, 0), /not applied, and the aliases in a.mailmap/);
+});
