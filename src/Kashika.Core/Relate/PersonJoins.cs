@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 
@@ -56,7 +57,10 @@ public static class PersonJoins
                 displayName.TryAdd(key, name);
                 if (IsDistinctive(name))
                 {
-                    (byName.TryGetValue(Normalize(name), out var list) ? list : byName[Normalize(name)] = []).Add((key, p));
+                    foreach (string form in NameForms(name))
+                    {
+                        (byName.TryGetValue(form, out var list) ? list : byName[form] = []).Add((key, p));
+                    }
                 }
             }
         }
@@ -80,7 +84,7 @@ public static class PersonJoins
             {
                 for (int j = i + 1; j < keys.Count; j++)
                 {
-                    if (Evidence(keys[i], keys[j], uses, keysOf, projects) is not { } why)
+                    if (!InitialsAgree(displayName[keys[i]], displayName[keys[j]]) || Evidence(keys[i], keys[j], uses, keysOf, projects) is not { } why)
                     {
                         continue;
                     }
@@ -90,7 +94,9 @@ public static class PersonJoins
                     {
                         parent[b] = a;
                         parent.TryAdd(a, a);
-                        reasons[a] = reasons.TryGetValue(a, out string? before) ? before : $"same name \"{displayName[keys[i]]}\"; {why}";
+                        string x = displayName[keys[i]], y = displayName[keys[j]];
+                        reasons[a] = reasons.TryGetValue(a, out string? before) ? before
+                            : x == y ? $"same name \"{x}\"; {why}" : $"names \"{x}\" and \"{y}\"; {why}";
                     }
                 }
             }
@@ -141,22 +147,77 @@ public static class PersonJoins
     private static string UserName(string address) =>
         address[..Math.Max(0, address.IndexOf('@', StringComparison.Ordinal))].Replace(".", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The forms a distinctive name is matched by: <see cref="Normalize"/>d; with German umlauts spelt out ("Röpke" and
+    /// "Roepke", while "Müller" still meets "Muller"); and without middle initials ("Jos I. Boumans" meets "Jos
+    /// Boumans"; first and last words stay, so "A. Smith" is not "Smith").
+    /// </summary>
+    public static IReadOnlyList<string> NameForms(string name)
+    {
+        var forms = new List<string> { Normalize(name) };
+        string spelt = Normalize(name.Replace("ä", "ae", StringComparison.Ordinal).Replace("ö", "oe", StringComparison.Ordinal)
+            .Replace("ü", "ue", StringComparison.Ordinal).Replace("Ä", "Ae", StringComparison.Ordinal).Replace("Ö", "Oe", StringComparison.Ordinal)
+            .Replace("Ü", "Ue", StringComparison.Ordinal).Replace("ß", "ss", StringComparison.Ordinal));
+        forms.Add(spelt);
+        foreach (string form in forms.ToList())
+        {
+            var words = form.Split(' ');
+            var kept = words.Where((w, i) => i == 0 || i == words.Length - 1 || w.Length > 1).ToList();
+            if (kept.Count < words.Length && kept.Count >= 2)
+            {
+                forms.Add(string.Join(' ', kept));
+            }
+        }
+
+        return forms.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    // "John A. Smith" meets "John Smith", never "John B. Smith": one name's middle initials are all in the other's.
+    private static bool InitialsAgree(string x, string y)
+    {
+        static HashSet<string> Initials(string name)
+        {
+            var words = Normalize(name).Split(' ');
+            return words.Where((w, i) => i > 0 && i < words.Length - 1 && w.Length == 1).ToHashSet(StringComparer.Ordinal);
+        }
+
+        var a = Initials(x);
+        var b = Initials(y);
+        return a.IsSubsetOf(b) || b.IsSubsetOf(a);
+    }
+
     /// <summary>Lower case, accents off, runs of spaces and dots as one space: "José  A. García" → "jose a garcia".</summary>
     public static string Normalize(string name)
     {
         var text = new StringBuilder(name.Length);
-        foreach (char c in name.Normalize(NormalizationForm.FormD))
+        foreach (char c in name)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            if (c is >= '\u0300' and <= '\u036f')
             {
-                continue;
+                continue; // a combining accent of a decomposed letter
             }
 
-            text.Append(char.IsWhiteSpace(c) || c == '.' ? ' ' : char.ToLowerInvariant(c));
+            if (Unaccented.TryGetValue(c, out string? plain))
+            {
+                text.Append(plain);
+            }
+            else
+            {
+                text.Append(char.IsWhiteSpace(c) || c == '.' ? ' ' : char.ToLowerInvariant(c));
+            }
         }
 
         return string.Join(' ', text.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    // Latin letters with accents and their plain lower-case letters. A table, because the build is culture-invariant
+    // (InvariantGlobalization), where string.Normalize has no Unicode data to take accents off with.
+    private static readonly FrozenDictionary<char, string> Unaccented = Zip(
+        "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿĀāĂăĄąĆćĈĉĊċČčĎďĐđĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦħĨĩĪīĬĭĮįİıĴĵĶķĸĹĺĻļĽľĿŀŁłŃńŅņŇňŉŊŋŌōŎŏŐőŒœŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŧŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžſƒƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǦǧǨǩǪǫǬǭǰǴǵǸǹǺǻȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȞȟȦȧȨȩȪȫȬȭȮȯȰȱȲȳ",
+        "a|a|a|a|a|a|ae|c|e|e|e|e|i|i|i|i|d|n|o|o|o|o|o|o|u|u|u|u|y|th|ss|a|a|a|a|a|a|ae|c|e|e|e|e|i|i|i|i|d|n|o|o|o|o|o|o|u|u|u|u|y|th|y|a|a|a|a|a|a|c|c|c|c|c|c|c|c|d|d|d|d|e|e|e|e|e|e|e|e|e|e|g|g|g|g|g|g|g|g|h|h|h|h|i|i|i|i|i|i|i|i|i|i|j|j|k|k|k|l|l|l|l|l|l|l|l|l|l|n|n|n|n|n|n|n|n|n|o|o|o|o|o|o|oe|oe|r|r|r|r|r|r|s|s|s|s|s|s|s|s|t|t|t|t|t|t|u|u|u|u|u|u|u|u|u|u|u|u|w|w|y|y|y|z|z|z|z|z|z|s|f|o|o|u|u|a|a|i|i|o|o|u|u|u|u|u|u|u|u|u|u|a|a|a|a|g|g|k|k|o|o|o|o|j|g|g|n|n|a|a|a|a|a|a|e|e|e|e|i|i|i|i|o|o|o|o|r|r|r|r|u|u|u|u|s|s|t|t|h|h|a|a|e|e|o|o|o|o|o|o|o|o|y|y");
+
+    private static FrozenDictionary<char, string> Zip(string letters, string plain) =>
+        letters.Zip(plain.Split('|')).ToFrozenDictionary(p => p.First, p => p.Second);
 
     /// <summary>The project with each joined address counted as its person.</summary>
     public static ProjectAuthors Apply(ProjectAuthors project, IReadOnlyList<IdentityJoin> joins)

@@ -70,6 +70,23 @@ public sealed class PersonJoinsTests
     }
 
     [Fact]
+    public void Umlauts_spelt_out_and_middle_initials_left_off_still_match_but_two_different_initials_never()
+    {
+        var p = Project("perl5", ("Kay Röpke", "kroepke@dolphin.example", 3), ("Kay Roepke", "kay@dolphin.example", 2),
+            ("Jos I. Boumans", "kane@dwim.example", 4), ("Jos Boumans", "kane@cpan.example", 6),
+            ("John A. Smith", "jas@one.example", 1), ("John B. Smith", "jbs@two.example", 1),
+            ("José García", "jg@one.example", 1), ("Jose Garcia", "jose@two.example", 1));
+        var joins = PersonJoins.Find([p]);
+        Assert.Equal(["jg@one.example jose@two.example", "kane@cpan.example kane@dwim.example", "kay@dolphin.example kroepke@dolphin.example"],
+            joins.Select(j => string.Join(' ', j.Keys)).Order(StringComparer.Ordinal));
+        Assert.Contains(joins, j => j.Reason.StartsWith("names \"Jos I. Boumans\" and \"Jos Boumans\"", StringComparison.Ordinal)
+            || j.Reason.StartsWith("names \"Jos Boumans\" and \"Jos I. Boumans\"", StringComparison.Ordinal));
+        Assert.Equal(["steffen muller", "steffen mueller"], PersonJoins.NameForms("Steffen Müller"));
+        Assert.Equal(["jos i boumans", "jos boumans"], PersonJoins.NameForms("Jos I. Boumans"));
+        Assert.Equal(["a smith"], PersonJoins.NameForms("A. Smith"));
+    }
+
+    [Fact]
     public void A_generic_name_never_chains_two_people_together()
     {
         // Ann and Bo each also committed as "root" with their own address; root joins nothing.
