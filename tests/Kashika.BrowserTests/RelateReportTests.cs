@@ -184,7 +184,7 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         string tip = await report.Page.Locator(".tooltip").InnerTextAsync();
         Assert.Contains("alpha ↔ beta", tip, StringComparison.Ordinal);
         Assert.Contains("Σ min commits: 5", tip, StringComparison.Ordinal); // min(5,2) + min(3,4)
-        Assert.Contains("relatedness: 2.236", tip, StringComparison.Ordinal);
+        Assert.Contains("relatedness: 2.24", tip, StringComparison.Ordinal);
         Assert.Contains("shared developers: 2", tip, StringComparison.Ordinal);
         Assert.Empty(report.Errors);
     }
@@ -341,9 +341,11 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
 
         // The slider leaves out chords below a minimum: beta-gamma (1) goes, alpha-beta (√5) stays.
         await page.Keyboard.PressAsync("Escape");
-        await page.Locator("#minimum").FillAsync("1.5");
+        // (a square scale up to the strongest, √5: position 800 of 1000 is 0.64 × √5 = 1.43)
+        await page.Locator("#minimum").FillAsync("800");
+        Assert.Equal("1.43", await page.Locator("#minimum-value").InnerTextAsync());
         Assert.Equal(["alpha-beta"], await report.VisibleChordsAsync());
-        Assert.Equal("1 of 2 chords", await page.Locator("#minimum-shown").InnerTextAsync());
+        Assert.Equal("1 of 2 chords shown", await page.Locator("#minimum-shown").InnerTextAsync());
         await page.Locator("#minimum").FillAsync("0");
         Assert.Equal(2, (await report.VisibleChordsAsync()).Length);
 
@@ -363,7 +365,7 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         var report = await reports.Browser.OpenAsync(reports.Small);
         var page = report.Page;
         await page.FillAsync("#search", "jose");
-        Assert.Equal(["José Müller\nbeta 6, gamma 1"], await page.Locator("#search-results li").AllInnerTextsAsync());
+        Assert.Equal(["José Müller\njose@example.org\nbeta 6, gamma 1"], await page.Locator("#search-results li").AllInnerTextsAsync());
         // While the results are open the chart brings forward the projects they touch: José's are beta and gamma.
         Assert.Equal(["beta-gamma"], await report.VisibleChordsAsync());
         await page.Keyboard.PressAsync("Enter");
@@ -420,7 +422,7 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         var report = await reports.Browser.OpenAsync(reports.Small, fragment: "#project=beta&min=1.5&order=input");
         var page = report.Page;
         Assert.Equal("beta", await page.Locator("#panel h2").InnerTextAsync());
-        Assert.Equal("1.5", await page.InputValueAsync("#minimum"));
+        Assert.Equal("1.5", await page.Locator("#minimum-value").InnerTextAsync());
         Assert.Equal("input", await page.InputValueAsync("#order"));
         Assert.Equal(1, await page.Locator(".chord").CountAsync()); // beta–gamma (1) is below the minimum
 
@@ -516,7 +518,7 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
             const o = svg.createSVGPoint(); const m = o.matrixTransform(svg.getScreenCTM());
             const r = Math.hypot(c.x - m.x, c.y - m.y), ux = (c.x - m.x) / r, uy = (c.y - m.y) / r;
             const x = c.x + 20 * ux - 3 * uy, y = c.y + 20 * uy + 3 * ux;
-            return document.elementFromPoint(x, y)?.closest('.group')?.dataset.project ?? 'nothing';
+            return document.elementFromPoint(x, y)?.closest('[data-project]')?.dataset.project ?? 'nothing';
         }");
         Assert.Equal("tiny", under);
         Assert.Empty(report.Errors);
@@ -535,6 +537,63 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.Equal("beta", await page.Locator("#panel h2").InnerTextAsync());
         await page.Keyboard.PressAsync("Escape");
         Assert.False(await page.Locator("#panel").IsVisibleAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Long_lists_are_cut_with_a_way_to_see_them_all_and_the_keyboard_goes_round_the_circle()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Large);
+        var page = report.Page;
+        // 200 projects are 400 pairs: the strongest 50 first, then all of them on request.
+        Assert.Equal(50, await page.Locator("table.pairs tbody tr").CountAsync());
+        Assert.Contains("The first 50 of 400 rows", await page.Locator("#pairs .more").InnerTextAsync(), StringComparison.Ordinal);
+        await page.ClickAsync("#pairs .show-all");
+        Assert.Equal(400, await page.Locator("table.pairs tbody tr").CountAsync());
+        Assert.False(await page.Locator("#pairs .more").IsVisibleAsync());
+
+        // A search finding more than it lists says how many more.
+        await page.FillAsync("#search", "long-name");
+        Assert.Equal(12, await page.Locator("#search-results li.project").CountAsync());
+        Assert.Equal("and 188 more: type more of the name", await page.Locator("#search-results li.more").InnerTextAsync());
+
+        // The arrow keys move from an arc to its neighbour around the circle.
+        await page.Keyboard.PressAsync("Escape");
+        var arcs = await page.Locator(".group").EvaluateAllAsync<string[]>("gs => gs.map(g => g.dataset.project)");
+        await page.Locator(".group").First.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        Assert.Equal(arcs[1], await page.EvaluateAsync<string>("() => document.activeElement.dataset.project"));
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await page.Keyboard.PressAsync("ArrowLeft");
+        Assert.Equal(arcs[^1], await page.EvaluateAsync<string>("() => document.activeElement.dataset.project"));
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task A_fragment_edited_by_hand_is_followed_and_a_table_row_far_below_opens_the_panel_in_view()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Large, width: 1366, height: 768);
+        var page = report.Page;
+        await page.EvaluateAsync("() => { window.location.hash = 'project=project-007-with-a-long-name'; }");
+        await page.WaitForFunctionAsync("() => document.querySelector('#panel h2')?.textContent === 'project-007-with-a-long-name'");
+        Assert.Equal(4, (await report.VisibleChordsAsync()).Length);
+
+        await page.Locator("table.projects tbody tr").Nth(150).ScrollIntoViewIfNeededAsync();
+        await page.Locator("table.projects tbody tr").Nth(150).ClickAsync();
+        Assert.Equal("project-150-with-a-long-name", await page.Locator("#panel h2").InnerTextAsync());
+        var box = await page.Locator("#panel").BoundingBoxAsync();
+        Assert.True(box is { Y: >= -1 and < 700 }, $"the panel is at y={box?.Y}, outside the window");
+        Assert.False(await page.Locator(".tooltip").IsVisibleAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task In_a_period_the_projects_table_says_which_figures_are_the_whole_historys()
+    {
+        var report = await reports.Browser.OpenAsync(reports.ByMonth, fragment: "#period=2020-01");
+        var headers = await report.Page.Locator("table.projects th").AllInnerTextsAsync();
+        Assert.Contains("excluded bot commits (whole history)", headers);
+        Assert.Equal("Commits and developers in 2020-01.", await report.Page.Locator("#projects .note").First.InnerTextAsync());
         Assert.Empty(report.Errors);
     }
 }

@@ -46,10 +46,11 @@ test("search finds projects and people by name or address, without regard to cas
   assert.deepEqual(search("ALPHA", names, people, addresses).projects, [0, 3]);
   assert.deepEqual(search("jose", names, people, addresses).people.map((p) => p.name), ["José Müller"]);
   assert.deepEqual(search("home.example", names, people, addresses).people.map((p) => p.id), ["jose@x"]);
-  assert.deepEqual(search("  ", names, people, addresses), { projects: [], people: [] });
+  assert.deepEqual(search("  ", names, people, addresses), { projects: [], moreProjects: 0, people: [], morePeople: 0 });
+  assert.deepEqual(search("a", names, people, addresses, 1).moreProjects, 3); // four match, one shown
   // A match at the start of a word ranks before one inside a word.
   assert.deepEqual(search("ta", ["beta", "tau"], new Map(), new Map()).projects, [1, 0]);
-  assert.equal(fold("Émile ØSTER"), "emile øster");
+  assert.equal(fold("Émile ØSTER Ævar Łukasz"), "emile oster aevar lukasz");
 });
 
 test("labels never closer than the gap, biggest arcs first", () => {

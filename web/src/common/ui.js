@@ -30,14 +30,19 @@ export function tooltip() {
 // A table with a header row. A cell is a string, a number (right-aligned, grouped digits) or {text, value}: shown as
 // text, sorted by value. Options: sortable (a header click or Enter sorts by that column: numbers largest first, text
 // A to Z; again reverses), sort ({column, descending} to start with), title (row index → tooltip text), onRow (row
-// index → a click or Enter on the row), limit (rows drawn; a note says how many were left out).
+// index → a click or Enter on the row), limit (rows drawn at first, sorted; a button shows the others).
 export function table(parent, headers, rows, className, options = {}) {
-  const { sortable = false, title = null, onRow = null, limit = Infinity } = options;
+  const { sortable = false, title = null, onRow = null } = options;
+  let limit = options.limit ?? Infinity;
   let order = options.sort || null;
-  const t = parent.append("table").attr("class", className || null);
-  const head = t.append("thead").append("tr").selectAll("th").data(headers).join("th").text((d) => d);
+  // In a box of its own that scrolls sideways, so a wide table never widens the page on a phone.
+  const t = parent.append("div").attr("class", "table-wrap").append("table").attr("class", className || null);
+  const head = t.append("thead").append("tr").selectAll("th").data(headers.map((label, column) => ({ label, column }))).join("th").text((d) => d.label);
   const body = t.append("tbody");
   const more = parent.append("p").attr("class", "note more");
+  const moreText = more.append("span");
+  more.append("button").attr("type", "button").attr("class", "show-all").text("show all")
+    .on("click", () => { limit = Infinity; draw(); });
   const items = rows.map((cells, index) => ({ cells, index }));
   function draw() {
     const sorted = order ? [...items].sort((x, y) => {
@@ -56,15 +61,15 @@ export function table(parent, headers, rows, className, options = {}) {
         .on("click", (_, d) => onRow(d.index))
         .on("keydown", (event, d) => { if (event.key === "Enter") onRow(d.index); });
     }
-    more.text(sorted.length > shown.length ? `The first ${shown.length.toLocaleString("en-US")} of ${sorted.length.toLocaleString("en-US")} rows.` : "")
-      .style("display", sorted.length > shown.length ? null : "none");
-    head.attr("aria-sort", (_, i) => (order && order.column === i ? (order.descending ? "descending" : "ascending") : null))
-      .classed("sorted", (_, i) => Boolean(order && order.column === i));
+    moreText.text(`The first ${shown.length.toLocaleString("en-US")} of ${sorted.length.toLocaleString("en-US")} rows (in the order chosen above). `);
+    more.style("display", sorted.length > shown.length ? null : "none");
+    head.attr("aria-sort", (d) => (order && order.column === d.column ? (order.descending ? "descending" : "ascending") : null))
+      .classed("sorted", (d) => Boolean(order && order.column === d.column));
   }
   if (sortable) {
-    head.attr("tabindex", 0).classed("sortable", true).attr("data-column", (_, i) => i)
-      .on("click", (_, d) => sortBy(headers.indexOf(d)))
-      .on("keydown", (event, d) => { if (event.key === "Enter") sortBy(headers.indexOf(d)); });
+    head.attr("tabindex", 0).classed("sortable", true).attr("data-column", (d) => d.column)
+      .on("click", (_, d) => sortBy(d.column))
+      .on("keydown", (event, d) => { if (event.key === "Enter") sortBy(d.column); });
   }
   function sortBy(column) {
     const numeric = items.length > 0 && typeof cellValue(items[0].cells[column]) === "number";

@@ -5,6 +5,7 @@ export function readState() {
   return Object.fromEntries(params.entries());
 }
 
+// Replaces the current history entry (a view's every click is not a page to go Back to); returns the fragment written.
 export function writeState(state) {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(state)) {
@@ -12,4 +13,5 @@ export function writeState(state) {
   }
   const hash = params.toString();
   window.history.replaceState(null, "", hash ? `#${hash}` : window.location.pathname + window.location.search);
+  return window.location.hash;
 }

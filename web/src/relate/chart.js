@@ -40,10 +40,8 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
   const focusStyle = svg.append("style");
   svg.on("click", () => on.background());
 
-  // Smallest arcs last, so their widened hover targets lie on top of their neighbours'.
-  const groups = svg.append("g").attr("class", "groups").selectAll("g")
-    .data([...layout.groups].sort((a, b) => (b.endAngle - b.startAngle) - (a.endAngle - a.startAngle) || a.index - b.index))
-    .join("g")
+  // The arcs in order around the circle (the keyboard's order: Tab, or the arrow keys to the neighbours).
+  const groups = svg.append("g").attr("class", "groups").selectAll("g").data(layout.groups).join("g")
     .attr("class", (d) => `group p${d.index}`)
     .attr("data-project", (d) => projects[d.index])
     .attr("tabindex", 0)
@@ -54,16 +52,32 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
       this.setAttribute("data-cx", cx.toFixed(2));
       this.setAttribute("data-cy", cy.toFixed(2));
     });
-  groups.append("path").attr("class", "hit").attr("d", (d) => hit(hitAngles(d, 10 / outerRadius)));
   groups.append("path").attr("class", "arc").attr("d", arc).attr("fill", (d) => colour(d.index)).attr("stroke", "#fff");
   groups
+    .on("focus", function (event, d) { on.hoverProject(centre(this), d.index); })
+    .on("blur", () => on.leave())
+    .on("keydown", function (event, d) {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        on.clickProject(d.index);
+      } else if (event.key === "ArrowRight" || event.key === "ArrowDown" || event.key === "ArrowLeft" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const next = event.key === "ArrowRight" || event.key === "ArrowDown";
+        (next ? this.nextElementSibling || this.parentNode.firstElementChild : this.previousElementSibling || this.parentNode.lastElementChild).focus();
+      }
+    });
+  // What the pointer meets: a wedge over each arc and its label, at least a few pixels wide, smallest last so a tiny
+  // project's target lies on top of its neighbours'.
+  svg.append("g").attr("class", "hits").selectAll("path")
+    .data([...layout.groups].sort((a, b) => (b.endAngle - b.startAngle) - (a.endAngle - a.startAngle) || a.index - b.index))
+    .join("path")
+    .attr("class", "hit")
+    .attr("data-project", (d) => projects[d.index])
+    .attr("d", (d) => hit(hitAngles(d, 10 / outerRadius)))
     .on("mouseover", (event, d) => on.hoverProject(event, d.index))
     .on("mousemove", (event) => on.move(event))
     .on("mouseout", () => on.leave())
-    .on("click", (event, d) => { event.stopPropagation(); on.clickProject(d.index); })
-    .on("focus", function (event, d) { on.hoverProject(centre(this), d.index); })
-    .on("blur", () => on.leave())
-    .on("keydown", (event, d) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); on.clickProject(d.index); } });
+    .on("click", (event, d) => { event.stopPropagation(); on.clickProject(d.index); });
 
   const labelRadius = outerRadius + 6;
   const mid = (g) => (g.startAngle + g.endAngle) / 2;

@@ -1,7 +1,6 @@
 // kashika relate: the chord diagram of developers shared between projects, its side panel, search, tables and legend.
 import { select } from "d3";
 import { readData, table, tooltip } from "../common/ui.js";
-import { formatNumber } from "../common/format.js";
 import { readState, writeState } from "../common/urlstate.js";
 import { drawChart } from "./chart.js";
 import { clusterOrder, identityRule, metrics, palette, peopleOf, search, sharedPeopleOf } from "./model.js";
@@ -12,6 +11,10 @@ const names = data.projects;
 const count = (value, one, many = `${one}s`) => `${value.toLocaleString("en-US")} ${value === 1 ? one : many}`;
 const metric = metrics[data.options.metric] || { name: data.options.metric, formula: "" };
 const colours = palette(n);
+// The metric with the same number of decimals everywhere, so a column of values reads evenly ("18.00" beside "7.75").
+const integral = data.options.metric === "sum-min" || data.options.metric === "shared";
+const fmt = (v) => (integral ? Math.round(v).toLocaleString("en-US")
+  : v.toLocaleString("en-US", { minimumFractionDigits: data.options.metric === "jaccard" ? 3 : 2, maximumFractionDigits: data.options.metric === "jaccard" ? 3 : 2 }));
 const colour = (i) => colours[i];
 
 // What is drawn: the whole history, or one period of it (--by); projects, colours and places stay the same.
@@ -37,9 +40,10 @@ const tip = tooltip();
 const panel = select("#panel");
 
 // --- state ⇄ URL --------------------------------------------------------------------------------------------------
+let written = "";
 function saveState() {
   const s = state.selection;
-  writeState({
+  written = writeState({
     period: state.view === whole ? null : state.view.label,
     order: state.order === "clustered" ? null : state.order,
     min: state.minimum > 0 ? String(state.minimum) : null,
@@ -64,10 +68,16 @@ function loadState() {
 }
 
 // --- controls -----------------------------------------------------------------------------------------------------
+// The minimum on a square scale up to the period's strongest pair: fine steps where most pairs are, among the weak.
 select("#minimum-label").text(metric.name);
-const strongest = Math.max(0, ...data.pairs.map((p) => p.value));
-select("#minimum").attr("max", strongest).attr("step", "any")
-  .on("input", (event) => { state.minimum = +event.target.value; drawChartOnly(); saveState(); });
+const STEPS = 1000;
+const strongestOf = (v) => Math.max(0, ...v.pairs.map((p) => p.value));
+const minimumAt = (position) => {
+  const value = strongestOf(state.view) * (position / STEPS) ** 2;
+  return value === 0 ? 0 : +value.toPrecision(integral ? Math.max(1, Math.ceil(Math.log10(value + 1))) : 3);
+};
+select("#minimum").attr("max", STEPS).attr("step", 1)
+  .on("input", (event) => { state.minimum = minimumAt(+event.target.value); drawChartOnly(); saveState(); });
 select("#order").on("change", (event) => { state.order = event.target.value; drawChartOnly(); saveState(); });
 if (views.length > 1) {
   select("#period-choice").style("display", null);
@@ -87,7 +97,7 @@ searchBox.on("input", (event) => { state.query = event.target.value; searching =
   .on("keydown", (event) => {
     if (event.key === "Enter") {
       const first = results.select("li");
-      if (!first.empty()) first.dispatch("click");
+      if (!first.empty() && !first.classed("more")) { first.dispatch("click"); panel.node().focus(); }
     } else if (event.key === "ArrowDown") {
       event.preventDefault();
       results.select("li")?.node()?.focus();
@@ -110,27 +120,44 @@ function showResults() {
   const items = [
     ...found.projects.map((i) => ({ kind: "project", text: names[i], detail: `project · ${count(state.view.commits[i], "commit")}`, open: () => choose({ project: i }) })),
     ...found.people.map((p) => ({
-      kind: "person", text: p.name,
+      kind: "person", text: p.name, address: addresses(p.id).join(", "),
       detail: brief([...p.commits].sort((x, y) => y[1] - x[1]).map(([i, c]) => `${names[i]} ${c.toLocaleString("en-US")}`), 3),
       open: () => choose({ person: p.id }),
     })),
   ];
   results.style("display", searching && state.query.trim() ? null : "none");
+  results.selectAll("li.more").remove();
   results.selectAll("li").data(items).join("li").attr("tabindex", 0).attr("role", "option").attr("class", (d) => d.kind)
     .on("click", (event, d) => { d.open(); })
     .on("keydown", (event, d) => {
-      if (event.key === "Enter") d.open();
+      if (event.key === "Enter") { d.open(); panel.node().focus(); }
       else if (event.key === "ArrowDown") { event.preventDefault(); event.currentTarget.nextElementSibling?.focus(); }
       else if (event.key === "ArrowUp") { event.preventDefault(); (event.currentTarget.previousElementSibling || searchBox.node()).focus(); }
     })
     .each(function (d) {
       const li = select(this);
       li.selectAll("*").remove();
-      li.append("span").attr("class", "name").text(d.text);
+      const who = li.append("span").attr("class", "who");
+      who.append("span").attr("class", "name").text(d.text);
+      if (d.address) who.append("span").attr("class", "address").text(d.address);
       li.append("span").attr("class", "detail").text(d.detail);
     });
   select("#search-none").style("display", searching && state.query.trim() && items.length === 0 ? null : "none");
+  const more = found.moreProjects + found.morePeople;
+  if (more > 0) results.append("li").attr("class", "more").attr("role", "presentation").text(`and ${more.toLocaleString("en-US")} more: type more of the name`);
 }
+
+// Keyboard users can pass the hundreds of chords at once.
+select("#skip").on("click", () => document.querySelector("#pairs-section h2").focus());
+
+// A fragment edited by hand (or a link within the page) is followed.
+window.addEventListener("hashchange", () => {
+  if (window.location.hash === written) return;
+  state.selection = null;
+  loadState();
+  searchBox.property("value", state.query);
+  render();
+});
 
 // Escape closes the panel and lets go of what was pinned.
 document.addEventListener("keydown", (event) => { if (event.key === "Escape") choose(null); });
@@ -142,7 +169,7 @@ const describeProject = (i) => [names[i], `${count(state.view.commits[i], "commi
   `shares developers with ${count(related(i).length, "project")}`];
 const describePair = (a, b) => {
   const p = pairOf(a, b);
-  return [`${names[p.a]} ↔ ${names[p.b]}`, `${metric.name}: ${formatNumber(p.value)}`, `Σ min commits: ${p.sumMin.toLocaleString("en-US")}`,
+  return [`${names[p.a]} ↔ ${names[p.b]}`, `${metric.name}: ${fmt(p.value)}`, `Σ min commits: ${p.sumMin.toLocaleString("en-US")}`,
     `shared developers: ${p.shared.length.toLocaleString("en-US")}`];
 };
 
@@ -177,11 +204,16 @@ function render() {
 function drawChartOnly() {
   const v = state.view;
   lastSize = chartSize();
-  select("#minimum").property("value", state.minimum);
-  select("#minimum-value").text(formatNumber(state.minimum));
+  const strongest = strongestOf(v);
+  select("#minimum").property("value", strongest > 0 ? Math.min(STEPS, Math.round(STEPS * Math.sqrt(state.minimum / strongest))) : 0);
+  select("#minimum-value").text(state.minimum.toLocaleString("en-US", { maximumFractionDigits: 3 }));
   select("#order").property("value", state.order);
-  const unrelated = names.filter((_, i) => v.matrix[i].every((x) => x === 0));
-  select("#unrelated").text(v.pairs.length > 0 && unrelated.length > 0 ? `Sharing no developer with the others${v === whole ? "" : ` in ${v.label}`}: ${unrelated.join(", ")}` : "");
+  const inPeriod = v === whole ? "" : ` in ${v.label}`;
+  const idle = names.filter((_, i) => v.commits[i] === 0);
+  const alone = names.filter((_, i) => v.commits[i] > 0 && v.matrix[i].every((x) => x === 0));
+  select("#unrelated").text(v.pairs.length === 0 ? "" : [
+    alone.length ? `Sharing no developer with the others${inPeriod}: ${alone.join(", ")}.` : "",
+    idle.length ? `No commits${inPeriod}: ${idle.join(", ")}.` : ""].join(" ").trim());
   if (v.pairs.length === 0) {
     chart = null;
     select("#chart").selectAll("*").remove();
@@ -197,7 +229,7 @@ function drawChartOnly() {
     nameProject: (i) => describeProject(i).join(", "),
     namePair: (a, b) => {
       const p = pairOf(a, b);
-      return `${names[p.a]} and ${names[p.b]}: ${metric.name} ${formatNumber(p.value)}, ${count(p.shared.length, "shared developer")}`;
+      return `${names[p.a]} and ${names[p.b]}: ${metric.name} ${fmt(p.value)}, ${count(p.shared.length, "shared developer")}`;
     },
     keep: (a, b) => pairOf(a, b).value >= state.minimum,
     on: {
@@ -210,7 +242,7 @@ function drawChartOnly() {
       background: () => choose(null),
     },
   });
-  select("#minimum-shown").text(state.minimum > 0 ? `${chart.chords} of ${count(chart.of, "chord")}` : "");
+  select("#minimum-shown").text(`${chart.chords.toLocaleString("en-US")} of ${count(chart.of, "chord")} shown`);
   applyFocus();
 }
 
@@ -238,7 +270,12 @@ function choose(selection) {
   showSelection();
   applyFocus();
   saveState();
-  if (selection && window.innerWidth < 900) panel.node().scrollIntoView({ block: "start" });
+  tip.hide();
+  // The panel in view, wherever the choice was made (a table far below, a narrow screen).
+  if (selection) {
+    const box = panel.node().getBoundingClientRect();
+    if (box.top < 0 || box.top > window.innerHeight - 80) panel.node().scrollIntoView({ block: "start" });
+  }
 }
 
 function showSelection() {
@@ -263,10 +300,10 @@ const personCell = (person) => ({ text: person.name, value: person.name });
 function showPair(pair) {
   const a = names[pair.a], b = names[pair.b];
   const p = openPanel(`${a} ↔ ${b}`);
-  p.append("p").text(`${metric.name} ${formatNumber(pair.value)} · Σ min commits ${pair.sumMin.toLocaleString("en-US")} · ${count(pair.shared.length, "shared developer")}`);
+  p.append("p").text(`${metric.name} ${fmt(pair.value)} · Σ min commits ${pair.sumMin.toLocaleString("en-US")} · ${count(pair.shared.length, "shared developer")}`);
   table(p, ["developer", `commits in ${a}`, `commits in ${b}`, "min"],
     pair.shared.map((s) => [personCell(s), s.commitsA, s.commitsB, Math.min(s.commitsA, s.commitsB)]), "people",
-    { sortable: true, title: (r) => addresses(pair.shared[r].id).join(", "), onRow: (r) => choose({ person: pair.shared[r].id }) });
+    { sortable: true, sort: { column: 3, descending: true }, limit: 200, title: (r) => addresses(pair.shared[r].id).join(", "), onRow: (r) => choose({ person: pair.shared[r].id }) });
 }
 
 function showProject(i) {
@@ -280,13 +317,13 @@ function showProject(i) {
   p.append("h3").text("Related projects");
   const other = (l) => (l.a === i ? l.b : l.a);
   table(p, ["project", metric.name, "shared developers"],
-    links.map((l) => [names[other(l)], { text: formatNumber(l.value), value: l.value }, l.shared.length]), "links",
+    links.map((l) => [names[other(l)], { text: fmt(l.value), value: l.value }, l.shared.length]), "links",
     { sortable: true, onRow: (r) => choose({ pair: [links[r].a, links[r].b] }) });
   p.append("h3").text("Shared developers");
   const sharedPeople = sharedPeopleOf(state.view.pairs, i);
   table(p, ["developer", `commits in ${names[i]}`, "also committed to (commits)"],
-    sharedPeople.map((x) => [personCell(x), x.here, x.elsewhere.map((e) => `${names[e.project]} (${e.commits.toLocaleString("en-US")})`).join(", ")]), "people",
-    { sortable: true, title: (r) => addresses(sharedPeople[r].id).join(", "), onRow: (r) => choose({ person: sharedPeople[r].id }) });
+    sharedPeople.map((x) => [personCell(x), x.here, { text: x.elsewhere.map((e) => `${names[e.project]} (${e.commits.toLocaleString("en-US")})`).join(", "), value: x.elsewhere.length }]), "people",
+    { sortable: true, limit: 200, title: (r) => addresses(sharedPeople[r].id).join(", "), onRow: (r) => choose({ person: sharedPeople[r].id }) });
 }
 
 function showPerson(person) {
@@ -305,8 +342,8 @@ function drawPairs() {
   select("#pairs-section").style("display", state.view.pairs.length ? null : "none");
   const pairs = state.view.pairs;
   table(container, ["project", "project", metric.name, "Σ min commits", "shared developers"],
-    pairs.map((p) => [names[p.a], names[p.b], { text: formatNumber(p.value), value: p.value }, p.sumMin, p.shared.length]), "pairs",
-    { sortable: true, sort: { column: 2, descending: true }, limit: 500, onRow: (r) => choose({ pair: [pairs[r].a, pairs[r].b] }) });
+    pairs.map((p) => [names[p.a], names[p.b], { text: fmt(p.value), value: p.value }, p.sumMin, p.shared.length]), "pairs",
+    { sortable: true, sort: { column: 2, descending: true }, limit: 50, onRow: (r) => choose({ pair: [pairs[r].a, pairs[r].b] }) });
 }
 
 // Every project's figures in the chosen period (what was excluded is the whole history's).
@@ -314,7 +351,8 @@ function drawProjects() {
   const container = select("#projects");
   container.selectAll("*").remove();
   container.append("p").attr("class", "note").text(state.view === whole ? "" : `Commits and developers in ${state.view.label}.`);
-  table(container, ["project", "commits", "developers", "excluded bot commits", "excluded merge commits", "source"],
+  const all = state.view === whole ? "" : " (whole history)";
+  table(container, ["project", "commits", "developers", `excluded bot commits${all}`, `excluded merge commits${all}`, "source"],
     data.projectDetails.map((p, i) => [p.name, state.view.commits[i], state.view.developers[i], p.excludedBotCommits, p.excludedMergeCommits,
       p.shallow ? `${p.source} (shallow)` : p.source]), "projects",
     { sortable: true, onRow: (r) => choose({ project: r }) });
@@ -328,6 +366,7 @@ function drawLegend() {
     ["Arc", `a project; its length is the sum of its ${metric.name} with all the others${period}.`],
     ["Chord", `two projects that share developers${period}; its width at each end is their ${metric.name}.`],
     [metric.name, `${metric.formula}.`],
+    ["Σ min commits", "for each shared developer, the smaller of their commit counts in the two projects, added up."],
     ["Developer", `${identityRule(data.options, (data.identityJoins || []).length)}.`],
   ];
   const dl = legend.append("dl");
@@ -359,13 +398,13 @@ if (data.warnings.length > 0) {
 // Every automatic join of one person's addresses, with its reason.
 if (data.identityJoins && data.identityJoins.length > 0) {
   table(select("#joins"), ["person", "addresses counted as one", "why"],
-    data.identityJoins.map((j) => [j.name, j.keys.join(", "), j.reason]), "joins", { sortable: true });
+    data.identityJoins.map((j) => [j.name, j.keys.join(", "), j.reason]), "joins", { sortable: true, limit: 50 });
 } else {
   select("#joins-section").remove();
 }
 if (data.excludedBots.length > 0) {
   table(select("#bots"), ["automated account", "e-mail", "commits excluded"],
-    data.excludedBots.map((b) => [b.name, b.email, b.commits]), "bots", { sortable: true });
+    data.excludedBots.map((b) => [b.name, b.email, b.commits]), "bots", { sortable: true, sort: { column: 2, descending: true }, limit: 50 });
 } else {
   select("#bots-section").remove();
 }

@@ -106,9 +106,10 @@ export function sharedPeopleOf(pairs, project) {
   return [...people.values()].sort((x, y) => y.here - x.here || compareText(x.name, y.name));
 }
 
-// Case- and accent-insensitive text for matching: "jose" finds "José Müller".
+// Case- and accent-insensitive text for matching: "jose" finds "José Müller", "aevar" "Ævar", "bjorn" "Bjørn".
+const letters = { æ: "ae", ø: "o", œ: "oe", ß: "ss", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i", ħ: "h" };
 export function fold(text) {
-  return String(text).normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  return String(text).toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/[æøœßłđðþıħ]/g, (c) => letters[c]);
 }
 
 const compareText = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
@@ -117,7 +118,7 @@ const compareText = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
 // (addresses: id → [addresses]). Whole-word and prefix matches first, then by size; at most `limit` of each.
 export function search(query, projects, people, addresses, limit = 12) {
   const q = fold(query.trim());
-  if (!q) return { projects: [], people: [] };
+  if (!q) return { projects: [], moreProjects: 0, people: [], morePeople: 0 };
   const rank = (text) => {
     const t = fold(text);
     const at = t.indexOf(q);
@@ -125,14 +126,17 @@ export function search(query, projects, people, addresses, limit = 12) {
     return at === 0 ? 0 : /[\s._@<-]/.test(t[at - 1]) ? 1 : 2;
   };
   const foundProjects = projects.map((name, index) => ({ index, rank: rank(name) })).filter((m) => m.rank >= 0)
-    .sort((x, y) => x.rank - y.rank || x.index - y.index).slice(0, limit).map((m) => m.index);
+    .sort((x, y) => x.rank - y.rank || x.index - y.index);
   const foundPeople = [];
   for (const person of people.values()) {
     const ranks = [rank(person.name), ...(addresses.get(person.id) || [person.id]).map(rank)].filter((r) => r >= 0);
     if (ranks.length > 0) foundPeople.push({ person, rank: Math.min(...ranks), total: total(person) });
   }
   foundPeople.sort((x, y) => x.rank - y.rank || y.total - x.total || compareText(x.person.name, y.person.name) || compareText(x.person.id, y.person.id));
-  return { projects: foundProjects, people: foundPeople.slice(0, limit).map((m) => m.person) };
+  return {
+    projects: foundProjects.slice(0, limit).map((m) => m.index), moreProjects: Math.max(0, foundProjects.length - limit),
+    people: foundPeople.slice(0, limit).map((m) => m.person), morePeople: Math.max(0, foundPeople.length - limit),
+  };
 }
 
 const total = (person) => [...person.commits.values()].reduce((s, c) => s + c, 0);
