@@ -29,6 +29,9 @@ public sealed class RelateReports : IAsyncLifetime
     /// <summary>30 projects in a ring, for colour distances.</summary>
     public string Thirty => dir.Combine("thirty.html");
 
+    /// <summary>fork is a clone of origin (Ann's 25 commits in both); Bob commits to each apart.</summary>
+    public string Fork => dir.Combine("fork.html");
+
     /// <summary>alpha alone.</summary>
     public string Single => dir.Combine("single.html");
 
@@ -52,6 +55,10 @@ public sealed class RelateReports : IAsyncLifetime
         dir.Repo("delta").Commits("Kim Park", "kim@work.example", 3).Commits("Kim Park", "kpark@home.example", 2);
         dir.Repo("epsilon").Commits("Kim Park", "kpark@home.example", 4);
         Run("relate", "-o", Joins, "delta", "epsilon");
+        var origin = dir.Repo("origin").Commits("Ann Lee", "ann@example.org", 25);
+        origin.Clone(dir.Combine("fork")).Commits("Bob Stone", "bob@example.org", 3);
+        origin.Commits("Bob Stone", "bob@example.org", 1);
+        Run("relate", "-o", Fork, "origin", "fork");
 
         string hostile = dir.Combine("hostile-ranking");
         Directory.CreateDirectory(hostile);
@@ -594,6 +601,20 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         var headers = await report.Page.Locator("table.projects th").AllInnerTextsAsync();
         Assert.Contains("excluded bot commits (whole history)", headers);
         Assert.Equal("Commits and developers in 2020-01.", await report.Page.Locator("#projects .note").First.InnerTextAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task A_forks_copied_history_is_named_where_the_pair_is_shown()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Fork);
+        var page = report.Page;
+        var (x, y) = await report.ChordPointAsync("origin", "fork");
+        await page.Mouse.ClickAsync(x, y);
+        Assert.Equal(["Bob Stone\t1\t3\t1"], await page.Locator("#panel table.people tbody tr").AllInnerTextsAsync());
+        Assert.StartsWith("25 commits in both histories (a fork, or a split that kept its history) are left out",
+            await page.Locator("#panel .caution").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("origin and fork: 25 commits in both histories", await page.Locator("#warnings").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Empty(report.Errors);
     }
 }

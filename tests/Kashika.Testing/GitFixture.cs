@@ -43,6 +43,13 @@ public sealed class GitRepo
         return new GitRepo(path);
     }
 
+    /// <summary>A clone of this repository at <paramref name="path"/> (a fork: the same commits), its own commits dated from 100 days after this one's last.</summary>
+    public GitRepo Clone(string path)
+    {
+        Git(System.IO.Path.GetDirectoryName(path)!, "clone", "-q", Path, path);
+        return new GitRepo(path) { tick = tick + 100 };
+    }
+
     /// <summary>Adds <paramref name="count"/> commits by one author, a day apart from 2020-01-01 on.</summary>
     public GitRepo Commits(string name, string email, int count = 1)
     {

@@ -16,7 +16,8 @@ public sealed record GitLogRequest(bool Compat, string Revision, string? Since, 
 /// <param name="ByPeriod">The tally of each period, when periods were asked for.</param>
 /// <param name="Undated">Commits whose author date is before 1980 (a clock not set: 1970-01-01) or unreadable: counted in
 /// the whole history, left out of every period.</param>
-public sealed record GitHistory(AuthorTally Authors, bool Shallow, IReadOnlyDictionary<string, AuthorTally> ByPeriod, long Undated = 0);
+/// <param name="Prints">Every commit's fingerprint, to find history copied between projects (none with --compat).</param>
+public sealed record GitHistory(AuthorTally Authors, bool Shallow, IReadOnlyDictionary<string, AuthorTally> ByPeriod, long Undated, IReadOnlyList<CommitPrint> Prints);
 
 /// <summary>Streams a repository's history from the git command line into an <see cref="AuthorTally"/>.</summary>
 public static class GitLog
@@ -38,10 +39,11 @@ public static class GitLog
             arguments.AddRange(["-c", $"mailmap.file={request.Aliases}"]);
         }
 
-        // %aN/%aE apply .mailmap (in bare repositories git reads HEAD:.mailmap); %P lists the parents, two or more for a merge.
-        // With periods, %at (the author date) comes before the parents.
+        // %aN/%aE apply .mailmap (in bare repositories git reads HEAD:.mailmap); %at %ct, the author and committer dates,
+        // date periods and, with the author, fingerprint a commit (CommitPrint); %P lists the parents, two or more for a merge.
         string author = request.Mailmap ? "%aN%x00%aE" : "%an%x00%ae";
-        string format = request.Compat ? "%an" : periods ? $"{author}%x00%at%x00%P" : $"{author}%x00%P";
+        string format = request.Compat ? "%an" : $"{author}%x00%at %ct%x00%P";
+        var prints = new List<CommitPrint>();
         arguments.AddRange(["-c", "log.showSignature=false", "log", "--no-color", $"--format={format}"]);
         if (request.Since is not null)
         {
@@ -73,18 +75,21 @@ public static class GitLog
                 {
                     int last = line.LastIndexOf(AuthorResolver.FieldSeparator);
                     bool isMerge = last >= 0 && line[(last + 1)..].Contains((byte)' ');
-                    var record = last < 0 ? line : line[..last];
+                    var rest = last < 0 ? line : line[..last];
+                    int timeField = rest.LastIndexOf(AuthorResolver.FieldSeparator);
+                    var times = timeField < 0 ? default : rest[(timeField + 1)..];
+                    var record = timeField < 0 ? rest : rest[..timeField];
+                    int space = times.IndexOf((byte)' ');
+                    bool dated = System.Buffers.Text.Utf8Parser.TryParse(times, out long authorTime, out _);
+                    System.Buffers.Text.Utf8Parser.TryParse(space < 0 ? default : times[(space + 1)..], out long committerTime, out _);
+                    dated &= authorTime >= Periods.FirstPlausible;
+                    int period = 0;
                     if (periods)
                     {
-                        int time = record.LastIndexOf(AuthorResolver.FieldSeparator);
-                        long seconds = 0;
-                        bool dated = time >= 0 && System.Buffers.Text.Utf8Parser.TryParse(record[(time + 1)..], out seconds, out _)
-                            && seconds >= Periods.FirstPlausible;
-                        record = time < 0 ? record : record[..time];
                         if (dated)
                         {
-                            int key = Periods.Key(seconds, request.Period);
-                            (byPeriod.TryGetValue(key, out var slice) ? slice : byPeriod[key] = new AuthorTally()).Add(record, isMerge);
+                            period = Periods.Key(authorTime, request.Period);
+                            (byPeriod.TryGetValue(period, out var slice) ? slice : byPeriod[period] = new AuthorTally()).Add(record, isMerge);
                         }
                         else
                         {
@@ -92,7 +97,8 @@ public static class GitLog
                         }
                     }
 
-                    tally.Add(record, isMerge);
+                    string key = tally.Add(record, isMerge);
+                    prints.Add(new CommitPrint(CommitPrint.Of(record, authorTime, committerTime), key, isMerge, period));
                 }
 
                 if (tally.Commits % ProgressEvery == 0)
@@ -103,7 +109,7 @@ public static class GitLog
         });
         progress(tally.Commits);
         return new GitHistory(
-            tally, shallow.GetAwaiter().GetResult(), byPeriod.ToDictionary(p => Periods.Label(p.Key, request.Period), p => p.Value, StringComparer.Ordinal), undated);
+            tally, shallow.GetAwaiter().GetResult(), byPeriod.ToDictionary(p => Periods.Label(p.Key, request.Period), p => p.Value, StringComparer.Ordinal), undated, prints);
     }
 
     private static string Run(GitRepository repository, IReadOnlyList<string> arguments, CancellationToken cancel)

@@ -87,35 +87,26 @@ internal static class RelateRun
 
         if (projects.Count == 1)
         {
-            context.Warn($"only one project ({projects[0].Authors.Name}): relatedness needs two or more");
+            context.Warn($"only one project ({projects[0].History.Authors.Name}): relatedness needs two or more");
         }
 
-        // --identity person: one person's addresses, joined across every project, count as one developer.
-        var joins = rules.Mode == IdentityMode.Person || arguments.SuggestAliases ? PersonJoins.Find(projects.Select(p => p.Authors).ToList()) : [];
         if (arguments.SuggestAliases)
         {
-            return WriteAliases(joins, arguments.Output, context);
+            return WriteAliases(PersonJoins.Find(projects.Select(p => p.History.Authors).ToList()), arguments.Output, context);
         }
 
-        ProjectAuthors Joined(ProjectAuthors authors) => joins.Count == 0 ? authors : PersonJoins.Apply(authors, joins);
-        var result = Relatedness.Compute(projects.Select(p => Joined(p.Authors)).ToList(), metric);
-        // With --by, the same relatedness for each period (by author date), every project in every period.
-        var periods = projects.SelectMany(p => p.Periods.Keys).Distinct().Order(StringComparer.Ordinal)
-            .Select(label => new PeriodResult(label, Relatedness.Compute(
-                projects.Select(p => Joined(AuthorResolver.Resolve(p.Authors.Name, p.Periods.GetValueOrDefault(label) ?? new AuthorTally(), rules))).ToList(), metric)))
-            .ToList();
-        // Periods with no counted commit at either end (only bots' or merges') are not history worth a place in the chooser.
-        while (periods.Count > 0 && periods[0].Result.Projects.All(p => p.Commits == 0))
+        var outcome = RelatePipeline.Run(projects.Select(p => p.History).ToList(), rules, metric, ParsePeriod(arguments.By));
+        foreach (var copy in outcome.Copies)
         {
-            periods.RemoveAt(0);
+            string warning = $"{projects[copy.A].History.Authors.Name} and {projects[copy.B].History.Authors.Name}: {copy.Commits:N0} commit{(copy.Commits == 1 ? "" : "s")} "
+                + "in both histories (the same author and dates: a fork, or history copied into a split); counted in each project, but not as developers shared";
+            warnings.Add(warning);
+            context.Warn(warning);
         }
 
-        while (periods.Count > 0 && periods[^1].Result.Projects.All(p => p.Commits == 0))
-        {
-            periods.RemoveAt(periods.Count - 1);
-        }
-        var document = RelateDocument.From(result, projects.Select(p => p.Source).ToList(), settings, warnings, Generator, periods)
-            with { IdentityJoins = rules.Mode == IdentityMode.Person ? joins : null };
+        var result = outcome.Result;
+        var document = RelateDocument.From(result, projects.Select(p => p.Source).ToList(), settings, warnings, Generator, outcome.Periods)
+            with { IdentityJoins = rules.Mode == IdentityMode.Person ? outcome.Joins : null, CopiedHistory = outcome.Copies.Count == 0 ? null : outcome.Copies };
         try
         {
             var format = RelateFormats.All.Named(arguments.Format);
@@ -229,8 +220,8 @@ internal static class RelateRun
         _ => IdentityMode.Email,
     };
 
-    /// <summary>A project as read: its authors, where it came from, and its authors per period (with --by).</summary>
-    private sealed record ReadProject(ProjectAuthors Authors, ProjectSource Source, IReadOnlyDictionary<string, AuthorTally> Periods, long Undated = 0);
+    /// <summary>A project as read, where it came from, and how many of its commits had no plausible date.</summary>
+    private sealed record ReadProject(ProjectHistory History, ProjectSource Source, long Undated = 0);
 
     private static List<ReadProject> ReadRankings(string folder, string? orderFile, string currentDirectory)
     {
@@ -286,7 +277,7 @@ internal static class RelateRun
         {
             string path = Path.Combine(folder, name);
             using var stream = File.OpenRead(Path.Combine(full, name));
-            return new ReadProject(AuthorResolver.FromRanking(name, OssrelRanking.Parse(stream, path)), new ProjectSource(path, Shallow: false), new Dictionary<string, AuthorTally>());
+            return new ReadProject(new ProjectHistory(AuthorResolver.FromRanking(name, OssrelRanking.Parse(stream, path)), new Dictionary<string, AuthorTally>(), []), new ProjectSource(path, Shallow: false));
         }).ToList();
     }
 
@@ -327,7 +318,10 @@ internal static class RelateRun
                 {
                     var history = GitLog.Read(repository, request, item.Update, cancel);
                     item.Done(history.Authors.Commits);
-                    read[i] = new ReadProject(AuthorResolver.Resolve(repository.Name, history.Authors, rules), new ProjectSource(repository.Source, history.Shallow), history.ByPeriod, history.Undated);
+                    read[i] = new ReadProject(
+                        new ProjectHistory(AuthorResolver.Resolve(repository.Name, history.Authors, rules), history.ByPeriod, history.Prints),
+                        new ProjectSource(repository.Source, history.Shallow),
+                        history.Undated);
                 }
                 catch (RepositoryException e)
                 {

@@ -19,8 +19,9 @@ public sealed class AuthorTally
 
     public IReadOnlyDictionary<string, CommitCounts> Records => counts;
 
-    /// <summary>Adds one commit by the author record <paramref name="record"/> (the fields the adapter asked git for).</summary>
-    public void Add(ReadOnlySpan<byte> record, bool isMerge)
+    /// <summary>Adds one commit by the author record <paramref name="record"/> (the fields the adapter asked git for);
+    /// returns the record as its key (one string per distinct record).</summary>
+    public string Add(ReadOnlySpan<byte> record, bool isMerge)
     {
         const int StackLimit = 512;
         char[]? rented = null;
@@ -39,10 +40,21 @@ public sealed class AuthorTally
         }
 
         Commits++;
+        lookup.TryGetValue(chars[..length], out string? key, out _);
         if (rented is not null)
         {
             System.Buffers.ArrayPool<char>.Shared.Return(rented);
         }
+
+        return key!;
+    }
+
+    /// <summary>Adds one commit by a record already in key form (as <see cref="Add(ReadOnlySpan{byte}, bool)"/> returns).</summary>
+    public void Add(string record, bool isMerge)
+    {
+        ref CommitCounts slot = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, record, out _);
+        slot = isMerge ? slot with { Merges = slot.Merges + 1 } : slot with { NonMerges = slot.NonMerges + 1 };
+        Commits++;
     }
 }
 

@@ -21,7 +21,10 @@ public sealed record PeriodResult(string Label, RelateResult Result);
 
 public static class Relatedness
 {
-    public static RelateResult Compute(IReadOnlyList<ProjectAuthors> projects, Metric metric)
+    /// <param name="copied">For a pair (A &lt; B), each developer's commits found in both histories (<see cref="CopiedHistory"/>):
+    /// taken off both sides, so a developer is shared only through work done in each project apart.</param>
+    public static RelateResult Compute(
+        IReadOnlyList<ProjectAuthors> projects, Metric metric, IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>? copied = null)
     {
         int n = projects.Count;
         // An inverted index visits only the developers who are in two or more projects, instead of every pair of projects
@@ -49,7 +52,14 @@ public static class Relatedness
                 for (int y = x + 1; y < members.Count; y++)
                 {
                     int a = members[x], b = members[y];
-                    var developer = new SharedDeveloper(person, name, projects[a].CommitsByPerson[person], projects[b].CommitsByPerson[person]);
+                    int both = copied is not null && copied.TryGetValue((a, b), out var copies) ? copies.GetValueOrDefault(person) : 0;
+                    int inA = projects[a].CommitsByPerson[person] - both, inB = projects[b].CommitsByPerson[person] - both;
+                    if (inA <= 0 || inB <= 0)
+                    {
+                        continue;
+                    }
+
+                    var developer = new SharedDeveloper(person, name, inA, inB);
                     (shared.TryGetValue((a, b), out var list) ? list : shared[(a, b)] = []).Add(developer);
                 }
             }

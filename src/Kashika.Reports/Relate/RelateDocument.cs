@@ -31,7 +31,8 @@ public sealed record RelateDocument(
     IReadOnlyList<string> Warnings,
     [property: JsonIgnore] Metric Metric,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PeriodSummary>? Periods = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IdentityJoin>? IdentityJoins = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IdentityJoin>? IdentityJoins = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CopiedPair>? CopiedHistory = null)
 {
     public const string SchemaName = "kashika.relate/1";
 

@@ -139,6 +139,30 @@ public sealed class RelateEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void A_forks_copied_history_does_not_make_its_authors_shared()
+    {
+        // fork is a clone of origin: Ann's 25 commits are in both. Then Bob commits to each, and Ann twice to the fork.
+        var origin = dir.Repo("origin").Commits("Ann Lee", "ann@example.org", 25);
+        var fork = origin.Clone(dir.Combine("fork"));
+        origin.Commits("Bob Stone", "bob@example.org", 1);
+        fork.Commits("Bob Stone", "bob@example.org", 3).Commits("Ann Lee", "ann@example.org", 2);
+        var result = KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--by", "year", "origin", "fork");
+        Assert.Contains("fork and origin: 25 commits in both histories", result.StandardError.Replace("origin and fork", "fork and origin", StringComparison.Ordinal), StringComparison.Ordinal);
+        var json = Json(result);
+        var pair = json.GetProperty("pairs")[0];
+        Assert.Equal(["Bob Stone"], pair.GetProperty("shared").EnumerateArray().Select(d => d.GetProperty("name").GetString()));
+        Assert.Equal(1, pair.GetProperty("sumMin").GetInt64());
+        Assert.Equal(25, json.GetProperty("copiedHistory")[0].GetProperty("commits").GetInt64());
+        // Each project still counts its whole history, and so does each period.
+        Assert.Equal([26L, 30L], json.GetProperty("projectDetails").EnumerateArray().Select(p => p.GetProperty("commits").GetInt64()));
+        Assert.Equal(1, json.GetProperty("periods")[0].GetProperty("pairs")[0].GetProperty("sumMin").GetInt64());
+
+        // Without the copy (a separate history), Ann is shared as before.
+        dir.Repo("other").Commits("Ann Lee", "ann@example.org", 1);
+        Assert.Equal(1, Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "origin", "other")).GetProperty("pairs")[0].GetProperty("sumMin").GetInt64());
+    }
+
+    [Fact]
     public void A_commit_dated_1970_is_in_the_whole_history_but_in_no_period()
     {
         dir.Repo("one").Commits("Lee", "lee@example.org", 3).Commit("Lee", "lee@example.org", authorDate: DateTimeOffset.FromUnixTimeSeconds(0));

@@ -51,4 +51,30 @@ public sealed class RelatednessTests
         var result = Relatedness.Compute([Project("a", ("x", 3)), Project("b", ("x", 3))], Metric.Ossrel);
         Assert.Equal(3, result.SumMin[0][1]);
     }
+
+    [Fact]
+    public void Commits_in_both_histories_are_not_work_shared_between_them()
+    {
+        var a = new ProjectAuthors("a", new Dictionary<string, int> { ["ann"] = 25, ["bob"] = 1 }, new Dictionary<string, string>(), 0, 0, []);
+        var b = new ProjectAuthors("b", new Dictionary<string, int> { ["ann"] = 27, ["bob"] = 3 }, new Dictionary<string, string>(), 0, 0, []);
+        var copied = new Dictionary<(int A, int B), IReadOnlyDictionary<string, int>> { [(0, 1)] = new Dictionary<string, int> { ["ann"] = 25 } };
+        var result = Relatedness.Compute([a, b], Metric.SumMin, copied);
+        var shared = Assert.Single(Assert.Single(result.Pairs).Shared);
+        Assert.Equal(("bob", 1, 3), (shared.Key, shared.CommitsA, shared.CommitsB));
+        Assert.Equal(2, Relatedness.Compute([a, b], Metric.Shared).Pairs[0].Shared.Count);
+    }
+
+    [Fact]
+    public void A_history_copied_into_another_is_found_and_a_few_coincidences_are_not()
+    {
+        static List<CommitPrint> Prints(params ulong[] prints) => prints.Select(p => new CommitPrint(p, "ann", false, 0)).ToList();
+        var origin = Prints([.. Enumerable.Range(1, 30).Select(i => (ulong)i)]);
+        var fork = Prints([.. Enumerable.Range(1, 30).Select(i => (ulong)i), 100, 101, 101]);
+        var other = Prints([1, 2, 3, 200]);
+        var copied = CopiedHistory.Find([origin, fork, other]);
+        Assert.Equal([(0, 1)], copied.Keys);
+        Assert.Equal(30, copied[(0, 1)].Count);
+        Assert.Equal(1, CommitPrint.Of("ann"u8, 1, 2) == CommitPrint.Of("ann"u8, 1, 2) ? 1 : 0);
+        Assert.NotEqual(CommitPrint.Of("ann"u8, 1, 2), CommitPrint.Of("ann"u8, 2, 1));
+    }
 }

@@ -35,6 +35,12 @@ let pairByKey = new Map();
 let people = new Map();
 let chart = null;
 const pairOf = (a, b) => pairByKey.get(a < b ? `${a},${b}` : `${b},${a}`);
+// Pairs whose histories hold the same commits (a fork, or a split that kept its history): those commits were left out
+// of what the two share.
+const copiedOf = new Map((data.copiedHistory || []).map((c) => [`${c.a},${c.b}`, c.commits]));
+const copiedNote = (p) => (copiedOf.has(`${p.a},${p.b}`)
+  ? `${count(copiedOf.get(`${p.a},${p.b}`), "commit")} in both histories (a fork, or a split that kept its history) are left out: shared here is work done in each project apart`
+  : null);
 
 const tip = tooltip();
 const panel = select("#panel");
@@ -170,7 +176,7 @@ const describeProject = (i) => [names[i], `${count(state.view.commits[i], "commi
 const describePair = (a, b) => {
   const p = pairOf(a, b);
   return [`${names[p.a]} ↔ ${names[p.b]}`, `${metric.name}: ${fmt(p.value)}`, `Σ min commits: ${p.sumMin.toLocaleString("en-US")}`,
-    `shared developers: ${p.shared.length.toLocaleString("en-US")}`];
+    `shared developers: ${p.shared.length.toLocaleString("en-US")}`, ...(copiedNote(p) ? [copiedNote(p)] : [])];
 };
 
 // The chart takes the width beside the side column (or all of it on a narrow screen), and the window's height below
@@ -301,6 +307,7 @@ function showPair(pair) {
   const a = names[pair.a], b = names[pair.b];
   const p = openPanel(`${a} ↔ ${b}`);
   p.append("p").text(`${metric.name} ${fmt(pair.value)} · Σ min commits ${pair.sumMin.toLocaleString("en-US")} · ${count(pair.shared.length, "shared developer")}`);
+  if (copiedNote(pair)) p.append("p").attr("class", "caution").text(`${copiedNote(pair)}.`);
   table(p, ["developer", `commits in ${a}`, `commits in ${b}`, "min"],
     pair.shared.map((s) => [personCell(s), s.commitsA, s.commitsB, Math.min(s.commitsA, s.commitsB)]), "people",
     { sortable: true, sort: { column: 3, descending: true }, limit: 200, title: (r) => addresses(pair.shared[r].id).join(", "), onRow: (r) => choose({ person: pair.shared[r].id }) });

@@ -1,0 +1,62 @@
+namespace Kashika.Core.Relate;
+
+/// <summary>A project as read: its authors after the identity rules, its raw tallies per period (with --by), its commits' prints.</summary>
+public sealed record ProjectHistory(ProjectAuthors Authors, IReadOnlyDictionary<string, AuthorTally> Periods, IReadOnlyList<CommitPrint> Prints);
+
+/// <summary>Two projects whose histories hold the same commits, and how many of them are counted (bots' and, unless
+/// counted, merges left out).</summary>
+public sealed record CopiedPair(int A, int B, long Commits);
+
+/// <summary>What <c>kashika relate</c> found: the whole history, each period, the people joined, the histories copied.</summary>
+public sealed record RelateOutcome(RelateResult Result, IReadOnlyList<PeriodResult> Periods, IReadOnlyList<IdentityJoin> Joins, IReadOnlyList<CopiedPair> Copies);
+
+/// <summary>From projects as read to relatedness: one person's addresses joined, copied history taken out of what pairs
+/// share, the whole history and each period related alike.</summary>
+public static class RelatePipeline
+{
+    public static RelateOutcome Run(IReadOnlyList<ProjectHistory> projects, IdentityRules rules, Metric metric, Period period)
+    {
+        var joins = rules.Mode == IdentityMode.Person ? PersonJoins.Find(projects.Select(p => p.Authors).ToList()) : [];
+        ProjectAuthors Joined(ProjectAuthors authors) => joins.Count == 0 ? authors : PersonJoins.Apply(authors, joins);
+
+        // Copied commits, counted by the same rules as every commit: per pair, per developer; for each period apart.
+        var copies = CopiedHistory.Find(projects.Select(p => p.Prints).ToList());
+        IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>> CopiedBy(Func<CommitPrint, bool> within) =>
+            copies.ToDictionary(c => c.Key, c => Joined(AuthorResolver.Resolve("", Tally(c.Value.Where(within)), rules)).CommitsByPerson);
+        var copiedWhole = CopiedBy(_ => true);
+        var copied = copiedWhole.Select(c => new CopiedPair(c.Key.A, c.Key.B, c.Value.Values.Sum(v => (long)v)))
+            .Where(c => c.Commits > 0).OrderBy(c => c.A).ThenBy(c => c.B).ToList();
+
+        var result = Relatedness.Compute(projects.Select(p => Joined(p.Authors)).ToList(), metric, copiedWhole);
+        // With --by, the same relatedness for each period (by author date), every project in every period.
+        var periods = projects.SelectMany(p => p.Periods.Keys).Distinct().Order(StringComparer.Ordinal)
+            .Select(label => new PeriodResult(label, Relatedness.Compute(
+                projects.Select(p => Joined(AuthorResolver.Resolve(p.Authors.Name, p.Periods.GetValueOrDefault(label) ?? new AuthorTally(), rules))).ToList(),
+                metric,
+                copies.Count == 0 ? null : CopiedBy(c => c.Period != 0 && Periods.Label(c.Period, period) == label))))
+            .ToList();
+        // Periods with no counted commit at either end (only bots' or merges') are not history worth a place in the chooser.
+        while (periods.Count > 0 && periods[0].Result.Projects.All(p => p.Commits == 0))
+        {
+            periods.RemoveAt(0);
+        }
+
+        while (periods.Count > 0 && periods[^1].Result.Projects.All(p => p.Commits == 0))
+        {
+            periods.RemoveAt(periods.Count - 1);
+        }
+
+        return new RelateOutcome(result, periods, joins, copied);
+    }
+
+    private static AuthorTally Tally(IEnumerable<CommitPrint> commits)
+    {
+        var tally = new AuthorTally();
+        foreach (var commit in commits)
+        {
+            tally.Add(commit.Record, commit.Merge);
+        }
+
+        return tally;
+    }
+}
