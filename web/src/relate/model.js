@@ -179,7 +179,7 @@ export function identityRule(options, joins) {
   switch (options.identity) {
     case "person":
       return `one e-mail address (${mailmap}${aliases}); one person's addresses joined when they carry the same distinctive name `
-        + `and share a project, a user name or related projects (${joins} join${joins === 1 ? "" : "s"}, listed below)`;
+        + `and share a project, a user name or related projects (${joins.toLocaleString("en-US")} join${joins === 1 ? "" : "s"}, listed below)`;
     case "email":
       return `one e-mail address (${mailmap}${aliases})`;
     case "name":
