@@ -11,14 +11,19 @@ public sealed record IdentityJoin(string Person, string Name, IReadOnlyList<stri
 /// <c>--identity person</c>: addresses of one person joined across all projects. Two addresses join only when they
 /// carry the same distinctive full name (two or more words of letters, not a placeholder such as "root" or "Your Name")
 /// and something else agrees: both were used in one project, their user names (before the @) are the same, or the
-/// projects they were used in are related through at least <see cref="RelatedProjectsShare"/> other developers. A
+/// projects they were used in are related through other developers (<see cref="RelatedProjectsShare"/>). A
 /// namesake in an unrelated project is not joined, and a generic name never joins anything, so joins cannot chain
 /// through one. Every join is reported with its reason (docs/relate.md).
 /// </summary>
 public static class PersonJoins
 {
-    /// <summary>Other developers two projects must share before a name alone joins addresses across them.</summary>
+    /// <summary>Other developers two projects must share before a name alone joins addresses across them: at least
+    /// this many, and at least <see cref="RelatedProjectsFraction"/> of the smaller project's developers (six people
+    /// shared by nova and git, of 1,600 and 2,000, do not make "Adam Johnson" in one the Adam Johnson of the other).</summary>
     public const int RelatedProjectsShare = 2;
+
+    /// <inheritdoc cref="RelatedProjectsShare"/>
+    public const double RelatedProjectsFraction = 0.01;
 
     private static readonly HashSet<string> Placeholders = new(StringComparer.Ordinal)
     {
@@ -134,7 +139,8 @@ public static class PersonJoins
             foreach (int pb in inB)
             {
                 int shared = keysOf[pa].Count(k => k != a && k != b && keysOf[pb].Contains(k));
-                if (shared >= RelatedProjectsShare)
+                int needed = Math.Max(RelatedProjectsShare, (int)Math.Ceiling(RelatedProjectsFraction * Math.Min(keysOf[pa].Count, keysOf[pb].Count)));
+                if (shared >= needed)
                 {
                     return $"{projects[pa].Name} and {projects[pb].Name} share {shared} other developers";
                 }
