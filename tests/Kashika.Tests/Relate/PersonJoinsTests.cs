@@ -52,6 +52,19 @@ public sealed class PersonJoinsTests
     }
 
     [Fact]
+    public void Two_large_projects_sharing_a_couple_of_people_are_not_related_enough_to_join_a_name()
+    {
+        // 300 developers each, sharing Ann and Bo: 2 is under 1% of 300, so Aaron Rosen stays two people.
+        var a = Project("a", [.. Shared, .. Enumerable.Range(0, 298).Select(i => ($"A Dev{i}", $"a{i}@a.org", 1)), ("Aaron Rosen", "arosen@nicira.com", 3)]);
+        var b = Project("b", [.. Shared, .. Enumerable.Range(0, 298).Select(i => ($"B Dev{i}", $"b{i}@b.org", 1)), ("Aaron Rosen", "aaron@b.org", 3)]);
+        Assert.Empty(PersonJoins.Find([a, b]));
+        // Sharing 4 (over 1% of 301) they are.
+        var c = Project("c", [.. Shared, ("Cy Lo", "cy@c.org", 1), ("Di Ko", "di@d.org", 1), .. Enumerable.Range(0, 296).Select(i => ($"A Dev{i}", $"a{i}@a.org", 1)), ("Aaron Rosen", "arosen@nicira.com", 3)]);
+        var d = Project("d", [.. Shared, ("Cy Lo", "cy@c.org", 1), ("Di Ko", "di@d.org", 1), .. Enumerable.Range(0, 296).Select(i => ($"B Dev{i}", $"b{i}@b.org", 1)), ("Aaron Rosen", "aaron@b.org", 3)]);
+        Assert.Contains("share 4 other developers", Assert.Single(PersonJoins.Find([c, d])).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Same_user_name_at_two_domains_joins()
     {
         var a = Project("a", ("Takashi Kajinami", "tkajinam@redhat.com", 5));
