@@ -107,6 +107,7 @@ internal static class RelateRun
         var result = outcome.Result;
         var document = RelateDocument.From(result, projects.Select(p => p.Source).ToList(), settings, warnings, Generator, outcome.Periods)
             with { IdentityJoins = rules.Mode == IdentityMode.Person ? outcome.Joins : null, CopiedHistory = outcome.Copies.Count == 0 ? null : outcome.Copies };
+        document = document.WithCurrents(outcome.Currents);
         try
         {
             var format = RelateFormats.All.Named(arguments.Format);

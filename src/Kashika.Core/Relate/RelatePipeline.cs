@@ -8,7 +8,9 @@ public sealed record ProjectHistory(ProjectAuthors Authors, IReadOnlyDictionary<
 public sealed record CopiedPair(int A, int B, long Commits);
 
 /// <summary>What <c>kashika relate</c> found: the whole history, each period, the people joined, the histories copied.</summary>
-public sealed record RelateOutcome(RelateResult Result, IReadOnlyList<PeriodResult> Periods, IReadOnlyList<IdentityJoin> Joins, IReadOnlyList<CopiedPair> Copies);
+/// <param name="Currents">Who was where in each period and who moved where (with periods only).</param>
+public sealed record RelateOutcome(
+    RelateResult Result, IReadOnlyList<PeriodResult> Periods, IReadOnlyList<IdentityJoin> Joins, IReadOnlyList<CopiedPair> Copies, CurrentsResult? Currents);
 
 /// <summary>From projects as read to relatedness: one person's addresses joined, copied history taken out of what pairs
 /// share, the whole history and each period related alike.</summary>
@@ -27,26 +29,22 @@ public static class RelatePipeline
         var copied = copiedWhole.Select(c => new CopiedPair(c.Key.A, c.Key.B, c.Value.Values.Sum(v => (long)v)))
             .Where(c => c.Commits > 0).OrderBy(c => c.A).ThenBy(c => c.B).ToList();
 
-        var result = Relatedness.Compute(projects.Select(p => Joined(p.Authors)).ToList(), metric, copiedWhole);
+        var whole = projects.Select(p => Joined(p.Authors)).ToList();
+        var result = Relatedness.Compute(whole, metric, copiedWhole);
         // With --by, the same relatedness for each period (by author date), every project in every period.
-        var periods = projects.SelectMany(p => p.Periods.Keys).Distinct().Order(StringComparer.Ordinal)
-            .Select(label => new PeriodResult(label, Relatedness.Compute(
-                projects.Select(p => Joined(AuthorResolver.Resolve(p.Authors.Name, p.Periods.GetValueOrDefault(label) ?? new AuthorTally(), rules))).ToList(),
-                metric,
-                copies.Count == 0 ? null : CopiedBy(c => c.Period != 0 && Periods.Label(c.Period, period) == label))))
-            .ToList();
+        var labels = projects.SelectMany(p => p.Periods.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var inPeriods = labels.Select(label => (IReadOnlyList<ProjectAuthors>)projects
+            .Select(p => Joined(AuthorResolver.Resolve(p.Authors.Name, p.Periods.GetValueOrDefault(label) ?? new AuthorTally(), rules))).ToList()).ToList();
         // Periods with no counted commit at either end (only bots' or merges') are not history worth a place in the chooser.
-        while (periods.Count > 0 && periods[0].Result.Projects.All(p => p.Commits == 0))
-        {
-            periods.RemoveAt(0);
-        }
+        int first = inPeriods.FindIndex(ps => ps.Any(p => p.Commits > 0));
+        int last = inPeriods.FindLastIndex(ps => ps.Any(p => p.Commits > 0));
+        (labels, inPeriods) = first < 0 ? ([], []) : (labels[first..(last + 1)], inPeriods[first..(last + 1)]);
+        var periods = labels.Select((label, t) => new PeriodResult(label, Relatedness.Compute(
+                inPeriods[t], metric, copies.Count == 0 ? null : CopiedBy(c => c.Period != 0 && Periods.Label(c.Period, period) == label))))
+            .ToList();
+        var currents = periods.Count == 0 ? null : Currents.Build(whole, inPeriods);
 
-        while (periods.Count > 0 && periods[^1].Result.Projects.All(p => p.Commits == 0))
-        {
-            periods.RemoveAt(periods.Count - 1);
-        }
-
-        return new RelateOutcome(result, periods, joins, copied);
+        return new RelateOutcome(result, periods, joins, copied, currents);
     }
 
     private static AuthorTally Tally(IEnumerable<CommitPrint> commits)

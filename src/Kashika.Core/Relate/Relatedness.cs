@@ -46,7 +46,7 @@ public static class Relatedness
                 continue;
             }
 
-            string name = DisplayName(projects, person, members);
+            string name = DisplayName(projects, person);
             for (int x = 0; x < members.Count; x++)
             {
                 for (int y = x + 1; y < members.Count; y++)
@@ -86,18 +86,19 @@ public static class Relatedness
         return new RelateResult(projects, metric, matrix, sumMin, pairs);
     }
 
-    // The name a person goes by where they commit most, so one person shows one name across the report.
-    private static string DisplayName(IReadOnlyList<ProjectAuthors> projects, string person, List<int> members)
+    /// <summary>The name a person goes by where they commit most (the first such project in input order), so one person
+    /// shows one name across the report.</summary>
+    internal static string DisplayName(IReadOnlyList<ProjectAuthors> projects, string person)
     {
-        int best = members[0];
-        foreach (int p in members)
+        ProjectAuthors? best = null;
+        foreach (var project in projects)
         {
-            if (projects[p].CommitsByPerson[person] > projects[best].CommitsByPerson[person])
+            if (project.CommitsByPerson.TryGetValue(person, out int commits) && (best is null || commits > best.CommitsByPerson[person]))
             {
-                best = p;
+                best = project;
             }
         }
 
-        return projects[best].DisplayNames.GetValueOrDefault(person, person);
+        return best?.DisplayNames.GetValueOrDefault(person, person) ?? person;
     }
 }

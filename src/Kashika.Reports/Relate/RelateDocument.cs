@@ -17,7 +17,7 @@ public sealed record ProjectSummary(
 /// <summary>What the CLI knows about a project beyond its authors: where it came from and what was odd about it.</summary>
 public sealed record ProjectSource(string Source, bool Shallow);
 
-/// <summary>The shape of the relate report (schema "kashika.relate/1"), shared by the JSON output and the HTML page.</summary>
+/// <summary>The shape of the relate report (schema "kashika.relate/2"), shared by the JSON output and the HTML page.</summary>
 public sealed record RelateDocument(
     string Schema,
     string Generator,
@@ -32,9 +32,19 @@ public sealed record RelateDocument(
     [property: JsonIgnore] Metric Metric,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PeriodSummary>? Periods = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IdentityJoin>? IdentityJoins = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CopiedPair>? CopiedHistory = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CopiedPair>? CopiedHistory = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PersonSummary>? People = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MoveSummary>? Moves = null)
 {
-    public const string SchemaName = "kashika.relate/1";
+    /// <summary>2: <c>people</c> and <c>moves</c> with --by, and <c>copiedHistory</c> (docs/relate.md).</summary>
+    public const string SchemaName = "kashika.relate/2";
+
+    /// <summary>The document with the currents of a --by report: each person's activity and the moves between periods.</summary>
+    public RelateDocument WithCurrents(CurrentsResult? currents) => currents is null ? this : this with
+    {
+        People = currents.People.Select(p => new PersonSummary(p.Id, p.Name, p.Activity.Select(a => new[] { a.Project, a.Period, a.Commits }).ToList())).ToList(),
+        Moves = currents.Moves.Select(m => new MoveSummary(m.Period, m.From, m.To, m.People)).ToList(),
+    };
 
     public static RelateDocument From(
         RelateResult result, IReadOnlyList<ProjectSource> sources, RelateSettings settings, IReadOnlyList<string> warnings, string generator,
@@ -69,6 +79,14 @@ public sealed record RelateDocument(
         result.Pairs.Select(p => new PairSummary(
             p.A, p.B, p.Value, p.SumMin, p.Shared.Select(s => new SharedSummary(s.Name, s.Key, s.CommitsA, s.CommitsB)).ToList())).ToList();
 }
+
+/// <summary>A person active in two or more projects: identity key, name, and [project, period, commits] for every
+/// period and project they committed to.</summary>
+public sealed record PersonSummary(string Id, string Name, IReadOnlyList<int[]> Activity);
+
+/// <summary>People whose main project was <see cref="From"/> in period <see cref="Period"/> − 1 and <see cref="To"/> in
+/// <see cref="Period"/> (−1: outside, no commit to these projects; From = To: staying).</summary>
+public sealed record MoveSummary(int Period, int From, int To, IReadOnlyList<string> People);
 
 /// <summary>A pair of projects that share developers; <see cref="A"/> and <see cref="B"/> index <see cref="RelateDocument.Projects"/>.</summary>
 public sealed record PairSummary(int A, int B, double Value, long SumMin, IReadOnlyList<SharedSummary> Shared);

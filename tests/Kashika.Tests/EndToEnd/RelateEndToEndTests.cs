@@ -41,7 +41,7 @@ public sealed class RelateEndToEndTests : IDisposable
     {
         BuildThree();
         var json = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "alpha", "beta", "gamma"));
-        Assert.Equal("kashika.relate/1", json.GetProperty("schema").GetString());
+        Assert.Equal("kashika.relate/2", json.GetProperty("schema").GetString());
         Assert.Equal(["alpha", "beta", "gamma"], json.GetProperty("projects").EnumerateArray().Select(p => p.GetString()));
         var sumMin = SumMin(json);
         Assert.Equal(2 + 3, sumMin[0][1]);
@@ -136,6 +136,24 @@ public sealed class RelateEndToEndTests : IDisposable
         Assert.Contains("Kim Park <kim@work.example> <kpark@home.example>\n", suggested.StandardOutput, StringComparison.Ordinal);
         File.WriteAllText(dir.Combine("people.mailmap"), suggested.StandardOutput);
         Assert.Equal(6, SumMin(Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--identity", "email", "--aliases", "people.mailmap", "one", "two")))[0][1]);
+    }
+
+    [Fact]
+    public void With_periods_the_json_carries_each_persons_activity_and_the_moves()
+    {
+        // A commit a day from 2020-01-01 in each repository, and Ann's and Lee's in two on February 10 and 11.
+        dir.Repo("one").Commits("Lee", "lee@example.org", 31).Commits("Kim", "kim@example.org", 3);
+        dir.Repo("two").Commits("Kim", "kim@example.org", 1).Commit("Ann", "ann@example.org", authorDate: DateTimeOffset.Parse("2020-02-10T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture))
+            .Commit("Lee", "lee@example.org", authorDate: DateTimeOffset.Parse("2020-02-11T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var json = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--by", "month", "one", "two"));
+        Assert.Equal(["2020-01", "2020-02"], json.GetProperty("periods").EnumerateArray().Select(p => p.GetProperty("label").GetString()));
+        var people = json.GetProperty("people").EnumerateArray().ToList();
+        Assert.Equal(["kim@example.org", "lee@example.org"], people.Select(p => p.GetProperty("id").GetString()));
+        Assert.Equal(["0,0,31", "1,1,1"], people[1].GetProperty("activity").EnumerateArray().Select(a => string.Join(',', a.EnumerateArray().Select(v => v.GetInt32()))));
+        var moves = json.GetProperty("moves").EnumerateArray()
+            .Select(m => $"{m.GetProperty("period").GetInt32()}:{m.GetProperty("from").GetInt32()}>{m.GetProperty("to").GetInt32()} {string.Join(',', m.GetProperty("people").EnumerateArray().Select(x => x.GetString()))}");
+        // Lee: one in January, two in February. Kim: two in January (day 1), one in February (days 32-34).
+        Assert.Equal(["1:0>1 lee@example.org", "1:1>0 kim@example.org"], moves);
     }
 
     [Fact]

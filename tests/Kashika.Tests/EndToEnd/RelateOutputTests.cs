@@ -48,6 +48,6 @@ public sealed class RelateOutputTests : IDisposable
         Run("C", "relate", "--from-ranking", "ranking", "-o", "a.html");
         Run("de_DE.UTF-8", "relate", "--from-ranking", "ranking", "-o", "b.html");
         Assert.Equal(File.ReadAllBytes(dir.Combine("a.html")), File.ReadAllBytes(dir.Combine("b.html")));
-        Assert.Contains("\"schema\":\"kashika.relate/1\"", Encoding.UTF8.GetString(File.ReadAllBytes(dir.Combine("a.html"))), StringComparison.Ordinal);
+        Assert.Contains("\"schema\":\"kashika.relate/2\"", Encoding.UTF8.GetString(File.ReadAllBytes(dir.Combine("a.html"))), StringComparison.Ordinal);
     }
 }
