@@ -617,4 +617,45 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.Contains("origin and fork: 25 commits in both histories", await page.Locator("#warnings").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Empty(report.Errors);
     }
+
+    [Fact]
+    public async Task Play_morphs_through_the_periods_and_ends_on_the_same_diagram_as_the_last_period_drawn_alone()
+    {
+        var report = await reports.Browser.OpenAsync(reports.ByMonth);
+        var page = report.Page;
+        // The strip: one small diagram per view (whole history and two months).
+        Assert.Equal(["all", "2020-01", "2020-02"], await page.Locator("#strip .thumb span").AllInnerTextsAsync());
+        await page.ClickAsync("#play");
+        Assert.Equal("❚❚ pause", await page.InnerTextAsync("#play"));
+        await page.WaitForFunctionAsync("() => document.querySelector('#play').textContent.includes('play')", null, new() { Timeout = 8000 });
+        Assert.Equal("2020-02", await page.Locator("#period option:checked").InnerTextAsync());
+        await page.WaitForTimeoutAsync(900); // the last morph
+        const string Shapes = "() => [...document.querySelectorAll('.arc, .chord')].map(e => e.getAttribute('d')).sort()";
+        var played = await page.EvaluateAsync<string[]>(Shapes);
+        var alone = await reports.Browser.OpenAsync(reports.ByMonth, fragment: "#period=2020-02");
+        Assert.Equal(await alone.Page.EvaluateAsync<string[]>(Shapes), played);
+        Assert.Equal(0, await page.Locator(".chords .gone").CountAsync());
+
+        // The slider and the strip choose periods too; the side column lists the period's strongest pairs.
+        await page.Locator("#period-slider").FillAsync("1");
+        Assert.Equal("2020-01", await page.Locator("#period option:checked").InnerTextAsync());
+        Assert.Contains("No two projects share a developer", await page.InnerTextAsync("#period-top"), StringComparison.Ordinal);
+        await page.ClickAsync("#strip .thumb >> nth=2");
+        Assert.Equal("2020-02", await page.Locator("#period option:checked").InnerTextAsync());
+        Assert.Equal("2", await page.InputValueAsync("#period-slider"));
+        Assert.StartsWith("early ↔ late", await page.InnerTextAsync("#period-top li"), StringComparison.Ordinal);
+        Assert.Empty(report.Errors.Concat(alone.Errors));
+    }
+
+    [Fact]
+    public async Task A_pairs_panel_shows_its_relatedness_over_the_periods()
+    {
+        var report = await reports.Browser.OpenAsync(reports.ByMonth, fragment: "#a=early&b=late");
+        var page = report.Page;
+        Assert.Equal(2, await page.Locator("#panel .over-time .point").CountAsync());
+        // January: nothing shared (0); February: Lee, min(10, 14) = 10, √10.
+        var titles = await page.Locator("#panel .over-time .point title").AllTextContentsAsync();
+        Assert.Equal(["2020-01: relatedness 0.00, 0 shared developers", "2020-02: relatedness 3.16, 1 shared developer"], titles);
+        Assert.Empty(report.Errors);
+    }
 }

@@ -1,12 +1,17 @@
 // The chord diagram: one arc per project around a ring, one ribbon per related pair. Drawing only: what to draw, in
 // which order and colours, and what a hover or click means come from main.js.
-import { arc as d3arc, chord as d3chord, descending, ascending, ribbon as d3ribbon, select } from "d3";
+import { arc as d3arc, chord as d3chord, descending, ascending, interpolate, ribbon as d3ribbon, select } from "d3";
 import { hitAngles, labelsToKeep } from "./model.js";
+// selection.transition() comes from this module's side effect, which d3's bundle (sideEffects: false) would drop.
+import "d3-transition";
 
 // Draws into `container` (emptied) at `size` px square. `matrix` is the view's; `order` the projects around the circle;
 // `keep(a, b)` whether a pair's chord is drawn; nameProject and namePair their accessible names; `on` the hover, focus and click handlers. Returns focus(f): what stands
 // out (null; {project}; {pair: [a, b]}; {projects: Set}), everything else faded.
-export function drawChart(container, { size, matrix, order, projects, colour, keep, label, nameProject, namePair, on }) {
+// `from` (what an earlier drawChart returned as `angles`) and `duration` morph the new diagram out of the old one: arcs and
+// ribbons turn from their old angles to their new ones, new ribbons grow out of nothing, a project without activity
+// shrinks to nothing.
+export function drawChart(container, { size, matrix, order, projects, colour, keep, label, nameProject, namePair, on, from = null, duration = 0 }) {
   const n = projects.length;
   const fontSize = n > 120 ? 9 : n > 60 ? 10 : 12;
   // Labels sit radially outside the ring; the ring leaves room for the longest label, up to a fifth of the chart.
@@ -52,7 +57,13 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
       this.setAttribute("data-cx", cx.toFixed(2));
       this.setAttribute("data-cy", cy.toFixed(2));
     });
-  groups.append("path").attr("class", "arc").attr("d", arc).attr("fill", (d) => colour(d.index)).attr("stroke", "#fff");
+  const arcs = groups.append("path").attr("class", "arc").attr("d", arc).attr("fill", (d) => colour(d.index)).attr("stroke", "#fff");
+  if (from && duration > 0) {
+    arcs.transition().duration(duration).attrTween("d", (d) => {
+      const between = interpolate(from.groups.get(d.index) || { startAngle: d.startAngle, endAngle: d.startAngle }, { startAngle: d.startAngle, endAngle: d.endAngle });
+      return (t) => arc(between(t));
+    });
+  }
   groups
     .on("focus", function (event, d) { on.hoverProject(centre(this), d.index); })
     .on("blur", () => on.leave())
@@ -95,7 +106,13 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
 
   const shown = layout.filter((c) => keep(c.source.index, c.target.index));
   const pairOfChord = (d) => [Math.min(d.source.index, d.target.index), Math.max(d.source.index, d.target.index)];
-  svg.append("g").attr("class", "chords").selectAll("path").data(shown).join("path")
+  const keyOf = (d) => pairOfChord(d).join("-");
+  const ends = (d) => {
+    const [a] = pairOfChord(d);
+    const [x, y] = a === d.source.index ? [d.source, d.target] : [d.target, d.source];
+    return { a: { startAngle: x.startAngle, endAngle: x.endAngle }, b: { startAngle: y.startAngle, endAngle: y.endAngle } };
+  };
+  const chordPaths = svg.append("g").attr("class", "chords").selectAll("path").data(shown).join("path")
     .attr("class", (d) => { const [a, b] = pairOfChord(d); return `chord p${a} p${b} k${a}-${b}`; })
     .attr("d", ribbon)
     .attr("fill", (d) => colour(d.source.value >= d.target.value ? d.source.index : d.target.index))
@@ -122,6 +139,26 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
     .on("blur", () => on.leave())
     .on("keydown", (event, d) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); on.clickPair(...pairOfChord(d)); } });
 
+  if (from && duration > 0) {
+    // A ribbon from its old ends to its new ones; a new one grows from the middle of each new end.
+    const point = (e) => ({ startAngle: (e.startAngle + e.endAngle) / 2, endAngle: (e.startAngle + e.endAngle) / 2 });
+    chordPaths.transition().duration(duration).attrTween("d", (d) => {
+      const to = ends(d);
+      const between = interpolate(from.chords.get(keyOf(d)) || { a: point(to.a), b: point(to.b) }, to);
+      return (t) => { const e = between(t); return ribbon({ source: e.a, target: e.b }); };
+    });
+    // A ribbon that is gone shrinks into the middle of its old ends.
+    const now = new Set(shown.map(keyOf));
+    const gone = [...from.chords].filter(([key]) => !now.has(key));
+    svg.select(".chords").selectAll("path.gone").data(gone).join("path").attr("class", "gone").attr("fill", "#999").attr("fill-opacity", 0.4)
+      .transition().duration(duration)
+      .attrTween("d", ([, e]) => {
+        const between = interpolate(e, { a: point(e.a), b: point(e.b) });
+        return (t) => { const x = between(t); return ribbon({ source: x.a, target: x.b }); };
+      })
+      .remove();
+  }
+
   // One style rule rather than a class on every element keeps hover instant with thousands of chords.
   const faded = "opacity: 0.07; pointer-events: none;";
   function focus(f) {
@@ -140,7 +177,11 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
     }
     focusStyle.text(css);
   }
-  return { focus, chords: shown.length, of: layout.length };
+  const angles = {
+    groups: new Map(layout.groups.map((g) => [g.index, { startAngle: g.startAngle, endAngle: g.endAngle }])),
+    chords: new Map(shown.map((d) => [keyOf(d), ends(d)])),
+  };
+  return { focus, chords: shown.length, of: layout.length, angles };
 }
 
 // Where a keyboard-focused element's tooltip goes: its middle on screen.

@@ -1,5 +1,5 @@
 // kashika relate: the chord diagram of developers shared between projects, its side panel, search, tables and legend.
-import { select } from "d3";
+import { axisBottom, axisLeft, chord as d3chord, line, max, ribbon as d3ribbon, arc as d3arc, scaleLinear, scalePoint, select } from "d3";
 import { readData, table, tooltip } from "../common/ui.js";
 import { readState, writeState } from "../common/urlstate.js";
 import { drawChart } from "./chart.js";
@@ -85,10 +85,58 @@ const minimumAt = (position) => {
 select("#minimum").attr("max", STEPS).attr("step", 1)
   .on("input", (event) => { state.minimum = minimumAt(+event.target.value); drawChartOnly(); saveState(); });
 select("#order").on("change", (event) => { state.order = event.target.value; drawChartOnly(); saveState(); });
+// Periods: a chooser, a slider through them, play/pause (the diagram morphs from one period to the next), and a strip
+// of one small diagram per period.
+const MORPH = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ? 0 : 700;
+const STEP = 1400;
+let playing = null;
+function showPeriod(index, duration = MORPH) {
+  state.view = views[index];
+  render(duration);
+  saveState();
+}
+function stopPlaying() {
+  clearInterval(playing);
+  playing = null;
+  select("#play").text("▶ play").attr("aria-pressed", "false");
+}
 if (views.length > 1) {
   select("#period-choice").style("display", null);
   select("#period").selectAll("option").data(views).join("option").attr("value", (_, i) => i).text((v) => v.label);
-  select("#period").on("change", (event) => { state.view = views[+event.target.value]; render(); saveState(); });
+  select("#period").on("change", (event) => { stopPlaying(); showPeriod(+event.target.value); });
+  select("#period-slider").attr("max", views.length - 1).on("input", (event) => { stopPlaying(); showPeriod(+event.target.value); });
+  // Play runs through the periods (from the first, unless one is already chosen) and stops at the last.
+  select("#play").on("click", () => {
+    if (playing) { stopPlaying(); return; }
+    select("#play").text("❚❚ pause").attr("aria-pressed", "true");
+    if (views.indexOf(state.view) === views.length - 1 || state.view === whole) showPeriod(1, 0);
+    playing = setInterval(() => {
+      const next = views.indexOf(state.view) + 1;
+      if (next >= views.length) { stopPlaying(); return; }
+      showPeriod(next);
+      if (next === views.length - 1) stopPlaying();
+    }, STEP);
+  });
+  drawStrip();
+}
+
+// One thumbnail diagram per period (the whole history first): the shape of each at a glance; a click goes there.
+function drawStrip() {
+  const size = 64, r = size / 2 - 2;
+  const strip = select("#strip").style("display", null);
+  const cells = strip.selectAll("button").data(views).join("button").attr("type", "button").attr("class", "thumb")
+    .attr("aria-label", (v) => `show ${v.label}`)
+    .on("click", (_, v) => { stopPlaying(); showPeriod(views.indexOf(v)); });
+  cells.each(function (v) {
+    const cell = select(this);
+    const svg = cell.append("svg").attr("viewBox", [-size / 2, -size / 2, size, size]).attr("width", size).attr("height", size);
+    if (v.pairs.length === 0) return;
+    const order = orders.clustered;
+    const layout = d3chord().padAngle(0.03)(order.map((i) => order.map((j) => v.matrix[i][j])));
+    svg.append("g").selectAll("path").data(layout.groups).join("path").attr("d", d3arc().innerRadius(r - 4).outerRadius(r)).attr("fill", (g) => colour(order[g.index]));
+    svg.append("g").attr("fill-opacity", 0.6).selectAll("path").data(layout).join("path").attr("d", d3ribbon().radius(r - 5)).attr("fill", (c) => colour(order[c.source.index]));
+  });
+  cells.append("span").text((v) => (v === whole ? "all" : v.label));
 }
 
 // Search: projects and shared developers as you type; the chart brings forward what matches, Enter or a click on a
@@ -190,7 +238,7 @@ function chartSize() {
   return Math.round(Math.max(300, Math.min(width, Math.max(height, 480), 1400)));
 }
 
-function render() {
+function render(duration = 0) {
   const v = state.view;
   pairByKey = new Map(v.pairs.map((p) => [`${p.a},${p.b}`, p]));
   people = peopleOf(v.pairs);
@@ -199,15 +247,18 @@ function render() {
   // A selection the period cannot show (a pair or person sharing nothing in it) is let go.
   const s = state.selection;
   if ((s?.pair && !pairOf(...s.pair)) || (s?.person && !people.has(s.person))) state.selection = null;
-  drawChartOnly();
+  select("#period-slider").property("value", views.indexOf(v));
+  select("#strip").selectAll("button").classed("current", (x) => x === v).attr("aria-current", (x) => (x === v ? "true" : null));
+  drawChartOnly(duration);
   drawPairs();
   drawProjects();
   drawLegend();
+  drawPeriodTop();
   showResults();
   showSelection();
 }
 
-function drawChartOnly() {
+function drawChartOnly(duration = 0) {
   const v = state.view;
   lastSize = chartSize();
   const strongest = strongestOf(v);
@@ -230,6 +281,7 @@ function drawChartOnly() {
     return;
   }
   chart = drawChart(select("#chart"), {
+    from: duration > 0 && chart ? chart.angles : null, duration,
     size: lastSize, matrix: v.matrix, order: orders[state.order], projects: names, colour,
     label: (i) => names[i],
     nameProject: (i) => describeProject(i).join(", "),
@@ -308,9 +360,36 @@ function showPair(pair) {
   const p = openPanel(`${a} ↔ ${b}`);
   p.append("p").text(`${metric.name} ${fmt(pair.value)} · Σ min commits ${pair.sumMin.toLocaleString("en-US")} · ${count(pair.shared.length, "shared developer")}`);
   if (copiedNote(pair)) p.append("p").attr("class", "caution").text(`${copiedNote(pair)}.`);
+  if (views.length > 1) drawPairOverTime(p, pair.a, pair.b);
   table(p, ["developer", `commits in ${a}`, `commits in ${b}`, "min"],
     pair.shared.map((s) => [personCell(s), s.commitsA, s.commitsB, Math.min(s.commitsA, s.commitsB)]), "people",
     { sortable: true, sort: { column: 3, descending: true }, limit: 200, title: (r) => addresses(pair.shared[r].id).join(", "), onRow: (r) => choose({ person: pair.shared[r].id }) });
+}
+
+// A pair's metric and shared developers in every period: a line each, the chosen period marked.
+function drawPairOverTime(parent, a, b) {
+  const periods = views.slice(1);
+  const key = `${a},${b}`;
+  const points = periods.map((v) => { const p = v.pairs.find((x) => `${x.a},${x.b}` === key); return { v, value: p ? p.value : 0, people: p ? p.shared.length : 0 }; });
+  const width = 420, height = 150, m = { top: 10, right: 40, bottom: 22, left: 40 };
+  const x = scalePoint().domain(periods.map((v) => v.label)).range([m.left, width - m.right]);
+  const y = scaleLinear().domain([0, max(points, (d) => d.value) || 1]).nice().range([height - m.bottom, m.top]);
+  const y2 = scaleLinear().domain([0, max(points, (d) => d.people) || 1]).nice().range([height - m.bottom, m.top]);
+  parent.append("h3").text("Over time");
+  const svg = parent.append("svg").attr("class", "over-time").attr("viewBox", [0, 0, width, height]).attr("width", "100%").attr("role", "img")
+    .attr("aria-label", `${metric.name} of ${names[a]} and ${names[b]} in each period`);
+  const every = Math.ceil(periods.length / 8);
+  svg.append("g").attr("transform", `translate(0,${height - m.bottom})`).call(axisBottom(x).tickValues(periods.filter((_, i) => i % every === 0).map((v) => v.label)));
+  svg.append("g").attr("transform", `translate(${m.left},0)`).call(axisLeft(y).ticks(4));
+  svg.append("g").attr("transform", `translate(${width - m.right},0)`).call((g) => g.call(axisLeft(y2).ticks(4).tickSize(-4)).selectAll("text").attr("x", 6).attr("text-anchor", "start"));
+  svg.append("path").attr("class", "line-value").attr("fill", "none").attr("stroke", "#3b6fd4").attr("stroke-width", 2)
+    .attr("d", line().x((d) => x(d.v.label)).y((d) => y(d.value))(points));
+  svg.append("path").attr("class", "line-people").attr("fill", "none").attr("stroke", "#e0a800").attr("stroke-width", 1.5).attr("stroke-dasharray", "4 3")
+    .attr("d", line().x((d) => x(d.v.label)).y((d) => y2(d.people))(points));
+  svg.append("g").selectAll("circle").data(points).join("circle").attr("class", "point").attr("r", (d) => (d.v === state.view ? 4.5 : 2.5))
+    .attr("cx", (d) => x(d.v.label)).attr("cy", (d) => y(d.value)).attr("fill", "#3b6fd4")
+    .append("title").text((d) => `${d.v.label}: ${metric.name} ${fmt(d.value)}, ${count(d.people, "shared developer")}`);
+  parent.append("p").attr("class", "note").text(`solid: ${metric.name} (left axis); dashed: shared developers (right axis)`);
 }
 
 function showProject(i) {
@@ -363,6 +442,21 @@ function drawProjects() {
     data.projectDetails.map((p, i) => [p.name, state.view.commits[i], state.view.developers[i], p.excludedBotCommits, p.excludedMergeCommits,
       p.shallow ? `${p.source} (shallow)` : p.source]), "projects",
     { sortable: true, onRow: (r) => choose({ project: r }) });
+}
+
+// Beside the diagram, while periods are shown: the period's strongest pairs.
+function drawPeriodTop() {
+  const box = select("#period-top");
+  box.selectAll("*").remove();
+  box.style("display", views.length > 1 ? null : "none");
+  if (views.length <= 1) return;
+  box.append("h3").text(`Strongest in ${state.view.label}`);
+  const top = [...state.view.pairs].sort((x, y) => y.value - x.value).slice(0, 5);
+  if (top.length === 0) box.append("p").attr("class", "note").text("No two projects share a developer.");
+  box.append("ol").selectAll("li").data(top).join("li").attr("tabindex", 0)
+    .text((p) => `${names[p.a]} ↔ ${names[p.b]}: ${fmt(p.value)} (${count(p.shared.length, "person", "people")})`)
+    .on("click", (_, p) => choose({ pair: [p.a, p.b] }))
+    .on("keydown", (event, p) => { if (event.key === "Enter") choose({ pair: [p.a, p.b] }); });
 }
 
 function drawLegend() {
