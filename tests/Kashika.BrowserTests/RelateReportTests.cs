@@ -32,6 +32,9 @@ public sealed class RelateReports : IAsyncLifetime
     /// <summary>fork is a clone of origin (Ann's 25 commits in both); Bob commits to each apart.</summary>
     public string Fork => dir.Combine("fork.html");
 
+    /// <summary>a, b, c by month (Jan–Mar 2020): Ann a → b → c; Bob a, a, gone; Cy b, gone, c.</summary>
+    public string Moves => dir.Combine("moves.html");
+
     /// <summary>alpha alone.</summary>
     public string Single => dir.Combine("single.html");
 
@@ -59,6 +62,22 @@ public sealed class RelateReports : IAsyncLifetime
         origin.Clone(dir.Combine("fork")).Commits("Bob Stone", "bob@example.org", 3);
         origin.Commits("Bob Stone", "bob@example.org", 1);
         Run("relate", "-o", Fork, "origin", "fork");
+        static DateTimeOffset On(int month) => new(2020, month, 10, 0, 0, 0, TimeSpan.Zero);
+        var a = dir.Repo("a");
+        var b = dir.Repo("b");
+        var c = dir.Repo("c");
+        foreach (var (repo, name, month, count) in new[]
+        {
+            (a, "Ann", 1, 2), (a, "Bob", 1, 3), (a, "Bob", 2, 2), (b, "Ann", 2, 3), (b, "Bob", 1, 1), (b, "Cy", 1, 2), (c, "Cy", 3, 1), (c, "Ann", 3, 1),
+        })
+        {
+            for (int i = 0; i < count; i++)
+            {
+                repo.Commit($"{name} Example", $"{name.ToLowerInvariant()}@example.org", authorDate: On(month).AddHours(i));
+            }
+        }
+
+        Run("relate", "--by", "month", "-o", Moves, "a", "b", "c");
 
         string hostile = dir.Combine("hostile-ranking");
         Directory.CreateDirectory(hostile);
@@ -656,6 +675,36 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         // January: nothing shared (0); February: Lee, min(10, 14) = 10, √10.
         var titles = await page.Locator("#panel .over-time .point title").AllTextContentsAsync();
         Assert.Equal(["2020-01: relatedness 0.00, 0 shared developers", "2020-02: relatedness 3.16, 1 shared developer"], titles);
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Who_moved_where_bands_sum_to_the_people_active_and_open_their_people()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Moves);
+        var page = report.Page;
+        const string Bands = "() => [...document.querySelectorAll('.band')].map(b => `${b.dataset.period} ${b.dataset.from}>${b.dataset.to} ${b.dataset.value}`).sort()";
+        // Projects only: Ann a→b and Bob staying in a (into February); Ann b→c (into March).
+        Assert.Equal(["2020-02 a>a 1", "2020-02 a>b 1", "2020-03 b>c 1"], await page.EvaluateAsync<string[]>(Bands));
+        // With arrivals and departures, the bands into each month hold everyone active in it or the month before.
+        await page.CheckAsync("#currents-outside");
+        var all = await page.EvaluateAsync<string[]>(Bands);
+        Assert.Equal(3, all.Where(b => b.StartsWith("2020-02", StringComparison.Ordinal)).Sum(b => int.Parse(b.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(3, all.Where(b => b.StartsWith("2020-03", StringComparison.Ordinal)).Sum(b => int.Parse(b.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Contains("2020-02 b>outside 1", all);
+        Assert.Contains("2020-03 outside>c 1", all);
+
+        // A band opens its people with their commits on each side.
+        await page.Locator(".band[data-from='a'][data-to='b']").DispatchEventAsync("click");
+        Assert.Equal("a → b, 2020-01 → 2020-02", await page.Locator("#panel h2").InnerTextAsync());
+        Assert.Equal(["Ann Example\t2\t3"], await page.Locator("#panel table.flow-people tbody tr").AllInnerTextsAsync());
+
+        // A person: their commits per project per period, and their bands highlighted.
+        await page.Locator("#panel table.flow-people tbody tr").First.ClickAsync();
+        Assert.Equal("Ann Example", await page.Locator("#panel h2").InnerTextAsync());
+        Assert.Equal(3, await page.Locator("#panel .timeline circle").CountAsync());
+        var lit = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('.band:not(.dim)')].map(b => `${b.dataset.from}>${b.dataset.to}`).sort()");
+        Assert.Equal(["a>b", "b>c"], lit);
         Assert.Empty(report.Errors);
     }
 }

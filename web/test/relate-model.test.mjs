@@ -1,7 +1,7 @@
 // Unit tests of the relate page's pure transforms (node --test web/test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clusterOrder, deltaE, fold, hitAngles, identityRule, labelsToKeep, palette, peopleOf, search, sharedPeopleOf } from "../src/relate/model.js";
+import { clusterOrder, currentsFlows, deltaE, fold, hitAngles, identityRule, labelsToKeep, palette, peopleOf, search, sharedPeopleOf, timelineOf } from "../src/relate/model.js";
 
 // Projects 0..3: 0–1 share Ann (5/2) and Bob (3/4); 1–2 share José (6/1); 3 shares nothing.
 const pairs = [
@@ -67,4 +67,25 @@ test("a tiny arc's hover target is widened around its middle", () => {
 test("the legend names the identity rule in force", () => {
   assert.match(identityRule({ identity: "person", mailmap: true }, 3), /same distinctive name.*3 joins/);
   assert.match(identityRule({ identity: "email", mailmap: false, aliases: "a.mailmap" }, 0), /not applied, and the aliases in a.mailmap/);
+});
+
+test("who moved where: bands from the moves, by people or commits, outside on request", () => {
+  // Ann a (2) → b (3) → c (1); Bob a (3, and b 1) → a (2) → gone; Cy b (2) → gone → c (1).
+  const people = [
+    { id: "ann", name: "Ann", activity: [[0, 0, 2], [1, 1, 3], [2, 2, 1]] },
+    { id: "bob", name: "Bob", activity: [[0, 0, 3], [1, 0, 1], [0, 1, 2]] },
+    { id: "cy", name: "Cy", activity: [[1, 0, 2], [2, 2, 1]] },
+  ];
+  const moves = [
+    { period: 1, from: 0, to: 0, people: ["bob"] }, { period: 1, from: 0, to: 1, people: ["ann"] }, { period: 1, from: 1, to: -1, people: ["cy"] },
+    { period: 2, from: -1, to: 2, people: ["cy"] }, { period: 2, from: 0, to: -1, people: ["bob"] }, { period: 2, from: 1, to: 2, people: ["ann"] },
+  ];
+  const bands = (f) => f.links.map((l) => `${l.period}:${l.from}>${l.to}=${l.value}`);
+  assert.deepEqual(bands(currentsFlows(people, moves, 0, 2)), ["1:0>0=1", "1:0>1=1", "2:1>2=1"]);
+  assert.deepEqual(bands(currentsFlows(people, moves, 0, 2, { measure: "commits" })), ["1:0>0=2", "1:0>1=3", "2:1>2=1"]);
+  const all = currentsFlows(people, moves, 0, 2, { outside: true });
+  assert.equal(all.links.filter((l) => l.period === 1).reduce((s, l) => s + l.value, 0), 3);
+  assert.deepEqual(all.nodes.map((n) => n.id).sort(), ["0:0", "0:1", "1:-1", "1:0", "1:1", "2:-1", "2:2"]);
+  assert.deepEqual(bands(currentsFlows(people, moves, 1, 2)), ["2:1>2=1"]); // from period 1 on
+  assert.deepEqual(timelineOf(people[1]).map((r) => [r.project, r.total]), [[0, 5], [1, 1]]);
 });

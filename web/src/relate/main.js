@@ -3,7 +3,8 @@ import { axisBottom, axisLeft, chord as d3chord, line, max, ribbon as d3ribbon, 
 import { readData, table, tooltip } from "../common/ui.js";
 import { readState, writeState } from "../common/urlstate.js";
 import { drawChart } from "./chart.js";
-import { clusterOrder, identityRule, metrics, palette, peopleOf, search, sharedPeopleOf } from "./model.js";
+import { drawCurrents } from "./currents.js";
+import { clusterOrder, currentsFlows, identityRule, metrics, palette, peopleOf, search, sharedPeopleOf, timelineOf } from "./model.js";
 
 const data = readData();
 const n = data.projects.length;
@@ -246,7 +247,7 @@ function render(duration = 0) {
   select("#period").property("value", views.indexOf(v));
   // A selection the period cannot show (a pair or person sharing nothing in it) is let go.
   const s = state.selection;
-  if ((s?.pair && !pairOf(...s.pair)) || (s?.person && !people.has(s.person))) state.selection = null;
+  if ((s?.pair && !pairOf(...s.pair)) || (s?.person && !people.has(s.person) && !activityOf.has(s.person))) state.selection = null;
   select("#period-slider").property("value", views.indexOf(v));
   select("#strip").selectAll("button").classed("current", (x) => x === v).attr("aria-current", (x) => (x === v ? "true" : null));
   drawChartOnly(duration);
@@ -322,11 +323,13 @@ function related(i) {
 
 // --- the side panel -----------------------------------------------------------------------------------------------
 function choose(selection) {
+  const wasPerson = state.selection?.person;
   state.selection = selection;
   searching = false;
   showResults();
   showSelection();
   applyFocus();
+  if (wasPerson || selection?.person) drawCurrentsSection();
   saveState();
   tip.hide();
   // The panel in view, wherever the choice was made (a table far below, a narrow screen).
@@ -343,7 +346,8 @@ function showSelection() {
   if (!s) return;
   if (s.project !== undefined) showProject(s.project);
   else if (s.pair) showPair(pairOf(...s.pair));
-  else showPerson(people.get(s.person));
+  else if (s.flow) showFlow(s.flow);
+  else showPerson(people.get(s.person) || { id: s.person, name: activityOf.get(s.person)?.name || s.person, commits: new Map() });
 }
 
 function openPanel(title) {
@@ -416,9 +420,90 @@ function showPerson(person) {
   const p = openPanel(person.name);
   const commits = [...person.commits].sort((x, y) => y[1] - x[1] || x[0] - y[0]);
   p.append("p").attr("class", "addresses").text(addresses(person.id).join(", "));
-  p.append("p").text(`${count(commits.reduce((s, c) => s + c[1], 0), "commit")} in ${count(commits.length, "project")} of this report`);
-  table(p, ["project", "commits"], commits.map(([i, c]) => [names[i], c]), "person-projects",
-    { sortable: true, onRow: (r) => choose({ project: commits[r][0] }) });
+  if (commits.length > 0) {
+    p.append("p").text(`${count(commits.reduce((s, c) => s + c[1], 0), "commit")} in ${count(commits.length, "project")} of this report`);
+    table(p, ["project", "commits"], commits.map(([i, c]) => [names[i], c]), "person-projects",
+      { sortable: true, onRow: (r) => choose({ project: commits[r][0] }) });
+  } else {
+    p.append("p").text(`No commit shared with another project${state.view === whole ? "" : ` in ${state.view.label}`}.`);
+  }
+  if (activityOf.has(person.id)) drawTimeline(p, activityOf.get(person.id));
+}
+
+// --- who moved where (--by) ---------------------------------------------------------------------------------------
+const labels = (data.periods || []).map((p) => p.label);
+const activityOf = new Map((data.people || []).map((p) => [p.id, p]));
+const hasCurrents = labels.length >= 2 && (data.moves || []).length > 0;
+const rankOf = new Map(orders.clustered.map((p, i) => [p, i]));
+const currents = { first: Math.max(0, labels.length - 10), last: labels.length - 1, outside: false, measure: "people" };
+if (hasCurrents) {
+  select("#currents-section").style("display", null);
+  for (const [id, key] of [["#currents-from", "first"], ["#currents-to", "last"]]) {
+    select(id).selectAll("option").data(labels).join("option").attr("value", (_, i) => i).text((l) => l);
+    select(id).property("value", currents[key]).on("change", (event) => {
+      currents[key] = +event.target.value;
+      if (currents.first >= currents.last) currents[key === "first" ? "last" : "first"] = key === "first" ? Math.min(labels.length - 1, currents.first + 1) : Math.max(0, currents.last - 1);
+      select("#currents-from").property("value", currents.first);
+      select("#currents-to").property("value", currents.last);
+      drawCurrentsSection();
+    });
+  }
+  select("#currents-measure").on("change", (event) => { currents.measure = event.target.value; drawCurrentsSection(); });
+  select("#currents-outside").on("change", (event) => { currents.outside = event.target.checked; drawCurrentsSection(); });
+}
+
+const flowTitle = (l) => `${l.from < 0 ? "outside" : names[l.from]} → ${l.to < 0 ? "outside" : names[l.to]}, ${labels[l.period - 1]} → ${labels[l.period]}`;
+function drawCurrentsSection() {
+  if (!hasCurrents) return;
+  const flows = currentsFlows(data.people, data.moves, currents.first, currents.last, { outside: currents.outside, measure: currents.measure });
+  const s = state.selection;
+  drawCurrents(select("#currents"), {
+    flows, labels, names, colour, rank: (p) => (p < 0 ? n : rankOf.get(p)),
+    width: document.querySelector("#currents-section").clientWidth - 48,
+    people: s?.person ? new Set([s.person]) : null,
+    on: {
+      hover: (event, l) => tip.show(event, [flowTitle(l), l.from === l.to ? "stayed" : l.from < 0 ? "arrived" : l.to < 0 ? "left" : "moved",
+        count(l.people.length, "person", "people") + (currents.measure === "commits" ? `, ${count(l.value, "commit")}` : ""),
+        brief(l.people.slice(0, 5).map((id) => activityOf.get(id)?.name || id), 5), "click for everyone"]),
+      move: (event) => tip.move(event),
+      leave: () => tip.hide(),
+      click: (l) => choose({ flow: { period: l.period, from: l.from, to: l.to } }),
+    },
+  });
+}
+
+function showFlow(flow) {
+  const move = (data.moves || []).find((m) => m.period === flow.period && m.from === flow.from && m.to === flow.to);
+  const p = openPanel(flowTitle(flow));
+  if (!move) { p.append("p").text("Nobody."); return; }
+  const commitsIn = (id, project, period) => (project < 0 ? 0 : activityOf.get(id)?.activity.find((a) => a[0] === project && a[1] === period)?.[2] || 0);
+  p.append("p").text(`${count(move.people.length, "person", "people")} whose main project (most commits) was ${flow.from < 0 ? "none of these" : names[flow.from]} in ${labels[flow.period - 1]} and ${flow.to < 0 ? "none of these" : names[flow.to]} in ${labels[flow.period]}.`);
+  table(p, ["developer", `commits in ${labels[flow.period - 1]}`, `commits in ${labels[flow.period]}`],
+    move.people.map((id) => [activityOf.get(id)?.name || id, commitsIn(id, flow.from, flow.period - 1), commitsIn(id, flow.to, flow.period)]), "flow-people",
+    { sortable: true, sort: { column: 2, descending: true }, limit: 200, title: (r) => addresses(move.people[r]).join(", "), onRow: (r) => choose({ person: move.people[r] }) });
+}
+
+// A person's commits in each project in each period: one row per project, a dot per period sized by commits.
+function drawTimeline(parent, person) {
+  const rows = timelineOf(person);
+  const periods = person.activity.map((a) => a[1]);
+  const first = Math.min(...periods), last = Math.max(...periods);
+  const span = last - first + 1;
+  const width = 440, rowHeight = 18, left = 120, right = 10;
+  const step = (width - left - right) / Math.max(1, span);
+  const biggest = Math.max(...person.activity.map((a) => a[2]));
+  const height = rows.length * rowHeight + 24;
+  parent.append("h3").text("Over time");
+  const svg = parent.append("svg").attr("class", "timeline").attr("viewBox", [0, 0, width, height]).attr("width", "100%")
+    .attr("role", "img").attr("aria-label", `${person.name}'s commits per project per period`);
+  const row = svg.selectAll("g.row").data(rows).join("g").attr("class", "row").attr("transform", (_, i) => `translate(0,${i * rowHeight + 10})`);
+  row.append("text").attr("x", left - 6).attr("dy", "0.35em").attr("text-anchor", "end").text((r) => names[r.project]);
+  row.selectAll("circle").data((r) => r.cells.map((c) => ({ ...c, project: r.project }))).join("circle")
+    .attr("cx", (c) => left + (c.period - first + 0.5) * step).attr("r", (c) => 1.5 + 6 * Math.sqrt(c.commits / biggest))
+    .attr("fill", (c) => colour(c.project))
+    .append("title").text((c) => `${names[c.project]}, ${labels[c.period]}: ${count(c.commits, "commit")}`);
+  svg.append("text").attr("class", "axis-label").attr("x", left).attr("y", height - 2).text(labels[first]);
+  svg.append("text").attr("class", "axis-label").attr("x", width - right).attr("y", height - 2).attr("text-anchor", "end").text(labels[last]);
 }
 
 // --- tables and legend --------------------------------------------------------------------------------------------
@@ -482,6 +567,7 @@ select("#title").text(`Kashika relate: ${count(n, "project")}`);
 loadState();
 searchBox.property("value", state.query);
 render();
+drawCurrentsSection();
 saveState();
 
 const o = data.options;

@@ -192,3 +192,40 @@ export function identityRule(options, joins) {
       return `${options.identity}${aliases}`;
   }
 }
+
+// Who moved where: the alluvial between periods `first` and `last` (indices into the report's periods) from the JSON's
+// `moves` (people whose main project was `from` in period − 1 and `to` in period; −1 is outside). Nodes are (period,
+// project) — outside too when `outside` — and links carry the people; a link's value is its people, or with
+// measure "commits" their commits in the period they arrive in (in the project they left, for people leaving).
+export function currentsFlows(people, moves, first, last, { outside = false, measure = "people" } = {}) {
+  const commits = new Map(people.map((p) => [p.id, new Map(p.activity.map(([project, period, c]) => [`${project},${period}`, c]))]));
+  const nodes = new Map();
+  const node = (period, project) => {
+    const id = `${period}:${project}`;
+    if (!nodes.has(id)) nodes.set(id, { id, period, project });
+    return id;
+  };
+  const links = [];
+  for (const m of moves) {
+    if (m.period <= first || m.period > last) continue;
+    if (!outside && (m.from < 0 || m.to < 0)) continue;
+    const [project, period] = m.to >= 0 ? [m.to, m.period] : [m.from, m.period - 1];
+    const value = measure === "commits"
+      ? m.people.reduce((sum, id) => sum + (commits.get(id)?.get(`${project},${period}`) || 0), 0)
+      : m.people.length;
+    if (value > 0) links.push({ source: node(m.period - 1, m.from), target: node(m.period, m.to), value, people: m.people, from: m.from, to: m.to, period: m.period });
+  }
+  return { nodes: [...nodes.values()], links };
+}
+
+// A person's commits per project per period, for their timeline: [{project, cells: [{period, commits}]}], most commits first.
+export function timelineOf(person) {
+  const rows = new Map();
+  for (const [project, period, commits] of person.activity) {
+    if (!rows.has(project)) rows.set(project, { project, total: 0, cells: [] });
+    const row = rows.get(project);
+    row.cells.push({ period, commits });
+    row.total += commits;
+  }
+  return [...rows.values()].sort((x, y) => y.total - x.total || x.project - y.project);
+}
