@@ -35,10 +35,10 @@ internal static class RelateCommand
         };
         var format = new Option<string>("--format", "-f")
         {
-            Description = "html (an interactive chord diagram), json, csv (the matrix) or ossrel-js (the original's matrix.js).",
+            Description = "html (an interactive chord diagram), json, csv (the matrix), ossrel-js (the original's matrix.js), graphml or gexf (for Gephi, Cytoscape, networkx; gexf is dynamic with --by).",
             DefaultValueFactory = _ => "html",
         };
-        format.AcceptOnlyFromAmong("html", "json", "csv", "ossrel-js");
+        format.AcceptOnlyFromAmong("html", "json", "csv", "ossrel-js", "graphml", "gexf");
         var output = new Option<string?>("--output", "-o")
         {
             HelpName = "FILE",

@@ -39,4 +39,24 @@ public static class Periods
         Period.Month => $"{key / 100:D4}-{key % 100:D2}",
         _ => "",
     };
+
+    /// <summary>The first and last day of a period named as <see cref="Label"/> names it ("2019", "2019-Q3", "2019-07").</summary>
+    public static (DateOnly Start, DateOnly End) Span(string label)
+    {
+        int year = int.Parse(label.AsSpan(0, 4), System.Globalization.CultureInfo.InvariantCulture);
+        if (label.Length == 4)
+        {
+            return (new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));
+        }
+
+        if (label[5] == 'Q')
+        {
+            int first = ((label[6] - '1') * 3) + 1;
+            var start = new DateOnly(year, first, 1);
+            return (start, start.AddMonths(3).AddDays(-1));
+        }
+
+        var month = new DateOnly(year, int.Parse(label.AsSpan(5, 2), System.Globalization.CultureInfo.InvariantCulture), 1);
+        return (month, month.AddMonths(1).AddDays(-1));
+    }
 }

@@ -9,7 +9,7 @@ namespace Kashika.Reports.Relate;
 public static class RelateFormats
 {
     public static IReadOnlyList<IReportFormat<RelateDocument>> All { get; } =
-        [new HtmlFormat(), new JsonFormat(), new CsvFormat(), new OssrelJsFormat()];
+        [new HtmlFormat(), new JsonFormat(), new CsvFormat(), new OssrelJsFormat(), new RelateGraphFormats.GraphMl(), new RelateGraphFormats.Gexf()];
 
     private sealed class HtmlFormat : IReportFormat<RelateDocument>
     {

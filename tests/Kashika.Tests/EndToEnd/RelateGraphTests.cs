@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Xml;
+using System.Xml.Schema;
+using Kashika.Testing;
+
+namespace Kashika.Tests.EndToEnd;
+
+/// <summary>--format graphml and gexf: valid against the published schema, loaded by networkx, hostile names escaped.</summary>
+public sealed class RelateGraphTests : IDisposable
+{
+    private const string HostileProject = "a<b>&\"c'\u0001d";
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    // Three rankings: alpha–beta share Ann (5/2) and Bob (3/4): Σ min 5; beta and the hostile project share José (6/1).
+    private string Rankings()
+    {
+        string folder = dir.Combine("ranking");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "alpha"), "      5 Ann\n      3 Bob\n");
+        File.WriteAllText(Path.Combine(folder, "beta"), "      2 Ann\n      4 Bob\n      6 José <x@y>\n");
+        File.WriteAllText(Path.Combine(folder, HostileProject), "      1 José <x@y>\n      2 Eve\n");
+        return folder;
+    }
+
+    private string Write(string format, params string[] arguments)
+    {
+        string file = dir.Combine($"out.{format}");
+        KashikaProcess.Succeed(dir.Path, ["relate", "-f", format, "-o", file, .. arguments]);
+        return file;
+    }
+
+    [Fact]
+    public void Gexf_static_and_dynamic_are_valid_gexf_1_3()
+    {
+        string folder = Rankings();
+        Validate(Write("gexf", "--from-ranking", folder));
+        dir.Repo("early").Commits("Kim", "kim@example.org", 31).Commits("Lee", "lee@example.org", 10);
+        dir.Repo("late").Commits("Lee", "lee@example.org", 45);
+        string dynamic = Write("gexf", "--by", "month", "early", "late");
+        Validate(dynamic);
+        var xml = new XmlDocument();
+        xml.Load(dynamic);
+        var ns = new XmlNamespaceManager(xml.NameTable);
+        ns.AddNamespace("g", "http://gexf.net/1.3");
+        Assert.Equal("dynamic", xml.SelectSingleNode("//g:graph/@mode", ns)!.Value);
+        // Lee is shared in February only: one spell, 2020-02-01 to 2020-02-29, value √10.
+        var spell = Assert.Single(xml.SelectNodes("//g:edge/g:spells/g:spell", ns)!.Cast<XmlElement>());
+        Assert.Equal(("2020-02-01", "2020-02-29"), (spell.GetAttribute("start"), spell.GetAttribute("end")));
+        Assert.Equal(Math.Sqrt(10).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ((XmlElement)xml.SelectSingleNode("//g:edge/g:attvalues/g:attvalue[@for='value']", ns)!).GetAttribute("value"));
+    }
+
+    [Fact]
+    public void Networkx_reads_both_with_the_reports_nodes_edges_and_weights()
+    {
+        string folder = Rankings();
+        string graphml = Write("graphml", "--from-ranking", folder);
+        string gexf = Write("gexf", "--from-ranking", folder);
+        var json = JsonDocument.Parse(KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--from-ranking", folder).StandardOutput).RootElement;
+        string Expected(string prefix) => string.Join('\n', json.GetProperty("pairs").EnumerateArray()
+            .Select(p => $"{prefix}{p.GetProperty("a").GetInt32()} {prefix}{p.GetProperty("b").GetInt32()} {Kashika.Reports.PythonFloat.Repr(p.GetProperty("value").GetDouble())} {p.GetProperty("sumMin").GetInt64()} {p.GetProperty("shared").GetArrayLength()}"));
+        string names = string.Join('|', json.GetProperty("projects").EnumerateArray().Select(p => p.GetString()!.Replace('\u0001', '\uFFFD')));
+        Assert.Equal(HostileProject, json.GetProperty("projects")[0].GetString()); // '<' sorts before letters
+        string script = """
+            import sys, networkx as nx
+            kind, path = sys.argv[1], sys.argv[2]
+            g = nx.read_graphml(path) if kind == "graphml" else nx.read_gexf(path, version="1.3")
+            print(g.number_of_nodes(), g.number_of_edges())
+            label = "label"
+            print("|".join(g.nodes[n][label] for n in sorted(g.nodes)))
+            for a, b, d in sorted(g.edges(data=True)):
+                print(a, b, repr(float(d["weight"])), d["sum_min"], d["shared_developers"])
+            """;
+        string fromGraphml = Python(script, "graphml", graphml);
+        Assert.Equal($"3 2\n{names}\n{Expected("n")}\n", fromGraphml);
+        string fromGexf = Python(script, "gexf", gexf);
+        Assert.Equal($"3 2\n{names}\n{Expected("")}\n", fromGexf);
+    }
+
+    private static void Validate(string file)
+    {
+        var schemas = new XmlSchemaSet { XmlResolver = new XmlUrlResolver() };
+        schemas.Add("http://gexf.net/1.3", Path.Combine(Paths.RepositoryRoot, "tests", "Kashika.Tests", "Schemas", "gexf-1.3", "gexf.xsd"));
+        var errors = new List<string>();
+        var settings = new XmlReaderSettings { ValidationType = ValidationType.Schema, Schemas = schemas };
+        settings.ValidationEventHandler += (_, e) => errors.Add($"{e.Severity}: {e.Message} (line {e.Exception?.LineNumber})");
+        using (var reader = XmlReader.Create(file, settings))
+        {
+            while (reader.Read())
+            {
+            }
+        }
+
+        Assert.Empty(errors);
+    }
+
+    private static string Python(string script, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["PYTHONIOENCODING"] = "utf-8";
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Requirements.Missing("python3 is not installed (apt-get install python3-networkx)");
+            return "";
+        }
+
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (error.Contains("No module named 'networkx'", StringComparison.Ordinal))
+        {
+            Requirements.Missing("networkx is not installed (apt-get install python3-networkx)");
+        }
+
+        Assert.True(process.ExitCode == 0, error);
+        return output;
+    }
+}
