@@ -707,4 +707,20 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.Equal(["a>b", "b>c"], lit);
         Assert.Empty(report.Errors);
     }
+
+    [Fact]
+    public async Task With_periods_search_finds_everyone_active_in_two_projects_and_shows_their_timeline()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Moves, fragment: "#period=2020-03");
+        var page = report.Page;
+        // Bob shares nothing in March, but he is found, with his whole-history commits.
+        await page.FillAsync("#search", "bob");
+        Assert.Equal(["Bob Example\nbob@example.org\na 5, b 1"], await page.Locator("#search-results li").AllInnerTextsAsync());
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("Bob Example · 2020-03", await page.Locator("#panel h2").InnerTextAsync());
+        Assert.Contains("No commit shared with another project in 2020-03", await page.InnerTextAsync("#panel"), StringComparison.Ordinal);
+        Assert.Equal(["a, 2020-01: 3 commits", "a, 2020-02: 2 commits", "b, 2020-01: 1 commit"], // a row per project, most commits first
+            await page.Locator("#panel .timeline circle title").AllTextContentsAsync());
+        Assert.Empty(report.Errors);
+    }
 }

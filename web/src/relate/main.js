@@ -24,6 +24,23 @@ const whole = {
   commits: data.projectDetails.map((p) => p.commits), developers: data.projectDetails.map((p) => p.developers),
 };
 const views = [whole, ...(data.periods || [])];
+// With --by: period names, and everyone active in two or more projects with their commits per project per period.
+const labels = (data.periods || []).map((p) => p.label);
+const activityOf = new Map((data.people || []).map((p) => [p.id, p]));
+// Who search can find: with --by everyone active in two or more projects (their whole-history commits per project),
+// else the shared developers of the period shown.
+let everyone = null;
+function searchable() {
+  if (activityOf.size === 0) return people;
+  if (!everyone) {
+    everyone = new Map([...activityOf.values()].map((p) => {
+      const commits = new Map();
+      for (const [project, , c] of p.activity) commits.set(project, (commits.get(project) || 0) + c);
+      return [p.id, { id: p.id, name: p.name, commits }];
+    }));
+  }
+  return everyone;
+}
 // Each person's addresses when one person's addresses were joined (--identity person).
 const addressesOf = new Map((data.identityJoins || []).map((j) => [j.person, j.keys]));
 const addresses = (id) => addressesOf.get(id) || [id];
@@ -171,7 +188,7 @@ searchBox.on("input", (event) => { state.query = event.target.value; searching =
 const brief = (items, shown) => (items.length > shown ? `${items.slice(0, shown).join(", ")} and ${items.length - shown} more` : items.join(", "));
 
 function showResults() {
-  found = search(state.query, names, people, addressesOf);
+  found = search(state.query, names, searchable(), addressesOf);
   const items = [
     ...found.projects.map((i) => ({ kind: "project", text: names[i], detail: `project · ${count(state.view.commits[i], "commit")}`, open: () => choose({ project: i }) })),
     ...found.people.map((p) => ({
@@ -313,7 +330,7 @@ function applyFocus() {
     chart.focus({ projects: new Set([...found.projects, ...found.people.flatMap((p) => [...p.commits.keys()])]) });
   } else if (s?.project !== undefined) chart.focus({ project: s.project });
   else if (s?.pair) chart.focus({ pair: s.pair });
-  else if (s?.person) chart.focus({ projects: new Set(people.get(s.person)?.commits.keys() || []) });
+  else if (s?.person) chart.focus({ projects: new Set((people.get(s.person) || searchable().get(s.person))?.commits.keys() || []) });
   else chart.focus(null);
 }
 
@@ -431,8 +448,6 @@ function showPerson(person) {
 }
 
 // --- who moved where (--by) ---------------------------------------------------------------------------------------
-const labels = (data.periods || []).map((p) => p.label);
-const activityOf = new Map((data.people || []).map((p) => [p.id, p]));
 const hasCurrents = labels.length >= 2 && (data.moves || []).length > 0;
 const rankOf = new Map(orders.clustered.map((p, i) => [p, i]));
 const currents = { first: Math.max(0, labels.length - 10), last: labels.length - 1, outside: false, measure: "people" };
