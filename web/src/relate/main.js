@@ -584,6 +584,8 @@ searchBox.property("value", state.query);
 render();
 drawCurrentsSection();
 saveState();
+// For benchmarks and tests: when the page was ready (ms since navigation began).
+document.body.dataset.ready = String(Math.round(performance.now()));
 
 const o = data.options;
 table(select("#options"), ["option", "value"], [
