@@ -148,6 +148,7 @@ function drawStrip() {
   cells.each(function (v) {
     const cell = select(this);
     const svg = cell.append("svg").attr("viewBox", [-size / 2, -size / 2, size, size]).attr("width", size).attr("height", size);
+    svg.append("circle").attr("r", r - 2).attr("fill", "none").attr("stroke", "#d9dde5"); // an empty period is an empty ring
     if (v.pairs.length === 0) return;
     const order = orders.clustered;
     const layout = d3chord().padAngle(0.03)(order.map((i) => order.map((j) => v.matrix[i][j])));
@@ -267,6 +268,9 @@ function render(duration = 0) {
   if ((s?.pair && !pairOf(...s.pair)) || (s?.person && !people.has(s.person) && !activityOf.has(s.person))) state.selection = null;
   select("#period-slider").property("value", views.indexOf(v));
   select("#strip").selectAll("button").classed("current", (x) => x === v).attr("aria-current", (x) => (x === v ? "true" : null));
+  // The chosen period's thumbnail in the middle of the strip (a long history scrolls).
+  const strip = document.querySelector("#strip"), thumb = strip.querySelector(".thumb.current");
+  if (thumb) strip.scrollLeft = thumb.offsetLeft - strip.offsetLeft - (strip.clientWidth - thumb.offsetWidth) / 2;
   drawChartOnly(duration);
   drawPairs();
   drawProjects();
