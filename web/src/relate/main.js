@@ -1,9 +1,10 @@
 // kashika relate: the chord diagram of developers shared between projects, its side panel, search, tables and legend.
-import { axisBottom, axisLeft, chord as d3chord, line, max, ribbon as d3ribbon, arc as d3arc, scaleLinear, scalePoint, select } from "d3";
+import { select } from "d3";
 import { readData, table, tooltip } from "../common/ui.js";
 import { readState, writeState } from "../common/urlstate.js";
 import { drawChart } from "./chart.js";
 import { drawCurrents } from "./currents.js";
+import { drawSeries, drawThumbnail, drawTimeline } from "./time.js";
 import { clusterOrder, currentsFlows, identityRule, metrics, palette, peopleOf, search, sharedPeopleOf, timelineOf } from "./model.js";
 
 const data = readData();
@@ -140,21 +141,11 @@ if (views.length > 1) {
 
 // One thumbnail diagram per period (the whole history first): the shape of each at a glance; a click goes there.
 function drawStrip() {
-  const size = 64, r = size / 2 - 2;
   const strip = select("#strip").style("display", null);
   const cells = strip.selectAll("button").data(views).join("button").attr("type", "button").attr("class", "thumb")
     .attr("aria-label", (v) => `show ${v.label}`)
     .on("click", (_, v) => { stopPlaying(); showPeriod(views.indexOf(v)); });
-  cells.each(function (v) {
-    const cell = select(this);
-    const svg = cell.append("svg").attr("viewBox", [-size / 2, -size / 2, size, size]).attr("width", size).attr("height", size);
-    svg.append("circle").attr("r", r - 2).attr("fill", "none").attr("stroke", "#d9dde5"); // an empty period is an empty ring
-    if (v.pairs.length === 0) return;
-    const order = orders.clustered;
-    const layout = d3chord().padAngle(0.03)(order.map((i) => order.map((j) => v.matrix[i][j])));
-    svg.append("g").selectAll("path").data(layout.groups).join("path").attr("d", d3arc().innerRadius(r - 4).outerRadius(r)).attr("fill", (g) => colour(order[g.index]));
-    svg.append("g").attr("fill-opacity", 0.6).selectAll("path").data(layout).join("path").attr("d", d3ribbon().radius(r - 5)).attr("fill", (c) => colour(order[c.source.index]));
-  });
+  cells.each(function (v) { drawThumbnail(select(this), v.pairs.length ? v.matrix : null, orders.clustered, colour, 64); });
   cells.append("span").text((v) => (v === whole ? "all" : v.label));
 }
 
@@ -391,29 +382,18 @@ function showPair(pair) {
     { sortable: true, sort: { column: 3, descending: true }, limit: 200, title: (r) => addresses(pair.shared[r].id).join(", "), onRow: (r) => choose({ person: pair.shared[r].id }) });
 }
 
-// A pair's metric and shared developers in every period: a line each, the chosen period marked.
+// A pair's metric and shared developers in every period.
 function drawPairOverTime(parent, a, b) {
-  const periods = views.slice(1);
   const key = `${a},${b}`;
-  const points = periods.map((v) => { const p = v.pairs.find((x) => `${x.a},${x.b}` === key); return { v, value: p ? p.value : 0, people: p ? p.shared.length : 0 }; });
-  const width = 420, height = 150, m = { top: 10, right: 40, bottom: 22, left: 40 };
-  const x = scalePoint().domain(periods.map((v) => v.label)).range([m.left, width - m.right]);
-  const y = scaleLinear().domain([0, max(points, (d) => d.value) || 1]).nice().range([height - m.bottom, m.top]);
-  const y2 = scaleLinear().domain([0, max(points, (d) => d.people) || 1]).nice().range([height - m.bottom, m.top]);
+  const points = views.slice(1).map((v) => {
+    const p = v.pairs.find((x) => `${x.a},${x.b}` === key);
+    return { label: v.label, value: p ? p.value : 0, people: p ? p.shared.length : 0, current: v === state.view };
+  });
   parent.append("h3").text("Over time");
-  const svg = parent.append("svg").attr("class", "over-time").attr("viewBox", [0, 0, width, height]).attr("width", "100%").attr("role", "img")
-    .attr("aria-label", `${metric.name} of ${names[a]} and ${names[b]} in each period`);
-  const every = Math.ceil(periods.length / 8);
-  svg.append("g").attr("transform", `translate(0,${height - m.bottom})`).call(axisBottom(x).tickValues(periods.filter((_, i) => i % every === 0).map((v) => v.label)));
-  svg.append("g").attr("transform", `translate(${m.left},0)`).call(axisLeft(y).ticks(4));
-  svg.append("g").attr("transform", `translate(${width - m.right},0)`).call((g) => g.call(axisLeft(y2).ticks(4).tickSize(-4)).selectAll("text").attr("x", 6).attr("text-anchor", "start"));
-  svg.append("path").attr("class", "line-value").attr("fill", "none").attr("stroke", "#3b6fd4").attr("stroke-width", 2)
-    .attr("d", line().x((d) => x(d.v.label)).y((d) => y(d.value))(points));
-  svg.append("path").attr("class", "line-people").attr("fill", "none").attr("stroke", "#e0a800").attr("stroke-width", 1.5).attr("stroke-dasharray", "4 3")
-    .attr("d", line().x((d) => x(d.v.label)).y((d) => y2(d.people))(points));
-  svg.append("g").selectAll("circle").data(points).join("circle").attr("class", "point").attr("r", (d) => (d.v === state.view ? 4.5 : 2.5))
-    .attr("cx", (d) => x(d.v.label)).attr("cy", (d) => y(d.value)).attr("fill", "#3b6fd4")
-    .append("title").text((d) => `${d.v.label}: ${metric.name} ${fmt(d.value)}, ${count(d.people, "shared developer")}`);
+  drawSeries(parent, points, {
+    name: `${metric.name} of ${names[a]} and ${names[b]} in each period`,
+    title: (d) => `${d.label}: ${metric.name} ${fmt(d.value)}, ${count(d.people, "shared developer")}`,
+  });
   parent.append("p").attr("class", "note").text(`solid: ${metric.name} (left axis); dashed: shared developers (right axis)`);
 }
 
@@ -448,7 +428,7 @@ function showPerson(person) {
   } else {
     p.append("p").text(`No commit shared with another project${state.view === whole ? "" : ` in ${state.view.label}`}.`);
   }
-  if (activityOf.has(person.id)) drawTimeline(p, activityOf.get(person.id));
+  if (activityOf.has(person.id)) drawPersonTimeline(p, activityOf.get(person.id));
 }
 
 // --- who moved where (--by) ---------------------------------------------------------------------------------------
@@ -502,27 +482,14 @@ function showFlow(flow) {
     { sortable: true, sort: { column: 2, descending: true }, limit: 200, title: (r) => addresses(move.people[r]).join(", "), onRow: (r) => choose({ person: move.people[r] }) });
 }
 
-// A person's commits in each project in each period: one row per project, a dot per period sized by commits.
-function drawTimeline(parent, person) {
-  const rows = timelineOf(person);
-  const periods = person.activity.map((a) => a[1]);
-  const first = Math.min(...periods), last = Math.max(...periods);
-  const span = last - first + 1;
-  const width = 440, rowHeight = 18, left = 120, right = 10;
-  const step = (width - left - right) / Math.max(1, span);
-  const biggest = Math.max(...person.activity.map((a) => a[2]));
-  const height = rows.length * rowHeight + 24;
+// A person's commits in each project in each period.
+function drawPersonTimeline(parent, person) {
   parent.append("h3").text("Over time");
-  const svg = parent.append("svg").attr("class", "timeline").attr("viewBox", [0, 0, width, height]).attr("width", "100%")
-    .attr("role", "img").attr("aria-label", `${person.name}'s commits per project per period`);
-  const row = svg.selectAll("g.row").data(rows).join("g").attr("class", "row").attr("transform", (_, i) => `translate(0,${i * rowHeight + 10})`);
-  row.append("text").attr("x", left - 6).attr("dy", "0.35em").attr("text-anchor", "end").text((r) => names[r.project]);
-  row.selectAll("circle").data((r) => r.cells.map((c) => ({ ...c, project: r.project }))).join("circle")
-    .attr("cx", (c) => left + (c.period - first + 0.5) * step).attr("r", (c) => 1.5 + 6 * Math.sqrt(c.commits / biggest))
-    .attr("fill", (c) => colour(c.project))
-    .append("title").text((c) => `${names[c.project]}, ${labels[c.period]}: ${count(c.commits, "commit")}`);
-  svg.append("text").attr("class", "axis-label").attr("x", left).attr("y", height - 2).text(labels[first]);
-  svg.append("text").attr("class", "axis-label").attr("x", width - right).attr("y", height - 2).attr("text-anchor", "end").text(labels[last]);
+  drawTimeline(parent, timelineOf(person), {
+    labels, colour, name: (project) => names[project],
+    title: (c) => `${names[c.project]}, ${labels[c.period]}: ${count(c.commits, "commit")}`,
+    label: `${person.name}'s commits per project per period`,
+  });
 }
 
 // --- tables and legend --------------------------------------------------------------------------------------------
