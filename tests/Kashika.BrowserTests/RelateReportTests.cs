@@ -172,7 +172,9 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.StartsWith("early\t41\t2", await report.Page.Locator("table.projects tbody tr").First.InnerTextAsync(), StringComparison.Ordinal);
         await report.Page.Locator("#period").SelectOptionAsync(new Microsoft.Playwright.SelectOptionValue { Label = "2020-01" });
         Assert.StartsWith("early\t31\t1", await report.Page.Locator("table.projects tbody tr").First.InnerTextAsync(), StringComparison.Ordinal);
-        Assert.False(await report.Page.Locator("#panel").IsVisibleAsync()); // the pair shares no one in January
+        // The pair shares no one in January: the panel stays open and says so.
+        Assert.Equal("early ↔ late · 2020-01", await report.Page.Locator("#panel h2").InnerTextAsync());
+        Assert.Contains("No shared developer in 2020-01.", await report.Page.Locator("#panel").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Empty(report.Errors);
     }
 
@@ -696,11 +698,11 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
 
         // A band opens its people with their commits on each side.
         await page.Locator(".band[data-from='a'][data-to='b']").DispatchEventAsync("click");
-        Assert.Equal("a → b, 2020-01 → 2020-02", await page.Locator("#panel h2").InnerTextAsync());
-        Assert.Equal(["Ann Example\t2\t3"], await page.Locator("#panel table.flow-people tbody tr").AllInnerTextsAsync());
+        Assert.Equal("a → b, 2020-01 → 2020-02", await page.Locator("#currents-detail h3").InnerTextAsync());
+        Assert.Equal(["Ann Example\t2\t3"], await page.Locator("#currents-detail table.flow-people tbody tr").AllInnerTextsAsync());
 
         // A person: their commits per project per period, and their bands highlighted.
-        await page.Locator("#panel table.flow-people tbody tr").First.ClickAsync();
+        await page.Locator("#currents-detail table.flow-people tbody tr").First.ClickAsync();
         Assert.Equal("Ann Example", await page.Locator("#panel h2").InnerTextAsync());
         Assert.Equal(3, await page.Locator("#panel .timeline circle").CountAsync());
         var lit = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('.band:not(.dim)')].map(b => `${b.dataset.from}>${b.dataset.to}`).sort()");

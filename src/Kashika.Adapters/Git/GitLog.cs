@@ -39,10 +39,11 @@ public static class GitLog
             arguments.AddRange(["-c", $"mailmap.file={request.Aliases}"]);
         }
 
-        // %aN/%aE apply .mailmap (in bare repositories git reads HEAD:.mailmap); %at %ct, the author and committer dates,
-        // date periods and, with the author, fingerprint a commit (CommitPrint); %P lists the parents, two or more for a merge.
+        // %aN/%aE apply .mailmap (in bare repositories git reads HEAD:.mailmap); %at %ct %ae, the author and committer
+        // dates and the address as committed (each repository's mailmap may map it differently), date periods and
+        // fingerprint a commit (CommitPrint); %P lists the parents, two or more for a merge.
         string author = request.Mailmap ? "%aN%x00%aE" : "%an%x00%ae";
-        string format = request.Compat ? "%an" : $"{author}%x00%at %ct%x00%P";
+        string format = request.Compat ? "%an" : $"{author}%x00%at %ct %ae%x00%P";
         var prints = new List<CommitPrint>();
         arguments.AddRange(["-c", "log.showSignature=false", "log", "--no-color", $"--format={format}"]);
         if (request.Since is not null)
@@ -80,8 +81,11 @@ public static class GitLog
                     var times = timeField < 0 ? default : rest[(timeField + 1)..];
                     var record = timeField < 0 ? rest : rest[..timeField];
                     int space = times.IndexOf((byte)' ');
+                    var afterAuthorTime = space < 0 ? default : times[(space + 1)..];
+                    int secondSpace = afterAuthorTime.IndexOf((byte)' ');
+                    var rawAddress = secondSpace < 0 ? default : afterAuthorTime[(secondSpace + 1)..];
                     bool dated = System.Buffers.Text.Utf8Parser.TryParse(times, out long authorTime, out _);
-                    System.Buffers.Text.Utf8Parser.TryParse(space < 0 ? default : times[(space + 1)..], out long committerTime, out _);
+                    System.Buffers.Text.Utf8Parser.TryParse(afterAuthorTime, out long committerTime, out _);
                     dated &= authorTime >= Periods.FirstPlausible;
                     int period = 0;
                     if (periods)
@@ -98,7 +102,7 @@ public static class GitLog
                     }
 
                     string key = tally.Add(record, isMerge);
-                    prints.Add(new CommitPrint(CommitPrint.Of(record, authorTime, committerTime), key, isMerge, period));
+                    prints.Add(new CommitPrint(CommitPrint.Of(rawAddress, authorTime, committerTime), key, isMerge, period));
                 }
 
                 if (tally.Commits % ProgressEvery == 0)

@@ -1,21 +1,22 @@
 namespace Kashika.Core.Relate;
 
 /// <summary>
-/// One commit as the relate reader saw it: a fingerprint of its author record, author time and committer time (what a
-/// fork keeps, and what a split made with git filter-branch keeps while it rewrites the commit's hash), the author record
+/// One commit as the relate reader saw it: a fingerprint of its author's address as committed, author time and committer
+/// time (what a fork keeps, and what a split made with git filter-branch keeps while it rewrites the commit's hash; the
+/// address before any mailmap, since each repository's mailmap may map it differently), the author record
 /// (as <see cref="AuthorTally"/> keys it), whether it is a merge, and its period key (<see cref="Periods.Key"/>; 0 with
 /// no periods or no plausible date).
 /// </summary>
 public readonly record struct CommitPrint(ulong Print, string Record, bool Merge, int Period)
 {
-    /// <summary>FNV-1a over the record's bytes and both times: stable from run to run, and 64 bits make a chance
+    /// <summary>FNV-1a over the address's bytes and both times: stable from run to run, and 64 bits make a chance
     /// collision among millions of commits negligible.</summary>
-    public static ulong Of(ReadOnlySpan<byte> record, long authorTime, long committerTime)
+    public static ulong Of(ReadOnlySpan<byte> address, long authorTime, long committerTime)
     {
         unchecked
         {
             ulong h = 14695981039346656037UL;
-            foreach (byte b in record)
+            foreach (byte b in address)
             {
                 h = (h ^ b) * 1099511628211UL;
             }

@@ -145,10 +145,12 @@ public static class RelateGraphFormats
 
             xml.WriteEndElement();
 
-            // An edge for every pair related in the whole history or in a period; with periods, its figures in each.
+            // With periods, each edge's figures in each period.
             var inPeriods = periods.Select(p => p.Pairs.ToDictionary(x => (x.A, x.B))).ToList();
             var whole = model.Pairs.ToDictionary(p => (p.A, p.B));
-            var keys = whole.Keys.Concat(inPeriods.SelectMany(p => p.Keys)).Distinct().Order().ToList();
+            // Dynamic, an edge lives in the periods its pair shares someone; a pair related only across periods (one
+            // person in A in 2010 and in B in 2015) has no spell and is left out rather than be present "always".
+            var keys = (dynamic ? inPeriods.SelectMany(p => p.Keys) : whole.Keys).Distinct().Order().ToList();
             xml.WriteStartElement("edges", Ns);
             for (int e = 0; e < keys.Count; e++)
             {

@@ -163,7 +163,9 @@ public sealed class RelateEndToEndTests : IDisposable
         var origin = dir.Repo("origin").Commits("Ann Lee", "ann@example.org", 25);
         var fork = origin.Clone(dir.Combine("fork"));
         origin.Commits("Bob Stone", "bob@example.org", 1);
-        fork.Commits("Bob Stone", "bob@example.org", 3).Commits("Ann Lee", "ann@example.org", 2);
+        // The fork's .mailmap gives Ann another address: her copied commits are still the same commits.
+        fork.CommitFile(".mailmap", "Ann Lee <ann@fork.example> <ann@example.org>\n")
+            .Commits("Bob Stone", "bob@example.org", 3).Commits("Ann Lee", "ann@example.org", 2);
         var result = KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--by", "year", "origin", "fork");
         Assert.Contains("fork and origin: 25 commits in both histories", result.StandardError.Replace("origin and fork", "fork and origin", StringComparison.Ordinal), StringComparison.Ordinal);
         var json = Json(result);
@@ -172,7 +174,7 @@ public sealed class RelateEndToEndTests : IDisposable
         Assert.Equal(1, pair.GetProperty("sumMin").GetInt64());
         Assert.Equal(25, json.GetProperty("copiedHistory")[0].GetProperty("commits").GetInt64());
         // Each project still counts its whole history, and so does each period.
-        Assert.Equal([26L, 30L], json.GetProperty("projectDetails").EnumerateArray().Select(p => p.GetProperty("commits").GetInt64()));
+        Assert.Equal([26L, 31L], json.GetProperty("projectDetails").EnumerateArray().Select(p => p.GetProperty("commits").GetInt64()));
         Assert.Equal(1, json.GetProperty("periods")[0].GetProperty("pairs")[0].GetProperty("sumMin").GetInt64());
 
         // Without the copy (a separate history), Ann is shared as before.

@@ -46,6 +46,7 @@ public sealed class RelateGraphTests : IDisposable
         var ns = new XmlNamespaceManager(xml.NameTable);
         ns.AddNamespace("g", "http://gexf.net/1.3");
         Assert.Equal("dynamic", xml.SelectSingleNode("//g:graph/@mode", ns)!.Value);
+        Assert.All(xml.SelectNodes("//g:edge", ns)!.Cast<XmlElement>(), e => Assert.NotEmpty(e.SelectNodes("g:spells/g:spell", ns)!.Cast<XmlNode>()));
         // Lee is shared in February only: one spell, 2020-02-01 to 2020-02-29, value √10.
         var spell = Assert.Single(xml.SelectNodes("//g:edge/g:spells/g:spell", ns)!.Cast<XmlElement>());
         Assert.Equal(("2020-02-01", "2020-02-29"), (spell.GetAttribute("start"), spell.GetAttribute("end")));

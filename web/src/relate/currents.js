@@ -5,7 +5,7 @@ import { sankey, sankeyLinkHorizontal } from "d3-sankey";
 
 // Draws `flows` (model.js currentsFlows) into `container`. `rank(project)` orders a column top to bottom (outside last);
 // `on.hover(event, link)`, `on.leave()`, `on.click(link)`; `people` (a Set) highlights the bands they are in.
-export function drawCurrents(container, { flows, labels, names, colour, rank, width, on, people = null }) {
+export function drawCurrents(container, { flows, labels, names, colour, rank, width, on, describeNode, people = null }) {
   container.selectAll("*").remove();
   if (flows.links.length === 0) {
     container.append("p").attr("class", "note").text("Nobody active in two or more of these projects moved or stayed between these periods.");
@@ -46,7 +46,8 @@ export function drawCurrents(container, { flows, labels, names, colour, rank, wi
     .on("keydown", (event, l) => { if (event.key === "Enter") on.click(l); });
   const nodes = svg.append("g").attr("class", "nodes").selectAll("g").data(graph.nodes).join("g");
   nodes.append("rect").attr("x", (n) => n.x0).attr("y", (n) => n.y0).attr("width", (n) => n.x1 - n.x0)
-    .attr("height", (n) => Math.max(1, n.y1 - n.y0)).attr("fill", (n) => fill(n.project));
+    .attr("height", (n) => Math.max(1, n.y1 - n.y0)).attr("fill", (n) => fill(n.project))
+    .append("title").text((n) => describeNode(n, Math.max(...[n.sourceLinks, n.targetLinks].map((ls) => ls.reduce((sum, l) => sum + l.people.length, 0)))));
   nodes.filter((n) => n.y1 - n.y0 >= 9).append("text").attr("x", (n) => n.x1 + 3).attr("y", (n) => (n.y0 + n.y1) / 2).attr("dy", "0.35em")
     .text((n) => (n.project < 0 ? "outside" : names[n.project]));
 }

@@ -128,7 +128,8 @@ if (views.length > 1) {
   select("#play").on("click", () => {
     if (playing) { stopPlaying(); return; }
     select("#play").text("❚❚ pause").attr("aria-pressed", "true");
-    if (views.indexOf(state.view) === views.length - 1 || state.view === whole) showPeriod(1, 0);
+    // From the first period in which two projects share someone, unless a period is already chosen.
+    if (views.indexOf(state.view) === views.length - 1 || state.view === whole) showPeriod(Math.max(1, views.findIndex((v, i) => i > 0 && v.pairs.length > 0)), 0);
     playing = setInterval(() => {
       const next = views.indexOf(state.view) + 1;
       if (next >= views.length) { stopPlaying(); return; }
@@ -256,7 +257,8 @@ function render(duration = 0) {
   select("#period").property("value", views.indexOf(v));
   // A selection the period cannot show (a pair or person sharing nothing in it) is let go.
   const s = state.selection;
-  if ((s?.pair && !pairOf(...s.pair)) || (s?.person && !people.has(s.person) && !activityOf.has(s.person))) state.selection = null;
+  // A person found nowhere in the report is let go; a pair or person that shares nothing in this period stays chosen.
+  if (s?.person && !people.has(s.person) && !activityOf.has(s.person)) state.selection = null;
   select("#period-slider").property("value", views.indexOf(v));
   select("#strip").selectAll("button").classed("current", (x) => x === v).attr("aria-current", (x) => (x === v ? "true" : null));
   // The chosen period's thumbnail in the middle of the strip (a long history scrolls).
@@ -357,8 +359,7 @@ function showSelection() {
   panel.style("display", s ? "block" : "none");
   if (!s) return;
   if (s.project !== undefined) showProject(s.project);
-  else if (s.pair) showPair(pairOf(...s.pair));
-  else if (s.flow) showFlow(s.flow);
+  else if (s.pair) showPair(pairOf(...s.pair) || { a: s.pair[0], b: s.pair[1], value: 0, sumMin: 0, shared: [] });
   else showPerson(people.get(s.person) || { id: s.person, name: activityOf.get(s.person)?.name || s.person, commits: new Map() });
 }
 
@@ -374,7 +375,8 @@ const personCell = (person) => ({ text: person.name, value: person.name });
 function showPair(pair) {
   const a = names[pair.a], b = names[pair.b];
   const p = openPanel(`${a} ↔ ${b}`);
-  p.append("p").text(`${metric.name} ${fmt(pair.value)} · Σ min commits ${pair.sumMin.toLocaleString("en-US")} · ${count(pair.shared.length, "shared developer")}`);
+  p.append("p").text(pair.shared.length === 0 ? `No shared developer in ${state.view.label}.`
+    : `${metric.name} ${fmt(pair.value)} · Σ min commits ${pair.sumMin.toLocaleString("en-US")} · ${count(pair.shared.length, "shared developer")}`);
   if (copiedNote(pair)) p.append("p").attr("class", "caution").text(`${copiedNote(pair)}.`);
   if (views.length > 1) drawPairOverTime(p, pair.a, pair.b);
   table(p, ["developer", `commits in ${a}`, `commits in ${b}`, "min"],
@@ -385,7 +387,9 @@ function showPair(pair) {
 // A pair's metric and shared developers in every period.
 function drawPairOverTime(parent, a, b) {
   const key = `${a},${b}`;
-  const points = views.slice(1).map((v) => {
+  // From the first period either project has commits in to the last.
+  const active = views.slice(1).map((v, t) => (v.commits[a] > 0 || v.commits[b] > 0 ? t : -1)).filter((t) => t >= 0);
+  const points = views.slice(1).slice(active[0] ?? 0, (active[active.length - 1] ?? views.length - 2) + 1).map((v) => {
     const p = v.pairs.find((x) => `${x.a},${x.b}` === key);
     return { label: v.label, value: p ? p.value : 0, people: p ? p.shared.length : 0, current: v === state.view };
   });
@@ -434,7 +438,9 @@ function showPerson(person) {
 // --- who moved where (--by) ---------------------------------------------------------------------------------------
 const hasCurrents = labels.length >= 2 && (data.moves || []).length > 0;
 const rankOf = new Map(orders.clustered.map((p, i) => [p, i]));
-const currents = { first: Math.max(0, labels.length - 10), last: labels.length - 1, outside: false, measure: "people" };
+// The default range: as many of the last periods as fit the width at ~110 px a column.
+const fitting = Math.max(3, Math.floor((document.querySelector("main").clientWidth - 160) / 110));
+const currents = { first: Math.max(0, labels.length - fitting), last: labels.length - 1, outside: false, measure: "people" };
 if (hasCurrents) {
   select("#currents-section").style("display", null);
   for (const [id, key] of [["#currents-from", "first"], ["#currents-to", "last"]]) {
@@ -451,6 +457,9 @@ if (hasCurrents) {
   select("#currents-outside").on("change", (event) => { currents.outside = event.target.checked; drawCurrentsSection(); });
 }
 
+const commitsIn = (id, project, period) => (project < 0 ? 0 : activityOf.get(id)?.activity.find((a) => a[0] === project && a[1] === period)?.[2] || 0);
+// A band's people, most commits where they went (or where they were, for those who left) first.
+const byCommits = (l) => [...l.people].sort((x, y) => (l.to >= 0 ? commitsIn(y, l.to, l.period) - commitsIn(x, l.to, l.period) : commitsIn(y, l.from, l.period - 1) - commitsIn(x, l.from, l.period - 1)));
 const flowTitle = (l) => `${l.from < 0 ? "outside" : names[l.from]} → ${l.to < 0 ? "outside" : names[l.to]}, ${labels[l.period - 1]} → ${labels[l.period]}`;
 function drawCurrentsSection() {
   if (!hasCurrents) return;
@@ -459,23 +468,28 @@ function drawCurrentsSection() {
   drawCurrents(select("#currents"), {
     flows, labels, names, colour, rank: (p) => (p < 0 ? n : rankOf.get(p)),
     width: document.querySelector("#currents-section").clientWidth - 48,
+    describeNode: (n, people) => `${n.project < 0 ? "outside" : names[n.project]}, ${labels[n.period]}: ${count(people, "person", "people")}`,
     people: s?.person ? new Set([s.person]) : null,
     on: {
       hover: (event, l) => tip.show(event, [flowTitle(l), l.from === l.to ? "stayed" : l.from < 0 ? "arrived" : l.to < 0 ? "left" : "moved",
         count(l.people.length, "person", "people") + (currents.measure === "commits" ? `, ${count(l.value, "commit")}` : ""),
-        brief(l.people.slice(0, 5).map((id) => activityOf.get(id)?.name || id), 5), "click for everyone"]),
+        brief(byCommits(l).slice(0, 5).map((id) => activityOf.get(id)?.name || id), 5), "click for everyone"]),
       move: (event) => tip.move(event),
       leave: () => tip.hide(),
-      click: (l) => choose({ flow: { period: l.period, from: l.from, to: l.to } }),
+      click: (l) => showFlow(l),
     },
   });
 }
 
+// A band's people, under the alluvial (where the click was), not in the side panel far above.
 function showFlow(flow) {
   const move = (data.moves || []).find((m) => m.period === flow.period && m.from === flow.from && m.to === flow.to);
-  const p = openPanel(flowTitle(flow));
+  const p = select("#currents-detail").style("display", null);
+  p.selectAll("*").remove();
+  const head = p.append("div").attr("class", "panel-head");
+  head.append("h3").text(flowTitle(flow));
+  head.append("button").attr("type", "button").attr("aria-label", "close").text("×").on("click", () => p.style("display", "none"));
   if (!move) { p.append("p").text("Nobody."); return; }
-  const commitsIn = (id, project, period) => (project < 0 ? 0 : activityOf.get(id)?.activity.find((a) => a[0] === project && a[1] === period)?.[2] || 0);
   p.append("p").text(`${count(move.people.length, "person", "people")} whose main project (most commits) was ${flow.from < 0 ? "none of these" : names[flow.from]} in ${labels[flow.period - 1]} and ${flow.to < 0 ? "none of these" : names[flow.to]} in ${labels[flow.period]}.`);
   table(p, ["developer", `commits in ${labels[flow.period - 1]}`, `commits in ${labels[flow.period]}`],
     move.people.map((id) => [activityOf.get(id)?.name || id, commitsIn(id, flow.from, flow.period - 1), commitsIn(id, flow.to, flow.period)]), "flow-people",
@@ -486,7 +500,7 @@ function showFlow(flow) {
 function drawPersonTimeline(parent, person) {
   parent.append("h3").text("Over time");
   drawTimeline(parent, timelineOf(person), {
-    labels, colour, name: (project) => names[project],
+    labels, colour, name: (project) => names[project], current: labels.indexOf(state.view.label),
     title: (c) => `${names[c.project]}, ${labels[c.period]}: ${count(c.commits, "commit")}`,
     label: `${person.name}'s commits per project per period`,
   });
@@ -509,8 +523,13 @@ function drawProjects() {
   container.selectAll("*").remove();
   container.append("p").attr("class", "note").text(state.view === whole ? "" : `Commits and developers in ${state.view.label}.`);
   const all = state.view === whole ? "" : " (whole history)";
-  table(container, ["project", "commits", "developers", `excluded bot commits${all}`, `excluded merge commits${all}`, "source"],
-    data.projectDetails.map((p, i) => [p.name, state.view.commits[i], state.view.developers[i], p.excludedBotCommits, p.excludedMergeCommits,
+  // With periods: the first and last period with a commit, since histories (or the copies read) end at different dates.
+  const span = (i) => {
+    const active = views.slice(1).filter((v) => v.commits[i] > 0).map((v) => v.label);
+    return active.length ? { text: `${active[0]} – ${active[active.length - 1]}`, value: active[active.length - 1] } : { text: "", value: "" };
+  };
+  table(container, ["project", "commits", "developers", ...(views.length > 1 ? ["periods with commits"] : []), `excluded bot commits${all}`, `excluded merge commits${all}`, "source"],
+    data.projectDetails.map((p, i) => [p.name, state.view.commits[i], state.view.developers[i], ...(views.length > 1 ? [span(i)] : []), p.excludedBotCommits, p.excludedMergeCommits,
       p.shallow ? `${p.source} (shallow)` : p.source]), "projects",
     { sortable: true, onRow: (r) => choose({ project: r }) });
 }
@@ -540,6 +559,7 @@ function drawLegend() {
     [metric.name, `${metric.formula}.`],
     ["Σ min commits", "for each shared developer, the smaller of their commit counts in the two projects, added up."],
     ["Developer", `${identityRule(data.options, (data.identityJoins || []).length)}.`],
+    ...(views.length > 1 ? [["Periods", "each period's circle is scaled to that period's own total: compare periods by their numbers (the strongest pairs, a pair's chart over time), not by chord widths."]] : []),
   ];
   const dl = legend.append("dl");
   for (const [term, text] of rows) {

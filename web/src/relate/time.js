@@ -35,7 +35,8 @@ export function drawSeries(parent, points, { name, title }) {
 }
 
 // One row per project, a dot per period with area by commits. rows: model.js timelineOf.
-export function drawTimeline(parent, rows, { labels, colour, name, title, label }) {
+// `current`: the period shown on the page (a line), if it is in the person's span.
+export function drawTimeline(parent, rows, { labels, colour, name, title, label, current = -1 }) {
   const cells = rows.flatMap((r) => r.cells);
   const first = Math.min(...cells.map((c) => c.period)), last = Math.max(...cells.map((c) => c.period));
   const width = 440, rowHeight = 18, left = 120, right = 10;
@@ -44,11 +45,20 @@ export function drawTimeline(parent, rows, { labels, colour, name, title, label 
   const height = rows.length * rowHeight + 24;
   const svg = parent.append("svg").attr("class", "timeline").attr("viewBox", [0, 0, width, height]).attr("width", "100%").attr("role", "img").attr("aria-label", label);
   const row = svg.selectAll("g.row").data(rows).join("g").attr("class", "row").attr("transform", (_, i) => `translate(0,${i * rowHeight + 10})`);
-  row.append("text").attr("x", left - 6).attr("dy", "0.35em").attr("text-anchor", "end").text((r) => name(r.project));
+  const short = (text) => (text.length > 17 ? `${text.slice(0, 16)}…` : text);
+  row.append("text").attr("x", left - 6).attr("dy", "0.35em").attr("text-anchor", "end").text((r) => short(name(r.project)))
+    .append("title").text((r) => name(r.project));
+  if (current >= first && current <= last) {
+    const cx = left + (current - first + 0.5) * step;
+    svg.insert("line", ":first-child").attr("class", "current").attr("x1", cx).attr("x2", cx).attr("y1", 0).attr("y2", height - 14)
+      .attr("stroke", "#3b6fd4").attr("stroke-opacity", 0.5);
+  }
   row.selectAll("circle").data((r) => r.cells.map((c) => ({ ...c, project: r.project }))).join("circle")
     .attr("cx", (c) => left + (c.period - first + 0.5) * step).attr("r", (c) => 1.5 + 6 * Math.sqrt(c.commits / biggest))
     .attr("fill", (c) => colour(c.project))
     .append("title").text(title);
-  svg.append("text").attr("class", "axis-label").attr("x", left).attr("y", height - 2).text(labels[first]);
-  svg.append("text").attr("class", "axis-label").attr("x", width - right).attr("y", height - 2).attr("text-anchor", "end").text(labels[last]);
+  // A label every few periods, at most six.
+  const every = Math.max(1, Math.ceil((last - first + 1) / 6));
+  svg.selectAll("text.axis-label").data(Array.from({ length: last - first + 1 }, (_, k) => first + k).filter((t) => (t - first) % every === 0)).join("text")
+    .attr("class", "axis-label").attr("x", (t) => left + (t - first + 0.5) * step).attr("y", height - 2).attr("text-anchor", "middle").text((t) => labels[t]);
 }
