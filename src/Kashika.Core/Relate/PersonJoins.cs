@@ -31,6 +31,7 @@ public static class PersonJoins
         "test", "tester", "test user", "jenkins", "travis", "travis ci", "github", "gerrit", "buildbot", "build user",
         "system administrator", "local user", "default user", "anonymous", "no name", "none", "name", "your full name",
         "openstack infra", "openstack proposal bot", "zuul", "git", "dev", "developer", "developers", "the author",
+        "cloud user", "ec2 user", "vagrant", "stack", "centos", "fedora", "localhost", "your name here", "unknown user",
     };
 
     /// <summary>Whether a name is specific enough to say two addresses are one person.</summary>

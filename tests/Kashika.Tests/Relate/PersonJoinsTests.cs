@@ -22,6 +22,7 @@ public sealed class PersonJoinsTests
     [InlineData("ubuntu", false)]
     [InlineData("dependabot bot", false)]
     [InlineData("Jenkins", false)]
+    [InlineData("Cloud User", false)]
     [InlineData("takashi", false)]
     [InlineData("user 1234", false)]
     [InlineData("ann@example.org", false)]
