@@ -725,4 +725,18 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
             await page.Locator("#panel .timeline circle title").AllTextContentsAsync());
         Assert.Empty(report.Errors);
     }
+
+    [Fact]
+    public async Task Who_moved_where_keeps_its_settings_in_the_url()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Moves, fragment: "#outside=1&width=commits");
+        var page = report.Page;
+        Assert.True(await page.IsCheckedAsync("#currents-outside"));
+        Assert.Equal("commits", await page.InputValueAsync("#currents-measure"));
+        Assert.Contains("2020-02 b>outside", string.Join(' ', await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('.band')].map(b => `${b.dataset.period} ${b.dataset.from}>${b.dataset.to}`)")), StringComparison.Ordinal);
+        await page.SelectOptionAsync("#currents-from", new SelectOptionValue { Label = "2020-02" });
+        Assert.Contains("from=2020-02", page.Url, StringComparison.Ordinal);
+        Assert.Equal(["2020-03"], (await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('.band')].map(b => b.dataset.period)")).Distinct());
+        Assert.Empty(report.Errors);
+    }
 }

@@ -59,4 +59,27 @@ public static class Periods
         var month = new DateOnly(year, int.Parse(label.AsSpan(5, 2), System.Globalization.CultureInfo.InvariantCulture), 1);
         return (month, month.AddMonths(1).AddDays(-1));
     }
+
+    /// <summary>Every period from <paramref name="first"/> to <paramref name="last"/> (labels), those without a commit too,
+    /// so time advances evenly on the page.</summary>
+    public static IReadOnlyList<string> Between(string first, string last, Period period)
+    {
+        var labels = new List<string>();
+        for (var day = Span(first).Start; string.CompareOrdinal(Label(KeyOf(day, period), period), last) <= 0; day = Next(day, period))
+        {
+            labels.Add(Label(KeyOf(day, period), period));
+        }
+
+        return labels;
+    }
+
+    private static int KeyOf(DateOnly day, Period period) =>
+        Key(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds(), period);
+
+    private static DateOnly Next(DateOnly day, Period period) => period switch
+    {
+        Period.Year => day.AddYears(1),
+        Period.Quarter => day.AddMonths(3),
+        _ => day.AddMonths(1),
+    };
 }

@@ -33,6 +33,7 @@ public static class RelatePipeline
         var result = Relatedness.Compute(whole, metric, copiedWhole);
         // With --by, the same relatedness for each period (by author date), every project in every period.
         var labels = projects.SelectMany(p => p.Periods.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        labels = labels.Count == 0 ? labels : [.. Periods.Between(labels[0], labels[^1], period)];
         var inPeriods = labels.Select(label => (IReadOnlyList<ProjectAuthors>)projects
             .Select(p => Joined(AuthorResolver.Resolve(p.Authors.Name, p.Periods.GetValueOrDefault(label) ?? new AuthorTally(), rules))).ToList()).ToList();
         // Periods with no counted commit at either end (only bots' or merges') are not history worth a place in the chooser.

@@ -196,6 +196,18 @@ public sealed class RelateEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Periods_without_a_commit_between_the_first_and_the_last_are_kept_so_time_advances_evenly()
+    {
+        var january = DateTimeOffset.Parse("2020-01-15T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        dir.Repo("one").Commit("Lee", "lee@example.org", authorDate: january).Commit("Lee", "lee@example.org", authorDate: january.AddMonths(3));
+        dir.Repo("two").Commit("Lee", "lee@example.org", authorDate: january.AddMonths(3));
+        var json = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--by", "month", "one", "two"));
+        Assert.Equal(["2020-01", "2020-02", "2020-03", "2020-04"], json.GetProperty("periods").EnumerateArray().Select(p => p.GetProperty("label").GetString()));
+        var quarters = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--by", "quarter", "one", "two"));
+        Assert.Equal(["2020-Q1", "2020-Q2"], quarters.GetProperty("periods").EnumerateArray().Select(p => p.GetProperty("label").GetString()));
+    }
+
+    [Fact]
     public void Since_and_until_window_the_history()
     {
         // Commits are a day apart from 2020-01-01: Lee's 3 in one are 01-01..01-03; in two 01-01..01-05.

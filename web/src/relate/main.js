@@ -77,6 +77,11 @@ function saveState() {
     b: s?.pair ? names[s.pair[1]] : null,
     person: s?.person ?? null,
     q: state.query || null,
+    // Who moved where: its range, band width and arrivals/departures, when not the defaults.
+    from: hasCurrents && currents.first !== defaultCurrents.first ? labels[currents.first] : null,
+    to: hasCurrents && currents.last !== defaultCurrents.last ? labels[currents.last] : null,
+    width: hasCurrents && currents.measure !== "people" ? currents.measure : null,
+    outside: hasCurrents && currents.outside ? "1" : null,
   });
 }
 
@@ -90,6 +95,18 @@ function loadState() {
   if (index(url.project) !== undefined) state.selection = { project: index(url.project) };
   else if (index(url.a) !== undefined && index(url.b) !== undefined) state.selection = { pair: [index(url.a), index(url.b)].sort((x, y) => x - y) };
   else if (url.person) state.selection = { person: url.person };
+  if (hasCurrents) {
+    const at = (label, fallback) => { const i = labels.indexOf(label); return i < 0 ? fallback : i; };
+    currents.first = at(url.from, defaultCurrents.first);
+    currents.last = at(url.to, defaultCurrents.last);
+    if (currents.first >= currents.last) Object.assign(currents, { first: defaultCurrents.first, last: defaultCurrents.last });
+    currents.measure = url.width === "commits" ? "commits" : "people";
+    currents.outside = url.outside === "1";
+    select("#currents-from").property("value", currents.first);
+    select("#currents-to").property("value", currents.last);
+    select("#currents-measure").property("value", currents.measure);
+    select("#currents-outside").property("checked", currents.outside);
+  }
 }
 
 // --- controls -----------------------------------------------------------------------------------------------------
@@ -440,7 +457,8 @@ const hasCurrents = labels.length >= 2 && (data.moves || []).length > 0;
 const rankOf = new Map(orders.clustered.map((p, i) => [p, i]));
 // The default range: as many of the last periods as fit the width at ~110 px a column.
 const fitting = Math.max(3, Math.floor((document.querySelector("main").clientWidth - 160) / 110));
-const currents = { first: Math.max(0, labels.length - fitting), last: labels.length - 1, outside: false, measure: "people" };
+const defaultCurrents = { first: Math.max(0, labels.length - fitting), last: labels.length - 1, outside: false, measure: "people" };
+const currents = { ...defaultCurrents };
 if (hasCurrents) {
   select("#currents-section").style("display", null);
   for (const [id, key] of [["#currents-from", "first"], ["#currents-to", "last"]]) {
@@ -451,10 +469,11 @@ if (hasCurrents) {
       select("#currents-from").property("value", currents.first);
       select("#currents-to").property("value", currents.last);
       drawCurrentsSection();
+      saveState();
     });
   }
-  select("#currents-measure").on("change", (event) => { currents.measure = event.target.value; drawCurrentsSection(); });
-  select("#currents-outside").on("change", (event) => { currents.outside = event.target.checked; drawCurrentsSection(); });
+  select("#currents-measure").on("change", (event) => { currents.measure = event.target.value; drawCurrentsSection(); saveState(); });
+  select("#currents-outside").on("change", (event) => { currents.outside = event.target.checked; drawCurrentsSection(); saveState(); });
 }
 
 const commitsIn = (id, project, period) => (project < 0 ? 0 : activityOf.get(id)?.activity.find((a) => a[0] === project && a[1] === period)?.[2] || 0);
