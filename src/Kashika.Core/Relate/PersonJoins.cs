@@ -47,6 +47,18 @@ public static class PersonJoins
         return words.Length >= 2 && words.Count(w => w.Count(char.IsLetter) >= 2) >= 2 && !normal.Any(char.IsAsciiDigit);
     }
 
+    /// <summary>
+    /// A one-word name that is also the address's user name ("antirez" &lt;antirez@…&gt;), five letters or more and not a
+    /// placeholder: a handle, as specific as a full name. Two addresses under one handle join only when both were used in
+    /// one project or in related projects.
+    /// </summary>
+    public static bool IsHandle(string name, string address)
+    {
+        string normal = Normalize(name);
+        return normal.Length >= 5 && normal.All(char.IsLetter) && !Placeholders.Contains(normal)
+            && !normal.Contains("bot", StringComparison.Ordinal) && normal == UserName(address);
+    }
+
     /// <summary>Finds the joins among the projects' identity keys (lower-cased addresses, as <see cref="IdentityMode.Email"/>).</summary>
     public static IReadOnlyList<IdentityJoin> Find(IReadOnlyList<ProjectAuthors> projects)
     {
@@ -61,7 +73,11 @@ public static class PersonJoins
                 string name = projects[p].DisplayNames.GetValueOrDefault(key) ?? "";
                 commits[key] = commits.GetValueOrDefault(key) + projects[p].CommitsByPerson[key];
                 displayName.TryAdd(key, name);
-                if (IsDistinctive(name))
+                if (IsHandle(name, key))
+                {
+                    (byName.TryGetValue("@" + Normalize(name), out var list) ? list : byName["@" + Normalize(name)] = []).Add((key, p));
+                }
+                else if (IsDistinctive(name))
                 {
                     foreach (string form in NameForms(name))
                     {
@@ -90,7 +106,8 @@ public static class PersonJoins
             {
                 for (int j = i + 1; j < keys.Count; j++)
                 {
-                    if (!InitialsAgree(displayName[keys[i]], displayName[keys[j]]) || Evidence(keys[i], keys[j], uses, keysOf, projects) is not { } why)
+                    bool handle = name.StartsWith('@');
+                    if (!InitialsAgree(displayName[keys[i]], displayName[keys[j]]) || Evidence(keys[i], keys[j], uses, keysOf, projects, handle) is not { } why)
                     {
                         continue;
                     }
@@ -121,7 +138,8 @@ public static class PersonJoins
     }
 
     // What, besides the name, says two addresses are one person; null when nothing does.
-    private static string? Evidence(string a, string b, List<(string Key, int Project)> uses, List<HashSet<string>> keysOf, IReadOnlyList<ProjectAuthors> projects)
+    // A handle (see IsHandle) already is the user name, so for it the same user name is no further evidence.
+    private static string? Evidence(string a, string b, List<(string Key, int Project)> uses, List<HashSet<string>> keysOf, IReadOnlyList<ProjectAuthors> projects, bool handle)
     {
         var inA = uses.Where(u => u.Key == a).Select(u => u.Project).ToList();
         var inB = uses.Where(u => u.Key == b).Select(u => u.Project).ToList();
@@ -130,7 +148,7 @@ public static class PersonJoins
             return $"both used in {projects[both].Name}";
         }
 
-        if (UserName(a) == UserName(b) && UserName(a).Length >= 3)
+        if (!handle && UserName(a) == UserName(b) && UserName(a).Length >= 3)
         {
             return $"same user name \"{UserName(a)}\"";
         }

@@ -66,6 +66,21 @@ public sealed class PersonJoinsTests
     }
 
     [Fact]
+    public void A_handle_that_is_the_user_name_joins_within_a_project_but_not_across_unrelated_ones()
+    {
+        var redis = Project("redis", ("antirez", "antirez@gmail.com", 50), ("antirez", "antirez@metal.(none)", 5), ("admin", "admin@x.org", 1), ("admin", "admin@y.org", 1));
+        var join = Assert.Single(PersonJoins.Find([redis]));
+        Assert.Equal(["antirez@gmail.com", "antirez@metal.(none)"], join.Keys);
+        Assert.Contains("both used in redis", join.Reason, StringComparison.Ordinal);
+        // The same handle in two unrelated projects: the user name alone is not evidence for a handle.
+        var a = Project("a", ("mattn", "mattn@a.org", 3));
+        var b = Project("b", ("mattn", "mattn@b.org", 3));
+        Assert.Empty(PersonJoins.Find([a, b]));
+        Assert.False(PersonJoins.IsHandle("jsmith", "john@x.org"));
+        Assert.False(PersonJoins.IsHandle("abc", "abc@x.org")); // too short to be specific
+    }
+
+    [Fact]
     public void Same_user_name_at_two_domains_joins()
     {
         var a = Project("a", ("Takashi Kajinami", "tkajinam@redhat.com", 5));
