@@ -85,7 +85,7 @@ const cellText = (cell) => (cell !== null && typeof cell === "object" ? cell.tex
   : typeof cell === "number" ? cell.toLocaleString("en-US") : cell);
 
 // Numbers by value, text without regard to case or accents (so "Émile" sorts with "Emile"), then exactly.
-export function compareCells(x, y) {
+function compareCells(x, y) {
   const u = cellValue(x), v = cellValue(y);
   if (typeof u === "number" && typeof v === "number") return u - v;
   const a = String(u), b = String(v);
