@@ -163,7 +163,18 @@ function drawStrip() {
   const cells = strip.selectAll("button").data(views).join("button").attr("type", "button").attr("class", "thumb")
     .attr("aria-label", (v) => `show ${v.label}`)
     .on("click", (_, v) => { stopPlaying(); showPeriod(views.indexOf(v)); });
-  cells.each(function (v) { drawThumbnail(select(this), v.pairs.length ? v.matrix : null, orders.clustered, colour, 64); });
+  // Drawn when scrolled into the strip: hundreds of months would otherwise delay the page.
+  const draw = (element) => { const v = select(element).datum(); drawThumbnail(select(element), v.pairs.length ? v.matrix : null, orders.clustered, colour, 64); };
+  if (typeof IntersectionObserver === "undefined") {
+    cells.each(function () { draw(this); });
+  } else {
+    const seen = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) { seen.unobserve(entry.target); draw(entry.target); }
+      }
+    }, { root: strip.node(), rootMargin: "0px 400px" });
+    cells.each(function () { seen.observe(this); });
+  }
   cells.append("span").text((v) => (v === whole ? "all" : v.label));
 }
 

@@ -5,7 +5,7 @@ import { arc as d3arc, axisBottom, axisLeft, chord as d3chord, line, max, ribbon
 // A chord diagram `size` px wide without labels into `parent`; `matrix` null draws an empty ring (no sharing).
 export function drawThumbnail(parent, matrix, order, colour, size) {
   const r = size / 2 - 2;
-  const svg = parent.append("svg").attr("viewBox", [-size / 2, -size / 2, size, size]).attr("width", size).attr("height", size);
+  const svg = parent.insert("svg", ":first-child").attr("viewBox", [-size / 2, -size / 2, size, size]).attr("width", size).attr("height", size);
   svg.append("circle").attr("r", r - 2).attr("fill", "none").attr("stroke", "#d9dde5");
   if (!matrix) return;
   const layout = d3chord().padAngle(0.03)(order.map((i) => order.map((j) => matrix[i][j])));
