@@ -38,25 +38,33 @@ public static class Currents
             }
         }
 
-        var people = projectsOf.Where(p => p.Value >= 2).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
-        var activities = new List<PersonActivity>(people.Count);
-        var moves = new SortedDictionary<(int Period, int From, int To), List<string>>();
-        foreach (string person in people)
+        // Each person's (project, period, commits), gathered in one pass over what each period holds, period by period.
+        var activity = projectsOf.Where(p => p.Value >= 2).ToDictionary(p => p.Key, _ => new List<(int Project, int Period, int Commits)>(), StringComparer.Ordinal);
+        for (int t = 0; t < periods.Count; t++)
         {
-            var activity = new List<(int, int, int)>();
-            int previous = Move.Outside;
+            for (int p = 0; p < periods[t].Count; p++)
+            {
+                foreach (var (person, commits) in periods[t][p].CommitsByPerson)
+                {
+                    if (commits > 0 && activity.TryGetValue(person, out var list))
+                    {
+                        list.Add((p, t, commits));
+                    }
+                }
+            }
+        }
+
+        var activities = new List<PersonActivity>(activity.Count);
+        var moves = new SortedDictionary<(int Period, int From, int To), List<string>>();
+        foreach (var (person, entries) in activity.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            int previous = Move.Outside, k = 0;
             for (int t = 0; t < periods.Count; t++)
             {
                 int main = Move.Outside, most = 0;
-                for (int p = 0; p < periods[t].Count; p++)
+                for (; k < entries.Count && entries[k].Period == t; k++)
                 {
-                    int commits = periods[t][p].CommitsByPerson.GetValueOrDefault(person);
-                    if (commits == 0)
-                    {
-                        continue;
-                    }
-
-                    activity.Add((p, t, commits));
+                    var (p, _, commits) = entries[k];
                     if (commits > most || (commits == most && p == previous))
                     {
                         (main, most) = (p, commits);
@@ -71,7 +79,7 @@ public static class Currents
                 previous = main;
             }
 
-            activities.Add(new PersonActivity(person, Relatedness.DisplayName(whole, person), activity));
+            activities.Add(new PersonActivity(person, Relatedness.DisplayName(whole, person), entries));
         }
 
         return new CurrentsResult(activities, moves.Select(m => new Move(m.Key.Period, m.Key.From, m.Key.To, m.Value)).ToList());

@@ -245,10 +245,18 @@ public static class PersonJoins
         letters.Zip(plain.Split('|')).ToFrozenDictionary(p => p.First, p => p.Second);
 
     /// <summary>The project with each joined address counted as its person.</summary>
-    public static ProjectAuthors Apply(ProjectAuthors project, IReadOnlyList<IdentityJoin> joins)
+    public static ProjectAuthors Apply(ProjectAuthors project, IReadOnlyList<IdentityJoin> joins) => Applier(joins)(project);
+
+    /// <summary><see cref="Apply"/> with the joins' lookups made once, for the many projects and periods of one report.</summary>
+    public static Func<ProjectAuthors, ProjectAuthors> Applier(IReadOnlyList<IdentityJoin> joins)
     {
         var personOf = joins.SelectMany(j => j.Keys.Select(k => (k, j.Person))).ToDictionary(x => x.k, x => x.Person, StringComparer.Ordinal);
         var names = joins.ToDictionary(j => j.Person, j => j.Name, StringComparer.Ordinal);
+        return project => Apply(project, personOf, names);
+    }
+
+    private static ProjectAuthors Apply(ProjectAuthors project, Dictionary<string, string> personOf, Dictionary<string, string> names)
+    {
         var commits = new Dictionary<string, int>(StringComparer.Ordinal);
         var display = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, count) in project.CommitsByPerson)

@@ -19,13 +19,14 @@ public static class RelatePipeline
     public static RelateOutcome Run(IReadOnlyList<ProjectHistory> projects, IdentityRules rules, Metric metric, Period period)
     {
         var joins = rules.Mode == IdentityMode.Person ? PersonJoins.Find(projects.Select(p => p.Authors).ToList()) : [];
-        ProjectAuthors Joined(ProjectAuthors authors) => joins.Count == 0 ? authors : PersonJoins.Apply(authors, joins);
+        var apply = PersonJoins.Applier(joins);
+        ProjectAuthors Joined(ProjectAuthors authors) => joins.Count == 0 ? authors : apply(authors);
 
         // Copied commits, counted by the same rules as every commit: per pair, per developer; for each period apart.
         var copies = CopiedHistory.Find(projects.Select(p => p.Prints).ToList());
-        IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>> CopiedBy(Func<CommitPrint, bool> within) =>
-            copies.ToDictionary(c => c.Key, c => Joined(AuthorResolver.Resolve("", Tally(c.Value.Where(within)), rules)).CommitsByPerson);
-        var copiedWhole = CopiedBy(_ => true);
+        IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>> CopiedBy(IEnumerable<((int A, int B) Pair, IEnumerable<CommitPrint> Commits)> pairs) =>
+            pairs.ToDictionary(c => c.Pair, c => Joined(AuthorResolver.Resolve("", Tally(c.Commits), rules)).CommitsByPerson);
+        var copiedWhole = CopiedBy(copies.Select(c => (c.Key, (IEnumerable<CommitPrint>)c.Value)));
         var copied = copiedWhole.Select(c => new CopiedPair(c.Key.A, c.Key.B, c.Value.Values.Sum(v => (long)v)))
             .Where(c => c.Commits > 0).OrderBy(c => c.A).ThenBy(c => c.B).ToList();
 
@@ -40,8 +41,11 @@ public static class RelatePipeline
         int first = inPeriods.FindIndex(ps => ps.Any(p => p.Commits > 0));
         int last = inPeriods.FindLastIndex(ps => ps.Any(p => p.Commits > 0));
         (labels, inPeriods) = first < 0 ? ([], []) : (labels[first..(last + 1)], inPeriods[first..(last + 1)]);
-        var periods = labels.Select((label, t) => new PeriodResult(label, Relatedness.Compute(
-                inPeriods[t], metric, copies.Count == 0 ? null : CopiedBy(c => c.Period != 0 && Periods.Label(c.Period, period) == label))))
+        // Each pair's copied commits by period, grouped once (not filtered again for every period).
+        var copiedByPeriod = copies.SelectMany(c => c.Value.Where(x => x.Period != 0).Select(x => (c.Key, Label: Periods.Label(x.Period, period), Commit: x)))
+            .GroupBy(x => x.Label, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => CopiedBy(g.GroupBy(x => x.Key).Select(p => (p.Key, p.Select(x => x.Commit)))), StringComparer.Ordinal);
+        var periods = labels.Select((label, t) => new PeriodResult(label, Relatedness.Compute(inPeriods[t], metric, copiedByPeriod.GetValueOrDefault(label))))
             .ToList();
         var currents = periods.Count == 0 ? null : Currents.Build(whole, inPeriods);
 
