@@ -50,6 +50,7 @@ public static class KashikaProcess
 
         start.Environment["HOME"] = workingDirectory;
         start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        start.Environment["XDG_CACHE_HOME"] = Path.Combine(workingDirectory, ".cache");
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

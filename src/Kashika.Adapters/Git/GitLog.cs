@@ -12,27 +12,19 @@ namespace Kashika.Adapters.Git;
 /// <param name="Mailmap">Apply the repository's .mailmap (%aN/%aE); false reads the addresses as committed (%an/%ae).</param>
 public sealed record GitLogRequest(bool Compat, string Revision, string? Since, string? Until, string? Aliases, Period Period = Period.None, bool Mailmap = true);
 
-/// <summary>Facts about a repository learned while reading it.</summary>
-/// <param name="ByPeriod">The tally of each period, when periods were asked for.</param>
-/// <param name="Undated">Commits whose author date is before 1980 (a clock not set: 1970-01-01) or unreadable: counted in
-/// the whole history, left out of every period.</param>
-/// <param name="Prints">Every commit's fingerprint, to find history copied between projects (none with --compat).</param>
-public sealed record GitHistory(AuthorTally Authors, bool Shallow, IReadOnlyDictionary<string, AuthorTally> ByPeriod, long Undated, IReadOnlyList<CommitPrint> Prints);
-
 /// <summary>Streams a repository's history from the git command line into an <see cref="AuthorTally"/>.</summary>
 public static class GitLog
 {
     private const int ProgressEvery = 8192;
 
+    /// <summary>The commits <c>git log</c> shows, each author record as git prints it (%aN/%aE with the mailmap, else
+    /// %an/%ae; %an alone with <see cref="GitLogRequest.Compat"/>), and whether the repository is a shallow clone.</summary>
     /// <param name="progress">Called with the number of commits read so far, every few thousand commits and at the end.</param>
-    public static GitHistory Read(GitRepository repository, GitLogRequest request, Action<long> progress, CancellationToken cancel)
+    public static (CommitLog Log, bool Shallow) Read(GitRepository repository, GitLogRequest request, Action<long> progress, CancellationToken cancel)
     {
         // Asked alongside the log rather than before it: one process less on the critical path.
         var shallow = Task.Run(() => Run(repository, ["rev-parse", "--is-shallow-repository"], cancel).StartsWith("true", StringComparison.Ordinal), cancel);
-        var tally = new AuthorTally();
-        var byPeriod = new Dictionary<int, AuthorTally>();
-        long undated = 0;
-        bool periods = request.Period != Period.None;
+        var log = new CommitLog();
         var arguments = new List<string>();
         if (request.Aliases is not null)
         {
@@ -44,7 +36,6 @@ public static class GitLog
         // fingerprint a commit (CommitPrint); %P lists the parents, two or more for a merge.
         string author = request.Mailmap ? "%aN%x00%aE" : "%an%x00%ae";
         string format = request.Compat ? "%an" : $"{author}%x00%at %ct %ae%x00%P";
-        var prints = new List<CommitPrint>();
         arguments.AddRange(["-c", "log.showSignature=false", "log", "--no-color", $"--format={format}"]);
         if (request.Since is not null)
         {
@@ -70,7 +61,7 @@ public static class GitLog
             {
                 if (request.Compat)
                 {
-                    tally.Add(line, isMerge: false);
+                    log.Commits.Add(new LoggedCommit(log.Author(line), 0, false, false, 0));
                 }
                 else
                 {
@@ -84,36 +75,70 @@ public static class GitLog
                     var afterAuthorTime = space < 0 ? default : times[(space + 1)..];
                     int secondSpace = afterAuthorTime.IndexOf((byte)' ');
                     var rawAddress = secondSpace < 0 ? default : afterAuthorTime[(secondSpace + 1)..];
-                    bool dated = System.Buffers.Text.Utf8Parser.TryParse(times, out long authorTime, out _);
+                    System.Buffers.Text.Utf8Parser.TryParse(times, out long authorTime, out int authorDigits);
                     System.Buffers.Text.Utf8Parser.TryParse(afterAuthorTime, out long committerTime, out _);
-                    dated &= authorTime >= Periods.FirstPlausible;
-                    int period = 0;
-                    if (periods)
-                    {
-                        if (dated)
-                        {
-                            period = Periods.Key(authorTime, request.Period);
-                            (byPeriod.TryGetValue(period, out var slice) ? slice : byPeriod[period] = new AuthorTally()).Add(record, isMerge);
-                        }
-                        else
-                        {
-                            undated++;
-                        }
-                    }
-
-                    string key = tally.Add(record, isMerge);
-                    prints.Add(new CommitPrint(CommitPrint.Of(rawAddress, authorTime, committerTime), key, isMerge, period));
+                    bool dated = authorDigits > 0 && authorDigits == space && CommitLog.IsDated(authorTime);
+                    log.Commits.Add(new LoggedCommit(log.Author(record), authorTime, dated, isMerge, CommitPrint.Of(rawAddress, authorTime, committerTime)));
                 }
 
-                if (tally.Commits % ProgressEvery == 0)
+                if (log.Commits.Count % ProgressEvery == 0)
                 {
-                    progress(tally.Commits);
+                    progress(log.Commits.Count);
                 }
             });
         });
-        progress(tally.Commits);
-        return new GitHistory(
-            tally, shallow.GetAwaiter().GetResult(), byPeriod.ToDictionary(p => Periods.Label(p.Key, request.Period), p => p.Value, StringComparer.Ordinal), undated, prints);
+        progress(log.Commits.Count);
+        return (log, shallow.GetAwaiter().GetResult());
+    }
+
+    /// <summary>git's own reading of --since and --until (approxidate: "2 weeks ago", "2019-01-01", …) as seconds,
+    /// asked once for the whole run.</summary>
+    public static (long? Since, long? Until) Dates(GitRepository repository, string? since, string? until, CancellationToken cancel)
+    {
+        if (since is null && until is null)
+        {
+            return (null, null);
+        }
+
+        var arguments = new List<string> { "rev-parse" };
+        if (since is not null)
+        {
+            arguments.Add($"--since={since}");
+        }
+
+        if (until is not null)
+        {
+            arguments.Add($"--until={until}");
+        }
+
+        long? maxAge = null, minAge = null;
+        foreach (string line in Run(repository, arguments, cancel).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("--max-age=", StringComparison.Ordinal) && long.TryParse(line.AsSpan(10), out long max))
+            {
+                maxAge = max;
+            }
+            else if (line.StartsWith("--min-age=", StringComparison.Ordinal) && long.TryParse(line.AsSpan(10), out long min))
+            {
+                minAge = min;
+            }
+        }
+
+        return (maxAge, minAge);
+    }
+
+    /// <summary>The commit a revision names, as <c>git rev-parse</c> peels it, or null when it names no single commit.</summary>
+    public static string? RevParse(GitRepository repository, string revision, CancellationToken cancel)
+    {
+        try
+        {
+            string output = Run(repository, ["rev-parse", "--verify", "--quiet", "--end-of-options", $"{revision}^{{commit}}"], cancel).Trim();
+            return output.Length == 40 ? output : null;
+        }
+        catch (RepositoryException)
+        {
+            return null;
+        }
     }
 
     private static string Run(GitRepository repository, IReadOnlyList<string> arguments, CancellationToken cancel)

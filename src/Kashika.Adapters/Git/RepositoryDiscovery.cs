@@ -102,6 +102,21 @@ public static class RepositoryDiscovery
             : $"{path}: no such directory";
     }
 
+    /// <summary>Roughly how much history a repository holds: the bytes of its packs (0 when they cannot be found).</summary>
+    public static long StoredBytes(GitRepository repository)
+    {
+        try
+        {
+            string git = Directory.Exists(Path.Combine(repository.Path, ".git")) ? Path.Combine(repository.Path, ".git") : repository.Path;
+            var packs = new DirectoryInfo(Path.Combine(git, "objects", "pack"));
+            return packs.Exists ? packs.EnumerateFiles("*.pack").Sum(f => f.Length) : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>The folder's name without a trailing ".git": "redis.git" and "redis" are both project "redis".</summary>
     public static string DefaultName(string path)
     {

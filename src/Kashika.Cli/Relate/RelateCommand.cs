@@ -21,7 +21,11 @@ public sealed record RelateArguments(
     string? Order,
     string? By = null,
     bool SuggestAliases = false,
-    bool NoMailmap = false);
+    bool NoMailmap = false,
+    string Reader = "native",
+    string? Cache = null,
+    bool NoCache = false,
+    bool Verbose = false);
 
 internal static class RelateCommand
 {
@@ -96,10 +100,21 @@ internal static class RelateCommand
         var order = new Option<string?>("--order") {
             HelpName = "FILE", Description = "With --from-ranking: a file listing the project names in the order wanted. Default: name order." };
 
+        var reader = new Option<string>("--reader")
+        {
+            Description = "native: read git's files directly (in parallel; anything it does not support is read with git); git: run git log.",
+            DefaultValueFactory = _ => "native",
+        };
+        reader.AcceptOnlyFromAmong("native", "git");
+        var cache = new Option<string?>("--cache") {
+            HelpName = "DIR", Description = "Keep the counts read in this folder, so that a rerun reads only new commits. Default: $XDG_CACHE_HOME/kashika (else ~/.cache/kashika)." };
+        var noCache = new Option<bool>("--no-cache") { Description = "Neither read nor write the cache." };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Say how each repository was read (reader, cache, commits read)." };
+
         var command = new Command("relate", "How much open-source projects share their developers, as an interactive chord diagram.")
         {
             paths, format, output, metric, identity, aliases, botPattern, includeBots, merges, revision, since, until, by, compat, fromRanking, order,
-            suggestAliases, noMailmap,
+            suggestAliases, noMailmap, reader, cache, noCache, verbose,
         };
         command.SetAction((parse, cancel) => Task.FromResult((int)RelateRun.Execute(
             new RelateArguments(
@@ -120,7 +135,11 @@ internal static class RelateCommand
                 parse.GetValue(order),
                 parse.GetValue(by),
                 parse.GetValue(suggestAliases),
-                parse.GetValue(noMailmap)),
+                parse.GetValue(noMailmap),
+                parse.GetValue(reader) ?? "native",
+                parse.GetValue(cache),
+                parse.GetValue(noCache),
+                parse.GetValue(verbose)),
             context,
             cancel)));
         return command;

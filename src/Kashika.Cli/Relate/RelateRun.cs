@@ -142,6 +142,28 @@ internal static class RelateRun
         }
     }
 
+    // The cache the native reader keeps: none with --no-cache, with the git reader, or where it cannot be opened (a
+    // warning: the run goes on without it).
+    private static HistoryCache? OpenCache(RelateArguments arguments, GitReader reader, CliContext context)
+    {
+        if (arguments.NoCache || reader != GitReader.Native)
+        {
+            return null;
+        }
+
+        try
+        {
+            var cache = HistoryCache.Open(arguments.Cache is null ? HistoryCache.DefaultFolder() : Path.GetFullPath(arguments.Cache, context.CurrentDirectory));
+            cache.Prune();
+            return cache;
+        }
+        catch (HistoryCacheException e)
+        {
+            context.Warn(e.Message);
+            return null;
+        }
+    }
+
     private static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 
     private static string Generator { get; } =
@@ -159,7 +181,8 @@ internal static class RelateRun
             ("--identity", a.Identity != "person"), ("--aliases", a.Aliases is not null), ("--bot-pattern", a.BotPatterns.Count > 0),
             ("--include-bots", a.IncludeBots), ("--merges", a.CountMerges), ("--rev", a.Revision is not null),
             ("--since", a.Since is not null), ("--until", a.Until is not null), ("--by", a.By is not null),
-            ("--suggest-aliases", a.SuggestAliases), ("--no-mailmap", a.NoMailmap),
+            ("--suggest-aliases", a.SuggestAliases), ("--no-mailmap", a.NoMailmap), ("--reader", a.Reader != "native"),
+            ("--cache", a.Cache is not null), ("--no-cache", a.NoCache),
         };
         if (a.FromRanking is not null)
         {
@@ -170,6 +193,11 @@ internal static class RelateRun
 
             var given = gitOnly.Where(g => g.Given).Select(g => g.Option).Append(a.Compat is null ? null : "--compat").OfType<string>().ToList();
             return given.Count == 0 ? null : $"--from-ranking reads counted names, so {string.Join(", ", given)} cannot apply";
+        }
+
+        if (a.Cache is not null && (a.NoCache || a.Reader == "git"))
+        {
+            return a.NoCache ? "--cache and --no-cache contradict each other" : "--cache is kept by the native reader: it cannot go with --reader git";
         }
 
         if (a.NoMailmap && a.Aliases is not null)
@@ -184,7 +212,7 @@ internal static class RelateRun
 
         if (a.Compat is not null)
         {
-            var given = gitOnly.Where(g => g.Given && g.Option != "--rev").Select(g => g.Option).ToList();
+            var given = gitOnly.Where(g => g.Given && g.Option is not ("--rev" or "--reader" or "--cache" or "--no-cache")).Select(g => g.Option).ToList();
             if (a.Revision is not null && a.Revision != "HEAD")
             {
                 given.Add("--rev");
@@ -307,22 +335,31 @@ internal static class RelateRun
         var request = new GitLogRequest(
             rules.Mode == IdentityMode.OssrelName, arguments.Revision ?? "HEAD", arguments.Since, arguments.Until, aliases, ParsePeriod(arguments.By), Mailmap: !arguments.NoMailmap);
         var read = new ReadProject?[repositories.Count];
+        var notes = new string?[repositories.Count];
         var problems = new ConcurrentDictionary<int, RepositoryException>();
         try
         {
+            var reader = arguments.Reader == "git" ? GitReader.Git : GitReader.Native;
+            var (since, until) = reader == GitReader.Native && repositories.Count > 0
+                ? GitLog.Dates(repositories[0], arguments.Since, arguments.Until, cancel) : (null, null);
+            var options = new HistoryOptions(request, reader, since, until, OpenCache(arguments, reader, context), Alone: repositories.Count == 1);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel };
-            new Progress(context).Run(reporter => Parallel.For(0, repositories.Count, parallel, i =>
+            // Largest first, so that a big repository does not start last while the other cores are idle.
+            var bySize = Enumerable.Range(0, repositories.Count).OrderByDescending(i => RepositoryDiscovery.StoredBytes(repositories[i])).ToList();
+            new Progress(context).Run(reporter => Parallel.ForEach(bySize, parallel, i =>
             {
                 var repository = repositories[i];
                 var item = reporter.Start(repository.Name);
                 try
                 {
-                    var history = GitLog.Read(repository, request, item.Update, cancel);
-                    item.Done(history.Authors.Commits);
+                    var history = HistoryReader.Read(repository, options, item.Update, cancel);
+                    item.Done(history.History.Authors.Commits);
                     read[i] = new ReadProject(
-                        new ProjectHistory(AuthorResolver.Resolve(repository.Name, history.Authors, rules), history.ByPeriod, history.Prints),
+                        new ProjectHistory(AuthorResolver.Resolve(repository.Name, history.History.Authors, rules), history.History.ByPeriod, history.History.Prints),
                         new ProjectSource(repository.Source, history.Shallow),
-                        history.Undated);
+                        history.History.Undated);
+                    notes[i] = $"{repository.Name}: {history.Reader}, {Plural((int)Math.Min(history.CommitsRead, int.MaxValue), "commit")} read"
+                        + (history.CacheNote is null ? "" : $"; {history.CacheNote}");
                 }
                 catch (RepositoryException e)
                 {
@@ -343,6 +380,11 @@ internal static class RelateRun
         // Messages in input order, whatever order the parallel reads finished in.
         for (int i = 0; i < repositories.Count; i++)
         {
+            if (arguments.Verbose && notes[i] is { } note)
+            {
+                context.Say(note);
+            }
+
             if (problems.TryGetValue(i, out var problem))
             {
                 warnings.Add(problem.Message);

@@ -133,8 +133,12 @@ public sealed class RelateErrorTests : IDisposable
     public void Git_not_installed()
     {
         string dotnetDir = Path.GetDirectoryName(Environment.ProcessPath!)!;
-        var result = KashikaProcess.Run(dir.Path, new Dictionary<string, string> { ["PATH"] = dotnetDir }, "relate", "ok");
+        var result = KashikaProcess.Run(dir.Path, new Dictionary<string, string> { ["PATH"] = dotnetDir }, "relate", "--reader", "git", "ok");
         AssertOneError(result, 5, "git: cannot run it (not found on PATH); install git");
+
+        // The native reader reads git's files itself: no git needed for a repository it supports.
+        var native = KashikaProcess.Run(dir.Path, new Dictionary<string, string> { ["PATH"] = dotnetDir }, "relate", "-f", "json", "ok");
+        Assert.True(native.ExitCode == 0, native.StandardError);
     }
 
     [Fact]
@@ -152,6 +156,9 @@ public sealed class RelateErrorTests : IDisposable
     [InlineData(new[] { "relate", "--compat", "ossrel", "--merges", "ok" }, "--compat ossrel reproduces the original exactly")]
     [InlineData(new[] { "relate", "--from-ranking", "r", "ok" }, "--from-ranking reads ranking files instead of repositories")]
     [InlineData(new[] { "relate", "--order", "o.txt", "ok" }, "--order goes with --from-ranking")]
+    [InlineData(new[] { "relate", "--cache", "c", "--no-cache", "ok" }, "--cache and --no-cache contradict each other")]
+    [InlineData(new[] { "relate", "--cache", "c", "--reader", "git", "ok" }, "--cache is kept by the native reader")]
+    [InlineData(new[] { "relate", "--reader", "libgit2", "ok" }, "Argument 'libgit2' not recognized")]
     [InlineData(new[] { "relate", "--format", "xml", "ok" }, "Argument 'xml' not recognized")]
     [InlineData(new[] { "relate", "--no-such-option" }, "unknown option '--no-such-option'")]
     public void Usage_errors(string[] arguments, string message) => AssertOneError(Run(arguments), 2, message);

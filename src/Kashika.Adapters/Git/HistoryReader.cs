@@ -1,0 +1,132 @@
+using Kashika.Adapters.Git.Native;
+using Kashika.Core.Relate;
+
+namespace Kashika.Adapters.Git;
+
+/// <summary>Which reader reads histories: git's files directly, or the git command.</summary>
+public enum GitReader
+{
+    Native,
+    Git,
+}
+
+/// <summary>How a run reads every repository: what to ask (<see cref="GitLogRequest"/>), with which reader, the run's
+/// --since/--until as git reads them (seconds), and the cache (null: none).</summary>
+/// <param name="Alone">One repository is read: its reading may use every core.</param>
+public sealed record HistoryOptions(GitLogRequest Request, GitReader Reader, long? Since, long? Until, HistoryCache? Cache, bool Alone = false);
+
+/// <summary>A repository's history as relate counts it, and how it was read.</summary>
+/// <param name="Reader">"native", or "git" with the reason the native reader could not read it.</param>
+/// <param name="CommitsRead">Commits read from the repository this run (all of them unless the cache held some).</param>
+public sealed record GitHistory(History History, bool Shallow, string Reader, long CommitsRead, string? CacheNote);
+
+/// <summary>Reads one repository's history: from the cache and the commits new since, natively, or with git.</summary>
+public static class HistoryReader
+{
+    public static GitHistory Read(GitRepository repository, HistoryOptions options, Action<long> progress, CancellationToken cancel)
+    {
+        var request = options.Request;
+        string? reason = null;
+        if (options.Reader == GitReader.Native)
+        {
+            try
+            {
+                return ReadNative(repository, options, progress, cancel);
+            }
+            catch (UnsupportedRepositoryException e)
+            {
+                reason = e.Message;
+            }
+        }
+
+        var (log, shallow) = GitLog.Read(repository, request, progress, cancel);
+        return new GitHistory(log.Tally(null, request.Compat, request.Period), shallow, reason is null ? "git" : $"git ({reason})", log.Commits.Count, null);
+    }
+
+    private static GitHistory ReadNative(GitRepository repository, HistoryOptions options, Action<long> progress, CancellationToken cancel)
+    {
+        var request = options.Request;
+        using var reader = NativeReader.Open(repository.Path);
+        var tip = reader.Resolve(request.Revision, repository.Name, repository.Source);
+        if (tip is null)
+        {
+            // Anything but a branch, tag or object name: git resolves it once, or the git command reads it all (a range).
+            string? parsed = GitLog.RevParse(repository, request.Revision, cancel);
+            if (parsed is null || !ObjectId.TryParse(parsed, out var resolved) || !reader.IsCommit(resolved))
+            {
+                throw new UnsupportedRepositoryException($"revision '{request.Revision}' is not a single commit");
+            }
+
+            tip = resolved;
+        }
+
+        var warnings = new List<string>();
+        var mailmap = request.Mailmap && !request.Compat ? reader.Mailmap(request.Aliases, warnings.Add) : null;
+        var (log, read, note) = options.Cache is not null && options.Since is null && options.Until is null
+            ? ReadCached(reader, options.Cache, request.Revision, tip.Value, progress, cancel)
+            : (Walk(reader, tip.Value, options, progress, cancel).Log, -1, null);
+        if (note is not null)
+        {
+            warnings.Insert(0, note);
+        }
+
+        return new GitHistory(
+            log.Tally(mailmap, request.Compat, request.Period), false, "native", read < 0 ? log.Commits.Count : read, warnings.Count == 0 ? null : string.Join("; ", warnings));
+    }
+
+    private static (CommitLog Log, List<ObjectId> Ids) Walk(NativeReader reader, ObjectId tip, HistoryOptions options, Action<long> progress, CancellationToken cancel)
+    {
+        var log = new CommitLog();
+        var (ids, _) = reader.Walk(tip, options.Since, options.Until, null, null, options.Alone, log, progress, cancel);
+        return (log, ids);
+    }
+
+    // The cached log when the revision still names the commit it was taken at; else the commits new since added to it,
+    // when that commit is an ancestor of the new one; else (history rewritten) the whole history read again.
+    private static (CommitLog Log, long Read, string Note) ReadCached(
+        NativeReader reader, HistoryCache cache, string revision, ObjectId tip, Action<long> progress, CancellationToken cancel)
+    {
+        string key = reader.RepositoryKey;
+        var entry = cache.Load(key, revision);
+        if (entry is not null && entry.Tip == tip)
+        {
+            progress(entry.Log.Commits.Count);
+            return (entry.Log, 0, "cache: up to date");
+        }
+
+        string note;
+        CommitLog log;
+        byte[] ids;
+        long read;
+        if (entry is not null)
+        {
+            var (added, met) = reader.Walk(tip, null, null, entry.Holds, entry.Tip, false, entry.Log, _ => { }, cancel);
+            if (met)
+            {
+                log = entry.Log;
+                read = added.Count;
+                ids = HistoryCache.Sorted(Enumerable.Range(0, entry.SortedIds.Length / ObjectId.Size)
+                    .Select(i => ObjectId.Read(entry.SortedIds.AsSpan(i * ObjectId.Size, ObjectId.Size))).Concat(added));
+                note = $"cache: {added.Count} new commit{(added.Count == 1 ? "" : "s")} since {entry.Tip.ToString()[..12]}";
+                progress(log.Commits.Count);
+                return Stored(cache, key, revision, tip, log, ids, read, note);
+            }
+
+            note = $"cache: {entry.Tip.ToString()[..12]} is no longer in the history (rewritten): read again";
+        }
+        else
+        {
+            note = "cache: first read";
+        }
+
+        log = new CommitLog();
+        var (all, _) = reader.Walk(tip, null, null, null, null, false, log, progress, cancel);
+        read = all.Count;
+        ids = HistoryCache.Sorted(all);
+        return Stored(cache, key, revision, tip, log, ids, read, note);
+    }
+
+    private static (CommitLog Log, long Read, string Note) Stored(
+        HistoryCache cache, string key, string revision, ObjectId tip, CommitLog log, byte[] ids, long read, string note) =>
+        (log, read, cache.Store(key, revision, tip, log, ids) ? note : $"{note} (the cache could not be written)");
+}

@@ -1,0 +1,247 @@
+using System.Buffers.Binary;
+
+namespace Kashika.Adapters.Git.Native;
+
+/// <summary>
+/// git's commit-graph (<c>objects/info/commit-graph</c>, or a chain of layers in <c>objects/info/commit-graphs</c>):
+/// every commit's parents and commit date without inflating it. Positions are global over the chain, base layer first,
+/// as the file format numbers them.
+/// </summary>
+internal sealed class CommitGraph : IDisposable
+{
+    private const uint NoParent = 0x70000000;
+    private const uint ExtraEdges = 0x80000000;
+    private readonly List<Layer> layers = [];
+
+    private sealed class Layer(MappedFile file, int count, int first, long fanoutAt, long namesAt, long dataAt, long edgesAt)
+    {
+        public MappedFile File { get; } = file;
+        public int Count { get; } = count;
+        public int First { get; } = first;
+        public long FanoutAt { get; } = fanoutAt;
+        public long NamesAt { get; } = namesAt;
+        public long DataAt { get; } = dataAt;
+        public long EdgesAt { get; } = edgesAt;
+    }
+
+    public int Count { get; private set; }
+
+    /// <summary>The repository's graph, or null when it has none. A graph this reader cannot use is unsupported.</summary>
+    public static CommitGraph? Open(string objectsFolder)
+    {
+        string single = Path.Combine(objectsFolder, "info", "commit-graph");
+        string chain = Path.Combine(objectsFolder, "info", "commit-graphs", "commit-graph-chain");
+        var files = new List<string>();
+        if (File.Exists(single))
+        {
+            files.Add(single);
+        }
+        else if (File.Exists(chain))
+        {
+            foreach (string line in File.ReadAllLines(chain))
+            {
+                if (line.Length != 40 || !ObjectId.TryParse(line, out _))
+                {
+                    throw new UnsupportedRepositoryException($"{chain}: a line that is no graph name");
+                }
+
+                files.Add(Path.Combine(objectsFolder, "info", "commit-graphs", $"graph-{line}.graph"));
+            }
+        }
+
+        if (files.Count == 0)
+        {
+            return null;
+        }
+
+        var graph = new CommitGraph();
+        try
+        {
+            foreach (string file in files)
+            {
+                graph.Add(file);
+            }
+
+            return graph;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or OverflowException)
+        {
+            graph.Dispose();
+            throw new UnsupportedRepositoryException($"commit-graph cannot be read: {e.Message}");
+        }
+    }
+
+    private void Add(string path)
+    {
+        var file = new MappedFile(path);
+        try
+        {
+            var head = file.Span(0, 8);
+            if (head.Length < 8 || !head[..4].SequenceEqual("CGPH"u8) || head[4] != 1)
+            {
+                throw new InvalidDataException($"{path}: not a version 1 commit-graph");
+            }
+
+            if (head[5] != 1)
+            {
+                throw new UnsupportedRepositoryException($"{path}: commit-graph of a SHA-256 repository");
+            }
+
+            int chunks = head[6];
+            long fanout = -1, names = -1, data = -1, edges = -1;
+            for (int c = 0; c < chunks; c++)
+            {
+                var entry = file.Span(8 + (c * 12L), 12);
+                if (entry.Length < 12)
+                {
+                    throw new InvalidDataException($"{path}: chunk table cut short");
+                }
+
+                long offset = checked((long)BinaryPrimitives.ReadUInt64BigEndian(entry[4..]));
+                switch (BinaryPrimitives.ReadUInt32BigEndian(entry))
+                {
+                    case 0x4f494446: fanout = offset; break; // OIDF
+                    case 0x4f49444c: names = offset; break; // OIDL
+                    case 0x43444154: data = offset; break; // CDAT
+                    case 0x45444745: edges = offset; break; // EDGE
+                }
+            }
+
+            if (fanout < 0 || names < 0 || data < 0)
+            {
+                throw new InvalidDataException($"{path}: a required chunk is missing");
+            }
+
+            int count = (int)BinaryPrimitives.ReadUInt32BigEndian(file.Span(fanout + (255 * 4), 4));
+            if (fanout + 1024 > file.Length || names + (count * 20L) > file.Length || data + (count * 36L) > file.Length)
+            {
+                throw new InvalidDataException($"{path}: chunks run past the end");
+            }
+
+            layers.Add(new Layer(file, count, Count, fanout, names, data, edges));
+            Count = checked(Count + count);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The global position of <paramref name="id"/>, or -1 when the graph does not hold it.</summary>
+    public int Find(ObjectId id)
+    {
+        for (int l = layers.Count - 1; l >= 0; l--)
+        {
+            var layer = layers[l];
+            var fanout = layer.File.Span(layer.FanoutAt, 1024);
+            int first = id.FirstByte;
+            int low = first == 0 ? 0 : (int)BinaryPrimitives.ReadUInt32BigEndian(fanout[((first - 1) * 4)..]);
+            int high = (int)BinaryPrimitives.ReadUInt32BigEndian(fanout[(first * 4)..]) - 1;
+            while (low <= high)
+            {
+                int middle = (int)(((uint)low + (uint)high) >> 1);
+                int compared = ObjectId.Read(layer.File.Span(layer.NamesAt + (middle * 20L), 20)).CompareTo(id);
+                if (compared == 0)
+                {
+                    return layer.First + middle;
+                }
+
+                if (compared < 0)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    public ObjectId IdAt(int position)
+    {
+        var (layer, local) = LayerOf(position);
+        return ObjectId.Read(layer.File.Span(layer.NamesAt + (local * 20L), 20));
+    }
+
+    /// <summary>The commit date (committer time) the graph stores: 34 bits, as git reads it.</summary>
+    public long CommitTime(int position)
+    {
+        var (layer, local) = LayerOf(position);
+        var entry = layer.File.Span(layer.DataAt + (local * 36L) + 28, 8);
+        return ((long)(BinaryPrimitives.ReadUInt32BigEndian(entry) & 3) << 32) | BinaryPrimitives.ReadUInt32BigEndian(entry[4..]);
+    }
+
+    /// <summary>Adds the parents' positions of the commit at <paramref name="position"/> to <paramref name="parents"/>.</summary>
+    public void Parents(int position, List<int> parents)
+    {
+        var (layer, local) = LayerOf(position);
+        var entry = layer.File.Span(layer.DataAt + (local * 36L) + 20, 8);
+        uint first = BinaryPrimitives.ReadUInt32BigEndian(entry);
+        uint second = BinaryPrimitives.ReadUInt32BigEndian(entry[4..]);
+        if (first == NoParent)
+        {
+            return;
+        }
+
+        parents.Add(Checked(first));
+        if (second == NoParent)
+        {
+            return;
+        }
+
+        if ((second & ExtraEdges) == 0)
+        {
+            parents.Add(Checked(second));
+            return;
+        }
+
+        if (layer.EdgesAt < 0)
+        {
+            throw new InvalidDataException($"{layer.File.Path}: an octopus merge without an EDGE chunk");
+        }
+
+        for (long e = second & ~ExtraEdges; ; e++)
+        {
+            var edge = layer.File.Span(layer.EdgesAt + (e * 4), 4);
+            if (edge.Length < 4)
+            {
+                throw new InvalidDataException($"{layer.File.Path}: EDGE chunk cut short");
+            }
+
+            uint value = BinaryPrimitives.ReadUInt32BigEndian(edge);
+            parents.Add(Checked(value & ~ExtraEdges));
+            if ((value & ExtraEdges) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private int Checked(uint position) =>
+        position < (uint)Count ? (int)position : throw new InvalidDataException("commit-graph names a parent it does not hold");
+
+    private (Layer Layer, int Local) LayerOf(int position)
+    {
+        for (int l = layers.Count - 1; l >= 0; l--)
+        {
+            if (position >= layers[l].First)
+            {
+                return (layers[l], position - layers[l].First);
+            }
+        }
+
+        throw new InvalidDataException("commit-graph position out of range");
+    }
+
+    public void Dispose()
+    {
+        foreach (var layer in layers)
+        {
+            layer.File.Dispose();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+namespace Kashika.Adapters.Git.Native;
+
+/// <summary>
+/// The few configuration keys that change what <c>git log</c> prints for relate, gathered from every file git reads
+/// (system, global, the repository's, and whatever they include). Only presence and value matter: where a key is set
+/// that this reader does not honour, the repository goes to the git command.
+/// </summary>
+internal sealed class GitConfig
+{
+    private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
+
+    /// <summary>The last value of <paramref name="key"/> ("section.name" or "section.sub.name", section and name in lower case).</summary>
+    public string? Get(string key) => values.GetValueOrDefault(key);
+
+    public IEnumerable<string> Keys => values.Keys;
+
+    /// <summary>Reads the files git would, for a repository whose shared folder is <paramref name="commonDirectory"/>.</summary>
+    public static GitConfig Load(string commonDirectory)
+    {
+        var config = new GitConfig();
+        string? home = Environment.GetEnvironmentVariable("HOME");
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
+        if (Environment.GetEnvironmentVariable("GIT_CONFIG_NOSYSTEM") is not { Length: > 0 })
+        {
+            config.ReadFile(Environment.GetEnvironmentVariable("GIT_CONFIG_SYSTEM") ?? "/etc/gitconfig", 0);
+        }
+
+        if (Environment.GetEnvironmentVariable("GIT_CONFIG_GLOBAL") is { } global)
+        {
+            config.ReadFile(global, 0);
+        }
+        else
+        {
+            if (xdg is { Length: > 0 })
+            {
+                config.ReadFile(Path.Combine(xdg, "git", "config"), 0);
+            }
+            else if (home is { Length: > 0 })
+            {
+                config.ReadFile(Path.Combine(home, ".config", "git", "config"), 0);
+            }
+
+            if (home is { Length: > 0 })
+            {
+                config.ReadFile(Path.Combine(home, ".gitconfig"), 0);
+            }
+        }
+
+        config.ReadFile(Path.Combine(commonDirectory, "config"), 0);
+        return config;
+    }
+
+    // git's config syntax, enough to find keys: [section], [section "sub"], [section.sub], key = value, comments, quotes.
+    // include.path and includeIf.*.path are followed whatever their condition: a key set in a file that may apply is
+    // treated as set, which can only send a repository to the git command, never count wrongly.
+    private void ReadFile(string path, int depth)
+    {
+        if (depth > 10)
+        {
+            throw new UnsupportedRepositoryException($"{path}: config includes nested more than 10 deep");
+        }
+
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return; // git skips a config file that is not there
+        }
+
+        string section = "";
+        foreach (string raw in lines)
+        {
+            string line = raw.Trim();
+            if (line.Length == 0 || line[0] is '#' or ';')
+            {
+                continue;
+            }
+
+            if (line[0] == '[')
+            {
+                int close = line.IndexOf(']', StringComparison.Ordinal);
+                if (close < 0)
+                {
+                    throw new UnsupportedRepositoryException($"{path}: a config line this reader cannot parse");
+                }
+
+                string header = line[1..close].Trim();
+                int quote = header.IndexOf('"', StringComparison.Ordinal);
+                section = quote < 0
+                    ? header.ToLowerInvariant()
+                    : header[..quote].Trim().ToLowerInvariant() + "." + header[(quote + 1)..].TrimEnd('"');
+                line = line[(close + 1)..].Trim();
+                if (line.Length == 0 || line[0] is '#' or ';')
+                {
+                    continue;
+                }
+            }
+
+            int equals = line.IndexOf('=', StringComparison.Ordinal);
+            string name = (equals < 0 ? line : line[..equals]).Trim().ToLowerInvariant();
+            string value = equals < 0 ? "true" : Unquote(line[(equals + 1)..].Trim());
+            string key = section + "." + name;
+            values[key] = value;
+            if ((section == "include" || section.StartsWith("includeif.", StringComparison.Ordinal)) && name == "path")
+            {
+                string included = value.StartsWith("~/", StringComparison.Ordinal)
+                    ? Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? "/", value[2..])
+                    : Path.Combine(Path.GetDirectoryName(path) ?? "/", value);
+                ReadFile(included, depth + 1);
+            }
+        }
+    }
+
+    private static string Unquote(string value)
+    {
+        int comment = value.IndexOfAny(['#', ';']);
+        if (comment >= 0 && !value.Contains('"', StringComparison.Ordinal))
+        {
+            value = value[..comment].TrimEnd();
+        }
+
+        return value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value;
+    }
+}
