@@ -128,6 +128,30 @@ public sealed class GitRepo
         return this;
     }
 
+    /// <summary>Writes a commit object from raw text (each char one byte), "{tree}" and "{parent}" replaced by HEAD's
+    /// tree and HEAD, and moves main to it.</summary>
+    public GitRepo RawCommit(string rawObject)
+    {
+        string tree = Git(Path, "write-tree").Trim();
+        string parent = Git(Path, "rev-parse", "HEAD").Trim();
+        string objectFile = System.IO.Path.Combine(Path, ".git", "raw-commit");
+        System.IO.File.WriteAllText(objectFile, rawObject.Replace("{tree}", tree, StringComparison.Ordinal).Replace("{parent}", parent, StringComparison.Ordinal), System.Text.Encoding.Latin1);
+        string commit = Git(Path, "hash-object", "-t", "commit", "-w", "--literally", objectFile).Trim();
+        System.IO.File.Delete(objectFile);
+        Git(Path, "update-ref", "refs/heads/main", commit);
+        return this;
+    }
+
+    /// <summary>Runs git in this repository.</summary>
+    public string Git(params string[] arguments) => Git(Path, arguments);
+
+    /// <summary>Runs git in this repository with the author and committer set (dates as git reads them).</summary>
+    public string GitAs(string name, string email, string date, params string[] arguments) => Run(Path, new Dictionary<string, string>
+    {
+        ["GIT_AUTHOR_NAME"] = name, ["GIT_AUTHOR_EMAIL"] = email, ["GIT_AUTHOR_DATE"] = date,
+        ["GIT_COMMITTER_NAME"] = name, ["GIT_COMMITTER_EMAIL"] = email, ["GIT_COMMITTER_DATE"] = date,
+    }, arguments);
+
     public static string Git(string directory, params string[] arguments) => Run(directory, new Dictionary<string, string>(), arguments);
 
     private static string Run(string directory, Dictionary<string, string> env, params string[] arguments)

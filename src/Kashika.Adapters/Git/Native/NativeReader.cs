@@ -94,9 +94,17 @@ internal sealed class NativeReader : IDisposable
         else if (refs.Commit("HEAD", "", "") is { } head && MailmapBlob(head) is { } blob)
         {
             var data = objects.Read(blob, headerOnly: false);
+            bool promisor = files.Config.Get("extensions.partialclone") is not null
+                || files.Config.Keys.Any(k => k.StartsWith("remote.", StringComparison.Ordinal) && k.EndsWith(".promisor", StringComparison.Ordinal));
+            if (data is null && promisor)
+            {
+                // git would fetch it from the promisor remote (or fail when it cannot): that is git's to do.
+                throw new UnsupportedRepositoryException("HEAD:.mailmap is not in this partial clone; git fetches it from the promisor remote");
+            }
+
             if (data is null)
             {
-                warn("HEAD:.mailmap is not in this (partial) clone: no mailmap applied");
+                warn("HEAD:.mailmap is not in this partial clone and there is no remote to fetch it from: no mailmap applied, as git does");
             }
             else
             {

@@ -1,0 +1,220 @@
+using Kashika.Testing;
+
+namespace Kashika.Tests.EndToEnd;
+
+/// <summary>
+/// The native reader against git log: repositories built in every layout git writes (loose, packed with offset and
+/// reference deltas, several packs, commit-graph file and chain, octopus merges, encodings, alternates, worktrees,
+/// partial clones, mailmaps), each report byte-identical to the one read with <c>--reader git</c>; layouts it does not
+/// read go to git, and say so.
+/// </summary>
+public sealed class NativeReaderTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    // Runs relate both ways on the same repositories and options; the reports must be the same bytes.
+    private string Same(params string[] arguments)
+    {
+        var git = KashikaProcess.Run(dir.Path, ["relate", "-f", "json", "--reader", "git", .. arguments]);
+        var native = KashikaProcess.Run(dir.Path, ["relate", "-f", "json", "-v", "--no-cache", .. arguments]);
+        Assert.True(git.ExitCode == native.ExitCode, $"git exit {git.ExitCode}, native exit {native.ExitCode}: {native.StandardError}");
+        Assert.Equal(git.StandardOutput, native.StandardOutput);
+        Assert.True(git.ExitCode != 0 || native.StandardOutput.Contains("\"projects\"", StringComparison.Ordinal), native.StandardError);
+        return native.StandardError;
+    }
+
+    private static void ReadNatively(string verbose, string project) =>
+        Assert.Contains($"kashika: {project}: native,", verbose, StringComparison.Ordinal);
+
+    private static string LongMessage(int i) =>
+        string.Concat(Enumerable.Repeat("This commit message is long and nearly the same in every commit, so that git stores commits as deltas. ", 20)) + i;
+
+    // Authors under every mailmap form, merges, an octopus merge, and commits with long, similar messages.
+    private GitRepo Varied(string name)
+    {
+        var repo = dir.Repo(name)
+            .CommitFile(".mailmap", """
+                # comment line
+                Ann Lee <ann@example.org>
+                <bob@example.org> <bob@old.example>
+                Cid Proper <cid@example.org> Cid Wrong <CID@Example.ORG>
+                Dee New <dee@new.example> <dee@old.example>
+                Eve One <eve@example.org> eve <EVE@example.org>
+                   Spaced   Name   <spaced@example.org>
+                <empty@example.org> Nobody <>
+                """)
+            .Commits("ann", "ANN@example.org", 3)
+            .Commits("Bob", "bob@old.example", 2)
+            .Commits("Cid Wrong", "cid@example.org", 2)
+            .Commits("cid wrong", "cid@EXAMPLE.org", 1)
+            .Commits("Dee", "dee@old.example", 2)
+            .Commits("EVE", "eve@example.org", 1)
+            .Commits("Eve", "EVE@example.org", 1)
+            .Commits("x", "spaced@example.org", 1)
+            .Merge("Fay", "fay@example.org", "Gus", "gus@example.org");
+        for (int i = 0; i < 12; i++)
+        {
+            repo.GitAs("Hal Long", "hal@example.org", $"2021-03-{i + 1:D2}T10:00:00Z", "commit", "-q", "--allow-empty", "-m", LongMessage(i));
+        }
+
+        // An octopus merge (three parents: the commit-graph keeps the third in its EDGE chunk).
+        repo.Git("checkout", "-q", "-b", "b1");
+        repo.GitAs("Ike", "ike@example.org", "2021-04-01T10:00:00Z", "commit", "-q", "--allow-empty", "-m", "b1");
+        repo.Git("checkout", "-q", "-b", "b2", "main");
+        repo.GitAs("Jo", "jo@example.org", "2021-04-02T10:00:00Z", "commit", "-q", "--allow-empty", "-m", "b2");
+        repo.Git("checkout", "-q", "main");
+        repo.GitAs("Kim", "kim@example.org", "2021-04-03T10:00:00Z", "merge", "-q", "--no-ff", "-m", "octopus", "b1", "b2");
+        Assert.Equal(4, repo.Git("cat-file", "-p", "HEAD").Split('\n').Count(l => l.StartsWith("tree ", StringComparison.Ordinal) || l.StartsWith("parent ", StringComparison.Ordinal)));
+        return repo;
+    }
+
+    private static int DeltifiedCommits(GitRepo repo) =>
+        repo.Git("cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(deltabase)").Split('\n')
+            .Count(l => l.StartsWith("commit ", StringComparison.Ordinal) && !l.EndsWith(new string('0', 40), StringComparison.Ordinal));
+
+    [Fact]
+    public void Every_object_layout_reads_as_git_log_shows_it()
+    {
+        Varied("loose");
+        var offsets = Varied("offsets");
+        offsets.Git("repack", "-adfq", "--window=50", "--depth=50");
+        Assert.True(DeltifiedCommits(offsets) > 0, "no commit was stored as a delta");
+        var references = Varied("references");
+        references.Git("-c", "repack.useDeltaBaseOffset=false", "repack", "-adfq", "--window=50", "--depth=50");
+        Assert.True(DeltifiedCommits(references) > 0, "no commit was stored as a delta");
+
+        // Several packs and loose objects at once.
+        var layered = Varied("layered");
+        layered.Git("repack", "-dq");
+        layered.Commits("Lou", "lou@example.org", 2);
+        layered.Git("repack", "-dq");
+        layered.Commits("Mo", "mo@example.org", 2);
+        Assert.True(Directory.GetFiles(Path.Combine(layered.Path, ".git", "objects", "pack"), "*.pack").Length >= 2);
+
+        // A commit-graph file, and a chain of two layers with commits newer than both.
+        var graph = Varied("graph");
+        graph.Git("commit-graph", "write", "--reachable");
+        var chain = Varied("chain");
+        chain.Git("commit-graph", "write", "--reachable", "--split=no-merge");
+        chain.Commits("Ned", "ned@example.org", 3);
+        chain.Git("commit-graph", "write", "--reachable", "--split=no-merge");
+        chain.Commits("Oz", "oz@example.org", 2);
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(chain.Path, ".git", "objects", "info", "commit-graphs", "commit-graph-chain")).Length);
+
+        string[] all = ["loose", "offsets", "references", "layered", "graph", "chain"];
+        foreach (string[] options in (string[][])[[], ["--by", "month"], ["--no-mailmap"], ["--merges", "--include-bots"], ["--compat", "ossrel"], ["--identity", "name+email"]])
+        {
+            string verbose = Same([.. options, .. all]);
+            foreach (string project in all)
+            {
+                ReadNatively(verbose, project);
+            }
+        }
+    }
+
+    [Fact]
+    public void Encodings_and_odd_author_lines_read_as_git_log_shows_them()
+    {
+        var repo = dir.Repo("encodings").Commits("Ann", "ann@example.org", 2);
+        repo.RawCommit("tree {tree}\nparent {parent}\nauthor Jos\u00e9 L\u00f3pez <jose@example.org> 1600000000 +0200\ncommitter Jos\u00e9 <jose@example.org> 1600000000 +0200\nencoding ISO-8859-1\n\nLatin-1 bytes, said so\n");
+        repo.RawCommit("tree {tree}\nparent {parent}\nauthor Ren\u00e9e <renee@example.org> 1600000100 +0000\ncommitter c <c@example.org> 1600000100 +0000\n\nLatin-1 bytes, not said\n");
+        repo.RawCommit("tree {tree}\nparent {parent}\nauthor  Two  Spaces   <two@example.org>   1600000200   +0000\ncommitter c <c@example.org> 1600000200 +0000\n\nspaces\n");
+        repo.RawCommit("tree {tree}\nparent {parent}\nauthor No Date <nodate@example.org>\ncommitter c <c@example.org> 1600000300 +0000\n\nno date\n");
+        repo.RawCommit("tree {tree}\nparent {parent}\nauthor No Zone <nozone@example.org> 1600000400\ncommitter c <c@example.org> 1600000400 +0000\n\nno zone\n");
+        repo.RawCommit("tree {tree}\nparent {parent}\nauthor Huge <huge@example.org> 99999999999999999999 +0000\ncommitter c <c@example.org> 1600000500 +0000\n\nhuge\n");
+        repo.RawCommit("tree {tree}\nparent {parent}\nauthor Old <old@example.org> 100 +0000\ncommitter c <c@example.org> 1600000600 +0000\n\n1970\n");
+        repo.RawCommit("tree {tree}\nparent {parent}\nauthor First <first@example.org> 1600000700 +0000\nauthor Second <second@example.org> 1600000700 +0000\ncommitter c <c@example.org> 1600000700 +0000\n\ntwo author lines: git shows the last\n");
+        repo.RawCommit("tree {tree}\nparent {parent}\nauthor Signed <signed@example.org> 1600000800 +0000\ncommitter c <c@example.org> 1600000800 +0000\ngpgsig -----BEGIN PGP SIGNATURE-----\n author Fake <fake@example.org> 1 +0000\n -----END PGP SIGNATURE-----\n\nsigned\n");
+        foreach (string[] options in (string[][])[[], ["--by", "year"], ["--compat", "ossrel"]])
+        {
+            ReadNatively(Same([.. options, "encodings"]), "encodings");
+        }
+
+        // An encoding .NET does not know is git's to convert (or not): the repository is read with git.
+        var unknown = dir.Repo("unknown").Commits("Ann", "ann@example.org");
+        unknown.RawCommit("tree {tree}\nparent {parent}\nauthor Z\u00e9 <z@example.org> 1600000000 +0000\ncommitter c <c@example.org> 1600000000 +0000\nencoding X-NO-SUCH-CHARSET\n\nunknown\n");
+        Assert.Contains("kashika: unknown: git (commit", Same("unknown"), StringComparison.Ordinal);
+
+        // A line git cannot split ("author" without <>) is shown git's way: read with git.
+        var broken = dir.Repo("broken").Commits("Ann", "ann@example.org");
+        broken.RawCommit("tree {tree}\nparent {parent}\nauthor nobody at all 1600000000 +0000\ncommitter c <c@example.org> 1600000000 +0000\n\nbroken\n");
+        Assert.Contains("kashika: broken: git (commit", Same("broken"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dates_and_revisions_select_what_git_log_selects()
+    {
+        // Committer dates out of order: --since stops the walk at an older commit even when its parents are newer.
+        var repo = dir.Repo("dates");
+        string[] dates = ["2020-01-01T10:00:00Z", "2020-01-10T10:00:00Z", "2019-12-01T10:00:00Z", "2020-01-20T10:00:00Z", "2020-02-01T10:00:00Z", "2020-03-01T10:00:00Z"];
+        for (int i = 0; i < dates.Length; i++)
+        {
+            repo.GitAs($"Dev {i}", $"dev{i}@example.org", dates[i], "commit", "-q", "--allow-empty", "-m", $"c{i}");
+        }
+
+        repo.Git("tag", "light", "HEAD~2");
+        repo.GitAs("Tagger", "t@example.org", "2020-03-02T10:00:00Z", "tag", "-a", "-m", "annotated", "v1", "HEAD~1");
+        repo.Git("branch", "older", "HEAD~3");
+        string head = repo.Git("rev-parse", "HEAD").Trim();
+        foreach (string[] options in (string[][])[
+            ["--since", "2020-01-05"], ["--until", "2020-01-25"], ["--since", "2020-01-05", "--until", "2020-02-15"], ["--since", "3000-01-01"],
+            ["--rev", "light"], ["--rev", "v1"], ["--rev", "older"], ["--rev", "refs/heads/older"], ["--rev", head], ["--rev", head[..10]], ["--rev", "main~2"]])
+        {
+            ReadNatively(Same([.. options, "dates"]), "dates");
+        }
+
+        // A range is no single commit: git log reads it.
+        Assert.Contains("kashika: dates: git (revision", Same("--rev", "main~3..main", "dates"), StringComparison.Ordinal);
+        Same("--rev", "no-such-branch", "dates");
+    }
+
+    [Fact]
+    public void Alternates_worktrees_and_partial_clones_read_natively()
+    {
+        var source = Varied("source");
+        source.Git("config", "uploadpack.allowFilter", "true");
+        GitRepo.Git(dir.Path, "clone", "-q", "--shared", source.Path, "shared");
+        Assert.True(File.Exists(Path.Combine(dir.Path, "shared", ".git", "objects", "info", "alternates")));
+        source.Git("worktree", "add", "-q", "-b", "other", Path.Combine(dir.Path, "tree"));
+        GitRepo.Git(dir.Path, "clone", "-q", "--bare", "--filter=blob:none", "file://" + source.Path, "partial.git");
+        GitRepo.Git(dir.Path, "clone", "-q", "--bare", "--filter=blob:none", "file://" + source.Path, "orphan.git");
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir.Path, "partial.git", "objects", "pack"), "*.promisor"));
+
+        // A partial clone lacks HEAD:.mailmap: with its promisor remote, git fetches it (so git reads that one, first);
+        // without a remote, git applies no mailmap, and neither does the native reader.
+        var first = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "-v", "--no-cache", "partial.git");
+        Assert.Contains("kashika: partial: git (HEAD:.mailmap", first.StandardError, StringComparison.Ordinal);
+        GitRepo.Git(Path.Combine(dir.Path, "orphan.git"), "remote", "remove", "origin");
+
+        string verbose = Same("shared", "tree", "partial.git", "orphan.git");
+        ReadNatively(verbose, "shared");
+        ReadNatively(verbose, "tree");
+        ReadNatively(verbose, "partial");
+        ReadNatively(verbose, "orphan");
+        Assert.Contains("no mailmap applied", verbose, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void What_the_native_reader_does_not_read_goes_to_git()
+    {
+        var source = Varied("source");
+        GitRepo.Git(dir.Path, "clone", "-q", "--depth", "3", "file://" + source.Path, "shallow");
+        var replaced = Varied("replaced");
+        replaced.Git("replace", replaced.Git("rev-parse", "HEAD~1").Trim(), replaced.Git("rev-parse", "HEAD~2").Trim());
+        var grafted = Varied("grafted");
+        Directory.CreateDirectory(Path.Combine(grafted.Path, ".git", "info"));
+        File.WriteAllText(Path.Combine(grafted.Path, ".git", "info", "grafts"), grafted.Git("rev-parse", "HEAD~3").Trim() + "\n");
+        string sha256 = dir.Combine("sha256");
+        Directory.CreateDirectory(sha256);
+        GitRepo.Git(sha256, "init", "-q", "--object-format=sha256", "-b", "main");
+        GitRepo.Git(sha256, "-c", "user.name=Ann", "-c", "user.email=ann@example.org", "commit", "-q", "--allow-empty", "-m", "one");
+
+        string verbose = Same("shallow", "replaced", "grafted", "sha256");
+        Assert.Contains("kashika: shallow: git (shallow clone)", verbose, StringComparison.Ordinal);
+        Assert.Contains("kashika: replaced: git (replace refs", verbose, StringComparison.Ordinal);
+        Assert.Contains("kashika: grafted: git (info/grafts)", verbose, StringComparison.Ordinal);
+        Assert.Contains("kashika: sha256: git (object format sha256)", verbose, StringComparison.Ordinal);
+    }
+}
