@@ -43,6 +43,9 @@ public sealed class GitRepo
         return new GitRepo(path);
     }
 
+    /// <summary>A repository that already exists, to add to.</summary>
+    public static GitRepo Open(string path) => new(path) { tick = 1000 };
+
     /// <summary>A clone of this repository at <paramref name="path"/> (a fork: the same commits), its own commits dated from 100 days after this one's last.</summary>
     public GitRepo Clone(string path)
     {
@@ -139,6 +142,64 @@ public sealed class GitRepo
         string commit = Git(Path, "hash-object", "-t", "commit", "-w", "--literally", objectFile).Trim();
         System.IO.File.Delete(objectFile);
         Git(Path, "update-ref", "refs/heads/main", commit);
+        return this;
+    }
+
+    /// <summary>Adds <paramref name="count"/> commits on main quickly (git fast-import): authors drawn from
+    /// <paramref name="authors"/> people by a seeded generator, an hour apart from <paramref name="start"/>; every
+    /// tenth a merge of a side line.</summary>
+    public GitRepo FastCommits(int count, int authors, int seed, long start = 1500000000)
+    {
+        var random = new Random(seed);
+        var stream = new System.Text.StringBuilder();
+        bool hasHead;
+        try
+        {
+            hasHead = Git(Path, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").Length > 0;
+        }
+        catch (InvalidOperationException)
+        {
+            hasHead = false; // no commit yet
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            int who = random.Next(authors);
+            long time = start + (3600L * i);
+            string message = $"commit {seed}-{i}\n";
+            stream.Append(System.Globalization.CultureInfo.InvariantCulture, $"commit refs/heads/main\nmark :{i + 1}\n");
+            stream.Append(System.Globalization.CultureInfo.InvariantCulture, $"author Person {who} <p{who}@example.org> {time} +0000\ncommitter Person {who} <p{who}@example.org> {time} +0000\n");
+            stream.Append(System.Globalization.CultureInfo.InvariantCulture, $"data {message.Length}\n{message}");
+            if (i == 0 && hasHead)
+            {
+                stream.Append("from refs/heads/main^0\n");
+            }
+
+            if (i % 10 == 9 && i >= 2)
+            {
+                stream.Append(System.Globalization.CultureInfo.InvariantCulture, $"merge :{i - 1}\n");
+            }
+
+            stream.Append('\n');
+        }
+
+        var startInfo = new ProcessStartInfo("git") { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Path };
+        startInfo.ArgumentList.Add("fast-import");
+        startInfo.ArgumentList.Add("--quiet");
+        startInfo.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        startInfo.Environment["HOME"] = Path;
+        using var process = Process.Start(startInfo)!;
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardInput.Write(stream.ToString());
+        process.StandardInput.Close();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git fast-import failed: {error.Result}");
+        }
+
+        Git(Path, "reset", "-q", "--hard", "main");
         return this;
     }
 

@@ -28,6 +28,27 @@ public static class KashikaProcess
     public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         Run(workingDirectory, environment, ["dotnet"], arguments);
 
+    /// <summary>Starts the CLI and returns at once (output discarded), for tests that kill it or run several at once.</summary>
+    public static Process Start(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        start.ArgumentList.Add(Paths.CliDll);
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["HOME"] = workingDirectory;
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        start.Environment["XDG_CACHE_HOME"] = Path.Combine(workingDirectory, ".cache");
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     private static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] launcher, string[] arguments)
     {
         var start = new ProcessStartInfo(launcher[0])
