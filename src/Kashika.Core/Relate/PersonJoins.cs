@@ -180,10 +180,13 @@ public static class PersonJoins
     public static IReadOnlyList<string> NameForms(string name)
     {
         var forms = new List<string> { Normalize(name) };
-        string spelt = Normalize(name.Replace("ä", "ae", StringComparison.Ordinal).Replace("ö", "oe", StringComparison.Ordinal)
-            .Replace("ü", "ue", StringComparison.Ordinal).Replace("Ä", "Ae", StringComparison.Ordinal).Replace("Ö", "Oe", StringComparison.Ordinal)
-            .Replace("Ü", "Ue", StringComparison.Ordinal).Replace("ß", "ss", StringComparison.Ordinal));
-        forms.Add(spelt);
+        if (name.AsSpan().IndexOfAny("äöüÄÖÜß") >= 0)
+        {
+            forms.Add(Normalize(name.Replace("ä", "ae", StringComparison.Ordinal).Replace("ö", "oe", StringComparison.Ordinal)
+                .Replace("ü", "ue", StringComparison.Ordinal).Replace("Ä", "Ae", StringComparison.Ordinal).Replace("Ö", "Oe", StringComparison.Ordinal)
+                .Replace("Ü", "Ue", StringComparison.Ordinal).Replace("ß", "ss", StringComparison.Ordinal)));
+        }
+
         foreach (string form in forms.ToList())
         {
             var words = form.Split(' ');
@@ -213,6 +216,28 @@ public static class PersonJoins
 
     /// <summary>Lower case, accents off, runs of spaces and dots as one space: "José  A. García" → "jose a garcia".</summary>
     public static string Normalize(string name)
+    {
+        // Each name is normalized many times (distinctive? a handle? its forms, its initials for every pair it meets):
+        // remembered, and forgotten wholesale should a process meet more names than it is worth keeping.
+        if (NormalCache.TryGetValue(name, out string? known))
+        {
+            return known;
+        }
+
+        if (Interlocked.Increment(ref normalCount) > 1_000_000)
+        {
+            NormalCache.Clear();
+            Interlocked.Exchange(ref normalCount, 0);
+        }
+
+        return NormalCache[name] = NormalizeUncached(name);
+    }
+
+    private static int normalCount;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> NormalCache = new(StringComparer.Ordinal);
+
+    private static string NormalizeUncached(string name)
     {
         var text = new StringBuilder(name.Length);
         foreach (char c in name)
