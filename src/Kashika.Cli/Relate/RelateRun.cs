@@ -164,7 +164,7 @@ internal static class RelateRun
         }
     }
 
-    private static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
+    private static string Plural(int count, string noun) => $"{count} {(count == 1 ? noun : noun.EndsWith('y') ? noun[..^1] + "ie" : noun)}{(count == 1 ? "" : "s")}";
 
     private static string Generator { get; } =
         "kashika " + (typeof(RelateRun).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?");
@@ -336,6 +336,7 @@ internal static class RelateRun
             rules.Mode == IdentityMode.OssrelName, arguments.Revision ?? "HEAD", arguments.Since, arguments.Until, aliases, ParsePeriod(arguments.By), Mailmap: !arguments.NoMailmap);
         var read = new ReadProject?[repositories.Count];
         var notes = new string?[repositories.Count];
+        string? summary = null;
         var problems = new ConcurrentDictionary<int, RepositoryException>();
         try
         {
@@ -346,6 +347,8 @@ internal static class RelateRun
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel };
             // Largest first, so that a big repository does not start last while the other cores are idle.
             var bySize = Enumerable.Range(0, repositories.Count).OrderByDescending(i => RepositoryDiscovery.StoredBytes(repositories[i])).ToList();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            long total = 0, readNow = 0;
             new Progress(context).Run(reporter => Parallel.ForEach(bySize, parallel, i =>
             {
                 var repository = repositories[i];
@@ -358,6 +361,8 @@ internal static class RelateRun
                         new ProjectHistory(AuthorResolver.Resolve(repository.Name, history.History.Authors, rules), history.History.ByPeriod, history.History.Prints),
                         new ProjectSource(repository.Source, history.Shallow),
                         history.History.Undated);
+                    Interlocked.Add(ref total, history.History.Authors.Commits);
+                    Interlocked.Add(ref readNow, history.CommitsRead);
                     notes[i] = $"{repository.Name}: {history.Reader}, {Plural((int)Math.Min(history.CommitsRead, int.MaxValue), "commit")} read"
                         + (history.CacheNote is null ? "" : $"; {history.CacheNote}");
                 }
@@ -367,6 +372,11 @@ internal static class RelateRun
                     problems[i] = e;
                 }
             }));
+            if (arguments.Verbose)
+            {
+                summary = ($"read {Plural(repositories.Count, "repository")} ({total:N0} commits, {readNow:N0} of them read from the repositories"
+                    + $"{(options.Cache is null ? "" : $", the rest from the cache {options.Cache.File}")}) in {clock.Elapsed.TotalSeconds:F2} s");
+            }
         }
         catch (AggregateException e) when (e.InnerExceptions.OfType<GitMissingException>().FirstOrDefault() is { } missing)
         {
@@ -414,6 +424,11 @@ internal static class RelateRun
                 warnings.Add(warning);
                 context.Warn(warning);
             }
+        }
+
+        if (summary is not null)
+        {
+            context.Say(summary);
         }
 
         return read.OfType<ReadProject>().ToList();
