@@ -37,6 +37,12 @@ public static class HistoryReader
             {
                 reason = e.Message;
             }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or OverflowException
+                                          or ArgumentException or IndexOutOfRangeException)
+            {
+                // A corrupt, cut or unreadable file: git reads the repository and reports it in its own words.
+                reason = e.Message;
+            }
         }
 
         var (log, shallow) = GitLog.Read(repository, request, progress, cancel);

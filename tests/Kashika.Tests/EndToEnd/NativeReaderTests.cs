@@ -217,4 +217,45 @@ public sealed class NativeReaderTests : IDisposable
         Assert.Contains("kashika: grafted: git (info/grafts)", verbose, StringComparison.Ordinal);
         Assert.Contains("kashika: sha256: git (object format sha256)", verbose, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Hostile_files_are_left_to_git_never_read_past_their_bounds()
+    {
+        // A config including a file of megabytes, and a loose commit cut short: git's to read (and to refuse).
+        var big = Varied("big");
+        File.WriteAllText(Path.Combine(big.Path, "huge.config"), string.Concat(Enumerable.Repeat("# padding line of a large included config file\n", 120_000)));
+        File.AppendAllText(Path.Combine(big.Path, ".git", "config"), "[include]\n\tpath = ../huge.config\n");
+        Assert.Contains("kashika: big: git (", Same("big"), StringComparison.Ordinal);
+
+        var cut = dir.Repo("cut").Commits("Ann", "ann@example.org", 3);
+        string head = cut.Git("rev-parse", "HEAD").Trim();
+        string loose = Path.Combine(cut.Path, ".git", "objects", head[..2], head[2..]);
+        var bytes = File.ReadAllBytes(loose);
+        File.SetAttributes(loose, FileAttributes.Normal);
+        File.WriteAllBytes(loose, bytes[..(bytes.Length / 2)]);
+        var native = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--no-cache", "cut");
+        var git = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--reader", "git", "cut");
+        Assert.Equal(3, git.ExitCode);
+        Assert.Equal(git.ExitCode, native.ExitCode);
+        Assert.Equal(git.StandardError, native.StandardError);
+
+        // Bytes damaged inside a pack's commits (inflated on all cores after a commit-graph walk): git's error, not ours.
+        var damaged = Varied("damaged");
+        damaged.Git("repack", "-adfq");
+        damaged.Git("commit-graph", "write", "--reachable");
+        string pack = Directory.GetFiles(Path.Combine(damaged.Path, ".git", "objects", "pack"), "*.pack").Single();
+        var content = File.ReadAllBytes(pack);
+        for (int i = 1500; i < 2500; i += 7)
+        {
+            content[i] ^= 0x5a;
+        }
+
+        File.SetAttributes(pack, FileAttributes.Normal);
+        File.WriteAllBytes(pack, content);
+        var nativeDamaged = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--no-cache", "damaged");
+        var gitDamaged = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--reader", "git", "damaged");
+        Assert.Equal(3, gitDamaged.ExitCode);
+        Assert.Equal(gitDamaged.ExitCode, nativeDamaged.ExitCode);
+        Assert.Equal(gitDamaged.StandardError, nativeDamaged.StandardError);
+    }
 }

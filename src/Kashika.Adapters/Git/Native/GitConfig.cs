@@ -7,6 +7,7 @@ namespace Kashika.Adapters.Git.Native;
 /// </summary>
 internal sealed class GitConfig
 {
+    private const int MaxBytes = 4 << 20;
     private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
 
     /// <summary>The last value of <paramref name="key"/> ("section.name" or "section.sub.name", section and name in lower case).</summary>
@@ -63,7 +64,16 @@ internal sealed class GitConfig
         string[] lines;
         try
         {
-            lines = File.ReadAllLines(path);
+            // A config file is a few kilobytes; an include of /dev/zero or a huge file is not one this reader reads.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read);
+            var bytes = new byte[MaxBytes + 1];
+            int length = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            if (length > MaxBytes)
+            {
+                throw new UnsupportedRepositoryException($"{path}: a config file over {MaxBytes / 1024 / 1024} MiB");
+            }
+
+            lines = System.Text.Encoding.UTF8.GetString(bytes, 0, length).Split('\n');
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

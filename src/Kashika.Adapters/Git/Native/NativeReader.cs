@@ -60,12 +60,13 @@ internal sealed class NativeReader : IDisposable
 
     public bool HasCommitGraph => graph is not null;
 
-    /// <summary>The repository in the cache: its shared git folder, the link (if the path is one) resolved.</summary>
+    /// <summary>The repository in the cache: its git folder (each worktree its own, since each has its own HEAD), the
+    /// link (if the path is one) resolved.</summary>
     public string RepositoryKey
     {
         get
         {
-            var folder = new DirectoryInfo(files.CommonFolder);
+            var folder = new DirectoryInfo(files.GitFolder);
             return folder.LinkTarget is null ? folder.FullName : (folder.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? folder.FullName);
         }
     }
@@ -163,6 +164,16 @@ internal sealed class NativeReader : IDisposable
         try
         {
             return WalkCommits(tip, since, until, known, knownTip, scanPacks, log, progress, cancel);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0 && e.InnerExceptions.All(x => x is not OperationCanceledException))
+        {
+            // From the commits inflated on all cores: the first problem met, as if read one after another.
+            var first = e.InnerExceptions[0];
+            throw first as UnsupportedRepositoryException ?? new UnsupportedRepositoryException(first.Message);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Any(x => x is OperationCanceledException))
+        {
+            throw new OperationCanceledException(cancel);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or OverflowException or IndexOutOfRangeException or ArgumentException)
         {

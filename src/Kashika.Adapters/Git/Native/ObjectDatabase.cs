@@ -117,20 +117,30 @@ internal sealed class ObjectDatabase : IDisposable
             return null;
         }
 
+        // The header ("commit 1234\0") says how much to inflate: never more than deflate can make of the file's bytes.
         using var file = File.OpenRead(path);
         using var zlib = new ZLibStream(file, CompressionMode.Decompress);
-        using var all = new MemoryStream();
-        zlib.CopyTo(all);
-        var bytes = all.GetBuffer().AsSpan(0, (int)all.Length);
-        int nul = bytes.IndexOf((byte)0);
-        int space = bytes.IndexOf((byte)' ');
+        var head = new byte[32];
+        int got = zlib.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        int nul = head.AsSpan(0, got).IndexOf((byte)0);
+        int space = head.AsSpan(0, got).IndexOf((byte)' ');
         if (nul < 0 || space < 0 || space > nul
-            || !int.TryParse(bytes[(space + 1)..nul], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int size)
-            || size != bytes.Length - nul - 1)
+            || !long.TryParse(head.AsSpan(space + 1, nul - space - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long declared)
+            || declared > Math.Min(Array.MaxLength, file.Length * 1032L))
         {
             throw new InvalidDataException($"{path}: not a loose object");
         }
 
+        int size = (int)declared;
+        var content = new byte[size];
+        int already = Math.Min(size, got - nul - 1);
+        head.AsSpan(nul + 1, already).CopyTo(content);
+        if (got - nul - 1 > size || zlib.ReadAtLeast(content.AsSpan(already), size - already, throwOnEndOfStream: false) != size - already || zlib.ReadByte() >= 0)
+        {
+            throw new InvalidDataException($"{path}: a loose object whose size is not the one it states");
+        }
+
+        var bytes = head.AsSpan(0, got);
         var type = bytes[..space] switch
         {
             var t when t.SequenceEqual("commit"u8) => ObjectType.Commit,
@@ -139,7 +149,7 @@ internal sealed class ObjectDatabase : IDisposable
             var t when t.SequenceEqual("tag"u8) => ObjectType.Tag,
             _ => throw new InvalidDataException($"{path}: unknown object type"),
         };
-        return new ObjectData(type, bytes[(nul + 1)..].ToArray(), size);
+        return new ObjectData(type, content, size);
     }
 
     public void Dispose()

@@ -34,6 +34,7 @@ internal sealed class Pack : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, ObjectData> bases = new();
     private long baseBytes;
     private const long BaseCacheBytes = 64L << 20;
+    private const int MaxDeltaDepth = 4096;
 
     public Pack(string indexPath, ObjectDatabase database)
     {
@@ -156,9 +157,10 @@ internal sealed class Pack : IDisposable
     /// header's blank line (the message can be long and is not needed).</summary>
     public ObjectData Read(long offset, bool headerOnly, int depth = 0, byte[]? reuse = null)
     {
-        if (depth > count)
+        // git writes delta chains at most 4,095 deep (pack-objects' limit): a longer one loops or was made to exhaust the stack.
+        if (depth > MaxDeltaDepth)
         {
-            throw new InvalidDataException($"{pack.Path}: a delta chain loops");
+            throw new InvalidDataException($"{pack.Path}: a delta chain deeper than git writes (or a loop)");
         }
 
         var (type, size, dataAt) = Header(offset);
