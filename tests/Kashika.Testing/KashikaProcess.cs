@@ -31,16 +31,8 @@ public static class KashikaProcess
     /// <summary>Starts the CLI and returns at once (output discarded), for tests that kill it or run several at once.</summary>
     public static Process Start(string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        start.ArgumentList.Add(Paths.CliDll);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["HOME"] = workingDirectory;
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        start.Environment["XDG_CACHE_HOME"] = Path.Combine(workingDirectory, ".cache");
+        var start = StartInfo(workingDirectory, new Dictionary<string, string>(), ["dotnet"], arguments);
+        start.RedirectStandardInput = false;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -50,6 +42,19 @@ public static class KashikaProcess
     }
 
     private static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] launcher, string[] arguments)
+    {
+        using var process = Process.Start(StartInfo(workingDirectory, environment, launcher, arguments))!;
+        process.StandardInput.Close();
+        var error = process.StandardError.ReadToEndAsync();
+        using var output = new MemoryStream();
+        process.StandardOutput.BaseStream.CopyTo(output);
+        process.WaitForExit();
+        byte[] bytes = output.ToArray();
+        return new CliResult(process.ExitCode, Encoding.UTF8.GetString(bytes), error.Result, bytes);
+    }
+
+    // The CLI in a test's folder: that folder is HOME and holds the cache, and no system git config applies.
+    private static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] launcher, string[] arguments)
     {
         var start = new ProcessStartInfo(launcher[0])
         {
@@ -77,13 +82,6 @@ public static class KashikaProcess
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var error = process.StandardError.ReadToEndAsync();
-        using var output = new MemoryStream();
-        process.StandardOutput.BaseStream.CopyTo(output);
-        process.WaitForExit();
-        byte[] bytes = output.ToArray();
-        return new CliResult(process.ExitCode, Encoding.UTF8.GetString(bytes), error.Result, bytes);
+        return start;
     }
 }

@@ -349,7 +349,10 @@ internal static class RelateRun
             var bySize = Enumerable.Range(0, repositories.Count).OrderByDescending(i => RepositoryDiscovery.StoredBytes(repositories[i])).ToList();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             long total = 0, readNow = 0;
-            new Progress(context).Run(reporter => Parallel.ForEach(bySize, parallel, i =>
+            // One repository at a time to whichever core is free: the default partitioning hands out ranges, and a core
+            // that finished the largest repository first sat idle while the other read the rest.
+            var queue = System.Collections.Concurrent.Partitioner.Create(bySize, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
+            new Progress(context).Run(reporter => Parallel.ForEach(queue, parallel, i =>
             {
                 var repository = repositories[i];
                 var item = reporter.Start(repository.Name);
