@@ -177,30 +177,7 @@ public sealed class HistoryCache
     internal sealed record Entry(ObjectId Tip, CommitLog Log, byte[] SortedIds)
     {
         /// <summary>Whether the log holds the commit <paramref name="id"/> (a binary search in the sorted names).</summary>
-        public bool Holds(ObjectId id)
-        {
-            int low = 0, high = (SortedIds.Length / ObjectId.Size) - 1;
-            while (low <= high)
-            {
-                int middle = (low + high) >>> 1;
-                int compared = ObjectId.Read(SortedIds.AsSpan(middle * ObjectId.Size, ObjectId.Size)).CompareTo(id);
-                if (compared == 0)
-                {
-                    return true;
-                }
-
-                if (compared < 0)
-                {
-                    low = middle + 1;
-                }
-                else
-                {
-                    high = middle - 1;
-                }
-            }
-
-            return false;
-        }
+        public bool Holds(ObjectId id) => ObjectId.Search(SortedIds, id) >= 0;
     }
 
     /// <summary>The names of <paramref name="ids"/> sorted, 20 bytes each.</summary>

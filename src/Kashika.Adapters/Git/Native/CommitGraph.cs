@@ -134,27 +134,17 @@ internal sealed class CommitGraph : IDisposable
         for (int l = layers.Count - 1; l >= 0; l--)
         {
             var layer = layers[l];
-            var fanout = layer.File.Span(layer.FanoutAt, 1024);
-            int first = id.FirstByte;
-            int low = first == 0 ? 0 : (int)BinaryPrimitives.ReadUInt32BigEndian(fanout[((first - 1) * 4)..]);
-            int high = (int)BinaryPrimitives.ReadUInt32BigEndian(fanout[(first * 4)..]) - 1;
-            while (low <= high)
+            var (first, length) = ObjectId.FanoutRange(layer.File.Span(layer.FanoutAt, 1024), id);
+            var names = layer.File.Span(layer.NamesAt + (first * 20L), length * 20);
+            if (names.Length != length * 20)
             {
-                int middle = (int)(((uint)low + (uint)high) >> 1);
-                int compared = ObjectId.Read(layer.File.Span(layer.NamesAt + (middle * 20L), 20)).CompareTo(id);
-                if (compared == 0)
-                {
-                    return layer.First + middle;
-                }
+                throw new InvalidDataException($"{layer.File.Path}: the fan-out table points past the names");
+            }
 
-                if (compared < 0)
-                {
-                    low = middle + 1;
-                }
-                else
-                {
-                    high = middle - 1;
-                }
+            int at = ObjectId.Search(names, id);
+            if (at >= 0)
+            {
+                return layer.First + first + at;
             }
         }
 

@@ -52,6 +52,41 @@ internal readonly record struct ObjectId(ulong A, ulong B, uint C) : IComparable
 
     public byte FirstByte => (byte)(A >> 56);
 
+    /// <summary>The position of <paramref name="id"/> among names stored back to back in sorted order (a pack index's or
+    /// commit-graph's name table, the cache's list of commits), or -1.</summary>
+    public static int Search(ReadOnlySpan<byte> sorted, ObjectId id)
+    {
+        int low = 0, high = (sorted.Length / Size) - 1;
+        while (low <= high)
+        {
+            int middle = (int)(((uint)low + (uint)high) >> 1);
+            int compared = Read(sorted.Slice(middle * Size, Size)).CompareTo(id);
+            if (compared == 0)
+            {
+                return middle;
+            }
+
+            if (compared < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The positions git's 256-entry fan-out table gives to names starting with <paramref name="id"/>'s first byte.</summary>
+    public static (int First, int Count) FanoutRange(ReadOnlySpan<byte> fanout, ObjectId id)
+    {
+        int first = id.FirstByte == 0 ? 0 : (int)BinaryPrimitives.ReadUInt32BigEndian(fanout[((id.FirstByte - 1) * 4)..]);
+        int end = (int)BinaryPrimitives.ReadUInt32BigEndian(fanout[(id.FirstByte * 4)..]);
+        return end >= first ? (first, end - first) : throw new InvalidDataException("a fan-out table that decreases");
+    }
+
     public int CompareTo(ObjectId other) =>
         A != other.A ? A.CompareTo(other.A) : B != other.B ? B.CompareTo(other.B) : C.CompareTo(other.C);
 

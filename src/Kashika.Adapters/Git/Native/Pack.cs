@@ -83,30 +83,15 @@ internal sealed class Pack : IDisposable
     /// <summary>The position of <paramref name="id"/> in the index, or -1.</summary>
     public int Find(ObjectId id)
     {
-        var fanout = index.Span(8, 256 * 4);
-        int first = id.FirstByte;
-        int low = first == 0 ? 0 : (int)BinaryPrimitives.ReadUInt32BigEndian(fanout[((first - 1) * 4)..]);
-        int high = (int)BinaryPrimitives.ReadUInt32BigEndian(fanout[(first * 4)..]) - 1;
-        while (low <= high)
+        var (first, length) = ObjectId.FanoutRange(index.Span(8, 256 * 4), id);
+        var names = index.Span(namesAt + ((long)first * ObjectId.Size), length * ObjectId.Size);
+        if (names.Length != length * ObjectId.Size)
         {
-            int middle = (int)(((uint)low + (uint)high) >> 1);
-            int compared = IdAt(middle).CompareTo(id);
-            if (compared == 0)
-            {
-                return middle;
-            }
-
-            if (compared < 0)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
+            throw new InvalidDataException($"{index.Path}: the fan-out table points past the names");
         }
 
-        return -1;
+        int at = ObjectId.Search(names, id);
+        return at < 0 ? -1 : first + at;
     }
 
     /// <summary>Object names starting with <paramref name="prefix"/> (lower-case hex digits), at most two: enough to tell
