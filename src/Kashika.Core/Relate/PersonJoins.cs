@@ -54,6 +54,13 @@ public static class PersonJoins
     /// </summary>
     public static bool IsHandle(string name, string address)
     {
+        // Most names are two words or more: no handle, and no need to normalize them to know it.
+        var trimmed = name.AsSpan().Trim();
+        if (trimmed.IndexOfAny(" .\t") >= 0)
+        {
+            return false;
+        }
+
         string normal = Normalize(name);
         return normal.Length >= 5 && normal.All(char.IsLetter) && !Placeholders.Contains(normal)
             && !normal.Contains("bot", StringComparison.Ordinal) && normal == UserName(address);
@@ -99,7 +106,8 @@ public static class PersonJoins
             return k;
         }
 
-        foreach (var (name, uses) in byName.OrderBy(n => n.Key, StringComparer.Ordinal))
+        // Only names used by two or more addresses can join anything; sorted for an order of joins that never varies.
+        foreach (var (name, uses) in byName.Where(n => n.Value.Count > 1).OrderBy(n => n.Key, StringComparer.Ordinal))
         {
             var keys = uses.Select(u => u.Key).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             for (int i = 0; i < keys.Count; i++)

@@ -18,12 +18,15 @@ public static class RelatePipeline
 {
     public static RelateOutcome Run(IReadOnlyList<ProjectHistory> projects, IdentityRules rules, Metric metric, Period period)
     {
+        // Identities joined and copied commits found at once: neither needs the other, and each takes a good part of a
+        // run whose histories come from the cache.
+        var copiesFound = Task.Run(() => CopiedHistory.Find(projects.Select(p => p.Prints).ToList()));
         var joins = rules.Mode == IdentityMode.Person ? PersonJoins.Find(projects.Select(p => p.Authors).ToList()) : [];
         var apply = PersonJoins.Applier(joins);
         ProjectAuthors Joined(ProjectAuthors authors) => joins.Count == 0 ? authors : apply(authors);
 
         // Copied commits, counted by the same rules as every commit: per pair, per developer; for each period apart.
-        var copies = CopiedHistory.Find(projects.Select(p => p.Prints).ToList());
+        var copies = copiesFound.GetAwaiter().GetResult();
         IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>> CopiedBy(IEnumerable<((int A, int B) Pair, IEnumerable<CommitPrint> Commits)> pairs) =>
             pairs.ToDictionary(c => c.Pair, c => Joined(AuthorResolver.Resolve("", Tally(c.Commits), rules)).CommitsByPerson);
         var copiedWhole = CopiedBy(copies.Select(c => (c.Key, (IEnumerable<CommitPrint>)c.Value)));

@@ -65,15 +65,20 @@ internal sealed class GitConfig
         try
         {
             // A config file is a few kilobytes; an include of /dev/zero or a huge file is not one this reader reads.
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read);
-            var bytes = new byte[MaxBytes + 1];
-            int length = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-            if (length > MaxBytes)
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096);
+            using var text = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = stream.Read(chunk)) > 0)
             {
-                throw new UnsupportedRepositoryException($"{path}: a config file over {MaxBytes / 1024 / 1024} MiB");
+                text.Write(chunk, 0, read);
+                if (text.Length > MaxBytes)
+                {
+                    throw new UnsupportedRepositoryException($"{path}: a config file over {MaxBytes / 1024 / 1024} MiB");
+                }
             }
 
-            lines = System.Text.Encoding.UTF8.GetString(bytes, 0, length).Split('\n');
+            lines = System.Text.Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length).Split('\n');
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
