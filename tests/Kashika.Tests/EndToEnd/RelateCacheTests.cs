@@ -127,6 +127,13 @@ public sealed class RelateCacheTests : IDisposable
         }
 
         File.WriteAllText(file, "this is not a database, but someone's notes\n");
+
+        // A cache folder that cannot be made (a file stands there): a warning, and the run reads without it.
+        File.WriteAllText(dir.Combine("taken"), "a file, not a folder\n");
+        var blocked = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--cache", dir.Combine("taken"), "alpha", "beta");
+        Assert.Equal(0, blocked.ExitCode);
+        Assert.Contains("cannot be used as a cache", blocked.StandardError, StringComparison.Ordinal);
+        Assert.Equal(expected, blocked.StandardOutput);
         var garbage = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--cache", CacheFolder, "alpha", "beta");
         Assert.Equal(0, garbage.ExitCode);
         Assert.Contains("cannot be used as a cache", garbage.StandardError, StringComparison.Ordinal);
