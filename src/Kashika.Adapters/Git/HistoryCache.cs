@@ -107,6 +107,12 @@ public sealed class HistoryCache
     {
         var db = new SqliteConnection(connection);
         db.Open();
+
+        // In WAL mode NORMAL still never leaves a torn row (a killed process loses nothing committed); only a power cut
+        // may take back the last runs' rows, which a cache can afford. FULL waited for the disk once per repository.
+        using var pragma = db.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = NORMAL";
+        pragma.ExecuteNonQuery();
         return db;
     }
 
