@@ -366,7 +366,7 @@ internal static class RelateRun
                         history.History.Undated);
                     Interlocked.Add(ref total, history.History.Authors.Commits);
                     Interlocked.Add(ref readNow, history.CommitsRead);
-                    notes[i] = $"{repository.Name}: {history.Reader}, {Plural((int)Math.Min(history.CommitsRead, int.MaxValue), "commit")} read"
+                    notes[i] = $"{repository.Name}: {history.Reader}, {history.CommitsRead:N0} commit{(history.CommitsRead == 1 ? "" : "s")} read"
                         + (history.CacheNote is null ? "" : $"; {history.CacheNote}");
                 }
                 catch (RepositoryException e)
