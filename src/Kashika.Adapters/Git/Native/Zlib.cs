@@ -4,108 +4,45 @@ using System.Runtime.InteropServices;
 namespace Kashika.Adapters.Git.Native;
 
 /// <summary>
-/// Inflates zlib streams in place in a mapped pack, whole or up to a commit header's end (its first blank line). The
-/// system's zlib is called directly with one inflater per thread, reset between objects: a new .NET ZLibStream per object
-/// allocates and clears its window every time, which cost more than the inflating itself on a pack of small commits.
-/// Where libz.so.1 cannot be loaded, ZLibStream does the work.
+/// Inflates zlib streams in place in a mapped pack. With libdeflate (Debian's libdeflate0) each object is inflated whole in
+/// one call, its checksum verified: a third faster over 32 repositories than the system zlib inflating commit headers
+/// only, since a stream's setup, not its bytes, is what a small object costs. Without it (or with
+/// KASHIKA_NO_LIBDEFLATE=1) .NET's zlib inflates, and a commit only up to its header's blank line.
 /// </summary>
 internal static unsafe partial class Zlib
 {
-    // Most commit headers end within 300 bytes (tree, one parent, author, committer); fewer bytes asked, less inflated.
-    private const int HeaderChunk = 320;
+    private const int HeaderChunk = 512;
+    private const int Success = 0;
+
     [ThreadStatic]
-    private static nint idle;
-    private static readonly bool Available = Probe();
+    private static nint decompressor;
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct ZStream
-    {
-        public byte* NextIn;
-        public uint AvailIn;
-        public nuint TotalIn;
-        public byte* NextOut;
-        public uint AvailOut;
-        public nuint TotalOut;
-        public nint Message;
-        public nint State;
-        public nint Alloc;
-        public nint Free;
-        public nint Opaque;
-        public int DataType;
-        public nuint Adler;
-        public nuint Reserved;
-    }
+    private static readonly bool Available = Environment.GetEnvironmentVariable("KASHIKA_NO_LIBDEFLATE") is not { Length: > 0 } && Probe();
 
-    private const int Ok = 0, StreamEnd = 1, BufferError = -5, Finish = 4, NoFlush = 0;
+    [LibraryImport("libdeflate.so.0", EntryPoint = "libdeflate_alloc_decompressor")]
+    private static partial nint AllocDecompressor();
 
-    [LibraryImport("libz.so.1", EntryPoint = "inflateInit_")]
-    private static partial int InflateInit(ZStream* stream, byte* version, int size);
-
-    [LibraryImport("libz.so.1", EntryPoint = "inflate")]
-    private static partial int InflateStep(ZStream* stream, int flush);
-
-    [LibraryImport("libz.so.1", EntryPoint = "inflateEnd")]
-    private static partial int InflateEnd(ZStream* stream);
-
-    [LibraryImport("libz.so.1", EntryPoint = "inflateReset")]
-    private static partial int InflateReset(ZStream* stream);
+    [LibraryImport("libdeflate.so.0", EntryPoint = "libdeflate_zlib_decompress_ex")]
+    private static partial int Decompress(nint decompressor, byte* input, nuint inputBytes, byte* output, nuint outputBytes, nuint* inputUsed, nuint* outputMade);
 
     private static bool Probe()
     {
         try
         {
-            Return(Rent());
-            return true;
+            return Decompressor() != 0;
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             return false;
         }
     }
 
-    private static ZStream* Rent()
-    {
-        if (idle != 0)
-        {
-            var reused = (ZStream*)idle;
-            idle = 0;
-            if (InflateReset(reused) != Ok)
-            {
-                throw new InvalidOperationException("zlib: inflateReset failed");
-            }
+    // One per thread that ever inflated, kept for the life of the process (a few kilobytes each).
+    private static nint Decompressor() => decompressor != 0 ? decompressor : decompressor = AllocDecompressor();
 
-            return reused;
-        }
-
-        var stream = (ZStream*)NativeMemory.AllocZeroed((nuint)sizeof(ZStream));
-        fixed (byte* version = "1.2.0\0"u8)
-        {
-            if (InflateInit(stream, version, sizeof(ZStream)) != Ok)
-            {
-                NativeMemory.Free(stream);
-                throw new InvalidOperationException("zlib: inflateInit failed");
-            }
-        }
-
-        return stream;
-    }
-
-    // One inflater per thread that ever inflated, kept for the life of the process (a thread's second one, needed only
-    // while a delta's base is read inside a read, is freed).
-    private static void Return(ZStream* stream)
-    {
-        if (idle == 0)
-        {
-            idle = (nint)stream;
-        }
-        else
-        {
-            InflateEnd(stream);
-            NativeMemory.Free(stream);
-        }
-    }
-
-    /// <param name="reuse">A buffer to inflate a header into when it is large enough (the result may be it).</param>
+    /// <summary>The object of <paramref name="size"/> bytes whose zlib stream starts at <paramref name="offset"/>: whole,
+    /// or with <paramref name="headerOnly"/> at least up to its first blank line.</summary>
+    /// <param name="reuse">A buffer to inflate into when it is large enough (the result may be it).</param>
     public static byte[] Inflate(MappedFile file, long offset, int size, bool headerOnly, out int length, byte[]? reuse = null)
     {
         if (!Available)
@@ -114,64 +51,22 @@ internal static unsafe partial class Zlib
         }
 
         var input = file.Span(offset, int.MaxValue);
-        int first = headerOnly ? Math.Min(size, HeaderChunk) : size;
-        var buffer = headerOnly && reuse is not null && reuse.Length >= first && reuse.Length <= size ? reuse : new byte[first];
-        var stream = Rent();
-        try
+        var buffer = reuse is not null && reuse.Length >= size ? reuse : new byte[size];
+        nuint used, made;
+        int result;
+        fixed (byte* from = input)
+        fixed (byte* to = buffer)
         {
-            fixed (byte* from = input)
-            {
-                stream->NextIn = from;
-                stream->AvailIn = (uint)input.Length;
-                length = 0;
-                while (true)
-                {
-                    int status;
-                    fixed (byte* to = buffer)
-                    {
-                        stream->NextOut = to + length;
-                        stream->AvailOut = (uint)(buffer.Length - length);
-                        status = InflateStep(stream, headerOnly ? NoFlush : Finish);
-                        int before = length;
-                        length = buffer.Length - (int)stream->AvailOut;
-                        if (status is not (Ok or StreamEnd or BufferError) || (status == BufferError && length == before && length < buffer.Length))
-                        {
-                            throw new InvalidDataException($"{file.Path}: corrupt object data at {offset}");
-                        }
-
-                        if (headerOnly && buffer.AsSpan(Math.Max(0, before - 1), length - Math.Max(0, before - 1)).IndexOf("\n\n"u8) >= 0)
-                        {
-                            return buffer;
-                        }
-                    }
-
-                    if (length == size)
-                    {
-                        // A whole object must also end its stream there (the checksum is then verified).
-                        if (!headerOnly && status != StreamEnd)
-                        {
-                            throw new InvalidDataException($"{file.Path}: object at {offset} is longer than its header says");
-                        }
-
-                        return buffer;
-                    }
-
-                    if (status == StreamEnd)
-                    {
-                        throw new InvalidDataException($"{file.Path}: object at {offset} is shorter than its header says");
-                    }
-
-                    if (length == buffer.Length)
-                    {
-                        Array.Resize(ref buffer, (int)Math.Min(size, buffer.Length * 2L));
-                    }
-                }
-            }
+            result = Decompress(Decompressor(), from, (nuint)input.Length, to, (nuint)size, &used, &made);
         }
-        finally
+
+        if (result != Success || made != (nuint)size)
         {
-            Return(stream);
+            throw new InvalidDataException($"{file.Path}: corrupt object data at {offset} (or not the size its header says)");
         }
+
+        length = size;
+        return buffer;
     }
 
     private static byte[] InflateManaged(Stream compressed, int size, bool headerOnly, string source, out int length)
@@ -186,6 +81,11 @@ internal static unsafe partial class Zlib
             length += read;
             if (length == size || (headerOnly && buffer.AsSpan(searchFrom, length - searchFrom).IndexOf("\n\n"u8) >= 0))
             {
+                if (length == size && zlib.ReadByte() >= 0)
+                {
+                    throw new InvalidDataException($"{source}: an object is longer than its header says");
+                }
+
                 return buffer;
             }
 
