@@ -48,11 +48,16 @@ internal sealed class Progress(CliContext context)
             }
         }
 
-        internal void Update(Item item, long count, bool done)
+        internal void Update(Item item, long count, bool done, long read = -1)
         {
             var elapsed = context.Clock.GetElapsedTime(item.Started);
             double rate = elapsed.TotalSeconds > 0 ? count / elapsed.TotalSeconds : 0;
-            string text = $"{item.Name}: {count:N0} commit{(count == 1 ? "" : "s")}, {elapsed.TotalSeconds:0.00} s, {rate:N0} commits/s";
+            string commits = $"{item.Name}: {count:N0} commit{(count == 1 ? "" : "s")}";
+
+            // Commits served by the cache were not read: a rate over them would only say how fast the cache is.
+            string text = read >= 0 && read < count
+                ? $"{commits} ({read:N0} read, the rest from the cache), {elapsed.TotalSeconds:0.00} s"
+                : $"{commits}, {elapsed.TotalSeconds:0.00} s, {rate:N0} commits/s";
             lock (gate)
             {
                 if (item.Task is { } task)
@@ -77,7 +82,8 @@ internal sealed class Progress(CliContext context)
     {
         public void Update(long count) => Owner.Update(this, count, done: false);
 
-        public void Done(long count) => Owner.Update(this, count, done: true);
+        /// <param name="read">Of <paramref name="count"/>, how many were read from the repository (the rest from a cache).</param>
+        public void Done(long count, long read = -1) => Owner.Update(this, count, done: true, read);
 
         public void Failed() => Owner.Failed(this);
     }

@@ -359,7 +359,7 @@ internal static class RelateRun
                 try
                 {
                     var history = HistoryReader.Read(repository, options, item.Update, cancel);
-                    item.Done(history.History.Authors.Commits);
+                    item.Done(history.History.Authors.Commits, history.CommitsRead);
                     read[i] = new ReadProject(
                         new ProjectHistory(AuthorResolver.Resolve(repository.Name, history.History.Authors, rules), history.History.ByPeriod, history.History.Prints),
                         new ProjectSource(repository.Source, history.Shallow),

@@ -44,6 +44,7 @@ public sealed class RelateCacheTests : IDisposable
         var warm = Cached("alpha", "beta");
         Assert.Contains("alpha: native, 0 commits read; cache: up to date", warm.StandardError, StringComparison.Ordinal);
         Assert.Contains("beta: native, 0 commits read; cache: up to date", warm.StandardError, StringComparison.Ordinal);
+        Assert.Contains("alpha: 60 commits (0 read, the rest from the cache)", warm.StandardError, StringComparison.Ordinal);
         Assert.Equal(first.StandardOutput, warm.StandardOutput);
 
         var alpha = new GitRepoPath(dir.Combine("alpha"));
