@@ -184,6 +184,9 @@ public sealed class HistoryCache
     {
         /// <summary>Whether the log holds the commit <paramref name="id"/> (a binary search in the sorted names).</summary>
         public bool Holds(ObjectId id) => ObjectId.Search(SortedIds, id) >= 0;
+
+        public IEnumerable<ObjectId> Ids() =>
+            Enumerable.Range(0, SortedIds.Length / ObjectId.Size).Select(i => ObjectId.Read(SortedIds.AsSpan(i * ObjectId.Size, ObjectId.Size)));
     }
 
     /// <summary>The names of <paramref name="ids"/> sorted, 20 bytes each.</summary>

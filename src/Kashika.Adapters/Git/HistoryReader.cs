@@ -70,7 +70,7 @@ public static class HistoryReader
         var mailmap = request.Mailmap && !request.Compat ? reader.Mailmap(request.Aliases, warnings.Add) : null;
         var (log, read, note) = options.Cache is not null && options.Since is null && options.Until is null
             ? ReadCached(reader, options.Cache, request.Revision, tip.Value, progress, cancel)
-            : (Walk(reader, tip.Value, options, progress, cancel).Log, -1, null);
+            : (Walk(reader, tip.Value, options, progress, cancel), -1, null);
         if (note is not null)
         {
             warnings.Insert(0, note);
@@ -80,11 +80,11 @@ public static class HistoryReader
             log.Tally(mailmap, request.Compat, request.Period), false, "native", read < 0 ? log.Commits.Count : read, warnings.Count == 0 ? null : string.Join("; ", warnings));
     }
 
-    private static (CommitLog Log, List<ObjectId> Ids) Walk(NativeReader reader, ObjectId tip, HistoryOptions options, Action<long> progress, CancellationToken cancel)
+    private static CommitLog Walk(NativeReader reader, ObjectId tip, HistoryOptions options, Action<long> progress, CancellationToken cancel)
     {
         var log = new CommitLog();
-        var (ids, _) = reader.Walk(tip, options.Since, options.Until, null, null, options.Alone, log, progress, cancel);
-        return (log, ids);
+        reader.Walk(tip, options.Since, options.Until, null, null, options.Alone, log, progress, cancel);
+        return log;
     }
 
     // The cached log when the revision still names the commit it was taken at; else the commits new since added to it,
@@ -111,8 +111,7 @@ public static class HistoryReader
             {
                 log = entry.Log;
                 read = added.Count;
-                ids = HistoryCache.Sorted(Enumerable.Range(0, entry.SortedIds.Length / ObjectId.Size)
-                    .Select(i => ObjectId.Read(entry.SortedIds.AsSpan(i * ObjectId.Size, ObjectId.Size))).Concat(added));
+                ids = HistoryCache.Sorted(entry.Ids().Concat(added));
                 note = $"cache: {added.Count} new commit{(added.Count == 1 ? "" : "s")} since {entry.Tip.ToString()[..12]}";
                 progress(log.Commits.Count);
                 return Stored(cache, key, revision, tip, log, ids, read, note);

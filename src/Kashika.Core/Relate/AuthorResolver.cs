@@ -95,6 +95,9 @@ public static class ByteText
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>git's own isspace (space, tab, newline, carriage return; not \v or \f), as it trims names and e-mails.</summary>
+    public static bool IsGitSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
+
     /// <summary>Python 2 <c>' '.join(s.split())</c> on bytes: runs of ASCII whitespace become one space, ends trimmed.</summary>
     public static string CollapseWhitespace(string bytes)
     {

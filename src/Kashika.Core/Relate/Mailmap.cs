@@ -90,13 +90,13 @@ public sealed class Mailmap
 
         var before = text[..left];
         int start = 0;
-        while (start < before.Length && IsSpace(before[start]))
+        while (start < before.Length && ByteText.IsGitSpace(before[start]))
         {
             start++;
         }
 
         int end = before.Length;
-        while (end > start && IsSpace(before[end - 1]))
+        while (end > start && ByteText.IsGitSpace(before[end - 1]))
         {
             end--;
         }
@@ -157,8 +157,6 @@ public sealed class Mailmap
 
         return (found.Name ?? name, found.Email ?? email);
     }
-
-    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r'; // git's own isspace: not \v or \f
 
     private static string Latin1(ReadOnlySpan<byte> bytes) => System.Text.Encoding.Latin1.GetString(bytes);
 

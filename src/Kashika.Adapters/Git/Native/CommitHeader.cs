@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using Kashika.Core.Relate;
 
 namespace Kashika.Adapters.Git.Native;
 
@@ -158,7 +159,7 @@ internal readonly ref struct Ident
 
         close += open + 1;
         int nameEnd = open;
-        while (nameEnd > 0 && IsSpace(line[nameEnd - 1]))
+        while (nameEnd > 0 && ByteText.IsGitSpace(line[nameEnd - 1]))
         {
             nameEnd--;
         }
@@ -169,7 +170,7 @@ internal readonly ref struct Ident
         // The date follows the last '>' of the line, then a zone: without both, git shows no date.
         var after = line[(line.LastIndexOf((byte)'>') + 1)..];
         int d = 0;
-        while (d < after.Length && IsSpace(after[d]))
+        while (d < after.Length && ByteText.IsGitSpace(after[d]))
         {
             d++;
         }
@@ -181,7 +182,7 @@ internal readonly ref struct Ident
         }
 
         var digits = after[digitsStart..d];
-        while (d < after.Length && IsSpace(after[d]))
+        while (d < after.Length && ByteText.IsGitSpace(after[d]))
         {
             d++;
         }
@@ -192,7 +193,4 @@ internal readonly ref struct Ident
         ident = new Ident(name, email, hasTime, hasTime ? time : 0);
         return true;
     }
-
-    // git's isspace: space, tab, newline, carriage return.
-    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
 }

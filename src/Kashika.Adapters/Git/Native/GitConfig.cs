@@ -18,38 +18,64 @@ internal sealed class GitConfig
     /// <summary>Reads the files git would, for a repository whose shared folder is <paramref name="commonDirectory"/>.</summary>
     public static GitConfig Load(string commonDirectory)
     {
+        var (user, problem) = UserLevel.Value;
+        if (problem is not null)
+        {
+            throw new UnsupportedRepositoryException(problem);
+        }
+
         var config = new GitConfig();
-        string? home = Environment.GetEnvironmentVariable("HOME");
-        string? xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
-        if (Environment.GetEnvironmentVariable("GIT_CONFIG_NOSYSTEM") is not { Length: > 0 })
+        foreach (var (key, value) in user!.values)
         {
-            config.ReadFile(Environment.GetEnvironmentVariable("GIT_CONFIG_SYSTEM") ?? "/etc/gitconfig", 0);
-        }
-
-        if (Environment.GetEnvironmentVariable("GIT_CONFIG_GLOBAL") is { } global)
-        {
-            config.ReadFile(global, 0);
-        }
-        else
-        {
-            if (xdg is { Length: > 0 })
-            {
-                config.ReadFile(Path.Combine(xdg, "git", "config"), 0);
-            }
-            else if (home is { Length: > 0 })
-            {
-                config.ReadFile(Path.Combine(home, ".config", "git", "config"), 0);
-            }
-
-            if (home is { Length: > 0 })
-            {
-                config.ReadFile(Path.Combine(home, ".gitconfig"), 0);
-            }
+            config.values[key] = value;
         }
 
         config.ReadFile(Path.Combine(commonDirectory, "config"), 0);
         return config;
     }
+
+    // The system and global files are the same for every repository: read once per run (with why they cannot be used,
+    // which then holds for every repository alike).
+    private static readonly Lazy<(GitConfig? Config, string? Problem)> UserLevel = new(() =>
+    {
+        var config = new GitConfig();
+        string? home = Environment.GetEnvironmentVariable("HOME");
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
+        try
+        {
+            if (Environment.GetEnvironmentVariable("GIT_CONFIG_NOSYSTEM") is not { Length: > 0 })
+            {
+                config.ReadFile(Environment.GetEnvironmentVariable("GIT_CONFIG_SYSTEM") ?? "/etc/gitconfig", 0);
+            }
+
+            if (Environment.GetEnvironmentVariable("GIT_CONFIG_GLOBAL") is { } global)
+            {
+                config.ReadFile(global, 0);
+            }
+            else
+            {
+                if (xdg is { Length: > 0 })
+                {
+                    config.ReadFile(Path.Combine(xdg, "git", "config"), 0);
+                }
+                else if (home is { Length: > 0 })
+                {
+                    config.ReadFile(Path.Combine(home, ".config", "git", "config"), 0);
+                }
+
+                if (home is { Length: > 0 })
+                {
+                    config.ReadFile(Path.Combine(home, ".gitconfig"), 0);
+                }
+            }
+
+            return (config, null);
+        }
+        catch (UnsupportedRepositoryException e)
+        {
+            return (null, e.Message);
+        }
+    });
 
     // git's config syntax, enough to find keys: [section], [section "sub"], [section.sub], key = value, comments, quotes.
     // include.path and includeIf.*.path are followed whatever their condition: a key set in a file that may apply is

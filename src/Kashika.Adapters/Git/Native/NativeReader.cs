@@ -58,8 +58,6 @@ internal sealed class NativeReader : IDisposable
         }
     }
 
-    public bool HasCommitGraph => graph is not null;
-
     /// <summary>The repository in the cache: its git folder (each worktree its own, since each has its own HEAD), the
     /// link (if the path is one) resolved.</summary>
     public string RepositoryKey
@@ -348,11 +346,7 @@ internal sealed class NativeReader : IDisposable
             return;
         }
 
-        if (!Ident.TrySplit(header.Author, out var author) || !Ident.TrySplit(header.Committer, out var committer))
-        {
-            throw new UnsupportedRepositoryException($"commit {id} has an author or committer line git shows in its own way");
-        }
-
+        Split(header, id, out var author, out long committerTime);
         int length = author.Name.Length + 1 + author.Email.Length;
         byte[]? rented = null;
         Span<byte> record = length <= 512 ? stackalloc byte[512] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
@@ -365,7 +359,7 @@ internal sealed class NativeReader : IDisposable
             System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         }
 
-        log.Commits.Add(new LoggedCommit(index, author.Time, author.HasTime && CommitLog.IsDated(author.Time), merge, CommitPrint.Of(author.Email, author.Time, committer.Time)));
+        log.Commits.Add(new LoggedCommit(index, author.Time, author.HasTime && CommitLog.IsDated(author.Time), merge, CommitPrint.Of(author.Email, author.Time, committerTime)));
     }
 
     // The commit objects stored whole in the packs, inflated and parsed on all cores: a guess at what the walk will
@@ -459,23 +453,23 @@ internal sealed class NativeReader : IDisposable
             {
                 throw new UnsupportedRepositoryException($"commit {id} no longer parses once re-encoded");
             }
-
-            return Facts(parsed, id);
         }
 
-        return Facts(parsed, id);
+        Split(parsed, id, out var author, out long committerTime);
+        string record = string.Concat(Encoding.Latin1.GetString(author.Name), "\0", Encoding.Latin1.GetString(author.Email));
+        bool dated = author.HasTime && CommitLog.IsDated(author.Time);
+        return new Fact(record, author.Time, dated, CommitPrint.Of(author.Email, author.Time, committerTime));
     }
 
-    private static Fact Facts(CommitHeader parsed, ObjectId id)
+    // The author and the committer's time as git splits their lines; a line git cannot split is git's to show.
+    private static void Split(CommitHeader header, ObjectId id, out Ident author, out long committerTime)
     {
-        if (!Ident.TrySplit(parsed.Author, out var author) || !Ident.TrySplit(parsed.Committer, out var committer))
+        if (!Ident.TrySplit(header.Author, out author) || !Ident.TrySplit(header.Committer, out var committer))
         {
             throw new UnsupportedRepositoryException($"commit {id} has an author or committer line git shows in its own way");
         }
 
-        string record = string.Concat(Encoding.Latin1.GetString(author.Name), "\0", Encoding.Latin1.GetString(author.Email));
-        bool dated = author.HasTime && CommitLog.IsDated(author.Time);
-        return new Fact(record, author.Time, dated, CommitPrint.Of(author.Email, author.Time, committer.Time));
+        committerTime = committer.Time;
     }
 
     private byte[]? Reencode(ObjectId id, string encodingName)
