@@ -378,7 +378,7 @@ internal static class RelateRun
             if (arguments.Verbose)
             {
                 summary = ($"read {Plural(repositories.Count, "repository")} ({total:N0} commits, {readNow:N0} of them read from the repositories"
-                    + $"{(options.Cache is null ? "" : $", the rest from the cache {options.Cache.File}")}) in {clock.Elapsed.TotalSeconds:F2} s");
+                    + $"{(options.Cache is null ? "" : total > readNow ? $", the rest from the cache {options.Cache.File}" : $"; kept in the cache {options.Cache.File}")}) in {clock.Elapsed.TotalSeconds:F2} s");
             }
         }
         catch (AggregateException e) when (e.InnerExceptions.OfType<GitMissingException>().FirstOrDefault() is { } missing)
