@@ -121,7 +121,7 @@ public sealed class RootSystemSource(
     public (uint Major, uint Minor)? DeviceNumbers(string name)
     {
         string? node = Path.Combine(Root, "dev", name.Replace('!', '/'));
-        for (int hops = 0; hops < 8 && node is not null && File.Exists(node) && new FileInfo(node).Length is > 0 and < 256; hops++)
+        for (int hops = 0; hops < 8 && node is not null && HoldsLinkTarget(node); hops++)
         {
             // A test root's regular file: "major minor", or a link target.
             string text = File.ReadAllText(node).Trim();
@@ -213,6 +213,14 @@ public sealed class RootSystemSource(
         }
     }
 
+    // A test root's stand-in for a symbolic link: a small regular file. A real link, even one that leads nowhere (an
+    // absent partition's sys/dev/block/8:1), is left to the file system: what it does not lead to is absent.
+    private static bool HoldsLinkTarget(string path)
+    {
+        var info = new FileInfo(path);
+        return info.LinkTarget is null && info.Exists && info.Length is > 0 and < 256;
+    }
+
     // Walks the path under the root; a regular file met where a directory is needed holds a (relative) link target.
     private string? Resolve(string relative)
     {
@@ -235,14 +243,23 @@ public sealed class RootSystemSource(
         {
             string part = parts.Dequeue();
             string next = part == ".." ? Path.GetDirectoryName(current) ?? current : Path.Combine(current, part);
-            if (parts.Count > 0 && File.Exists(next) && !Directory.Exists(next))
+            if (parts.Count > 0 && HoldsLinkTarget(next))
             {
                 if (++hops > 16)
                 {
                     return null;
                 }
 
-                string target = File.ReadAllText(next).Trim();
+                string target;
+                try
+                {
+                    target = File.ReadAllText(next).Trim();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return null;
+                }
+
                 var rest = parts.ToList();
                 parts = new Queue<string>(target.Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(rest));
                 continue; // resolve the target relative to the link's folder (current)

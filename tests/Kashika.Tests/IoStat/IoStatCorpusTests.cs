@@ -134,3 +134,94 @@ public sealed class IoStatUsageTests
         Assert.Contains("Device            r/s     rkB/s", result.StandardOutput, StringComparison.Ordinal);
     }
 }
+
+/// <summary>
+/// Roots with real symbolic links, made here (a copied corpus may hold them as files or as links): a link that leads
+/// nowhere is an absent file, as for sysstat, never an error that hides the other devices.
+/// </summary>
+public sealed class DanglingLinkTests
+{
+    private static TempDirectory Root()
+    {
+        var root = new TempDirectory();
+        void Write(string relative, string text)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(root.Combine(relative))!);
+            File.WriteAllText(root.Combine(relative), text);
+        }
+
+        Write("proc/uptime", "7192.55 29212.05\n");
+        Write("proc/stat", "cpu  100 0 100 1000 10 0 0 0 0 0\ncpu0 100 0 100 1000 10 0 0 0 0 0\n");
+        Write("proc/diskstats", "   8       0 sda 400 2 3200 600 100 9 800 100 0 300 700 0 0 0 0\n   8       2 sda2 47 0 4184 2938 0 0 0 0 0 33 2917 0 0 0 0\n");
+        Write("sys/block/sda/stat", "400 2 3200 600 100 9 800 100 0 300 700 0 0 0 0\n");
+        Write("sys/block/sda/sda2/stat", "47 0 4184 2938 0 0 0 0 0 33 2917 0 0 0 0\n");
+        Write("dev/sda1", "8 1\n");
+        Write("dev/sda2", "8 2\n");
+        Directory.CreateDirectory(root.Combine("sys/dev/block"));
+        // sda1's folder is absent: its link dangles, as in sysstat's root4.
+        File.CreateSymbolicLink(root.Combine("sys/dev/block/8:1"), "../../block/sda/sda1");
+        File.CreateSymbolicLink(root.Combine("sys/dev/block/8:2"), "../../block/sda/sda2");
+        return root;
+    }
+
+    [Theory]
+    [InlineData("sda1", "sda2")]
+    [InlineData("-g", "total", "-p", "sda")]
+    [InlineData("-x", "sda1", "sda2", "sda")]
+    public void A_dangling_link_is_an_absent_device(params string[] arguments)
+    {
+        using var root = Root();
+        Assert.NotNull(new FileInfo(root.Combine("sys/dev/block/8:1")).LinkTarget);
+        var result = KashikaProcess.Run(root.Path, ["iostat", "-d", .. arguments, "--root", root.Path]);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal("", result.StandardError);
+        Assert.Contains("\nsda2 ", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("sda1", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    // sysstat's roots as its git checkout has them: every sys/dev/block entry a real link (root4's 8:1 leads nowhere).
+    [Theory]
+    [InlineData("-g total -p sda -y 1 3", "expected.iostat-gpy")]
+    [InlineData("-f my_stats sda1 sda13 sdc", "expected2.iostat-f-alt-list-ms")]
+    public void Sysstats_roots_with_real_links(string arguments, string expected)
+    {
+        string corpus = Paths.RequireCorpus("iostat/sysstat");
+        using var copy = new TempDirectory();
+        var roots = new List<string>();
+        for (int n = 1; n <= 7; n++)
+        {
+            string root = copy.Combine($"root{n}");
+            CopyTree(Path.Combine(corpus, "roots", $"root{n}"), root);
+            foreach (string holder in Directory.EnumerateFiles(Path.Combine(root, "sys", "dev", "block")).Where(f => !f.EndsWith("_list", StringComparison.Ordinal)))
+            {
+                string target = File.ReadAllText(holder).Trim();
+                File.Delete(holder);
+                File.CreateSymbolicLink(holder, target);
+            }
+
+            roots.AddRange(["--root", root]);
+        }
+
+        Assert.NotNull(new FileInfo(copy.Combine("root4/sys/dev/block/8:1")).LinkTarget);
+        Assert.False(Directory.Exists(copy.Combine("root4/sys/dev/block/8:1")));
+        var environment = new Dictionary<string, string> { ["LC_ALL"] = "C", ["TZ"] = "GMT" };
+        var result = KashikaProcess.Run(copy.Combine("root1"), environment, ["iostat", .. arguments.Split(' '), .. roots]);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        string want = File.ReadAllText(Path.Combine(corpus, "expected", expected));
+        Assert.Equal(want[(want.IndexOf('\n', StringComparison.Ordinal) + 1)..], result.StandardOutput[(result.StandardOutput.IndexOf('\n', StringComparison.Ordinal) + 1)..]);
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.EnumerateFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (string folder in Directory.EnumerateDirectories(from))
+        {
+            CopyTree(folder, Path.Combine(to, Path.GetFileName(folder)));
+        }
+    }
+}
