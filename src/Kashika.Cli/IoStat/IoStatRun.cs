@@ -202,12 +202,7 @@ internal static class IoStatRun
         using var output = new StreamWriter(context.StandardOutput, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
         foreach (var c in chosen)
         {
-            output.WriteLine(c.Column);
-            output.WriteLine($"  kernel counter: {c.Counters}");
-            output.WriteLine($"  counted:        {c.Counted}");
-            output.WriteLine($"  formula:        {c.Formula}");
-            output.WriteLine($"  unit:           {c.Unit}");
-            output.WriteLine($"  traps:          {c.Traps}");
+            output.Write(ColumnGuide.Describe(c));
             output.WriteLine();
         }
 

@@ -3,7 +3,8 @@ namespace Kashika.Core.IoStat;
 /// <summary>What one iostat column measures in the kernel.</summary>
 /// <param name="Counters">The /proc/diskstats fields it is computed from (1-based after "major minor name").</param>
 /// <param name="Counted">When the kernel adds to those counters.</param>
-public sealed record ColumnMeaning(string Column, string Counters, string Counted, string Formula, string Unit, string Traps);
+/// <param name="Became">For a column of an older sysstat: what it became and how to convert.</param>
+public sealed record ColumnMeaning(string Column, string Counters, string Counted, string Formula, string Unit, string Traps, string? Became = null);
 
 /// <summary>
 /// The kernel's meaning of every iostat column (block layer accounting, Linux 5.x–6.x; see the notes on older kernels),
@@ -76,10 +77,57 @@ public static class ColumnGuide
         new("await", "fields 4, 8, 15 and 1, 5, 12 (-s)", "See r_await.", "Δ(ms reading + writing + discarding) / Δ(reads + writes + discards).", "milliseconds", "See r_await."),
         new("areq-sz", "fields 3, 7, 14 and 1, 5, 12 (-s)", "See rareq-sz.", "Δ(all sectors) / Δ(all requests) / 2.", "kB per request", "See rareq-sz."),
         new("rqm/s", "fields 2, 6, 13 (-s)", "See rrqm/s.", "Δ(all merges) / Δt.", "merges per second", "See rrqm/s."),
-        new("svctm", "(removed from sysstat in 12.x)", "It was derived, not counted: io_ticks divided by the requests completed.",
+        new("%user", "/proc/stat, the cpu line's user field (which includes guest time)",
+            "At each scheduler tick (or on every kernel entry and exit with full dynticks), to the CPU that was running a program's own code.",
+            "Δuser / Δ(all fields of the cpu line) × 100.", "percent of all CPUs' time",
+            "The mean over all CPUs: one busy core of 16 reads 6.25 %. Niced programs are counted in %nice instead."),
+        new("%nice", "/proc/stat, the cpu line's nice field", "As %user, for programs with a positive nice value.",
+            "Δnice / Δtotal × 100.", "percent of all CPUs' time", "Low-priority work: it gives way to others, so it is not pressure in itself."),
+        new("%system", "/proc/stat, the cpu line's system, irq and softirq fields", "As %user, for time in the kernel: system calls, page faults, interrupts and softirqs (block I/O completion among them).",
+            "Δ(system + irq + softirq) / Δtotal × 100.", "percent of all CPUs' time",
+            "sysstat adds interrupt time to %system here (sar and mpstat show %irq and %soft apart)."),
+        new("%iowait", "/proc/stat, the cpu line's iowait field",
+            "At a tick on an idle CPU while some task that last ran on it sleeps waiting for block I/O.",
+            "Δiowait / Δtotal × 100.", "percent of all CPUs' time",
+            "It is idle time, not work: a CPU-bound machine shows little %iowait even when its disks are saturated, and it falls as other work fills the CPUs. A hint, never a measure of disk load: read the device charts."),
+        new("%steal", "/proc/stat, the cpu line's steal field", "In a virtual machine, time the hypervisor ran something else while this virtual CPU wanted to run.",
+            "Δsteal / Δtotal × 100.", "percent of all CPUs' time", "Always 0 on bare metal. A high value means a crowded host, whatever the guest does."),
+        new("%idle", "/proc/stat, the cpu line's idle field", "At a tick on an idle CPU with no I/O wait pending (see %iowait).",
+            "Δidle / Δtotal × 100.", "percent of all CPUs' time", "Idle and %iowait together are the time no program ran."),
+        new("svctm", "(removed from sysstat in 12.1.2, 2018)", "It was derived, not counted: io_ticks divided by the requests completed.",
             "Δio_ticks / Δ(reads + writes) — no longer printed.", "milliseconds",
-            "It assumed a device serves one request at a time, which is false for almost every device today, so it was misleading and removed. Read r_await and w_await (latency as programs see it) and aqu-sz (concurrency) instead."),
+            "It assumed a device serves one request at a time, which is false for almost every device today, so it was misleading and removed. Read r_await and w_await (latency as programs see it) and aqu-sz (concurrency) instead.",
+            "nothing: removed in sysstat 12.1.2 (2018). From today's -x report, svctm = %util × 10 / (r/s + w/s) milliseconds."),
+        new("avgqu-sz", "field 11, weighted milliseconds doing I/O (time_in_queue)", "See aqu-sz.",
+            "Δweighted_ms / (Δt in ms).", "requests (average queue length)", "See aqu-sz.",
+            "aqu-sz in sysstat 11.5.7 (2017): the same figure under a new name, avgqu-sz = aqu-sz."),
+        new("avgrq-sz", "fields 3, 7 and 1, 5 (sectors and requests, reads and writes together)", "See rkB/s, wkB/s, r/s and w/s.",
+            "Δ(sectors read + written) / Δ(reads + writes).", "sectors (512 bytes) per request",
+            "Reads and writes in one mean: a few large writes hide many small reads.",
+            "rareq-sz and wareq-sz (kB, per direction) in sysstat 11.5.7 (2017), and areq-sz (kB, every direction) in -xs: avgrq-sz = areq-sz × 2, or from the -x report avgrq-sz = 2 × (rareq-sz × r/s + wareq-sz × w/s) / (r/s + w/s)."),
+        new("rsec/s", "field 3, sectors read", "See rkB/s.", "Δsectors / Δt.", "sectors (512 bytes) per second", "See rkB/s.",
+            "rkB/s in the -x report since sysstat 11.5.7 (2017; before, with -k): rsec/s = rkB/s × 2. sysstat still prints rsec/s when POSIXLY_CORRECT is set and no -k is given."),
+        new("wsec/s", "field 7, sectors written", "See wkB/s.", "Δsectors / Δt.", "sectors (512 bytes) per second", "See wkB/s.",
+            "wkB/s in the -x report since sysstat 11.5.7 (2017; before, with -k): wsec/s = wkB/s × 2. sysstat still prints wsec/s when POSIXLY_CORRECT is set and no -k is given."),
     ];
+
+    /// <summary>What <c>kashika iostat --explain COLUMN</c> prints of a column; the report page shows the same text.</summary>
+    public static string Describe(ColumnMeaning c)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append(c.Column).Append('\n');
+        if (c.Became is not null)
+        {
+            text.Append("  became:         ").Append(c.Became).Append('\n');
+        }
+
+        text.Append("  kernel counter: ").Append(c.Counters).Append('\n');
+        text.Append("  counted:        ").Append(c.Counted).Append('\n');
+        text.Append("  formula:        ").Append(c.Formula).Append('\n');
+        text.Append("  unit:           ").Append(c.Unit).Append('\n');
+        text.Append("  traps:          ").Append(c.Traps).Append('\n');
+        return text.ToString();
+    }
 
     /// <summary>The column's meaning, by its name in any report (case-insensitive; "util" finds "%util").</summary>
     public static ColumnMeaning? Find(string column) =>

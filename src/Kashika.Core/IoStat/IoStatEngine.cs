@@ -68,10 +68,71 @@ public sealed class IoStatEngine
     /// <exception cref="IoStatException">The machine's counters cannot be read.</exception>
     public void Run(TextWriter output, Func<int, string> timestamp, Action? reportDone = null)
     {
+        int report = 0;
+        Sample(
+            (curr, skip) =>
+            {
+                if (options.Json)
+                {
+                    WriteJson(output, curr, skip, () => timestamp(report));
+                }
+                else
+                {
+                    Write(output, curr, skip, () => timestamp(report));
+                }
+
+                report += skip ? 0 : 1;
+            },
+            (more, skipped) =>
+            {
+                if (more && options.Json && !skipped)
+                {
+                    output.Write(',');
+                }
+
+                output.Write('\n');
+                reportDone?.Invoke();
+                if (!more && options.Json)
+                {
+                    output.Write("\t\t\t]\n\t\t}\n\t]\n}}\n");
+                }
+            });
+    }
+
+    /// <summary>Every report as numbers, each handed to <paramref name="report"/> as soon as its sample is read.</summary>
+    /// <exception cref="IoStatException">The machine's counters cannot be read.</exception>
+    public void Run(Action<IntervalReport> report)
+    {
+        int index = 0;
+        Sample(
+            (curr, skip) =>
+            {
+                if (!skip)
+                {
+                    ulong itv = Interval(uptime[curr ^ 1], uptime[curr]);
+                    var rows = Rows(curr, countMembers: true)
+                        .Select(r => new DeviceInterval(DisplayName(r.Device), KindOf(r.Device), DeviceRates.Compute(r.Current, r.Previous, itv), r.Members))
+                        .ToList();
+                    report(new IntervalReport(index++, Shares(curr), rows));
+                }
+            },
+            (_, _) => { });
+    }
+
+    private static DeviceKind KindOf(Device device) => device.Type switch
+    {
+        DeviceType.Group => DeviceKind.Group,
+        DeviceType.Partition => DeviceKind.Partition,
+        _ => DeviceKind.Disk,
+    };
+
+    // The loop every output shares: read a sample, hand it over (skip: the since-boot one, left out with -y), then
+    // wait for the next one until the count is reached. between(more, skipped) runs after each sample.
+    private void Sample(Action<int, bool> emit, Action<bool, bool> between)
+    {
         int curr = 1;
         bool skip = options.OmitSinceBoot && options.Interval > 0;
         long count = options.Count;
-        int report = 0;
         while (true)
         {
             foreach (var device in devices)
@@ -90,47 +151,24 @@ public sealed class IoStatEngine
                 ReadSysfs(curr);
             }
 
-            if (options.Json)
+            emit(curr, skip);
+            if (!skip && count > 0)
             {
-                WriteJson(output, curr, skip, () => timestamp(report));
-            }
-            else
-            {
-                Write(output, curr, skip, () => timestamp(report));
+                count--;
             }
 
-            if (!skip)
-            {
-                report++;
-                if (count > 0)
-                {
-                    count--;
-                }
-            }
-
+            bool skipped = skip;
             bool more = count != 0;
             if (more)
             {
                 curr ^= 1;
                 more = source.Advance();
-                if (more && options.Json && !skip)
-                {
-                    output.Write(',');
-                }
-
                 skip = false;
             }
 
-            output.Write('\n');
-            reportDone?.Invoke();
-
+            between(more, skipped);
             if (!more)
             {
-                if (options.Json)
-                {
-                    output.Write("\t\t\t]\n\t\t}\n\t]\n}}\n");
-                }
-
                 return;
             }
         }
@@ -441,14 +479,10 @@ public sealed class IoStatEngine
 
             if (options.Cpu)
             {
-                var c = cpu[curr];
-                var p = cpu[curr ^ 1];
-                ulong total = Interval(p.Total, c.Total);
+                var c = Shares(curr);
                 output.Write("\t\t\t\t\t\"avg-cpu\":  {");
-                output.Write($"\"user\": {F(Share(p.User, c.User, total))}, \"nice\": {F(Share(p.Nice, c.Nice, total))}, ");
-                output.Write($"\"system\": {F(Share(p.System + p.Softirq + p.Hardirq, c.System + c.Softirq + c.Hardirq, total))}, ");
-                output.Write($"\"iowait\": {F(Share(p.Iowait, c.Iowait, total))}, \"steal\": {F(Share(p.Steal, c.Steal, total))}, ");
-                output.Write($"\"idle\": {F(c.Idle < p.Idle ? 0 : Share(p.Idle, c.Idle, total))}}}");
+                output.Write($"\"user\": {F(c.User)}, \"nice\": {F(c.Nice)}, \"system\": {F(c.System)}, ");
+                output.Write($"\"iowait\": {F(c.Iowait)}, \"steal\": {F(c.Steal)}, \"idle\": {F(c.Idle)}}}");
                 output.Write(options.Disk ? ",\n" : "\n");
             }
         }
@@ -537,18 +571,29 @@ public sealed class IoStatEngine
 
     private void WriteCpu(TextWriter output, int curr)
     {
+        var c = Shares(curr);
+        output.Write("avg-cpu:  %user   %nice %system %iowait  %steal   %idle\n");
+        output.Write("       ");
+        foreach (double share in (double[])[c.User, c.Nice, c.System, c.Iowait, c.Steal, c.Idle])
+        {
+            output.Write(rows.Percent(share, 7));
+        }
+
+        output.Write("\n\n");
+    }
+
+    private CpuShares Shares(int curr)
+    {
         var c = cpu[curr];
         var p = cpu[curr ^ 1];
         ulong total = Interval(p.Total, c.Total);
-        output.Write("avg-cpu:  %user   %nice %system %iowait  %steal   %idle\n");
-        output.Write("       ");
-        output.Write(rows.Percent(Share(p.User, c.User, total), 7));
-        output.Write(rows.Percent(Share(p.Nice, c.Nice, total), 7));
-        output.Write(rows.Percent(Share(p.System + p.Softirq + p.Hardirq, c.System + c.Softirq + c.Hardirq, total), 7));
-        output.Write(rows.Percent(Share(p.Iowait, c.Iowait, total), 7));
-        output.Write(rows.Percent(Share(p.Steal, c.Steal, total), 7));
-        output.Write(rows.Percent(c.Idle < p.Idle ? 0 : Share(p.Idle, c.Idle, total), 7));
-        output.Write("\n\n");
+        return new CpuShares(
+            Share(p.User, c.User, total),
+            Share(p.Nice, c.Nice, total),
+            Share(p.System + p.Softirq + p.Hardirq, c.System + c.Softirq + c.Hardirq, total),
+            Share(p.Iowait, c.Iowait, total),
+            Share(p.Steal, c.Steal, total),
+            c.Idle < p.Idle ? 0 : Share(p.Idle, c.Idle, total));
     }
 
     // /proc/stat counters can step back on tickless kernels: a negative difference reads as 0.

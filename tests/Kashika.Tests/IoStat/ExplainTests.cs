@@ -36,4 +36,31 @@ public sealed class ExplainTests
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("kashika: error: no iostat column 'bogus'; columns: r/s", unknown.StandardError, StringComparison.Ordinal);
     }
+
+    // Older sysstat's names, as articles use them: each says what it became and how to convert.
+    [Theory]
+    [InlineData("avgqu-sz", "aqu-sz", "avgqu-sz = aqu-sz")]
+    [InlineData("avgrq-sz", "areq-sz", "avgrq-sz = areq-sz × 2")]
+    [InlineData("svctm", "removed in sysstat 12.1.2", "svctm = %util × 10 / (r/s + w/s)")]
+    [InlineData("rsec/s", "rkB/s", "rsec/s = rkB/s × 2")]
+    [InlineData("wsec/s", "wkB/s", "wsec/s = wkB/s × 2")]
+    public void Old_column_names_say_what_they_became(string old, string now, string conversion)
+    {
+        var result = KashikaProcess.Run(Path.GetTempPath(), "iostat", "--explain", old);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        string became = result.StandardOutput.Split('\n').Single(l => l.StartsWith("  became:", StringComparison.Ordinal));
+        Assert.Contains(now, became, StringComparison.Ordinal);
+        Assert.Contains(conversion, became, StringComparison.Ordinal);
+        Assert.StartsWith(old + "\n", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("%iowait", "idle time")]
+    [InlineData("steal", "hypervisor")]
+    public void The_cpu_columns_are_explained(string column, string words)
+    {
+        var result = KashikaProcess.Run(Path.GetTempPath(), "iostat", "--explain", column);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains(words, result.StandardOutput, StringComparison.Ordinal);
+    }
 }
