@@ -18,7 +18,8 @@ internal static class IoStatRun
         + "[ --compact ] [ --dec={ 0 | 1 | 2 } ] [ --human ] [ --pretty ] [ -p [ <device> [,...] | ALL ] ]\n"
         + "[ -o JSON ] [ { -f | +f } <directory> ] [ -j { ID | LABEL | PATH | UUID | ... } ] [ [ -H ] -g <group_name> ] [ -N ]\n"
         + "[ <device> [...] | ALL ] [ --root <directory> [...] ]\n"
-        + "[ --record <file> | --replay <file> [ --format html -o <file> ] ] [ --live ] [ --explain [ <column> ] ]\n";
+        + "[ --record <file> | --replay <file> [ --format html -o <file> ] ] [ --format openmetrics [ -o <file> ] ]\n"
+        + "[ --live ] [ --explain [ <column> ] ]\n";
 
     // Accepted by sysstat, not yet here: refused with a clear message rather than silently ignored.
     public static ExitCode Execute(IReadOnlyList<string> args, CliContext context)
@@ -132,7 +133,12 @@ internal static class IoStatRun
                 return ExitCode.Usage;
             }
 
-            if (extras.Html)
+            if (extras.Format == "openmetrics")
+            {
+                return WriteMetrics(options, source, extras.Output, context);
+            }
+
+            if (extras.Format == "html")
             {
                 return IoStatChart.Write(options, source, time, machineFile("proc/sys/kernel/hostname")?.Trim() ?? "", extras.Output, context);
             }
@@ -185,7 +191,31 @@ internal static class IoStatRun
     }
 
     /// <summary>Kashika's own options, beyond sysstat's.</summary>
-    private sealed record Extras(string? Record, string? Replay, bool Html, string? Output, bool Live);
+    /// <param name="Format">null (sysstat's text or JSON), "html" or "openmetrics".</param>
+    private sealed record Extras(string? Record, string? Replay, string? Format, string? Output, bool Live);
+
+    // --format openmetrics: each report's figures as gauges; with -o the file is replaced whole at every interval, so
+    // node_exporter's textfile collector never reads half of one. With an interval the since-boot report is left out:
+    // a gauge says what happens now, not an average since boot.
+    private static ExitCode WriteMetrics(IoStatOptions options, ISystemSource source, string? path, CliContext context)
+    {
+        var metricsOptions = options with
+        {
+            Json = false, Extended = true, Short = false, Cpu = true, Disk = true, OmitSinceBoot = options.OmitSinceBoot || options.Interval > 0,
+        };
+        var format = new Kashika.Reports.IoStat.IoStatMetricsFormat();
+        try
+        {
+            new IoStatEngine(metricsOptions, source).Run(report => Kashika.Reports.ReportWriter.Write(format, report, path ?? "-", context.StandardOutput));
+        }
+        catch (Kashika.Reports.OutputException e)
+        {
+            context.Fail(e.Message);
+            return ExitCode.OutputError;
+        }
+
+        return ExitCode.Success;
+    }
 
     private sealed class UsageException(string message) : Exception(message);
 
@@ -212,7 +242,7 @@ internal static class IoStatRun
     private static (IoStatOptions Options, List<string> Roots, (string, bool)? Alternate, Extras Extras) Parse(IReadOnlyList<string> args, string currentDirectory)
     {
         var options = new IoStatOptions();
-        var extras = new Extras(null, null, false, null, false);
+        var extras = new Extras(null, null, null, null, false);
         (string Directory, bool AsWell)? alternate = null;
         var devices = new List<RequestedDevice>();
         var roots = new List<string>();
@@ -220,7 +250,7 @@ internal static class IoStatRun
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
-            // -o JSON is sysstat's; -o FILE names the file of --format html.
+            // -o JSON is sysstat's; -o FILE names the file of --format html or openmetrics.
             if (arg is "--record" or "--replay" or "--format" || (arg == "-o" && i + 1 < args.Count && args[i + 1] != "JSON"))
             {
                 if (i + 1 >= args.Count)
@@ -234,7 +264,8 @@ internal static class IoStatRun
                     "--record" => extras with { Record = value },
                     "--replay" => extras with { Replay = value },
                     "-o" => extras with { Output = value },
-                    _ => value == "html" ? extras with { Html = true } : throw new UsageException($"--format {value}: iostat writes text (the default), JSON (-o JSON) or html"),
+                    _ => value is "html" or "openmetrics" ? extras with { Format = value }
+                        : throw new UsageException($"--format {value}: iostat writes text (the default), JSON (-o JSON), html or openmetrics"),
                 };
             }
             else if (arg == "--live")
@@ -441,7 +472,7 @@ internal static class IoStatRun
             throw new UsageException($"{dir.Directory}: no such directory");
         }
 
-        if (extras.Html && extras.Replay is null)
+        if (extras.Format == "html" && extras.Replay is null)
         {
             throw new UsageException("--format html draws a recording: give it with --replay FILE (make one with --record FILE)");
         }
