@@ -1,20 +1,38 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Kashika.Testing;
 
 namespace Kashika.BrowserTests;
 
-/// <summary>A chart made by the real CLI from a recording of this machine's counters.</summary>
-public sealed class IoStatCharts : IAsyncLifetime
+/// <summary>
+/// iostat pages made by the real CLI: a made-up machine with known traffic (10 minutes at 1 s, and a long one for
+/// downsampling), and a recording of this machine's own counters.
+/// </summary>
+public sealed class IoStatPages : IAsyncLifetime
 {
+    public const int Spike = 300;
+    public const int LongSpike = 12_345;
+
     private readonly TempDirectory dir = new();
 
     public Browser Browser { get; } = new();
 
-    public string Chart => dir.Combine("io.html");
+    public string Folder => dir.Path;
+
+    public string Page => dir.Combine("io.html");
+
+    public string Long => dir.Combine("long.html");
+
+    public string Machine => dir.Combine("machine.html");
 
     public async ValueTask InitializeAsync()
     {
-        KashikaProcess.Succeed(dir.Path, "iostat", "-d", "--record", "io.rec", "1", "3");
+        IoStatRecordings.Write(dir.Combine("io.rec"), 601, Spike);
         KashikaProcess.Succeed(dir.Path, "iostat", "-p", "ALL", "--replay", "io.rec", "--format", "html", "-o", "io.html");
+        IoStatRecordings.Write(dir.Combine("long.rec"), 20_001, LongSpike);
+        KashikaProcess.Succeed(dir.Path, "iostat", "--replay", "long.rec", "--format", "html", "-o", "long.html");
+        KashikaProcess.Succeed(dir.Path, "iostat", "-d", "--record", "machine.rec", "1", "3");
+        KashikaProcess.Succeed(dir.Path, "iostat", "--replay", "machine.rec", "--format", "html", "-o", "machine.html");
         await Browser.InitializeAsync();
     }
 
@@ -25,26 +43,245 @@ public sealed class IoStatCharts : IAsyncLifetime
     }
 }
 
-public sealed class IoStatChartTests(IoStatCharts charts) : IClassFixture<IoStatCharts>
+public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<IoStatPages>
 {
-    [Fact]
-    public async Task Draws_a_line_per_device_and_switches_columns()
+    private static readonly string[] Charts = ["throughput", "iops", "merges", "await", "size", "queue", "util"];
+
+    private static async Task<ReportPage> Open(Browser browser, string file, int width = 1400, string fragment = "")
     {
-        var report = await charts.Browser.OpenAsync(charts.Chart, 1200, 800);
-        int devices = await report.Page.Locator("#legend label").CountAsync();
-        Assert.True(devices > 0);
-        Assert.Equal(devices, await report.Page.Locator("path.series").CountAsync());
-        Assert.Equal("util", await report.Page.Locator("#column").InputValueAsync());
+        var report = await browser.OpenAsync(file, width, 1200, fragment);
+        await report.Page.WaitForSelectorAsync("body[data-ready]");
+        return report;
+    }
 
-        await report.Page.Locator("#column").SelectOptionAsync("r/s");
-        Assert.Equal(devices, await report.Page.Locator("path.series").CountAsync());
+    [Fact]
+    public async Task A_grid_of_charts_per_busy_disk_and_one_for_the_cpu()
+    {
+        var report = await Open(pages.Browser, pages.Page);
+        var page = report.Page;
+        // The two busy disks are shown; the quiet one and the partitions wait in the picker.
+        Assert.Equal(["sda", "nvme0n1"], await page.Locator("section.device").EvaluateAllAsync<string[]>("s => s.map(x => x.dataset.device)"));
+        foreach (string device in new[] { "sda", "nvme0n1" })
+        {
+            Assert.Equal(Charts, await page.Locator($"section.device[data-device='{device}'] figure").EvaluateAllAsync<string[]>("f => f.map(x => x.dataset.chart)"));
+        }
 
-        await report.Page.Locator("#legend input").First.UncheckAsync();
-        Assert.Equal(devices - 1, await report.Page.Locator("path.series").CountAsync());
+        Assert.Equal(1, await page.Locator("#cpu figure[data-chart='cpu']").CountAsync());
+        Assert.Equal(["%user", "%nice", "%system", "%iowait", "%steal", "%idle"], await page.Locator("#cpu .legend .item").EvaluateAllAsync<string[]>("i => i.map(x => x.dataset.column)"));
+        Assert.Equal(9, await page.Locator("#devices input").CountAsync()); // 3 disks, 6 partitions
 
-        await report.Page.Mouse.MoveAsync(600, 300);
-        Assert.Contains("r/s", await report.Page.Locator(".tooltip").InnerTextAsync(), StringComparison.Ordinal);
-        await report.ScreenshotAsync("iostat-chart.png");
+        // Units on every chart; kB scaled as sysstat's; time ticks hh:mm:ss.
+        var units = await page.Locator("section.device[data-device='sda'] .unit").AllInnerTextsAsync();
+        Assert.Matches("^[kMG]B/s$", units[0]);
+        Assert.Equal(["requests/s", "merges/s", "ms"], units.Skip(1).Take(3));
+        Assert.Matches("^[kMG]B$", units[4]);
+        Assert.Equal(["requests", "%"], units.Skip(5));
+        var ticks = await page.Locator("section.device[data-device='sda'] figure[data-chart='util'] .axis text").AllTextContentsAsync();
+        Assert.Contains(ticks, t => Clock().IsMatch(t));
+        Assert.Contains("times in", await page.Locator("#subtitle").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Matches(@"UTC[+-]\d\d:\d\d", await page.Locator("#subtitle").InnerTextAsync());
+        // The peak is inside the axis: the top tick is at or above the highest value.
+        double top = double.Parse((await page.Locator("section.device[data-device='sda'] figure[data-chart='iops'] .axis").Nth(1).Locator("text").AllTextContentsAsync()).Last().Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+        string peak = await page.Locator("section.device[data-device='sda'] figure[data-chart='iops'] .item[data-column='r/s'] .value").InnerTextAsync();
+        Assert.True(top >= Number(peak), $"top tick {top}, {peak}");
+        await report.ScreenshotAsync("iostat-page.png");
         Assert.Empty(report.Errors);
     }
+
+    [Fact]
+    public async Task Captions_are_the_explain_text_of_their_columns()
+    {
+        var report = await Open(pages.Browser, pages.Page);
+        var captions = report.Page.Locator("section.device[data-device='sda'] pre.explain, #cpu pre.explain");
+        var columns = await captions.EvaluateAllAsync<string[]>("p => p.map(x => x.dataset.column)");
+        Assert.Equal(22 - 3 + 6, columns.Length); // every charted column (the %merged ones are in the summary) and the CPU's
+        var texts = await captions.EvaluateAllAsync<string[]>("p => p.map(x => x.textContent)");
+        for (int i = 0; i < columns.Length; i++)
+        {
+            var explain = KashikaProcess.Run(pages.Folder, "iostat", "--explain", columns[i]);
+            Assert.Equal(explain.StandardOutput.TrimEnd('\n') + "\n", texts[i]);
+        }
+    }
+
+    [Fact]
+    public async Task The_values_at_the_cursor_are_the_text_reports_values()
+    {
+        var report = await Open(pages.Browser, pages.Page);
+        var page = report.Page;
+        var text = KashikaProcess.Run(pages.Folder, "iostat", "-x", "-y", "--replay", "io.rec");
+        var reports = text.StandardOutput.Split("avg-cpu:").Skip(1).ToList();
+        // Keyboard: focus sda's util chart, first sample, then three to the right.
+        var chart = page.Locator("section.device[data-device='sda'] figure[data-chart='iops'] svg");
+        await chart.FocusAsync();
+        await page.Keyboard.PressAsync("Home");
+        for (int i = 0; i < 3; i++)
+        {
+            await page.Keyboard.PressAsync("ArrowRight");
+        }
+
+        string row = reports[3].Split('\n').Single(l => l.StartsWith("sda ", StringComparison.Ordinal));
+        var cells = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Number(cells[1]), Number(await page.Locator("section.device[data-device='sda'] figure[data-chart='iops'] .item[data-column='r/s'] .value").InnerTextAsync()));
+        Assert.Equal(Number(cells[22]), Number(await page.Locator("section.device[data-device='sda'] figure[data-chart='util'] .item[data-column='%util'] .value").InnerTextAsync()));
+        Assert.Contains("r/s:", await page.Locator(".tooltip").InnerTextAsync(), StringComparison.Ordinal);
+        // One cursor for every chart: the CPU's readout is the same report's.
+        string cpu = reports[3].Split('\n')[1];
+        Assert.Equal(Number(cpu.Split(' ', StringSplitOptions.RemoveEmptyEntries)[5]), Number(await page.Locator("#cpu .item[data-column='%idle'] .value").InnerTextAsync()));
+        Assert.True(await page.Locator("section.device[data-device='nvme0n1'] figure[data-chart='util'] line.rule").EvaluateAsync<bool>("l => l.style.display !== 'none'"));
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task A_brush_zooms_every_chart_and_the_summary_follows()
+    {
+        var report = await Open(pages.Browser, pages.Page);
+        var page = report.Page;
+        string whole = await page.Locator("#summary-range").InnerTextAsync();
+        Assert.Contains("(600 samples)", whole, StringComparison.Ordinal);
+        string maxBefore = await SummaryCell(page, "sda", "r/s", 5);
+
+        // Drag across the first fifth of sda's throughput chart: before the spike at sample 300.
+        var box = (await page.Locator("section.device[data-device='sda'] figure[data-chart='throughput'] svg").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + 70, box.Y + 60);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + 70 + ((box.Width - 80) / 5), box.Y + 60, new() { Steps = 5 });
+        await page.Mouse.UpAsync();
+        string zoomed = await page.Locator("#summary-range").InnerTextAsync();
+        Assert.NotEqual(whole, zoomed);
+        int samples = int.Parse(Samples().Match(zoomed).Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        Assert.InRange(samples, 60, 180);
+        Assert.True(Number(await SummaryCell(page, "sda", "r/s", 5)) < Number(maxBefore) / 5, "the spike is outside the range");
+        Assert.Contains("#", page.Url, StringComparison.Ordinal);
+        Assert.Contains("from=", page.Url, StringComparison.Ordinal);
+        Assert.False(await page.Locator("#reset").IsDisabledAsync());
+
+        // Every chart shows the same range: the x axes agree.
+        var firstTicks = await page.Locator("#cpu figure .axis").First.Locator("text").AllTextContentsAsync();
+        Assert.Equal(firstTicks, await page.Locator("section.device[data-device='nvme0n1'] figure[data-chart='util'] .axis").First.Locator("text").AllTextContentsAsync());
+
+        // The link reopens the same range.
+        var again = await Open(pages.Browser, pages.Page, fragment: new Uri(page.Url).Fragment);
+        Assert.Equal(zoomed, await again.Page.Locator("#summary-range").InnerTextAsync());
+
+        await page.ClickAsync("#reset");
+        Assert.Equal(whole, await page.Locator("#summary-range").InnerTextAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Everything_is_reachable_by_keyboard()
+    {
+        var report = await Open(pages.Browser, pages.Page);
+        var page = report.Page;
+        // Tab reaches the charts.
+        bool reached = false;
+        for (int i = 0; i < 40 && !reached; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            reached = await page.EvaluateAsync<bool>("() => document.activeElement?.closest('figure.chart') !== null");
+        }
+
+        Assert.True(reached, "no chart takes the focus");
+        await page.Keyboard.PressAsync("End");
+        await page.Keyboard.PressAsync("+");
+        string zoomed = await page.Locator("#summary-range").InnerTextAsync();
+        Assert.DoesNotContain("(600 samples)", zoomed, StringComparison.Ordinal);
+        await page.Keyboard.PressAsync("-");
+        await page.Keyboard.PressAsync("Escape");
+        Assert.Contains("(600 samples)", await page.Locator("#summary-range").InnerTextAsync(), StringComparison.Ordinal);
+
+        // The summary table sorts from the keyboard.
+        var header = page.Locator("#summary-table th[data-column='5']");
+        await header.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("descending", await header.GetAttributeAsync("aria-sort"));
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Devices_are_chosen_several_at_once_and_zero_is_said()
+    {
+        var report = await Open(pages.Browser, pages.Page);
+        var page = report.Page;
+        await page.Locator("#devices input[value='sdb']").CheckAsync();
+        await page.Locator("#devices input[value='sda1']").CheckAsync();
+        Assert.Equal(4, await page.Locator("section.device").CountAsync());
+        var quiet = page.Locator("section.device[data-device='sdb']");
+        Assert.Equal(Charts.Length, await quiet.Locator("text.empty", new() { HasTextString = "all zero in this range" }).CountAsync());
+        Assert.Equal(" 0 throughout", await quiet.Locator(".item[data-column='%util'] .value").InnerTextAsync());
+        Assert.Equal(" 0 throughout", await page.Locator("#cpu .item[data-column='%steal'] .value").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("#cpu path.series[data-column='%steal']").CountAsync());
+        string devices = Uri.UnescapeDataString(Regex.Match(page.Url, "devices=([^&]*)").Groups[1].Value);
+        Assert.Equal(["nvme0n1", "sda", "sda1", "sdb"], devices.Split(',').Order(StringComparer.Ordinal));
+
+        await page.Locator("#devices input[value='nvme0n1']").UncheckAsync();
+        Assert.Equal(3, await page.Locator("section.device").CountAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Old_column_names_lead_to_todays_chart()
+    {
+        var report = await Open(pages.Browser, pages.Page);
+        var page = report.Page;
+        await page.FillAsync("#find", "avgqu-sz");
+        await page.PressAsync("#find", "Enter");
+        string found = await page.Locator("#found").InnerTextAsync();
+        Assert.Contains("avgqu-sz is an older sysstat's name; the page shows aqu-sz", found, StringComparison.Ordinal);
+        Assert.Contains("became:", found, StringComparison.Ordinal);
+        Assert.True(await page.Locator("figure.found[data-chart='queue']").CountAsync() > 0);
+
+        await page.FillAsync("#find", "rsec/s");
+        await page.PressAsync("#find", "Enter");
+        Assert.Contains("rsec/s = rkB/s × 2", await page.Locator("#found").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Few_samples_are_marked_and_the_width_follows_the_window()
+    {
+        var report = await Open(pages.Browser, pages.Machine, width: 700);
+        var page = report.Page;
+        Assert.True(await page.Locator("#cpu circle").CountAsync() > 0, "two intervals: each point marked");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling");
+        double width = await page.Locator("#cpu figure svg").EvaluateAsync<double>("s => s.getBoundingClientRect().width");
+        Assert.InRange(width, 240, 690);
+        await page.SetViewportSizeAsync(1400, 1000);
+        await page.WaitForFunctionAsync("() => document.querySelector('#cpu figure svg').getBoundingClientRect().width > 300");
+        await report.ScreenshotAsync("iostat-machine.png");
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task A_long_recording_keeps_its_one_second_spike()
+    {
+        var report = await Open(pages.Browser, pages.Long);
+        var page = report.Page;
+        Assert.Contains("20,000 intervals", await page.Locator("#title").InnerTextAsync(), StringComparison.Ordinal);
+        // Downsampled to the pixel columns, yet the spike's height is drawn: the r/s line reaches the top of its axis.
+        var figure = page.Locator("section.device[data-device='sda'] figure[data-chart='iops']");
+        int points = await figure.Locator("path.series[data-column='r/s']").EvaluateAsync<int>("p => (p.getAttribute('d').match(/[ML]/g) || []).length");
+        Assert.InRange(points, 100, 20_000 / 4);
+        double pathTop = await figure.Locator("path.series[data-column='r/s']").EvaluateAsync<double>("p => p.getBBox().y");
+        double axisTop = await figure.Locator("svg .grid line").Last.EvaluateAsync<double>("l => Number(l.getAttribute('y1'))");
+        Assert.True(pathTop <= axisTop + 30, $"spike drawn up to {pathTop}, axis top at {axisTop}");
+        Assert.Empty(report.Errors);
+    }
+
+    // A readout or table cell as a number: "1,234.50 requests/s" → 1234.5.
+    private static double Number(string text) =>
+        double.Parse(NumberPart().Match(text.Replace(",", "", StringComparison.Ordinal)).Value, CultureInfo.InvariantCulture);
+
+    private static async Task<string> SummaryCell(Microsoft.Playwright.IPage page, string device, string column, int cell) =>
+        await page.Locator("#summary-table tbody tr").Filter(new() { Has = page.Locator($"td:nth-child(1):text-is('{device}')") })
+            .Filter(new() { Has = page.Locator($"td:nth-child(2):text-is('{column}')") }).Locator($"td:nth-child({cell + 1})").InnerTextAsync();
+
+    [GeneratedRegex(@"^\d\d:\d\d:\d\d$")]
+    private static partial Regex Clock();
+
+    [GeneratedRegex(@"-?\d+(\.\d+)?")]
+    private static partial Regex NumberPart();
+
+    [GeneratedRegex(@"\(([\d,]+) samples\)")]
+    private static partial Regex Samples();
 }

@@ -140,7 +140,9 @@ internal static class IoStatRun
 
             if (extras.Format == "html")
             {
-                return IoStatChart.Write(options, source, time, machineFile("proc/sys/kernel/hostname")?.Trim() ?? "", extras.Output, context);
+                return IoStatChart.Write(
+                    options, source, () => time(0).ToUnixTimeMilliseconds(), machineFile("proc/sys/kernel/hostname")?.Trim() ?? "",
+                    machineFile("proc/sys/kernel/osrelease")?.Trim() ?? "", extras.Output, context);
             }
 
             string banner = Banner(machineFile, context.Clock, options.Json) + (!options.Json && (!options.OmitSinceBoot || options.Interval == 0) ? "\n" : "");

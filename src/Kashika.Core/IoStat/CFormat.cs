@@ -58,6 +58,17 @@ public static class CFormat
         return negative ? "-" + text : text;
     }
 
+    /// <summary>The value "%.2f" prints, as a number: the double nearest to it, so JSON shows the same digits.</summary>
+    public static double Hundredths(double value)
+    {
+        double scaled = value * 100;
+        double floor = Math.Floor(scaled);
+        // Far from a tie, rounding the scaled value is exact; near one, the exact binary value decides.
+        return Math.Abs(scaled - floor - 0.5) > 1e-6 * Math.Max(1, Math.Abs(scaled)) || !double.IsFinite(scaled)
+            ? Math.Round(scaled) / 100
+            : double.Parse(Fixed(value, 2), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>" %*.*f": a space, then the value right-aligned in <paramref name="width"/>.</summary>
     public static string Column(double value, int width, int decimals) => " " + Fixed(value, decimals).PadLeft(width);
 

@@ -5,19 +5,34 @@ using System.Text.Unicode;
 
 namespace Kashika.Reports.IoStat;
 
-/// <summary>One device's values per column, one per report (null where the device was absent).</summary>
-public sealed record DeviceSeries(string Name, IReadOnlyDictionary<string, double?[]> Values);
+/// <summary>A column as the page names and explains it: the text is what <c>kashika iostat --explain</c> prints.</summary>
+public sealed record ColumnHelp(string Name, string Unit, string Text);
 
-/// <summary>The data of the iostat chart (schema "kashika.iostat-chart/1"): reports of a recording, per device.</summary>
+/// <summary>One device's series, in the order of <see cref="IoStatChartDocument.Columns"/>' device columns.</summary>
+/// <param name="Kind">"disk", "partition" or "group".</param>
+public sealed record DeviceColumns(string Name, string Kind, IReadOnlyDictionary<string, double?[]> Values);
+
+/// <summary>The time zone the page shows times in: its name and its offset from UTC, from a sample on.</summary>
+public sealed record ZoneOffset(int From, int Minutes);
+
+/// <summary>
+/// The data of the iostat page (schema "kashika.iostat-chart/2"): every report of a recording as numbers, per device
+/// and for the CPU, with the explanation of every column and the sample times: the first in milliseconds since the
+/// epoch, then each one's difference from the one before (a day at 1 s is 86,400 of them).
+/// </summary>
 public sealed record IoStatChartDocument(
     string Schema,
     string Generator,
     string Host,
-    IReadOnlyList<string> Columns,
-    IReadOnlyList<string> Times,
-    IReadOnlyList<DeviceSeries> Devices)
+    string Kernel,
+    string TimeZone,
+    IReadOnlyList<ZoneOffset> Offsets,
+    IReadOnlyList<long> TimeSteps,
+    IReadOnlyList<ColumnHelp> Columns,
+    IReadOnlyDictionary<string, double[]> Cpu,
+    IReadOnlyList<DeviceColumns> Devices)
 {
-    public const string SchemaName = "kashika.iostat-chart/1";
+    public const string SchemaName = "kashika.iostat-chart/2";
 }
 
 [JsonSerializable(typeof(IoStatChartDocument))]
@@ -30,7 +45,7 @@ internal sealed partial class IoStatJsonContext : JsonSerializerContext
     });
 }
 
-/// <summary>The iostat chart: a self-contained HTML page.</summary>
+/// <summary>The iostat page: a self-contained HTML page.</summary>
 public sealed class IoStatChartFormat : IReportFormat<IoStatChartDocument>
 {
     public string Name => "html";

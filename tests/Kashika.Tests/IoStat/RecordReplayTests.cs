@@ -77,8 +77,8 @@ public sealed class RecordReplayTests : IDisposable
         var html = KashikaProcess.Run(dir.Path, "iostat", "--replay", "io.rec", "--format", "html", "-o", "io.html");
         Assert.True(html.ExitCode == 0, html.StandardError);
         string page = File.ReadAllText(dir.Combine("io.html"));
-        Assert.Contains("\"schema\":\"kashika.iostat-chart/1\"", page, StringComparison.Ordinal);
-        Assert.Contains("\"util\"", page, StringComparison.Ordinal);
+        Assert.Contains("\"schema\":\"kashika.iostat-chart/2\"", page, StringComparison.Ordinal);
+        Assert.Contains("\"%util\"", page, StringComparison.Ordinal);
         Assert.DoesNotContain("<script src", page, StringComparison.Ordinal);
 
         var withoutReplay = KashikaProcess.Run(dir.Path, "iostat", "--format", "html");

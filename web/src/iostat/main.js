@@ -1,58 +1,351 @@
-// kashika iostat --format html: the extended report of every recorded interval as time series, one line per device.
-import { axisBottom, axisLeft, extent, line, max, pointer, scaleLinear, scaleOrdinal, scaleTime, schemeTableau10, select } from "d3";
-import { readData, tooltip } from "../common/ui.js";
+// kashika iostat --format html: a recording as a grid of charts per device and one for the CPU, with one time axis,
+// one hover line, brush zoom, keyboard reach and a summary table of the selected range.
+import { axisBottom, axisLeft, brushX, line, scaleLinear, scaleUtc, select, utcFormat } from "d3";
+import { readData, table, tooltip } from "../common/ui.js";
+import { readState, writeState } from "../common/urlstate.js";
+import {
+  CPU_CHART, DEVICE_CHARTS, allZero, bisect, clock, dateAndClock, defaultDevices, formatValue, minMaxIndices, nearest,
+  parentDisk, peak, resolveColumn, scaledUnit, summarize, wallClock, zoneLabel,
+} from "./model.js";
 
+performance.mark("kashika:script");
 const data = readData();
-const times = data.times.map((t) => new Date(t));
-const hidden = new Set();
+performance.mark("kashika:data");
+const times = wallClock(data.timeSteps, data.offsets);
+const n = times.length;
+const help = new Map(data.columns.map((c) => [c.name, c]));
+const zone = `${data.timeZone} (${zoneLabel(data.offsets[0]?.minutes ?? 0)}${data.offsets.length > 1 ? ", changes during the recording" : ""})`;
+const colours = {
+  read: "#3b6fd4", write: "#e8793a", discard: "#8e6cc4", flush: "#3a9d5d", "aqu-sz": "#3b6fd4", "%util": "#3b6fd4",
+  "%user": "#3b6fd4", "%nice": "#7fb0e8", "%system": "#e8793a", "%iowait": "#d64545", "%steal": "#8e6cc4", "%idle": "#9aa3b2",
+};
 const tip = tooltip();
-const colour = scaleOrdinal(data.devices.map((d) => d.name), schemeTableau10.concat(["#7f7f7f", "#17becf", "#bcbd22"]));
-const width = 1000, height = 420, margin = { top: 16, right: 24, bottom: 36, left: 64 };
+const state = readState();
+const deviceNames = data.devices.map((d) => d.name);
+let selected = (state.devices ? state.devices.split(",").filter((d) => deviceNames.includes(d)) : []);
+if (selected.length === 0) selected = defaultDevices(data.devices);
+let range = [0, n]; // samples [i0, i1)
+if (state.from && state.to) {
+  const i0 = bisect(times, Number(state.from)), i1 = bisect(times, Number(state.to) + 1);
+  if (i1 - i0 >= 2) range = [i0, i1];
+}
+let cursor = null; // the sample under the hover line, or null
+const charts = [];
 
-select("#title").text(`Kashika iostat: ${data.devices.length} device${data.devices.length === 1 ? "" : "s"}, ${times.length} intervals`);
-select("#subtitle").text(`${data.host ? data.host + " · " : ""}${data.times[0] || ""} – ${data.times[data.times.length - 1] || ""} · ${data.generator}`);
+select("#title").text(`iostat of ${data.host || "a machine"}: ${data.devices.length} device${data.devices.length === 1 ? "" : "s"}, ${n.toLocaleString("en-US")} intervals`);
+select("#subtitle").text(`${span(0, n)}, times in ${zone}`
+  + `${data.kernel ? ` · Linux ${data.kernel}` : ""} · ${data.generator}`);
 
-const picker = select("#column");
-picker.selectAll("option").data(data.columns).join("option").attr("value", (c) => c).text((c) => c);
-picker.property("value", data.columns.includes("util") ? "util" : data.columns[0]);
-picker.on("change", draw);
+// Devices: disks with their partitions under them, then groups.
+const disks = data.devices.filter((d) => d.kind === "disk").map((d) => d.name);
+const ordered = [];
+for (const d of data.devices.filter((x) => x.kind === "disk")) {
+  ordered.push({ device: d, depth: 0 });
+  for (const p of data.devices.filter((x) => x.kind === "partition" && parentDisk(x.name, disks) === d.name)) ordered.push({ device: p, depth: 1 });
+}
+for (const d of data.devices.filter((x) => !ordered.some((o) => o.device === x))) ordered.push({ device: d, depth: 0 });
+const picker = select("#devices").selectAll("label").data(ordered).join("label").attr("class", (o) => `device depth${o.depth}`);
+picker.append("input").attr("type", "checkbox").attr("value", (o) => o.device.name).property("checked", (o) => selected.includes(o.device.name))
+  .on("change", () => {
+    selected = ordered.map((o) => o.device.name).filter((name) => select(`#devices input[value="${CSS.escape(name)}"]`).property("checked"));
+    drawDevices();
+    save();
+  });
+picker.append("span").text((o) => o.device.name);
+picker.append("span").attr("class", "kind").text((o) => (o.device.kind === "disk" ? "" : ` ${o.device.kind}`));
 
-const svg = select("#chart").append("svg").attr("viewBox", [0, 0, width, height]).attr("width", width).attr("height", height)
-  .attr("role", "img").attr("aria-label", "iostat time series");
-const plot = svg.append("g");
-const xAxis = svg.append("g").attr("transform", `translate(0,${height - margin.bottom})`);
-const yAxis = svg.append("g").attr("transform", `translate(${margin.left},0)`);
-const rule = svg.append("line").attr("class", "rule").attr("y1", margin.top).attr("y2", height - margin.bottom).style("display", "none");
+// Finding a column by any name, old ones included.
+select("#column-names").selectAll("option").data(data.columns).join("option").attr("value", (c) => c.name);
+const found = select("#found");
+function find(query) {
+  const hit = resolveColumn(query, data.columns.map((c) => c.name));
+  found.selectAll("*").remove();
+  if (!hit) {
+    found.append("p").text(query ? `No iostat column "${query}".` : "");
+    return;
+  }
+  const text = help.get(hit.name)?.text ?? "";
+  found.append("p").text(hit.old ? `${hit.name} is an older sysstat's name; the page shows ${hit.current}.` : `${hit.name}: ${help.get(hit.name)?.unit ?? ""}`);
+  found.append("pre").text(text);
+  const target = select(`figure[data-chart="${hit.chart}"]`);
+  if (!target.empty()) {
+    target.node().scrollIntoView({ block: "center" });
+    target.classed("found", true);
+    setTimeout(() => target.classed("found", false), 2000);
+  }
+  save(hit.name);
+}
+select("#find").on("change", (event) => find(event.target.value)).on("keydown", (event) => { if (event.key === "Enter") find(event.target.value); });
 
-const legend = select("#legend").selectAll("label").data(data.devices).join("label").attr("class", "device");
-legend.append("input").attr("type", "checkbox").property("checked", true).on("change", (event, d) => {
-  if (event.target.checked) hidden.delete(d.name); else hidden.add(d.name);
-  draw();
-});
-legend.append("span").attr("class", "swatch").style("background", (d) => colour(d.name));
-legend.append("span").text((d) => d.name);
+select("#reset").on("click", () => zoom(0, n));
 
-function draw() {
-  const column = picker.property("value");
-  const shown = data.devices.filter((d) => !hidden.has(d.name) && d.values[column]);
-  const x = scaleTime().domain(extent(times)).range([margin.left, width - margin.right]);
-  const top = max(shown, (d) => max(d.values[column], (v) => v ?? 0)) || 1;
-  const y = scaleLinear().domain([0, top]).nice().range([height - margin.bottom, margin.top]);
-  xAxis.call(axisBottom(x).ticks(8));
-  yAxis.call(axisLeft(y).ticks(6));
-  const path = line().defined((v) => v !== null).x((_, i) => x(times[i])).y((v) => y(v));
-  plot.selectAll("path").data(shown, (d) => d.name).join("path")
-    .attr("class", "series").attr("data-device", (d) => d.name)
-    .attr("stroke", (d) => colour(d.name)).attr("d", (d) => path(d.values[column]));
-  svg.on("mousemove", (event) => {
-    const [mx] = pointer(event);
-    if (times.length === 0 || mx < margin.left || mx > width - margin.right) return;
-    const at = x.invert(mx);
-    let i = 0;
-    for (let k = 1; k < times.length; k++) if (Math.abs(times[k] - at) < Math.abs(times[i] - at)) i = k;
-    rule.style("display", null).attr("x1", x(times[i])).attr("x2", x(times[i]));
-    tip.show(event, [`${data.times[i]} · ${column}`, ...shown.map((d) => `${d.name}: ${d.values[column][i] ?? "–"}`)]);
-  }).on("mouseleave", () => { rule.style("display", "none"); tip.hide(); });
+// The overview: every selected device's %util over the whole recording, with a brush for the range.
+const overview = (() => {
+  const root = select("#overview");
+  const svg = root.append("svg").attr("class", "overview").attr("aria-label", "The whole recording: drag to choose a time range");
+  const plot = svg.append("g");
+  const axis = svg.append("g").attr("class", "axis");
+  const brushG = svg.append("g").attr("class", "brush");
+  let x = null;
+  let moving = false;
+  const brush = brushX().on("end", (event) => {
+    if (moving || !event.sourceEvent) return;
+    if (!event.selection) { zoom(0, n); return; }
+    const [a, b] = event.selection.map((p) => x.invert(p).getTime());
+    zoom(bisect(times, a), Math.max(bisect(times, b), bisect(times, a) + 2));
+  });
+  return {
+    draw() {
+      const width = root.node().clientWidth || 800, height = 64, m = { left: 56, right: 28, top: 4, bottom: 18 };
+      svg.attr("width", width).attr("height", height).attr("viewBox", [0, 0, width, height]);
+      x = scaleUtc().domain([times[0], times[n - 1]]).range([m.left, width - m.right]);
+      const y = scaleLinear().domain([0, 100]).range([height - m.bottom, m.top]);
+      const shown = data.devices.filter((d) => selected.includes(d.name));
+      const buckets = Math.max(1, Math.floor(width - m.left - m.right));
+      plot.selectAll("path").data(shown, (d) => d.name).join("path").attr("class", "series").attr("stroke", "#8aa4d6")
+        .attr("d", (d) => path(d.values["%util"], minMaxIndices(d.values["%util"], 0, n, buckets), x, y));
+      axis.attr("transform", `translate(0,${height - m.bottom})`).call(axisBottom(x).ticks(Math.max(2, width / 120)).tickFormat(utcFormat("%H:%M:%S")));
+      brush.extent([[m.left, m.top], [width - m.right, height - m.bottom]]);
+      brushG.call(brush);
+      this.show();
+    },
+    show() {
+      moving = true;
+      brushG.call(brush.move, range[0] === 0 && range[1] === n ? null : [x(times[range[0]]), x(times[range[1] - 1])]);
+      moving = false;
+    },
+  };
+})();
+
+function path(values, indices, x, y) {
+  let d = "", pen = false;
+  for (const i of indices) {
+    const v = values[i];
+    if (v === null || v === undefined) { pen = false; continue; }
+    d += `${pen ? "L" : "M"}${x(times[i]).toFixed(1)},${y(v).toFixed(1)}`;
+    pen = true;
+  }
+  return d || null;
 }
 
-draw();
+// One chart: a figure with a title, a legend that reads the values at the hover line, the plot and the --explain
+// text of its columns as caption. series: [{column, label, values}].
+function chart(parent, spec, series, name) {
+  const figure = parent.append("figure").attr("class", "chart").attr("data-chart", spec.id).attr("data-device", name);
+  const head = figure.append("div").attr("class", "chart-head");
+  head.append("span").attr("class", "chart-title").text(spec.title);
+  const unitNote = head.append("span").attr("class", "unit");
+  const legend = figure.append("div").attr("class", "legend");
+  const items = legend.selectAll("span.item").data(series).join("span").attr("class", "item").attr("data-column", (s) => s.column);
+  items.append("span").attr("class", "swatch").style("background", (s) => colours[s.label] ?? "#3b6fd4");
+  items.append("span").attr("class", "label").text((s) => s.column);
+  const readout = items.append("span").attr("class", "value");
+  const svg = figure.append("svg").attr("tabindex", 0).attr("role", "img")
+    .attr("aria-label", `${spec.title} of ${name}: ${spec.columns.join(", ")}. Arrow keys move the cursor, + and - zoom, Escape shows everything.`);
+  const grid = svg.append("g").attr("class", "grid");
+  const plot = svg.append("g");
+  const xAxis = svg.append("g").attr("class", "axis");
+  const yAxis = svg.append("g").attr("class", "axis");
+  const note = svg.append("text").attr("class", "empty");
+  const rule = svg.append("line").attr("class", "rule").style("display", "none");
+  const brushG = svg.append("g").attr("class", "brush");
+  const caption = figure.append("figcaption").append("details");
+  caption.append("summary").text(`What ${spec.columns.length === 1 ? "this column measures" : "these columns measure"} (kashika iostat --explain)`);
+  caption.selectAll("pre").data(spec.columns.filter((c) => help.has(c))).join("pre").attr("class", "explain").attr("data-column", (c) => c)
+    .text((c) => help.get(c).text);
+
+  const height = 170, m = { left: 56, right: 28, top: 10, bottom: 22 };
+  let x, y, unit;
+  const brush = brushX().on("end", (event) => {
+    if (!event.sourceEvent || !event.selection) return;
+    const [a, b] = event.selection.map((p) => x.invert(p).getTime());
+    brushG.call(brush.move, null);
+    const i0 = bisect(times, a), i1 = bisect(times, b);
+    if (i1 - i0 >= 2) zoom(i0, i1);
+  });
+  brushG.on("pointermove", (event) => {
+    const [px] = pointerIn(event);
+    setCursor(nearest(times, x.invert(px).getTime()), event);
+  }).on("pointerleave", () => { setCursor(null); tip.hide(); })
+    .on("dblclick", () => zoom(0, n));
+
+  function pointerIn(event) {
+    const box = svg.node().getBoundingClientRect();
+    return [event.clientX - box.left, event.clientY - box.top];
+  }
+
+  function draw() {
+    const width = Math.max(240, figure.node().clientWidth || 320);
+    const [i0, i1] = range;
+    svg.attr("width", width).attr("height", height).attr("viewBox", [0, 0, width, height]);
+    x = scaleUtc().domain([times[i0], times[Math.max(i0, i1 - 1)]]).range([m.left, width - m.right]);
+    const zero = series.map((s) => allZero(s.values, i0, i1));
+    const top = Math.max(0, ...series.map((s) => peak(s.values, i0, i1)));
+    unit = scaledUnit(spec.unit, top);
+    // The peak is inside the axis: the domain ends on a round tick at or above it.
+    y = scaleLinear().domain([0, Math.max(spec.max ?? 0, top / unit.divisor) || 1]).nice(4).range([height - m.bottom, m.top]);
+    const yv = (v) => y(v / unit.divisor);
+    unitNote.text(unit.label);
+    xAxis.attr("transform", `translate(0,${height - m.bottom})`).call(axisBottom(x).ticks(Math.max(2, Math.floor(width / 110))).tickFormat(utcFormat("%H:%M:%S")));
+    yAxis.attr("transform", `translate(${m.left},0)`).call(axisLeft(y).ticks(4).tickFormat((v) => v.toLocaleString("en-US")));
+    grid.selectAll("line").data(y.ticks(4)).join("line").attr("x1", m.left).attr("x2", width - m.right).attr("y1", y).attr("y2", y);
+    const buckets = Math.max(1, Math.floor(width - m.left - m.right));
+    const drawn = series.filter((_, k) => !zero[k]);
+    plot.selectAll("path").data(drawn, (s) => s.column).join("path").attr("class", "series").attr("data-column", (s) => s.column)
+      .attr("stroke", (s) => colours[s.label] ?? "#3b6fd4")
+      .attr("d", (s) => path(s.values, minMaxIndices(s.values, i0, i1, buckets), x, yv));
+    // Few samples in view: each one marked.
+    const few = i1 - i0 <= (width - m.left - m.right) / 8;
+    const marks = few ? drawn.flatMap((s) => {
+      const out = [];
+      for (let i = i0; i < i1; i++) if (s.values[i] !== null) out.push({ s, i });
+      return out;
+    }) : [];
+    plot.selectAll("circle").data(marks).join("circle").attr("r", 2.2).attr("fill", (d) => colours[d.s.label] ?? "#3b6fd4")
+      .attr("cx", (d) => x(times[d.i])).attr("cy", (d) => yv(d.s.values[d.i]));
+    note.attr("x", m.left + 8).attr("y", m.top + 14).text(drawn.length === 0 ? "all zero in this range" : "");
+    items.classed("zero", (_, k) => zero[k]);
+    brush.extent([[m.left, m.top], [width - m.right, height - m.bottom]]);
+    brushG.call(brush);
+    showCursor();
+  }
+
+  function showCursor() {
+    const [i0, i1] = range;
+    const zeroNow = series.map((s) => allZero(s.values, i0, i1));
+    if (cursor === null || cursor < i0 || cursor >= i1) {
+      rule.style("display", "none");
+      readout.text((s, k) => (zeroNow[k] ? " 0 throughout" : ` peak ${formatValue(peak(s.values, i0, i1), spec.unit)}`));
+      return;
+    }
+    const px = x(times[cursor]);
+    rule.style("display", null).attr("x1", px).attr("x2", px).attr("y1", m.top).attr("y2", height - m.bottom);
+    readout.text((s) => ` ${formatValue(s.values[cursor], spec.unit)}`);
+  }
+
+  svg.on("keydown", (event) => {
+    const [i0, i1] = range;
+    const step = event.shiftKey ? Math.max(1, Math.floor((i1 - i0) / 10)) : 1;
+    const at = cursor === null || cursor < i0 || cursor >= i1 ? i0 : cursor;
+    const keys = {
+      ArrowRight: () => setCursor(Math.min(i1 - 1, cursor === null ? i0 : at + step)),
+      ArrowLeft: () => setCursor(Math.max(i0, at - step)),
+      Home: () => setCursor(i0),
+      End: () => setCursor(i1 - 1),
+      "+": () => zoomAround(at, 0.5),
+      "=": () => zoomAround(at, 0.5),
+      "-": () => zoomAround(at, 2),
+      Escape: () => zoom(0, n),
+    };
+    if (keys[event.key]) {
+      event.preventDefault();
+      keys[event.key]();
+      const box = svg.node().getBoundingClientRect();
+      if (cursor !== null) tip.show({ clientX: box.left + x(times[cursor]), clientY: box.top + m.top }, lines());
+    }
+  }).on("blur", () => tip.hide());
+
+  function lines() {
+    return [`${name} · ${spec.title} · ${clock(times[cursor])}`, ...series.map((s) => `${s.column}: ${formatValue(s.values[cursor], spec.unit)}`)];
+  }
+
+  const entry = { draw, showCursor, tipLines: lines, svg };
+  charts.push(entry);
+  brushG.on("pointermove.tip", (event) => { if (cursor !== null) tip.show(event, lines()); });
+  return entry;
+}
+
+function setCursor(i) {
+  cursor = i;
+  for (const c of charts) c.showCursor();
+}
+
+function zoomAround(i, factor) {
+  const [i0, i1] = range;
+  const half = Math.max(2, Math.round(((i1 - i0) * factor) / 2));
+  const a = Math.max(0, i - half), b = Math.min(n, i + half);
+  zoom(a, Math.max(b, Math.min(n, a + 2)));
+}
+
+function zoom(i0, i1) {
+  range = [Math.max(0, i0), Math.min(n, i1)];
+  for (const c of charts) c.draw();
+  overview.show();
+  drawRange();
+  drawSummary();
+  save();
+}
+
+function save(column) {
+  const whole = range[0] === 0 && range[1] === n;
+  writeState({
+    devices: selected.join(","),
+    from: whole ? "" : Math.round(times[range[0]]),
+    to: whole ? "" : Math.round(times[range[1] - 1]),
+    column: column ?? readState().column ?? "",
+  });
+}
+
+// "2026-11-26 09:40:01 – 10:12:00", with the end's date too when the range crosses midnight.
+function span(i0, i1) {
+  const a = dateAndClock(times[i0]), b = dateAndClock(times[i1 - 1]);
+  return `${a} – ${a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b}`;
+}
+
+function drawRange() {
+  const [i0, i1] = range;
+  select("#range").text(`${span(i0, i1)}: ${(i1 - i0).toLocaleString("en-US")} of ${n.toLocaleString("en-US")} samples`);
+  select("#reset").property("disabled", i0 === 0 && i1 === n);
+}
+
+// The CPU chart, then a section of charts per selected device.
+charts.length = 0;
+const cpuChart = chart(select("#cpu"), CPU_CHART, CPU_CHART.columns.map((c, k) => ({ column: c, label: CPU_CHART.labels[k], values: data.cpu[c] })), "CPU");
+function drawDevices() {
+  charts.length = 0;
+  charts.push(cpuChart);
+  const root = select("#device-charts");
+  root.selectAll("*").remove();
+  if (selected.length === 0) root.append("p").attr("class", "note").text("No device selected: tick one above.");
+  for (const name of selected) {
+    const device = data.devices.find((d) => d.name === name);
+    const section = root.append("section").attr("class", "device").attr("data-device", name);
+    section.append("h2").text(`${name}${device.kind === "disk" ? "" : ` (${device.kind})`}`);
+    const grid = section.append("div").attr("class", "grid");
+    for (const spec of DEVICE_CHARTS) {
+      chart(grid, spec, spec.columns.map((c, k) => ({ column: c, label: spec.labels[k], values: device.values[c] })), name);
+    }
+  }
+  for (const c of charts) c.draw();
+  overview.draw();
+  drawSummary();
+}
+
+// min, mean, p95 and max of every column of the selected devices (and the CPU) over the range.
+function drawSummary() {
+  const [i0, i1] = range;
+  const root = select("#summary-table");
+  root.selectAll("*").remove();
+  select("#summary-range").text(`${span(i0, i1)} (${(i1 - i0).toLocaleString("en-US")} samples)`);
+  const rows = [];
+  const unitOf = (column) => [...DEVICE_CHARTS, CPU_CHART].find((c) => c.columns.includes(column))?.unit
+    ?? (column.startsWith("%") ? "%" : help.get(column)?.unit ?? "");
+  const cell = (v, unit) => ({ text: formatValue(v, unit), value: v ?? -1 });
+  const add = (name, column, values) => {
+    const s = summarize(values, i0, i1);
+    const unit = unitOf(column);
+    rows.push([name, column, s ? cell(s.min, unit) : "–", s ? cell(s.mean, unit) : "–", s ? cell(s.p95, unit) : "–", s ? cell(s.max, unit) : "–"]);
+  };
+  for (const c of CPU_CHART.columns) add("CPU", c, data.cpu[c]);
+  for (const name of selected) {
+    const device = data.devices.find((d) => d.name === name);
+    for (const column of Object.keys(device.values)) add(name, column, device.values[column]);
+  }
+  table(root, ["device", "column", "min", "mean", "p95", "max"], rows, "summary", { sortable: true });
+}
+
+new ResizeObserver(() => requestAnimationFrame(() => { for (const c of charts) c.draw(); overview.draw(); })).observe(select("#device-charts").node());
+drawDevices();
+drawRange();
+if (state.column) { select("#find").property("value", state.column); find(state.column); }
+document.body.dataset.ready = String(Math.round(performance.now()));

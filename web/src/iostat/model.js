@@ -1,0 +1,195 @@
+// The iostat page's data transforms, apart from drawing (unit-tested in web/test/iostat-model.test.mjs): which
+// columns each chart shows, units, time zones, the visible range, min/max downsampling and the summary statistics.
+import { quickselect } from "d3";
+
+// The charts of one device, in sysstat's column names. unit: "rate" and "size" are kB (1,024 bytes, as sysstat)
+// scaled to MB or GB when large; others are shown as they are.
+export const DEVICE_CHARTS = [
+  { id: "throughput", title: "Throughput", columns: ["rkB/s", "wkB/s", "dkB/s"], labels: ["read", "write", "discard"], unit: "rate" },
+  { id: "iops", title: "Operations", columns: ["r/s", "w/s", "d/s", "f/s"], labels: ["read", "write", "discard", "flush"], unit: "requests/s" },
+  { id: "merges", title: "Merges", columns: ["rrqm/s", "wrqm/s", "drqm/s"], labels: ["read", "write", "discard"], unit: "merges/s" },
+  { id: "await", title: "Latency (await)", columns: ["r_await", "w_await", "d_await", "f_await"], labels: ["read", "write", "discard", "flush"], unit: "ms" },
+  { id: "size", title: "Request size", columns: ["rareq-sz", "wareq-sz", "dareq-sz"], labels: ["read", "write", "discard"], unit: "size" },
+  { id: "queue", title: "Queue", columns: ["aqu-sz"], labels: ["aqu-sz"], unit: "requests" },
+  { id: "util", title: "Utilisation", columns: ["%util"], labels: ["%util"], unit: "%", max: 100 },
+];
+
+export const CPU_CHART = {
+  id: "cpu", title: "CPU, all cores", columns: ["%user", "%nice", "%system", "%iowait", "%steal", "%idle"],
+  labels: ["%user", "%nice", "%system", "%iowait", "%steal", "%idle"], unit: "%", max: 100,
+};
+
+// Older sysstat's names (articles, the 2013 one among them) and the column that shows the same thing today.
+export const OLD_NAMES = { "avgqu-sz": "aqu-sz", "avgrq-sz": "rareq-sz", "svctm": "%util", "rsec/s": "rkB/s", "wsec/s": "wkB/s" };
+
+// The column a name asks for (any case, with or without '%', an old name), the chart that draws it, and whether the
+// name was an old one. null when nothing matches.
+export function resolveColumn(query, known) {
+  const q = String(query || "").trim().toLowerCase();
+  if (!q) return null;
+  const bare = (s) => s.toLowerCase().replace(/^%/, "");
+  const name = known.find((c) => c.toLowerCase() === q) ?? known.find((c) => bare(c) === bare(q));
+  if (!name) return null;
+  const current = OLD_NAMES[name] ?? name;
+  const chart = [...DEVICE_CHARTS, CPU_CHART].find((c) => c.columns.includes(current)) ?? (current.startsWith("%") && current.endsWith("rqm") ? DEVICE_CHARTS[2] : null);
+  return { name, current, old: name in OLD_NAMES, chart: chart ? chart.id : null };
+}
+
+// The UTC offset (minutes) in force at sample i, from the document's list of changes.
+export function offsetAt(offsets, i) {
+  let minutes = offsets.length ? offsets[0].minutes : 0;
+  for (const o of offsets) if (o.from <= i) minutes = o.minutes;
+  return minutes;
+}
+
+// Each sample's wall-clock time in the recording's zone, as milliseconds to be shown with UTC formatting. The
+// document gives the first time, then each time's difference from the one before (a day is 86,400 of them).
+export function wallClock(steps, offsets) {
+  const local = new Float64Array(steps.length);
+  let k = 0, time = 0;
+  let minutes = offsets.length ? offsets[0].minutes : 0;
+  for (let i = 0; i < steps.length; i++) {
+    while (k < offsets.length && offsets[k].from <= i) minutes = offsets[k++].minutes;
+    time += steps[i];
+    local[i] = time + minutes * 60000;
+  }
+  return local;
+}
+
+export function zoneLabel(minutes) {
+  const sign = minutes < 0 ? "-" : "+";
+  const m = Math.abs(minutes);
+  return `UTC${sign}${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+}
+
+const two = (n) => String(n).padStart(2, "0");
+export function clock(ms) {
+  const d = new Date(ms);
+  return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+}
+export function dateAndClock(ms) {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${clock(ms)}`;
+}
+
+// The first index whose time is >= t (times ascending).
+export function bisect(times, t) {
+  let lo = 0, hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid] < t) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+// The sample nearest to t.
+export function nearest(times, t) {
+  const i = bisect(times, t);
+  if (i <= 0) return 0;
+  if (i >= times.length) return times.length - 1;
+  return t - times[i - 1] <= times[i] - t ? i - 1 : i;
+}
+
+// The indices to draw of values[i0..i1) in `buckets` pixel columns: per column the first, the lowest, the highest
+// and the last sample, in time order, so no spike is averaged away and lines join across columns. A null (the device
+// absent) is kept as a gap. With fewer samples than 4 per column every index is drawn.
+export function minMaxIndices(values, i0, i1, buckets) {
+  const n = i1 - i0;
+  if (n <= buckets * 4) {
+    const all = [];
+    for (let i = i0; i < i1; i++) all.push(i);
+    return all;
+  }
+  const out = [];
+  for (let b = 0; b < buckets; b++) {
+    const s = i0 + Math.floor((b * n) / buckets), e = i0 + Math.floor(((b + 1) * n) / buckets);
+    let lo = -1, hi = -1, gap = -1;
+    for (let i = s; i < e; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) { if (gap < 0) gap = i; continue; }
+      if (lo < 0 || v < values[lo]) lo = i;
+      if (hi < 0 || v > values[hi]) hi = i;
+    }
+    const picked = [s, lo, hi, gap, e - 1].filter((i) => i >= 0);
+    picked.sort((a, b2) => a - b2);
+    for (const i of picked) if (out[out.length - 1] !== i) out.push(i);
+  }
+  return out;
+}
+
+// min, mean, p95 and max of values[i0..i1), nulls left out; null when none. p95 is interpolated between the two
+// nearest ranks, as d3.quantile and NumPy's default do; one quickselect, never a sort (a day is 86,400 samples).
+export function summarize(values, i0, i1) {
+  const present = new Float64Array(i1 - i0);
+  let count = 0, sum = 0, min = Infinity, max = -Infinity;
+  for (let i = i0; i < i1; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
+    present[count++] = v;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (count === 0) return null;
+  const sample = present.subarray(0, count);
+  const at = (count - 1) * 0.95, low = Math.floor(at);
+  quickselect(sample, low);
+  let next = sample[low];
+  if (low + 1 < count) {
+    next = Infinity;
+    for (let i = low + 1; i < count; i++) if (sample[i] < next) next = sample[i];
+  }
+  const p95 = sample[low] + (next - sample[low]) * (at - low);
+  return { min, mean: sum / count, p95, max, count };
+}
+
+export function peak(values, i0, i1) {
+  let max = 0;
+  for (let i = i0; i < i1; i++) if (values[i] > max) max = values[i];
+  return max;
+}
+
+export function allZero(values, i0, i1) {
+  for (let i = i0; i < i1; i++) if (values[i]) return false;
+  return true;
+}
+
+// The unit an axis shows for a largest value: kB scaled by 1,024 to MB and GB (sysstat's kB, -m, -G).
+export function scaledUnit(unit, largest) {
+  if (unit === "rate" || unit === "size") {
+    const suffix = unit === "rate" ? "/s" : "";
+    if (largest >= 1024 * 1024) return { divisor: 1024 * 1024, label: `GB${suffix}` };
+    if (largest >= 1024) return { divisor: 1024, label: `MB${suffix}` };
+    return { divisor: 1, label: `kB${suffix}` };
+  }
+  return { divisor: 1, label: unit };
+}
+
+// A value with its unit, digits grouped: "1,234.57 MB/s", "12.5 %".
+export function formatValue(value, unit) {
+  if (value === null || value === undefined) return "–";
+  const { divisor, label } = scaledUnit(unit, Math.abs(value));
+  const v = value / divisor;
+  const digits = Number.isInteger(v) ? 0 : 2;
+  const text = v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: 2 });
+  return label === "%" ? `${text} %` : `${text} ${label}`;
+}
+
+// The devices shown first: the disks that did the most I/O (up to four), else the first device.
+export function defaultDevices(devices) {
+  const traffic = (d) => {
+    let sum = 0;
+    for (const c of ["rkB/s", "wkB/s", "dkB/s"]) for (const v of d.values[c] || []) sum += v || 0;
+    return sum;
+  };
+  const disks = devices.filter((d) => d.kind === "disk").map((d) => ({ name: d.name, traffic: traffic(d) }))
+    .filter((d) => d.traffic > 0).sort((a, b) => b.traffic - a.traffic).slice(0, 4).map((d) => d.name);
+  return disks.length ? disks : devices.slice(0, 1).map((d) => d.name);
+}
+
+// The disk a partition belongs to: the longest disk name it starts with (sda1 → sda, nvme0n1p2 → nvme0n1).
+export function parentDisk(name, disks) {
+  let best = null;
+  for (const d of disks) if (name !== d && name.startsWith(d) && (!best || d.length > best.length)) best = d;
+  return best;
+}

@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  allZero, bisect, clock, defaultDevices, formatValue, minMaxIndices, nearest, offsetAt, parentDisk, resolveColumn,
+  scaledUnit, summarize, wallClock, zoneLabel,
+} from "../src/iostat/model.js";
+
+test("min/max downsampling keeps a one-sample spike and the ends", () => {
+  const values = new Array(86400).fill(1);
+  values[43210] = 500;
+  values[100] = -3;
+  const drawn = minMaxIndices(values, 0, values.length, 800);
+  assert.ok(drawn.includes(43210), "the spike is drawn");
+  assert.ok(drawn.includes(100), "the dip is drawn");
+  assert.equal(drawn[0], 0);
+  assert.equal(drawn[drawn.length - 1], 86399);
+  assert.ok(drawn.length <= 800 * 5);
+  assert.deepEqual([...drawn].sort((a, b) => a - b), drawn, "in time order");
+});
+
+test("min/max downsampling keeps gaps where a device was absent", () => {
+  const values = new Array(10000).fill(2);
+  for (let i = 5000; i < 5100; i++) values[i] = null;
+  const drawn = minMaxIndices(values, 0, values.length, 100);
+  assert.ok(drawn.some((i) => values[i] === null));
+});
+
+test("few samples are all drawn", () => {
+  assert.deepEqual(minMaxIndices([1, 2, 3, 4, 5], 1, 4, 100), [1, 2, 3]);
+});
+
+test("the summary: min, mean, p95 interpolated as d3.quantile, max; nulls left out", () => {
+  const values = [null, ...Array.from({ length: 100 }, (_, i) => i + 1), null];
+  const s = summarize(values, 0, values.length);
+  assert.equal(s.min, 1);
+  assert.equal(s.max, 100);
+  assert.equal(s.mean, 50.5);
+  assert.ok(Math.abs(s.p95 - 95.05) < 1e-9, String(s.p95));
+  assert.equal(s.count, 100);
+  assert.equal(summarize([null, null], 0, 2), null);
+  assert.equal(summarize([7], 0, 1).p95, 7);
+  assert.equal(summarize([5, 1, 9, 3], 1, 3).max, 9, "only the range");
+});
+
+test("units: kB scaled by 1,024 as sysstat's -m and -G", () => {
+  assert.deepEqual(scaledUnit("rate", 1000), { divisor: 1, label: "kB/s" });
+  assert.deepEqual(scaledUnit("rate", 2048), { divisor: 1024, label: "MB/s" });
+  assert.deepEqual(scaledUnit("size", 3 * 1024 * 1024), { divisor: 1024 * 1024, label: "GB" });
+  assert.deepEqual(scaledUnit("ms", 1e9), { divisor: 1, label: "ms" });
+  assert.equal(formatValue(1234567.5, "requests/s"), "1,234,567.50 requests/s", "two decimals, as iostat");
+  assert.equal(formatValue(2048, "rate"), "2 MB/s");
+  assert.equal(formatValue(99.5, "%"), "99.50 %");
+  assert.equal(formatValue(null, "%"), "–");
+});
+
+test("times in the recording's zone, offsets changing during it", () => {
+  const offsets = [{ from: 0, minutes: 60 }, { from: 2, minutes: 120 }];
+  const t0 = Date.UTC(2026, 2, 29, 0, 59, 59);
+  const local = wallClock([t0, 1000, 1000], offsets);
+  assert.equal(clock(local[0]), "01:59:59");
+  assert.equal(clock(local[1]), "02:00:00");
+  assert.equal(clock(local[2]), "03:00:01");
+  assert.equal(offsetAt(offsets, 3), 120);
+  assert.equal(zoneLabel(-330), "UTC-05:30");
+  assert.equal(zoneLabel(0), "UTC+00:00");
+});
+
+test("finding samples by time", () => {
+  const times = [10, 20, 30, 40];
+  assert.equal(bisect(times, 25), 2);
+  assert.equal(bisect(times, 5), 0);
+  assert.equal(bisect(times, 50), 4);
+  assert.equal(nearest(times, 24), 1);
+  assert.equal(nearest(times, 26), 2);
+  assert.equal(nearest(times, 99), 3);
+});
+
+test("column names: today's, without %, any case, and older sysstat's", () => {
+  const known = ["%util", "aqu-sz", "rkB/s", "avgqu-sz", "avgrq-sz", "svctm", "rsec/s", "%rrqm", "%iowait"];
+  assert.deepEqual(resolveColumn("util", known), { name: "%util", current: "%util", old: false, chart: "util" });
+  assert.deepEqual(resolveColumn("AVGQU-SZ", known), { name: "avgqu-sz", current: "aqu-sz", old: true, chart: "queue" });
+  assert.equal(resolveColumn("rsec/s", known).chart, "throughput");
+  assert.equal(resolveColumn("avgrq-sz", known).chart, "size");
+  assert.equal(resolveColumn("svctm", known).chart, "util");
+  assert.equal(resolveColumn("%rrqm", known).chart, "merges");
+  assert.equal(resolveColumn("iowait", known).chart, "cpu");
+  assert.equal(resolveColumn("bogus", known), null);
+});
+
+test("devices shown first: the busiest disks; partitions under their disk", () => {
+  const device = (name, kind, kb) => ({ name, kind, values: { "rkB/s": [kb], "wkB/s": [0], "dkB/s": [0] } });
+  assert.deepEqual(defaultDevices([device("sda", "disk", 5), device("sda1", "partition", 5), device("sdb", "disk", 50), device("loop0", "disk", 0)]), ["sdb", "sda"]);
+  assert.deepEqual(defaultDevices([device("loop0", "disk", 0)]), ["loop0"]);
+  assert.equal(parentDisk("nvme0n1p2", ["nvme0n1", "sda"]), "nvme0n1");
+  assert.equal(parentDisk("sda1", ["sd", "sda"]), "sda");
+  assert.equal(parentDisk("dm-0", ["sda"]), null);
+  assert.ok(allZero([0, 0, null], 0, 3));
+  assert.ok(!allZero([0, 0.01], 0, 2));
+});
