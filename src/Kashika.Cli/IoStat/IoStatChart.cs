@@ -21,24 +21,18 @@ internal static class IoStatChart
             return ExitCode.InputError;
         }
 
-        var devices = series.Devices();
-        var document = new IoStatChartDocument(
-            IoStatChartDocument.SchemaName,
+        var document = IoStatChartDocument.Create(
+            series,
             "kashika " + (typeof(IoStatChart).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?"),
             host,
             kernel,
-            TimeZoneInfo.Local.Id,
-            Offsets(series.Times, TimeZoneInfo.Local),
-            series.Times.Select((t, i) => i == 0 ? t : t - series.Times[i - 1]).ToList(),
-            Help(),
-            series.Cpu(),
-            devices.Select(d => new DeviceColumns(d.Name, d.Kind.ToString().ToLowerInvariant(), d.Values)).ToList());
+            TimeZoneInfo.Local);
         try
         {
             string? written = ReportWriter.Write(new IoStatChartFormat(), document, path, context.StandardOutput);
             if (written is not null)
             {
-                context.Say($"wrote {written} ({series.Count} intervals, {devices.Count} devices)");
+                context.Say($"wrote {written} ({series.Count} intervals, {document.Devices.Count} devices)");
             }
         }
         catch (OutputException e)
@@ -49,27 +43,4 @@ internal static class IoStatChart
 
         return ExitCode.Success;
     }
-
-    // The page shows times as the text report does: in this machine's zone, whose offset may change (summer time).
-    private static List<ZoneOffset> Offsets(IReadOnlyList<long> times, TimeZoneInfo zone)
-    {
-        var offsets = new List<ZoneOffset>();
-        for (int i = 0; i < times.Count; i++)
-        {
-            int minutes = (int)zone.GetUtcOffset(DateTimeOffset.FromUnixTimeMilliseconds(times[i])).TotalMinutes;
-            if (offsets.Count == 0 || offsets[^1].Minutes != minutes)
-            {
-                offsets.Add(new ZoneOffset(i, minutes));
-            }
-        }
-
-        return offsets;
-    }
-
-    // Every charted column and every older name the page accepts, with --explain's own text.
-    private static List<ColumnHelp> Help() =>
-        ReportSeries.DeviceColumns.Concat(ReportSeries.CpuColumns).Concat(["avgqu-sz", "avgrq-sz", "svctm", "rsec/s", "wsec/s"])
-            .Select(name => ColumnGuide.Find(name) ?? throw new InvalidOperationException($"no explanation of {name}"))
-            .Select(c => new ColumnHelp(c.Column, c.Unit, ColumnGuide.Describe(c)))
-            .ToList();
 }

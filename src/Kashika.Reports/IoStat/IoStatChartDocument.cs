@@ -33,6 +33,40 @@ public sealed record IoStatChartDocument(
     IReadOnlyList<DeviceColumns> Devices)
 {
     public const string SchemaName = "kashika.iostat-chart/2";
+
+    /// <summary>The page's data from a recording's reports; times are shown in <paramref name="zone"/>, as -t shows them.</summary>
+    public static IoStatChartDocument Create(Kashika.Core.IoStat.ReportSeries series, string generator, string host, string kernel, TimeZoneInfo zone)
+    {
+        var times = series.Times;
+        var offsets = new List<ZoneOffset>();
+        for (int i = 0; i < times.Count; i++)
+        {
+            // The zone's offset may change during a recording (summer time).
+            int minutes = (int)zone.GetUtcOffset(DateTimeOffset.FromUnixTimeMilliseconds(times[i])).TotalMinutes;
+            if (offsets.Count == 0 || offsets[^1].Minutes != minutes)
+            {
+                offsets.Add(new ZoneOffset(i, minutes));
+            }
+        }
+
+        // Every charted column and every older name the page accepts, with --explain's own text.
+        var help = Kashika.Core.IoStat.ReportSeries.DeviceColumns.Concat(Kashika.Core.IoStat.ReportSeries.CpuColumns)
+            .Concat(["avgqu-sz", "avgrq-sz", "svctm", "rsec/s", "wsec/s"])
+            .Select(name => Kashika.Core.IoStat.ColumnGuide.Find(name) ?? throw new InvalidOperationException($"no explanation of {name}"))
+            .Select(c => new ColumnHelp(c.Column, c.Unit, Kashika.Core.IoStat.ColumnGuide.Describe(c)))
+            .ToList();
+        return new IoStatChartDocument(
+            SchemaName,
+            generator,
+            host,
+            kernel,
+            zone.Id,
+            offsets,
+            times.Select((t, i) => i == 0 ? t : t - times[i - 1]).ToList(),
+            help,
+            series.Cpu(),
+            series.Devices().Select(d => new DeviceColumns(d.Name, d.Kind.ToString().ToLowerInvariant(), d.Values)).ToList());
+    }
 }
 
 [JsonSerializable(typeof(IoStatChartDocument))]
