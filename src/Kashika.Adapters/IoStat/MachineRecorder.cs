@@ -10,7 +10,8 @@ namespace Kashika.Adapters.IoStat;
 public static class MachineRecorder
 {
     /// <summary>A source that reads <paramref name="root"/> every <paramref name="interval"/>, recording each sample.</summary>
-    public static RecordedSystemSource Start(string root, Stream recording, TimeSpan interval, Action<TimeSpan> sleep, TimeProvider clock)
+    /// <param name="wait">Waits one interval; false when the recording is to stop there (Ctrl-C).</param>
+    public static RecordedSystemSource Start(string root, Stream recording, TimeSpan interval, Func<TimeSpan, bool> wait, TimeProvider clock)
     {
         Recording Sample()
         {
@@ -19,11 +20,7 @@ public static class MachineRecorder
             return taken;
         }
 
-        return new RecordedSystemSource(Sample(), () =>
-        {
-            sleep(interval);
-            return Sample();
-        });
+        return new RecordedSystemSource(Sample(), () => wait(interval) ? Sample() : null);
     }
 
     /// <summary>

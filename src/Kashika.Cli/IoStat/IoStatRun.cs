@@ -18,7 +18,7 @@ internal static class IoStatRun
         + "[ --compact ] [ --dec={ 0 | 1 | 2 } ] [ --human ] [ --pretty ] [ -p [ <device> [,...] | ALL ] ]\n"
         + "[ -o JSON ] [ { -f | +f } <directory> ] [ -j { ID | LABEL | PATH | UUID | ... } ] [ [ -H ] -g <group_name> ] [ -N ]\n"
         + "[ <device> [...] | ALL ] [ --root <directory> [...] ]\n"
-        + "[ --record <file> | --replay <file> [ --format html -o <file> ] ] [ --format openmetrics [ -o <file> ] ]\n"
+        + "[ { --record | --replay } <file> [ --format html -o <file> ] ] [ --format openmetrics [ -o <file> ] ]\n"
         + "[ --live ] [ --explain [ <column> ] ]\n";
 
     // Accepted by sysstat, not yet here: refused with a clear message rather than silently ignored.
@@ -54,6 +54,8 @@ internal static class IoStatRun
 
         FileStream? recordingFile = null;
         Func<string>? replayed = null;
+        ManualResetEventSlim? stopRecording = null;
+        IReadOnlyList<IDisposable> signals = [];
         try
         {
             ISystemSource source;
@@ -113,7 +115,13 @@ internal static class IoStatRun
                     return ExitCode.InputError;
                 }
 
-                var recorder = MachineRecorder.Start(roots[0], recordingFile, TimeSpan.FromSeconds(options.Interval), Thread.Sleep, context.Clock);
+                // Ctrl-C (or SIGTERM) ends a recording after its last whole sample, so the reports end cleanly and
+                // --format html still draws what was recorded.
+                stopRecording = new ManualResetEventSlim();
+                var stop = stopRecording;
+                signals = [.. new[] { System.Runtime.InteropServices.PosixSignal.SIGINT, System.Runtime.InteropServices.PosixSignal.SIGTERM }
+                    .Select(signal => System.Runtime.InteropServices.PosixSignalRegistration.Create(signal, c => { c.Cancel = true; stop.Set(); }))];
+                var recorder = MachineRecorder.Start(roots[0], recordingFile, TimeSpan.FromSeconds(options.Interval), interval => !stop.Wait(interval), context.Clock);
                 source = recorder;
                 time = _ => DateTimeOffset.FromUnixTimeMilliseconds(recorder.Current.Time).ToLocalTime();
                 machineFile = FileOf(recorder.Current);
@@ -138,7 +146,7 @@ internal static class IoStatRun
                 return WriteMetrics(options, source, extras.Output, context);
             }
 
-            if (extras.Format == "html")
+            if (extras.Format == "html" && extras.Replay is not null)
             {
                 return IoStatChart.Write(
                     options, source, () => time(0).ToUnixTimeMilliseconds(), machineFile("proc/sys/kernel/hostname")?.Trim() ?? "",
@@ -163,6 +171,17 @@ internal static class IoStatRun
             {
                 output.Flush();
             }
+
+            if (extras.Format == "html" && recordingFile is not null)
+            {
+                // A live run's recording, drawn whole once it ends.
+                recordingFile.Position = 0;
+                var reader = new RecordingReader(recordingFile, extras.Record!);
+                var recorded = new RecordedSystemSource(reader.Next()!, reader.Next);
+                return IoStatChart.Write(
+                    options with { Interval = 1, Count = -1 }, recorded, () => recorded.Current.Time, machineFile("proc/sys/kernel/hostname")?.Trim() ?? "",
+                    machineFile("proc/sys/kernel/osrelease")?.Trim() ?? "", extras.Output, context);
+            }
         }
         catch (IoStatException e)
         {
@@ -182,6 +201,12 @@ internal static class IoStatRun
         finally
         {
             recordingFile?.Dispose();
+            foreach (var signal in signals)
+            {
+                signal.Dispose();
+            }
+
+            stopRecording?.Dispose();
         }
 
         if (replayed is not null)
@@ -474,9 +499,9 @@ internal static class IoStatRun
             throw new UsageException($"{dir.Directory}: no such directory");
         }
 
-        if (extras.Format == "html" && extras.Replay is null)
+        if (extras.Format == "html" && extras.Replay is null && extras.Record is null)
         {
-            throw new UsageException("--format html draws a recording: give it with --replay FILE (make one with --record FILE)");
+            throw new UsageException("--format html draws a recording: give it with --replay FILE, or record one with --record FILE (the page is written when the run ends)");
         }
 
         if (extras.Replay is not null && (explicitRoots || alternate is not null))

@@ -81,9 +81,35 @@ public sealed class RecordReplayTests : IDisposable
         Assert.Contains("\"%util\"", page, StringComparison.Ordinal);
         Assert.DoesNotContain("<script src", page, StringComparison.Ordinal);
 
-        var withoutReplay = KashikaProcess.Run(dir.Path, "iostat", "--format", "html");
-        Assert.Equal(2, withoutReplay.ExitCode);
-        Assert.Contains("--format html draws a recording", withoutReplay.StandardError, StringComparison.Ordinal);
+        var withoutRecording = KashikaProcess.Run(dir.Path, "iostat", "--format", "html");
+        Assert.Equal(2, withoutRecording.ExitCode);
+        Assert.Contains("--format html draws a recording", withoutRecording.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ctrl_C_ends_a_live_recording_and_its_page_is_written()
+    {
+        using var run = KashikaProcess.Start(dir.Path, "iostat", "-d", "--record", "live.rec", "1", "--format", "html", "-o", "live.html");
+        // Wait for three whole samples, then interrupt as a user would.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && (!File.Exists(dir.Combine("live.rec")) || File.ReadAllText(dir.Combine("live.rec")).Split("\nend\n").Length < 4))
+        {
+            Thread.Sleep(100);
+        }
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+
+        Assert.True(run.WaitForExit(10_000), "the run did not stop on SIGINT");
+        Assert.Equal(0, run.ExitCode);
+        string page = File.ReadAllText(dir.Combine("live.html"));
+        Assert.Contains("\"schema\":\"kashika.iostat-chart/2\"", page, StringComparison.Ordinal);
+        using var file = File.OpenRead(dir.Combine("live.rec"));
+        var (samples, cutShort) = RecordingReader.Check(file, "live.rec");
+        Assert.Null(cutShort);
+        Assert.InRange(samples, 3, 10);
     }
 
     [Fact]
