@@ -178,10 +178,12 @@ public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<
         for (int i = 0; i < 40 && !reached; i++)
         {
             await page.Keyboard.PressAsync("Tab");
-            reached = await page.EvaluateAsync<bool>("() => document.activeElement?.closest('figure.chart') !== null");
+            reached = await page.EvaluateAsync<bool>("() => document.activeElement?.matches('figure.chart svg') === true");
         }
 
         Assert.True(reached, "no chart takes the focus");
+        // Legends are buttons on the way (hide a series); the request size's discards start hidden: 1 MB beside 8 kB.
+        Assert.Equal("false", await page.Locator("figure[data-chart='size'] .item[data-column='dareq-sz']").First.GetAttributeAsync("aria-pressed"));
         await page.Keyboard.PressAsync("End");
         await page.Keyboard.PressAsync("+");
         string zoomed = await page.Locator("#summary-range").InnerTextAsync();
@@ -216,6 +218,22 @@ public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<
 
         await page.Locator("#devices input[value='nvme0n1']").UncheckAsync();
         Assert.Equal(3, await page.Locator("section.device").CountAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task A_legend_click_hides_a_series_on_every_device()
+    {
+        var report = await Open(pages.Browser, pages.Page);
+        var page = report.Page;
+        var writes = page.Locator("section.device[data-device='sda'] figure[data-chart='throughput'] .item[data-column='wkB/s']");
+        await writes.ClickAsync();
+        Assert.Equal(0, await page.Locator("figure[data-chart='throughput'] path.series[data-column='wkB/s']").CountAsync());
+        Assert.Equal("false", await writes.GetAttributeAsync("aria-pressed"));
+        Assert.Contains("throughput:wkB/s", Uri.UnescapeDataString(Regex.Match(page.Url, "hide=([^&]*)").Groups[1].Value).Split(','));
+        await writes.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal(2, await page.Locator("figure[data-chart='throughput'] path.series[data-column='wkB/s']").CountAsync());
         Assert.Empty(report.Errors);
     }
 

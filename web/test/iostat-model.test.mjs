@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  allZero, bisect, clock, defaultDevices, formatValue, minMaxIndices, nearest, offsetAt, parentDisk, resolveColumn,
+  allZero, bisect, clock, defaultDevices, discardsThatFlatten, formatValue, minMaxIndices, nearest, offsetAt, parentDisk, resolveColumn,
   scaledUnit, summarize, wallClock, zoneLabel,
 } from "../src/iostat/model.js";
 
@@ -96,4 +96,11 @@ test("devices shown first: the busiest disks; partitions under their disk", () =
   assert.equal(parentDisk("dm-0", ["sda"]), null);
   assert.ok(allZero([0, 0, null], 0, 3));
   assert.ok(!allZero([0, 0.01], 0, 2));
+});
+
+test("discards that would flatten reads and writes start hidden", () => {
+  const device = (r, w, d, rs, ds) => ({ values: { "rkB/s": [r], "wkB/s": [w], "dkB/s": [d], "rareq-sz": [rs], "wareq-sz": [0], "dareq-sz": [ds] } });
+  assert.deepEqual(discardsThatFlatten([device(100, 50, 240000000, 8, 102400)], 1), ["throughput:dkB/s", "size:dareq-sz"]);
+  assert.deepEqual(discardsThatFlatten([device(100, 50, 900, 8, 64)], 1), []);
+  assert.deepEqual(discardsThatFlatten([device(0, 0, 900, 0, 64)], 1), [], "discards alone stay shown");
 });

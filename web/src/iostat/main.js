@@ -4,7 +4,7 @@ import { axisBottom, axisLeft, brushX, line, scaleLinear, scaleUtc, select, utcF
 import { readData, table, tooltip } from "../common/ui.js";
 import { readState, writeState } from "../common/urlstate.js";
 import {
-  CPU_CHART, DEVICE_CHARTS, allZero, bisect, clock, dateAndClock, defaultDevices, formatValue, minMaxIndices, nearest,
+  CPU_CHART, DEVICE_CHARTS, allZero, bisect, clock, dateAndClock, defaultDevices, discardsThatFlatten, formatValue, minMaxIndices, nearest,
   parentDisk, peak, resolveColumn, scaledUnit, summarize, wallClock, zoneLabel,
 } from "./model.js";
 
@@ -30,6 +30,9 @@ if (state.from && state.to) {
   if (i1 - i0 >= 2) range = [i0, i1];
 }
 let cursor = null; // the sample under the hover line, or null
+// Series hidden by a click on their legend, as "chart:column", for every device alike. Unless the link says otherwise,
+// discards that would flatten reads and writes (a weekly fstrim moves hundreds of GB in a second) start hidden.
+const hidden = new Set(state.hide !== undefined ? state.hide.split(",").filter((h) => h.includes(":")) : discardsThatFlatten(data.devices, n));
 const charts = [];
 
 select("#title").text(`iostat of ${data.host || "a machine"}: ${data.devices.length} device${data.devices.length === 1 ? "" : "s"}, ${n.toLocaleString("en-US")} intervals`);
@@ -136,7 +139,11 @@ function chart(parent, spec, series, name) {
   head.append("span").attr("class", "chart-title").text(spec.title);
   const unitNote = head.append("span").attr("class", "unit");
   const legend = figure.append("div").attr("class", "legend");
-  const items = legend.selectAll("span.item").data(series).join("span").attr("class", "item").attr("data-column", (s) => s.column);
+  const key = (s) => `${spec.id}:${s.column}`;
+  const items = legend.selectAll("span.item").data(series).join("span").attr("class", "item").attr("data-column", (s) => s.column)
+    .attr("role", "button").attr("tabindex", 0).attr("title", "Click to hide or show this series")
+    .on("click", (_, s) => toggle(key(s)))
+    .on("keydown", (event, s) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(key(s)); } });
   items.append("span").attr("class", "swatch").style("background", (s) => colours[s.label] ?? "#3b6fd4");
   items.append("span").attr("class", "label").text((s) => s.column);
   const readout = items.append("span").attr("class", "value");
@@ -180,7 +187,8 @@ function chart(parent, spec, series, name) {
     svg.attr("width", width).attr("height", height).attr("viewBox", [0, 0, width, height]);
     x = scaleUtc().domain([times[i0], times[Math.max(i0, i1 - 1)]]).range([m.left, width - m.right]);
     const zero = series.map((s) => allZero(s.values, i0, i1));
-    const top = Math.max(0, ...series.map((s) => peak(s.values, i0, i1)));
+    const shown = series.map((s, k) => !zero[k] && !hidden.has(key(s)));
+    const top = Math.max(0, ...series.filter((_, k) => shown[k]).map((s) => peak(s.values, i0, i1)));
     unit = scaledUnit(spec.unit, top);
     // The peak is inside the axis: the domain ends on a round tick at or above it.
     y = scaleLinear().domain([0, Math.max(spec.max ?? 0, top / unit.divisor) || 1]).nice(4).range([height - m.bottom, m.top]);
@@ -190,7 +198,7 @@ function chart(parent, spec, series, name) {
     yAxis.attr("transform", `translate(${m.left},0)`).call(axisLeft(y).ticks(4).tickFormat((v) => v.toLocaleString("en-US")));
     grid.selectAll("line").data(y.ticks(4)).join("line").attr("x1", m.left).attr("x2", width - m.right).attr("y1", y).attr("y2", y);
     const buckets = Math.max(1, Math.floor(width - m.left - m.right));
-    const drawn = series.filter((_, k) => !zero[k]);
+    const drawn = series.filter((_, k) => shown[k]);
     plot.selectAll("path").data(drawn, (s) => s.column).join("path").attr("class", "series").attr("data-column", (s) => s.column)
       .attr("stroke", (s) => colours[s.label] ?? "#3b6fd4")
       .attr("d", (s) => path(s.values, minMaxIndices(s.values, i0, i1, buckets), x, yv));
@@ -203,8 +211,8 @@ function chart(parent, spec, series, name) {
     }) : [];
     plot.selectAll("circle").data(marks).join("circle").attr("r", 2.2).attr("fill", (d) => colours[d.s.label] ?? "#3b6fd4")
       .attr("cx", (d) => x(times[d.i])).attr("cy", (d) => yv(d.s.values[d.i]));
-    note.attr("x", m.left + 8).attr("y", m.top + 14).text(drawn.length === 0 ? "all zero in this range" : "");
-    items.classed("zero", (_, k) => zero[k]);
+    note.attr("x", m.left + 8).attr("y", m.top + 14).text(zero.every(Boolean) ? "all zero in this range" : drawn.length === 0 ? "every series hidden" : "");
+    items.classed("zero", (_, k) => zero[k]).classed("hidden", (s) => hidden.has(key(s))).attr("aria-pressed", (s) => String(!hidden.has(key(s))));
     brush.extent([[m.left, m.top], [width - m.right, height - m.bottom]]);
     brushG.call(brush);
     showCursor();
@@ -215,7 +223,7 @@ function chart(parent, spec, series, name) {
     const zeroNow = series.map((s) => allZero(s.values, i0, i1));
     if (cursor === null || cursor < i0 || cursor >= i1) {
       rule.style("display", "none");
-      readout.text((s, k) => (zeroNow[k] ? " 0 throughout" : ` peak ${formatValue(peak(s.values, i0, i1), spec.unit)}`));
+      readout.text((s, k) => (zeroNow[k] ? " 0 throughout" : `${hidden.has(key(s)) ? " hidden," : ""} peak ${formatValue(peak(s.values, i0, i1), spec.unit)}`));
       return;
     }
     const px = x(times[cursor]);
@@ -255,6 +263,12 @@ function chart(parent, spec, series, name) {
   return entry;
 }
 
+function toggle(key) {
+  if (hidden.has(key)) hidden.delete(key); else hidden.add(key);
+  for (const c of charts) c.draw();
+  save();
+}
+
 function setCursor(i) {
   cursor = i;
   for (const c of charts) c.showCursor();
@@ -283,6 +297,7 @@ function save(column) {
     from: whole ? "" : Math.round(times[range[0]]),
     to: whole ? "" : Math.round(times[range[1] - 1]),
     column: column ?? readState().column ?? "",
+    hide: [...hidden].join(",") || "-",
   });
 }
 

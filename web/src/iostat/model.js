@@ -193,3 +193,17 @@ export function parentDisk(name, disks) {
   for (const d of disks) if (name !== d && name.startsWith(d) && (!best || d.length > best.length)) best = d;
   return best;
 }
+
+// The discard series to hide at first ("chart:column"): those more than ten times the reads' and writes' peak on some
+// device, which would flatten them to the axis (fstrim discards hundreds of GB in a second, at little cost).
+export function discardsThatFlatten(devices, n) {
+  const flatten = [];
+  for (const [chart, discard, others] of [["throughput", "dkB/s", ["rkB/s", "wkB/s"]], ["size", "dareq-sz", ["rareq-sz", "wareq-sz"]]]) {
+    const flattens = (d) => {
+      const rest = Math.max(...others.map((c) => peak(d.values[c] || [], 0, n)));
+      return rest > 0 && peak(d.values[discard] || [], 0, n) > 10 * rest;
+    };
+    if (devices.some(flattens)) flatten.push(`${chart}:${discard}`);
+  }
+  return flatten;
+}
