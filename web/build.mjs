@@ -5,7 +5,7 @@ const views = ["relate", "iostat", "trace"];
 await Promise.all(views.map((view) => build({
   entryPoints: [`src/${view}/main.js`],
   bundle: true,
-  minify: true,
+  minify: process.env.KASHIKA_WEB_DEBUG !== "1", // readable bundles for profiling
   format: "iife",
   target: "es2020",
   legalComments: "none",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   allZero, bisect, clock, defaultDevices, discardsThatFlatten, formatValue, minMaxIndices, nearest, offsetAt, parentDisk, resolveColumn,
-  scaledUnit, summarize, wallClock, zoneLabel,
+  scaledUnit, selectKth, summarize, wallClock, zoneLabel,
 } from "../src/iostat/model.js";
 
 test("min/max downsampling keeps a one-sample spike and the ends", () => {
@@ -103,4 +103,19 @@ test("discards that would flatten reads and writes start hidden", () => {
   assert.deepEqual(discardsThatFlatten([device(100, 50, 240000000, 8, 102400)], 1), ["throughput:dkB/s", "size:dareq-sz"]);
   assert.deepEqual(discardsThatFlatten([device(100, 50, 900, 8, 64)], 1), []);
   assert.deepEqual(discardsThatFlatten([device(0, 0, 900, 0, 64)], 1), [], "discards alone stay shown");
+});
+
+test("selection agrees with a sort, ties and zeros included", () => {
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (const n of [1, 2, 3, 10, 1000, 5000]) {
+    const values = Float64Array.from({ length: n }, () => (random() < 0.6 ? 0 : Math.floor(random() * 50)));
+    const sorted = [...values].sort((a, b) => a - b);
+    for (const k of [0, Math.floor(n / 2), Math.floor((n - 1) * 0.95), n - 1]) {
+      const copy = Float64Array.from(values);
+      assert.equal(selectKth(copy, k), sorted[k], `n=${n} k=${k}`);
+      for (let i = 0; i < k; i++) assert.ok(copy[i] <= copy[k]);
+      for (let i = k + 1; i < n; i++) assert.ok(copy[i] >= copy[k]);
+    }
+  }
 });

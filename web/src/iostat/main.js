@@ -147,7 +147,8 @@ function chart(parent, spec, series, name) {
   items.append("span").attr("class", "swatch").style("background", (s) => colours[s.label] ?? "#3b6fd4");
   items.append("span").attr("class", "label").text((s) => s.column);
   const readout = items.append("span").attr("class", "value");
-  const svg = figure.append("svg").attr("tabindex", 0).attr("role", "img")
+  // Sized before it is drawn, so charts drawn later as the page scrolls do not move the page.
+  const svg = figure.append("svg").attr("viewBox", [0, 0, 400, 170]).attr("tabindex", 0).attr("role", "img")
     .attr("aria-label", `${spec.title} of ${name}: ${spec.columns.join(", ")}. Arrow keys move the cursor, + and - zoom, Escape shows everything.`);
   const grid = svg.append("g").attr("class", "grid");
   const plot = svg.append("g");
@@ -181,7 +182,14 @@ function chart(parent, spec, series, name) {
     return [event.clientX - box.left, event.clientY - box.top];
   }
 
-  function draw() {
+  // A chart far below the window is drawn when it comes near (29 charts of a day each cost a few ms).
+  let onScreen = false;
+  function draw(near) {
+    if (!near) {
+      onScreen = false;
+      return;
+    }
+    onScreen = true;
     const width = Math.max(240, figure.node().clientWidth || 320);
     const [i0, i1] = range;
     svg.attr("width", width).attr("height", height).attr("viewBox", [0, 0, width, height]);
@@ -219,6 +227,7 @@ function chart(parent, spec, series, name) {
   }
 
   function showCursor() {
+    if (!onScreen) return;
     const [i0, i1] = range;
     const zeroNow = series.map((s) => allZero(s.values, i0, i1));
     if (cursor === null || cursor < i0 || cursor >= i1) {
@@ -257,16 +266,35 @@ function chart(parent, spec, series, name) {
     return [`${name} · ${spec.title} · ${clock(times[cursor])}`, ...series.map((s) => `${s.column}: ${formatValue(s.values[cursor], spec.unit)}`)];
   }
 
-  const entry = { draw, showCursor, tipLines: lines, svg };
+  const entry = { draw, showCursor, tipLines: lines, svg, figure: figure.node(), isDrawn: () => onScreen };
   charts.push(entry);
+  nearWindow.observe(figure.node());
   brushG.on("pointermove.tip", (event) => { if (cursor !== null) tip.show(event, lines()); });
   return entry;
 }
 
 function toggle(key) {
   if (hidden.has(key)) hidden.delete(key); else hidden.add(key);
-  for (const c of charts) c.draw();
+  drawCharts();
   save();
+}
+
+// Draws the charts that come near the window as the page scrolls.
+const nearWindow = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    const c = charts.find((x) => x.figure === e.target);
+    if (e.isIntersecting && c && !c.isDrawn()) c.draw(true);
+  }
+}, { rootMargin: "800px 0px" });
+
+// Every chart near the window drawn: positions read first, all at once, so drawing one chart does not make the browser
+// lay the page out again before the next.
+function drawCharts() {
+  const near = charts.map((c) => {
+    const box = c.figure.getBoundingClientRect();
+    return box.top < window.innerHeight + 800 && box.bottom > -800;
+  });
+  charts.forEach((c, i) => c.draw(near[i]));
 }
 
 function setCursor(i) {
@@ -283,7 +311,7 @@ function zoomAround(i, factor) {
 
 function zoom(i0, i1) {
   range = [Math.max(0, i0), Math.min(n, i1)];
-  for (const c of charts) c.draw();
+  drawCharts();
   overview.show();
   drawRange();
   drawSummary();
@@ -331,7 +359,7 @@ function drawDevices() {
       chart(grid, spec, spec.columns.map((c, k) => ({ column: c, label: spec.labels[k], values: device.values[c] })), name);
     }
   }
-  for (const c of charts) c.draw();
+  drawCharts();
   overview.draw();
   drawSummary();
 }
@@ -359,7 +387,7 @@ function drawSummary() {
   table(root, ["device", "column", "min", "mean", "p95", "max"], rows, "summary", { sortable: true });
 }
 
-new ResizeObserver(() => requestAnimationFrame(() => { for (const c of charts) c.draw(); overview.draw(); })).observe(select("#device-charts").node());
+new ResizeObserver(() => requestAnimationFrame(() => { drawCharts(); overview.draw(); })).observe(select("#device-charts").node());
 drawDevices();
 drawRange();
 if (state.column) { select("#find").property("value", state.column); find(state.column); }

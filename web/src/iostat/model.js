@@ -1,6 +1,5 @@
 // The iostat page's data transforms, apart from drawing (unit-tested in web/test/iostat-model.test.mjs): which
 // columns each chart shows, units, time zones, the visible range, min/max downsampling and the summary statistics.
-import { quickselect } from "d3";
 
 // The charts of one device, in sysstat's column names. unit: "rate" and "size" are kB (1,024 bytes, as sysstat)
 // scaled to MB or GB when large; others are shown as they are.
@@ -118,7 +117,7 @@ export function minMaxIndices(values, i0, i1, buckets) {
 }
 
 // min, mean, p95 and max of values[i0..i1), nulls left out; null when none. p95 is interpolated between the two
-// nearest ranks, as d3.quantile and NumPy's default do; one quickselect, never a sort (a day is 86,400 samples).
+// nearest ranks, as d3.quantile and NumPy's default do; one selection, never a sort (a day is 86,400 samples).
 export function summarize(values, i0, i1) {
   const present = new Float64Array(i1 - i0);
   let count = 0, sum = 0, min = Infinity, max = -Infinity;
@@ -133,7 +132,7 @@ export function summarize(values, i0, i1) {
   if (count === 0) return null;
   const sample = present.subarray(0, count);
   const at = (count - 1) * 0.95, low = Math.floor(at);
-  quickselect(sample, low);
+  selectKth(sample, low);
   let next = sample[low];
   if (low + 1 < count) {
     next = Infinity;
@@ -141,6 +140,29 @@ export function summarize(values, i0, i1) {
   }
   const p95 = sample[low] + (next - sample[low]) * (at - low);
   return { min, mean: sum / count, p95, max, count };
+}
+
+// Reorders a so that a[k] is its k-th smallest value, no larger one before it and no smaller one after it (Hoare's
+// partition, which keeps long runs of equal values, such as zeros, cheap). Plain numbers: no comparator to call.
+export function selectKth(a, k) {
+  let lo = 0, hi = a.length - 1;
+  while (hi > lo) {
+    const x = a[lo], y = a[(lo + hi) >> 1], z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y); // median of three
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i]; a[i] = a[j]; a[j] = t;
+        i++; j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k];
 }
 
 export function peak(values, i0, i1) {
