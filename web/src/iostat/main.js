@@ -31,8 +31,9 @@ if (state.from && state.to) {
 }
 let cursor = null; // the sample under the hover line, or null
 // Series hidden by a click on their legend, as "chart:column", for every device alike. Unless the link says otherwise,
-// discards that would flatten reads and writes (a weekly fstrim moves hundreds of GB in a second) start hidden.
-const hidden = new Set(state.hide !== undefined ? state.hide.split(",").filter((h) => h.includes(":")) : discardsThatFlatten(data.devices, n));
+// %idle (the rest of the CPU chart) and discards that would flatten reads and writes (a weekly fstrim moves hundreds
+// of GB in a second) start hidden.
+const hidden = new Set(state.hide !== undefined ? state.hide.split(",").filter((h) => h.includes(":")) : ["cpu:%idle", ...discardsThatFlatten(data.devices, n)]);
 const charts = [];
 
 select("#title").text(`iostat of ${data.host || "a machine"}: ${data.devices.length} device${data.devices.length === 1 ? "" : "s"}, ${n.toLocaleString("en-US")} intervals`);
