@@ -288,6 +288,34 @@ public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<
         Assert.Empty(report.Errors);
     }
 
+    [Fact]
+    public async Task Device_names_from_a_recording_are_text_never_markup()
+    {
+        const string Name = "<img src=x onerror=alert(1)>\"';";
+        string rec = Path.Combine(pages.Folder, "hostile.rec");
+        using (var file = File.Create(rec))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                byte[] B(string t) => System.Text.Encoding.UTF8.GetBytes(t);
+                string stat = $"{100 * i} 0 {800 * i} {10 * i} 0 0 0 0 0 {100 * i} {10 * i}\n";
+                new Kashika.Core.IoStat.Recording(IoStatRecordings.Start + (i * 1000L), [
+                    ("proc/uptime", B($"{100 + i}.00 1.00\n")), ("proc/stat", B($"cpu  {i} 0 0 {10 * i} 0 0 0 0 0 0\n")),
+                    ($"sys/block/{Name}/stat", B(stat)),
+                ]).AppendTo(file);
+            }
+        }
+
+        KashikaProcess.Succeed(pages.Folder, "iostat", "--replay", "hostile.rec", "--format", "html", "-o", "hostile.html");
+        var report = await Open(pages.Browser, Path.Combine(pages.Folder, "hostile.html"));
+        Assert.Equal(Name, await report.Page.Locator("section.device h2").InnerTextAsync());
+        Assert.Equal(0, await report.Page.Locator("img").CountAsync());
+        await report.Page.Locator("#devices input").First.UncheckAsync();
+        await report.Page.Locator("#devices input").First.CheckAsync();
+        Assert.Equal(1, await report.Page.Locator("section.device").CountAsync());
+        Assert.Empty(report.Errors);
+    }
+
     // A readout or table cell as a number: "1,234.50 requests/s" → 1234.5.
     private static double Number(string text) =>
         double.Parse(NumberPart().Match(text.Replace(",", "", StringComparison.Ordinal)).Value, CultureInfo.InvariantCulture);
