@@ -138,7 +138,15 @@ public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<
         var page = report.Page;
         string whole = await page.Locator("#summary-range").InnerTextAsync();
         Assert.Contains("(600 samples)", whole, StringComparison.Ordinal);
-        string maxBefore = await SummaryCell(page, "sda", "r/s", 5);
+        string maxBefore = await SummaryCell(page, "sda", "r/s", 6);
+
+        // The mean latency of the range is its reads' time over their number, as iostat would print for it as one
+        // interval: each second's r_await weighted by its reads, not a mean of seconds.
+        var rows = KashikaProcess.Run(pages.Folder, "iostat", "-x", "-y", "--replay", "io.rec").StandardOutput.Split('\n')
+            .Where(l => l.StartsWith("sda ", StringComparison.Ordinal)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        double reads = rows.Sum(r => Number(r[1])), time = rows.Sum(r => Number(r[1]) * Number(r[5]));
+        Assert.Equal(time / reads, Number(await SummaryCell(page, "sda", "r_await", 4)), 2);
+        Assert.NotEqual(rows.Average(r => Number(r[5])), time / reads, 2);
 
         // Drag across the first fifth of sda's throughput chart: before the spike at sample 300.
         var box = (await page.Locator("section.device[data-device='sda'] figure[data-chart='throughput'] svg").BoundingBoxAsync())!;
@@ -150,7 +158,7 @@ public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<
         Assert.NotEqual(whole, zoomed);
         int samples = int.Parse(Samples().Match(zoomed).Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
         Assert.InRange(samples, 60, 180);
-        Assert.True(Number(await SummaryCell(page, "sda", "r/s", 5)) < Number(maxBefore) / 5, "the spike is outside the range");
+        Assert.True(Number(await SummaryCell(page, "sda", "r/s", 6)) < Number(maxBefore) / 5, "the spike is outside the range");
         Assert.Contains("#", page.Url, StringComparison.Ordinal);
         Assert.Contains("from=", page.Url, StringComparison.Ordinal);
         Assert.False(await page.Locator("#reset").IsDisabledAsync());
@@ -165,6 +173,10 @@ public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<
 
         await page.ClickAsync("#reset");
         Assert.Equal(whole, await page.Locator("#summary-range").InnerTextAsync());
+
+        // Back undoes the last zoom.
+        await page.GoBackAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#summary-range")).ToHaveTextAsync(zoomed);
         Assert.Empty(report.Errors);
     }
 
@@ -193,7 +205,7 @@ public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<
         Assert.Contains("(600 samples)", await page.Locator("#summary-range").InnerTextAsync(), StringComparison.Ordinal);
 
         // The summary table sorts from the keyboard.
-        var header = page.Locator("#summary-table th[data-column='5']");
+        var header = page.Locator("#summary-table th[data-column='6']");
         await header.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         Assert.Equal("descending", await header.GetAttributeAsync("aria-sort"));
@@ -212,8 +224,8 @@ public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<
         // Charts far below the window are drawn as they come near it.
         await quiet.Locator("figure").Last.ScrollIntoViewIfNeededAsync();
         await Microsoft.Playwright.Assertions.Expect(quiet.Locator("text.empty", new() { HasTextString = "all zero in this range" })).ToHaveCountAsync(Charts.Length);
-        Assert.Equal(" 0 throughout", await quiet.Locator(".item[data-column='%util'] .value").InnerTextAsync());
-        Assert.Equal(" 0 throughout", await page.Locator("#cpu .item[data-column='%steal'] .value").InnerTextAsync());
+        Assert.Equal("0 throughout", await quiet.Locator(".item[data-column='%util'] .value").InnerTextAsync());
+        Assert.Equal("0 throughout", await page.Locator("#cpu .item[data-column='%steal'] .value").InnerTextAsync());
         Assert.Equal(0, await page.Locator("#cpu path.series[data-column='%steal']").CountAsync());
         string devices = Uri.UnescapeDataString(Regex.Match(page.Url, "devices=([^&]*)").Groups[1].Value);
         Assert.Equal(["nvme0n1", "sda", "sda1", "sdb"], devices.Split(',').Order(StringComparer.Ordinal));

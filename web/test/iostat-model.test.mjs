@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   allZero, bisect, clock, defaultDevices, discardsThatFlatten, formatValue, minMaxIndices, nearest, offsetAt, parentDisk, resolveColumn,
-  scaledUnit, selectKth, summarize, wallClock, zoneLabel,
+  scaledUnit, selectKth, summarize, wallClock, weightsOf, zoneLabel,
 } from "../src/iostat/model.js";
 
 test("min/max downsampling keeps a one-sample spike and the ends", () => {
@@ -77,8 +77,12 @@ test("finding samples by time", () => {
 
 test("column names: today's, without %, any case, and older sysstat's", () => {
   const known = ["%util", "aqu-sz", "rkB/s", "avgqu-sz", "avgrq-sz", "svctm", "rsec/s", "%rrqm", "%iowait"];
-  assert.deepEqual(resolveColumn("util", known), { name: "%util", current: "%util", old: false, chart: "util" });
-  assert.deepEqual(resolveColumn("AVGQU-SZ", known), { name: "avgqu-sz", current: "aqu-sz", old: true, chart: "queue" });
+  assert.deepEqual(resolveColumn("util", known), { name: "%util", current: "%util", old: false, other: false, chart: "util" });
+  assert.deepEqual(resolveColumn("AVGQU-SZ", known), { name: "avgqu-sz", current: "aqu-sz", old: true, other: false, chart: "queue" });
+  assert.equal(resolveColumn("aqu", known).name, "aqu-sz", "the start of one name");
+  assert.equal(resolveColumn("avg", known), null, "the start of two names");
+  assert.equal(resolveColumn("await", [...known, "await", "tps"]).chart, "await");
+  assert.equal(resolveColumn("tps", [...known, "await", "tps"]).chart, "iops");
   assert.equal(resolveColumn("rsec/s", known).chart, "throughput");
   assert.equal(resolveColumn("avgrq-sz", known).chart, "size");
   assert.equal(resolveColumn("svctm", known).chart, "util");
@@ -87,10 +91,25 @@ test("column names: today's, without %, any case, and older sysstat's", () => {
   assert.equal(resolveColumn("bogus", known), null);
 });
 
+test("a latency's mean over a range is weighted by its requests, as iostat over the range", () => {
+  // Two seconds: 1,000 reads of 1 ms, then 1 read of 100 ms; then a second without reads (r_await printed as 0).
+  const device = { values: { "r/s": [1000, 1, 0], "r_await": [1, 100, 0], "rrqm/s": [0, 0, 0] } };
+  const weights = weightsOf("r_await", device, 3);
+  const s = summarize(device.values["r_await"], 0, 3, [1000, 1000, 1000], weights);
+  assert.ok(Math.abs(s.mean - 1100 / 1001) < 1e-12, String(s.mean));
+  assert.equal(s.min, 1, "a second without reads has no latency");
+  assert.equal(s.count, 2);
+  assert.equal(weightsOf("r/s", device, 3), null);
+  const rates = summarize([10, 20], 0, 2, [1000, 3000]);
+  assert.equal(rates.mean, 17.5, "rates by time");
+  assert.deepEqual(Array.from(weightsOf("%rrqm", device, 3)), [1000, 1, 0]);
+});
+
 test("devices shown first: the busiest disks; partitions under their disk", () => {
   const device = (name, kind, kb) => ({ name, kind, values: { "rkB/s": [kb], "wkB/s": [0], "dkB/s": [0] } });
   assert.deepEqual(defaultDevices([device("sda", "disk", 5), device("sda1", "partition", 5), device("sdb", "disk", 50), device("loop0", "disk", 0)]), ["sdb", "sda"]);
   assert.deepEqual(defaultDevices([device("loop0", "disk", 0)]), ["loop0"]);
+  assert.deepEqual(defaultDevices([device("sda", "disk", 5), device("all", "group", 5)]), ["all", "sda"], "a group asked for comes first");
   assert.equal(parentDisk("nvme0n1p2", ["nvme0n1", "sda"]), "nvme0n1");
   assert.equal(parentDisk("sda1", ["sd", "sda"]), "sda");
   assert.equal(parentDisk("dm-0", ["sda"]), null);

@@ -32,7 +32,7 @@ internal static class IoStatChart
             string? written = ReportWriter.Write(new IoStatChartFormat(), document, path, context.StandardOutput);
             if (written is not null)
             {
-                context.Say($"wrote {written} ({series.Count} intervals, {document.Devices.Count} devices)");
+                context.Say($"wrote {written} ({series.Count} intervals, {document.Devices.Count} device{(document.Devices.Count == 1 ? "" : "s")})");
             }
         }
         catch (OutputException e)

@@ -5,7 +5,7 @@ import { readData, table, tooltip } from "../common/ui.js";
 import { readState, writeState } from "../common/urlstate.js";
 import {
   CPU_CHART, DEVICE_CHARTS, allZero, bisect, clock, dateAndClock, defaultDevices, discardsThatFlatten, formatValue, minMaxIndices, nearest,
-  parentDisk, peak, resolveColumn, scaledUnit, summarize, wallClock, zoneLabel,
+  parentDisk, peak, resolveColumn, scaledUnit, summarize, wallClock, weightsOf, zoneLabel,
 } from "./model.js";
 
 performance.mark("kashika:script");
@@ -13,6 +13,8 @@ const data = readData();
 performance.mark("kashika:data");
 const times = wallClock(data.timeSteps, data.offsets);
 const n = times.length;
+// Each interval's length in milliseconds (the first one's taken as the next one's): summaries weigh by it.
+const steps = Float64Array.from(data.timeSteps, (t, i) => (i > 0 ? t : data.timeSteps[1] ?? 1000));
 const help = new Map(data.columns.map((c) => [c.name, c]));
 const zone = `${data.timeZone} (${zoneLabel(data.offsets[0]?.minutes ?? 0)}${data.offsets.length > 1 ? ", changes during the recording" : ""})`;
 const colours = {
@@ -69,11 +71,14 @@ function find(query) {
     return;
   }
   const text = help.get(hit.name)?.text ?? "";
-  found.append("p").text(hit.old ? `${hit.name} is an older sysstat's name; the page shows ${hit.current}.` : `${hit.name}: ${help.get(hit.name)?.unit ?? ""}`);
+  found.append("p").text(hit.old ? `${hit.name} is an older sysstat's name; the page shows ${hit.current}.`
+    : hit.other ? `${hit.name} is a column of another iostat report; the page shows ${hit.current} and its kin.` : `${hit.name}: ${help.get(hit.name)?.unit ?? ""}`);
   found.append("pre").text(text);
+  // The chart, with its caption open at the column's explanation (the answer at the top is out of view then).
   const target = select(`figure[data-chart="${hit.chart}"]`);
   if (!target.empty()) {
-    target.node().scrollIntoView({ block: "center" });
+    target.select("details").property("open", true);
+    target.node().scrollIntoView({ block: "start" });
     target.classed("found", true);
     setTimeout(() => target.classed("found", false), 2000);
   }
@@ -94,16 +99,16 @@ const overview = (() => {
   let moving = false;
   const brush = brushX().on("end", (event) => {
     if (moving || !event.sourceEvent) return;
-    if (!event.selection) { zoom(0, n); return; }
+    if (!event.selection) { api.show(); return; } // a stray click keeps the range: reset is a button, Escape or a double-click
     const [a, b] = event.selection.map((p) => x.invert(p).getTime());
     zoom(bisect(times, a), Math.max(bisect(times, b), bisect(times, a) + 2));
   });
-  return {
+  const api = {
     draw() {
       const width = root.node().clientWidth || 800, height = 64, m = { left: 56, right: 28, top: 4, bottom: 18 };
       svg.attr("width", width).attr("height", height).attr("viewBox", [0, 0, width, height]);
       x = scaleUtc().domain([times[0], times[n - 1]]).range([m.left, width - m.right]);
-      const y = scaleLinear().domain([0, 100]).range([height - m.bottom, m.top]);
+      const y = scaleLinear().domain([0, 100]).range([height - m.bottom, m.top]).clamp(true);
       const shown = data.devices.filter((d) => selected.includes(d.name));
       const buckets = Math.max(1, Math.floor(width - m.left - m.right));
       plot.selectAll("path").data(shown, (d) => d.name).join("path").attr("class", "series").attr("stroke", "#8aa4d6")
@@ -119,6 +124,7 @@ const overview = (() => {
       moving = false;
     },
   };
+  return api;
 })();
 
 function path(values, indices, x, y) {
@@ -142,9 +148,19 @@ function chart(parent, spec, series, name) {
   const legend = figure.append("div").attr("class", "legend");
   const key = (s) => `${spec.id}:${s.column}`;
   const items = legend.selectAll("span.item").data(series).join("span").attr("class", "item").attr("data-column", (s) => s.column)
-    .attr("role", "button").attr("tabindex", 0).attr("title", "Click to hide or show this series")
+    .attr("role", "button").attr("tabindex", (_, k) => (k === 0 ? 0 : -1)).attr("title", "Click to hide or show this series")
     .on("click", (_, s) => toggle(key(s)))
-    .on("keydown", (event, s) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(key(s)); } });
+    .on("keydown", (event, s) => {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(key(s)); }
+      // One Tab stop a legend: the arrow keys move along it.
+      const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+      if (step) {
+        event.preventDefault();
+        const all = items.nodes(), at = all.indexOf(event.currentTarget), to = all[(at + step + all.length) % all.length];
+        all.forEach((node) => node.setAttribute("tabindex", node === to ? 0 : -1));
+        to.focus();
+      }
+    });
   items.append("span").attr("class", "swatch").style("background", (s) => colours[s.label] ?? "#3b6fd4");
   items.append("span").attr("class", "label").text((s) => s.column);
   const readout = items.append("span").attr("class", "value");
@@ -233,12 +249,13 @@ function chart(parent, spec, series, name) {
     const zeroNow = series.map((s) => allZero(s.values, i0, i1));
     if (cursor === null || cursor < i0 || cursor >= i1) {
       rule.style("display", "none");
-      readout.text((s, k) => (zeroNow[k] ? " 0 throughout" : `${hidden.has(key(s)) ? " hidden," : ""} peak ${formatValue(peak(s.values, i0, i1), spec.unit)}`));
+      readout.text((s, k) => (zeroNow[k] ? "0 throughout" : `${hidden.has(key(s)) ? "hidden, " : ""}peak ${formatValue(peak(s.values, i0, i1), spec.unit)}`));
       return;
     }
     const px = x(times[cursor]);
     rule.style("display", null).attr("x1", px).attr("x2", px).attr("y1", m.top).attr("y2", height - m.bottom);
-    readout.text((s) => ` ${formatValue(s.values[cursor], spec.unit)}`);
+    // %util over 100: the kernel counted more busy time than passed (an accounting artefact, see --explain %util).
+    readout.text((s) => `${formatValue(s.values[cursor], spec.unit)}${s.column === "%util" && s.values[cursor] > 100 ? " (over 100: a counter artefact)" : ""}`);
   }
 
   svg.on("keydown", (event) => {
@@ -253,13 +270,13 @@ function chart(parent, spec, series, name) {
       "+": () => zoomAround(at, 0.5),
       "=": () => zoomAround(at, 0.5),
       "-": () => zoomAround(at, 2),
-      Escape: () => zoom(0, n),
+      Escape: () => { tip.hide(); setCursor(null); zoom(0, n); },
     };
     if (keys[event.key]) {
       event.preventDefault();
       keys[event.key]();
       const box = svg.node().getBoundingClientRect();
-      if (cursor !== null) tip.show({ clientX: box.left + x(times[cursor]), clientY: box.top + m.top }, lines());
+      if (cursor !== null && event.key !== "Escape") tip.show({ clientX: box.left + x(times[cursor]), clientY: box.top + m.top }, lines());
     }
   }).on("blur", () => tip.hide());
 
@@ -288,6 +305,20 @@ const nearWindow = new IntersectionObserver((entries) => {
   }
 }, { rootMargin: "800px 0px" });
 
+// The charts not drawn yet, drawn a few at a time when the browser is idle, so the page is whole soon after it is
+// ready (printing, a full-page screenshot) without making the first view wait for them.
+let idleDrawing = null;
+function drawTheRest() {
+  if (idleDrawing !== null) return;
+  const next = () => {
+    const waiting = charts.filter((c) => !c.isDrawn());
+    waiting.slice(0, 4).forEach((c) => c.draw(true));
+    idleDrawing = waiting.length > 4 ? setTimeout(next, 30) : null;
+  };
+  idleDrawing = setTimeout(next, 100);
+}
+window.addEventListener("beforeprint", () => { for (const c of charts) if (!c.isDrawn()) c.draw(true); });
+
 // Every chart near the window drawn: positions read first, all at once, so drawing one chart does not make the browser
 // lay the page out again before the next.
 function drawCharts() {
@@ -296,6 +327,7 @@ function drawCharts() {
     return box.top < window.innerHeight + 800 && box.bottom > -800;
   });
   charts.forEach((c, i) => c.draw(near[i]));
+  drawTheRest();
 }
 
 function setCursor(i) {
@@ -310,8 +342,11 @@ function zoomAround(i, factor) {
   zoom(a, Math.max(b, Math.min(n, a + 2)));
 }
 
-function zoom(i0, i1) {
+function zoom(i0, i1, fromHistory = false) {
+  const before = range;
   range = [Math.max(0, i0), Math.min(n, i1)];
+  // Each zoom is a step browser Back undoes.
+  if (!fromHistory && (before[0] !== range[0] || before[1] !== range[1])) window.history.pushState(null, "", window.location.href);
   drawCharts();
   overview.show();
   drawRange();
@@ -374,19 +409,26 @@ function drawSummary() {
   const rows = [];
   const unitOf = (column) => [...DEVICE_CHARTS, CPU_CHART].find((c) => c.columns.includes(column))?.unit
     ?? (column.startsWith("%") ? "%" : help.get(column)?.unit ?? "");
-  const cell = (v, unit) => ({ text: formatValue(v, unit), value: v ?? -1 });
-  const add = (name, column, values) => {
-    const s = summarize(values, i0, i1);
-    const unit = unitOf(column);
-    rows.push([name, column, s ? cell(s.min, unit) : "–", s ? cell(s.mean, unit) : "–", s ? cell(s.p95, unit) : "–", s ? cell(s.max, unit) : "–"]);
+  // One unit a row, in its own column, so the numbers read (and sort) as numbers.
+  const add = (name, column, values, weights) => {
+    const s = summarize(values, i0, i1, steps, weights);
+    const { divisor, label } = scaledUnit(unitOf(column), s ? s.max : 0);
+    const cell = (v) => ({ text: (v / divisor).toLocaleString("en-US", { maximumFractionDigits: 2 }), value: v / divisor });
+    rows.push(s ? [name, column, label, cell(s.min), cell(s.mean), cell(s.p95), cell(s.max)] : [name, column, label, "–", "–", "–", "–"]);
   };
-  for (const c of CPU_CHART.columns) add("CPU", c, data.cpu[c]);
+  for (const c of CPU_CHART.columns) add("CPU", c, data.cpu[c], null);
   for (const name of selected) {
     const device = data.devices.find((d) => d.name === name);
-    for (const column of Object.keys(device.values)) add(name, column, device.values[column]);
+    for (const column of Object.keys(device.values)) add(name, column, device.values[column], weightsOf(column, device, n));
   }
-  table(root, ["device", "column", "min", "mean", "p95", "max"], rows, "summary", { sortable: true });
+  table(root, ["device", "column", "unit", "min", "mean", "p95", "max"], rows, "summary", { sortable: true });
 }
+
+window.addEventListener("popstate", () => {
+  const s = readState();
+  const i0 = s.from ? bisect(times, Number(s.from)) : 0, i1 = s.to ? bisect(times, Number(s.to) + 1) : n;
+  zoom(i0, i1 - i0 >= 2 ? i1 : n, true);
+});
 
 new ResizeObserver(() => requestAnimationFrame(() => { drawCharts(); overview.draw(); })).observe(select("#device-charts").node());
 drawDevices();

@@ -21,17 +21,24 @@ export const CPU_CHART = {
 // Older sysstat's names (articles, the 2013 one among them) and the column that shows the same thing today.
 export const OLD_NAMES = { "avgqu-sz": "aqu-sz", "avgrq-sz": "rareq-sz", "svctm": "%util", "rsec/s": "rkB/s", "wsec/s": "wkB/s" };
 
-// The column a name asks for (any case, with or without '%', an old name), the chart that draws it, and whether the
-// name was an old one. null when nothing matches.
+// Names of the other reports (basic, -s) and the chart's column that shows the same, or its read part.
+export const OTHER_NAMES = {
+  "tps": "r/s", "kB_read/s": "rkB/s", "kB_wrtn/s": "wkB/s", "kB_dscd/s": "dkB/s", "kB/s": "rkB/s", "await": "r_await",
+  "areq-sz": "rareq-sz", "rqm/s": "rrqm/s", "kB_read": "rkB/s", "kB_wrtn": "wkB/s", "kB_dscd": "dkB/s", "kB_w+d/s": "wkB/s", "kB_w+d": "wkB/s",
+};
+
+// The column a name asks for (any case, with or without '%', an old name or another report's, or the start of one
+// name), the chart that draws it, and whether the name was an old one. null when nothing matches.
 export function resolveColumn(query, known) {
   const q = String(query || "").trim().toLowerCase();
   if (!q) return null;
   const bare = (s) => s.toLowerCase().replace(/^%/, "");
-  const name = known.find((c) => c.toLowerCase() === q) ?? known.find((c) => bare(c) === bare(q));
+  const starting = known.filter((c) => bare(c).startsWith(bare(q)));
+  const name = known.find((c) => c.toLowerCase() === q) ?? known.find((c) => bare(c) === bare(q)) ?? (starting.length === 1 ? starting[0] : null);
   if (!name) return null;
-  const current = OLD_NAMES[name] ?? name;
+  const current = OLD_NAMES[name] ?? OTHER_NAMES[name] ?? name;
   const chart = [...DEVICE_CHARTS, CPU_CHART].find((c) => c.columns.includes(current)) ?? (current.startsWith("%") && current.endsWith("rqm") ? DEVICE_CHARTS[2] : null);
-  return { name, current, old: name in OLD_NAMES, chart: chart ? chart.id : null };
+  return { name, current, old: name in OLD_NAMES, other: name in OTHER_NAMES, chart: chart ? chart.id : null };
 }
 
 // The UTC offset (minutes) in force at sample i, from the document's list of changes.
@@ -116,16 +123,29 @@ export function minMaxIndices(values, i0, i1, buckets) {
   return out;
 }
 
-// min, mean, p95 and max of values[i0..i1), nulls left out; null when none. p95 is interpolated between the two
+// What a column's figure over a range is weighted by: a latency or request size by its requests (r_await over a range
+// is the time of all its reads over their number, as iostat would print for the range as one interval), a merge
+// share by merges and requests together, anything else by time. Intervals of no weight (no reads, for r_await) have no
+// figure and are left out of min and p95.
+export const WEIGHTS = {
+  "r_await": ["r/s"], "rareq-sz": ["r/s"], "w_await": ["w/s"], "wareq-sz": ["w/s"], "d_await": ["d/s"], "dareq-sz": ["d/s"],
+  "f_await": ["f/s"], "%rrqm": ["r/s", "rrqm/s"], "%wrqm": ["w/s", "wrqm/s"], "%drqm": ["d/s", "drqm/s"],
+};
+
+// min, mean, p95 and max of values[i0..i1), nulls left out; null when none. mean is weighted: by `weights[i]` where
+// given (request rates, see WEIGHTS), times each interval's length `steps[i]`. p95 is interpolated between the two
 // nearest ranks, as d3.quantile and NumPy's default do; one selection, never a sort (a day is 86,400 samples).
-export function summarize(values, i0, i1) {
+export function summarize(values, i0, i1, steps = null, weights = null) {
   const present = new Float64Array(i1 - i0);
-  let count = 0, sum = 0, min = Infinity, max = -Infinity;
+  let count = 0, sum = 0, total = 0, min = Infinity, max = -Infinity;
   for (let i = i0; i < i1; i++) {
     const v = values[i];
     if (v === null || v === undefined) continue;
+    const w = (weights ? weights[i] ?? 0 : 1) * (steps ? steps[i] : 1);
+    if (weights && !(w > 0)) continue;
     present[count++] = v;
-    sum += v;
+    sum += v * w;
+    total += w;
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -139,7 +159,19 @@ export function summarize(values, i0, i1) {
     for (let i = low + 1; i < count; i++) if (sample[i] < next) next = sample[i];
   }
   const p95 = sample[low] + (next - sample[low]) * (at - low);
-  return { min, mean: sum / count, p95, max, count };
+  return { min, mean: total > 0 ? sum / total : 0, p95, max, count };
+}
+
+// The weights of a column of a device (the sum of its WEIGHTS columns), or null when it is weighted by time alone.
+export function weightsOf(column, device, n) {
+  const by = WEIGHTS[column];
+  if (!by) return null;
+  const w = new Float64Array(n);
+  for (const c of by) {
+    const v = device.values[c];
+    for (let i = 0; i < n; i++) w[i] += v[i] ?? 0;
+  }
+  return w;
 }
 
 // Reorders a so that a[k] is its k-th smallest value, no larger one before it and no smaller one after it (Hoare's
@@ -197,16 +229,19 @@ export function formatValue(value, unit) {
   return label === "%" ? `${text} %` : `${text} ${label}`;
 }
 
-// The devices shown first: the disks that did the most I/O (up to four), else the first device.
+// The devices shown first: the groups asked for (-g), then the disks that did the most I/O, four in all; else the
+// first device.
 export function defaultDevices(devices) {
   const traffic = (d) => {
     let sum = 0;
     for (const c of ["rkB/s", "wkB/s", "dkB/s"]) for (const v of d.values[c] || []) sum += v || 0;
     return sum;
   };
+  const groups = devices.filter((d) => d.kind === "group").map((d) => d.name);
   const disks = devices.filter((d) => d.kind === "disk").map((d) => ({ name: d.name, traffic: traffic(d) }))
-    .filter((d) => d.traffic > 0).sort((a, b) => b.traffic - a.traffic).slice(0, 4).map((d) => d.name);
-  return disks.length ? disks : devices.slice(0, 1).map((d) => d.name);
+    .filter((d) => d.traffic > 0).sort((a, b) => b.traffic - a.traffic).map((d) => d.name);
+  const shown = [...groups, ...disks].slice(0, Math.max(4, groups.length));
+  return shown.length ? shown : devices.slice(0, 1).map((d) => d.name);
 }
 
 // The disk a partition belongs to: the longest disk name it starts with (sda1 → sda, nvme0n1p2 → nvme0n1).
