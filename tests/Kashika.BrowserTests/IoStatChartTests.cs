@@ -252,6 +252,27 @@ public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<
     }
 
     [Fact]
+    public async Task Devices_side_by_side_one_chart_a_column()
+    {
+        var report = await Open(pages.Browser, pages.Page);
+        var page = report.Page;
+        await page.Locator("#devices input[value='sdb']").CheckAsync();
+        await page.SelectOptionAsync("#layout", "compare");
+        var figures = page.Locator("section.compare figure");
+        Assert.Equal(10, await figures.CountAsync());
+        Assert.Equal(["sda", "nvme0n1", "sdb"], await figures.First.Locator(".item").EvaluateAllAsync<string[]>("i => i.map(x => x.dataset.series)"));
+        Assert.Equal("rkB/s", await figures.First.Locator("pre.explain").GetAttributeAsync("data-column"));
+        Assert.Equal(2, await page.Locator("section.compare figure[data-chart='compare-%util'] path.series").CountAsync()); // sdb: 0 throughout
+        Assert.Contains("layout=compare", page.Url, StringComparison.Ordinal);
+
+        var again = await Open(pages.Browser, pages.Page, fragment: new Uri(page.Url).Fragment);
+        Assert.Equal(10, await again.Page.Locator("section.compare figure").CountAsync());
+        await page.SelectOptionAsync("#layout", "device");
+        Assert.Equal(3, await page.Locator("section.device").CountAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
     public async Task Old_column_names_lead_to_todays_chart()
     {
         var report = await Open(pages.Browser, pages.Page);

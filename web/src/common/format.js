@@ -22,3 +22,8 @@ export function percent(part, whole) {
   const p = (100 * part) / whole;
   return `${p >= 10 || p === 0 ? p.toFixed(1) : p >= 0.1 ? p.toFixed(2) : p.toPrecision(2)}%`;
 }
+
+// "1 sample", "86,400 samples": a count with its noun, digits grouped.
+export function count(n, noun) {
+  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+}

@@ -1,6 +1,7 @@
 // kashika iostat --format html: a recording as a grid of charts per device and one for the CPU, with one time axis,
 // one hover line, brush zoom, keyboard reach and a summary table of the selected range.
-import { axisBottom, axisLeft, brushX, line, scaleLinear, scaleUtc, select, utcFormat } from "d3";
+import { axisBottom, axisLeft, brushX, scaleLinear, scaleUtc, schemeTableau10, select, utcFormat } from "d3";
+import { count } from "../common/format.js";
 import { readData, table, tooltip } from "../common/ui.js";
 import { readState, writeState } from "../common/urlstate.js";
 import {
@@ -38,7 +39,7 @@ let cursor = null; // the sample under the hover line, or null
 const hidden = new Set(state.hide !== undefined ? state.hide.split(",").filter((h) => h.includes(":")) : ["cpu:%idle", ...discardsThatFlatten(data.devices, n)]);
 const charts = [];
 
-select("#title").text(`iostat of ${data.host || "a machine"}: ${data.devices.length} device${data.devices.length === 1 ? "" : "s"}, ${n.toLocaleString("en-US")} intervals`);
+select("#title").text(`iostat of ${data.host || "a machine"}: ${count(data.devices.length, "device")}, ${count(n, "interval")}`);
 select("#subtitle").text(`${span(0, n)}, times in ${zone}`
   + `${data.kernel ? ` · Linux ${data.kernel}` : ""} · ${data.generator}`);
 
@@ -139,15 +140,16 @@ function path(values, indices, x, y) {
 }
 
 // One chart: a figure with a title, a legend that reads the values at the hover line, the plot and the --explain
-// text of its columns as caption. series: [{column, label, values}].
+// text of its columns as caption. series: [{column, label, values}], or to compare devices [{id, name, colour, column,
+// values}] (id and name: the device).
 function chart(parent, spec, series, name) {
   const figure = parent.append("figure").attr("class", "chart").attr("data-chart", spec.id).attr("data-device", name);
   const head = figure.append("div").attr("class", "chart-head");
   head.append("span").attr("class", "chart-title").text(spec.title);
   const unitNote = head.append("span").attr("class", "unit");
   const legend = figure.append("div").attr("class", "legend");
-  const key = (s) => `${spec.id}:${s.column}`;
-  const items = legend.selectAll("span.item").data(series).join("span").attr("class", "item").attr("data-column", (s) => s.column)
+  const key = (s) => `${spec.id}:${s.id ?? s.column}`;
+  const items = legend.selectAll("span.item").data(series).join("span").attr("class", "item").attr("data-column", (s) => s.column).attr("data-series", (s) => s.id ?? s.column)
     .attr("role", "button").attr("tabindex", (_, k) => (k === 0 ? 0 : -1)).attr("title", "Click to hide or show this series")
     .on("click", (_, s) => toggle(key(s)))
     .on("keydown", (event, s) => {
@@ -161,8 +163,9 @@ function chart(parent, spec, series, name) {
         to.focus();
       }
     });
-  items.append("span").attr("class", "swatch").style("background", (s) => colours[s.label] ?? "#3b6fd4");
-  items.append("span").attr("class", "label").text((s) => s.column);
+  const colourOf = (s) => s.colour ?? colours[s.label] ?? "#3b6fd4";
+  items.append("span").attr("class", "swatch").style("background", colourOf);
+  items.append("span").attr("class", "label").text((s) => s.name ?? s.column);
   const readout = items.append("span").attr("class", "value");
   // Sized before it is drawn, so charts drawn later as the page scrolls do not move the page.
   const svg = figure.append("svg").attr("viewBox", [0, 0, 400, 170]).attr("tabindex", 0).attr("role", "img")
@@ -224,8 +227,8 @@ function chart(parent, spec, series, name) {
     grid.selectAll("line").data(y.ticks(4)).join("line").attr("x1", m.left).attr("x2", width - m.right).attr("y1", y).attr("y2", y);
     const buckets = Math.max(1, Math.floor(width - m.left - m.right));
     const drawn = series.filter((_, k) => shown[k]);
-    plot.selectAll("path").data(drawn, (s) => s.column).join("path").attr("class", "series").attr("data-column", (s) => s.column)
-      .attr("stroke", (s) => colours[s.label] ?? "#3b6fd4")
+    plot.selectAll("path").data(drawn, (s) => s.id ?? s.column).join("path").attr("class", "series").attr("data-column", (s) => s.column).attr("data-series", (s) => s.id ?? s.column)
+      .attr("stroke", colourOf)
       .attr("d", (s) => path(s.values, minMaxIndices(s.values, i0, i1, buckets), x, yv));
     // Few samples in view: each one marked.
     const few = i1 - i0 <= (width - m.left - m.right) / 8;
@@ -234,7 +237,7 @@ function chart(parent, spec, series, name) {
       for (let i = i0; i < i1; i++) if (s.values[i] !== null) out.push({ s, i });
       return out;
     }) : [];
-    plot.selectAll("circle").data(marks).join("circle").attr("r", 2.2).attr("fill", (d) => colours[d.s.label] ?? "#3b6fd4")
+    plot.selectAll("circle").data(marks).join("circle").attr("r", 2.2).attr("fill", (d) => colourOf(d.s))
       .attr("cx", (d) => x(times[d.i])).attr("cy", (d) => yv(d.s.values[d.i]));
     note.attr("x", m.left + 8).attr("y", m.top + 14).text(zero.every(Boolean) ? "all zero in this range" : drawn.length === 0 ? "every series hidden" : "");
     items.classed("zero", (_, k) => zero[k]).classed("hidden", (s) => hidden.has(key(s))).attr("aria-pressed", (s) => String(!hidden.has(key(s))));
@@ -281,7 +284,7 @@ function chart(parent, spec, series, name) {
   }).on("blur", () => tip.hide());
 
   function lines() {
-    return [`${name} · ${spec.title} · ${clock(times[cursor])}`, ...series.map((s) => `${s.column}: ${formatValue(s.values[cursor], spec.unit)}`)];
+    return [`${name} · ${spec.title} · ${clock(times[cursor])}`, ...series.map((s) => `${s.name ?? s.column}: ${formatValue(s.values[cursor], spec.unit)}`)];
   }
 
   const entry = { draw, showCursor, tipLines: lines, svg, figure: figure.node(), isDrawn: () => onScreen };
@@ -362,6 +365,7 @@ function save(column) {
     to: whole ? "" : Math.round(times[range[1] - 1]),
     column: column ?? readState().column ?? "",
     hide: [...hidden].join(",") || "-",
+    layout: layout === "compare" ? "compare" : "",
   });
 }
 
@@ -373,20 +377,38 @@ function span(i0, i1) {
 
 function drawRange() {
   const [i0, i1] = range;
-  select("#range").text(`${span(i0, i1)}: ${(i1 - i0).toLocaleString("en-US")} of ${n.toLocaleString("en-US")} samples`);
+  select("#range").text(`${span(i0, i1)}: ${(i1 - i0).toLocaleString("en-US")} of ${count(n, "sample")}`);
   select("#reset").property("disabled", i0 === 0 && i1 === n);
 }
 
 // The CPU chart, then a section of charts per selected device.
 charts.length = 0;
 const cpuChart = chart(select("#cpu"), CPU_CHART, CPU_CHART.columns.map((c, k) => ({ column: c, label: CPU_CHART.labels[k], values: data.cpu[c] })), "CPU");
+// The columns compared across devices, and a colour a device (in the order they are shown).
+const COMPARED = ["rkB/s", "wkB/s", "r/s", "w/s", "r_await", "w_await", "rareq-sz", "wareq-sz", "aqu-sz", "%util"];
+const deviceColour = (k) => schemeTableau10[k % 10];
+let layout = state.layout === "compare" ? "compare" : "device";
+select("#layout").property("value", layout).on("change", (event) => { layout = event.target.value; drawDevices(); save(); });
+
 function drawDevices() {
   charts.length = 0;
   charts.push(cpuChart);
   const root = select("#device-charts");
   root.selectAll("*").remove();
   if (selected.length === 0) root.append("p").attr("class", "note").text("No device selected: tick one above.");
-  for (const name of selected) {
+  if (layout === "compare") {
+    // One chart a column, a line a device: the devices side by side.
+    const section = root.append("section").attr("class", "device compare");
+    section.append("h2").text(`${selected.join(", ")} side by side`);
+    const grid = section.append("div").attr("class", "grid");
+    const devices = selected.map((name) => data.devices.find((d) => d.name === name));
+    for (const column of COMPARED) {
+      const spec = DEVICE_CHARTS.find((c) => c.columns.includes(column));
+      const one = { id: `compare-${column}`, title: column, columns: [column], unit: spec.unit, max: spec.max };
+      chart(grid, one, devices.map((d, k) => ({ id: d.name, name: d.name, column, colour: deviceColour(k), values: d.values[column] })), "every device");
+    }
+  }
+  for (const name of layout === "compare" ? [] : selected) {
     const device = data.devices.find((d) => d.name === name);
     const section = root.append("section").attr("class", "device").attr("data-device", name);
     section.append("h2").text(`${name}${device.kind === "disk" ? "" : ` (${device.kind})`}`);
@@ -405,7 +427,7 @@ function drawSummary() {
   const [i0, i1] = range;
   const root = select("#summary-table");
   root.selectAll("*").remove();
-  select("#summary-range").text(`${span(i0, i1)} (${(i1 - i0).toLocaleString("en-US")} samples)`);
+  select("#summary-range").text(`${span(i0, i1)} (${count(i1 - i0, "sample")})`);
   const rows = [];
   const unitOf = (column) => [...DEVICE_CHARTS, CPU_CHART].find((c) => c.columns.includes(column))?.unit
     ?? (column.startsWith("%") ? "%" : help.get(column)?.unit ?? "");
