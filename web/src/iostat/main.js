@@ -40,6 +40,7 @@ const hidden = new Set(state.hide !== undefined ? state.hide.split(",").filter((
 const charts = [];
 
 select("#title").text(`iostat of ${data.host || "a machine"}: ${count(data.devices.length, "device")}, ${count(n, "interval")}`);
+select("#overview .note").text(`%util of the devices shown, over the whole recording (times in ${zoneLabel(data.offsets[0]?.minutes ?? 0)}): drag here to choose a time range.`);
 select("#subtitle").text(`${span(0, n)}, times in ${zone}`
   + `${data.kernel ? ` · Linux ${data.kernel}` : ""} · ${data.generator}`);
 
