@@ -24,3 +24,6 @@ public enum ExitCode
     /// <summary>Interrupted (Ctrl+C).</summary>
     Cancelled = 130,
 }
+
+/// <summary>A command line found wrong only once the run began (a date git cannot read): exit 2, as any usage error.</summary>
+public sealed class UsageError(string message) : Exception(message);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kashika.Reports;
 using Kashika.Cli.Relate;
 using Kashika.Cli.Trace;
 
@@ -7,8 +8,74 @@ namespace Kashika.Cli;
 /// <summary>The command tree. Parsing ends here: each command hands typed arguments to its run.</summary>
 public static class KashikaCommand
 {
+    /// <summary>
+    /// Runs a command line, and is the one place every failure ends as a message and a documented exit code
+    /// (docs/errors.md): an output fault is 4, a reader gone from the pipe is a quiet 0 (as Unix tools end), and
+    /// anything else is a bug (1) said in one line; KASHIKA_DEBUG=1 shows its stack.
+    /// </summary>
     public static int Run(string[] args, CliContext context)
     {
+        try
+        {
+            return Dispatch(args, context);
+        }
+        catch (Exception e) when (Unwrap(e) is BrokenPipeException)
+        {
+            return (int)ExitCode.Success;
+        }
+        catch (Exception e) when (Unwrap(e) is UsageError usage)
+        {
+            context.Fail(usage.Message);
+            return (int)ExitCode.Usage;
+        }
+        catch (Exception e) when (Unwrap(e) is OutputException output)
+        {
+            context.Fail(output.Message);
+            return (int)ExitCode.OutputError;
+        }
+        catch (Exception e) when (Unwrap(e) is Kashika.Core.Common.InputException input)
+        {
+            context.Fail(input.Message);
+            return (int)ExitCode.InputError;
+        }
+        catch (Exception e) when (Unwrap(e) is OperationCanceledException)
+        {
+            return (int)ExitCode.Cancelled;
+        }
+        catch (Exception e)
+        {
+            var cause = Unwrap(e);
+            context.Fail($"internal error: {cause.GetType().Name}: {cause.Message}");
+            context.Say(Environment.GetEnvironmentVariable("KASHIKA_DEBUG") == "1"
+                ? e.ToString()
+                : "this is a bug in kashika: please report it with the command line (KASHIKA_DEBUG=1 shows where it happened)");
+            return (int)ExitCode.InternalError;
+        }
+    }
+
+    // The first cause that is not a wrapper (parallel loops and tasks wrap what failed inside them).
+    private static Exception Unwrap(Exception e)
+    {
+        while (e is AggregateException { InnerExceptions.Count: 1 } or System.Reflection.TargetInvocationException && e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+
+        return e is AggregateException aggregate ? aggregate.InnerExceptions[0] : e;
+    }
+
+    private static int Dispatch(string[] args, CliContext context)
+    {
+        // An empty -o is no file: said as a usage error by every command alike.
+        for (int i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] is "-o" or "--output" && args[i + 1].Length == 0)
+            {
+                context.Fail($"{args[i]} needs a file name (or - for standard output)");
+                return (int)ExitCode.Usage;
+            }
+        }
+
         // iostat keeps sysstat's own grammar (options, devices, interval and count in any order).
         if (args.Length > 0 && args[0] == "iostat" && !args.Skip(1).Any(a => a is "--help" or "-?"))
         {
@@ -21,7 +88,8 @@ public static class KashikaCommand
             TraceCommand.Create(context),
             new Command("iostat", "iostat from /proc/diskstats, identical to sysstat's for the same samples. Takes sysstat's options, and --explain [COLUMN], --record FILE, --replay FILE [--format html -o FILE], --live, --root DIR."),
         };
-        var parse = root.Parse(args);
+        // "@file" is an argument like any other (a path, a date), never a response file read in its place.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
@@ -33,6 +101,6 @@ public static class KashikaCommand
             return (int)ExitCode.Usage;
         }
 
-        return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = true });
+        return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 }

@@ -1,3 +1,4 @@
 using Kashika.Cli;
 
+Interrupts.Install();
 return KashikaCommand.Run(args, CliContext.FromProcess());

@@ -25,6 +25,18 @@ public sealed class OutputException(string message, Exception? inner) : Exceptio
 /// <summary>Writes reports: to standard output, or to a file that appears whole or not at all.</summary>
 public static class ReportWriter
 {
+    // The temporary files being written, deleted if the process is interrupted before their rename.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Temporary = new(StringComparer.Ordinal);
+
+    /// <summary>Deletes every temporary report file still being written (an interrupt).</summary>
+    public static void DeleteTemporaryFiles()
+    {
+        foreach (string path in Temporary.Keys)
+        {
+            TryDelete(path);
+        }
+    }
+
     /// <returns>The path written, or null when the report went to <paramref name="standardOutput"/>.</returns>
     public static string? Write<TModel>(IReportFormat<TModel> format, TModel model, string? path, Stream standardOutput)
     {
@@ -54,6 +66,7 @@ public static class ReportWriter
         // The file a symbolic link points at is replaced; the link stays a link.
         full = OutputTarget.Replaced(full);
         string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        Temporary[temporary] = 0;
         try
         {
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -75,6 +88,10 @@ public static class ReportWriter
         {
             TryDelete(temporary);
             throw;
+        }
+        finally
+        {
+            Temporary.TryRemove(temporary, out _);
         }
     }
 

@@ -124,7 +124,27 @@ public static class GitLog
             }
         }
 
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Check("since", since, maxAge, now);
+        Check("until", until, minAge, now);
         return (maxAge, minAge);
+    }
+
+    // git reads any text as a date, and what it cannot read as "now": a date that comes out as now from words that do
+    // not mean now is one git could not read, and would silently select nothing.
+    private static void Check(string option, string? text, long? seconds, long now)
+    {
+        if (text is null)
+        {
+            return;
+        }
+
+        string words = text.Trim().ToLowerInvariant();
+        bool meansNow = words is "now" or "today" || (words.StartsWith("0 ", StringComparison.Ordinal) && words.EndsWith(" ago", StringComparison.Ordinal));
+        if (words.Length == 0 || seconds is null || (Math.Abs(seconds.Value - now) <= 5 && !meansNow))
+        {
+            throw new ArgumentException($"--{option} '{text}': git cannot read this date (try 2024-01-31, \"2 weeks ago\", yesterday)");
+        }
     }
 
     /// <summary>The commit a revision names, as <c>git rev-parse</c> peels it, or null when it names no single commit.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using Kashika.Adapters.IoStat;
 using Kashika.Core.IoStat;
@@ -24,6 +25,15 @@ internal static class IoStatRun
     // Accepted by sysstat, not yet here: refused with a clear message rather than silently ignored.
     public static ExitCode Execute(IReadOnlyList<string> args, CliContext context)
     {
+        if (args.Count == 1 && args[0] is "-V" or "--version")
+        {
+            // sysstat's -V: the version, here Kashika's and the sysstat it reproduces.
+            string version = typeof(IoStatRun).Assembly.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
+            using var versionOutput = new StreamWriter(context.StandardOutput, new System.Text.UTF8Encoding(false), 256, leaveOpen: true);
+            versionOutput.Write($"kashika iostat {version} (sysstat 12.8's iostat, report for report)\n");
+            return ExitCode.Success;
+        }
+
         int explain = args.ToList().IndexOf("--explain");
         if (explain >= 0)
         {
@@ -55,7 +65,6 @@ internal static class IoStatRun
         FileStream? recordingFile = null;
         Func<string>? replayed = null;
         ManualResetEventSlim? stopRecording = null;
-        IReadOnlyList<IDisposable> signals = [];
         try
         {
             ISystemSource source;
@@ -119,9 +128,9 @@ internal static class IoStatRun
                 // --format html still draws what was recorded.
                 stopRecording = new ManualResetEventSlim();
                 var stop = stopRecording;
-                signals = [.. new[] { System.Runtime.InteropServices.PosixSignal.SIGINT, System.Runtime.InteropServices.PosixSignal.SIGTERM }
-                    .Select(signal => System.Runtime.InteropServices.PosixSignalRegistration.Create(signal, c => { c.Cancel = true; stop.Set(); }))];
-                var recorder = MachineRecorder.Start(roots[0], recordingFile, TimeSpan.FromSeconds(options.Interval), interval => !stop.Wait(interval), context.Clock);
+                Interrupts.Graceful = stop.Set;
+                var recorder = MachineRecorder.Start(
+                    roots[0], new Kashika.Reports.OutputGuard(recordingFile, record), TimeSpan.FromSeconds(options.Interval), interval => !stop.Wait(interval), context.Clock);
                 source = recorder;
                 time = _ => DateTimeOffset.FromUnixTimeMilliseconds(recorder.Current.Time).ToLocalTime();
                 machineFile = FileOf(recorder.Current);
@@ -201,11 +210,7 @@ internal static class IoStatRun
         finally
         {
             recordingFile?.Dispose();
-            foreach (var signal in signals)
-            {
-                signal.Dispose();
-            }
-
+            Interrupts.Graceful = null;
             stopRecording?.Dispose();
         }
 
@@ -433,12 +438,22 @@ internal static class IoStatRun
             }
             else if (!intervalSeen)
             {
-                options = options with { Interval = long.Parse(arg, CultureInfo.InvariantCulture), Count = -1 };
+                // sysstat takes an interval up to what its clock can sleep; beyond a year is a typo, not a plan.
+                if (!long.TryParse(arg, NumberStyles.None, CultureInfo.InvariantCulture, out long interval) || interval > 366L * 24 * 3600)
+                {
+                    throw new UsageException($"interval {arg}: a whole number of seconds up to a year");
+                }
+
+                options = options with { Interval = interval, Count = -1 };
                 intervalSeen = true;
             }
             else if (!countSeen)
             {
-                long count = long.Parse(arg, CultureInfo.InvariantCulture);
+                if (!long.TryParse(arg, NumberStyles.None, CultureInfo.InvariantCulture, out long count))
+                {
+                    throw new UsageException($"count {arg}: a whole number of reports up to {long.MaxValue}");
+                }
+
                 if (count < 1 || options.Interval == 0)
                 {
                     throw new UsageException("");
@@ -497,6 +512,11 @@ internal static class IoStatRun
         if (alternate is { } dir && !Directory.Exists(Path.IsPathRooted(dir.Directory) ? dir.Directory : Path.Combine(roots[0], dir.Directory)))
         {
             throw new UsageException($"{dir.Directory}: no such directory");
+        }
+
+        if (extras.Output is not null && extras.Format is null)
+        {
+            throw new UsageException($"-o {extras.Output}: iostat's -o takes JSON; -o FILE goes with --format html or openmetrics");
         }
 
         if (extras.Format == "html" && extras.Replay is null && extras.Record is null)

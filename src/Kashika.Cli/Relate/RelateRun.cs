@@ -30,6 +30,11 @@ internal static class RelateRun
             context.Fail($"--bot-pattern: not a valid regular expression: {e.Message}");
             return ExitCode.Usage;
         }
+        catch (NotSupportedException e)
+        {
+            context.Fail($"--bot-pattern: backreferences and lookarounds are not supported (patterns run in linear time): {e.Message}");
+            return ExitCode.Usage;
+        }
 
         var metric = ParseMetric(arguments.Metric);
         bool ossrel = arguments.Compat is not null || arguments.FromRanking is not null;
@@ -341,8 +346,25 @@ internal static class RelateRun
         try
         {
             var reader = arguments.Reader == "git" ? GitReader.Git : GitReader.Native;
-            var (since, until) = reader == GitReader.Native && repositories.Count > 0
-                ? GitLog.Dates(repositories[0], arguments.Since, arguments.Until, cancel) : (null, null);
+            long? since = null, until = null;
+            if (repositories.Count > 0)
+            {
+                try
+                {
+                    // Read once, by git, and checked whichever reader runs: git log would select nothing from a bad date.
+                    (since, until) = GitLog.Dates(repositories[0], arguments.Since, arguments.Until, cancel);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new UsageError(e.Message);
+                }
+
+                if (reader == GitReader.Git)
+                {
+                    (since, until) = (null, null);
+                }
+            }
+
             var options = new HistoryOptions(request, reader, since, until, OpenCache(arguments, reader, context), Alone: repositories.Count == 1);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel };
             // Largest first, so that a big repository does not start last while the other cores are idle.

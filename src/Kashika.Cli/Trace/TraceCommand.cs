@@ -44,7 +44,8 @@ internal static class TraceCommand
         };
         threads.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 0)
+            // A value that is no number is the parser's own error; reading it here would throw instead.
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out int n) && n < 0)
             {
                 r.AddError("--threads must be 0 (one per core) or more");
             }

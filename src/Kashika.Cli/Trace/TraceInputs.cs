@@ -29,6 +29,11 @@ internal static class TraceInputs
                 {
                     throw new InputException($"{input.Name}: {e.Message}");
                 }
+                catch (UnauthorizedAccessException e)
+                {
+                    // A closed standard input reads as "bad file descriptor".
+                    throw new InputException($"{input.Name}: cannot be read ({(e.InnerException ?? e).Message.TrimEnd('.')})");
+                }
 
                 input.Complete();
             }

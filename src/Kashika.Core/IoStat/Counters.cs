@@ -70,5 +70,5 @@ public readonly record struct CpuCounters(
     ulong User, ulong Nice, ulong System, ulong Idle, ulong Iowait, ulong Hardirq, ulong Softirq, ulong Steal, ulong Guest, ulong GuestNice)
 {
     /// <summary>All jiffies; guest time is already inside user and nice.</summary>
-    public ulong Total => User + Nice + System + Idle + Iowait + Hardirq + Steal + Softirq;
+    public ulong Total => unchecked(User + Nice + System + Idle + Iowait + Hardirq + Steal + Softirq); // wraps as in C
 }

@@ -14,31 +14,35 @@ public sealed class DeviceRates
 {
     private DeviceRates(DiskCounters ioi, DiskCounters ioj, ulong itv)
     {
-        ulong ios = ioi.RdIos + ioi.WrIos + ioi.DcIos, previousIos = ioj.RdIos + ioj.WrIos + ioj.DcIos;
-        ulong merges = ioi.RdMerges + ioi.WrMerges + ioi.DcMerges, previousMerges = ioj.RdMerges + ioj.WrMerges + ioj.DcMerges;
-        Read = Kind(ioi.RdIos, ioj.RdIos, ioi.RdMerges, ioj.RdMerges, ioi.RdTicks, ioj.RdTicks, ioi.RdSectors, ioj.RdSectors, itv);
-        Write = Kind(ioi.WrIos, ioj.WrIos, ioi.WrMerges, ioj.WrMerges, ioi.WrTicks, ioj.WrTicks, ioi.WrSectors, ioj.WrSectors, itv);
-        Discard = Kind(ioi.DcIos, ioj.DcIos, ioi.DcMerges, ioj.DcMerges, ioi.DcTicks, ioj.DcTicks, ioi.DcSectors, ioj.DcSectors, itv);
-        FlushesPerSecond = PerSecondOrZero(ioj.FlIos, ioi.FlIos, itv);
-        FlushAwait = ioi.FlIos > ioj.FlIos ? unchecked(ioi.FlTicks - ioj.FlTicks) / (double)(ioi.FlIos - ioj.FlIos) : 0;
-        QueueSize = ioi.RqTicks < ioj.RqTicks ? 0 : (double)(ioi.RqTicks - ioj.RqTicks) / itv * 100 / 1000.0;
-        BusyPercent = (ioi.TotTicks < ioj.TotTicks ? 0 : (double)(ioi.TotTicks - ioj.TotTicks) / itv * 100) / 10.0;
+        // C's unsigned arithmetic, as sysstat's: counters at the top of 64 bits wrap rather than stop the report.
+        unchecked
+        {
+            ulong ios = ioi.RdIos + ioi.WrIos + ioi.DcIos, previousIos = ioj.RdIos + ioj.WrIos + ioj.DcIos;
+            ulong merges = ioi.RdMerges + ioi.WrMerges + ioi.DcMerges, previousMerges = ioj.RdMerges + ioj.WrMerges + ioj.DcMerges;
+            Read = Kind(ioi.RdIos, ioj.RdIos, ioi.RdMerges, ioj.RdMerges, ioi.RdTicks, ioj.RdTicks, ioi.RdSectors, ioj.RdSectors, itv);
+            Write = Kind(ioi.WrIos, ioj.WrIos, ioi.WrMerges, ioj.WrMerges, ioi.WrTicks, ioj.WrTicks, ioi.WrSectors, ioj.WrSectors, itv);
+            Discard = Kind(ioi.DcIos, ioj.DcIos, ioi.DcMerges, ioj.DcMerges, ioi.DcTicks, ioj.DcTicks, ioi.DcSectors, ioj.DcSectors, itv);
+            FlushesPerSecond = PerSecondOrZero(ioj.FlIos, ioi.FlIos, itv);
+            FlushAwait = ioi.FlIos > ioj.FlIos ? unchecked(ioi.FlTicks - ioj.FlTicks) / (double)(ioi.FlIos - ioj.FlIos) : 0;
+            QueueSize = ioi.RqTicks < ioj.RqTicks ? 0 : (double)(ioi.RqTicks - ioj.RqTicks) / itv * 100 / 1000.0;
+            BusyPercent = (ioi.TotTicks < ioj.TotTicks ? 0 : (double)(ioi.TotTicks - ioj.TotTicks) / itv * 100) / 10.0;
 
-        // The basic report's tps is not guarded against counters that went down; the -xs one is.
-        Transfers = PerSecond(previousIos, ios, itv);
-        GuardedTransfers = ios < previousIos ? 0 : Transfers;
-        MergesPerSecond = merges < previousMerges ? 0 : PerSecond(previousMerges, merges, itv);
-        uint ticks = unchecked((ioi.RdTicks - ioj.RdTicks) + (ioi.WrTicks - ioj.WrTicks) + (ioi.DcTicks - ioj.DcTicks));
-        ulong sectors = unchecked((ioi.RdSectors - ioj.RdSectors) + (ioi.WrSectors - ioj.WrSectors) + (ioi.DcSectors - ioj.DcSectors));
-        Await = ios > previousIos ? ticks / (double)(ios - previousIos) : 0;
-        RequestSectors = ios > previousIos ? sectors / (double)(ios - previousIos) : 0;
+            // The basic report's tps is not guarded against counters that went down; the -xs one is.
+            Transfers = PerSecond(previousIos, ios, itv);
+            GuardedTransfers = ios < previousIos ? 0 : Transfers;
+            MergesPerSecond = merges < previousMerges ? 0 : PerSecond(previousMerges, merges, itv);
+            uint ticks = unchecked((ioi.RdTicks - ioj.RdTicks) + (ioi.WrTicks - ioj.WrTicks) + (ioi.DcTicks - ioj.DcTicks));
+            ulong sectors = unchecked((ioi.RdSectors - ioj.RdSectors) + (ioi.WrSectors - ioj.WrSectors) + (ioi.DcSectors - ioj.DcSectors));
+            Await = ios > previousIos ? ticks / (double)(ios - previousIos) : 0;
+            RequestSectors = ios > previousIos ? sectors / (double)(ios - previousIos) : 0;
 
-        ReadSectorsPerSecond = PerSecond(ioj.RdSectors, ioi.RdSectors, itv);
-        WrittenSectorsPerSecond = PerSecond(ioj.WrSectors, ioi.WrSectors, itv);
-        DiscardedSectorsPerSecond = PerSecond(ioj.DcSectors, ioi.DcSectors, itv);
-        ReadSectors = Sectors(ioi.RdSectors, ioj.RdSectors);
-        WrittenSectors = Sectors(ioi.WrSectors, ioj.WrSectors);
-        DiscardedSectors = Sectors(ioi.DcSectors, ioj.DcSectors);
+            ReadSectorsPerSecond = PerSecond(ioj.RdSectors, ioi.RdSectors, itv);
+            WrittenSectorsPerSecond = PerSecond(ioj.WrSectors, ioi.WrSectors, itv);
+            DiscardedSectorsPerSecond = PerSecond(ioj.DcSectors, ioi.DcSectors, itv);
+            ReadSectors = Sectors(ioi.RdSectors, ioj.RdSectors);
+            WrittenSectors = Sectors(ioi.WrSectors, ioj.WrSectors);
+            DiscardedSectors = Sectors(ioi.DcSectors, ioj.DcSectors);
+        }
     }
 
     public KindRates Read { get; }

@@ -590,7 +590,7 @@ public sealed class IoStatEngine
         return new CpuShares(
             Share(p.User, c.User, total),
             Share(p.Nice, c.Nice, total),
-            Share(p.System + p.Softirq + p.Hardirq, c.System + c.Softirq + c.Hardirq, total),
+            Share(unchecked(p.System + p.Softirq + p.Hardirq), unchecked(c.System + c.Softirq + c.Hardirq), total),
             Share(p.Iowait, c.Iowait, total),
             Share(p.Steal, c.Steal, total),
             c.Idle < p.Idle ? 0 : Share(p.Idle, c.Idle, total));

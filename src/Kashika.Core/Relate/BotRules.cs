@@ -15,8 +15,10 @@ public sealed partial class BotRules
     {
         if (!string.IsNullOrEmpty(extraPattern))
         {
-            // Validated here so a bad pattern surfaces as an ArgumentException the CLI can name.
-            extra = new Regex(extraPattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            // Linear time in the text, whatever the pattern ("(a+)+$" cannot backtrack for ever on an author's name).
+            // Validated here: a bad pattern is an ArgumentException, one needing backtracking (backreferences,
+            // lookarounds) a NotSupportedException, both for the CLI to name.
+            extra = new Regex(extraPattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
         }
     }
 

@@ -27,13 +27,34 @@ public sealed class CollapsedProfile
     public static CollapsedProfile Create(FrameTable frames, IEnumerable<(int[] Frames, long Count)> stacks) =>
         Create(frames, stacks.Select(s => new FoldedStack(s.Frames, s.Count)));
 
+    /// <exception cref="Common.InputException">The weights add up past 2^63 − 1: no total, share or tree could hold them.</exception>
     public static CollapsedProfile Create(FrameTable frames, IEnumerable<FoldedStack> stacks)
     {
         var list = stacks.ToList();
+        long total = 0;
+        foreach (var stack in list)
+        {
+            total = Add(total, stack.Count);
+        }
+
         // The byte order of the folded lines, compared without building them: chars are bytes, so this is Perl's order.
         var order = new FoldedOrder(frames);
         list.Sort((a, b) => order.Compare(a.Frames, b.Frames) is var c && c != 0 ? c : a.Slice.CompareTo(b.Slice));
         return new CollapsedProfile(frames, list);
+    }
+
+    /// <summary>A sum of weights, which a profile's total must hold.</summary>
+    /// <exception cref="Common.InputException">It passes 2^63 − 1.</exception>
+    public static long Add(long sum, long weight)
+    {
+        try
+        {
+            return checked(sum + weight);
+        }
+        catch (OverflowException)
+        {
+            throw new Common.InputException("the samples' weights add up past 2^63 − 1 (9,223,372,036,854,775,807): too heavy a profile to sum");
+        }
     }
 
     /// <summary>Sums profiles folded separately (each over its own frame table) into one.</summary>
@@ -53,7 +74,7 @@ public sealed class CollapsedProfile
             foreach (var stack in part.Stacks)
             {
                 var key = (Array.ConvertAll(stack.Frames, f => renumber[f]), stack.Slice);
-                sums[key] = checked(sums.GetValueOrDefault(key) + stack.Count);
+                sums[key] = Add(sums.GetValueOrDefault(key), stack.Count);
             }
         }
 

@@ -34,6 +34,7 @@ public sealed class PerfScriptCollapser
 
     private int process = -1; // the sample's process-name frame; -1 outside a sample or in a filtered one
     private long period;
+    private long total; // every sample's weight: each stack's count stays below it
     private long slice = -1; // with TimeSlices: the sample's time slice (-1: its line had no timestamp)
     private bool isJava;
     private int pendingSrclines;
@@ -181,7 +182,17 @@ public sealed class PerfScriptCollapser
         }
 
         ref long count = ref CollectionsMarshal.GetValueRefOrAddDefault(stackLookup, key, out _);
-        count += options.Weight == SampleWeight.Samples ? 1 : period;
+        long weight = options.Weight == SampleWeight.Samples ? 1 : period;
+        try
+        {
+            total = CollapsedProfile.Add(total, weight);
+        }
+        catch (Common.InputException e)
+        {
+            throw Common.InputException.At(source, lineInSource, e.Message);
+        }
+
+        count += weight;
         Samples++;
         current.Clear();
         process = -1;

@@ -24,6 +24,7 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
     private readonly List<(string Source, long Line, string Text)> foldedUnrecognized = [];
     private bool? isFolded;
     private long foldedBad;
+    private long foldedTotal;
 
     public bool IsFolded => isFolded == true;
 
@@ -294,6 +295,15 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
         }
 
         string stack = line[..space];
+        try
+        {
+            foldedTotal = CollapsedProfile.Add(foldedTotal, count);
+        }
+        catch (InputException e)
+        {
+            throw InputException.At(source, lineNumber, e.Message);
+        }
+
         folded[stack] = folded.TryGetValue(stack, out var known)
             ? (known.Frames, known.Count + count)
             : (stack.Split(';').Select(f => foldedFrames.Add(f, FrameKind.User)).ToArray(), count);

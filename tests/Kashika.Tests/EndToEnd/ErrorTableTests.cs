@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using Kashika.Testing;
+
+namespace Kashika.Tests.EndToEnd;
+
+/// <summary>
+/// docs/errors.md, row by row: every failure a user can cause ends with one clear line and its documented exit code,
+/// never a stack trace. Run through a shell, as a user would, for /dev/full, closed descriptors and pipes.
+/// </summary>
+public sealed class ErrorTableTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public ErrorTableTests()
+    {
+        dir.Repo("a").Commits("Ann", "ann@example.org", 3).Commits("Bob", "bob@example.org", 2);
+        dir.Repo("b").Commits("Ann", "ann@example.org", 2).Commits("Cy", "cy@example.org", 1);
+        File.WriteAllText(dir.Combine("stacks.txt"), "main;a;b 5\nmain;c 3\n");
+        File.WriteAllText(dir.Combine("heavy.txt"), "a 9223372036854775807\nb 9223372036854775807\n");
+        File.WriteAllText(dir.Combine("escapes.txt"), "main;a 1\nnot a folded line \u001b]0;pwned\u0007 \u001b[2J\nmain;b 2\n");
+    }
+
+    public void Dispose() => dir.Dispose();
+
+    [Theory]
+    [InlineData("relate to a full disk", "$K relate --format json a b > /dev/full", 4, "cannot write standard output: No space left on device")]
+    [InlineData("relate html to a full disk", "$K relate --format csv a b > /dev/full", 4, "cannot write standard output")]
+    [InlineData("relate piped to head", "$K relate --format json a b | head -c 10 >/dev/null; exit ${PIPESTATUS[0]}", 0, "")]
+    [InlineData("relate -o ''", "$K relate -o '' a b", 2, "-o needs a file name")]
+    [InlineData("trace -o ''", "$K trace collapse -o '' stacks.txt", 2, "-o needs a file name")]
+    [InlineData("iostat html -o ''", "$K iostat --replay x.rec --format html -o ''", 2, "-o needs a file name")]
+    [InlineData("catastrophic bot pattern", "$K relate --bot-pattern '(a+)+$' --format csv a b", 0, "")]
+    [InlineData("bot pattern needing backtracking", "$K relate --bot-pattern '(a)\\1' a b", 2, "backreferences and lookarounds are not supported")]
+    [InlineData("--threads abc", "$K trace collapse --threads abc stacks.txt", 2, "Cannot parse argument 'abc' for option '--threads'")]
+    [InlineData("trace to a full disk", "$K trace collapse stacks.txt > /dev/full", 4, "cannot write standard output")]
+    [InlineData("trace json to a full disk", "$K trace collapse --format json stacks.txt > /dev/full", 4, "cannot write standard output")]
+    [InlineData("folded counts past 2^63", "$K trace collapse heavy.txt", 3, "heavy.txt:2: the samples' weights add up past 2^63 − 1")]
+    [InlineData("iostat interval past Int64", "$K iostat 99999999999999999999 1", 2, "interval 99999999999999999999")]
+    [InlineData("iostat count past Int64", "$K iostat 1 99999999999999999999", 2, "count 99999999999999999999")]
+    [InlineData("standard error closed", "$K --version 2>&-", 0, "")]
+    [InlineData("iostat to a full disk", "$K iostat -x > /dev/full", 4, "cannot write standard output")]
+    [InlineData("iostat -o XML", "$K iostat -o XML", 2, "iostat's -o takes JSON")]
+    [InlineData("iostat -V", "$K iostat -V", 0, "")]
+    [InlineData("a date git cannot read", "$K relate --since garbage a b", 2, "--since 'garbage': git cannot read this date")]
+    [InlineData("an empty date", "$K relate --until '' a b", 2, "--until '': git cannot read this date")]
+    [InlineData("an argument starting with @", "$K relate --format csv @a b", 3, "@a")]
+    public void Each_error_is_one_line_and_its_exit_code(string row, string script, int exit, string message)
+    {
+        var (code, stderr) = Shell(script);
+        Assert.True(code == exit, $"{row}: exit {code}, not {exit}: {stderr}");
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Warnings_show_terminal_escapes_escaped()
+    {
+        var (code, stderr) = Shell("$K trace collapse escapes.txt");
+        Assert.Equal(0, code);
+        Assert.Contains("\\x1b]0;pwned\\x07", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', stderr);
+    }
+
+    [Fact]
+    public void Iostat_counters_at_the_top_of_64_bits_wrap_as_in_c()
+    {
+        string root = dir.Combine("root");
+        Directory.CreateDirectory(Path.Combine(root, "proc"));
+        Directory.CreateDirectory(Path.Combine(root, "sys", "block", "sda"));
+        const string Top = "18446744073709551615";
+        File.WriteAllText(Path.Combine(root, "proc", "uptime"), "100.00 1.00\n");
+        File.WriteAllText(Path.Combine(root, "proc", "stat"), $"cpu  {Top} {Top} {Top} {Top} {Top} 0 0 0 0 0\n");
+        File.WriteAllText(Path.Combine(root, "proc", "diskstats"), $"   8 0 sda {Top} {Top} {Top} 5 {Top} {Top} {Top} 0 0 5 5 {Top} 0 {Top} 0\n");
+        File.WriteAllText(Path.Combine(root, "sys", "block", "sda", "stat"), $"{Top} {Top} {Top} 5 {Top} {Top} {Top} 0 0 5 5 {Top} 0 {Top} 0\n");
+        foreach (string flags in new[] { "-x", "-d", "-xs", "-c" })
+        {
+            var (code, stderr) = Shell($"$K iostat {flags} -p ALL --root root --root root");
+            Assert.True(code == 0, $"{flags}: {stderr}");
+        }
+    }
+
+    [Fact]
+    public void An_interrupted_report_leaves_no_temporary_file()
+    {
+        // Interrupt relate while it writes its page, many times: the target is whole or absent, nothing else is left.
+        for (int i = 0; i < 12; i++)
+        {
+            using var run = KashikaProcess.Start(dir.Path, "relate", "a", "b", "-o", "page.html");
+            Thread.Sleep(150 + (i * 37 % 400));
+            using (var kill = Process.Start("kill", ["-INT", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                kill.WaitForExit();
+            }
+
+            Assert.True(run.WaitForExit(20_000), "the run did not end on SIGINT");
+            Assert.Contains(run.ExitCode, new[] { 0, 130 });
+            Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+        }
+    }
+
+    private (int Code, string Error) Shell(string script)
+    {
+        var start = new ProcessStartInfo("bash", ["-c", script])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = dir.Path,
+        };
+        start.Environment["K"] = $"dotnet {Paths.CliDll}";
+        start.Environment["HOME"] = dir.Path;
+        start.Environment["XDG_CACHE_HOME"] = dir.Combine(".cache");
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        _ = output.Result;
+        return (process.ExitCode, error);
+    }
+}
