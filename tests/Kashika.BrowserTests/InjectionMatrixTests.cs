@@ -1,0 +1,108 @@
+using System.Text;
+using System.Text.Json;
+using Kashika.Testing;
+
+namespace Kashika.BrowserTests;
+
+/// <summary>
+/// Hostile names through every report: function names in trace pages and JSON, author names in relate's page and
+/// JSON, device names in the iostat page. Nothing runs, every page draws, and the text reads back as given.
+/// </summary>
+public sealed class InjectionMatrixTests : IAsyncLifetime
+{
+    private static readonly string[] Names =
+    [
+        "</script><script>alert(1)</script>", "<!--", "-->", "<img src=x onerror=alert(2)>", "a\u2028b\u2029c", "x\u202Eevil.exe",
+        "\"quoted\" 'single' `back`", "&amp; &lt;", "{{constructor.constructor('alert(3)')()}}", new string('W', 10_000), "名前 🔥",
+    ];
+
+    private readonly TempDirectory dir = new();
+    private readonly Browser browser = new();
+
+    public async ValueTask InitializeAsync() => await browser.InitializeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await browser.DisposeAsync();
+        dir.Dispose();
+    }
+
+    [Fact]
+    public async Task Trace_pages_and_json()
+    {
+        // Every name a frame, and bytes that are not UTF-8 (read as Latin-1 by perf's tools, so shown as such).
+        var folded = new StringBuilder();
+        for (int i = 0; i < Names.Length; i++)
+        {
+            folded.Append(CultureInvariant($"main;{Names[i].Replace(';', ',')};leaf{i} {i + 1}\n"));
+        }
+
+        File.WriteAllBytes(dir.Combine("hostile.txt"), [.. Encoding.UTF8.GetBytes(folded.ToString()), .. "main;\xED\xA0\x80lone 2\n"u8.ToArray()]);
+        KashikaProcess.Succeed(dir.Path, "trace", "hostile.txt", "-o", "trace.html");
+        var json = KashikaProcess.Run(dir.Path, "trace", "collapse", "hostile.txt", "--format", "json");
+        Assert.Equal(0, json.ExitCode);
+        using (var parsed = JsonDocument.Parse(json.StandardOutput))
+        {
+            string all = string.Join('\n', Strings(parsed.RootElement));
+            // Frame names are bytes: valid UTF-8 reads back as the text, anything else as Latin-1.
+            Assert.All(Names.Select(n => n.Replace(';', ',')), n => Assert.True(all.Contains(n, StringComparison.Ordinal) || all.Contains(Latin1(n), StringComparison.Ordinal), n));
+        }
+
+        var report = await browser.OpenAsync(dir.Combine("trace.html"));
+        await report.Page.WaitForSelectorAsync("body[data-ready]");
+        await Inert(report);
+    }
+
+    [Fact]
+    public async Task Relate_pages_and_json()
+    {
+        // git keeps any name but '<', '>' and newlines (it drops them from idents).
+        var names = Names.Select(n => n.Replace("<", "", StringComparison.Ordinal).Replace(">", "", StringComparison.Ordinal)).ToArray();
+        var a = dir.Repo("a");
+        var b = dir.Repo("b");
+        for (int i = 0; i < names.Length; i++)
+        {
+            a.Commits(names[i], $"dev{i}@example.org", 2);
+            b.Commits(names[i], $"dev{i}@example.org", 1);
+        }
+
+        // As git keeps them: it trims quotes and some punctuation from the ends of a name.
+        names = a.Git("log", "--format=%an").Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
+        Assert.Equal(Names.Length, names.Length);
+        KashikaProcess.Succeed(dir.Path, "relate", "a", "b", "-o", "relate.html");
+        var json = KashikaProcess.Run(dir.Path, "relate", "a", "b", "--format", "json");
+        Assert.Equal(0, json.ExitCode);
+        using (var parsed = JsonDocument.Parse(json.StandardOutput))
+        {
+            string all = string.Join('\n', Strings(parsed.RootElement));
+            Assert.All(names.Where(n => n.Trim().Length > 0), n => Assert.Contains(n.Trim(), all, StringComparison.Ordinal));
+        }
+
+        var report = await browser.OpenAsync(dir.Combine("relate.html"));
+        await report.Page.WaitForSelectorAsync("svg");
+        await Inert(report);
+    }
+
+    // Nothing executed (no dialog, no error, no image or frame element made from a name), and the page is not empty.
+    private static async Task Inert(ReportPage report)
+    {
+        await report.Page.WaitForTimeoutAsync(300);
+        Assert.Equal(0, await report.Page.Locator("img, iframe, object, embed").CountAsync());
+        Assert.True(await report.Page.Locator("svg").CountAsync() > 0);
+        Assert.Empty(report.Errors);
+    }
+
+    // The folded reader takes bytes as Latin-1 (as perf's own scripts do, so any byte reads back as itself).
+    private static string Latin1(string name) => Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(name));
+
+    // Every string value of a JSON document, decoded.
+    private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => [element.GetString()!],
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(Strings),
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Strings(p.Value).Append(p.Name)),
+        _ => [],
+    };
+
+    private static string CultureInvariant(FormattableString text) => FormattableString.Invariant(text);
+}
