@@ -99,6 +99,45 @@ public sealed class ErrorTableTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Killed_at_any_moment_a_report_is_the_old_one_or_whole_and_a_recording_replays()
+    {
+        File.WriteAllText(dir.Combine("page.html"), "old report");
+        var random = new Random(20261126);
+        int kills = 0;
+        for (int i = 0; i < 20; i++)
+        {
+            using var run = KashikaProcess.Start(dir.Path, "relate", "a", "b", "--no-cache", "-o", "page.html");
+            Thread.Sleep(random.Next(50, 900));
+            if (!run.HasExited)
+            {
+                run.Kill(); // SIGKILL: no handler runs
+                kills++;
+            }
+
+            run.WaitForExit();
+            string page = File.ReadAllText(dir.Combine("page.html"));
+            Assert.True(page == "old report" || page.TrimEnd().EndsWith("</html>", StringComparison.Ordinal), $"run {i}: a partial report");
+        }
+
+        Assert.True(kills > 5, $"only {kills} runs were killed before they ended");
+
+        // A recording killed while it writes: its whole samples replay, the cut one is said.
+        for (int i = 0; i < 5; i++)
+        {
+            string name = $"kill{i}.rec";
+            using var run = KashikaProcess.Start(dir.Path, "iostat", "-d", "--record", name, "1");
+            Thread.Sleep(random.Next(1200, 2600));
+            run.Kill();
+            run.WaitForExit();
+            using var file = File.OpenRead(dir.Combine(name));
+            var (samples, _) = Kashika.Core.IoStat.RecordingReader.Check(file, name);
+            Assert.True(samples >= 1, $"{name}: {samples} samples");
+            var replay = KashikaProcess.Run(dir.Path, "iostat", "-d", "--replay", name);
+            Assert.Equal(0, replay.ExitCode);
+        }
+    }
+
     private (int Code, string Error) Shell(string script)
     {
         var start = new ProcessStartInfo("bash", ["-c", script])
