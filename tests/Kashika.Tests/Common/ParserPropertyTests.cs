@@ -16,6 +16,11 @@ public sealed class ParserPropertyTests
 {
     private const int Iterations = 400;
 
+    // bench/fuzz runs one target for a while: KASHIKA_FUZZ_SECONDS=N samples for N seconds instead of a count.
+    private static readonly int Seconds = int.TryParse(Environment.GetEnvironmentVariable("KASHIKA_FUZZ_SECONDS"), out int s) ? s : -1;
+
+    private static long Iter(long count) => Seconds > 0 ? -1 : count;
+
     // A real input, mutated: bytes flipped, random runs inserted, ranges deleted or repeated, the end cut off.
     private static Gen<byte[]> Mutated(params byte[][] seeds) =>
         Gen.Select(Gen.Int[0, seeds.Length - 1], Gen.Int[0, 8], Gen.Int.Array[24], Gen.Byte.Array[0, 64])
@@ -66,7 +71,7 @@ public sealed class ParserPropertyTests
                     Assert.StartsWith("input", e.Message, StringComparison.Ordinal);
                 }
             }
-        }, iter: Iterations);
+        }, iter: Iter(Iterations), time: Seconds);
     }
 
     [Fact]
@@ -96,7 +101,7 @@ public sealed class ParserPropertyTests
             {
                 // A sample without /proc/uptime or /proc/stat: iostat's own "cannot read" error.
             }
-        }, iter: Iterations);
+        }, iter: Iter(Iterations), time: Seconds);
     }
 
     [Fact]
@@ -119,7 +124,7 @@ public sealed class ParserPropertyTests
             _ = ProcParsers.DeviceMapperMajor(text);
             Span<ulong> values = stackalloc ulong[17];
             _ = ProcParsers.ReadValues(text, values);
-        }, iter: Iterations * 2);
+        }, iter: Iter(Iterations * 2), time: Seconds);
     }
 
     [Fact]
@@ -135,7 +140,7 @@ public sealed class ParserPropertyTests
             {
                 Assert.StartsWith("ranking", e.Message, StringComparison.Ordinal);
             }
-        }, iter: Iterations);
+        }, iter: Iter(Iterations), time: Seconds);
     }
 
     [Fact]
@@ -148,7 +153,7 @@ public sealed class ParserPropertyTests
             mailmap.AddBlob(bytes);
             _ = mailmap.Map("Ann", "ann@old");
             _ = mailmap.Map("", "");
-        }, iter: Iterations);
+        }, iter: Iter(Iterations), time: Seconds);
     }
 
     [Fact]
@@ -170,6 +175,6 @@ public sealed class ParserPropertyTests
             {
                 // The documented failure: a damaged cache row is read around.
             }
-        }, iter: Iterations);
+        }, iter: Iter(Iterations), time: Seconds);
     }
 }
