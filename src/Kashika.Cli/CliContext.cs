@@ -27,7 +27,61 @@ public sealed record CliContext(Stream StandardOutput, Stream StandardInput, IAn
         }
 
         var output = new Kashika.Reports.OutputGuard(Console.OpenStandardOutput(), "standard output");
-        return new CliContext(output, Console.OpenStandardInput(), error, terminal, Environment.CurrentDirectory, TimeProvider.System);
+        var input = InputWasClosed() ? new ClosedInput() : Console.OpenStandardInput();
+        return new CliContext(output, input, error, terminal, Environment.CurrentDirectory, TimeProvider.System);
+    }
+
+    // Started with standard input closed (<&-), the runtime's first descriptor lands on 0: a pipe of its own, whose
+    // other end this process holds too, and reading it would wait for ever.
+    private static bool InputWasClosed()
+    {
+        try
+        {
+            string? zero = new FileInfo("/proc/self/fd/0").LinkTarget;
+            if (zero is null || !zero.StartsWith("pipe:", StringComparison.Ordinal))
+            {
+                return zero?.StartsWith("anon_inode:", StringComparison.Ordinal) ?? false;
+            }
+
+            // The write end of the same pipe, open here: the runtime's pipe (a real standard input's writer is elsewhere).
+            return Directory.EnumerateFileSystemEntries("/proc/self/fd")
+                .Any(fd => Path.GetFileName(fd) != "0" && new FileInfo(fd).LinkTarget == zero && WriteOnly(Path.GetFileName(fd)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool WriteOnly(string fd)
+    {
+        string? flags = File.ReadLines($"/proc/self/fdinfo/{fd}").FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal));
+        return flags is not null && Convert.ToInt64(flags[6..].Trim(), 8) is var f && (f & 3) == 1;
+    }
+
+    private sealed class ClosedInput : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new Kashika.Core.Common.InputException("standard input: it is closed");
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     // Messages quote input (lines of files, names from repositories): its control characters are shown escaped, so

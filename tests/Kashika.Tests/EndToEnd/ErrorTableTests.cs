@@ -44,6 +44,7 @@ public sealed class ErrorTableTests : IDisposable
     [InlineData("a date git cannot read", "$K relate --since garbage a b", 2, "--since 'garbage': git cannot read this date")]
     [InlineData("an empty date", "$K relate --until '' a b", 2, "--until '': git cannot read this date")]
     [InlineData("an argument starting with @", "$K relate --format csv @a b", 3, "@a")]
+    [InlineData("standard input closed", "$K trace collapse - <&-", 3, "standard input: it is closed")]
     public void Each_error_is_one_line_and_its_exit_code(string row, string script, int exit, string message)
     {
         var (code, stderr) = Shell(script);
