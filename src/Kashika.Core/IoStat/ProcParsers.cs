@@ -61,7 +61,7 @@ public static class ProcParsers
         }
 
         return ulong.TryParse(first[..dot], out ulong seconds) && ulong.TryParse(first[(dot + 1)..end], out ulong hundredths)
-            ? (seconds * 100) + hundredths
+            ? unchecked((seconds * 100) + hundredths) // C's unsigned arithmetic, as sysstat's: a huge uptime wraps
             : null;
     }
 

@@ -177,4 +177,12 @@ public sealed class ParserPropertyTests
             }
         }, iter: Iter(Iterations), time: Seconds);
     }
+
+    // Found by bench/fuzz (seed 80WvYMxfTxj1): an uptime whose hundredths pass 2^64 overflowed instead of wrapping as C's.
+    [Fact]
+    public void Fuzz_uptime_past_2_64_hundredths_wraps_as_in_c()
+    {
+        Assert.Equal(unchecked((184467440737095516UL * 100) + 16), ProcParsers.Uptime("184467440737095516.16 0.00\n"));
+        Assert.Equal(unchecked((18446744073709551615UL * 100) + 99), ProcParsers.Uptime("18446744073709551615.99 1.00\n"));
+    }
 }
