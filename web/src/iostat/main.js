@@ -205,6 +205,7 @@ function chart(parent, spec, series, name) {
 
   // A chart far below the window is drawn when it comes near (29 charts of a day each cost a few ms).
   let onScreen = false;
+  let zero = [], peaks = [];
   function draw(near) {
     if (!near) {
       onScreen = false;
@@ -215,9 +216,11 @@ function chart(parent, spec, series, name) {
     const [i0, i1] = range;
     svg.attr("width", width).attr("height", height).attr("viewBox", [0, 0, width, height]);
     x = scaleUtc().domain([times[i0], times[Math.max(i0, i1 - 1)]]).range([m.left, width - m.right]);
-    const zero = series.map((s) => allZero(s.values, i0, i1));
+    // Each series' zero flag and peak over the range, once a draw: a cursor move only reads them.
+    zero = series.map((s) => allZero(s.values, i0, i1));
+    peaks = series.map((s) => peak(s.values, i0, i1));
     const shown = series.map((s, k) => !zero[k] && !hidden.has(key(s)));
-    const top = Math.max(0, ...series.filter((_, k) => shown[k]).map((s) => peak(s.values, i0, i1)));
+    const top = Math.max(0, ...peaks.filter((_, k) => shown[k]));
     unit = scaledUnit(spec.unit, top);
     // The peak is inside the axis: the domain ends on a round tick at or above it.
     y = scaleLinear().domain([0, Math.max(spec.max ?? 0, top / unit.divisor) || 1]).nice(4).range([height - m.bottom, m.top]);
@@ -250,10 +253,9 @@ function chart(parent, spec, series, name) {
   function showCursor() {
     if (!onScreen) return;
     const [i0, i1] = range;
-    const zeroNow = series.map((s) => allZero(s.values, i0, i1));
     if (cursor === null || cursor < i0 || cursor >= i1) {
       rule.style("display", "none");
-      readout.text((s, k) => (zeroNow[k] ? "0 throughout" : `${hidden.has(key(s)) ? "hidden, " : ""}peak ${formatValue(peak(s.values, i0, i1), spec.unit)}`));
+      readout.text((s, k) => (zero[k] ? "0 throughout" : `${hidden.has(key(s)) ? "hidden, " : ""}peak ${formatValue(peaks[k], spec.unit)}`));
       return;
     }
     const px = x(times[cursor]);
