@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Kashika.Reports;
 using Kashika.Cli.Relate;
 using Kashika.Cli.Trace;
@@ -51,6 +52,25 @@ public static class KashikaCommand
                 : "this is a bug in kashika: please report it with the command line (KASHIKA_DEBUG=1 shows where it happened)");
             return (int)ExitCode.InternalError;
         }
+    }
+
+    /// <summary>An argument's values; those after "--" are operands whatever they look like (POSIX): one that starts with
+    /// '-' (but "-", standard input) is given as "./-…", so that the unknown-option check lets it through.</summary>
+    public static string[] Operands(ParseResult parse, Argument<string[]> argument)
+    {
+        string[] values = parse.GetValue(argument) ?? [];
+        int dash = -1;
+        for (int i = 0; i < parse.Tokens.Count; i++)
+        {
+            if (parse.Tokens[i].Type == TokenType.DoubleDash)
+            {
+                dash = i;
+                break;
+            }
+        }
+
+        int after = dash < 0 ? 0 : parse.Tokens.Count - dash - 1;
+        return [.. values.Select((v, i) => i >= values.Length - after && v.StartsWith('-') && v != "-" ? "./" + v : v)];
     }
 
     // The first cause that is not a wrapper (parallel loops and tasks wrap what failed inside them).

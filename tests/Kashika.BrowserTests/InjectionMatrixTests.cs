@@ -48,10 +48,84 @@ public sealed class InjectionMatrixTests : IAsyncLifetime
             Assert.All(Names.Select(n => n.Replace(';', ',')), n => Assert.True(all.Contains(n, StringComparison.Ordinal) || all.Contains(Latin1(n), StringComparison.Ordinal), n));
         }
 
+        // speedscope's file and the 2013 page's trace_json (a script: JSON after "var trace_json = ") read back as given.
+        foreach (string format in new[] { "speedscope", "d3trace" })
+        {
+            var run = KashikaProcess.Run(dir.Path, "trace", "collapse", "hostile.txt", "--format", format);
+            Assert.Equal(0, run.ExitCode);
+            string text = format == "d3trace" ? Script(run.StandardOutput, "var trace_json = ") : run.StandardOutput;
+            using var parsed = JsonDocument.Parse(text);
+            string all = string.Join('\n', Strings(parsed.RootElement));
+            Assert.All(Names.Select(n => n.Replace(';', ',')), n => Assert.True(all.Contains(n, StringComparison.Ordinal) || all.Contains(Latin1(n), StringComparison.Ordinal), $"{format}: {n}"));
+        }
+
         var report = await browser.OpenAsync(dir.Combine("trace.html"));
         await report.Page.WaitForSelectorAsync("body[data-ready]");
         await Inert(report);
     }
+
+    [Fact]
+    public async Task Relate_project_names_through_every_format()
+    {
+        // A project is named after its folder: any bytes but '/' (and NUL), so control characters too; 200 characters
+        // stand in for the long name (a folder name holds at most 255 bytes).
+        var names = Names.Select(n => n.Replace('/', '|')).Select(n => n.Length > 200 ? n[..200] : n).Append("ctl\u0001\u001b[31m\u007f").ToArray();
+        var folders = new List<string>();
+        for (int i = 0; i < names.Length; i++)
+        {
+            var repo = dir.Repo(names[i]);
+            repo.Commits("Shared Dev", "shared@example.org", i + 1);
+            repo.Commits($"Own Dev {i}", $"own{i}@example.org", 1);
+            folders.Add(names[i]);
+        }
+
+        KashikaProcess.Succeed(dir.Path, ["relate", "-o", "relate.html", "--", .. folders]);
+        foreach (string format in new[] { "json", "graphml", "gexf" })
+        {
+            var run = KashikaProcess.Run(dir.Path, ["relate", "--format", format, "--", .. folders]);
+            Assert.Equal(0, run.ExitCode);
+            var read = format == "json" ? Strings(JsonDocument.Parse(run.StandardOutput).RootElement).ToList() : XmlStrings(run.StandardOutput);
+            string all = string.Join('\n', read);
+            // XML 1.0 cannot hold C0 controls but tab, newline and return, even escaped: those become U+FFFD.
+            Assert.All(names, n => Assert.Contains(format == "json" ? n : XmlVisible(n), all, StringComparison.Ordinal));
+        }
+
+        var report = await browser.OpenAsync(dir.Combine("relate.html"));
+        await report.Page.WaitForSelectorAsync("svg");
+        await Inert(report);
+        string page = await report.Page.Locator("svg").First.TextContentAsync() ?? "";
+        Assert.Contains(names[0], page + await report.Page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    private static string Script(string text, string prefix)
+    {
+        Assert.StartsWith(prefix, text, StringComparison.Ordinal);
+        return text[prefix.Length..].TrimEnd().TrimEnd(';');
+    }
+
+    // Every attribute value and text of an XML document, read strictly (no DTD, XML 1.0 characters only).
+    private static List<string> XmlStrings(string xml)
+    {
+        var values = new List<string>();
+        using var reader = System.Xml.XmlReader.Create(new StringReader(xml), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit, CheckCharacters = true });
+        while (reader.Read())
+        {
+            if (reader.NodeType == System.Xml.XmlNodeType.Text)
+            {
+                values.Add(reader.Value);
+            }
+
+            while (reader.MoveToNextAttribute())
+            {
+                values.Add(reader.Value);
+            }
+        }
+
+        return values;
+    }
+
+    private static string XmlVisible(string name) =>
+        string.Concat(name.Select(c => c < ' ' && c is not '\t' and not '\n' and not '\r' ? '\uFFFD' : c));
 
     [Fact]
     public async Task Relate_pages_and_json()

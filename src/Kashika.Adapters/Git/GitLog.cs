@@ -59,28 +59,7 @@ public static class GitLog
         {
             ByteLines.Read(stdout, line =>
             {
-                if (request.Compat)
-                {
-                    log.Commits.Add(new LoggedCommit(log.Author(line), 0, false, false, 0));
-                }
-                else
-                {
-                    int last = line.LastIndexOf(AuthorResolver.FieldSeparator);
-                    bool isMerge = last >= 0 && line[(last + 1)..].Contains((byte)' ');
-                    var rest = last < 0 ? line : line[..last];
-                    int timeField = rest.LastIndexOf(AuthorResolver.FieldSeparator);
-                    var times = timeField < 0 ? default : rest[(timeField + 1)..];
-                    var record = timeField < 0 ? rest : rest[..timeField];
-                    int space = times.IndexOf((byte)' ');
-                    var afterAuthorTime = space < 0 ? default : times[(space + 1)..];
-                    int secondSpace = afterAuthorTime.IndexOf((byte)' ');
-                    var rawAddress = secondSpace < 0 ? default : afterAuthorTime[(secondSpace + 1)..];
-                    System.Buffers.Text.Utf8Parser.TryParse(times, out long authorTime, out int authorDigits);
-                    System.Buffers.Text.Utf8Parser.TryParse(afterAuthorTime, out long committerTime, out _);
-                    bool dated = authorDigits > 0 && authorDigits == space && CommitLog.IsDated(authorTime);
-                    log.Commits.Add(new LoggedCommit(log.Author(record), authorTime, dated, isMerge, CommitPrint.Of(rawAddress, authorTime, committerTime)));
-                }
-
+                log.AddRecord(line, request.Compat);
                 if (log.Commits.Count % ProgressEvery == 0)
                 {
                     progress(log.Commits.Count);

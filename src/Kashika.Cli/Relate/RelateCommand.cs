@@ -118,7 +118,7 @@ internal static class RelateCommand
         };
         command.SetAction((parse, cancel) => Task.FromResult((int)RelateRun.Execute(
             new RelateArguments(
-                parse.GetValue(paths) ?? [],
+                KashikaCommand.Operands(parse, paths),
                 parse.GetValue(format) ?? "html",
                 parse.GetValue(output),
                 parse.GetValue(metric) ?? "ossrel",

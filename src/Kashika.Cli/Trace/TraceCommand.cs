@@ -73,7 +73,7 @@ internal static class TraceCommand
 
         collapse.SetAction((parse, cancel) =>
         {
-            var arguments = new CollapseArguments(parse.GetValue(inputs) ?? [], Options(parse), parse.GetValue(format) ?? "folded", parse.GetValue(output), Threads(parse));
+            var arguments = new CollapseArguments(KashikaCommand.Operands(parse, inputs), Options(parse), parse.GetValue(format) ?? "folded", parse.GetValue(output), Threads(parse));
             return Task.FromResult((int)CollapseRun.Execute(arguments, context, cancel));
         });
 
@@ -101,7 +101,7 @@ internal static class TraceCommand
         };
         trace.SetAction((parse, cancel) =>
         {
-            var arguments = new TracePageArguments(parse.GetValue(pageInputs) ?? [], Options(parse), parse.GetValue(pageOutput), Threads(parse));
+            var arguments = new TracePageArguments(KashikaCommand.Operands(parse, pageInputs), Options(parse), parse.GetValue(pageOutput), Threads(parse));
             return Task.FromResult((int)TraceRun.Execute(arguments, context, cancel));
         });
 

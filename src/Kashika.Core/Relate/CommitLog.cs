@@ -52,6 +52,33 @@ public sealed class CommitLog
         return author;
     }
 
+    /// <summary>Adds one commit from a <c>git log</c> record: <c>%an</c> alone for <paramref name="compat"/>, else
+    /// author, NUL, "%at %ct %ae", NUL, parents (the format relate's git reader asks for). Any
+    /// bytes are read: a field that is missing or unreadable leaves the commit undated, unmerged or without an address.</summary>
+    public void AddRecord(ReadOnlySpan<byte> line, bool compat)
+    {
+        if (compat)
+        {
+            Commits.Add(new LoggedCommit(Author(line), 0, false, false, 0));
+            return;
+        }
+
+        int last = line.LastIndexOf(AuthorResolver.FieldSeparator);
+        bool isMerge = last >= 0 && line[(last + 1)..].Contains((byte)' ');
+        var rest = last < 0 ? line : line[..last];
+        int timeField = rest.LastIndexOf(AuthorResolver.FieldSeparator);
+        var times = timeField < 0 ? default : rest[(timeField + 1)..];
+        var record = timeField < 0 ? rest : rest[..timeField];
+        int space = times.IndexOf((byte)' ');
+        var afterAuthorTime = space < 0 ? default : times[(space + 1)..];
+        int secondSpace = afterAuthorTime.IndexOf((byte)' ');
+        var rawAddress = secondSpace < 0 ? default : afterAuthorTime[(secondSpace + 1)..];
+        System.Buffers.Text.Utf8Parser.TryParse(times, out long authorTime, out int authorDigits);
+        System.Buffers.Text.Utf8Parser.TryParse(afterAuthorTime, out long committerTime, out _);
+        bool dated = authorDigits > 0 && authorDigits == space && IsDated(authorTime);
+        Commits.Add(new LoggedCommit(Author(record), authorTime, dated, isMerge, CommitPrint.Of(rawAddress, authorTime, committerTime)));
+    }
+
     /// <summary>An author time as git prints %at: a plausible date (1980 on, before year 10000) or none.</summary>
     public static bool IsDated(long authorTime) => authorTime is >= Periods.FirstPlausible and <= 253402300799;
 

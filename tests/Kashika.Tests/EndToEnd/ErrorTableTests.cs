@@ -162,3 +162,62 @@ public sealed class ErrorTableTests : IDisposable
         return (process.ExitCode, error);
     }
 }
+
+/// <summary>The last row of docs/errors.md: a fault no other row expects (a bug) ends in one line naming it and how to
+/// report it, exit 1; KASHIKA_DEBUG=1 adds the stack. Driven in process through a standard output that fails in a way
+/// no output error does (no real input can make a bug on purpose).</summary>
+[Collection(nameof(EnvironmentVariables))]
+public sealed class InternalErrorTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public InternalErrorTests() => File.WriteAllText(dir.Combine("stacks.txt"), "main;a;b 5\nmain;c 3\n");
+
+    public void Dispose() => dir.Dispose();
+
+    private sealed class BuggyStream : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("a bug's message");
+
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new NotSupportedException("a bug's message");
+    }
+
+    private (int Code, string Error) Run()
+    {
+        var console = new Spectre.Console.Testing.TestConsole();
+        console.Profile.Width = 4096;
+        var context = new Kashika.Cli.CliContext(new BuggyStream(), Stream.Null, console, ErrorIsTerminal: false, dir.Path, TimeProvider.System);
+        return (Kashika.Cli.KashikaCommand.Run(["trace", "collapse", "stacks.txt"], context), console.Output);
+    }
+
+    [Fact]
+    public void A_bug_is_one_line_and_how_to_report_it()
+    {
+        var (code, error) = Run();
+        Assert.Equal(1, code);
+        Assert.Equal(
+            "kashika: error: internal error: NotSupportedException: a bug's message\n"
+            + "kashika: this is a bug in kashika: please report it with the command line (KASHIKA_DEBUG=1 shows where it happened)\n",
+            error.Replace("\r", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void KASHIKA_DEBUG_shows_the_stack()
+    {
+        Environment.SetEnvironmentVariable("KASHIKA_DEBUG", "1");
+        try
+        {
+            var (code, error) = Run();
+            Assert.Equal(1, code);
+            Assert.Contains("internal error: NotSupportedException", error, StringComparison.Ordinal);
+            Assert.Contains("   at ", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("KASHIKA_DEBUG", null);
+        }
+    }
+}
+
+[CollectionDefinition(nameof(EnvironmentVariables), DisableParallelization = true)]
+public sealed class EnvironmentVariables;

@@ -164,6 +164,20 @@ public sealed class RelateErrorTests : IDisposable
     public void Usage_errors(string[] arguments, string message) => AssertOneError(Run(arguments), 2, message);
 
     [Fact]
+    public void After_double_dash_a_path_may_start_with_a_dash()
+    {
+        dir.Repo("-x").Commits("Ann", "ann@example.org", 1);
+        AssertOneError(Run("relate", "--format", "json", "-x", "ok"), 2, "unknown option '-x'");
+        var result = Run("relate", "--format", "json", "--", "-x", "ok");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("\"-x\"", result.StandardOutput, StringComparison.Ordinal);
+
+        File.WriteAllText(dir.Combine("-f"), "main;a 3\n");
+        Assert.Equal("main;a 3\n", Run("trace", "collapse", "--", "-f").StandardOutput);
+        Assert.Equal(2, Run("trace", "collapse", "-f").ExitCode);
+    }
+
+    [Fact]
     public void Malformed_ranking_file_is_named_with_its_line()
     {
         Directory.CreateDirectory(dir.Combine("ranking"));

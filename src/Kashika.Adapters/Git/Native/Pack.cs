@@ -272,6 +272,13 @@ internal static class Delta
             throw new InvalidDataException($"{source}: a delta does not fit its base");
         }
 
+        // Each instruction byte yields at most a copy of the whole base (an insert, less than a byte a byte): a size
+        // beyond that is a damaged delta, refused before it allocates (a few bytes asking for 2 GB).
+        if (resultSize > (long)(delta.Length - i) * Math.Max(1, baseSize))
+        {
+            throw new InvalidDataException($"{source}: a delta is shorter than it says");
+        }
+
         var result = new byte[resultSize];
         int written = 0;
         var from = basis.Span;

@@ -1,0 +1,239 @@
+using System.Text;
+using Kashika.Adapters.Git.Native;
+using Kashika.Core.Common;
+using Kashika.Core.IoStat;
+using Kashika.Core.Relate;
+using Kashika.Core.Trace;
+
+namespace Kashika.Fuzz;
+
+/// <summary>A parser under fuzzing: <see cref="Run"/> returns, or throws <see cref="FuzzFinding"/> (or any exception
+/// other than the parser's documented one) when the input found a bug; <see cref="Seeds"/> are where mutation starts.</summary>
+public sealed record FuzzTarget(string Name, string Reads, Action<byte[]> Run, Func<string, IEnumerable<byte[]>> Seeds);
+
+/// <summary>An input that broke a parser's contract (a result it must never give).</summary>
+public sealed class FuzzFinding(string message) : Exception(message);
+
+/// <summary>
+/// Every parser of an input Kashika does not control, each with its oracle: it returns, or fails with its documented
+/// exception naming the input — never another exception, a hang or a crash. The property tests (CsCheck, in the normal
+/// suite) and the coverage-guided harness (SharpFuzz + AFL++, <c>bench/fuzz</c>) run these same functions.
+/// </summary>
+public static class FuzzTargets
+{
+    public static IReadOnlyList<FuzzTarget> All { get; } =
+    [
+        new("trace", "perf script samples and folded stacks (two option sets)", Trace, TraceSeeds),
+        new("iostat-recording", "iostat recordings, checked then replayed through the engine", IoStatRecording, _ => [IoStatSeed()]),
+        new("proc", "diskstats lines, sysfs stat files, /proc/stat, /proc/uptime, /proc/devices", Proc, _ => ProcSeeds),
+        new("ossrel-ranking", "ossrel ranking files (count, name)", OssrelRankingFile, _ => [B("     12 Ann Author\n      3 Bob\n      1 Cy D. E\n")]),
+        new("mailmap", "mailmap and --aliases files, and .mailmap blobs", MailmapFile, _ => [B("# comment\nAnn <ann@new> <ann@old>\n<bob@new> Bob <bob@old>\nCy Real <cy@x>\n<d@x> <D@Y>\n")]),
+        new("git-log", "the record stream relate asks git log for (author, dates, parents; ossrel's names)", GitLogRecords, _ => GitLogSeeds),
+        new("git-objects", "commit objects and pack deltas as the native git reader parses them", GitObjects, _ => GitObjectSeeds),
+        new("history-cache", "cached commit logs (a cache row)", HistoryCacheRow, _ => [HistoryCacheSeed()]),
+    ];
+
+    public static FuzzTarget Named(string name) =>
+        All.FirstOrDefault(t => t.Name == name) ?? throw new ArgumentException($"no fuzz target '{name}'; targets: {string.Join(", ", All.Select(t => t.Name))}");
+
+    private static byte[] B(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static void NamesInput(string message, string source)
+    {
+        if (!message.StartsWith(source, StringComparison.Ordinal))
+        {
+            throw new FuzzFinding($"an input error that does not name the input: {message}");
+        }
+    }
+
+    private static void Trace(byte[] bytes)
+    {
+        foreach (var options in new[] { new CollapseOptions(), new CollapseOptions(Pid: true, Kernel: true, Srcline: true, TimeSlices: 10) })
+        {
+            try
+            {
+                var reader = new TraceReader(options, threads: 2, blockSize: 512);
+                reader.Read(new MemoryStream(bytes), "input");
+                _ = reader.Profile().Total;
+            }
+            catch (InputException e)
+            {
+                NamesInput(e.Message, "input");
+            }
+        }
+    }
+
+    private static IEnumerable<byte[]> TraceSeeds(string repositoryRoot) =>
+        Directory.GetFiles(Path.Combine(repositoryRoot, "tests", "Kashika.Tests", "Trace", "Data"))
+            .Order(StringComparer.Ordinal)
+            .Select(f => File.ReadAllBytes(f).Take(3000).ToArray())
+            .Append(B("main;a;b 5\nmain;c 3\n# comment\nmain;a 9223372036854775806\n"));
+
+    private static void IoStatRecording(byte[] bytes)
+    {
+        try
+        {
+            var (samples, _) = RecordingReader.Check(new MemoryStream(bytes), "io.rec");
+            if (samples > 0)
+            {
+                var reader = new RecordingReader(new MemoryStream(bytes), "io.rec");
+                var source = new RecordedSystemSource(reader.Next()!, reader.Next);
+                new IoStatEngine(new IoStatOptions { Cpu = true, Disk = true, Extended = true, Everything = true, Interval = 1, Count = -1 }, source)
+                    .Run(TextWriter.Null, _ => "");
+            }
+        }
+        catch (InputException e)
+        {
+            NamesInput(e.Message, "io.rec");
+        }
+        catch (IoStatException)
+        {
+            // A sample without /proc/uptime or /proc/stat: iostat's own "cannot read" error.
+        }
+    }
+
+    private static byte[] IoStatSeed()
+    {
+        var output = new MemoryStream();
+        for (int i = 0; i < 2; i++)
+        {
+            string stat = $"{100 + (i * 7)} 2 {800 + (i * 64)} 30 {40 + (i * 3)} 1 900 12 0 {50 + i} 70 1 0 8 2 4 3\n";
+            new Recording(1_764_150_000_000 + (i * 1000),
+            [
+                ("proc/uptime", B($"{1000 + i}.00 {4000 + (4 * i)}.00\n")),
+                ("proc/stat", B($"cpu  {50 + i} 0 20 {400 + i} 10 0 0 0 0 0\ncpu0 {50 + i} 0 20 {400 + i} 10 0 0 0 0 0\n")),
+                ("proc/diskstats", B($"   8       0 sda {stat}")),
+                ("sys/block/sda/stat", B(stat)),
+                ("sys/class/block/sda/dev", B("8:0\n")),
+            ]).AppendTo(output);
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[][] ProcSeeds =>
+    [
+        B("   8       0 sda 49601 2822 3195498 623970 12180 9784 821088 117109 0 32862 714408 0 0 0 0 18446744073709551615 1"),
+        B("cpu  18446744073709551615 0 3 4 5 6 7 8 9 10\ncpu0 1 2 3\n"),
+        B("7192.55 29212.05\n"),
+        B("Character devices:\n  1 mem\n\nBlock devices:\n  8 sd\n253 device-mapper\n"),
+    ];
+
+    private static void Proc(byte[] bytes)
+    {
+        string text = Encoding.UTF8.GetString(bytes);
+        ProcParsers.TryDiskstatsLine(text, false, out _, out _, out _, out var counters);
+        ProcParsers.TryDiskstatsLine(text, true, out _, out _, out _, out _);
+        _ = DeviceRates.Compute(counters, default, 100);
+        _ = ProcParsers.Uptime(text);
+        _ = ProcParsers.Cpu(text).Total;
+        _ = ProcParsers.DeviceMapperMajor(text);
+        Span<ulong> values = stackalloc ulong[17];
+        _ = ProcParsers.ReadValues(text, values);
+    }
+
+    private static void OssrelRankingFile(byte[] bytes)
+    {
+        try
+        {
+            _ = OssrelRanking.Parse(new MemoryStream(bytes), "ranking");
+        }
+        catch (InputException e)
+        {
+            NamesInput(e.Message, "ranking");
+        }
+    }
+
+    private static void MailmapFile(byte[] bytes)
+    {
+        var mailmap = new Mailmap();
+        mailmap.AddFile(bytes);
+        mailmap.AddBlob(bytes);
+        _ = mailmap.Map("Ann", "ann@old");
+        _ = mailmap.Map("", "");
+    }
+
+    private static byte[][] GitLogSeeds =>
+    [
+        B("Ann Author\0ann@example.org\01500000000 1500000100 ann@old.example.org\0\nBob\0bob@x\0-5 7 bob@x\0aaaa bbbb\n"),
+        B("Cy\0cy@x\099999999999999999999 1 cy@x\0cccc\n\0\0\0\n"),
+    ];
+
+    private static void GitLogRecords(byte[] bytes)
+    {
+        foreach (bool compat in new[] { false, true })
+        {
+            var log = new CommitLog();
+            ByteLines.Read(new MemoryStream(bytes), line => log.AddRecord(line, compat));
+            var history = log.Tally(null, compat, Period.Year);
+            if (history.Authors.Commits != log.Commits.Count)
+            {
+                throw new FuzzFinding($"{log.Commits.Count} records read, {history.Authors.Commits} commits counted");
+            }
+        }
+    }
+
+    private static byte[][] GitObjectSeeds =>
+    [
+        B("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nparent 1111111111111111111111111111111111111111\n"
+          + "author Ann Author <ann@example.org> 1500000000 +0200\ncommitter Bob <bob@x> 1500000100 -0130\nencoding ISO-8859-1\n\nmessage\n"),
+        [0x40, 0x45, 0x90, 0x10, 0x05, (byte)'h', (byte)'e', (byte)'l', (byte)'l', (byte)'o', 0x91, 0x20, 0x30],
+    ];
+
+    // The base a fuzzed delta applies to: 64 bytes, as a delta's first varint (0x40) says. Made per run, not as a static:
+    // the harness must not enter instrumented code before the fuzzer has set up its coverage map.
+    private static ObjectData DeltaBase() => new(ObjectType.Blob, [.. Enumerable.Range(0, 64).Select(i => (byte)('0' + (i % 40)))], 64);
+
+    private static void GitObjects(byte[] bytes)
+    {
+        var parents = new List<ObjectId>();
+        if (CommitHeader.Parse(bytes, parents, out var header))
+        {
+            if (Ident.TrySplit(header.Author, out var author) && author.Email.Length > bytes.Length)
+            {
+                throw new FuzzFinding("an author's address longer than the commit");
+            }
+
+            _ = Ident.TrySplit(header.Committer, out _);
+        }
+
+        try
+        {
+            var result = Delta.Apply(DeltaBase(), bytes, "pack");
+            if (result.Length > (long)bytes.Length * 0x10000)
+            {
+                throw new FuzzFinding($"a {bytes.Length}-byte delta made {result.Length} bytes");
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            NamesInput(e.Message, "pack");
+        }
+    }
+
+    private static byte[] HistoryCacheSeed()
+    {
+        var log = new CommitLog();
+        int ann = log.Author("Ann <ann@example.org>"u8);
+        int bob = log.Author("Bob <bob@example.org>"u8);
+        log.Commits.Add(new LoggedCommit(ann, 1_500_000_000, true, false, 7));
+        log.Commits.Add(new LoggedCommit(bob, -5, false, true, 9));
+        return CommitLogCodec.Encode(log);
+    }
+
+    private static void HistoryCacheRow(byte[] bytes)
+    {
+        try
+        {
+            var decoded = CommitLogCodec.Decode(bytes);
+            if (decoded.Commits.Any(c => c.Author < 0 || c.Author >= decoded.Authors.Count))
+            {
+                throw new FuzzFinding("a decoded commit whose author is not in the row");
+            }
+        }
+        catch (InvalidDataException)
+        {
+            // The documented failure: a damaged cache row is read around.
+        }
+    }
+}
