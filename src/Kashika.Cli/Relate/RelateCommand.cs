@@ -25,7 +25,9 @@ public sealed record RelateArguments(
     string Reader = "native",
     string? Cache = null,
     bool NoCache = false,
-    bool Verbose = false);
+    bool Verbose = false,
+    string? ExportParquet = null,
+    IReadOnlyList<string>? FromParquet = null);
 
 internal static class RelateCommand
 {
@@ -92,6 +94,11 @@ internal static class RelateCommand
         compat.AcceptOnlyFromAmong("ossrel");
         var fromRanking = new Option<string?>("--from-ranking") {
             HelpName = "DIR", Description = "Read the original's ranking files (uniq -c output, one per project) from this folder instead of repositories." };
+        var fromParquet = new Option<string[]>("--from-parquet")
+        {
+            HelpName = "DIR",
+            Description = "Relate the tables of kashika relate export (every *.parquet of theirs in DIR; repeatable, for exports of many machines) instead of repositories.",
+        };
         var by = new Option<string?>("--by")
         {
             Description = "Also relate the projects per year, quarter or month (by author date), to see how it changes over time.",
@@ -113,35 +120,56 @@ internal static class RelateCommand
 
         var command = new Command("relate", "How much open-source projects share their developers, as an interactive chord diagram.")
         {
-            paths, format, output, metric, identity, aliases, botPattern, includeBots, merges, revision, since, until, by, compat, fromRanking, order,
+            paths, format, output, metric, identity, aliases, botPattern, includeBots, merges, revision, since, until, by, compat, fromRanking, fromParquet, order,
             suggestAliases, noMailmap, reader, cache, noCache, verbose,
         };
-        command.SetAction((parse, cancel) => Task.FromResult((int)RelateRun.Execute(
-            new RelateArguments(
-                KashikaCommand.Operands(parse, paths),
-                parse.GetValue(format) ?? "html",
-                parse.GetValue(output),
-                parse.GetValue(metric) ?? "ossrel",
-                parse.GetValue(identity) ?? "person",
-                parse.GetValue(aliases),
-                parse.GetValue(botPattern) ?? [],
-                parse.GetValue(includeBots),
-                parse.GetValue(merges),
-                parse.GetValue(revision),
-                parse.GetValue(since),
-                parse.GetValue(until),
-                parse.GetValue(compat),
-                parse.GetValue(fromRanking),
-                parse.GetValue(order),
-                parse.GetValue(by),
-                parse.GetValue(suggestAliases),
-                parse.GetValue(noMailmap),
-                parse.GetValue(reader) ?? "native",
-                parse.GetValue(cache),
-                parse.GetValue(noCache),
-                parse.GetValue(verbose)),
-            context,
-            cancel)));
+        RelateArguments Arguments(ParseResult parse, Argument<string[]> operands, string? export) => new(
+            KashikaCommand.Operands(parse, operands),
+            export is null ? parse.GetValue(format) ?? "html" : "parquet",
+            export is null ? parse.GetValue(output) : null,
+            export is null ? parse.GetValue(metric) ?? "ossrel" : "ossrel",
+            parse.GetValue(identity) ?? "person",
+            parse.GetValue(aliases),
+            parse.GetValue(botPattern) ?? [],
+            parse.GetValue(includeBots),
+            parse.GetValue(merges),
+            parse.GetValue(revision),
+            parse.GetValue(since),
+            parse.GetValue(until),
+            parse.GetValue(compat),
+            export is null ? parse.GetValue(fromRanking) : null,
+            export is null ? parse.GetValue(order) : null,
+            parse.GetValue(by),
+            export is null && parse.GetValue(suggestAliases),
+            parse.GetValue(noMailmap),
+            parse.GetValue(reader) ?? "native",
+            parse.GetValue(cache),
+            parse.GetValue(noCache),
+            parse.GetValue(verbose),
+            export,
+            export is null && parse.GetValue(fromParquet) is { Length: > 0 } tables ? tables : null);
+        command.SetAction((parse, cancel) => Task.FromResult((int)RelateRun.Execute(Arguments(parse, paths, null), context, cancel)));
+
+        // relate export: the same reading and rules, relate's tables as Parquet instead of a report (docs/scale.md).
+        // The options that shape the tables apply to it too.
+        foreach (var option in new Option[] { identity, aliases, botPattern, includeBots, merges, revision, since, until, by, compat, noMailmap, reader, cache, noCache, verbose })
+        {
+            option.Recursive = true;
+        }
+
+        var exportPaths = new Argument<string[]>("PATH") { Description = paths.Description, Arity = ArgumentArity.ZeroOrMore };
+        var parquet = new Option<string>("--parquet")
+        {
+            HelpName = "DIR",
+            Required = true,
+            Description = "The folder to write projects.parquet, contributions.parquet and copies.parquet in (made if missing; each file replaced whole).",
+        };
+        var export = new Command("export", "relate's counts as Parquet tables (docs/scale.md): relate them again in DuckDB, Spark or Trino, or with kashika relate --from-parquet.")
+        {
+            exportPaths, parquet,
+        };
+        export.SetAction((parse, cancel) => Task.FromResult((int)RelateRun.Execute(Arguments(parse, exportPaths, parse.GetValue(parquet)), context, cancel)));
+        command.Subcommands.Add(export);
         return command;
     }
 }

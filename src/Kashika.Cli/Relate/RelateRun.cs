@@ -40,7 +40,7 @@ internal static class RelateRun
         bool ossrel = arguments.Compat is not null || arguments.FromRanking is not null;
         var rules = ossrel ? IdentityRules.Ossrel : new IdentityRules(ParseIdentity(arguments.Identity), bots, arguments.CountMerges);
         var settings = new RelateSettings(
-            Input: arguments.FromRanking is null ? "git" : "ossrel-ranking",
+            Input: arguments.FromRanking is not null ? "ossrel-ranking" : arguments.FromParquet is not null ? "parquet" : "git",
             Metric: metric.CliName(),
             Identity: ossrel ? "ossrel-name" : arguments.Identity,
             Mailmap: !ossrel && !arguments.NoMailmap,
@@ -48,13 +48,36 @@ internal static class RelateRun
             ExcludeBots: rules.Bots is not null,
             BotPattern: rules.Bots?.ExtraPattern,
             CountMerges: rules.CountMerges,
-            Revision: arguments.FromRanking is null ? arguments.Revision ?? "HEAD" : null,
+            Revision: arguments.FromRanking is null && arguments.FromParquet is null ? arguments.Revision ?? "HEAD" : null,
             Since: arguments.Since,
             Until: arguments.Until,
             Compat: ossrel ? "ossrel" : null,
             By: arguments.By);
 
         var warnings = new List<string>();
+        if (arguments.FromParquet is { } tableFolders)
+        {
+            RelateOutcome fromTables;
+            IReadOnlyList<ProjectSource> tableSources;
+            try
+            {
+                var tables = RelateParquet.Read(tableFolders, context.CurrentDirectory);
+                fromTables = tables.Relate(metric, problem => throw new InputException($"{string.Join(", ", tableFolders)}: {problem}"));
+                var sourceOf = tables.Projects.GroupBy(p => p.Project, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Source, StringComparer.Ordinal);
+                tableSources = [.. fromTables.Result.Projects.Select(p => new ProjectSource(sourceOf[p.Name], Shallow: false))];
+            }
+            catch (InputException e)
+            {
+                context.Fail(e.Message);
+                return ExitCode.InputError;
+            }
+
+            // The periods the export was made with (--by), as their labels say.
+            string? by = fromTables.Periods.Count == 0 ? null
+                : fromTables.Periods[0].Label.Length == 4 ? "year" : fromTables.Periods[0].Label.Contains("-Q", StringComparison.Ordinal) ? "quarter" : "month";
+            return Report(arguments, fromTables, tableSources, settings with { By = by }, warnings, context, inputFailed: false);
+        }
+
         bool inputFailed = false;
         List<ReadProject> projects;
         try
@@ -101,17 +124,23 @@ internal static class RelateRun
         }
 
         var outcome = RelatePipeline.Run(projects.Select(p => p.History).ToList(), rules, metric, ParsePeriod(arguments.By));
-        foreach (var copy in outcome.Copies)
+        if (arguments.ExportParquet is { } folder)
         {
-            string warning = $"{projects[copy.A].History.Authors.Name} and {projects[copy.B].History.Authors.Name}: {copy.Commits:N0} commit{(copy.Commits == 1 ? "" : "s")} "
-                + "in both histories (the same author and dates: a fork, or history copied into a split); counted in each project, but not as developers shared";
-            warnings.Add(warning);
-            context.Warn(warning);
+            WarnOfCopies(outcome, warnings, context);
+            var tables = RelateTables.From(projects.Select(p => p.History).ToList(), projects.Select(p => p.Source.Source).ToList(), outcome, rules, ParsePeriod(arguments.By));
+            return Export(tables, folder, context) is { } failed ? failed : inputFailed ? ExitCode.InputError : ExitCode.Success;
         }
 
+        return Report(arguments, outcome, projects.Select(p => p.Source).ToList(), settings, warnings, context, inputFailed);
+    }
+
+    private static ExitCode Report(
+        RelateArguments arguments, RelateOutcome outcome, IReadOnlyList<ProjectSource> sources, RelateSettings settings, List<string> warnings, CliContext context, bool inputFailed)
+    {
         var result = outcome.Result;
-        var document = RelateDocument.From(result, projects.Select(p => p.Source).ToList(), settings, warnings, Generator, outcome.Periods)
-            with { IdentityJoins = rules.Mode == IdentityMode.Person ? outcome.Joins : null, CopiedHistory = outcome.Copies.Count == 0 ? null : outcome.Copies };
+        WarnOfCopies(outcome, warnings, context);
+        var document = RelateDocument.From(result, sources, settings, warnings, Generator, outcome.Periods)
+            with { IdentityJoins = settings.Identity == "person" ? outcome.Joins : null, CopiedHistory = outcome.Copies.Count == 0 ? null : outcome.Copies };
         document = document.WithCurrents(outcome.Currents);
         try
         {
@@ -119,7 +148,7 @@ internal static class RelateRun
             string? written = ReportWriter.Write(format, document, arguments.Output, context.StandardOutput);
             if (written is not null)
             {
-                context.Say($"wrote {written} ({Plural(projects.Count, "project")}, {Plural(result.Pairs.Count, "related pair")})");
+                context.Say($"wrote {written} ({Plural(result.Projects.Count, "project")}, {Plural(result.Pairs.Count, "related pair")})");
             }
         }
         catch (OutputException e)
@@ -129,6 +158,46 @@ internal static class RelateRun
         }
 
         return inputFailed ? ExitCode.InputError : ExitCode.Success;
+    }
+
+    private static void WarnOfCopies(RelateOutcome outcome, List<string> warnings, CliContext context)
+    {
+        var names = outcome.Result.Projects;
+        foreach (var copy in outcome.Copies)
+        {
+            string warning = $"{names[copy.A].Name} and {names[copy.B].Name}: {copy.Commits:N0} commit{(copy.Commits == 1 ? "" : "s")} "
+                + "in both histories (the same author and dates: a fork, or history copied into a split); counted in each project, but not as developers shared";
+            warnings.Add(warning);
+            context.Warn(warning);
+        }
+    }
+
+    // relate export: the three tables in FOLDER, each replaced whole.
+    private static ExitCode? Export(RelateTables tables, string folder, CliContext context)
+    {
+        try
+        {
+            string full = Path.GetFullPath(folder, context.CurrentDirectory);
+            Directory.CreateDirectory(full);
+            foreach (var file in RelateParquet.Files)
+            {
+                string written = ReportWriter.Write(file, tables, Path.Combine(full, file.Name), context.StandardOutput)!;
+                context.Say($"wrote {written}");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            context.Fail($"cannot write '{folder}': {e.Message}");
+            return ExitCode.OutputError;
+        }
+        catch (OutputException e)
+        {
+            context.Fail(e.Message);
+            return ExitCode.OutputError;
+        }
+
+        context.Say($"{Plural(tables.Projects.Count, "project")}, {tables.Contributions.Count:N0} contributions, {tables.Copies.Count:N0} copied-commit rows");
+        return null;
     }
 
     // --suggest-aliases: the joins as a .mailmap, written like any report (standard output unless -o).
@@ -189,6 +258,17 @@ internal static class RelateRun
             ("--suggest-aliases", a.SuggestAliases), ("--no-mailmap", a.NoMailmap), ("--reader", a.Reader != "native"),
             ("--cache", a.Cache is not null), ("--no-cache", a.NoCache),
         };
+        if (a.FromParquet is not null)
+        {
+            if (a.Paths.Count > 0 || a.FromRanking is not null)
+            {
+                return "--from-parquet reads the tables of an export instead of repositories: give no PATH or --from-ranking with it";
+            }
+
+            var given = gitOnly.Where(g => g.Given).Select(g => g.Option).Append(a.Compat is null ? null : "--compat").OfType<string>().ToList();
+            return given.Count == 0 ? null : $"--from-parquet reads counts made with the export's options, so {string.Join(", ", given)} cannot apply";
+        }
+
         if (a.FromRanking is not null)
         {
             if (a.Paths.Count > 0)

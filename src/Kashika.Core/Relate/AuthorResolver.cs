@@ -26,9 +26,7 @@ public static class AuthorResolver
                 continue;
             }
 
-            int separator = record.IndexOf((char)FieldSeparator, StringComparison.Ordinal);
-            string name = ByteText.Display(separator < 0 ? record : record[..separator]).Trim();
-            string email = separator < 0 ? "" : ByteText.Display(record[(separator + 1)..]).Trim();
+            var (name, email) = Split(record);
             if (rules.Bots is not null && rules.Bots.IsBot(name, email))
             {
                 botCommits += counts.Total;
@@ -58,6 +56,25 @@ public static class AuthorResolver
             .OrderByDescending(b => b.Commits).ThenBy(b => b.Name, StringComparer.Ordinal).ThenBy(b => b.Email, StringComparer.Ordinal)
             .ToList();
         return new ProjectAuthors(project, commits, displayNames, botCommits, mergeCommits, excluded);
+    }
+
+    /// <summary>The identity key an author record is counted under (before person joins), or null for a bot's.</summary>
+    public static string? PersonOf(string record, IdentityRules rules)
+    {
+        if (rules.Mode == IdentityMode.OssrelName)
+        {
+            return ByteText.CollapseWhitespace(record);
+        }
+
+        var (name, email) = Split(record);
+        return rules.Bots is not null && rules.Bots.IsBot(name, email) ? null : Key(rules.Mode, name, email);
+    }
+
+    // A raw record's name and e-mail as shown and compared: decoded, trimmed.
+    private static (string Name, string Email) Split(string record)
+    {
+        int separator = record.IndexOf((char)FieldSeparator, StringComparison.Ordinal);
+        return (ByteText.Display(separator < 0 ? record : record[..separator]).Trim(), separator < 0 ? "" : ByteText.Display(record[(separator + 1)..]).Trim());
     }
 
     /// <summary>The identity key of an author under <paramref name="mode"/>.</summary>

@@ -134,7 +134,7 @@ public sealed class CommitLog
             }
 
             tally.Add(record, commit.Merge);
-            prints.Add(new CommitPrint(commit.Print, record, commit.Merge, key));
+            prints.Add(new CommitPrint(commit.Print, record, commit.Merge, key, commit.Dated ? commit.AuthorTime : 0));
         }
 
         return new History(tally, byPeriod.ToDictionary(p => Periods.Label(p.Key, period), p => p.Value, StringComparer.Ordinal), undated, prints);

@@ -5,9 +5,9 @@ namespace Kashika.Core.Relate;
 /// time (what a fork keeps, and what a split made with git filter-branch keeps while it rewrites the commit's hash; the
 /// address before any mailmap, since each repository's mailmap may map it differently), the author record
 /// (as <see cref="AuthorTally"/> keys it), whether it is a merge, and its period key (<see cref="Periods.Key"/>; 0 with
-/// no periods or no plausible date).
+/// no periods or no plausible date), and its author time when plausible (0 otherwise).
 /// </summary>
-public readonly record struct CommitPrint(ulong Print, string Record, bool Merge, int Period)
+public readonly record struct CommitPrint(ulong Print, string Record, bool Merge, int Period, long Time = 0)
 {
     /// <summary>FNV-1a over the address's bytes and both times: stable from run to run, and 64 bits make a chance
     /// collision among millions of commits negligible.</summary>

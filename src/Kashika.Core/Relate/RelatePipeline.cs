@@ -9,8 +9,11 @@ public sealed record CopiedPair(int A, int B, long Commits);
 
 /// <summary>What <c>kashika relate</c> found: the whole history, each period, the people joined, the histories copied.</summary>
 /// <param name="Currents">Who was where in each period and who moved where (with periods only).</param>
+/// <param name="CopiedCommits">Per pair (A &lt; B) and developer, the commits found in both histories: the whole history
+/// under the period "", each period under its label. Relatedness takes them off both sides.</param>
 public sealed record RelateOutcome(
-    RelateResult Result, IReadOnlyList<PeriodResult> Periods, IReadOnlyList<IdentityJoin> Joins, IReadOnlyList<CopiedPair> Copies, CurrentsResult? Currents);
+    RelateResult Result, IReadOnlyList<PeriodResult> Periods, IReadOnlyList<IdentityJoin> Joins, IReadOnlyList<CopiedPair> Copies, CurrentsResult? Currents,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>> CopiedCommits);
 
 /// <summary>From projects as read to relatedness: one person's addresses joined, copied history taken out of what pairs
 /// share, the whole history and each period related alike.</summary>
@@ -52,7 +55,9 @@ public static class RelatePipeline
             .ToList();
         var currents = periods.Count == 0 ? null : Currents.Build(whole, inPeriods);
 
-        return new RelateOutcome(result, periods, joins, copied, currents);
+        var copiedCommits = copiedByPeriod.Where(c => labels.Contains(c.Key)).Append(new("", copiedWhole))
+            .ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+        return new RelateOutcome(result, periods, joins, copied, currents, copiedCommits);
     }
 
     private static AuthorTally Tally(IEnumerable<CommitPrint> commits)

@@ -1,0 +1,148 @@
+namespace Kashika.Core.Relate;
+
+/// <summary>A project of an export: its place in the input (the matrix's order), where it was read, its counted commits
+/// and developers, and what was left out.</summary>
+public sealed record ProjectRow(string Project, int InputOrder, string Source, long Commits, int Developers, long ExcludedBotCommits, long ExcludedMergeCommits);
+
+/// <summary>One developer's counted commits in one project, for the whole history (<see cref="Period"/> "") or one
+/// period; the first and last author time (Unix seconds) of those commits, when known (null for --compat ossrel).</summary>
+public sealed record ContributionRow(string Project, string Identity, string Name, string Period, long Commits, long? FirstCommit, long? LastCommit);
+
+/// <summary>A developer's commits found in the histories of both projects (a fork, a split): written once per
+/// direction, so a join on (project_a, project_b) finds it whichever way a query orders the pair.</summary>
+public sealed record CopiedRow(string ProjectA, string ProjectB, string Identity, string Period, long Commits);
+
+/// <summary>
+/// What relate counts, as three tables any engine can relate again (docs/scale.md): the same numbers as the report,
+/// after identity, bot, merge and person-join rules, with copied history apart. <see cref="Relate"/> turns tables
+/// (one export, or several concatenated) back into the projects relatedness is computed from.
+/// </summary>
+public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyList<ContributionRow> Contributions, IReadOnlyList<CopiedRow> Copies)
+{
+    /// <param name="histories">The projects as read, in input order (their prints give first and last commit times).</param>
+    /// <param name="sources">Where each project was read.</param>
+    public static RelateTables From(IReadOnlyList<ProjectHistory> histories, IReadOnlyList<string> sources, RelateOutcome outcome, IdentityRules rules, Period period)
+    {
+        var whole = outcome.Result.Projects;
+        var personOf = outcome.Joins.SelectMany(j => j.Keys.Select(k => (k, j.Person))).ToDictionary(x => x.k, x => x.Person, StringComparer.Ordinal);
+        var projects = whole.Select((p, i) => new ProjectRow(p.Name, i, sources[i], p.Commits, p.Developers, p.ExcludedBotCommits, p.ExcludedMergeCommits)).ToList();
+        var contributions = new List<ContributionRow>();
+        for (int i = 0; i < whole.Count; i++)
+        {
+            // First and last counted commit of each developer: over the whole history, and within each period.
+            var times = new Dictionary<(string Person, string Period), (long First, long Last)>();
+            foreach (var commit in histories[i].Prints)
+            {
+                if (commit.Time == 0 || (commit.Merge && !rules.CountMerges) || AuthorResolver.PersonOf(commit.Record, rules) is not { } key)
+                {
+                    continue;
+                }
+
+                string person = personOf.GetValueOrDefault(key) ?? key;
+                foreach (string label in commit.Period == 0 || period == Period.None ? [""] : new[] { "", Periods.Label(commit.Period, period) })
+                {
+                    times[(person, label)] = times.TryGetValue((person, label), out var t)
+                        ? (Math.Min(t.First, commit.Time), Math.Max(t.Last, commit.Time))
+                        : (commit.Time, commit.Time);
+                }
+            }
+
+            void Add(ProjectAuthors authors, string label)
+            {
+                foreach (var (person, commits) in authors.CommitsByPerson.OrderBy(c => c.Key, StringComparer.Ordinal))
+                {
+                    bool known = times.TryGetValue((person, label), out var t);
+                    contributions.Add(new ContributionRow(
+                        whole[i].Name, person, authors.DisplayNames.GetValueOrDefault(person, person), label, commits, known ? t.First : null, known ? t.Last : null));
+                }
+            }
+
+            Add(whole[i], "");
+            foreach (var slice in outcome.Periods)
+            {
+                Add(slice.Result.Projects[i], slice.Label);
+            }
+        }
+
+        var copies = outcome.CopiedCommits
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .SelectMany(c => c.Value.OrderBy(p => p.Key.A).ThenBy(p => p.Key.B).SelectMany(pair => pair.Value
+                .Where(d => d.Value > 0)
+                .OrderBy(d => d.Key, StringComparer.Ordinal)
+                .SelectMany(d => new[]
+                {
+                    new CopiedRow(whole[pair.Key.A].Name, whole[pair.Key.B].Name, d.Key, c.Key, d.Value),
+                    new CopiedRow(whole[pair.Key.B].Name, whole[pair.Key.A].Name, d.Key, c.Key, d.Value),
+                })))
+            .ToList();
+        return new RelateTables(projects, contributions, copies);
+    }
+
+    /// <summary>The relatedness of the tables' projects (ordered by input order, then name), whole history and every
+    /// period (empty periods between the first and the last included, as a run on the repositories has them), as
+    /// <see cref="RelatePipeline"/> computes it from repositories. Person joins are in the tables already.</summary>
+    /// <param name="problem">Says what in the tables cannot be related (a project twice, a contribution to no project).</param>
+    public RelateOutcome Relate(Metric metric, Action<string> problem)
+    {
+        var ordered = Projects.OrderBy(p => p.InputOrder).ThenBy(p => p.Project, StringComparer.Ordinal).ToList();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var project in ordered)
+        {
+            if (!index.TryAdd(project.Project, index.Count))
+            {
+                problem($"project '{project.Project}' is in the tables twice (each export names its projects once; name them apart with NAME=PATH)");
+            }
+        }
+
+        var labels = Contributions.Select(c => c.Period).Where(p => p.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (labels.Count > 0)
+        {
+            var kind = labels[0].Length == 4 ? Period.Year : labels[0].Contains("-Q", StringComparison.Ordinal) ? Period.Quarter : Period.Month;
+            labels = [.. Periods.Between(labels[0], labels[^1], kind)];
+        }
+
+        var byPeriod = new Dictionary<string, (Dictionary<string, int> Commits, Dictionary<string, string> Names)[]>(StringComparer.Ordinal);
+        foreach (string label in labels.Prepend(""))
+        {
+            byPeriod[label] = [.. ordered.Select(_ => (new Dictionary<string, int>(StringComparer.Ordinal), new Dictionary<string, string>(StringComparer.Ordinal)))];
+        }
+
+        foreach (var row in Contributions)
+        {
+            if (!index.TryGetValue(row.Project, out int p) || !byPeriod.TryGetValue(row.Period, out var slices))
+            {
+                problem($"a contribution of '{row.Identity}' to project '{row.Project}' in period '{row.Period}', which is in no projects table or no period");
+                continue;
+            }
+
+            var (commits, names) = slices[p];
+            commits[row.Identity] = checked(commits.GetValueOrDefault(row.Identity) + (int)row.Commits);
+            names[row.Identity] = row.Name;
+        }
+
+        var copied = new Dictionary<string, Dictionary<(int A, int B), IReadOnlyDictionary<string, int>>>(StringComparer.Ordinal);
+        foreach (var row in Copies)
+        {
+            // Each pair is written both ways: the one in input order is read.
+            if (index.TryGetValue(row.ProjectA, out int a) && index.TryGetValue(row.ProjectB, out int b) && a < b)
+            {
+                var pairs = copied.TryGetValue(row.Period, out var x) ? x : copied[row.Period] = [];
+                var developers = (Dictionary<string, int>)(pairs.TryGetValue((a, b), out var d) ? d : pairs[(a, b)] = new Dictionary<string, int>(StringComparer.Ordinal));
+                developers[row.Identity] = checked(developers.GetValueOrDefault(row.Identity) + (int)row.Commits);
+            }
+        }
+
+        List<ProjectAuthors> Projected(string label) => [.. ordered.Select((project, i) => new ProjectAuthors(
+            project.Project, byPeriod[label][i].Commits, byPeriod[label][i].Names,
+            label.Length == 0 ? project.ExcludedBotCommits : 0, label.Length == 0 ? project.ExcludedMergeCommits : 0, []))];
+        IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>? Copied(string label) => copied.GetValueOrDefault(label);
+        var whole = Projected("");
+        var inPeriods = labels.Select(Projected).ToList();
+        var result = Relatedness.Compute(whole, metric, Copied(""));
+        var periods = labels.Select((label, t) => new PeriodResult(label, Relatedness.Compute(inPeriods[t], metric, Copied(label)))).ToList();
+        var copies = (Copied("") ?? new Dictionary<(int A, int B), IReadOnlyDictionary<string, int>>())
+            .Select(c => new CopiedPair(c.Key.A, c.Key.B, c.Value.Values.Sum(v => (long)v))).Where(c => c.Commits > 0).OrderBy(c => c.A).ThenBy(c => c.B).ToList();
+        return new RelateOutcome(result, periods, [], copies, periods.Count == 0 ? null : Currents.Build(whole, inPeriods),
+            copied.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>)c.Value, StringComparer.Ordinal));
+    }
+}
