@@ -38,13 +38,17 @@ public sealed class TraceInput : IDisposable
 
     public Stream Stream => stream;
 
+    /// <summary>The first bytes of the content (after gzip), also still to be read from <see cref="Stream"/>.</summary>
+    public byte[] Head { get; private init; } = [];
+
     /// <exception cref="InputException">The file is missing or unreadable.</exception>
     /// <exception cref="PerfMissingException">It is a perf.data file and perf is not installed.</exception>
     public static TraceInput Open(string path, Stream standardInput, string currentDirectory)
     {
         if (path == "-")
         {
-            return new TraceInput("<stdin>", Sniff(standardInput, "<stdin>"));
+            var (piped, pipedHead) = Sniff(standardInput, "<stdin>");
+            return new TraceInput("<stdin>", piped) { Head = pipedHead };
         }
 
         string full = Path.GetFullPath(path, currentDirectory);
@@ -72,17 +76,30 @@ public sealed class TraceInput : IDisposable
             return PerfScript(path, full);
         }
 
-        return new TraceInput(path, Sniff(file, path));
+        var (content, start) = Sniff(file, path);
+        return new TraceInput(path, content) { Head = start };
     }
 
-    // A gzip stream is recognised by its magic bytes rather than its name, so piped input works too.
-    private static Stream Sniff(Stream stream, string name)
+    // A gzip stream is recognised by its magic bytes rather than its name, so piped input works too. The first bytes of
+    // the content are kept (Head), to tell a pprof profile from text.
+    private static (Stream Stream, byte[] Head) Sniff(Stream stream, string name)
     {
         var buffered = new BufferedStream(stream, 1 << 16);
-        Span<byte> head = stackalloc byte[2];
-        int read = buffered.ReadAtLeast(head, 2, throwOnEndOfStream: false);
-        var prefixed = new PrefixedStream(head[..read].ToArray(), buffered);
-        return read == 2 && head.SequenceEqual(GzipMagic) ? new GZipStream(prefixed, CompressionMode.Decompress) : prefixed;
+        Span<byte> magic = stackalloc byte[2];
+        int read = buffered.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        var prefixed = new PrefixedStream(magic[..read].ToArray(), buffered);
+        Stream content = read == 2 && magic.SequenceEqual(GzipMagic) ? new GZipStream(prefixed, CompressionMode.Decompress) : prefixed;
+        var head = new byte[16];
+        try
+        {
+            read = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputException($"{name}: the compressed data is cut short or corrupt ({e.Message.TrimEnd('.')}); nothing was written");
+        }
+
+        return (new PrefixedStream(head[..read], content), head[..read]);
     }
 
     private static TraceInput PerfScript(string path, string full)

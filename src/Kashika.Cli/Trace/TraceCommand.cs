@@ -12,7 +12,7 @@ internal static class TraceCommand
     {
         var inputs = new Argument<string[]>("FILE")
         {
-            Description = "perf script output (or a .gz of it), folded stacks, or a perf.data recording; '-' or nothing for standard input.",
+            Description = "perf script output (or a .gz of it), folded stacks, a perf.data recording, or a pprof profile; '-' or nothing for standard input.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var pid = new Option<bool>("--pid") { Description = "Name processes as comm-PID." };
@@ -31,10 +31,25 @@ internal static class TraceCommand
         weight.AcceptOnlyFromAmong("period", "samples");
         var format = new Option<string>("--format", "-f")
         {
-            Description = "folded (frame;frame;… count), json (call tree for d3-hierarchy), speedscope, or d3trace (the 2013 d3js_trace page's var trace_json).",
+            Description = "folded (frame;frame;… count), json (call tree for d3-hierarchy), speedscope, d3trace (the 2013 d3js_trace page's var trace_json), or pprof (gzipped profile.proto, for go tool pprof and continuous profilers).",
             DefaultValueFactory = _ => "folded",
         };
-        format.AcceptOnlyFromAmong("folded", "json", "speedscope", "d3trace");
+        format.AcceptOnlyFromAmong("folded", "json", "speedscope", "d3trace", "pprof");
+        var label = new Option<string[]>("--label")
+        {
+            HelpName = "KEY=VALUE",
+            Description = "Label every sample (repeatable), e.g. host=web1: a sample label in pprof, the stacks' first frame in the other formats.",
+        };
+        label.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens)
+            {
+                if (token.Value.IndexOf('=', StringComparison.Ordinal) <= 0)
+                {
+                    r.AddError($"--label takes KEY=VALUE, not '{token.Value}'");
+                }
+            }
+        });
         var output = new Option<string?>("--output", "-o") { Description = "Where to write; default standard output.", HelpName = "FILE" };
         var threads = new Option<int>("--threads")
         {
@@ -53,7 +68,7 @@ internal static class TraceCommand
 
         var collapse = new Command("collapse", "perf script stack samples to folded stacks (FlameGraph's format), exactly and fast.")
         {
-            inputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, weight, format, output, threads,
+            inputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, weight, label, format, output, threads,
         };
         CollapseOptions Options(ParseResult parse)
         {
@@ -66,7 +81,8 @@ internal static class TraceCommand
                 Addrs: parse.GetValue(addrs),
                 EventFilter: parse.GetValue(eventFilter),
                 Srcline: parse.GetValue(srcline),
-                Weight: parse.GetValue(weight) == "samples" ? SampleWeight.Samples : SampleWeight.Period);
+                Weight: parse.GetValue(weight) == "samples" ? SampleWeight.Samples : SampleWeight.Period,
+                Labels: parse.GetValue(label) is { Length: > 0 } labels ? labels : null);
         }
 
         int Threads(ParseResult parse) => parse.GetValue(threads) is > 0 and var n ? n : Environment.ProcessorCount;
@@ -97,7 +113,7 @@ internal static class TraceCommand
             "trace",
             "Stack samples from perf. 'kashika trace [options] [FILE…|-]' writes the interactive page (flame graph, icicle, sunburst, functions, callers/callees, time heat map); FILE is what 'collapse' reads.")
         {
-            pageInputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, weight, pageOutput, threads, collapse, diff,
+            pageInputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, weight, label, pageOutput, threads, collapse, diff,
         };
         trace.SetAction((parse, cancel) =>
         {

@@ -1,6 +1,7 @@
 using Kashika.Adapters.Trace;
 using Kashika.Core.Common;
 using Kashika.Core.Trace;
+using Kashika.Reports.Trace;
 
 namespace Kashika.Cli.Trace;
 
@@ -19,7 +20,14 @@ internal static class TraceInputs
                 using var input = TraceInput.Open(name, context.StandardInput, context.CurrentDirectory);
                 try
                 {
-                    reader.Read(input.Stream, input.Name);
+                    if (Pprof.Looks(input.Head))
+                    {
+                        Pprof.Read(input.Stream, input.Name, reader);
+                    }
+                    else
+                    {
+                        reader.Read(input.Stream, input.Name);
+                    }
                 }
                 catch (InvalidDataException e)
                 {

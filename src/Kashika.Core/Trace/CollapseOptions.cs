@@ -20,6 +20,8 @@ public enum SampleWeight
 /// <param name="Srcline">Each frame line is followed by a source line (perf script -F +srcline).</param>
 /// <param name="TimeSlices">Also keep when samples were taken, in slices of 1/N second (0: not kept). The trace page's
 /// heat map and time range use it; the folded formats never do.</param>
+/// <param name="Labels">Labels of every sample ("host=web1"): the stacks' first frames (<see cref="FrameKind.Label"/>), and
+/// sample labels in pprof.</param>
 public sealed record CollapseOptions(
     bool Pid = false,
     bool Tid = false,
@@ -29,4 +31,5 @@ public sealed record CollapseOptions(
     string? EventFilter = null,
     bool Srcline = false,
     SampleWeight Weight = SampleWeight.Period,
-    int TimeSlices = 0);
+    int TimeSlices = 0,
+    IReadOnlyList<string>? Labels = null);

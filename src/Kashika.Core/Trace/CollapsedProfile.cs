@@ -4,6 +4,20 @@ namespace Kashika.Core.Trace;
 /// <see cref="CollapseOptions.TimeSlices"/>, one per time slice it was sampled in (<see cref="Slice"/>, else -1).</summary>
 public sealed record FoldedStack(int[] Frames, long Count, long Slice = -1);
 
+/// <summary>What a profile's weights count, as pprof names it: ("samples", "count"), or an event and its period's unit
+/// (("cpu-clock", "nanoseconds"), ("cycles", "count")).</summary>
+public sealed record SampleMeasure(string Type, string Unit)
+{
+    public static SampleMeasure Samples { get; } = new("samples", "count");
+
+    /// <summary>An event's periods: perf's software clocks count nanoseconds, other events their own occurrences.</summary>
+    public static SampleMeasure Period(string perfEvent)
+    {
+        string name = perfEvent.Split(':')[0];
+        return new(name, name is "cpu-clock" or "task-clock" ? "nanoseconds" : "count");
+    }
+}
+
 /// <summary>
 /// Folded stacks in the order the folded format prints them (byte order of "frame;frame;…"), over one frame table.
 /// Every trace output (folded, call tree, speedscope, the original d3trace, the trace page) is written from this.
@@ -17,6 +31,23 @@ public sealed class CollapsedProfile
     }
 
     public FrameTable Frames { get; }
+
+    /// <summary>What the weights measure: samples, or an event's period (pprof's sample type).</summary>
+    public SampleMeasure Measure { get; private init; } = SampleMeasure.Samples;
+
+    public CollapsedProfile WithMeasure(SampleMeasure measure) => new(Frames, Stacks) { Measure = measure };
+
+    /// <summary>Every stack under the labels given ("host=web1"), as its first frames (<see cref="FrameKind.Label"/>).</summary>
+    public CollapsedProfile WithLabels(IReadOnlyList<string> labels)
+    {
+        if (labels.Count == 0)
+        {
+            return this;
+        }
+
+        int[] roots = [.. labels.Select(l => Frames.Add(l, FrameKind.Label))];
+        return Create(Frames, Stacks.Select(s => s with { Frames = [.. roots, .. s.Frames] })).WithMeasure(Measure);
+    }
 
     public IReadOnlyList<FoldedStack> Stacks { get; }
 

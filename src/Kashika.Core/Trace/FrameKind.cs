@@ -8,4 +8,8 @@ public enum FrameKind
     Jit,
     Inlined,
     Unknown,
+
+    /// <summary>Not code: a label of the samples under it (<c>host=web1</c>, from <c>--label</c> or a pprof profile's labels), kept as
+    /// the stack's first frames.</summary>
+    Label,
 }

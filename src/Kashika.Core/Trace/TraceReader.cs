@@ -179,7 +179,35 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
         }
     }
 
-    public CollapsedProfile Profile()
+    /// <summary>Adds one stack read from a profile format (pprof), root first, each frame with its kind and module:
+    /// folded with the folded inputs.</summary>
+    /// <exception cref="InputException">Perf script was read before (the two cannot be merged), or the weights pass 2^63 − 1.</exception>
+    public void AddStack(IReadOnlyList<(string Text, FrameKind Kind, string Module)> frames, long count, string source)
+    {
+        if (isFolded == false)
+        {
+            throw new InputException($"{source}: a pprof profile cannot be read with perf script input; collapse the perf script on its own first (to folded or pprof)");
+        }
+
+        isFolded = true;
+        try
+        {
+            foldedTotal = CollapsedProfile.Add(foldedTotal, count);
+        }
+        catch (InputException e)
+        {
+            throw new InputException($"{source}: {e.Message}");
+        }
+
+        string key = string.Join(';', frames.Select(f => f.Text));
+        folded[key] = folded.TryGetValue(key, out var known)
+            ? (known.Frames, known.Count + count)
+            : ([.. frames.Select(f => foldedFrames.Add(f.Text, f.Kind, f.Module))], count);
+    }
+
+    public CollapsedProfile Profile() => Collapsed().WithLabels(options.Labels ?? []);
+
+    private CollapsedProfile Collapsed()
     {
         if (IsFolded)
         {
@@ -191,7 +219,8 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
             collapser.Finish();
         }
 
-        return workers.Count == 0 ? first.Profile() : CollapsedProfile.Merge(All.Select(c => c.Profile()));
+        var profile = workers.Count == 0 ? first.Profile() : CollapsedProfile.Merge(All.Select(c => c.Profile()));
+        return options.Weight == SampleWeight.Period && SawPeriod && Event is { } perfEvent ? profile.WithMeasure(SampleMeasure.Period(perfEvent)) : profile;
     }
 
     // The first line that is neither empty nor a comment decides.

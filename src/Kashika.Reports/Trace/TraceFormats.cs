@@ -9,7 +9,7 @@ namespace Kashika.Reports.Trace;
 public static class TraceFormats
 {
     public static IReadOnlyList<IReportFormat<CollapsedProfile>> All { get; } =
-        [new FoldedFormat(), new TreeFormat(), new SpeedscopeFormat(), new D3TraceFormat()];
+        [new FoldedFormat(), new TreeFormat(), new SpeedscopeFormat(), new D3TraceFormat(), Pprof.Format];
 
     // Frame names are input bytes; shown as UTF-8 where they are, else Latin-1, never dropped.
     private static string Display(string bytes) => ByteText.Display(bytes);

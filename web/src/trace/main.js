@@ -20,7 +20,7 @@ const fmt = (w) => formatWeight(w, unit);
 const filterKey = (t) => (isDiff ? t.comm : t.key);
 const number = (w) => formatNumber(w * (unit.scale ?? 1));
 const tip = tooltip();
-const KIND_COLOURS = { user: [28, 82], kernel: [3, 70], jit: [120, 45], inlined: [190, 50], unknown: [0, 0] };
+const KIND_COLOURS = { user: [28, 82], kernel: [3, 70], jit: [120, 45], inlined: [190, 50], unknown: [0, 0], label: [265, 30] };
 const VIEWS = ["flame", "icicle", "sunburst", "table", "sandwich"];
 
 // The state, from the URL fragment.

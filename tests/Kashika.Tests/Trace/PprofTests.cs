@@ -1,0 +1,244 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Kashika.Testing;
+
+namespace Kashika.Tests.Trace;
+
+/// <summary>
+/// trace collapse --format pprof read by Go's own pprof tool (Debian golang-go): its samples, stack by stack, and its
+/// total equal the folded output's; a Go program's real CPU profile read as input; round trips; --label.
+/// </summary>
+public sealed partial class PprofTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    public static TheoryData<string> Inputs() =>
+        [.. Directory.GetFiles(Path.Combine(Paths.RepositoryRoot, "tests", "Kashika.Tests", "Trace", "Data")).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(Inputs))]
+    public void Go_pprof_reads_the_same_stacks_and_total_as_folded(string input)
+    {
+        string file = Path.Combine(Paths.RepositoryRoot, "tests", "Kashika.Tests", "Trace", "Data", input);
+        var folded = Folded(KashikaProcess.Run(dir.Path, "trace", "collapse", file));
+        KashikaProcess.Succeed(dir.Path, "trace", "collapse", file, "--format", "pprof", "-o", "p.pb.gz");
+        if (Go("tool", "pprof", "-raw", "p.pb.gz") is not { } raw)
+        {
+            return;
+        }
+
+        Assert.Equal(folded.OrderBy(s => s.Key, StringComparer.Ordinal), Raw(raw).OrderBy(s => s.Key, StringComparer.Ordinal));
+        // -top prints the total rounded to 5 significant digits in a unit of its choosing.
+        long total = folded.Values.Sum();
+        Assert.InRange(Total(Go("tool", "pprof", "-top", "p.pb.gz")!), total - (total / 10_000) - 1, total + (total / 10_000) + 1);
+    }
+
+    [Fact]
+    public void Perf_events_become_sample_types_and_processes_labels()
+    {
+        string file = Path.Combine(Paths.RepositoryRoot, "tests", "Kashika.Tests", "Trace", "Data", "perf6-dotnet-perf-map-jit-names.txt");
+        KashikaProcess.Succeed(dir.Path, "trace", "collapse", file, "--pid", "--format", "pprof", "-o", "p.pb.gz");
+        if (Go("tool", "pprof", "-raw", "p.pb.gz") is not { } raw)
+        {
+            return;
+        }
+
+        Assert.Contains("cpu-clock/nanoseconds[dflt]", raw, StringComparison.Ordinal);
+        Assert.Matches(@"comm:\[dotnet-\?\]", raw); // --pid, a recording without process ids
+        Assert.Contains("[FN]", raw, StringComparison.Ordinal); // mappings from perf's modules, symbolized
+
+        KashikaProcess.Succeed(dir.Path, "trace", "collapse", file, "--weight", "samples", "--format", "pprof", "-o", "s.pb.gz");
+        Assert.Contains("samples/count[dflt]", Go("tool", "pprof", "-raw", "s.pb.gz"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_go_programs_cpu_profile_is_read_as_pprof_records_it()
+    {
+        File.WriteAllText(dir.Combine("spin.go"), """
+            package main
+
+            import (
+            	"os"
+            	"runtime/pprof"
+            	"time"
+            )
+
+            //go:noinline
+            func spin(n int) int {
+            	s := 0
+            	for i := 0; i < n; i++ {
+            		s += i * i % 7
+            	}
+            	return s
+            }
+
+            //go:noinline
+            func work() int {
+            	t := 0
+            	for end := time.Now().Add(700 * time.Millisecond); time.Now().Before(end); {
+            		t += spin(100000)
+            	}
+            	return t
+            }
+
+            func main() {
+            	f, _ := os.Create(os.Args[1])
+            	pprof.StartCPUProfile(f)
+            	if work() == 42 {
+            		println()
+            	}
+            	pprof.StopCPUProfile()
+            	f.Close()
+            }
+            """);
+        if (Go("build", "-o", "spin", "spin.go") is null)
+        {
+            return;
+        }
+
+        Run(dir.Combine("spin"), "cpu.pprof");
+        var raw = Raw(Go("tool", "pprof", "-raw", "cpu.pprof")!);
+        var folded = Folded(KashikaProcess.Run(dir.Path, "trace", "collapse", "cpu.pprof"));
+        Assert.Equal(raw.OrderBy(s => s.Key, StringComparer.Ordinal), folded.OrderBy(s => s.Key, StringComparer.Ordinal));
+        Assert.Contains(folded.Keys, k => k.EndsWith("main.work;main.spin", StringComparison.Ordinal));
+
+        // And back: pprof → kashika → pprof keeps every stack and the total.
+        KashikaProcess.Succeed(dir.Path, "trace", "collapse", "cpu.pprof", "--format", "pprof", "-o", "again.pb.gz");
+        Assert.Equal(raw.OrderBy(s => s.Key, StringComparer.Ordinal), Raw(Go("tool", "pprof", "-raw", "again.pb.gz")!).OrderBy(s => s.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Labels_are_pprof_labels_and_root_frames_and_survive_a_round_trip()
+    {
+        File.WriteAllText(dir.Combine("a.txt"), "app;main;work 5\napp;main;idle 2\n");
+        File.WriteAllText(dir.Combine("b.txt"), "app;main;work 3\n");
+        KashikaProcess.Succeed(dir.Path, "trace", "collapse", "a.txt", "--label", "host=web1", "--format", "pprof", "-o", "a.pb.gz");
+        KashikaProcess.Succeed(dir.Path, "trace", "collapse", "b.txt", "--label", "host=web2", "--format", "pprof", "-o", "b.pb.gz");
+        Assert.Equal("host=web1;app;main;idle 2\nhost=web1;app;main;work 5\nhost=web2;app;main;work 3\n",
+            KashikaProcess.Run(dir.Path, "trace", "collapse", "a.pb.gz", "b.pb.gz").StandardOutput);
+        KashikaProcess.Succeed(dir.Path, "trace", "collapse", "a.pb.gz", "b.pb.gz", "--format", "pprof", "-o", "fleet.pb.gz");
+        if (Go("tool", "pprof", "-tags", "fleet.pb.gz") is { } tags)
+        {
+            Assert.Matches(@"7(\.0)? \(\s*70\.00%\): web1", tags);
+            Assert.Matches(@"3(\.0)? \(\s*30\.00%\): web2", tags);
+        }
+
+        Assert.Equal(2, KashikaProcess.Run(dir.Path, "trace", "collapse", "a.txt", "--label", "nokey").ExitCode);
+    }
+
+    [Fact]
+    public void A_damaged_profile_is_an_input_error_naming_it()
+    {
+        File.WriteAllText(dir.Combine("a.txt"), "app;main;work 5\n");
+        KashikaProcess.Succeed(dir.Path, "trace", "collapse", "a.txt", "--format", "pprof", "-o", "a.pb.gz");
+        byte[] whole;
+        using (var gzip = new System.IO.Compression.GZipStream(File.OpenRead(dir.Combine("a.pb.gz")), System.IO.Compression.CompressionMode.Decompress))
+        using (var bytes = new MemoryStream())
+        {
+            gzip.CopyTo(bytes);
+            whole = bytes.ToArray();
+        }
+
+        File.WriteAllBytes(dir.Combine("cut.pb"), whole[..(whole.Length - 3)]);
+        var run = KashikaProcess.Run(dir.Path, "trace", "collapse", "cut.pb");
+        Assert.Equal(3, run.ExitCode);
+        Assert.StartsWith("kashika: error: cut.pb: ", run.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.StandardError, StringComparison.Ordinal);
+        Assert.Equal("", run.StandardOutput);
+    }
+
+    private static Dictionary<string, long> Folded(CliResult run)
+    {
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        return run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => (Stack: l[..l.LastIndexOf(' ')], Count: long.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)))
+            .GroupBy(s => s.Stack, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(s => s.Count), StringComparer.Ordinal);
+    }
+
+    // go tool pprof -raw: each sample's value (the default sample type's) and location ids, leaf first; each location's
+    // functions, innermost first. Stacks rebuilt root first, as folded lines are.
+    private static Dictionary<string, long> Raw(string raw)
+    {
+        string[] lines = raw.Split('\n');
+        int samplesAt = Array.IndexOf(lines, "Samples:");
+        string[] types = lines[samplesAt + 1].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        int value = Array.FindIndex(types, t => t.EndsWith("[dflt]", StringComparison.Ordinal)) is >= 0 and var d ? d : types.Length - 1;
+        var functions = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        List<string>? current = null;
+        foreach (string line in lines.SkipWhile(l => l != "Locations").Skip(1).TakeWhile(l => l != "Mappings"))
+        {
+            // pprof shortens a name it can simplify and prints the whole one after it, in parentheses.
+            if (LocationLine().Match(line) is { Success: true } location)
+            {
+                functions[location.Groups[1].Value] = current = [location.Groups[3].Success ? location.Groups[3].Value : location.Groups[2].Value];
+            }
+            else if (InlinedLine().Match(line) is { Success: true } inlined)
+            {
+                current!.Add(inlined.Groups[2].Success ? inlined.Groups[2].Value : inlined.Groups[1].Value);
+            }
+        }
+
+        var stacks = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (string line in lines.Skip(samplesAt + 2).TakeWhile(l => l != "Locations"))
+        {
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0 || !long.TryParse(line[..colon].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[value], CultureInfo.InvariantCulture, out long v))
+            {
+                continue; // a label line
+            }
+
+            var frames = line[(colon + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries).SelectMany(id => functions[id]).Reverse();
+            string stack = string.Join(';', frames);
+            stacks[stack] = stacks.GetValueOrDefault(stack) + v;
+        }
+
+        return stacks;
+    }
+
+    [GeneratedRegex(@"^\s+(\d+): 0x[0-9a-f]+ (?:M=\d+ )?(.*?) \S*:\d+ s=\d+(?:\((.*)\))?$")]
+    private static partial Regex LocationLine();
+
+    [GeneratedRegex(@"^\s{10,}(.*?) \S*:\d+ s=\d+(?:\((.*)\))?$")]
+    private static partial Regex InlinedLine();
+
+    // "Showing nodes accounting for X, 100% of TOTAL total", TOTAL with a unit pprof chose (ns, us, ms, s) or none.
+    private static long Total(string top)
+    {
+        var match = Regex.Match(top, @"of ([0-9.]+)([a-z]*) total");
+        Assert.True(match.Success, top);
+        double number = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        double scale = match.Groups[2].Value switch { "s" => 1e9, "ms" => 1e6, "us" => 1e3, _ => 1 };
+        return (long)Math.Round(number * scale);
+    }
+
+    private string? Go(params string[] arguments)
+    {
+        try
+        {
+            return Run("go", arguments);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Requirements.Missing("go is not installed (Debian package golang-go)");
+            return null;
+        }
+    }
+
+    private string Run(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir.Path };
+        // pprof would otherwise look for the profiled binaries to symbolize them.
+        start.Environment["PPROF_BINARY_PATH"] = dir.Path;
+        start.Environment["GOCACHE"] = dir.Combine(".gocache");
+        start.Environment["HOME"] = dir.Path;
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)}: {error.Result}");
+        return output;
+    }
+}
