@@ -120,3 +120,20 @@ public sealed class ReportPage
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), FullPage = true });
     }
 }
+
+/// <summary>A test class with a folder of its own and a browser, both gone when it ends.</summary>
+public abstract class PageTest : IAsyncLifetime
+{
+    protected TempDirectory Dir { get; } = new();
+
+    protected Browser Browser { get; } = new();
+
+    public async ValueTask InitializeAsync() => await Browser.InitializeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        Dir.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

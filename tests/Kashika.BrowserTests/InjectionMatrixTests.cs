@@ -8,24 +8,13 @@ namespace Kashika.BrowserTests;
 /// Hostile names through every report: function names in trace pages and JSON, author names in relate's page and
 /// JSON, device names in the iostat page. Nothing runs, every page draws, and the text reads back as given.
 /// </summary>
-public sealed class InjectionMatrixTests : IAsyncLifetime
+public sealed class InjectionMatrixTests : PageTest
 {
     private static readonly string[] Names =
     [
         "</script><script>alert(1)</script>", "<!--", "-->", "<img src=x onerror=alert(2)>", "a\u2028b\u2029c", "x\u202Eevil.exe",
         "\"quoted\" 'single' `back`", "&amp; &lt;", "{{constructor.constructor('alert(3)')()}}", new string('W', 10_000), "名前 🔥",
     ];
-
-    private readonly TempDirectory dir = new();
-    private readonly Browser browser = new();
-
-    public async ValueTask InitializeAsync() => await browser.InitializeAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        await browser.DisposeAsync();
-        dir.Dispose();
-    }
 
     [Fact]
     public async Task Trace_pages_and_json()
@@ -37,9 +26,9 @@ public sealed class InjectionMatrixTests : IAsyncLifetime
             folded.Append(CultureInvariant($"main;{Names[i].Replace(';', ',')};leaf{i} {i + 1}\n"));
         }
 
-        File.WriteAllBytes(dir.Combine("hostile.txt"), [.. Encoding.UTF8.GetBytes(folded.ToString()), .. "main;\xED\xA0\x80lone 2\n"u8.ToArray()]);
-        KashikaProcess.Succeed(dir.Path, "trace", "hostile.txt", "-o", "trace.html");
-        var json = KashikaProcess.Run(dir.Path, "trace", "collapse", "hostile.txt", "--format", "json");
+        File.WriteAllBytes(Dir.Combine("hostile.txt"), [.. Encoding.UTF8.GetBytes(folded.ToString()), .. "main;\xED\xA0\x80lone 2\n"u8.ToArray()]);
+        KashikaProcess.Succeed(Dir.Path, "trace", "hostile.txt", "-o", "trace.html");
+        var json = KashikaProcess.Run(Dir.Path, "trace", "collapse", "hostile.txt", "--format", "json");
         Assert.Equal(0, json.ExitCode);
         using (var parsed = JsonDocument.Parse(json.StandardOutput))
         {
@@ -51,7 +40,7 @@ public sealed class InjectionMatrixTests : IAsyncLifetime
         // speedscope's file and the 2013 page's trace_json (a script: JSON after "var trace_json = ") read back as given.
         foreach (string format in new[] { "speedscope", "d3trace" })
         {
-            var run = KashikaProcess.Run(dir.Path, "trace", "collapse", "hostile.txt", "--format", format);
+            var run = KashikaProcess.Run(Dir.Path, "trace", "collapse", "hostile.txt", "--format", format);
             Assert.Equal(0, run.ExitCode);
             string text = format == "d3trace" ? Script(run.StandardOutput, "var trace_json = ") : run.StandardOutput;
             using var parsed = JsonDocument.Parse(text);
@@ -59,7 +48,7 @@ public sealed class InjectionMatrixTests : IAsyncLifetime
             Assert.All(Names.Select(n => n.Replace(';', ',')), n => Assert.True(all.Contains(n, StringComparison.Ordinal) || all.Contains(Latin1(n), StringComparison.Ordinal), $"{format}: {n}"));
         }
 
-        var report = await browser.OpenAsync(dir.Combine("trace.html"));
+        var report = await Browser.OpenAsync(Dir.Combine("trace.html"));
         await report.Page.WaitForSelectorAsync("body[data-ready]");
         await Inert(report);
     }
@@ -73,16 +62,16 @@ public sealed class InjectionMatrixTests : IAsyncLifetime
         var folders = new List<string>();
         for (int i = 0; i < names.Length; i++)
         {
-            var repo = dir.Repo(names[i]);
+            var repo = Dir.Repo(names[i]);
             repo.Commits("Shared Dev", "shared@example.org", i + 1);
             repo.Commits($"Own Dev {i}", $"own{i}@example.org", 1);
             folders.Add(names[i]);
         }
 
-        KashikaProcess.Succeed(dir.Path, ["relate", "-o", "relate.html", "--", .. folders]);
+        KashikaProcess.Succeed(Dir.Path, ["relate", "-o", "relate.html", "--", .. folders]);
         foreach (string format in new[] { "json", "graphml", "gexf" })
         {
-            var run = KashikaProcess.Run(dir.Path, ["relate", "--format", format, "--", .. folders]);
+            var run = KashikaProcess.Run(Dir.Path, ["relate", "--format", format, "--", .. folders]);
             Assert.Equal(0, run.ExitCode);
             var read = format == "json" ? Strings(JsonDocument.Parse(run.StandardOutput).RootElement).ToList() : XmlStrings(run.StandardOutput);
             string all = string.Join('\n', read);
@@ -90,7 +79,7 @@ public sealed class InjectionMatrixTests : IAsyncLifetime
             Assert.All(names, n => Assert.Contains(format == "json" ? n : XmlVisible(n), all, StringComparison.Ordinal));
         }
 
-        var report = await browser.OpenAsync(dir.Combine("relate.html"));
+        var report = await Browser.OpenAsync(Dir.Combine("relate.html"));
         await report.Page.WaitForSelectorAsync("svg");
         await Inert(report);
         string page = await report.Page.Locator("svg").First.TextContentAsync() ?? "";
@@ -132,8 +121,8 @@ public sealed class InjectionMatrixTests : IAsyncLifetime
     {
         // git keeps any name but '<', '>' and newlines (it drops them from idents).
         var names = Names.Select(n => n.Replace("<", "", StringComparison.Ordinal).Replace(">", "", StringComparison.Ordinal)).ToArray();
-        var a = dir.Repo("a");
-        var b = dir.Repo("b");
+        var a = Dir.Repo("a");
+        var b = Dir.Repo("b");
         for (int i = 0; i < names.Length; i++)
         {
             a.Commits(names[i], $"dev{i}@example.org", 2);
@@ -143,8 +132,8 @@ public sealed class InjectionMatrixTests : IAsyncLifetime
         // As git keeps them: it trims quotes and some punctuation from the ends of a name.
         names = a.Git("log", "--format=%an").Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
         Assert.Equal(Names.Length, names.Length);
-        KashikaProcess.Succeed(dir.Path, "relate", "a", "b", "-o", "relate.html");
-        var json = KashikaProcess.Run(dir.Path, "relate", "a", "b", "--format", "json");
+        KashikaProcess.Succeed(Dir.Path, "relate", "a", "b", "-o", "relate.html");
+        var json = KashikaProcess.Run(Dir.Path, "relate", "a", "b", "--format", "json");
         Assert.Equal(0, json.ExitCode);
         using (var parsed = JsonDocument.Parse(json.StandardOutput))
         {
@@ -152,7 +141,7 @@ public sealed class InjectionMatrixTests : IAsyncLifetime
             Assert.All(names.Where(n => n.Trim().Length > 0), n => Assert.Contains(n.Trim(), all, StringComparison.Ordinal));
         }
 
-        var report = await browser.OpenAsync(dir.Combine("relate.html"));
+        var report = await Browser.OpenAsync(Dir.Combine("relate.html"));
         await report.Page.WaitForSelectorAsync("svg");
         await Inert(report);
     }

@@ -4,6 +4,8 @@ using Kashika.Core.Common;
 using Kashika.Core.IoStat;
 using Kashika.Core.Relate;
 using Kashika.Core.Trace;
+using Kashika.Reports.Relate;
+using Kashika.Reports.Trace;
 
 namespace Kashika.Fuzz;
 
@@ -31,6 +33,8 @@ public static class FuzzTargets
         new("git-log", "the record stream relate asks git log for (author, dates, parents; ossrel's names)", GitLogRecords, _ => GitLogSeeds),
         new("git-objects", "commit objects and pack deltas as the native git reader parses them", GitObjects, _ => GitObjectSeeds),
         new("history-cache", "cached commit logs (a cache row)", HistoryCacheRow, _ => [HistoryCacheSeed()]),
+        new("pprof", "pprof profiles (protobuf, gunzipped) read as trace input", PprofProfile, _ => [PprofSeed()]),
+        new("relate-parquet", "the projects table of a relate export (Parquet)", RelateParquetTable, _ => [ParquetSeed()]),
     ];
 
     public static FuzzTarget Named(string name) =>
@@ -234,6 +238,70 @@ public static class FuzzTargets
         catch (InvalidDataException)
         {
             // The documented failure: a damaged cache row is read around.
+        }
+    }
+
+    private static byte[] PprofSeed()
+    {
+        var reader = new TraceReader(new CollapseOptions(Labels: ["host=web1"]));
+        reader.Read(new MemoryStream(B("app-12/13;main;work 5\napp-12/13;main;idle 2\n")), "seed");
+        var gzipped = new MemoryStream();
+        Pprof.Format.Write(reader.Profile(), gzipped);
+        gzipped.Position = 0;
+        var plain = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionMode.Decompress))
+        {
+            gzip.CopyTo(plain);
+        }
+
+        return plain.ToArray();
+    }
+
+    private static void PprofProfile(byte[] bytes)
+    {
+        var reader = new TraceReader(new CollapseOptions());
+        try
+        {
+            if (Pprof.Looks(bytes.AsSpan(0, Math.Min(16, bytes.Length))))
+            {
+                Pprof.Read(new MemoryStream(bytes), "profile.pb", reader);
+                _ = reader.Profile().Total;
+            }
+        }
+        catch (InputException e)
+        {
+            NamesInput(e.Message, "profile.pb");
+        }
+    }
+
+    private static byte[] ParquetSeed()
+    {
+        var tables = new RelateTables([new ProjectRow("a", 0, "/src/a", 3, 2, 1, 0), new ProjectRow("b", 1, "/src/b", 1, 1, 0, 0)], [], []);
+        var output = new MemoryStream();
+        RelateParquet.Files[0].Write(tables, output);
+        return output.ToArray();
+    }
+
+    // A projects table read as relate --from-parquet reads it (from a folder with a valid contributions table).
+    private static void RelateParquetTable(byte[] bytes)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "kashika-fuzz-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId);
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, "projects.parquet"), bytes);
+        if (!File.Exists(Path.Combine(folder, "contributions.parquet")))
+        {
+            using var contributions = File.Create(Path.Combine(folder, "contributions.parquet"));
+            RelateParquet.Files[1].Write(new RelateTables([], [], []), contributions);
+        }
+
+        try
+        {
+            var tables = RelateParquet.Read([folder], folder);
+            _ = tables.Relate(Metric.Ossrel, _ => { });
+        }
+        catch (InputException e)
+        {
+            NamesInput(e.Message, folder);
         }
     }
 }

@@ -12,6 +12,8 @@ namespace Kashika.Reports.Relate;
 /// </summary>
 public static class RelateParquet
 {
+    private static readonly TimeSpan FooterDeadline = TimeSpan.FromSeconds(10);
+
     /// <summary>Rows per row group: a reader holds one group of one file at a time.</summary>
     private const int RowGroupRows = 1 << 20;
 
@@ -170,9 +172,15 @@ public static class RelateParquet
         {
             ReadAsync(file, shown, schema, rows).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is not InputException and (IOException or InvalidDataException or NotSupportedException or InvalidOperationException
-            or ArgumentException or IndexOutOfRangeException or OverflowException or FormatException))
+        catch (OutOfMemoryException e)
         {
+            // Found by fuzzing: a footer whose lengths ask for more than an array can hold (843 bytes asking for 2 GiB).
+            throw new InputException($"{shown}: not a table of a relate export (it asks for more memory than can be had: {e.Message.TrimEnd('.')})");
+        }
+        catch (Exception e) when (e is not (InputException or OperationCanceledException))
+        {
+            // Parquet.Net and its codecs fail on a damaged file in their own ways (found by fuzzing: ZstdException from a
+            // damaged page): whatever they throw on a file is the file's fault.
             throw new InputException($"{shown}: not a table of a relate export ({e.Message})");
         }
     }
@@ -180,7 +188,20 @@ public static class RelateParquet
     private static async Task ReadAsync(string file, string shown, ParquetSchema schema, Func<ParquetRowGroupReader, int, Task> rows)
     {
         using var stream = File.OpenRead(file);
-        await using var reader = await ParquetReader.CreateAsync(stream);
+        // Parquet.Net's footer reader spins for ever on some damaged footers (found by fuzzing: a varint read past the
+        // footer's end); a footer takes milliseconds to read, so one that takes seconds is that.
+        var opening = Task.Run(() => ParquetReader.CreateAsync(stream));
+        ParquetReader reader;
+        try
+        {
+            reader = await opening.WaitAsync(FooterDeadline);
+        }
+        catch (TimeoutException)
+        {
+            throw new InputException($"{shown}: not a table of a relate export (its footer could not be read in {FooterDeadline.TotalSeconds:0} s: damaged)");
+        }
+
+        await using var owned = reader;
         foreach (var field in schema.DataFields)
         {
             var found = reader.Schema.DataFields.FirstOrDefault(f => f.Name == field.Name);

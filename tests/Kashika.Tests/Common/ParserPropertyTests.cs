@@ -82,6 +82,12 @@ public sealed class ParserPropertyTests
     public void History_cache() => Check("history-cache");
 
     [Fact]
+    public void Pprof() => Check("pprof");
+
+    [Fact]
+    public void Relate_parquet() => Check("relate-parquet", Iterations / 4);
+
+    [Fact]
     public void Every_fuzz_target_has_a_property_test()
     {
         var tests = typeof(ParserPropertyTests).GetMethods().Select(m => m.Name.Replace('_', '-').ToLowerInvariant()).ToHashSet();
@@ -97,6 +103,40 @@ public sealed class ParserPropertyTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         FuzzTargets.Named("git-objects").Run(delta);
         Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 1 << 20);
+    }
+
+    // Found by the relate-parquet property test (seed 0Cjeto3aAvm2): a projects table whose zstd page is damaged threw
+    // Parquet.Net's ZstdException (an internal error); it is an input error naming the file now.
+    [Fact]
+    public void Fuzz_parquet_table_with_a_damaged_zstd_page_is_an_input_error()
+    {
+        var target = FuzzTargets.Named("relate-parquet");
+        byte[] table = target.Seeds(Paths.RepositoryRoot).First();
+        int damaged = 0;
+        for (int at = 8; at < table.Length - 8; at += 7)
+        {
+            byte[] bytes = (byte[])table.Clone();
+            bytes[at] ^= 0x5a;
+            target.Run(bytes);
+            damaged++;
+        }
+
+        Assert.True(damaged > 50);
+    }
+
+    // Found by bench/fuzz relate-parquet (AFL++): a footer on which Parquet.Net's reader spins for ever, and one whose
+    // lengths ask for 2 GiB. Both are input errors naming the file, the first after the footer deadline (10 s).
+    [Theory]
+    [InlineData("fuzz-parquet-footer-loops.parquet")]
+    [InlineData("fuzz-parquet-footer-asks-2gb.parquet")]
+    public void Fuzz_damaged_parquet_footers_are_input_errors(string file)
+    {
+        using var dir = new TempDirectory();
+        File.Copy(Path.Combine(Paths.RepositoryRoot, "tests", "Kashika.Tests", "Relate", "Data", file), dir.Combine("projects.parquet"));
+        File.WriteAllBytes(dir.Combine("contributions.parquet"), []); // read after the projects table, which fails first
+        var run = KashikaProcess.Run(dir.Path, "relate", "--from-parquet", ".");
+        Assert.Equal(3, run.ExitCode);
+        Assert.StartsWith("kashika: error: ./projects.parquet: not a table of a relate export", run.StandardError, StringComparison.Ordinal);
     }
 
     // Found by bench/fuzz (seed 80WvYMxfTxj1): an uptime whose hundredths pass 2^64 overflowed instead of wrapping as C's.
