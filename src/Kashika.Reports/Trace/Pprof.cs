@@ -101,6 +101,31 @@ public static partial class Pprof
         }
 
         var used = new SortedSet<int>(model.Stacks.SelectMany(s => s.Frames).Where(f => frames.Kind(f) != FrameKind.Label));
+        // pprof takes mapping[0] for the main binary: the file named after the process (perl for "perl", python3.11 for
+        // "python3") in most samples, else the file (not "[kernel.kallsyms]", "[unknown]") most samples pass through.
+        var named = new Dictionary<string, double>(StringComparer.Ordinal);
+        var passed = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var stack in model.Stacks)
+        {
+            var modules = stack.Frames.Select(frames.Module).Where(m => m.Length > 0 && m[0] != '[').Distinct(StringComparer.Ordinal).ToList();
+            string comm = Process().Match(frames.Text(stack.Frames.FirstOrDefault(f => frames.Kind(f) != FrameKind.Label))).Groups[1].Value;
+            if (modules.FirstOrDefault(m => comm.Length > 0 && Path.GetFileName(m).StartsWith(comm, StringComparison.Ordinal)) is { } file)
+            {
+                named[file] = named.GetValueOrDefault(file) + stack.Count;
+            }
+
+            foreach (string m in modules)
+            {
+                passed[m] = passed.GetValueOrDefault(m) + stack.Count;
+            }
+        }
+
+        string? main = (named.Count > 0 ? named : passed).OrderByDescending(m => m.Value).ThenBy(m => m.Key, StringComparer.Ordinal).Select(m => m.Key).FirstOrDefault();
+        if (main is not null)
+        {
+            mappings[main] = 1;
+        }
+
         foreach (int f in used)
         {
             string module = frames.Module(f);
@@ -144,7 +169,7 @@ public static partial class Pprof
     // Frame names are input bytes (Latin-1 chars); pprof's strings are UTF-8 text.
     private static string Display(string bytes) => ByteText.Display(bytes);
 
-    [GeneratedRegex(@"^(.+?)(?:-(\d+)(?:/(\d+))?)?$", RegexOptions.Singleline)]
+    [GeneratedRegex(@"^(.+?)(?:-(\d+|\?)(?:/(\d+|\?))?)?$", RegexOptions.Singleline)]
     private static partial Regex Process();
 
     // Each embedded message is made apart, then written with its length.

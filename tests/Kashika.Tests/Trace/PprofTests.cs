@@ -47,8 +47,10 @@ public sealed partial class PprofTests : IDisposable
         }
 
         Assert.Contains("cpu-clock/nanoseconds[dflt]", raw, StringComparison.Ordinal);
-        Assert.Matches(@"comm:\[dotnet-\?\]", raw); // --pid, a recording without process ids
+        Assert.Matches(@"comm:\[dotnet\]", raw); // --pid on a recording without process ids: "dotnet-?", no pid label
         Assert.Contains("[FN]", raw, StringComparison.Ordinal); // mappings from perf's modules, symbolized
+        // mapping[0], which pprof takes for the main binary: the file named after the process.
+        Assert.StartsWith("File: dotnet\n", Go("tool", "pprof", "-top", "p.pb.gz"), StringComparison.Ordinal);
 
         KashikaProcess.Succeed(dir.Path, "trace", "collapse", file, "--weight", "samples", "--format", "pprof", "-o", "s.pb.gz");
         Assert.Contains("samples/count[dflt]", Go("tool", "pprof", "-raw", "s.pb.gz"), StringComparison.Ordinal);
