@@ -123,22 +123,23 @@ internal static class RelateRun
             return WriteAliases(PersonJoins.Find(projects.Select(p => p.History.Authors).ToList()), arguments.Output, context);
         }
 
-        var outcome = RelatePipeline.Run(projects.Select(p => p.History).ToList(), rules, metric, ParsePeriod(arguments.By));
+        var counted = RelatePipeline.Count(projects.Select(p => p.History).ToList(), rules, ParsePeriod(arguments.By));
         if (arguments.ExportParquet is { } folder)
         {
-            WarnOfCopies(outcome, warnings, context);
-            var tables = RelateTables.From(projects.Select(p => p.History).ToList(), projects.Select(p => p.Source.Source).ToList(), outcome, rules, ParsePeriod(arguments.By));
+            // The tables hold what relate counts, not its pairs: memory stays that of the counts, not of projects².
+            WarnOfCopies(counted.Copies, counted.Whole, warnings, context);
+            var tables = RelateTables.From(projects.Select(p => p.History).ToList(), projects.Select(p => p.Source.Source).ToList(), counted, rules, ParsePeriod(arguments.By));
             return Export(tables, folder, context) is { } failed ? failed : inputFailed ? ExitCode.InputError : ExitCode.Success;
         }
 
-        return Report(arguments, outcome, projects.Select(p => p.Source).ToList(), settings, warnings, context, inputFailed);
+        return Report(arguments, counted.Relate(metric), projects.Select(p => p.Source).ToList(), settings, warnings, context, inputFailed);
     }
 
     private static ExitCode Report(
         RelateArguments arguments, RelateOutcome outcome, IReadOnlyList<ProjectSource> sources, RelateSettings settings, List<string> warnings, CliContext context, bool inputFailed)
     {
         var result = outcome.Result;
-        WarnOfCopies(outcome, warnings, context);
+        WarnOfCopies(outcome.Copies, result.Projects, warnings, context);
         var document = RelateDocument.From(result, sources, settings, warnings, Generator, outcome.Periods)
             with { IdentityJoins = settings.Identity == "person" ? outcome.Joins : null, CopiedHistory = outcome.Copies.Count == 0 ? null : outcome.Copies };
         document = document.WithCurrents(outcome.Currents);
@@ -160,10 +161,9 @@ internal static class RelateRun
         return inputFailed ? ExitCode.InputError : ExitCode.Success;
     }
 
-    private static void WarnOfCopies(RelateOutcome outcome, List<string> warnings, CliContext context)
+    private static void WarnOfCopies(IReadOnlyList<CopiedPair> copies, IReadOnlyList<ProjectAuthors> names, List<string> warnings, CliContext context)
     {
-        var names = outcome.Result.Projects;
-        foreach (var copy in outcome.Copies)
+        foreach (var copy in copies)
         {
             string warning = $"{names[copy.A].Name} and {names[copy.B].Name}: {copy.Commits:N0} commit{(copy.Commits == 1 ? "" : "s")} "
                 + "in both histories (the same author and dates: a fork, or history copied into a split); counted in each project, but not as developers shared";

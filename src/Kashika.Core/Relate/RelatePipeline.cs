@@ -17,9 +17,40 @@ public sealed record RelateOutcome(
 
 /// <summary>From projects as read to relatedness: one person's addresses joined, copied history taken out of what pairs
 /// share, the whole history and each period related alike.</summary>
+/// <summary>What relate counts before it relates: each project's developers after identity rules and person joins, for
+/// the whole history and each period, and the commits each pair's histories share (taken off what the pair shares).</summary>
+/// <param name="CopiedCommits">Per pair (A &lt; B) and developer, commits found in both histories: the whole history under
+/// the period "", each period under its label.</param>
+public sealed record CountedProjects(
+    IReadOnlyList<ProjectAuthors> Whole,
+    IReadOnlyList<string> Labels,
+    IReadOnlyList<IReadOnlyList<ProjectAuthors>> InPeriods,
+    IReadOnlyList<IdentityJoin> Joins,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>> CopiedCommits)
+{
+    /// <summary>Each pair's commits in both histories (whole history), the pairs that have any.</summary>
+    public IReadOnlyList<CopiedPair> Copies { get; } = (CopiedCommits.GetValueOrDefault("") ?? new Dictionary<(int A, int B), IReadOnlyDictionary<string, int>>())
+        .Select(c => new CopiedPair(c.Key.A, c.Key.B, c.Value.Values.Sum(v => (long)v)))
+        .Where(c => c.Commits > 0).OrderBy(c => c.A).ThenBy(c => c.B).ToList();
+
+    /// <summary>Relatedness of the whole history and of every period, and the currents between periods.</summary>
+    public RelateOutcome Relate(Metric metric)
+    {
+        var result = Relatedness.Compute(Whole, metric, CopiedCommits.GetValueOrDefault(""));
+        var periods = Labels.Select((label, t) => new PeriodResult(label, Relatedness.Compute(InPeriods[t], metric, CopiedCommits.GetValueOrDefault(label)))).ToList();
+        return new RelateOutcome(result, periods, Joins, Copies, periods.Count == 0 ? null : Currents.Build(Whole, InPeriods), CopiedCommits);
+    }
+}
+
+/// <summary>From projects as read to relatedness: one person's addresses joined, copied history taken out of what pairs
+/// share, the whole history and each period related alike.</summary>
 public static class RelatePipeline
 {
-    public static RelateOutcome Run(IReadOnlyList<ProjectHistory> projects, IdentityRules rules, Metric metric, Period period)
+    public static RelateOutcome Run(IReadOnlyList<ProjectHistory> projects, IdentityRules rules, Metric metric, Period period) =>
+        Count(projects, rules, period).Relate(metric);
+
+    /// <summary>Everything relate counts, without relating (what <c>relate export</c> writes).</summary>
+    public static CountedProjects Count(IReadOnlyList<ProjectHistory> projects, IdentityRules rules, Period period)
     {
         // Identities joined and copied commits found at once: neither needs the other, and each takes a good part of a
         // run whose histories come from the cache.
@@ -33,12 +64,9 @@ public static class RelatePipeline
         IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>> CopiedBy(IEnumerable<((int A, int B) Pair, IEnumerable<CommitPrint> Commits)> pairs) =>
             pairs.ToDictionary(c => c.Pair, c => Joined(AuthorResolver.Resolve("", Tally(c.Commits), rules)).CommitsByPerson);
         var copiedWhole = CopiedBy(copies.Select(c => (c.Key, (IEnumerable<CommitPrint>)c.Value)));
-        var copied = copiedWhole.Select(c => new CopiedPair(c.Key.A, c.Key.B, c.Value.Values.Sum(v => (long)v)))
-            .Where(c => c.Commits > 0).OrderBy(c => c.A).ThenBy(c => c.B).ToList();
 
         var whole = projects.Select(p => Joined(p.Authors)).ToList();
-        var result = Relatedness.Compute(whole, metric, copiedWhole);
-        // With --by, the same relatedness for each period (by author date), every project in every period.
+        // With --by, each period (by author date), every project in every period.
         var labels = projects.SelectMany(p => p.Periods.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         labels = labels.Count == 0 ? labels : [.. Periods.Between(labels[0], labels[^1], period)];
         var inPeriods = labels.Select(label => (IReadOnlyList<ProjectAuthors>)projects
@@ -50,14 +78,10 @@ public static class RelatePipeline
         // Each pair's copied commits by period, grouped once (not filtered again for every period).
         var copiedByPeriod = copies.SelectMany(c => c.Value.Where(x => x.Period != 0).Select(x => (c.Key, Label: Periods.Label(x.Period, period), Commit: x)))
             .GroupBy(x => x.Label, StringComparer.Ordinal)
+            .Where(g => labels.Contains(g.Key))
             .ToDictionary(g => g.Key, g => CopiedBy(g.GroupBy(x => x.Key).Select(p => (p.Key, p.Select(x => x.Commit)))), StringComparer.Ordinal);
-        var periods = labels.Select((label, t) => new PeriodResult(label, Relatedness.Compute(inPeriods[t], metric, copiedByPeriod.GetValueOrDefault(label))))
-            .ToList();
-        var currents = periods.Count == 0 ? null : Currents.Build(whole, inPeriods);
-
-        var copiedCommits = copiedByPeriod.Where(c => labels.Contains(c.Key)).Append(new("", copiedWhole))
-            .ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
-        return new RelateOutcome(result, periods, joins, copied, currents, copiedCommits);
+        copiedByPeriod[""] = copiedWhole;
+        return new CountedProjects(whole, labels, inPeriods, joins, copiedByPeriod);
     }
 
     private static AuthorTally Tally(IEnumerable<CommitPrint> commits)

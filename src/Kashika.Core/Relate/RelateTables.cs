@@ -21,10 +21,10 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
 {
     /// <param name="histories">The projects as read, in input order (their prints give first and last commit times).</param>
     /// <param name="sources">Where each project was read.</param>
-    public static RelateTables From(IReadOnlyList<ProjectHistory> histories, IReadOnlyList<string> sources, RelateOutcome outcome, IdentityRules rules, Period period)
+    public static RelateTables From(IReadOnlyList<ProjectHistory> histories, IReadOnlyList<string> sources, CountedProjects counted, IdentityRules rules, Period period)
     {
-        var whole = outcome.Result.Projects;
-        var personOf = outcome.Joins.SelectMany(j => j.Keys.Select(k => (k, j.Person))).ToDictionary(x => x.k, x => x.Person, StringComparer.Ordinal);
+        var whole = counted.Whole;
+        var personOf = counted.Joins.SelectMany(j => j.Keys.Select(k => (k, j.Person))).ToDictionary(x => x.k, x => x.Person, StringComparer.Ordinal);
         var projects = whole.Select((p, i) => new ProjectRow(p.Name, i, sources[i], p.Commits, p.Developers, p.ExcludedBotCommits, p.ExcludedMergeCommits)).ToList();
         var contributions = new List<ContributionRow>();
         for (int i = 0; i < whole.Count; i++)
@@ -58,13 +58,13 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
             }
 
             Add(whole[i], "");
-            foreach (var slice in outcome.Periods)
+            for (int t = 0; t < counted.Labels.Count; t++)
             {
-                Add(slice.Result.Projects[i], slice.Label);
+                Add(counted.InPeriods[t][i], counted.Labels[t]);
             }
         }
 
-        var copies = outcome.CopiedCommits
+        var copies = counted.CopiedCommits
             .OrderBy(c => c.Key, StringComparer.Ordinal)
             .SelectMany(c => c.Value.OrderBy(p => p.Key.A).ThenBy(p => p.Key.B).SelectMany(pair => pair.Value
                 .Where(d => d.Value > 0)
@@ -135,14 +135,8 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
         List<ProjectAuthors> Projected(string label) => [.. ordered.Select((project, i) => new ProjectAuthors(
             project.Project, byPeriod[label][i].Commits, byPeriod[label][i].Names,
             label.Length == 0 ? project.ExcludedBotCommits : 0, label.Length == 0 ? project.ExcludedMergeCommits : 0, []))];
-        IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>? Copied(string label) => copied.GetValueOrDefault(label);
-        var whole = Projected("");
-        var inPeriods = labels.Select(Projected).ToList();
-        var result = Relatedness.Compute(whole, metric, Copied(""));
-        var periods = labels.Select((label, t) => new PeriodResult(label, Relatedness.Compute(inPeriods[t], metric, Copied(label)))).ToList();
-        var copies = (Copied("") ?? new Dictionary<(int A, int B), IReadOnlyDictionary<string, int>>())
-            .Select(c => new CopiedPair(c.Key.A, c.Key.B, c.Value.Values.Sum(v => (long)v))).Where(c => c.Commits > 0).OrderBy(c => c.A).ThenBy(c => c.B).ToList();
-        return new RelateOutcome(result, periods, [], copies, periods.Count == 0 ? null : Currents.Build(whole, inPeriods),
-            copied.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>)c.Value, StringComparer.Ordinal));
+        return new CountedProjects(Projected(""), labels, [.. labels.Select(Projected)], [],
+            copied.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>)c.Value, StringComparer.Ordinal))
+            .Relate(metric);
     }
 }
