@@ -57,6 +57,7 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
     {
         first.BeginSource(name);
         long linesBefore = 0;
+        bool detected = false;
         BlockingCollection<(byte[] Block, int Length, long LinesBefore)>? queue = null;
         using var failed = new CancellationTokenSource();
         var tasks = new List<Task>();
@@ -65,7 +66,19 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
             foreach (var (block, length) in Blocks(stream, blockSize))
             {
                 var bytes = block.AsSpan(0, length);
-                isFolded ??= Detect(bytes);
+                if (!detected && Detect(bytes) is { } looksFolded)
+                {
+                    // Each input is one kind: perf script after folded stacks (or pprof) would be read as unrecognised
+                    // lines, a smaller profile passed off as whole.
+                    detected = true;
+                    if (isFolded is { } mode && mode != looksFolded)
+                    {
+                        throw new InputException($"{name}: {(looksFolded ? "folded stacks" : "perf script")} cannot be read with the {(mode ? "folded stacks or pprof profiles" : "perf script")} before it; collapse each kind on its own first");
+                    }
+
+                    isFolded = looksFolded;
+                }
+
                 long lines = bytes.Count((byte)'\n');
                 // The first blocks settle which event is counted before any worker starts. Srcline input stays in
                 // order: a source line belongs to the frame line before it, across any cut.

@@ -152,6 +152,21 @@ public sealed partial class PprofTests : IDisposable
         Assert.Equal("", run.StandardOutput);
     }
 
+    [Fact]
+    public void Inputs_of_different_kinds_are_refused_not_skipped()
+    {
+        string perf = Path.Combine(Paths.RepositoryRoot, "tests", "Kashika.Tests", "Trace", "Data", "perf6-dotnet-perf-map-jit-names.txt");
+        File.WriteAllText(dir.Combine("a.txt"), "app;main;work 5\n");
+        KashikaProcess.Succeed(dir.Path, "trace", "collapse", "a.txt", "--format", "pprof", "-o", "a.pb.gz");
+        foreach (var (first, second) in new[] { ("a.pb.gz", perf), ("a.txt", perf), (perf, "a.txt"), (perf, "a.pb.gz") })
+        {
+            var run = KashikaProcess.Run(dir.Path, "trace", "collapse", first, second);
+            Assert.Equal(3, run.ExitCode);
+            Assert.Contains("cannot be read with", run.StandardError, StringComparison.Ordinal);
+            Assert.Equal("", run.StandardOutput);
+        }
+    }
+
     private static Dictionary<string, long> Folded(CliResult run)
     {
         Assert.True(run.ExitCode == 0, run.StandardError);
