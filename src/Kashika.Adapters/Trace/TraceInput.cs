@@ -38,6 +38,10 @@ public sealed class TraceInput : IDisposable
 
     public Stream Stream => stream;
 
+    /// <summary>The error of a .gz input cut short or corrupt, whether found at its start or later.</summary>
+    public static InputException Corrupt(string name, InvalidDataException e) =>
+        new($"{name}: the compressed data is cut short or corrupt ({e.Message.TrimEnd('.')}); nothing was written");
+
     /// <summary>The first bytes of the content (after gzip), also still to be read from <see cref="Stream"/>.</summary>
     public byte[] Head { get; private init; } = [];
 
@@ -96,7 +100,7 @@ public sealed class TraceInput : IDisposable
         }
         catch (InvalidDataException e)
         {
-            throw new InputException($"{name}: the compressed data is cut short or corrupt ({e.Message.TrimEnd('.')}); nothing was written");
+            throw Corrupt(name, e);
         }
 
         return (new PrefixedStream(head[..read], content), head[..read]);

@@ -73,8 +73,7 @@ internal static class RelateRun
             }
 
             // The periods the export was made with (--by), as their labels say.
-            string? by = fromTables.Periods.Count == 0 ? null
-                : fromTables.Periods[0].Label.Length == 4 ? "year" : fromTables.Periods[0].Label.Contains("-Q", StringComparison.Ordinal) ? "quarter" : "month";
+            string? by = fromTables.Periods.Count == 0 ? null : Periods.KindOf(fromTables.Periods[0].Label).ToString().ToLowerInvariant();
             return Report(arguments, fromTables, tableSources, settings with { By = by }, warnings, context, inputFailed: false);
         }
 

@@ -31,7 +31,7 @@ internal static class TraceInputs
                 }
                 catch (InvalidDataException e)
                 {
-                    throw new InputException($"{input.Name}: the compressed data is cut short or corrupt ({e.Message.TrimEnd('.')}); nothing was written");
+                    throw TraceInput.Corrupt(input.Name, e);
                 }
                 catch (IOException e)
                 {

@@ -40,6 +40,9 @@ public static class Periods
         _ => "",
     };
 
+    /// <summary>The kind of period a label names ("2019" a year, "2019-Q3" a quarter, "2019-07" a month).</summary>
+    public static Period KindOf(string label) => label.Length == 4 ? Period.Year : label[5] == 'Q' ? Period.Quarter : Period.Month;
+
     /// <summary>The first and last day of a period named as <see cref="Label"/> names it ("2019", "2019-Q3", "2019-07").</summary>
     public static (DateOnly Start, DateOnly End) Span(string label)
     {

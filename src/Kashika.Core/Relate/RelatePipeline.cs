@@ -9,14 +9,9 @@ public sealed record CopiedPair(int A, int B, long Commits);
 
 /// <summary>What <c>kashika relate</c> found: the whole history, each period, the people joined, the histories copied.</summary>
 /// <param name="Currents">Who was where in each period and who moved where (with periods only).</param>
-/// <param name="CopiedCommits">Per pair (A &lt; B) and developer, the commits found in both histories: the whole history
-/// under the period "", each period under its label. Relatedness takes them off both sides.</param>
 public sealed record RelateOutcome(
-    RelateResult Result, IReadOnlyList<PeriodResult> Periods, IReadOnlyList<IdentityJoin> Joins, IReadOnlyList<CopiedPair> Copies, CurrentsResult? Currents,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>> CopiedCommits);
+    RelateResult Result, IReadOnlyList<PeriodResult> Periods, IReadOnlyList<IdentityJoin> Joins, IReadOnlyList<CopiedPair> Copies, CurrentsResult? Currents);
 
-/// <summary>From projects as read to relatedness: one person's addresses joined, copied history taken out of what pairs
-/// share, the whole history and each period related alike.</summary>
 /// <summary>What relate counts before it relates: each project's developers after identity rules and person joins, for
 /// the whole history and each period, and the commits each pair's histories share (taken off what the pair shares).</summary>
 /// <param name="CopiedCommits">Per pair (A &lt; B) and developer, commits found in both histories: the whole history under
@@ -38,7 +33,7 @@ public sealed record CountedProjects(
     {
         var result = Relatedness.Compute(Whole, metric, CopiedCommits.GetValueOrDefault(""));
         var periods = Labels.Select((label, t) => new PeriodResult(label, Relatedness.Compute(InPeriods[t], metric, CopiedCommits.GetValueOrDefault(label)))).ToList();
-        return new RelateOutcome(result, periods, Joins, Copies, periods.Count == 0 ? null : Currents.Build(Whole, InPeriods), CopiedCommits);
+        return new RelateOutcome(result, periods, Joins, Copies, periods.Count == 0 ? null : Currents.Build(Whole, InPeriods));
     }
 }
 

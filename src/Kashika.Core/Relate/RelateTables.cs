@@ -97,8 +97,7 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
         var labels = Contributions.Select(c => c.Period).Where(p => p.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
         if (labels.Count > 0)
         {
-            var kind = labels[0].Length == 4 ? Period.Year : labels[0].Contains("-Q", StringComparison.Ordinal) ? Period.Quarter : Period.Month;
-            labels = [.. Periods.Between(labels[0], labels[^1], kind)];
+            labels = [.. Periods.Between(labels[0], labels[^1], Periods.KindOf(labels[0]))];
         }
 
         var byPeriod = new Dictionary<string, (Dictionary<string, int> Commits, Dictionary<string, string> Names)[]>(StringComparer.Ordinal);

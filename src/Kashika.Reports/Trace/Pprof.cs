@@ -87,7 +87,7 @@ public static partial class Pprof
                 // The process a perf stack starts with (a frame without a module): comm, and pid/tid with --pid/--tid.
                 if (first < stack.Frames.Length && frames.Module(stack.Frames[first]).Length == 0 && Process().Match(frames.Text(stack.Frames[first])) is { Success: true } process)
                 {
-                    long comm = S(Display(process.Groups[1].Value));
+                    long comm = S(ByteText.Display(process.Groups[1].Value));
                     Message(m, SLabel, l => { Int(l, LKey, S("comm")); Int(l, LStr, comm); });
                     foreach (var (name, group) in new[] { ("pid", 2), ("tid", 3) })
                     {
@@ -137,7 +137,7 @@ public static partial class Pprof
 
         foreach (var (module, id) in mappings)
         {
-            Message(proto, Mapping, m => { UInt(m, MId, id); Int(m, MFilename, S(Display(module))); Bool(m, MHasFunctions, true); });
+            Message(proto, Mapping, m => { UInt(m, MId, id); Int(m, MFilename, S(ByteText.Display(module))); Bool(m, MHasFunctions, true); });
         }
 
         foreach (int f in used)
@@ -153,7 +153,7 @@ public static partial class Pprof
 
         foreach (int f in used)
         {
-            long name = S(Display(frames.Text(f)));
+            long name = S(ByteText.Display(frames.Text(f)));
             Message(proto, Function, m => { UInt(m, FId, (ulong)f + 1); Int(m, FName, name); Int(m, FSystemName, name); });
         }
 
@@ -165,9 +165,6 @@ public static partial class Pprof
 
         Int(proto, DefaultSampleType, S(model.Measure.Type));
     }
-
-    // Frame names are input bytes (Latin-1 chars); pprof's strings are UTF-8 text.
-    private static string Display(string bytes) => ByteText.Display(bytes);
 
     [GeneratedRegex(@"^(.+?)(?:-(\d+|\?)(?:/(\d+|\?))?)?$", RegexOptions.Singleline)]
     private static partial Regex Process();
