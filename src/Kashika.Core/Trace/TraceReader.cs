@@ -23,6 +23,7 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
     private readonly FrameTable foldedFrames = new();
     private readonly List<(string Source, long Line, string Text)> foldedUnrecognized = [];
     private bool? isFolded;
+    private SampleMeasure? profileMeasure;
     private long foldedBad;
     private long foldedTotal;
 
@@ -218,7 +219,23 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
             : ([.. frames.Select(f => foldedFrames.Add(f.Text, f.Kind, f.Module))], count);
     }
 
-    public CollapsedProfile Profile() => Collapsed().WithLabels(options.Labels ?? []);
+    public CollapsedProfile Profile()
+    {
+        var profile = Collapsed().WithLabels(options.Labels ?? []);
+        return profileMeasure is null ? profile : profile.WithMeasure(profileMeasure);
+    }
+
+    /// <summary>What the stacks added by <see cref="AddStack"/> measure (a profile format's sample type).</summary>
+    /// <exception cref="InputException">Profiles measuring different things (cpu time and allocations) would be summed.</exception>
+    public void Measure(SampleMeasure measure, string source)
+    {
+        if (profileMeasure is not null && profileMeasure != measure)
+        {
+            throw new InputException($"{source}: measures {measure.Type}/{measure.Unit}, the profiles before it {profileMeasure.Type}/{profileMeasure.Unit}: they cannot be summed");
+        }
+
+        profileMeasure = measure;
+    }
 
     private CollapsedProfile Collapsed()
     {

@@ -261,6 +261,7 @@ public static partial class Pprof
     {
         var strings = new List<string>();
         var types = new List<long>();
+        var units = new List<long>();
         long defaultType = 0;
         var samples = new List<(ulong[] Locations, long[] Values, List<(long Key, long Str)> Labels)>();
         var mappings = new Dictionary<ulong, long>();
@@ -275,7 +276,9 @@ public static partial class Pprof
                 switch (WireFormat.GetTagFieldNumber(tag))
                 {
                     case SampleType:
-                        types.Add(Fields(proto.ReadBytes()).FirstOrDefault(f => f.Field == VtType).Value);
+                        var valueType = Fields(proto.ReadBytes());
+                        types.Add(valueType.FirstOrDefault(f => f.Field == VtType).Value);
+                        units.Add(valueType.FirstOrDefault(f => f.Field == VtUnit).Value);
                         break;
                     case Sample:
                         var (ids, values, labels) = (new List<ulong>(), new List<long>(), new List<(long, long)>());
@@ -348,6 +351,8 @@ public static partial class Pprof
             throw new InputException($"{source}: a pprof profile without a sample type");
         }
 
+        // What the values measure goes with them (cpu/nanoseconds stays so when written as pprof again).
+        reader.Measure(new SampleMeasure(Str(types[valueIndex]), Str(units[valueIndex])), source);
         var frames = new List<(string Text, FrameKind Kind, string Module)>();
         foreach (var (ids, values, labels) in samples)
         {
