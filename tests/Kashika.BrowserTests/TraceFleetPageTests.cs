@@ -2,11 +2,12 @@ using Kashika.Testing;
 
 namespace Kashika.BrowserTests;
 
-/// <summary>The trace page of a fleet: pprof profiles of two hosts (--label host=…) drawn as one, hosts as root frames.</summary>
+/// <summary>The trace page of a fleet: pprof profiles of two hosts (--label host=…) drawn as one, hosts as the first level
+/// (labels are the samples' context, like threads, never frames) and in the thread list.</summary>
 public sealed class TraceFleetPageTests : PageTest
 {
     [Fact]
-    public async Task Hosts_are_the_first_level_and_coloured_as_labels()
+    public async Task Hosts_are_the_first_level_and_a_filter_not_frames()
     {
         File.WriteAllText(Dir.Combine("a.txt"), "app;main;work 5\napp;main;idle 2\n");
         File.WriteAllText(Dir.Combine("b.txt"), "app;main;work 3\n");
@@ -19,7 +20,9 @@ public sealed class TraceFleetPageTests : PageTest
         await page.WaitForSelectorAsync("body[data-ready]");
         string[] hosts = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll(\"#view g.frame[data-depth='1']\")].map(e => e.dataset.name)");
         Assert.Equal(["host=web1", "host=web2"], hosts.Order());
-        Assert.Contains("label", await page.Locator("#legend").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(["host=web1", "host=web2"], (await page.Locator("label.thread .name").AllInnerTextsAsync()).Order());
+        Assert.Equal(0, await page.Locator("table.functions td:text-is('host=web1')").CountAsync()); // not a function
+        Assert.Equal(0, await page.Locator("#warnings").CountAsync());
         await report.ScreenshotAsync("trace-fleet.png");
         Assert.Empty(report.Errors);
     }

@@ -125,19 +125,19 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
     {
         var report = await Open();
         var page = report.Page;
-        Assert.Equal(["app", "other"], (await RootChildren(page)).Order());
+        Assert.Equal(["app 100", "other 200"], (await RootChildren(page)).Order());
         Assert.StartsWith("19 ms of cpu-clock shown", await Summary(page), StringComparison.Ordinal);
 
         await page.ClickAsync("#views button[data-view='icicle']");
-        Assert.Equal(["app", "other"], (await RootChildren(page)).Order());
+        Assert.Equal(["app 100", "other 200"], (await RootChildren(page)).Order());
         // Icicle: the root on top.
         float rootY = await page.EvaluateAsync<float>("() => document.querySelector(\"#view g.frame[data-depth='0']\").getBoundingClientRect().y");
         float childY = await page.EvaluateAsync<float>("() => document.querySelector(\"#view g.frame[data-depth='1']\").getBoundingClientRect().y");
         Assert.True(rootY < childY);
 
         await page.ClickAsync("#views button[data-view='sunburst']");
-        Assert.Equal(["app", "other"], (await Names(page, "#view path.frame[data-depth='1']")).Order());
-        var (x, y) = await report.PointAsync("#view path.frame[data-name='other']", "data-cx", "data-cy");
+        Assert.Equal(["app 100", "other 200"], (await Names(page, "#view path.frame[data-depth='1']")).Order());
+        var (x, y) = await report.PointAsync("#view path.frame[data-name='other 200']", "data-cx", "data-cy");
         await page.Mouse.MoveAsync(x, y);
         Assert.Equal("15.8%", await page.Locator("#view text.centre").TextContentAsync()); // 3 of 19, the original's centre figure
         Assert.Contains("other", await page.Locator("#breadcrumb").InnerTextAsync(), StringComparison.Ordinal);
@@ -158,7 +158,7 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
         var page = report.Page;
         await page.ClickAsync("#view g.frame[data-name='work']");
         Assert.Equal("work", await page.Locator("#view g.frame.zoomed").GetAttributeAsync("data-name"));
-        Assert.Equal(["all", "app", "main", "work"], await page.Locator("#breadcrumb button").AllInnerTextsAsync());
+        Assert.Equal(["all", "app 100", "main", "work"], await page.Locator("#breadcrumb button").AllInnerTextsAsync());
         Assert.Equal("work: 42.1% of all", await page.Locator("#zoom-share").InnerTextAsync());
         // The zoomed frame spans the width; its children share it: leaf_a is 6 of work's 8.
         await page.HoverAsync("#view g.frame[data-name='leaf_a']");
@@ -208,9 +208,9 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
 
     [Theory]
     [InlineData("focus", "work", "8 ms", "work")]
-    [InlineData("drop", "idle", "15 ms", "app other")]
-    [InlineData("merge", "work", "19 ms", "app other")]
-    [InlineData("recursion", "recurse", "19 ms", "app other")]
+    [InlineData("drop", "idle", "15 ms", "app 100 other 200")]
+    [InlineData("merge", "work", "19 ms", "app 100 other 200")]
+    [InlineData("recursion", "recurse", "19 ms", "app 100 other 200")]
     public async Task Each_transform_is_a_chip_that_undoes(string transform, string frame, string total, string rootChildren)
     {
         var report = await Open();
@@ -246,16 +246,16 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
         Assert.Equal(["app 100/101", "app 100/102", "other 200/200"], (await page.Locator("label.thread .name").AllInnerTextsAsync()).Order());
         await page.Locator("label.thread[data-thread='other-200/200'] input").UncheckAsync();
         Assert.StartsWith("16 ms of cpu-clock shown", await Summary(page), StringComparison.Ordinal);
-        Assert.Equal(["app"], await RootChildren(page));
+        Assert.Equal(["app 100"], await RootChildren(page));
         await page.CheckAsync("#split");
         Assert.Equal(["app 100/101", "app 100/102"], (await RootChildren(page)).Order());
         await page.ClickAsync("#all-threads");
         Assert.Equal(3, (await RootChildren(page)).Length);
         // A process frame's panel hides the process (a thread filter, shown unticked in the list).
         await page.UncheckAsync("#split");
-        await page.ClickAsync("#view g.frame[data-name='other']");
+        await page.ClickAsync("#view g.frame[data-name='other 200']");
         await page.ClickAsync("#panel button[data-action='hide']");
-        Assert.Equal(["app"], await RootChildren(page));
+        Assert.Equal(["app 100"], await RootChildren(page));
         Assert.False(await page.Locator("label.thread[data-thread='other-200/200'] input").IsCheckedAsync());
         Assert.Empty(report.Errors);
     }
@@ -274,7 +274,7 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
         await page.Mouse.MoveAsync(to!.X + 1, to.Y + 1);
         await page.Mouse.UpAsync();
         Assert.StartsWith("12 ms of cpu-clock shown of 19 ms", await Summary(page), StringComparison.Ordinal);
-        Assert.Equal(["app"], await RootChildren(page));
+        Assert.Equal(["app 100"], await RootChildren(page));
         Assert.Contains("0.10 s – 0.52 s", await page.Locator("#range").InnerTextAsync(), StringComparison.Ordinal);
         await report.ScreenshotAsync("trace-flame.png");
         await page.ClickAsync("#clear-range");

@@ -262,9 +262,9 @@ public static class FuzzTargets
         var reader = new TraceReader(new CollapseOptions());
         try
         {
-            if (Pprof.Looks(bytes.AsSpan(0, Math.Min(16, bytes.Length))))
+            if (TraceInputKinds.Detect(bytes, whole: true) == TraceInputKind.Pprof)
             {
-                Pprof.Read(new MemoryStream(bytes), "profile.pb", reader);
+                Kashika.Adapters.Trace.PprofReader.Read(new MemoryStream(bytes), "profile.pb", reader);
                 _ = reader.Profile().Total;
             }
         }

@@ -6,7 +6,7 @@ import { buildTree, decode, diff, findPath, functionTable, heat, matchedWeight, 
 // main;a;b (3), main;a;a;c (2) in thread 0 (app 1/1); main;d (5) in thread 1 (app 1/2); slices: 0..2
 const profile = {
   frames: ["main", "a", "b", "c", "d"],
-  threads: [{ comm: "app", pid: "1", tid: "1" }, { comm: "app", pid: "1", tid: "2" }],
+  threads: [{ comm: "app", pid: "1", tid: "1", process: "app", labels: "" }, { comm: "app", pid: "1", tid: "2", process: "app", labels: "" }],
   nodeParents: [-1, 0, 1, 2, 2, 4, 1],
   nodeFrames: [-1, 0, 1, 2, 1, 3, 4],
   stackThreads: [0, 0, 1],
@@ -25,7 +25,7 @@ test("paths are rebuilt from the node table", () => {
 test("the tree merges threads by process, or splits them", () => {
   const merged = buildTree(d, all);
   assert.equal(merged.value, 10);
-  assert.equal(names(merged), "app:10");
+  assert.equal(names(merged), "app 1:10");
   assert.equal(names(merged.children[0].children[0]), "a:5 d:5");
   const split = buildTree(d, all, { split: true });
   assert.equal(names(split), "app 1/1:5 app 1/2:5");
@@ -44,7 +44,7 @@ test("transforms: focus re-roots, merge removes, drop filters, recursion collaps
   assert.equal(names(merged.children[0].children[0]), "b:3 c:2 d:5");
   assert.equal(buildTree(d, transform(all, [{ type: "drop", frame: 4 }])).value, 5);
   const flat = buildTree(d, transform(all, [{ type: "recursion", frame: 1 }]));
-  assert.equal(names(findPath(flat, ["app", "main", "a"])), "b:3 c:2");
+  assert.equal(names(findPath(flat, ["app 1", "main", "a"])), "b:3 c:2");
 });
 
 test("search counts each sample once however many frames match", () => {
@@ -71,10 +71,10 @@ test("diff: shares compared by path, paths gone listed", () => {
   const before = buildTree(d, select(d, { threads: new Set([0]) }));
   const after = buildTree(d, all);
   const gone = diff(after, before);
-  const dNode = findPath(after, ["app", "main", "d"]);
+  const dNode = findPath(after, ["app 1", "main", "d"]);
   assert.equal(dNode.only, "after");
   assert.equal(dNode.delta, 0.5);
-  assert.equal(findPath(after, ["app", "main", "a"]).delta, 0.5 - 1);
+  assert.equal(findPath(after, ["app 1", "main", "a"]).delta, 0.5 - 1);
   assert.deepEqual(gone, []);
   assert.equal(diff(before, after).length, 1);
 });
@@ -89,4 +89,34 @@ test("thread labels say which number is which", () => {
   assert.equal(threadLabel({ comm: "app", pid: "1", tid: "2" }), "app 1/2");
   assert.equal(threadLabel({ comm: "app", pid: "?", tid: "2" }), "app tid 2");
   assert.equal(threadLabel({ comm: "app", pid: "", tid: "" }), "app");
+});
+
+// One stack "f" (weight 1) per thread.
+function perThread(threads) {
+  return decode({
+    frames: ["f"], threads, nodeParents: [-1, 0], nodeFrames: [-1, 0],
+    stackThreads: threads.map((t, i) => i), stackNodes: threads.map(() => 1), stackWeights: threads.map(() => 1), time: null,
+  });
+}
+
+test("a process is its pid, named by its command: named threads stay in it, namesakes in other processes stay apart", () => {
+  const t = perThread([
+    { comm: "thr", pid: "10", tid: "10", process: "thr", labels: "" },
+    { comm: "worker-1", pid: "10", tid: "11", process: "thr", labels: "" },
+    { comm: "worker-2", pid: "10", tid: "12", process: "thr", labels: "" },
+    { comm: ".NET_TP_Worker", pid: "20", tid: "21", process: "dotnet", labels: "" },
+    { comm: ".NET_TP_Worker", pid: "30", tid: "31", process: "dotnet", labels: "" },
+  ]);
+  assert.equal(names(buildTree(t, select(t))), "dotnet 20:1 dotnet 30:1 thr 10:3");
+  assert.equal(names(buildTree(t, select(t), { split: true })), ".NET_TP_Worker 20/21:1 .NET_TP_Worker 30/31:1 thr 10/10:1 worker-1 10/11:1 worker-2 10/12:1");
+  // A diff matches processes by name (pids differ between runs).
+  assert.equal(names(buildTree(t, select(t), { byName: true })), "dotnet:2 thr:3");
+});
+
+test("stacks without a thread have no process level; labels alone make one", () => {
+  const bare = perThread([{ comm: "", pid: "", tid: "", process: "", labels: "" }]);
+  assert.equal(names(buildTree(bare, select(bare))), "f:1");
+  const hosts = perThread([{ comm: "", pid: "", tid: "", process: "", labels: "host=web1" }, { comm: "", pid: "", tid: "", process: "", labels: "host=web2" }]);
+  assert.equal(names(buildTree(hosts, select(hosts))), "host=web1:1 host=web2:1");
+  assert.equal(threadLabel({ comm: "app", pid: "1", tid: "2", labels: "host=web1" }), "host=web1 · app 1/2");
 });

@@ -2,39 +2,72 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.IO.Compression;
 using Kashika.Core.Common;
+using Kashika.Core.Trace;
 
 namespace Kashika.Adapters.Trace;
 
 /// <summary>perf is needed (to read a perf.data file) and is not installed.</summary>
 public sealed class PerfMissingException(string message) : Exception(message);
 
+/// <summary>How perf script is run on a perf.data recording.</summary>
+/// <param name="Srcline">Ask for source lines (-F +srcline), which <see cref="CollapseOptions.Srcline"/> reads.</param>
+/// <param name="OffCpu">Keep the tracepoint payload and nanosecond times, which off-CPU time is computed from.</param>
+/// <param name="NoInline">perf script --no-inline: no inlined frames, several times faster on DWARF recordings.</param>
+/// <param name="Arguments">More arguments for perf script, as the user gave them (--perf-arg).</param>
+public sealed record PerfScriptOptions(bool Srcline = false, bool OffCpu = false, bool NoInline = false, IReadOnlyList<string>? Arguments = null)
+{
+    /// <summary>perf script's arguments for a recording at <paramref name="path"/>.</summary>
+    public IReadOnlyList<string> For(string path)
+    {
+        // "+pid": perf's default fields print the thread id alone, and threads of one process must be seen as one.
+        // "+ip,+sym,+dso": the default fields of a tracepoint have no frames once any field is given ("+pid" alone made
+        // every sched_switch sample of a -g recording one stackless line). "+period": what each sample weighs. A
+        // tracepoint's payload ("-trace") is not wanted except off-CPU: without call graphs perf prints the frame after it.
+        string fields = "+pid,+ip,+sym,+symoff,+dso,+period" + (Srcline ? ",+srcline" : "") + (OffCpu ? ",+trace" : ",-trace");
+        var arguments = new List<string> { "script", "-F", fields };
+        if (OffCpu)
+        {
+            arguments.Add("--ns");
+        }
+
+        if (NoInline)
+        {
+            arguments.Add("--no-inline");
+        }
+
+        arguments.AddRange(Arguments ?? []);
+        arguments.AddRange(["-i", path]);
+        return arguments;
+    }
+}
+
 /// <summary>
-/// Opens what a user names as trace input: a text file (perf script or folded output), a .gz of one, standard input
-/// ("-"), or a perf.data recording, which is turned into text by <c>perf script</c> as it is read.
+/// Opens what a user names as trace input: a file or standard input ("-"), gunzipped when it is gzip, its kind decided
+/// by <see cref="TraceInputKinds.Detect"/>; a perf.data recording is turned into text by <c>perf script</c> as it is read.
 /// </summary>
 public sealed class TraceInput : IDisposable
 {
-    private static readonly byte[] GzipMagic = [0x1f, 0x8b];
-    private static readonly byte[] PerfDataMagic = "PERFILE2"u8.ToArray();
-
     private readonly Stream stream;
     private readonly Process? perf;
+    private readonly Task<string>? perfErrors;
 
     // .NET reads a gzip stream that ends early as a shorter one; strict validation makes it an InvalidDataException
     // (a stream cut short, or a failed CRC), which the reader reports as an input error naming the file.
     static TraceInput() => AppContext.SetSwitch("System.IO.Compression.UseStrictValidation", true);
 
-    private readonly Task<string>? perfErrors;
-
-    private TraceInput(string name, Stream stream, Process? perf = null, Task<string>? perfErrors = null)
+    private TraceInput(string name, Stream stream, TraceInputKind kind, Process? perf = null, Task<string>? perfErrors = null)
     {
         Name = name;
         this.stream = stream;
+        Kind = kind;
         this.perf = perf;
         this.perfErrors = perfErrors;
     }
 
     public string Name { get; }
+
+    /// <summary>What the content is: perf.data is already perf script text here.</summary>
+    public TraceInputKind Kind { get; }
 
     public Stream Stream => stream;
 
@@ -42,76 +75,126 @@ public sealed class TraceInput : IDisposable
     public static InputException Corrupt(string name, InvalidDataException e) =>
         new($"{name}: the compressed data is cut short or corrupt ({e.Message.TrimEnd('.')}); nothing was written");
 
-    /// <summary>The first bytes of the content (after gzip), also still to be read from <see cref="Stream"/>.</summary>
-    public byte[] Head { get; private init; } = [];
-
-    /// <exception cref="InputException">The file is missing or unreadable.</exception>
+    /// <exception cref="InputException">The file is missing or unreadable, or not a kind of input kashika reads.</exception>
     /// <exception cref="PerfMissingException">It is a perf.data file and perf is not installed.</exception>
-    public static TraceInput Open(string path, Stream standardInput, string currentDirectory)
+    public static TraceInput Open(string path, Stream standardInput, string currentDirectory, PerfScriptOptions perf)
     {
+        string name = path == "-" ? "<stdin>" : path;
+        string? full = null;
+        Stream file;
         if (path == "-")
         {
-            var (piped, pipedHead) = Sniff(standardInput, "<stdin>");
-            return new TraceInput("<stdin>", piped) { Head = pipedHead };
+            file = standardInput;
         }
-
-        string full = Path.GetFullPath(path, currentDirectory);
-        if (!File.Exists(full))
+        else
         {
-            throw new InputException(Directory.Exists(full) ? $"{path}: is a directory" : $"{path}: no such file");
+            full = Path.GetFullPath(path, currentDirectory);
+            if (!File.Exists(full))
+            {
+                throw new InputException(Directory.Exists(full) ? $"{path}: is a directory" : $"{path}: no such file");
+            }
+
+            try
+            {
+                file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InputException($"{path}: {e.Message}");
+            }
         }
 
-        Stream file;
         try
         {
-            file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"{path}: {e.Message}");
-        }
+            var (content, kind) = Sniff(file, name);
+            if (kind == TraceInputKind.Gzip)
+            {
+                (content, kind) = Sniff(new GZipStream(content, CompressionMode.Decompress), name);
+                if (kind is TraceInputKind.Gzip or TraceInputKind.PerfData)
+                {
+                    kind = TraceInputKind.Unknown;
+                }
+            }
 
-        Span<byte> head = stackalloc byte[8];
-        int read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        file.Position = 0;
-        if (head[..read].SequenceEqual(PerfDataMagic))
-        {
-            file.Dispose();
-            return PerfScript(path, full);
-        }
+            switch (kind)
+            {
+                case TraceInputKind.PerfData when full is null:
+                    throw new InputException($"{name}: a perf.data recording on standard input; give its file name (perf script reads it from a file)");
+                case TraceInputKind.PerfData:
+                    content.Dispose();
+                    return PerfScript(path, full, perf);
+                case TraceInputKind.LegacyPprof:
+                    throw new InputException($"{name}: a profile in pprof's legacy format, which kashika does not read; convert it with 'go tool pprof -proto {path} > profile.pb.gz'");
+                case TraceInputKind.Unknown:
+                    throw new InputException($"{name}: not a trace input (perf script text, folded stacks, a perf.data recording or a pprof profile, gzipped or not)");
+            }
 
-        var (content, start) = Sniff(file, path);
-        return new TraceInput(path, content) { Head = start };
-    }
-
-    // A gzip stream is recognised by its magic bytes rather than its name, so piped input works too. The first bytes of
-    // the content are kept (Head), to tell a pprof profile from text.
-    private static (Stream Stream, byte[] Head) Sniff(Stream stream, string name)
-    {
-        var buffered = new BufferedStream(stream, 1 << 16);
-        Span<byte> magic = stackalloc byte[2];
-        int read = buffered.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
-        var prefixed = new PrefixedStream(magic[..read].ToArray(), buffered);
-        Stream content = read == 2 && magic.SequenceEqual(GzipMagic) ? new GZipStream(prefixed, CompressionMode.Decompress) : prefixed;
-        var head = new byte[16];
-        try
-        {
-            read = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            return new TraceInput(name, content, kind);
         }
         catch (InvalidDataException e)
         {
+            file.Dispose();
             throw Corrupt(name, e);
         }
-
-        return (new PrefixedStream(head[..read], content), head[..read]);
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
-    private static TraceInput PerfScript(string path, string full)
+    // The content's first bytes decide its kind; they are read again from the stream returned.
+    private static (Stream Stream, TraceInputKind Kind) Sniff(Stream stream, string name)
     {
+        var head = new byte[TraceInputKinds.HeadSize];
+        int read;
+        try
+        {
+            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            // A closed standard input reads as "bad file descriptor".
+            throw new InputException($"{name}: cannot be read ({(e.InnerException ?? e).Message.TrimEnd('.')})");
+        }
+        catch (IOException e)
+        {
+            throw new InputException($"{name}: {e.Message}");
+        }
+
+        return (new PrefixedStream(head[..read], stream), TraceInputKinds.Detect(head.AsSpan(0, read), whole: read < head.Length));
+    }
+
+    /// <summary>A perf.data recording's events in the order it was recorded with (perf evlist), the first being the
+    /// event counted by default; empty for other inputs.</summary>
+    public IReadOnlyList<string> RecordedEvents { get; private init; } = [];
+
+    private static TraceInput PerfScript(string path, string full, PerfScriptOptions options)
+    {
+        var events = new List<string>();
+        try
+        {
+            var evlist = new ProcessStartInfo("perf") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string argument in new[] { "evlist", "-i", full })
+            {
+                evlist.ArgumentList.Add(argument);
+            }
+
+            using var listing = Process.Start(evlist);
+            if (listing is not null)
+            {
+                _ = listing.StandardError.ReadToEndAsync();
+                events.AddRange(listing.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith('#')));
+                listing.WaitForExit();
+            }
+        }
+        catch (Win32Exception)
+        {
+            // perf is missing: said below, where perf script cannot start either.
+        }
+
         var start = new ProcessStartInfo("perf") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        // "-F +pid": perf's default fields print the thread id alone; with the process id, threads of one process are
-        // seen as one (--pid, --tid and the page's thread list).
-        foreach (string argument in new[] { "script", "-F", "+pid", "-i", full })
+        foreach (string argument in options.For(full))
         {
             start.ArgumentList.Add(argument);
         }
@@ -119,7 +202,7 @@ public sealed class TraceInput : IDisposable
         try
         {
             var process = Process.Start(start) ?? throw new PerfMissingException("perf: could not be started");
-            return new TraceInput(path, process.StandardOutput.BaseStream, process, process.StandardError.ReadToEndAsync());
+            return new TraceInput(path, process.StandardOutput.BaseStream, TraceInputKind.PerfScript, process, process.StandardError.ReadToEndAsync()) { RecordedEvents = events };
         }
         catch (Win32Exception)
         {
@@ -139,7 +222,9 @@ public sealed class TraceInput : IDisposable
         perf.WaitForExit();
         if (perf.ExitCode != 0)
         {
-            string first = perfErrors!.GetAwaiter().GetResult().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+            // perf's notes on fields it ignores ("'trace' not valid for software events") are not the failure.
+            string first = perfErrors!.GetAwaiter().GetResult().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .FirstOrDefault(l => !l.EndsWith("Ignoring.", StringComparison.Ordinal)) ?? "";
             throw new InputException($"{Name}: perf script failed (exit {perf.ExitCode}): {first}");
         }
     }
@@ -155,57 +240,6 @@ public sealed class TraceInput : IDisposable
             }
 
             perf.Dispose();
-        }
-    }
-
-    /// <summary>A stream that first replays bytes already read from it.</summary>
-    private sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
-    {
-        private int position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (position < prefix.Length)
-            {
-                int n = Math.Min(buffer.Length, prefix.Length - position);
-                prefix.AsSpan(position, n).CopyTo(buffer);
-                position += n;
-                return n;
-            }
-
-            return rest.Read(buffer);
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                rest.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 }

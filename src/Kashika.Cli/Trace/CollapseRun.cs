@@ -3,7 +3,7 @@ using Kashika.Reports.Trace;
 
 namespace Kashika.Cli.Trace;
 
-/// <summary><c>kashika trace collapse</c>: read every input line by line, fold, write one format.</summary>
+/// <summary><c>kashika trace collapse</c>: read every input, fold, write one format.</summary>
 internal static class CollapseRun
 {
     public static ExitCode Execute(CollapseArguments arguments, CliContext context, CancellationToken cancel)
@@ -14,15 +14,15 @@ internal static class CollapseRun
         }
 
         var names = arguments.Inputs.Count == 0 ? ["-"] : arguments.Inputs;
-        var (profile, _, failure) = TraceInputs.Profile(names, arguments.Options, arguments.Threads, context, cancel);
-        if (profile is null)
+        var (result, failure) = TraceInputs.Read(names, arguments.Options, arguments.Threads, context, cancel);
+        if (result is null)
         {
             return failure;
         }
 
         try
         {
-            ReportWriter.Write(TraceFormats.All.Named(arguments.Format), profile, arguments.Output, context.StandardOutput);
+            ReportWriter.Write(TraceFormats.All.Named(arguments.Format), result.Profile, arguments.Output, context.StandardOutput);
         }
         catch (OutputException e)
         {

@@ -1,10 +1,14 @@
 using System.CommandLine;
+using Kashika.Adapters.Trace;
 using Kashika.Core.Trace;
 
 namespace Kashika.Cli.Trace;
 
+/// <summary>How every trace command reads its inputs: the folding, and how perf script is run on a perf.data.</summary>
+public sealed record TraceOptions(CollapseOptions Collapse, PerfScriptOptions Perf);
+
 /// <summary>The arguments of <c>kashika trace collapse</c>, typed.</summary>
-public sealed record CollapseArguments(IReadOnlyList<string> Inputs, CollapseOptions Options, string Format, string? Output, int Threads);
+public sealed record CollapseArguments(IReadOnlyList<string> Inputs, TraceOptions Options, string Format, string? Output, int Threads);
 
 internal static class TraceCommand
 {
@@ -21,8 +25,15 @@ internal static class TraceCommand
         var jit = new Option<bool>("--jit") { Description = "Mark JIT frames (perf maps, jitdump) with _[j]." };
         var all = new Option<bool>("--all") { Description = "Both --kernel and --jit." };
         var addrs = new Option<bool>("--addrs") { Description = "Show the address of frames whose symbol is unknown." };
-        var eventFilter = new Option<string?>("--event-filter") { Description = "Count only this event. Default: the first event in the input.", HelpName = "EVENT" };
-        var srcline = new Option<bool>("--srcline") { Description = "The input is 'perf script -F +srcline': add file:line to frames." };
+        var eventFilter = new Option<string?>("--event", "--event-filter") { Description = "Count only this event (of a recording of several). Default: the first event in the input; the others are listed in a warning.", HelpName = "EVENT" };
+        var srcline = new Option<bool>("--srcline") { Description = "Add file:line to frames (a perf.data is read with -F +srcline; perf script text must have been printed so)." };
+        var offCpu = new Option<bool>("--off-cpu") { Description = "Off-CPU time from a sched:sched_switch recording (perf record -e sched:sched_switch -g -a): each stack weighs the time until its thread ran again, under its wait state." };
+        var noInline = new Option<bool>("--no-inline") { Description = "perf.data: no inlined frames (perf script --no-inline), several times faster on --call-graph dwarf recordings." };
+        var perfArg = new Option<string[]>("--perf-arg")
+        {
+            HelpName = "ARG",
+            Description = "perf.data: one more argument for perf script (repeatable), e.g. --perf-arg=-f or --perf-arg=--symfs=DIR.",
+        };
         var weight = new Option<string>("--weight")
         {
             Description = "period: weigh each sample by its event's period when the event line has one, else 1 (as FlameGraph); samples: 1 per sample.",
@@ -68,12 +79,12 @@ internal static class TraceCommand
 
         var collapse = new Command("collapse", "perf script stack samples to folded stacks (FlameGraph's format), exactly and fast.")
         {
-            inputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, weight, label, format, output, threads,
+            inputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, weight, label, format, output, threads,
         };
-        CollapseOptions Options(ParseResult parse)
+        TraceOptions Options(ParseResult parse)
         {
             bool annotateAll = parse.GetValue(all);
-            return new CollapseOptions(
+            var collapse = new CollapseOptions(
                 Pid: parse.GetValue(pid),
                 Tid: parse.GetValue(tid),
                 Kernel: annotateAll || parse.GetValue(kernel),
@@ -82,7 +93,10 @@ internal static class TraceCommand
                 EventFilter: parse.GetValue(eventFilter),
                 Srcline: parse.GetValue(srcline),
                 Weight: parse.GetValue(weight) == "samples" ? SampleWeight.Samples : SampleWeight.Period,
-                Labels: parse.GetValue(label) is { Length: > 0 } labels ? labels : null);
+                Labels: parse.GetValue(label) is { Length: > 0 } labels ? labels : null,
+                OffCpu: parse.GetValue(offCpu));
+            var perf = new PerfScriptOptions(collapse.Srcline, collapse.OffCpu, parse.GetValue(noInline), parse.GetValue(perfArg) ?? []);
+            return new TraceOptions(collapse, perf);
         }
 
         int Threads(ParseResult parse) => parse.GetValue(threads) is > 0 and var n ? n : Environment.ProcessorCount;
@@ -99,7 +113,7 @@ internal static class TraceCommand
         var after = new Argument<string>("AFTER") { Description = "The second profile; widths are drawn from it, colours show the change." };
         var diff = new Command("diff", "Two profiles on one page: the second's flame graph coloured by how each frame's share changed.")
         {
-            before, after, kernel, jit, all, addrs, eventFilter, srcline, weight, diffOutput, threads,
+            before, after, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, weight, diffOutput, threads,
         };
         diff.SetAction((parse, cancel) =>
         {
@@ -113,7 +127,7 @@ internal static class TraceCommand
             "trace",
             "Stack samples from perf. 'kashika trace [options] [FILE…|-]' writes the interactive page (flame graph, icicle, sunburst, functions, callers/callees, time heat map); FILE is what 'collapse' reads.")
         {
-            pageInputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, weight, label, pageOutput, threads, collapse, diff,
+            pageInputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, weight, label, pageOutput, threads, collapse, diff,
         };
         trace.SetAction((parse, cancel) =>
         {

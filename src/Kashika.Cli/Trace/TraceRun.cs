@@ -6,7 +6,7 @@ using Kashika.Reports.Trace;
 namespace Kashika.Cli.Trace;
 
 /// <summary>The arguments of <c>kashika trace</c> (the page) and <c>kashika trace diff</c>.</summary>
-public sealed record TracePageArguments(IReadOnlyList<string> Inputs, CollapseOptions Options, string? Output, int Threads, string? After = null);
+public sealed record TracePageArguments(IReadOnlyList<string> Inputs, TraceOptions Options, string? Output, int Threads, string? After = null);
 
 /// <summary><c>kashika trace</c>: the interactive page of one profile; <c>kashika trace diff</c>: of two.</summary>
 internal static class TraceRun
@@ -22,31 +22,35 @@ internal static class TraceRun
         }
 
         // The page keeps every thread apart (it merges or splits them itself) and when samples were taken.
-        var options = arguments.Options with { Pid = false, Tid = true, TimeSlices = SlicesPerSecond };
+        var options = arguments.Options with { Collapse = arguments.Options.Collapse with { Pid = false, Tid = true, TimeSlices = SlicesPerSecond } };
         var profiles = new List<TraceProfileData>();
+        var warnings = new List<string>();
         var inputs = arguments.After is null
             ? [arguments.Inputs.Count == 0 ? ["-"] : arguments.Inputs]
             : new[] { arguments.Inputs, (IReadOnlyList<string>)[arguments.After] };
         foreach (var names in inputs)
         {
-            var (profile, reader, failure) = TraceInputs.Profile(names, options, arguments.Threads, context, cancel);
-            if (profile is null || reader is null)
+            var (result, failure) = TraceInputs.Read(names, options, arguments.Threads, context, cancel);
+            if (result is null)
             {
                 return failure;
             }
 
-            var unit = TraceUnit.Of(options.Weight, reader.IsFolded, reader.SawPeriod, reader.Event);
-            var model = TraceModel.Build(profile, threadNames: !reader.IsFolded, SlicesPerSecond);
-            profiles.Add(TraceProfileData.From(string.Join(", ", names.Select(n => n == "-" ? "standard input" : Path.GetFileName(n))), model, unit));
+            string name = string.Join(", ", names.Select(n => n == "-" ? "standard input" : Path.GetFileName(n)));
+            warnings.AddRange(result.Warnings.Select(w => inputs.Length == 2 ? $"{name}: {w}" : w));
+            var model = TraceModel.Build(result.Profile, SlicesPerSecond);
+            profiles.Add(TraceProfileData.From(name, model, TraceUnit.Of(result.Profile.Measure)));
         }
 
         if (profiles.Count == 2 && profiles[0].Unit.Label != profiles[1].Unit.Label)
         {
-            context.Warn($"the profiles count different things ({profiles[0].Unit.Label}, {profiles[1].Unit.Label}): the diff compares shares of each total");
+            string mixed = $"the profiles count different things ({profiles[0].Unit.Label}, {profiles[1].Unit.Label}): the diff compares shares of each total";
+            context.Warn(mixed);
+            warnings.Add(mixed);
         }
 
         string title = profiles.Count == 2 ? $"{profiles[0].Name} → {profiles[1].Name}" : profiles[0].Name;
-        var document = new TracePageDocument(TracePageDocument.SchemaName, Generator, title, profiles, []);
+        var document = new TracePageDocument(TracePageDocument.SchemaName, Generator, title, profiles, warnings);
         try
         {
             string? written = ReportWriter.Write(new TracePageFormat(), document, arguments.Output, context.StandardOutput);

@@ -22,6 +22,8 @@ public enum SampleWeight
 /// heat map and time range use it; the folded formats never do.</param>
 /// <param name="Labels">Labels of every sample ("host=web1"): the stacks' first frames (<see cref="FrameKind.Label"/>), and
 /// sample labels in pprof.</param>
+/// <param name="OffCpu">Read sched:sched_switch samples as off-CPU time: each switched-out stack weighs the nanoseconds until
+/// its thread is switched in again, under a leaf frame naming the state it waited in.</param>
 public sealed record CollapseOptions(
     bool Pid = false,
     bool Tid = false,
@@ -32,4 +34,5 @@ public sealed record CollapseOptions(
     bool Srcline = false,
     SampleWeight Weight = SampleWeight.Period,
     int TimeSlices = 0,
-    IReadOnlyList<string>? Labels = null);
+    IReadOnlyList<string>? Labels = null,
+    bool OffCpu = false);

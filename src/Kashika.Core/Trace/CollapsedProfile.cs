@@ -4,18 +4,34 @@ namespace Kashika.Core.Trace;
 /// <see cref="CollapseOptions.TimeSlices"/>, one per time slice it was sampled in (<see cref="Slice"/>, else -1).</summary>
 public sealed record FoldedStack(int[] Frames, long Count, long Slice = -1);
 
-/// <summary>What a profile's weights count, as pprof names it: ("samples", "count"), or an event and its period's unit
-/// (("cpu-clock", "nanoseconds"), ("cycles", "count")).</summary>
-public sealed record SampleMeasure(string Type, string Unit)
+/// <summary>
+/// What a profile's weights are, as pprof names it (sample type and unit), and the perf event they come from: the one
+/// owner of the unit, read by every export (pprof's sample type) and the page (<see cref="TraceUnit"/>).
+/// </summary>
+public sealed record SampleMeasure(string Type, string Unit, string? Event = null)
 {
-    public static SampleMeasure Samples { get; } = new("samples", "count");
+    /// <summary>Folded stacks' numbers: whatever made the file counted them.</summary>
+    public static SampleMeasure Count { get; } = new("count", "count");
 
-    /// <summary>An event's periods: perf's software clocks count nanoseconds, other events their own occurrences.</summary>
+    /// <summary>Off-CPU time: nanoseconds from a thread's switch-out to its switch-in.</summary>
+    public static SampleMeasure OffCpu { get; } = new("off-cpu", "nanoseconds", "sched:sched_switch");
+
+    /// <summary>One per sample (of an event, when the input names one).</summary>
+    public static SampleMeasure SamplesOf(string? perfEvent) => new("samples", "count", perfEvent);
+
+    /// <summary>An event's periods: perf's software clocks count nanoseconds, other events their own occurrences. perf's
+    /// modifiers ("cpu-clock:pppH", "cycles:u") say how it sampled, not what it counted: the type is the bare event.</summary>
     public static SampleMeasure Period(string perfEvent)
     {
-        string name = perfEvent.Split(':')[0];
-        return new(name, name is "cpu-clock" or "task-clock" ? "nanoseconds" : "count");
+        // A tracepoint ("sched:sched_switch") keeps its subsystem: both are its name.
+        string[] parts = perfEvent.Split(':');
+        string name = parts.Length > 1 && parts[1].Length > 0 && !IsModifier(parts[1]) ? $"{parts[0]}:{parts[1]}" : parts[0];
+
+        return new(name, name is "cpu-clock" or "task-clock" ? "nanoseconds" : "count", perfEvent);
     }
+
+    // perf's event modifiers: u k h H G p pp ppp P S D I W e b (in any combination).
+    private static bool IsModifier(string text) => text.Length > 0 && text.All(c => "ukhHGpPSDIWeb".Contains(c, StringComparison.Ordinal));
 }
 
 /// <summary>
@@ -33,7 +49,7 @@ public sealed class CollapsedProfile
     public FrameTable Frames { get; }
 
     /// <summary>What the weights measure: samples, or an event's period (pprof's sample type).</summary>
-    public SampleMeasure Measure { get; private init; } = SampleMeasure.Samples;
+    public SampleMeasure Measure { get; private init; } = SampleMeasure.Count;
 
     public CollapsedProfile WithMeasure(SampleMeasure measure) => new(Frames, Stacks) { Measure = measure };
 
@@ -99,7 +115,9 @@ public sealed class CollapsedProfile
             var renumber = new int[part.Frames.Count];
             for (int f = 0; f < renumber.Length; f++)
             {
-                renumber[f] = frames.Add(part.Frames.Text(f), part.Frames.Kind(f), part.Frames.Module(f));
+                renumber[f] = part.Frames.Thread(f) is { } thread
+                    ? frames.AddThread(part.Frames.Text(f), thread)
+                    : frames.Add(part.Frames.Text(f), part.Frames.Kind(f), part.Frames.Module(f));
             }
 
             foreach (var stack in part.Stacks)

@@ -71,6 +71,27 @@ public static class FrameNames
 
     private static bool IsIdentifier(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 
+    /// <summary>
+    /// Whether perf's module name is kernel code: <c>[kernel.kallsyms]</c>, a module perf names in brackets
+    /// (<c>[nf_conntrack]</c>), a kernel image (<c>vmlinux</c>, <c>/usr/lib/debug/boot/vmlinux-5.4.0-42-generic</c>) or a
+    /// module file (<c>….ko</c>, compressed or not). The bracketed names of user-space mappings (<c>[vdso]</c>,
+    /// <c>[heap]</c>, <c>[unknown]</c>, …) are not.
+    /// </summary>
+    public static bool IsKernelModule(ReadOnlySpan<char> module)
+    {
+        if (module.Length > 2 && module[0] == '[' && module[^1] == ']')
+        {
+            var name = module[1..^1];
+            return !(name is "vdso" or "vsyscall" or "vectors" or "heap" or "stack" or "unknown" or "uprobes" or "sigpage" or "vvar"
+                || name.StartsWith("anon", StringComparison.Ordinal) || name.StartsWith("stack:", StringComparison.Ordinal));
+        }
+
+        var file = module[(module.LastIndexOf('/') + 1)..];
+        return file.StartsWith("vmlinux", StringComparison.Ordinal)
+            || file.EndsWith(".ko", StringComparison.Ordinal) || file.EndsWith(".ko.xz", StringComparison.Ordinal)
+            || file.EndsWith(".ko.gz", StringComparison.Ordinal) || file.EndsWith(".ko.zst", StringComparison.Ordinal);
+    }
+
     /// <summary>/tmp/perf-PID.map: symbols a JIT (Java, .NET, V8) wrote for perf.</summary>
     public static bool IsPerfMap(ReadOnlySpan<char> module)
     {

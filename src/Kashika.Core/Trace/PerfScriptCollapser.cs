@@ -41,18 +41,30 @@ public sealed class PerfScriptCollapser
     private int srclineTarget = -1;
     private string? eventFilter;
     private bool eventDefaulted;
+    // Off-CPU: per thread id, the stack key of its last switch-out and when; and the switch-out being read.
+    private readonly Dictionary<long, (string Key, long Time)>? switchedOut;
+    private long switchTid;
+    private long switchTime;
+    private string switchState = "";
 
     public PerfScriptCollapser(CollapseOptions options)
     {
         this.options = options;
-        eventFilter = options.EventFilter;
+        eventFilter = options.EventFilter ?? (options.OffCpu ? OffCpuEvent : null);
+        switchedOut = options.OffCpu ? [] : null;
         stackLookup = stacks.GetAlternateLookup<ReadOnlySpan<char>>();
         frameLineLookup = frameLines.GetAlternateLookup<ReadOnlySpan<char>>();
         processLookup = processNames.GetAlternateLookup<ReadOnlySpan<char>>();
         moduleLookup = modules.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
+    /// <summary>The tracepoint whose samples <see cref="CollapseOptions.OffCpu"/> reads.</summary>
+    public const string OffCpuEvent = "sched:sched_switch";
+
     public long Samples { get; private set; }
+
+    /// <summary>Lines read as part of a sample (event, frame and source lines).</summary>
+    public long Recognized { get; private set; }
 
     public long UnrecognizedLines { get; private set; }
 
@@ -70,6 +82,16 @@ public sealed class PerfScriptCollapser
 
     /// <summary>Events met and skipped because another event was counted, with their sample counts.</summary>
     public Dictionary<string, long> SkippedEvents { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The event counted when none was asked for and none met yet (a recording's first event).</summary>
+    public void PreferEvent(string perfEvent)
+    {
+        if (eventFilter is null)
+        {
+            eventFilter = perfEvent;
+            eventDefaulted = true;
+        }
+    }
 
     /// <summary>Starts the next input (a file, or a part of one starting after line <paramref name="linesBefore"/>):
     /// the sample the previous input left open ends here.</summary>
@@ -95,9 +117,16 @@ public sealed class PerfScriptCollapser
             line = line[..^1]; // CRLF files: the line ends before the '\r'
         }
 
+        // perf prints a frame's source line after it (indented with spaces, frames with a tab) only when it knows it.
+        if (pendingSrclines > 0 && line.Length > 0 && line[0] == '\t')
+        {
+            pendingSrclines = 0;
+        }
+
         if (pendingSrclines > 0)
         {
             pendingSrclines--;
+            Recognized++;
             AppendSrcline(line);
             return;
         }
@@ -125,6 +154,7 @@ public sealed class PerfScriptCollapser
 
         if (TryFrame(line))
         {
+            Recognized++;
             return;
         }
 
@@ -135,8 +165,17 @@ public sealed class PerfScriptCollapser
         }
     }
 
-    /// <summary>Ends the input: a last sample not followed by a blank line is counted too.</summary>
-    public void Finish() => EndSample();
+    /// <summary>Ends the input: a last sample not followed by a blank line is counted too; off-CPU, threads still
+    /// switched out are counted as not matched.</summary>
+    public void Finish()
+    {
+        EndSample();
+        if (switchedOut is not null)
+        {
+            OffCpuUnmatched += switchedOut.Count;
+            switchedOut.Clear();
+        }
+    }
 
     /// <summary>The folded profile: every unique stack (process name at the root) with its count.</summary>
     public CollapsedProfile Profile() => CollapsedProfile.Create(frames, stacks.Select(s => Stack(s.Key, s.Value)));
@@ -161,6 +200,11 @@ public sealed class PerfScriptCollapser
             return;
         }
 
+        if (switchedOut is not null)
+        {
+            current.Insert(0, frames.Add(OffCpuState(switchState), FrameKind.Label)); // the leaf: why the thread waited
+        }
+
         int extra = options.TimeSlices > 0 ? 2 : 0;
         int needed = checked(2 * (current.Count + 1 + extra));
         if (keyBuffer.Length < needed)
@@ -181,8 +225,30 @@ public sealed class PerfScriptCollapser
             Put(key, extra + i + 1, current[current.Count - 1 - i]); // read leaf first, stored root first
         }
 
+        if (switchedOut is not null)
+        {
+            // Off-CPU: the weight is known when the thread is switched in again.
+            if (switchedOut.ContainsKey(switchTid))
+            {
+                OffCpuUnmatched++;
+            }
+
+            switchedOut[switchTid] = (key.ToString(), switchTime);
+        }
+        else
+        {
+            AddWeight(key, options.Weight == SampleWeight.Samples ? 1 : period);
+        }
+
+        Samples++;
+        current.Clear();
+        process = -1;
+        pendingSrclines = 0;
+    }
+
+    private void AddWeight(ReadOnlySpan<char> key, long weight)
+    {
         ref long count = ref CollectionsMarshal.GetValueRefOrAddDefault(stackLookup, key, out _);
-        long weight = options.Weight == SampleWeight.Samples ? 1 : period;
         try
         {
             total = CollapsedProfile.Add(total, weight);
@@ -193,11 +259,69 @@ public sealed class PerfScriptCollapser
         }
 
         count += weight;
-        Samples++;
-        current.Clear();
-        process = -1;
-        pendingSrclines = 0;
     }
+
+    /// <summary>Off-CPU: switch-outs whose thread was not seen switching in again (it was still waiting when the
+    /// recording ended, or the recording was not system-wide), not counted.</summary>
+    public long OffCpuUnmatched { get; private set; }
+
+    /// <summary>Off-CPU: switch-outs counted, each with the time until its thread was switched in again.</summary>
+    public long OffCpuMatched { get; private set; }
+
+    // Off-CPU, at each sched:sched_switch: the thread switched in ends its wait (its switch-out gets the time since); the
+    // thread switched out starts one. False for the idle task (pid 0), which is not a thread waiting.
+    private bool Switch(long? time, ReadOnlySpan<char> payload)
+    {
+        int arrow = payload.LastIndexOf(" ==> ", StringComparison.Ordinal);
+        if (time is not { } now || arrow < 0
+            || !long.TryParse(Field(payload[..arrow], "prev_pid="), out long prevPid)
+            || !long.TryParse(Field(payload[arrow..], "next_pid="), out long nextPid))
+        {
+            throw Common.InputException.At(source, lineInSource,
+                "--off-cpu needs sched:sched_switch samples with their time and fields (prev_pid=… ==> next_pid=…), as perf script prints them by default");
+        }
+
+        if (switchedOut!.Remove(nextPid, out var waiting))
+        {
+            OffCpuMatched++;
+            AddWeight(waiting.Key, options.Weight == SampleWeight.Samples ? 1 : Math.Max(0, now - waiting.Time));
+        }
+
+        switchTid = prevPid;
+        switchTime = now;
+        switchState = Field(payload[..arrow], "prev_state=").ToString();
+        return prevPid != 0;
+    }
+
+    // The value of "name=value" in a tracepoint's payload: its last occurrence at a word's start (a comm may hold anything).
+    private static ReadOnlySpan<char> Field(ReadOnlySpan<char> payload, string name)
+    {
+        int at = payload.Length;
+        while ((at = payload[..at].LastIndexOf(name, StringComparison.Ordinal)) >= 0)
+        {
+            if (at == 0 || IsSpace(payload[at - 1]))
+            {
+                var value = payload[(at + name.Length)..];
+                int end = value.IndexOfAny(PerlSpace);
+                return end < 0 ? value : value[..end];
+            }
+        }
+
+        return default;
+    }
+
+    /// <summary>The leaf frame of an off-CPU stack: the state the thread was switched out in (sched_switch's prev_state).</summary>
+    public static string OffCpuState(string state) => (state.Length > 0 ? state[0] : '?') switch
+    {
+        'R' => $"[off-CPU {state}: preempted]",
+        'S' => $"[off-CPU {state}: sleeping]",
+        'D' => $"[off-CPU {state}: uninterruptible (disk, I/O)]",
+        'T' => $"[off-CPU {state}: stopped]",
+        't' => $"[off-CPU {state}: traced]",
+        'I' => $"[off-CPU {state}: idle]",
+        'P' => $"[off-CPU {state}: parked]",
+        _ => $"[off-CPU {state}]",
+    };
 
     // A stack key holds each frame number in two chars (high and low 16 bits): any number of distinct frames an int
     // can count, at any depth.
@@ -219,7 +343,8 @@ public sealed class PerfScriptCollapser
         return ids;
     }
 
-    // An event line: "comm [pid/]tid [cpu] time: [period] event:", perhaps followed by a frame on the same line.
+    // An event line: "comm [pid/]tid [cpu] time: [period] event:", perhaps followed by a tracepoint's payload and a frame
+    // on the same line.
     private bool TryEvent(ReadOnlySpan<char> line, bool requireTimestamp)
     {
         var trimmed = line.TrimStart(PerlSpace);
@@ -229,9 +354,9 @@ public sealed class PerfScriptCollapser
         }
 
         var rest = trimmed[afterIds..];
-        ReadOnlySpan<char> eventName = default, periodText = default, inlineFrame = default;
+        ReadOnlySpan<char> eventName = default, periodText = default, payload = default;
         bool named = EventAtEnd(trimmed, out eventName, out periodText);
-        if (!named && TimestampEvent(rest, out eventName, out periodText, out inlineFrame))
+        if (!named && TimestampEvent(rest, out eventName, out periodText, out payload))
         {
             named = true;
         }
@@ -240,12 +365,14 @@ public sealed class PerfScriptCollapser
             return false;
         }
 
-        // A new event line ends the sample before it even without a blank line (stacks printed on their event line have none).
-        if (process >= 0 && current.Count > 0)
+        // A new event line ends the sample before it even without a blank line: stacks printed on their event line, and
+        // samples printed without any stack, have none.
+        if (process >= 0)
         {
             EndSample();
         }
 
+        Recognized++;
         if (named)
         {
             if (eventFilter is null)
@@ -264,17 +391,63 @@ public sealed class PerfScriptCollapser
 
         period = periodText.Length > 0 && long.TryParse(periodText, out long p) && p != 0 ? p : 1;
         SawPeriod |= periodText.Length > 0;
-        slice = options.TimeSlices > 0 && Timestamp(rest, out long seconds, out long fraction, out int digits)
+        bool timed = Timestamp(rest, out long seconds, out long fraction, out int digits);
+        slice = options.TimeSlices > 0 && timed
             ? checked((seconds * options.TimeSlices) + (long)(fraction * (decimal)options.TimeSlices / Pow10(digits)))
             : -1;
+        if (switchedOut is not null && !Switch(timed ? Nanoseconds(seconds, fraction, digits) : null, payload))
+        {
+            process = -1; // the idle task switching out: not a thread waiting
+            return true;
+        }
+
         process = ProcessFrame(comm, pid, tid);
         isJava = comm.StartsWith("java", StringComparison.Ordinal);
+        var inlineFrame = LooksLikeFrame(payload) ? payload : TrailingFrame(payload);
         if (inlineFrame.Length > 0 && !TryFrame(inlineFrame))
         {
             UnrecognizedLines++;
         }
 
         return true;
+    }
+
+    // A timestamp as nanoseconds (perf prints 6 digits, 9 with --ns).
+    private static long Nanoseconds(long seconds, long fraction, int digits) =>
+        checked((seconds * 1_000_000_000) + (digits <= 9 ? fraction * Pow10(9 - digits) : fraction / Pow10(digits - 9)));
+
+    // A tracepoint's payload printed with the sample's ip on the same line, as perf does without call graphs:
+    // "prev_comm=a prev_pid=1 … next_prio=120 ffffffff82248208 __schedule+0x628 ([kernel.kallsyms])": the frame is the
+    // last whitespace-separated hex number followed by a symbol and "(module)" that ends the line.
+    private static ReadOnlySpan<char> TrailingFrame(ReadOnlySpan<char> payload)
+    {
+        var text = payload.TrimEnd(PerlSpace);
+        int open = text.LastIndexOf(" (", StringComparison.Ordinal);
+        if (text.Length == 0 || text[^1] != ')' || open < 0)
+        {
+            return default;
+        }
+
+        for (int i = open - 1; i > 0; i--)
+        {
+            if (!IsSpace(text[i - 1]))
+            {
+                continue;
+            }
+
+            int j = i;
+            while (j < open && char.IsAsciiHexDigit(text[j]))
+            {
+                j++;
+            }
+
+            if (j > i && j < open && IsSpace(text[j]) && text[(j + 1)..open].Trim(PerlSpace).Length > 0)
+            {
+                return text[i..];
+            }
+        }
+
+        return default;
     }
 
     // "comm pid[/tid] ": comm is the shortest prefix of two or more chars followed by whitespace, digits, slashes,
@@ -301,12 +474,9 @@ public sealed class PerfScriptCollapser
                 i++;
             }
 
+            // perf prints -1 for an id it lost (a thread that exited: ":-1 18714/-1").
             int digits = i;
-            while (i < line.Length && char.IsAsciiDigit(line[i]))
-            {
-                i++;
-            }
-
+            i = SkipNumber(line, i);
             if (i == digits)
             {
                 continue;
@@ -319,10 +489,7 @@ public sealed class PerfScriptCollapser
             }
 
             int second = i;
-            while (i < line.Length && char.IsAsciiDigit(line[i]))
-            {
-                i++;
-            }
+            i = SkipNumber(line, i);
 
             if (i >= line.Length || !IsSpace(line[i]))
             {
@@ -337,6 +504,18 @@ public sealed class PerfScriptCollapser
         }
 
         return false;
+    }
+
+    private static int SkipNumber(ReadOnlySpan<char> line, int i)
+    {
+        int start = i < line.Length - 1 && line[i] == '-' && char.IsAsciiDigit(line[i + 1]) ? i + 1 : i;
+        int end = start;
+        while (end < line.Length && char.IsAsciiDigit(line[end]))
+        {
+            end++;
+        }
+
+        return end == start ? i : end;
     }
 
     // stackcollapse-perf.pl's /:\s*(\d+)*\s+(\S+):\s*$/: the line ends in "event:" preceded by an optional period and a ':'.
@@ -391,9 +570,9 @@ public sealed class PerfScriptCollapser
 
     // After the ids: "[cpu] time: [period] event: rest", where rest is a tracepoint's payload or a frame printed on the
     // event line. Only used where the line does not simply end with "event:".
-    private static bool TimestampEvent(ReadOnlySpan<char> rest, out ReadOnlySpan<char> eventName, out ReadOnlySpan<char> periodText, out ReadOnlySpan<char> frame)
+    private static bool TimestampEvent(ReadOnlySpan<char> rest, out ReadOnlySpan<char> eventName, out ReadOnlySpan<char> periodText, out ReadOnlySpan<char> payload)
     {
-        eventName = periodText = frame = default;
+        eventName = periodText = payload = default;
         int colon = -1;
         for (int i = 1; i < rest.Length - 1; i++)
         {
@@ -442,8 +621,7 @@ public sealed class PerfScriptCollapser
             if (after[i] == ':' && i > 0 && (i + 1 == after.Length || IsSpace(after[i + 1])))
             {
                 eventName = after[..i];
-                var payload = after[(i + 1)..].TrimStart(PerlSpace);
-                frame = LooksLikeFrame(payload) ? payload : default;
+                payload = after[(i + 1)..].TrimStart(PerlSpace);
                 return true;
             }
         }
@@ -547,7 +725,7 @@ public sealed class PerfScriptCollapser
         }
 
         string text = name.ToString();
-        id = frames.Add(text, FrameKind.User);
+        id = frames.AddThread(text, new TraceThread(comm.ToString(), both ? pid.ToString() : "?", shownTid.ToString()));
         processNames[text] = id;
         return id;
     }
@@ -779,13 +957,14 @@ public sealed class PerfScriptCollapser
             func = func[1..];
         }
 
+        // stackcollapse-perf.pl's rule for _[k] ([vdso] is marked too), kept for byte-identical output; the kind is the kernel's own.
         bool kernelModule = (module.StartsWith("[") || module.EndsWith("vmlinux")) && !module.Contains("unknown", StringComparison.Ordinal);
         bool jitModule = FrameNames.IsPerfMap(module) || FrameNames.IsJitDump(module);
         if (inlined || module.SequenceEqual("inlined"))
         {
             kind = FrameKind.Inlined;
         }
-        else if (kernelModule)
+        else if (FrameNames.IsKernelModule(module))
         {
             kind = FrameKind.Kernel;
         }

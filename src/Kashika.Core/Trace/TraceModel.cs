@@ -2,37 +2,49 @@ using System.Globalization;
 
 namespace Kashika.Core.Trace;
 
-/// <summary>What a profile's weights are: samples, a count from folded input, or an event's period in its unit.</summary>
-/// <param name="Weight">"samples", "count" (folded input) or "period".</param>
-/// <param name="Event">The event counted, when the input names it.</param>
-/// <param name="Label">The unit as the page shows it ("samples", "ms of cpu-clock", "cycles").</param>
-/// <param name="Scale">What one weight is in that unit (cpu-clock periods are nanoseconds, shown as ms: 1e-6).</param>
+/// <summary>What a profile's weights are, as the page shows them.</summary>
+/// <param name="Weight">"samples", "count" (folded input), or what the weights measure ("cpu-clock", "off-cpu", "inuse_space").</param>
+/// <param name="Event">The perf event counted, when the input names it.</param>
+/// <param name="Label">The unit as the page shows it ("samples", "ms of cpu-clock", "ms off-CPU", "bytes of inuse_space", "cycles").</param>
+/// <param name="Scale">What one weight is in that unit (nanoseconds shown as ms: 1e-6).</param>
 public sealed record TraceUnit(string Weight, string? Event, string Label, double Scale)
 {
-    /// <summary>The unit of a profile read with <paramref name="weight"/>: never periods called samples.</summary>
-    public static TraceUnit Of(SampleWeight weight, bool folded, bool sawPeriod, string? eventName)
+    /// <summary>The page's unit of a measure: never periods called samples.</summary>
+    public static TraceUnit Of(SampleMeasure measure)
     {
-        if (folded)
+        string type = measure.Type;
+        double? toMs = measure.Unit switch
         {
-            return new TraceUnit("count", null, "count", 1);
+            "nanoseconds" => 1e-6,
+            "microseconds" => 1e-3,
+            "milliseconds" => 1,
+            "seconds" => 1e3,
+            _ => null,
+        };
+        if (toMs is { } scale)
+        {
+            string label = type switch
+            {
+                "off-cpu" => "ms off-CPU",
+                "cpu" => "ms of CPU",
+                _ => $"ms of {type}",
+            };
+            return new TraceUnit(type, measure.Event, label, scale);
         }
 
-        if (weight == SampleWeight.Samples || !sawPeriod)
+        if (measure.Unit == "bytes")
         {
-            return new TraceUnit("samples", eventName, eventName is null ? "samples" : $"samples of {eventName}", 1);
+            return new TraceUnit(type, measure.Event, $"bytes of {type}", 1);
         }
 
-        // Software clock events count nanoseconds; hardware events count their own occurrences. perf's modifiers
-        // ("cpu-clock:pppH", "cycles:u") say how it sampled, not what: the unit is the bare event.
-        string bare = eventName?.Split(':')[0] ?? "";
-        return bare is "cpu-clock" or "task-clock"
-            ? new TraceUnit("period", eventName, $"ms of {bare}", 1e-6)
-            : new TraceUnit("period", eventName, bare.Length > 0 ? bare : "period", 1);
+        return type switch
+        {
+            "samples" => new TraceUnit("samples", measure.Event, measure.Event is { } e ? $"samples of {e}" : "samples", 1),
+            "count" => new TraceUnit("count", null, "count", 1),
+            _ => new TraceUnit(type, measure.Event, measure.Unit is "count" or "" ? type : $"{measure.Unit} of {type}", 1),
+        };
     }
 }
-
-/// <summary>A process's thread, as the samples name it (pid is "?" when perf printed the thread id alone).</summary>
-public sealed record TraceThread(string Comm, string Pid, string Tid);
 
 /// <summary>
 /// A profile as the trace page needs it: frames (name, module, kind), threads, the call tree shared by all threads as a
@@ -49,7 +61,8 @@ public sealed class TraceModel
 
     public required IReadOnlyList<string> Modules { get; init; }
 
-    public required IReadOnlyList<TraceThread> Threads { get; init; }
+    /// <summary>The threads (and label sets) stacks were sampled in: each stack's context, never a frame.</summary>
+    public required IReadOnlyList<SampledThread> Threads { get; init; }
 
     /// <summary>The parent of each node (node 0 is the root, parent -1).</summary>
     public required IReadOnlyList<int> NodeParents { get; init; }
@@ -69,9 +82,13 @@ public sealed class TraceModel
 
     public long Total => StackWeights.Sum();
 
-    /// <summary>Builds the model of a profile folded with <see cref="CollapseOptions.Tid"/> (so each stack's root frame
-    /// is "comm-pid/tid"), or of folded input (root frame: the process name).</summary>
-    public static TraceModel Build(CollapsedProfile profile, bool threadNames, int slicesPerSecond)
+    /// <summary>
+    /// Builds the model of a profile: each stack's leading label frames and thread frame (perf's "comm-pid/tid", folded
+    /// with <see cref="CollapseOptions.Tid"/>; pprof's comm/pid/tid labels) are its thread, the rest its frames. Folded
+    /// input has neither: every frame is a function. Frames of one name in different modules (two programs' main) are
+    /// told apart by the module's file name.
+    /// </summary>
+    public static TraceModel Build(CollapsedProfile profile, int slicesPerSecond)
     {
         var frames = profile.Frames;
         var modules = new List<string>();
@@ -89,8 +106,8 @@ public sealed class TraceModel
             frameModules[f] = m;
         }
 
-        var threads = new List<TraceThread>();
-        var threadOf = new Dictionary<int, int>(); // process frame → thread
+        var contexts = new List<(string Labels, TraceThread? Thread)>();
+        var contextOf = new Dictionary<(string Labels, int Thread), int>();
         var parents = new List<int> { -1 };
         var nodeFrames = new List<int> { -1 };
         var children = new Dictionary<(int Parent, int Frame), int>();
@@ -102,20 +119,22 @@ public sealed class TraceModel
         bool timed = false;
         foreach (var stack in profile.Stacks)
         {
-            if (stack.Frames.Length == 0)
+            int first = 0;
+            while (first < stack.Frames.Length && frames.Kind(stack.Frames[first]) == FrameKind.Label)
             {
-                continue;
+                first++;
             }
 
-            int process = stack.Frames[0];
-            if (!threadOf.TryGetValue(process, out int thread))
+            string labels = string.Join(", ", stack.Frames[..first].Select(frames.Text));
+            int threadFrame = first < stack.Frames.Length && frames.Kind(stack.Frames[first]) == FrameKind.Thread ? stack.Frames[first++] : -1;
+            if (!contextOf.TryGetValue((labels, threadFrame), out int thread))
             {
-                threadOf[process] = thread = threads.Count;
-                threads.Add(threadNames ? ParseThread(frames.Text(process)) : new TraceThread(frames.Text(process), "", ""));
+                contextOf[(labels, threadFrame)] = thread = contexts.Count;
+                contexts.Add((labels, threadFrame < 0 ? null : frames.Thread(threadFrame) ?? new TraceThread(frames.Text(threadFrame), "", "")));
             }
 
             int node = 0;
-            for (int i = 1; i < stack.Frames.Length; i++)
+            for (int i = first; i < stack.Frames.Length; i++)
             {
                 if (!children.TryGetValue((node, stack.Frames[i]), out int child))
                 {
@@ -147,11 +166,11 @@ public sealed class TraceModel
 
         return new TraceModel
         {
-            FrameNames = Enumerable.Range(0, frames.Count).Select(frames.Text).ToList(),
+            FrameNames = DistinctNames(frames),
             FrameModules = frameModules,
             FrameKinds = Enumerable.Range(0, frames.Count).Select(frames.Kind).ToList(),
             Modules = modules,
-            Threads = threads,
+            Threads = ThreadList(contexts, stackThreads, weights),
             NodeParents = parents,
             NodeFrames = nodeFrames,
             StackThreads = stackThreads,
@@ -161,14 +180,52 @@ public sealed class TraceModel
         };
     }
 
-    // "comm-pid/tid" (spaces in comm were made '_' by the collapser; comm itself may hold '-' and '/').
-    private static TraceThread ParseThread(string text)
+    // A process is its pid, named by its main thread (tid = pid), else by its heaviest thread: a thread's name
+    // (pthread_setname_np) is not its process's.
+    private static List<SampledThread> ThreadList(List<(string Labels, TraceThread? Thread)> contexts, List<int> stackThreads, List<long> weights)
     {
-        int slash = text.LastIndexOf('/');
-        int dash = slash < 0 ? -1 : text.LastIndexOf('-', slash);
-        return dash <= 0 ? new TraceThread(text, "", "") : new TraceThread(text[..dash], text[(dash + 1)..slash], text[(slash + 1)..]);
+        var weightOf = new long[contexts.Count];
+        for (int i = 0; i < stackThreads.Count; i++)
+        {
+            weightOf[stackThreads[i]] += weights[i];
+        }
+
+        static bool Known(string pid) => pid.Length > 0 && pid != "?";
+        var processNames = contexts.Select((c, i) => (c.Thread, Weight: weightOf[i]))
+            .Where(c => c.Thread is { } t && Known(t.Pid))
+            .GroupBy(c => c.Thread!.Pid, StringComparer.Ordinal)
+            .ToDictionary(
+                g => g.Key,
+                g => (g.FirstOrDefault(c => c.Thread!.Tid == g.Key).Thread ?? g.OrderByDescending(c => c.Weight).ThenBy(c => c.Thread!.Tid, StringComparer.Ordinal).First().Thread)!.Comm,
+                StringComparer.Ordinal);
+        return contexts.Select(c => c.Thread is { } t
+                ? new SampledThread(t.Comm, t.Pid, t.Tid, Known(t.Pid) ? processNames[t.Pid] : t.Comm, c.Labels)
+                : new SampledThread("", "", "", "", c.Labels))
+            .ToList();
+    }
+
+    // Each frame's name, with its module's file name where another frame of the same name is in another module.
+    private static List<string> DistinctNames(FrameTable frames)
+    {
+        var names = Enumerable.Range(0, frames.Count).Select(frames.Text).ToList();
+        var shared = names.Select((n, i) => (n, i)).Where(x => frames.Kind(x.i) is not (FrameKind.Thread or FrameKind.Label))
+            .GroupBy(x => x.n, StringComparer.Ordinal).Where(g => g.Count() > 1);
+        foreach (var group in shared)
+        {
+            foreach (var (name, i) in group)
+            {
+                string module = frames.Module(i);
+                names[i] = $"{name} [{(module.Length == 0 ? "?" : module[(module.LastIndexOf('/') + 1)..])}]";
+            }
+        }
+
+        return names;
     }
 }
+
+/// <summary>A thread of the page's thread list: its name, ids and process name (<c>""</c> where the input did not say),
+/// and the labels of its samples (<c>host=web1, region=eu</c>).</summary>
+public sealed record SampledThread(string Comm, string Pid, string Tid, string Process, string Labels);
 
 /// <summary>
 /// When samples were taken, in slices of 1/<see cref="SlicesPerSecond"/> second from <see cref="StartSecond"/> (whole

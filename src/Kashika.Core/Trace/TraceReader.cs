@@ -6,10 +6,11 @@ using Kashika.Core.Common;
 namespace Kashika.Core.Trace;
 
 /// <summary>
-/// Reads trace inputs: perf script output, or folded stacks ("a;b;c 12", as any stackcollapse tool writes), told apart by
-/// the first line that is neither empty nor a '#' comment. perf script text is cut into blocks at sample boundaries and
-/// folded on <paramref name="threads"/> threads, each with its own collapser; their stacks are summed at the end.
-/// Memory stays bounded: a few blocks in flight, plus the unique frames and stacks.
+/// The one driver every trace input goes through: perf script text and folded stacks are read here (their kind decided
+/// by <see cref="TraceInputKinds.Detect"/>), profile formats (pprof) add their stacks with <see cref="AddStack"/>. perf
+/// script text is cut into blocks at sample boundaries and folded on <paramref name="threads"/> threads, each with its own
+/// collapser; their stacks are summed at the end. Memory stays bounded: a few blocks in flight, plus the unique frames and
+/// stacks. What was skipped or assumed is in <see cref="Warnings"/>.
 /// </summary>
 /// <param name="blockSize">Bytes per block (tests make it small to exercise the cuts).</param>
 /// <param name="workerBlock">Called by a worker before each block it folds (tests inject a failure here).</param>
@@ -22,9 +23,11 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
     private readonly Dictionary<string, (int[] Frames, long Count)> folded = new(StringComparer.Ordinal);
     private readonly FrameTable foldedFrames = new();
     private readonly List<(string Source, long Line, string Text)> foldedUnrecognized = [];
+    private readonly List<string> notes = [];
     private bool? isFolded;
     private SampleMeasure? profileMeasure;
     private long foldedBad;
+    private long foldedGood;
     private long foldedTotal;
 
     public bool IsFolded => isFolded == true;
@@ -53,12 +56,80 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
 
     private IEnumerable<PerfScriptCollapser> All => workers.Prepend(first);
 
-    /// <summary>Reads one whole input. A worker's failure ends the read promptly with that worker's exception.</summary>
+    /// <summary>The event counted when none was asked for and none met yet: a recording's first event.</summary>
+    public void PreferEvent(string perfEvent) => first.PreferEvent(perfEvent);
+
+    /// <summary>A warning of the adapter that read an input (perf's own, a pprof label not kept), shown with the others.</summary>
+    public void Note(string warning) => notes.Add(warning);
+
+    /// <summary>
+    /// Everything dropped, skipped or assumed while reading, one sentence each, for standard error, the page and its
+    /// JSON: unrecognised lines, events not counted, off-CPU waits that did not end, the adapters' notes.
+    /// </summary>
+    public IReadOnlyList<string> Warnings()
+    {
+        var warnings = new List<string>();
+        foreach (var (source, line, text) in FirstUnrecognized)
+        {
+            warnings.Add($"{source}:{line}: unrecognised line skipped: {(text.Length > 160 ? text[..160] + "…" : text)}");
+        }
+
+        long more = UnrecognizedLines - FirstUnrecognized.Count;
+        if (more > 0)
+        {
+            warnings.Add($"{more:N0} more unrecognised lines skipped");
+        }
+
+        if (!IsFolded && SkippedEvents.Count > 0)
+        {
+            string skipped = string.Join(", ", SkippedEvents.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"'{e.Key}' ({e.Value:N0} samples)"));
+            string how = EventWasDefaulted ? "the first event in the input" : "as asked";
+            warnings.Add($"several events: counted '{Event}' ({how}), skipped {skipped}; choose with --event");
+        }
+
+        long unmatched = All.Sum(c => c.OffCpuUnmatched);
+        if (unmatched > 0)
+        {
+            warnings.Add($"off-CPU: {unmatched:N0} of {unmatched + All.Sum(c => c.OffCpuMatched):N0} switch-outs not counted: their thread was not seen switching in again before the recording ended");
+        }
+
+        warnings.AddRange(notes);
+        return warnings;
+    }
+
+    /// <summary>Reads one text input (perf script or folded stacks), its kind decided from its content.</summary>
+    /// <exception cref="InputException">It is neither.</exception>
     public void Read(Stream stream, string name)
     {
+        var head = new byte[TraceInputKinds.HeadSize];
+        int length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var kind = TraceInputKinds.Detect(head.AsSpan(0, length), whole: length < head.Length);
+        if (kind is not (TraceInputKind.PerfScript or TraceInputKind.Folded or TraceInputKind.Empty))
+        {
+            throw new InputException($"{name}: not perf script or folded stacks");
+        }
+
+        Read(new PrefixedStream(head[..length], stream), name, kind);
+    }
+
+    /// <summary>Reads one whole input of <paramref name="kind"/> (perf script or folded stacks). A worker's failure ends
+    /// the read promptly with that worker's exception.</summary>
+    /// <exception cref="InputException">The input cannot be summed with those before it, or is mostly not of its kind.</exception>
+    public void Read(Stream stream, string name, TraceInputKind kind)
+    {
+        if (kind is not (TraceInputKind.PerfScript or TraceInputKind.Folded or TraceInputKind.Empty))
+        {
+            throw new ArgumentException($"{kind} is not text", nameof(kind));
+        }
+
+        if (kind != TraceInputKind.Empty)
+        {
+            Kind(kind == TraceInputKind.Folded, name);
+        }
+
         first.BeginSource(name);
+        long badBefore = UnrecognizedLines, goodBefore = IsFolded ? foldedGood : All.Sum(c => c.Recognized);
         long linesBefore = 0;
-        bool detected = false;
         BlockingCollection<(byte[] Block, int Length, long LinesBefore)>? queue = null;
         using var failed = new CancellationTokenSource();
         var tasks = new List<Task>();
@@ -67,26 +138,13 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
             foreach (var (block, length) in Blocks(stream, blockSize))
             {
                 var bytes = block.AsSpan(0, length);
-                if (!detected && Detect(bytes) is { } looksFolded)
-                {
-                    // Each input is one kind: perf script after folded stacks (or pprof) would be read as unrecognised
-                    // lines, a smaller profile passed off as whole.
-                    detected = true;
-                    if (isFolded is { } mode && mode != looksFolded)
-                    {
-                        throw new InputException($"{name}: {(looksFolded ? "folded stacks" : "perf script")} cannot be read with the {(mode ? "folded stacks or pprof profiles" : "perf script")} before it; collapse each kind on its own first");
-                    }
-
-                    isFolded = looksFolded;
-                }
-
                 long lines = bytes.Count((byte)'\n');
                 // The first blocks settle which event is counted before any worker starts. Srcline input stays in
                 // order: a source line belongs to the frame line before it, across any cut.
                 // Blocks stay with the first collapser until it has met a sample: a block of header comments alone
                 // must not leave each worker to pick "the first event" on its own.
                 bool settled = first.Event is not null || first.Samples > 0;
-                if (isFolded == true || options.Srcline || threads <= 1 || linesBefore == 0 || !settled)
+                if (isFolded == true || options.Srcline || options.OffCpu || threads <= 1 || linesBefore == 0 || !settled)
                 {
                     Feed(bytes, name, linesBefore, first);
                     ArrayPool<byte>.Shared.Return(block);
@@ -131,6 +189,27 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(faulted.Exception!.InnerExceptions.First(x => x is not OperationCanceledException));
         }
+
+        // A text that is mostly not of its kind (a README, a log) is not a profile with a few lines skipped.
+        long bad = UnrecognizedLines - badBefore, good = (IsFolded ? foldedGood : All.Sum(c => c.Recognized)) - goodBefore;
+        if (bad > 0 && bad >= good)
+        {
+            var firstBad = FirstUnrecognized.FirstOrDefault(u => u.Source == name);
+            string where = firstBad.Source is null ? "" : $" (line {firstBad.Line}: {(firstBad.Text.Length > 80 ? firstBad.Text[..80] + "…" : firstBad.Text)})";
+            throw new InputException($"{name}: {bad:N0} of its {bad + good:N0} lines are not {(IsFolded ? "folded stacks" : "perf script")}{where}: not a profile kashika reads");
+        }
+    }
+
+    // Each input is one kind: perf script after folded stacks (or pprof) would be read as unrecognised lines, a smaller
+    // profile passed off as whole.
+    private void Kind(bool stacks, string name)
+    {
+        if (isFolded is { } mode && mode != stacks)
+        {
+            throw new InputException($"{name}: {(stacks ? "folded stacks or a pprof profile" : "perf script")} cannot be read with the {(mode ? "folded stacks or pprof profiles" : "perf script")} before it; collapse each kind on its own first");
+        }
+
+        isFolded = stacks;
     }
 
     private BlockingCollection<(byte[] Block, int Length, long LinesBefore)> StartWorkers(string name, List<Task> tasks, CancellationTokenSource failed)
@@ -193,17 +272,31 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
         }
     }
 
-    /// <summary>Adds one stack read from a profile format (pprof), root first, each frame with its kind and module:
-    /// folded with the folded inputs.</summary>
-    /// <exception cref="InputException">Perf script was read before (the two cannot be merged), or the weights pass 2^63 − 1.</exception>
-    public void AddStack(IReadOnlyList<(string Text, FrameKind Kind, string Module)> frames, long count, string source)
+    /// <summary>The number of a frame of a profile format's stack (see <see cref="AddStack"/>).</summary>
+    public int Frame(string text, FrameKind kind, string module) => foldedFrames.Add(text, kind, module);
+
+    /// <summary>The root frame of a thread's stacks, named as perf's are with the options (comm, comm-pid, comm-pid/tid).</summary>
+    public int ThreadFrame(TraceThread thread)
     {
-        if (isFolded == false)
+        string text = thread.Comm;
+        if (options.Pid || options.Tid)
         {
-            throw new InputException($"{source}: a pprof profile cannot be read with perf script input; collapse the perf script on its own first (to folded or pprof)");
+            text += $"-{(thread.Pid.Length > 0 ? thread.Pid : "?")}";
+            if (options.Tid)
+            {
+                text += $"/{(thread.Tid.Length > 0 ? thread.Tid : "?")}";
+            }
         }
 
-        isFolded = true;
+        return foldedFrames.AddThread(text.Replace(' ', '_'), thread);
+    }
+
+    /// <summary>Adds one stack read from a profile format (pprof), root first, numbered by <see cref="Frame"/> and
+    /// <see cref="ThreadFrame"/>: summed with the folded inputs.</summary>
+    /// <exception cref="InputException">Perf script was read before (the two cannot be merged), or the weights pass 2^63 − 1.</exception>
+    public void AddStack(int[] frames, long count, string source)
+    {
+        Kind(true, source);
         try
         {
             foldedTotal = CollapsedProfile.Add(foldedTotal, count);
@@ -213,17 +306,29 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
             throw new InputException($"{source}: {e.Message}");
         }
 
-        string key = string.Join(';', frames.Select(f => f.Text));
-        folded[key] = folded.TryGetValue(key, out var known)
-            ? (known.Frames, known.Count + count)
-            : ([.. frames.Select(f => foldedFrames.Add(f.Text, f.Kind, f.Module))], count);
+        string key = string.Join(';', frames);
+        folded[key] = folded.TryGetValue(key, out var known) ? (known.Frames, known.Count + count) : (frames, count);
     }
 
+    /// <summary>The profile read, with what its weights measure.</summary>
+    /// <exception cref="InputException">Off-CPU: no thread was seen switching in again (the recording was not system-wide).</exception>
     public CollapsedProfile Profile()
     {
         var profile = Collapsed().WithLabels(options.Labels ?? []);
-        return profileMeasure is null ? profile : profile.WithMeasure(profileMeasure);
+        if (options.OffCpu && All.Sum(c => c.OffCpuMatched) == 0 && All.Sum(c => c.OffCpuUnmatched) > 0)
+        {
+            throw new InputException("--off-cpu: no thread was seen switching back in, so no wait has an end; record every CPU: perf record -e sched:sched_switch -g -a -- sleep 10");
+        }
+
+        return profile.WithMeasure(Measure());
     }
+
+    // The one rule for what a profile's weights are.
+    private SampleMeasure Measure() =>
+        profileMeasure ?? (IsFolded ? SampleMeasure.Count
+            : options.OffCpu ? (options.Weight == SampleWeight.Samples ? SampleMeasure.SamplesOf(Event) : SampleMeasure.OffCpu)
+            : options.Weight == SampleWeight.Period && SawPeriod && Event is { } perfEvent ? SampleMeasure.Period(perfEvent)
+            : SampleMeasure.SamplesOf(Event));
 
     /// <summary>What the stacks added by <see cref="AddStack"/> measure (a profile format's sample type).</summary>
     /// <exception cref="InputException">Profiles measuring different things (cpu time and allocations) would be summed.</exception>
@@ -249,26 +354,7 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
             collapser.Finish();
         }
 
-        var profile = workers.Count == 0 ? first.Profile() : CollapsedProfile.Merge(All.Select(c => c.Profile()));
-        return options.Weight == SampleWeight.Period && SawPeriod && Event is { } perfEvent ? profile.WithMeasure(SampleMeasure.Period(perfEvent)) : profile;
-    }
-
-    // The first line that is neither empty nor a comment decides.
-    private static bool? Detect(ReadOnlySpan<byte> bytes)
-    {
-        while (bytes.Length > 0)
-        {
-            int newline = bytes.IndexOf((byte)'\n');
-            var line = (newline < 0 ? bytes : bytes[..newline]).TrimEnd("\r"u8);
-            if (line.Length > 0 && line[0] != (byte)'#')
-            {
-                return CollapsedProfile.LooksFolded(line);
-            }
-
-            bytes = newline < 0 ? default : bytes[(newline + 1)..];
-        }
-
-        return null;
+        return workers.Count == 0 ? first.Profile() : CollapsedProfile.Merge(All.Select(c => c.Profile()));
     }
 
     /// <summary>
@@ -354,6 +440,7 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
         }
 
         string stack = line[..space];
+        foldedGood++;
         try
         {
             foldedTotal = CollapsedProfile.Add(foldedTotal, count);

@@ -25,29 +25,68 @@ public static class TraceFormats
         {
             // Flushed, not disposed: disposing would close the caller's stream (standard output).
             var buffered = new BufferedStream(output, 1 << 16);
-            Span<byte> number = stackalloc byte[24];
+            var number = new byte[24];
             var bytes = new byte[model.Frames.Count][]; // each frame's bytes made once, not once per stack it is in
+            // Stacks of the same text (two programs' main: frames of one name in two modules) are one line, and are
+            // next to each other in the folded order.
+            int[]? line = null;
+            long count = 0;
             foreach (var stack in model.Stacks)
             {
-                for (int i = 0; i < stack.Frames.Length; i++)
+                if (line is not null && !SameText(model.Frames, line, stack.Frames))
+                {
+                    WriteLine(line, count);
+                    count = 0;
+                }
+
+                line = stack.Frames;
+                count += stack.Count;
+            }
+
+            if (line is not null)
+            {
+                WriteLine(line, count);
+            }
+
+            buffered.Flush();
+
+            void WriteLine(int[] frames, long weight)
+            {
+                for (int i = 0; i < frames.Length; i++)
                 {
                     if (i > 0)
                     {
                         buffered.WriteByte((byte)';');
                     }
 
-                    int frame = stack.Frames[i];
+                    int frame = frames[i];
                     buffered.Write(bytes[frame] ??= Encoding.Latin1.GetBytes(model.Frames.Text(frame)));
                 }
 
                 buffered.WriteByte((byte)' ');
-                stack.Count.TryFormat(number, out int written, default, System.Globalization.CultureInfo.InvariantCulture);
-                buffered.Write(number[..written]);
+                weight.TryFormat(number, out int written, default, System.Globalization.CultureInfo.InvariantCulture);
+                buffered.Write(number, 0, written);
                 buffered.WriteByte((byte)'\n');
             }
-
-            buffered.Flush();
         }
+    }
+
+    private static bool SameText(FrameTable frames, int[] a, int[] b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i] && !string.Equals(frames.Text(a[i]), frames.Text(b[i]), StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The call tree as d3-hierarchy reads it: {name, value, kind, children}; value is the node's total.</summary>

@@ -46,7 +46,8 @@ public sealed class ErrorTableTests : IDisposable
     [InlineData("an argument starting with @", "$K relate --format csv @a b", 3, "@a")]
     [InlineData("standard input closed", "$K trace collapse - <&-", 3, "standard input: it is closed")]
     [InlineData("a bot pattern that does not parse", "$K relate --bot-pattern '(' a b", 2, "--bot-pattern: not a valid regular expression")]
-    [InlineData("a trace input without samples", "printf 'hello\\n' > junk.txt; $K trace collapse junk.txt", 3, "junk.txt: no stack samples found")]
+    [InlineData("a trace input that is not a profile", "printf 'hello\\n' > junk.txt; $K trace collapse junk.txt", 3, "junk.txt: 1 of its 1 lines are not perf script (line 1: hello): not a profile kashika reads")]
+    [InlineData("a trace input without samples", "printf '# nothing\\n' > none.txt; $K trace collapse none.txt", 3, "none.txt: no stack samples found")]
     [InlineData("-o into a missing folder", "$K trace collapse stacks.txt -o missing/out.txt", 4, "cannot write missing/out.txt: no such directory")]
     public void Each_error_is_one_line_and_its_exit_code(string row, string script, int exit, string message)
     {

@@ -101,7 +101,7 @@ public sealed class TraceEndToEndTests : IDisposable
         var result = KashikaProcess.Run(dir.Path, "trace", "collapse", input);
         Assert.Equal(0, result.ExitCode);
         Assert.Contains(
-            "kashika: warning: several events: counted 'instructions' (the first event in the input), skipped 'cycles' (111 samples); choose with --event-filter",
+            "kashika: warning: several events: counted 'instructions' (the first event in the input), skipped 'cycles' (111 samples); choose with --event",
             result.StandardError,
             StringComparison.Ordinal);
     }
@@ -120,8 +120,7 @@ public sealed class TraceEndToEndTests : IDisposable
         File.WriteAllText(dir.Combine("passwd.txt"), "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n");
         var notPerf = Run("trace", "collapse", "passwd.txt");
         Assert.Equal(3, notPerf.ExitCode);
-        Assert.Contains("passwd.txt:1: unrecognised line skipped: root:x:0:0", notPerf.StandardError, StringComparison.Ordinal);
-        Assert.Contains("no stack samples found (2 unrecognised lines)", notPerf.StandardError, StringComparison.Ordinal);
+        Assert.Contains("kashika: error: passwd.txt: 2 of its 2 lines are not perf script (line 1: root:x:0:0", notPerf.StandardError, StringComparison.Ordinal);
 
         var missing = Run("trace", "collapse", "nope.txt");
         Assert.Equal(3, missing.ExitCode);

@@ -12,9 +12,9 @@ internal static class Fold
     public static (string Folded, TraceReader Reader) File(string path, CollapseOptions options, int threads = 1, int blockSize = 1 << 22)
     {
         var reader = new TraceReader(options, threads, blockSize);
-        using (var input = TraceInput.Open(path, Stream.Null, Environment.CurrentDirectory))
+        using (var input = TraceInput.Open(path, Stream.Null, Environment.CurrentDirectory, new PerfScriptOptions(options.Srcline, options.OffCpu)))
         {
-            reader.Read(input.Stream, input.Name);
+            reader.Read(input.Stream, input.Name, input.Kind);
         }
 
         var output = new MemoryStream();

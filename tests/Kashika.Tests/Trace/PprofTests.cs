@@ -30,7 +30,16 @@ public sealed partial class PprofTests : IDisposable
             return;
         }
 
-        Assert.Equal(folded.OrderBy(s => s.Key, StringComparer.Ordinal), Raw(raw).OrderBy(s => s.Key, StringComparer.Ordinal));
+        // The folded stacks' first frame is the sampled thread, which pprof holds as the samples' comm label.
+        var functions = folded.GroupBy(s => s.Key[(s.Key.IndexOf(';', StringComparison.Ordinal) + 1)..], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(s => s.Value), StringComparer.Ordinal);
+        Assert.Equal(functions.OrderBy(s => s.Key, StringComparer.Ordinal), Raw(raw).OrderBy(s => s.Key, StringComparer.Ordinal));
+        var comms = folded.GroupBy(s => s.Key[..s.Key.IndexOf(';', StringComparison.Ordinal)], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(s => s.Value), StringComparer.Ordinal);
+        string tags = Go("tool", "pprof", "-tags", "p.pb.gz")!;
+        foreach (var (comm, weight) in comms)
+        {
+            Assert.Contains($": {comm.Replace('_', ' ')}\n", tags, StringComparison.Ordinal); // comm as perf printed it; folded lines write its spaces as _
+        }
+
         // -top prints the total rounded to 5 significant digits in a unit of its choosing.
         long total = folded.Values.Sum();
         Assert.InRange(Total(Go("tool", "pprof", "-top", "p.pb.gz")!), total - (total / 10_000) - 1, total + (total / 10_000) + 1);

@@ -16,14 +16,14 @@ public sealed class TraceModelTests
     {
         var reader = new TraceReader(new CollapseOptions(Tid: true, TimeSlices: slices));
         reader.Read(new MemoryStream(System.Text.Encoding.Latin1.GetBytes(text)), "input");
-        return (TraceModel.Build(reader.Profile(), threadNames: true, slices), reader);
+        return (TraceModel.Build(reader.Profile(), slices), reader);
     }
 
     [Fact]
     public void Threads_tree_and_stacks()
     {
         var (model, _) = Build(Input);
-        Assert.Equal([new TraceThread("app", "100", "101"), new TraceThread("app", "100", "102"), new TraceThread("my_prog", "?", "7")], model.Threads.OrderBy(t => t.Tid));
+        Assert.Equal([new SampledThread("app", "100", "101", "app", ""), new SampledThread("app", "100", "102", "app", ""), new SampledThread("my prog", "?", "7", "my prog", "")], model.Threads.OrderBy(t => t.Tid));
         Assert.Equal(5_000_000, model.Total);
         // main is one node shared by both app threads; leaf and other hang below it.
         string Path(int node) => node == 0 ? "" : $"{Path(model.NodeParents[node])}/{model.FrameNames[model.NodeFrames[node]]}";
@@ -68,8 +68,8 @@ public sealed class TraceModelTests
         one.Read(new MemoryStream(System.Text.Encoding.Latin1.GetBytes(text)), "x");
         var two = new TraceReader(new CollapseOptions(Tid: true, TimeSlices: 50), threads: 2, blockSize: 2048);
         two.Read(new MemoryStream(System.Text.Encoding.Latin1.GetBytes(text)), "x");
-        var a = TraceModel.Build(one.Profile(), true, 50);
-        var b = TraceModel.Build(two.Profile(), true, 50);
+        var a = TraceModel.Build(one.Profile(), 50);
+        var b = TraceModel.Build(two.Profile(), 50);
         Assert.Equal(a.Time!.HeatSlices, b.Time!.HeatSlices);
         Assert.Equal(a.Time.HeatWeights, b.Time.HeatWeights);
         Assert.Equal(a.StackWeights.Order(), b.StackWeights.Order());
@@ -81,10 +81,31 @@ public sealed class TraceModelTests
     public void Units_never_call_periods_samples()
     {
         var (_, reader) = Build(Input);
-        Assert.Equal(new TraceUnit("period", "cpu-clock:pppH", "ms of cpu-clock", 1e-6), TraceUnit.Of(SampleWeight.Period, reader.IsFolded, reader.SawPeriod, reader.Event));
-        Assert.Equal("samples of cpu-clock:pppH", TraceUnit.Of(SampleWeight.Samples, false, true, "cpu-clock:pppH").Label);
-        Assert.Equal("cycles", TraceUnit.Of(SampleWeight.Period, false, true, "cycles:u").Label);
-        Assert.Equal("samples", TraceUnit.Of(SampleWeight.Period, false, false, null).Label); // no period on any event line
-        Assert.Equal("count", TraceUnit.Of(SampleWeight.Period, true, false, null).Label); // folded input
+        Assert.Equal(new TraceUnit("cpu-clock", "cpu-clock:pppH", "ms of cpu-clock", 1e-6), TraceUnit.Of(reader.Profile().Measure));
+        Assert.Equal("samples of cpu-clock:pppH", TraceUnit.Of(SampleMeasure.SamplesOf("cpu-clock:pppH")).Label);
+        Assert.Equal("cycles", TraceUnit.Of(SampleMeasure.Period("cycles:u")).Label);
+        Assert.Equal("sched:sched_switch", TraceUnit.Of(SampleMeasure.Period("sched:sched_switch")).Label);
+        Assert.Equal("samples", TraceUnit.Of(SampleMeasure.SamplesOf(null)).Label); // no period on any event line
+        Assert.Equal("count", TraceUnit.Of(SampleMeasure.Count).Label); // folded input
+        Assert.Equal(new TraceUnit("cpu", null, "ms of CPU", 1e-6), TraceUnit.Of(new SampleMeasure("cpu", "nanoseconds"))); // Go
+        Assert.Equal("bytes of inuse_space", TraceUnit.Of(new SampleMeasure("inuse_space", "bytes")).Label);
+        Assert.Equal("ms off-CPU", TraceUnit.Of(SampleMeasure.OffCpu).Label);
+    }
+
+    [Fact]
+    public void A_process_is_its_pid_named_by_its_main_thread_and_threads_keep_their_names()
+    {
+        const string named = "thr 10/10 [000] 1.000000: 1000000 cpu-clock:\n\t1 main (/bin/thr)\n\n"
+            + "worker-1 10/11 [000] 1.001000: 1000000 cpu-clock:\n\t2 spin (/bin/thr)\n\n"
+            + "worker-1 10/11 [000] 1.002000: 1000000 cpu-clock:\n\t2 spin (/bin/thr)\n\n"
+            + "worker-1 20/21 [000] 1.003000: 1000000 cpu-clock:\n\t2 spin (/bin/other)\n\n"
+            + "worker-1 20/22 [000] 1.004000: 1000000 cpu-clock:\n\t2 spin (/bin/other)\n\n";
+        var (model, _) = Build(named);
+        Assert.Equal(
+            ["thr 10/10 thr", "thr 10/11 worker-1", "worker-1 20/21 worker-1", "worker-1 20/22 worker-1"],
+            model.Threads.Select(t => $"{t.Process} {t.Pid}/{t.Tid} {t.Comm}").Order(StringComparer.Ordinal));
+        // spin of /bin/thr and spin of /bin/other are two functions, told apart by their modules.
+        Assert.Contains("spin [thr]", model.FrameNames);
+        Assert.Contains("spin [other]", model.FrameNames);
     }
 }

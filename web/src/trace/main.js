@@ -5,7 +5,7 @@ import { readData, tooltip } from "../common/ui.js";
 import { formatNumber, formatWeight, percent } from "../common/format.js";
 import { colourOf, hash } from "../common/colour.js";
 import { readState, writeState } from "../common/urlstate.js";
-import { buildTree, decode, diff, findPath, functionTable, heat, matchedWeight, sandwich, select as selectSamples, transform } from "./model.js";
+import { buildTree, decode, diff, findPath, functionTable, heat, levelOf, matchedWeight, sandwich, select as selectSamples, transform } from "./model.js";
 import { drawFlame, layout } from "./flame.js";
 import { drawSunburst } from "./sunburst.js";
 import { drawHeatmap } from "./heatmap.js";
@@ -17,7 +17,7 @@ const main = profiles[profiles.length - 1];
 const unit = main.profile.unit;
 const fmt = (w) => formatWeight(w, unit);
 // Which threads a filter means: in one profile each thread; in a diff the process name, the same in both runs.
-const filterKey = (t) => (isDiff ? t.comm : t.key);
+const filterKey = (t) => (isDiff ? (t.processByName ? t.processByName.name : "") : t.key);
 const number = (w) => formatNumber(w * (unit.scale ?? 1));
 const tip = tooltip();
 const KIND_COLOURS = { user: [28, 82], kernel: [3, 70], jit: [120, 45], inlined: [190, 50], unknown: [0, 0], label: [265, 30] };
@@ -86,7 +86,7 @@ function compute() {
     const threads = state.hidden.size ? new Set(p.threads.filter((t) => !state.hidden.has(filterKey(t))).map((t) => t.index)) : null;
     const samples = transform(selectSamples(p, { threads, range: state.range }), transforms);
     const focused = transforms.some((t) => t.type === "focus");
-    const tree = layout(buildTree(p, samples, { split: state.split, focused }));
+    const tree = layout(buildTree(p, samples, { split: state.split, focused, byName: isDiff }));
     return { p, ids, threads, transforms, samples, tree };
   });
   const last = results[results.length - 1];
@@ -363,7 +363,8 @@ function drawLegend() {
   if (isDiff) {
     items = [["grew", "#d6604d"], ["shrank", "#4393c3"], ["no change", "#f7f7f7"]];
   } else if (state.colour === "kind") {
-    const kinds = main.profile.kindNames.filter((k) => main.profile.frameKinds.some((f) => main.profile.kindNames[f] === k));
+    const used = new Set(main.profile.nodeFrames.filter((f) => f >= 0).map((f) => main.profile.kindNames[main.profile.frameKinds[f]]));
+    const kinds = main.profile.kindNames.filter((k) => used.has(k) && KIND_COLOURS[k]);
     items = kinds.map((k) => [k, `hsl(${KIND_COLOURS[k][0]}, ${KIND_COLOURS[k][1]}%, 60%)`]);
   } else {
     const weights = new Map();
@@ -399,7 +400,7 @@ function drawPanel() {
   const actions = panel.append("div").attr("class", "actions");
   if (node.frame < 0) {
     // A process (or a thread, split): leaving it out is a thread filter, listed and undone in the thread list.
-    const keys = main.threads.filter((t) => (state.split ? t.label : t.comm) === node.name).map(filterKey);
+    const keys = main.threads.filter((t) => levelOf(t, { split: state.split, byName: isDiff })?.key === node.key).map(filterKey);
     actions.append("button").attr("type", "button").attr("data-action", "hide").text(state.split ? "Hide this thread" : "Hide this process")
       .on("click", () => { for (const k of keys) state.hidden.add(k); state.zoom = []; state.selected = null; recompute(); });
     return;
@@ -414,13 +415,15 @@ function drawPanel() {
 
 function drawThreads() {
   // One row per thread (per process name in a diff), grouped by process, heaviest process first.
-  const totals = new Map(), label = new Map();
+  const totals = new Map(), label = new Map(), processOf = new Map();
   for (const s of selectSamples(main, { range: state.range })) {
     const t = main.threads[s.thread], key = filterKey(t);
     totals.set(key, (totals.get(key) || 0) + s.weight);
-    label.set(key, isDiff ? t.comm : t.label);
+    const level = isDiff ? t.processByName : t.process;
+    label.set(key, isDiff ? (level ? level.name : "(no thread)") : t.label || "(no thread)");
+    processOf.set(key, level ? level.key : "");
   }
-  const process = (key) => (isDiff ? key : key.replace(/\/[^/]*$/, ""));
+  const process = (key) => processOf.get(key);
   const byProcess = new Map();
   for (const [key, w] of totals) byProcess.set(process(key), (byProcess.get(process(key)) || 0) + w);
   const all = [...totals.values()].reduce((a, b) => a + b, 0);
@@ -442,7 +445,7 @@ function drawThreads() {
     });
   list.select("span.name").text((k) => label.get(k));
   list.select("span.share").text((k) => percent(totals.get(k), all));
-  select("#threads-note").text(isDiff ? "by process name (thread ids differ between runs)" : "comm pid/tid, grouped by process");
+  select("#threads-note").text(isDiff ? "by process name (thread ids differ between runs)" : "thread name pid/tid, grouped by process (pid)");
   select("#all-threads").on("click", () => { state.hidden = new Set(); recompute(); });
 }
 
@@ -470,6 +473,15 @@ function drawGone() {
     ? `${computed.gone.length} paths only in BEFORE (gone), heaviest first${more > 0 ? ` (the ${rows.length} heaviest shown; the Functions table has every function of both)` : ""}`
     : "none");
 }
+
+// What was dropped, skipped or assumed reading the input: at the top, before any figure is read.
+if (data.warnings.length > 0) {
+  select("#warnings").append("ul").selectAll("li").data(data.warnings).join("li").text((w) => w);
+} else {
+  select("#warnings").remove();
+}
+// Inlined frames: perf report --no-children puts their self time on the function they were inlined into.
+if (!main.profile.frameKinds.some((k) => main.profile.kindNames[k] === "inlined")) select("#inlined-note").remove();
 
 computed = compute();
 draw();

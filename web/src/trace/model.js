@@ -17,18 +17,43 @@ export function decode(profile) {
     weight: profile.stackWeights[i],
     slices: profile.time ? profile.time.stackSlices[i] : null,
   }));
-  const threads = profile.threads.map((t, i) => ({ ...t, index: i, key: threadKey(t), label: threadLabel(t) }));
+  const threads = profile.threads.map((t, i) => ({
+    ...t, index: i, key: threadKey(t), label: threadLabel(t), process: processLevel(t, false), processByName: processLevel(t, true),
+  }));
   return { profile, names: profile.frames, stacks, threads };
 }
 
+const known = (pid) => pid !== "" && pid !== "?";
+
+// A thread's identity: its labels, name and ids ("" where the input had none).
 export function threadKey(t) {
-  return t.tid ? `${t.comm}-${t.pid}/${t.tid}` : t.comm;
+  const labels = t.labels ? `${t.labels}|` : "";
+  return t.tid ? `${labels}${t.comm}-${t.pid}/${t.tid}` : `${labels}${t.comm}`;
 }
 
-// "comm pid/tid", or "comm tid N" when perf printed the thread id alone.
+// "comm pid/tid", "comm tid N" when perf printed the thread id alone; labels first ("host=web1 · app 1/2").
 export function threadLabel(t) {
-  if (!t.tid) return t.comm;
-  return t.pid === "?" || t.pid === "" ? `${t.comm} tid ${t.tid}` : `${t.comm} ${t.pid}/${t.tid}`;
+  const name = !t.tid ? t.comm : known(t.pid) ? `${t.comm} ${t.pid}/${t.tid}` : `${t.comm} tid ${t.tid}`;
+  return [t.labels, name].filter(Boolean).join(" · ");
+}
+
+// The process level of the graph: the process (pid) named by its command, else the thread's name, else its labels; none
+// for stacks without either (folded input, a Go profile). byName (a diff, whose pids differ between runs): the name only.
+export function processLevel(t, byName) {
+  const labels = t.labels ? `${t.labels} · ` : "";
+  if (known(t.pid) && t.process) {
+    return byName ? { key: `n:${t.labels}|${t.process}`, name: `${labels}${t.process}` }
+      : { key: `p:${t.labels}|${t.pid}`, name: `${labels}${t.process} ${t.pid}` };
+  }
+  if (t.comm) return { key: `n:${t.labels}|${t.comm}`, name: `${labels}${t.comm}` };
+  if (t.labels) return { key: `l:${t.labels}`, name: t.labels };
+  return null;
+}
+
+// The first level of the graph for a thread: its process (merged), or itself (split).
+export function levelOf(t, { split = false, byName = false } = {}) {
+  if (split && (t.comm || t.tid)) return { key: `t:${t.key}`, name: t.label };
+  return byName ? t.processByName : t.process;
 }
 
 // The samples shown: ticked threads only (null: all), and only the time range [from, to) of slices (null: all).
@@ -81,23 +106,18 @@ export function transform(samples, transforms) {
   return out;
 }
 
-// The call tree: {key, name, frame, value, self, children}. Merged: the first level is the process name; split: each
+// The call tree: {key, name, frame, value, self, children}. Merged: the first level is the process; split: each
 // thread; focused (after a focus transform): the focused function is the root's only child. A node finds its child by
 // a short scan, or by a lookup of its own once it has many children (most have few): light for the garbage collector.
-export function buildTree(decoded, samples, { split = false, focused = false } = {}) {
+export function buildTree(decoded, samples, { split = false, focused = false, byName = false } = {}) {
   const root = node("all", "all", -1);
-  const comms = new Map();
-  const levelKey = (t) => {
-    if (split) return -1 - t.index;
-    if (!comms.has(t.comm)) comms.set(t.comm, -1 - comms.size);
-    return comms.get(t.comm);
-  };
+  const levels = decoded.threads.map((t) => levelOf(t, { split, byName }));
   for (const s of samples) {
     let n = root;
     n.value += s.weight;
-    if (!focused) {
-      const t = decoded.threads[s.thread];
-      n = childOf(n, levelKey(t), split ? t.label : t.comm, -1);
+    const level = levels[s.thread];
+    if (!focused && level) {
+      n = childOf(n, level.key, level.name, -1);
       n.value += s.weight;
     }
     for (const f of s.path) {
@@ -178,8 +198,9 @@ export function sandwich(decoded, samples, frame) {
     let n = callers;
     n.value += s.weight;
     for (let i = at - 1; i >= 0; i--) { n = childOf(n, s.path[i], decoded.names[s.path[i]], s.path[i]); n.value += s.weight; }
-    const t = decoded.threads[s.thread];
-    n = childOf(n, `p${t.comm}`, t.comm, -1); n.value += s.weight; n.self += s.weight;
+    const level = decoded.threads[s.thread].process;
+    if (level) { n = childOf(n, level.key, level.name, -1); n.value += s.weight; }
+    n.self += s.weight;
     n = callees;
     n.value += s.weight;
     for (let i = at + 1; i < s.path.length; i++) { n = childOf(n, s.path[i], decoded.names[s.path[i]], s.path[i]); n.value += s.weight; }

@@ -1,0 +1,72 @@
+using Kashika.Core.Common;
+using Kashika.Core.Trace;
+
+namespace Kashika.Adapters.Trace;
+
+/// <summary>A profile read from every input, with what was skipped or assumed on the way.</summary>
+public sealed record TraceIngestResult(CollapsedProfile Profile, IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// The one ingest pipeline of every trace command: each input opened (file, standard input, .gz, perf.data through
+/// perf script), its kind decided by content, read by the reader of its kind into one <see cref="TraceReader"/>.
+/// </summary>
+public static class TraceIngest
+{
+    /// <exception cref="InputException">An input is missing, unreadable, of a kind not read, damaged, or holds no sample.</exception>
+    /// <exception cref="PerfMissingException">A perf.data input and no perf.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled between inputs.</exception>
+    public static TraceIngestResult Read(
+        IReadOnlyList<string> names, CollapseOptions options, PerfScriptOptions perf, int threads, Stream standardInput, string currentDirectory, CancellationToken cancel)
+    {
+        var reader = new TraceReader(options, threads);
+        foreach (string name in names)
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var input = TraceInput.Open(name, standardInput, currentDirectory, perf);
+            try
+            {
+                if (input.Kind == TraceInputKind.Pprof)
+                {
+                    PprofReader.Read(input.Stream, input.Name, reader);
+                }
+                else
+                {
+                    // A recording's first event is the one it was recorded with first (as perf report lists them), not
+                    // whichever its first sample happens to be.
+                    if (input.RecordedEvents.Count > 0)
+                    {
+                        reader.PreferEvent(input.RecordedEvents[0]);
+                    }
+
+                    reader.Read(input.Stream, input.Name, input.Kind);
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                throw TraceInput.Corrupt(input.Name, e);
+            }
+            catch (IOException e)
+            {
+                throw new InputException($"{input.Name}: {e.Message}");
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                // A closed standard input reads as "bad file descriptor".
+                throw new InputException($"{input.Name}: cannot be read ({(e.InnerException ?? e).Message.TrimEnd('.')})");
+            }
+
+            input.Complete();
+        }
+
+        var profile = reader.Profile();
+        if (profile.Stacks.Count == 0)
+        {
+            string why = reader.SkippedEvents.Count > 0 && !reader.IsFolded
+                ? $"no sample of '{reader.Event}'; the input has {string.Join(", ", reader.SkippedEvents.Keys.Order(StringComparer.Ordinal).Select(e => $"'{e}'"))} (choose with --event)"
+                : $"no stack samples found ({reader.UnrecognizedLines} unrecognised lines)";
+            throw new InputException($"{string.Join(", ", names)}: {why}");
+        }
+
+        return new TraceIngestResult(profile, reader.Warnings());
+    }
+}

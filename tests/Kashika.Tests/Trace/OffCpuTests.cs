@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using Kashika.Core.Common;
+using Kashika.Core.Trace;
+using Kashika.Testing;
+
+namespace Kashika.Tests.Trace;
+
+/// <summary>
+/// Off-CPU time (<c>--off-cpu</c>) from sched:sched_switch: a program built here sleeps 300 ms in a() and 100 ms in b(),
+/// recorded system-wide with perf; kashika must give those times within 5 %. And the rules on text made here.
+/// </summary>
+public sealed class OffCpuTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    [Fact]
+    public void Known_sleeps_in_known_functions_come_out_as_their_times()
+    {
+        File.WriteAllText(dir.Combine("sleeper.c"), """
+            #include <time.h>
+            // nap is not seen: glibc's nanosleep keeps no frame pointer, so the unwinder goes from it to nap's caller.
+            __attribute__((noinline)) void nap(long ms) { struct timespec t = {ms / 1000, (ms % 1000) * 1000000L}; nanosleep(&t, 0); }
+            __attribute__((noinline)) void a(void) { for (int i = 0; i < 3; i++) nap(100); }
+            __attribute__((noinline)) void b(void) { nap(100); }
+            int main(void) { a(); b(); return 0; }
+            """);
+        if (Tool("gcc", "-O1", "-fno-omit-frame-pointer", "-o", "sleeper", "sleeper.c") is not { ExitCode: 0 } cc)
+        {
+            Requirements.Missing("no C compiler to build the test program (gcc)");
+            return;
+        }
+
+        var record = Tool("perf", "record", "-e", "sched:sched_switch", "-g", "-a", "-o", "off.data", "--", "./sleeper");
+        if (record is not { ExitCode: 0 })
+        {
+            Requirements.Missing($"perf cannot record sched:sched_switch system-wide here ({record?.Error.Trim() ?? "perf is not installed"})");
+            return;
+        }
+
+        var run = KashikaProcess.Run(dir.Path, "trace", "collapse", "--off-cpu", "off.data");
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        var lines = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => (Stack: l[..l.LastIndexOf(' ')], Ns: long.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)))
+            .Where(l => l.Stack.StartsWith("sleeper;", StringComparison.Ordinal)).ToList();
+        double a = lines.Where(l => l.Stack.Contains(";main;a;", StringComparison.Ordinal)).Sum(l => l.Ns) / 1e6;
+        double b = lines.Where(l => l.Stack.Contains(";main;b;", StringComparison.Ordinal)).Sum(l => l.Ns) / 1e6;
+        Assert.InRange(a, 285, 315);
+        Assert.InRange(b, 95, 105);
+        Assert.All(lines, l => Assert.EndsWith(";[off-CPU S: sleeping]", l.Stack, StringComparison.Ordinal));
+
+        // The page: the unit is off-CPU time.
+        var page = KashikaProcess.Run(dir.Path, "trace", "--off-cpu", "off.data", "-o", "off.html");
+        Assert.True(page.ExitCode == 0, page.StandardError);
+        Assert.Contains("\"label\":\"ms off-CPU\"", File.ReadAllText(dir.Combine("off.html")), StringComparison.Ordinal);
+
+        // Recorded without -a, no thread is seen switching back in: said, not a profile of nothing.
+        Assert.True(Tool("perf", "record", "-e", "sched:sched_switch", "-g", "-o", "one.data", "--", "./sleeper") is { ExitCode: 0 });
+        var one = KashikaProcess.Run(dir.Path, "trace", "collapse", "--off-cpu", "one.data");
+        Assert.Equal(3, one.ExitCode);
+        Assert.Contains("no thread was seen switching back in", one.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_switch_out_weighs_the_time_until_its_thread_is_switched_in()
+    {
+        // Thread 11 sleeps at 1.0 s (state S) and is switched in at 1.25 s; thread 12 waits on disk (D) from 1.1 s to
+        // 1.2 s; thread 13 leaves at 1.3 s and never comes back; the idle task (pid 0) switching out is not a wait.
+        string text = Switch("app", 10, 11, "1.000000000", "S", 0, "nap", "main")
+            + Switch("app", 10, 12, "1.100000000", "D", 11 == 0 ? 0 : 99, "io_schedule", "read_file")
+            + Switch("swapper/0", 0, 0, "1.150000000", "R", 0, "cpu_idle")
+            + Switch("other", 99, 99, "1.200000000", "R", 12, "spin")
+            + Switch("other", 99, 99, "1.250000000", "R+", 11, "spin")
+            + Switch("app", 10, 13, "1.300000000", "S", 0, "poll");
+        var reader = new TraceReader(new CollapseOptions(OffCpu: true));
+        reader.Read(new MemoryStream(System.Text.Encoding.Latin1.GetBytes(text)), "switches.txt");
+        var profile = reader.Profile();
+        var folded = profile.Stacks.ToDictionary(profile.Folded, s => s.Count, StringComparer.Ordinal);
+        Assert.Equal(250_000_000, folded["app;main;nap;[off-CPU S: sleeping]"]);
+        Assert.Equal(100_000_000, folded["app;read_file;io_schedule;[off-CPU D: uninterruptible (disk, I/O)]"]);
+        Assert.Equal(2, folded.Count); // other (99) is switched out twice and never back in; 13 never comes back
+        Assert.Equal(SampleMeasure.OffCpu, profile.Measure);
+        Assert.Contains(reader.Warnings(), w => w.StartsWith("off-CPU: 3 of 5 switch-outs not counted", StringComparison.Ordinal));
+
+        var noPayload = new TraceReader(new CollapseOptions(OffCpu: true));
+        var e = Assert.Throws<InputException>(() => noPayload.Read(new MemoryStream("app 10/11 [000] 1.0: 1 sched:sched_switch:\n\tffff nap ([kernel.kallsyms])\n\n"u8.ToArray()), "bare.txt"));
+        Assert.StartsWith("bare.txt:1: --off-cpu needs", e.Message, StringComparison.Ordinal);
+    }
+
+    private static string Switch(string comm, int pid, int tid, string time, string state, int next, params string[] leafFirst) =>
+        $"{comm} {pid}/{tid} [000] {time}: 1 sched:sched_switch: prev_comm={comm} prev_pid={tid} prev_prio=120 prev_state={state} ==> next_comm=x next_pid={next} next_prio=120\n"
+        + string.Concat(leafFirst.Select(f => $"\tffffffff81000000 {f} ([kernel.kallsyms])\n")) + "\n";
+
+    private (int ExitCode, string Output, string Error)? Tool(string tool, params string[] arguments)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(tool, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir.Path })!;
+            var error = process.StandardError.ReadToEndAsync();
+            string output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, output, error.Result);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}
