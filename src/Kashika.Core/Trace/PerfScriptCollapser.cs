@@ -43,6 +43,7 @@ public sealed class PerfScriptCollapser
     private bool eventDefaulted;
     // Off-CPU: per thread id, the stack key of its last switch-out and when; and the switch-out being read.
     private readonly Dictionary<long, (string Key, long Time)>? switchedOut;
+    private bool sampleKernelUnknown;
     private long switchTid;
     private long switchTime;
     private string switchState = "";
@@ -197,6 +198,7 @@ public sealed class PerfScriptCollapser
         if (process < 0)
         {
             current.Clear();
+            sampleKernelUnknown = false;
             return;
         }
 
@@ -241,10 +243,19 @@ public sealed class PerfScriptCollapser
         }
 
         Samples++;
+        if (sampleKernelUnknown)
+        {
+            KernelUnknownSamples++;
+        }
+
         current.Clear();
         process = -1;
         pendingSrclines = 0;
+        sampleKernelUnknown = false;
     }
+
+    /// <summary>Samples with a kernel frame perf could not name ("[unknown]" in [kernel.kallsyms]).</summary>
+    public long KernelUnknownSamples { get; private set; }
 
     private void AddWeight(ReadOnlySpan<char> key, long weight)
     {
@@ -730,7 +741,8 @@ public sealed class PerfScriptCollapser
         return id;
     }
 
-    private readonly record struct ParsedFrames(int[] Ids, bool Unknown);
+    // Unknown: a frame of an unknown module; KernelUnknown: a kernel frame perf could not name (kptr_restrict).
+    private readonly record struct ParsedFrames(int[] Ids, bool Unknown, bool KernelUnknown = false);
 
     // A frame line: "addr symbol (module)", parsed as /^\s*(\w+)\s*(.+) \((.*)\)/ does.
     private bool TryFrame(ReadOnlySpan<char> line)
@@ -790,6 +802,8 @@ public sealed class PerfScriptCollapser
 
             frameLines[key.ToString()] = parsed;
         }
+
+        sampleKernelUnknown |= parsed.KernelUnknown;
 
         // Perl pushes a chain "a->b" so that a ends up nearest the root.
         for (int i = parsed.Ids.Length - 1; i >= 0; i--)
@@ -891,7 +905,7 @@ public sealed class PerfScriptCollapser
             ids[i] = frames.Add(text, kind, Module(module));
         }
 
-        parsed = new ParsedFrames(ids, unknown);
+        parsed = new ParsedFrames(ids, unknown, parts.Count == 1 && parts[0] == "[unknown]" && FrameNames.IsKernelModule(module));
         return true;
     }
 

@@ -23,7 +23,6 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
     private readonly Dictionary<string, (int[] Frames, long Count)> folded = new(StringComparer.Ordinal);
     private readonly FrameTable foldedFrames = new();
     private readonly List<(string Source, long Line, string Text)> foldedUnrecognized = [];
-    private readonly List<string> notes = [];
     private bool? isFolded;
     private SampleMeasure? profileMeasure;
     private long foldedBad;
@@ -59,12 +58,9 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
     /// <summary>The event counted when none was asked for and none met yet: a recording's first event.</summary>
     public void PreferEvent(string perfEvent) => first.PreferEvent(perfEvent);
 
-    /// <summary>A warning of the adapter that read an input (perf's own, a pprof label not kept), shown with the others.</summary>
-    public void Note(string warning) => notes.Add(warning);
-
     /// <summary>
     /// Everything dropped, skipped or assumed while reading, one sentence each, for standard error, the page and its
-    /// JSON: unrecognised lines, events not counted, off-CPU waits that did not end, the adapters' notes.
+    /// JSON: unrecognised lines, events not counted, off-CPU waits that did not end, kernel frames without symbols.
     /// </summary>
     public IReadOnlyList<string> Warnings()
     {
@@ -93,7 +89,12 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
             warnings.Add($"off-CPU: {unmatched:N0} of {unmatched + All.Sum(c => c.OffCpuMatched):N0} switch-outs not counted: their thread was not seen switching in again before the recording ended");
         }
 
-        warnings.AddRange(notes);
+        long kernelUnknown = All.Sum(c => c.KernelUnknownSamples);
+        if (kernelUnknown > 0)
+        {
+            warnings.Add($"{kernelUnknown:N0} of {Samples:N0} samples have kernel frames perf could not name ([unknown] in the kernel): record as root, or after 'sysctl kernel.kptr_restrict=0'");
+        }
+
         return warnings;
     }
 

@@ -125,6 +125,82 @@ public sealed partial class PprofTests : IDisposable
     }
 
     [Fact]
+    public void A_go_profile_with_inlined_frames_reads_as_go_tool_pprof_reads_it_and_heap_is_bytes()
+    {
+        File.WriteAllText(dir.Combine("inl.go"), """
+            package main
+
+            import (
+            	"os"
+            	"runtime"
+            	"runtime/pprof"
+            	"sort"
+            	"time"
+            )
+
+            var keep [][]byte
+
+            func add(a, b int) int { return a + b }
+
+            func work() int {
+            	t := 0
+            	xs := make([]int, 3000)
+            	for end := time.Now().Add(700 * time.Millisecond); time.Now().Before(end); {
+            		for i := range xs {
+            			xs[i] = (i * 7919) % 3000
+            		}
+            		sort.Ints(xs)
+            		t = add(t, xs[1])
+            	}
+            	return t
+            }
+
+            func main() {
+            	runtime.MemProfileRate = 1
+            	f, _ := os.Create(os.Args[1])
+            	pprof.StartCPUProfile(f)
+            	if work() == 42 {
+            		println()
+            	}
+            	pprof.StopCPUProfile()
+            	f.Close()
+            	for i := 0; i < 50; i++ {
+            		keep = append(keep, make([]byte, 4096))
+            	}
+            	h, _ := os.Create(os.Args[2])
+            	runtime.GC()
+            	pprof.WriteHeapProfile(h)
+            	h.Close()
+            }
+            """);
+        if (Go("build", "-o", "inl", "inl.go") is null)
+        {
+            return;
+        }
+
+        Run(dir.Combine("inl"), "cpu.pprof", "heap.pprof");
+        string raw = Go("tool", "pprof", "-raw", "cpu.pprof")!;
+        // The profile has locations holding inlined functions (a line per function, the innermost first).
+        Assert.Contains(raw.Split('\n').SkipWhile(l => l != "Locations").TakeWhile(l => l != "Mappings"), l => InlinedLine().IsMatch(l));
+        var expected = Raw(raw);
+        var folded = Folded(KashikaProcess.Run(dir.Path, "trace", "collapse", "cpu.pprof"));
+        Assert.Equal(expected.OrderBy(s => s.Key, StringComparer.Ordinal), folded.OrderBy(s => s.Key, StringComparer.Ordinal));
+        Assert.Contains(folded.Keys, k => k.Contains("main.work;sort.Ints", StringComparison.Ordinal));
+
+        // Round trip: pprof → kashika → pprof, read by go tool pprof, the same stacks and values.
+        KashikaProcess.Succeed(dir.Path, "trace", "collapse", "cpu.pprof", "--format", "pprof", "-o", "again.pb.gz");
+        Assert.Equal(expected.OrderBy(s => s.Key, StringComparer.Ordinal), Raw(Go("tool", "pprof", "-raw", "again.pb.gz")!).OrderBy(s => s.Key, StringComparer.Ordinal));
+
+        // The page says what the values are: CPU time, and bytes for a heap profile.
+        KashikaProcess.Succeed(dir.Path, "trace", "cpu.pprof", "-o", "cpu.html");
+        Assert.Contains("\"label\":\"ms of CPU\"", File.ReadAllText(dir.Combine("cpu.html")), StringComparison.Ordinal);
+        KashikaProcess.Succeed(dir.Path, "trace", "heap.pprof", "-o", "heap.html");
+        Assert.Contains("\"label\":\"bytes of inuse_space\"", File.ReadAllText(dir.Combine("heap.html")), StringComparison.Ordinal);
+        var heap = Folded(KashikaProcess.Run(dir.Path, "trace", "collapse", "heap.pprof"));
+        Assert.Equal(Raw(Go("tool", "pprof", "-raw", "-sample_index=inuse_space", "heap.pprof")!).Values.Sum(), heap.Values.Sum());
+    }
+
+    [Fact]
     public void Labels_are_pprof_labels_and_root_frames_and_survive_a_round_trip()
     {
         File.WriteAllText(dir.Combine("a.txt"), "app;main;work 5\napp;main;idle 2\n");
@@ -214,7 +290,8 @@ public sealed partial class PprofTests : IDisposable
         foreach (string line in lines.Skip(samplesAt + 2).TakeWhile(l => l != "Locations"))
         {
             int colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon < 0 || !long.TryParse(line[..colon].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[value], CultureInfo.InvariantCulture, out long v))
+            string[] numbers = colon < 0 ? [] : line[..colon].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (numbers.Length <= value || !long.TryParse(numbers[value], CultureInfo.InvariantCulture, out long v))
             {
                 continue; // a label line
             }

@@ -123,4 +123,14 @@ public sealed class TraceKindsTests : IDisposable
         Assert.Contains("\"main [bash]\"", page, StringComparison.Ordinal);
         Assert.Contains("\"main [perl]\"", page, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Kernel_frames_without_symbols_are_said()
+    {
+        var reader = new TraceReader(new CollapseOptions());
+        reader.Read(new MemoryStream(Encoding.Latin1.GetBytes(
+            "app 1/1 [000] 1.0: 1 cpu-clock:\n\tffffffff81000000 [unknown] ([kernel.kallsyms])\n\t1 main (/bin/app)\n\n"
+            + "app 1/1 [000] 1.1: 1 cpu-clock:\n\t1 main (/bin/app)\n\n")), "x");
+        Assert.Contains("1 of 2 samples have kernel frames perf could not name ([unknown] in the kernel): record as root, or after 'sysctl kernel.kptr_restrict=0'", reader.Warnings());
+    }
 }
