@@ -132,7 +132,7 @@ public sealed class TraceEndToEndTests : IDisposable
     public void A_real_perf_recording_is_read_through_perf_script()
     {
         string data = dir.Combine("perf.data");
-        var record = RunTool("perf", "record", "-e", "cpu-clock", "-F", "999", "-g", "-o", data, "--", "dd", "if=/dev/zero", "of=/dev/null", "bs=64k", "count=100000");
+        var record = ExternalTool.Run(dir.Path, "perf", "record", "-e", "cpu-clock", "-F", "999", "-g", "-o", data, "--", "dd", "if=/dev/zero", "of=/dev/null", "bs=64k", "count=100000");
         if (record is null || record.Value.ExitCode != 0 || !File.Exists(data))
         {
             Requirements.Missing($"perf cannot record here ({record?.Error.Trim() ?? "perf is not installed"})");
@@ -142,25 +142,9 @@ public sealed class TraceEndToEndTests : IDisposable
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Contains(result.StandardOutput.Split('\n'), line => line.StartsWith("dd;", StringComparison.Ordinal));
 
-        var script = RunTool("perf", "script", "-i", data)!.Value;
+        var script = ExternalTool.Run(dir.Path, "perf", "script", "-i", data)!.Value;
         File.WriteAllText(dir.Combine("script.txt"), script.Output);
         Assert.Equal(Run("trace", "collapse", "script.txt").StandardOutput, result.StandardOutput);
-    }
-
-    private static (int ExitCode, string Output, string Error)? RunTool(string tool, params string[] arguments)
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(tool, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            var error = process.StandardError.ReadToEndAsync();
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output, error.Result);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
     }
 }
 

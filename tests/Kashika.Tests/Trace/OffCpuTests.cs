@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Kashika.Core.Common;
 using Kashika.Core.Trace;
@@ -27,13 +26,13 @@ public sealed class OffCpuTests : IDisposable
             __attribute__((noinline)) void b(void) { nap(100); }
             int main(void) { a(); b(); return 0; }
             """);
-        if (Tool("gcc", "-O1", "-fno-omit-frame-pointer", "-o", "sleeper", "sleeper.c") is not { ExitCode: 0 } cc)
+        if (ExternalTool.Run(dir.Path, "gcc", "-O1", "-fno-omit-frame-pointer", "-o", "sleeper", "sleeper.c") is not { ExitCode: 0 } cc)
         {
             Requirements.Missing("no C compiler to build the test program (gcc)");
             return;
         }
 
-        var record = Tool("perf", "record", "-e", "sched:sched_switch", "-g", "-a", "-o", "off.data", "--", "./sleeper");
+        var record = ExternalTool.Run(dir.Path, "perf", "record", "-e", "sched:sched_switch", "-g", "-a", "-o", "off.data", "--", "./sleeper");
         if (record is not { ExitCode: 0 })
         {
             Requirements.Missing($"perf cannot record sched:sched_switch system-wide here ({record?.Error.Trim() ?? "perf is not installed"})");
@@ -57,7 +56,7 @@ public sealed class OffCpuTests : IDisposable
         Assert.Contains("\"label\":\"ms off-CPU\"", File.ReadAllText(dir.Combine("off.html")), StringComparison.Ordinal);
 
         // Recorded without -a, no thread is seen switching back in: said, not a profile of nothing.
-        Assert.True(Tool("perf", "record", "-e", "sched:sched_switch", "-g", "-o", "one.data", "--", "./sleeper") is { ExitCode: 0 });
+        Assert.True(ExternalTool.Run(dir.Path, "perf", "record", "-e", "sched:sched_switch", "-g", "-o", "one.data", "--", "./sleeper") is { ExitCode: 0 });
         var one = KashikaProcess.Run(dir.Path, "trace", "collapse", "--off-cpu", "one.data");
         Assert.Equal(3, one.ExitCode);
         Assert.Contains("no thread was seen switching back in", one.StandardError, StringComparison.Ordinal);
@@ -92,20 +91,4 @@ public sealed class OffCpuTests : IDisposable
     private static string Switch(string comm, int pid, int tid, string time, string state, int next, params string[] leafFirst) =>
         $"{comm} {pid}/{tid} [000] {time}: 1 sched:sched_switch: prev_comm={comm} prev_pid={tid} prev_prio=120 prev_state={state} ==> next_comm=x next_pid={next} next_prio=120\n"
         + string.Concat(leafFirst.Select(f => $"\tffffffff81000000 {f} ([kernel.kallsyms])\n")) + "\n";
-
-    private (int ExitCode, string Output, string Error)? Tool(string tool, params string[] arguments)
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(tool, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir.Path })!;
-            var error = process.StandardError.ReadToEndAsync();
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output, error.Result);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
-    }
 }

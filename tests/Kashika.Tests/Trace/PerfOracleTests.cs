@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Kashika.Adapters.Trace;
@@ -58,14 +57,14 @@ public sealed partial class PerfOracleTests : IClassFixture<PerfOracleTests.Prog
         public Program()
         {
             File.WriteAllText(Dir.Combine("oracle.c"), Source);
-            var cc = Tool(Dir.Path, "gcc", "-O1", "-g", "-fno-omit-frame-pointer", "-pthread", "-o", "oracle", "oracle.c");
+            var cc = ExternalTool.Run(Dir.Path, "gcc", "-O1", "-g", "-fno-omit-frame-pointer", "-pthread", "-o", "oracle", "oracle.c");
             if (cc is not { ExitCode: 0 })
             {
                 Missing = $"no C compiler to build the test program ({cc?.Error.Trim() ?? "gcc is not installed"})";
                 return;
             }
 
-            var probe = Tool(Dir.Path, "perf", "record", "-e", "cpu-clock", "-o", "probe.data", "--", "true");
+            var probe = ExternalTool.Run(Dir.Path, "perf", "record", "-e", "cpu-clock", "-o", "probe.data", "--", "true");
             if (probe is not { ExitCode: 0 })
             {
                 Missing = $"perf cannot record here ({probe?.Error.Trim() ?? "perf is not installed"})";
@@ -103,7 +102,7 @@ public sealed partial class PerfOracleTests : IClassFixture<PerfOracleTests.Prog
         if (!File.Exists(program.Dir.Combine(data)))
         {
             var (record, command, _) = Recipe(kind);
-            var run = Tool(program.Dir.Path, "perf", ["record", .. record, "-o", data + ".tmp", "--", .. command]);
+            var run = ExternalTool.Run(program.Dir.Path, "perf", ["record", .. record, "-o", data + ".tmp", "--", .. command]);
             Assert.True(run is { ExitCode: 0 }, run?.Error);
             File.Move(program.Dir.Combine(data + ".tmp"), program.Dir.Combine(data));
         }
@@ -239,7 +238,7 @@ public sealed partial class PerfOracleTests : IClassFixture<PerfOracleTests.Prog
     /// <summary>perf report --stdio of one event: its event count and its rows (share, name without the "[.] " mark).</summary>
     private (long EventCount, List<(string Name, double Share)> Rows) PerfReport(string data, string? perfEvent, params string[] sort)
     {
-        var run = Tool(program.Dir.Path, "perf", ["report", "-i", data, "--stdio", "-g", "none", "--percent-limit", "0", .. sort]);
+        var run = ExternalTool.Run(program.Dir.Path, "perf", ["report", "-i", data, "--stdio", "-g", "none", "--percent-limit", "0", .. sort]);
         Assert.True(run is { ExitCode: 0 }, run?.Error);
         // One section per event: "# Samples: N  of event 'E'", "# Event count (approx.): M", then the rows.
         var sections = run!.Value.Output.Split("# Samples: ").Skip(1).ToList();
@@ -256,23 +255,6 @@ public sealed partial class PerfOracleTests : IClassFixture<PerfOracleTests.Prog
         }
 
         return (count, rows);
-    }
-
-    private static (int ExitCode, string Output, string Error)? Tool(string directory, string tool, params string[] arguments)
-    {
-        try
-        {
-            var start = new ProcessStartInfo(tool, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output, error.Result);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
     }
 
     [GeneratedRegex(@"Event count \(approx\.\): (\d+)")]
