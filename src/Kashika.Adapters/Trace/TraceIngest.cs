@@ -19,6 +19,7 @@ public static class TraceIngest
         IReadOnlyList<string> names, CollapseOptions options, PerfScriptOptions perf, int threads, Stream standardInput, string currentDirectory, CancellationToken cancel)
     {
         var reader = new TraceReader(options, threads);
+        var perfNotes = new List<string>();
         foreach (string name in names)
         {
             cancel.ThrowIfCancellationRequested();
@@ -55,7 +56,7 @@ public static class TraceIngest
                 throw new InputException($"{input.Name}: cannot be read ({(e.InnerException ?? e).Message.TrimEnd('.')})");
             }
 
-            input.Complete();
+            perfNotes.AddRange(input.Complete());
         }
 
         var profile = reader.Profile();
@@ -67,6 +68,6 @@ public static class TraceIngest
             throw new InputException($"{string.Join(", ", names)}: {why}");
         }
 
-        return new TraceIngestResult(profile, reader.Warnings());
+        return new TraceIngestResult(profile, [.. reader.Warnings(), .. perfNotes]);
     }
 }

@@ -211,22 +211,41 @@ public sealed class TraceInput : IDisposable
     }
 
     /// <summary>Waits for perf (when it converted the input) and reports its failure.</summary>
+    /// <returns>What perf warned of (lost events, restricted kernel maps), one sentence each.</returns>
     /// <exception cref="InputException">perf script failed.</exception>
-    public void Complete()
+    public IReadOnlyList<string> Complete()
     {
         if (perf is null)
         {
-            return;
+            return [];
         }
 
         perf.WaitForExit();
+        var notes = PerfNotes(perfErrors!.GetAwaiter().GetResult());
         if (perf.ExitCode != 0)
         {
-            // perf's notes on fields it ignores ("'trace' not valid for software events") are not the failure.
-            string first = perfErrors!.GetAwaiter().GetResult().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .FirstOrDefault(l => !l.EndsWith("Ignoring.", StringComparison.Ordinal)) ?? "";
-            throw new InputException($"{Name}: perf script failed (exit {perf.ExitCode}): {first}");
+            throw new InputException($"{Name}: perf script failed (exit {perf.ExitCode}): {notes.FirstOrDefault() ?? ""}");
         }
+
+        return [.. notes.Select(n => $"{Name}: perf script: {n}")];
+    }
+
+    /// <summary>perf's standard error as sentences: its "Warning:" paragraphs joined to one line each, without its notes
+    /// on fields that do not apply to an event ("'trace' not valid for software events. Ignoring.").</summary>
+    public static IReadOnlyList<string> PerfNotes(string standardError)
+    {
+        var notes = new List<string>();
+        foreach (string paragraph in standardError.Replace("\r", "", StringComparison.Ordinal).Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+        {
+            var lines = paragraph.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(l => !l.EndsWith("Ignoring.", StringComparison.Ordinal) && l != "Warning:").ToList();
+            if (lines.Count > 0)
+            {
+                notes.Add(string.Join(' ', lines));
+            }
+        }
+
+        return notes;
     }
 
     public void Dispose()

@@ -133,4 +133,22 @@ public sealed class TraceKindsTests : IDisposable
             + "app 1/1 [000] 1.1: 1 cpu-clock:\n\t1 main (/bin/app)\n\n")), "x");
         Assert.Contains("1 of 2 samples have kernel frames perf could not name ([unknown] in the kernel): record as root, or after 'sysctl kernel.kptr_restrict=0'", reader.Warnings());
     }
+
+    [Fact]
+    public void What_perf_warns_of_is_kept_and_its_notes_on_fields_are_not()
+    {
+        const string Stderr = "'trace' not valid for hardware events. Ignoring.\n'trace' not valid for software events. Ignoring.\n"
+            + "Warning:\nProcessed 52311 events and lost 7 chunks!\n\nCheck IO/CPU overload!\n\n";
+        Assert.Equal(["Processed 52311 events and lost 7 chunks!", "Check IO/CPU overload!"], Kashika.Adapters.Trace.TraceInput.PerfNotes(Stderr));
+        Assert.Empty(Kashika.Adapters.Trace.TraceInput.PerfNotes("'trace' not valid for software events. Ignoring.\n"));
+    }
+
+    [Fact]
+    public void Asking_for_an_event_the_input_does_not_have_says_which_it_has()
+    {
+        File.WriteAllText(dir.Combine("faults.txt"), "app 1/1 [000] 1.0: 1 page-faults:\n\t1 main (/bin/app)\n\n");
+        var run = KashikaProcess.Run(dir.Path, "trace", "collapse", "--event", "cpu-clock", "faults.txt");
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("faults.txt: no sample of 'cpu-clock'; the input has 'page-faults' (choose with --event)", run.StandardError, StringComparison.Ordinal);
+    }
 }
