@@ -93,4 +93,20 @@ public sealed class TraceKindsPageTests : PageTest
         await report.ScreenshotAsync("trace-off-cpu.png");
         Assert.Empty(report.Errors);
     }
+
+    [Fact]
+    public async Task Stacks_without_threads_have_no_thread_list_and_their_first_frame_is_a_function()
+    {
+        File.WriteAllText(Dir.Combine("go.folded"), "main.main;main.work;sort.Ints 7\nmain.main;runtime.mallocgc 3\n");
+        KashikaProcess.Succeed(Dir.Path, "trace", "go.folded", "-o", "go.html");
+        var report = await Browser.OpenAsync(Dir.Combine("go.html"));
+        var page = report.Page;
+        await page.WaitForSelectorAsync("body[data-ready]");
+        Assert.Equal(0, await page.Locator("#threads").CountAsync());
+        Assert.Equal(0, await page.Locator("#split").CountAsync());
+        Assert.Equal(["main.main"], await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll(\"#view g.frame[data-depth='1']\")].map(e => e.dataset.name)"));
+        await page.ClickAsync("#views button[data-view='table']");
+        Assert.Contains("main.main", await page.Locator("table.functions").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Empty(report.Errors);
+    }
 }

@@ -91,8 +91,13 @@ public sealed class PerfScriptCollapser
         {
             eventFilter = perfEvent;
             eventDefaulted = true;
+            EventWasRecordedFirst = true;
         }
     }
+
+    /// <summary>Whether <see cref="Event"/> is the recording's first event (<see cref="PreferEvent"/>) rather than the
+    /// first met in the text.</summary>
+    public bool EventWasRecordedFirst { get; private set; }
 
     /// <summary>Starts the next input (a file, or a part of one starting after line <paramref name="linesBefore"/>):
     /// the sample the previous input left open ends here.</summary>
@@ -295,7 +300,7 @@ public sealed class PerfScriptCollapser
         if (switchedOut!.Remove(nextPid, out var waiting))
         {
             OffCpuMatched++;
-            AddWeight(waiting.Key, options.Weight == SampleWeight.Samples ? 1 : Math.Max(0, now - waiting.Time));
+            AddWait(waiting.Key, waiting.Time, now);
         }
 
         switchTid = prevPid;
@@ -303,6 +308,43 @@ public sealed class PerfScriptCollapser
         switchState = Field(payload[..arrow], "prev_state=").ToString();
         return prevPid != 0;
     }
+
+    // A wait from start to end (ns): with time slices, each slice it spans gets the part of it in that slice (a 9 s sleep
+    // is not 9 s in the 20 ms where it began).
+    private void AddWait(string key, long start, long end)
+    {
+        if (options.Weight == SampleWeight.Samples)
+        {
+            AddWeight(key, 1);
+            return;
+        }
+
+        if (end <= start)
+        {
+            return;
+        }
+
+        if (options.TimeSlices <= 0)
+        {
+            AddWeight(key, end - start);
+            return;
+        }
+
+        Span<char> sliced = key.Length <= 1024 ? stackalloc char[key.Length] : new char[key.Length];
+        key.CopyTo(sliced);
+        long first = SliceOf(start), last = SliceOf(end - 1);
+        for (long slice = first; slice <= last; slice++)
+        {
+            long from = Math.Max(start, SliceStart(slice)), to = Math.Min(end, SliceStart(slice + 1));
+            Put(sliced, 0, unchecked((int)(slice >> 32)));
+            Put(sliced, 1, unchecked((int)slice));
+            AddWeight(sliced, to - from);
+        }
+    }
+
+    private long SliceOf(long nanoseconds) => (long)((Int128)nanoseconds * options.TimeSlices / 1_000_000_000);
+
+    private long SliceStart(long slice) => (long)(((Int128)slice * 1_000_000_000 + options.TimeSlices - 1) / options.TimeSlices);
 
     // The value of "name=value" in a tracepoint's payload: its last occurrence at a word's start (a comm may hold anything).
     private static ReadOnlySpan<char> Field(ReadOnlySpan<char> payload, string name)

@@ -106,8 +106,10 @@ public sealed class TraceModel
             frameModules[f] = m;
         }
 
+        // A thread is its labels and ids; its names (a thread renames itself, a process execs) are weighed to pick one.
         var contexts = new List<(string Labels, TraceThread? Thread)>();
-        var contextOf = new Dictionary<(string Labels, int Thread), int>();
+        var contextOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var names = new List<Dictionary<string, long>>();
         var parents = new List<int> { -1 };
         var nodeFrames = new List<int> { -1 };
         var children = new Dictionary<(int Parent, int Frame), int>();
@@ -127,10 +129,20 @@ public sealed class TraceModel
 
             string labels = string.Join(", ", stack.Frames[..first].Select(frames.Text));
             int threadFrame = first < stack.Frames.Length && frames.Kind(stack.Frames[first]) == FrameKind.Thread ? stack.Frames[first++] : -1;
-            if (!contextOf.TryGetValue((labels, threadFrame), out int thread))
+            var sampled = threadFrame < 0 ? null : frames.Thread(threadFrame) ?? new TraceThread(frames.Text(threadFrame), "", "");
+            string key = sampled is null ? labels
+                : Known(sampled.Pid) && sampled.Tid.Length > 0 ? $"{labels}\n{sampled.Pid}/{sampled.Tid}"
+                : $"{labels}\n\n{frames.Text(threadFrame)}";
+            if (!contextOf.TryGetValue(key, out int thread))
             {
-                contextOf[(labels, threadFrame)] = thread = contexts.Count;
-                contexts.Add((labels, threadFrame < 0 ? null : frames.Thread(threadFrame) ?? new TraceThread(frames.Text(threadFrame), "", "")));
+                contextOf[key] = thread = contexts.Count;
+                contexts.Add((labels, sampled));
+                names.Add(new Dictionary<string, long>(StringComparer.Ordinal));
+            }
+
+            if (sampled is not null)
+            {
+                names[thread][sampled.Comm] = names[thread].GetValueOrDefault(sampled.Comm) + stack.Count;
             }
 
             int node = 0;
@@ -170,7 +182,8 @@ public sealed class TraceModel
             FrameModules = frameModules,
             FrameKinds = Enumerable.Range(0, frames.Count).Select(frames.Kind).ToList(),
             Modules = modules,
-            Threads = ThreadList(contexts, stackThreads, weights),
+            Threads = ThreadList(
+                contexts.Select((c, i) => (c.Labels, c.Thread is { } t ? t with { Comm = Heaviest(names[i]) } : null)).ToList(), stackThreads, weights),
             NodeParents = parents,
             NodeFrames = nodeFrames,
             StackThreads = stackThreads,
@@ -179,6 +192,11 @@ public sealed class TraceModel
             Time = timed ? TraceTime.Build(slices, slicesPerSecond) : null,
         };
     }
+
+    private static string Heaviest(Dictionary<string, long> names) =>
+        names.OrderByDescending(n => n.Value).ThenBy(n => n.Key, StringComparer.Ordinal).First().Key;
+
+    private static bool Known(string pid) => pid.Length > 0 && pid != "?";
 
     // A process is its pid, named by its main thread (tid = pid), else by its heaviest thread: a thread's name
     // (pthread_setname_np) is not its process's.
@@ -190,7 +208,6 @@ public sealed class TraceModel
             weightOf[stackThreads[i]] += weights[i];
         }
 
-        static bool Known(string pid) => pid.Length > 0 && pid != "?";
         var processNames = contexts.Select((c, i) => (c.Thread, Weight: weightOf[i]))
             .Where(c => c.Thread is { } t && Known(t.Pid))
             .GroupBy(c => c.Thread!.Pid, StringComparer.Ordinal)

@@ -79,7 +79,7 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
         if (!IsFolded && SkippedEvents.Count > 0)
         {
             string skipped = string.Join(", ", SkippedEvents.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"'{e.Key}' ({e.Value:N0} samples)"));
-            string how = EventWasDefaulted ? "the first event in the input" : "as asked";
+            string how = !EventWasDefaulted ? "as asked" : first.EventWasRecordedFirst ? "the recording's first event" : "the first event in the input";
             warnings.Add($"several events: counted '{Event}' ({how}), skipped {skipped}; choose with --event");
         }
 

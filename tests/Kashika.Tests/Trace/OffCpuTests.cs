@@ -88,6 +88,20 @@ public sealed class OffCpuTests : IDisposable
         Assert.StartsWith("bare.txt:1: --off-cpu needs", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_wait_is_spread_over_the_time_slices_it_spans()
+    {
+        // 11 sleeps from 1.010 s to 1.260 s: 10 ms in slice 50 (1.000–1.020), 20 ms in each of 51–62, none past 1.260.
+        string text = Switch("app", 10, 11, "1.010000000", "S", 0, "nap") + Switch("other", 99, 99, "1.260000000", "R", 11, "spin");
+        var reader = new TraceReader(new CollapseOptions(OffCpu: true, Tid: true, TimeSlices: 50));
+        reader.Read(new MemoryStream(System.Text.Encoding.Latin1.GetBytes(text)), "switches.txt");
+        var slices = reader.Profile().Stacks.ToDictionary(s => s.Slice, s => s.Count);
+        Assert.Equal(Enumerable.Range(50, 13).Select(i => (long)i), slices.Keys.Order());
+        Assert.Equal(10_000_000, slices[50]);
+        Assert.All(Enumerable.Range(51, 12), i => Assert.Equal(20_000_000, slices[i]));
+        Assert.Equal(250_000_000, slices.Values.Sum());
+    }
+
     private static string Switch(string comm, int pid, int tid, string time, string state, int next, params string[] leafFirst) =>
         $"{comm} {pid}/{tid} [000] {time}: 1 sched:sched_switch: prev_comm={comm} prev_pid={tid} prev_prio=120 prev_state={state} ==> next_comm=x next_pid={next} next_prio=120\n"
         + string.Concat(leafFirst.Select(f => $"\tffffffff81000000 {f} ([kernel.kallsyms])\n")) + "\n";

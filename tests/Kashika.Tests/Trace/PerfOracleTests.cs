@@ -184,7 +184,7 @@ public sealed partial class PerfOracleTests : IClassFixture<PerfOracleTests.Prog
         var page = KashikaProcess.Run(program.Dir.Path, "trace", data, "-o", "mixed.html");
         Assert.True(page.ExitCode == 0, page.StandardError);
         Assert.Contains("several events: counted 'cpu-clock'", page.StandardError, StringComparison.Ordinal);
-        Assert.Contains("\"warnings\":[\"several events: counted 'cpu-clock' (the first event in the input), skipped 'page-faults' (", File.ReadAllText(program.Dir.Combine("mixed.html")).Replace("\\u0027", "'", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("\"warnings\":[\"several events: counted 'cpu-clock' (the recording's first event), skipped 'page-faults' (", File.ReadAllText(program.Dir.Combine("mixed.html")).Replace("\\u0027", "'", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]

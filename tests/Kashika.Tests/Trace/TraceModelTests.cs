@@ -108,4 +108,17 @@ public sealed class TraceModelTests
         Assert.Contains("spin [thr]", model.FrameNames);
         Assert.Contains("spin [other]", model.FrameNames);
     }
+
+    [Fact]
+    public void A_thread_that_renames_itself_or_execs_is_one_thread_named_by_its_heaviest_name()
+    {
+        // pid 30 was "perf" for one sample before it exec'd dotnet, which ran three.
+        const string renamed = "perf 30/30 [000] 1.000000: 1000000 cpu-clock:\n\t1 main (/usr/bin/perf)\n\n"
+            + "dotnet 30/30 [000] 1.001000: 1000000 cpu-clock:\n\t2 Main (/usr/bin/dotnet)\n\n"
+            + "dotnet 30/30 [000] 1.002000: 1000000 cpu-clock:\n\t2 Main (/usr/bin/dotnet)\n\n"
+            + "dotnet 30/30 [000] 1.003000: 1000000 cpu-clock:\n\t2 Main (/usr/bin/dotnet)\n\n"
+            + ".NET TP Worker 30/31 [000] 1.004000: 1000000 cpu-clock:\n\t3 Work (/usr/bin/dotnet)\n\n";
+        var (model, _) = Build(renamed);
+        Assert.Equal(["dotnet 30/30 dotnet", "dotnet 30/31 .NET TP Worker"], model.Threads.Select(t => $"{t.Process} {t.Pid}/{t.Tid} {t.Comm}").Order(StringComparer.Ordinal));
+    }
 }

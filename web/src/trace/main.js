@@ -482,6 +482,11 @@ if (data.warnings.length > 0) {
 }
 // Inlined frames: perf report --no-children puts their self time on the function they were inlined into.
 if (!main.profile.frameKinds.some((k) => main.profile.kindNames[k] === "inlined")) select("#inlined-note").remove();
+// Stacks without threads or labels (folded stacks, a Go profile): no thread list, nothing to split.
+if (profiles.every((p) => p.threads.every((t) => !t.comm && !t.tid && !t.labels))) {
+  select(select("#threads").node().closest("section")).remove();
+  select(select("#split").node().closest("label")).remove();
+}
 
 computed = compute();
 draw();
