@@ -148,9 +148,10 @@ public static class RelateGraphFormats
             // With periods, each edge's figures in each period.
             var inPeriods = periods.Select(p => p.Pairs.ToDictionary(x => (x.A, x.B))).ToList();
             var whole = model.Pairs.ToDictionary(p => (p.A, p.B));
-            // Dynamic, an edge lives in the periods its pair shares someone; a pair related only across periods (one
-            // person in A in 2010 and in B in 2015) has no spell and is left out rather than be present "always".
-            var keys = (dynamic ? inPeriods.SelectMany(p => p.Keys) : whole.Keys).Distinct().Order().ToList();
+            // Every related pair is an edge, with its weight over the whole history (as in GraphML). Dynamic, an edge has a
+            // spell for each period its pair shares someone; a pair related only across periods (one person in A in 2010
+            // and in B in 2015) has none, and is there for the whole time line with its whole-history figures.
+            var keys = whole.Keys.Concat(inPeriods.SelectMany(p => p.Keys)).Distinct().Order().ToList();
             xml.WriteStartElement("edges", Ns);
             for (int e = 0; e < keys.Count; e++)
             {
@@ -160,8 +161,9 @@ public static class RelateGraphFormats
                 xml.WriteAttributeString("source", Number(a));
                 xml.WriteAttributeString("target", Number(b));
                 xml.WriteAttributeString("weight", Number(whole.TryGetValue((a, b), out var all) ? all.Value : 0));
+                bool spells = dynamic && inPeriods.Any(p => p.ContainsKey((a, b)));
                 xml.WriteStartElement("attvalues", Ns);
-                if (!dynamic)
+                if (!spells)
                 {
                     AttValue(xml, "value", Number(all!.Value), null);
                     AttValue(xml, "sum_min", Number(all.SumMin), null);
@@ -182,7 +184,7 @@ public static class RelateGraphFormats
                 }
 
                 xml.WriteEndElement();
-                if (dynamic)
+                if (spells)
                 {
                     xml.WriteStartElement("spells", Ns);
                     for (int t = 0; t < periods.Count; t++)

@@ -46,12 +46,37 @@ public sealed class RelateGraphTests : IDisposable
         var ns = new XmlNamespaceManager(xml.NameTable);
         ns.AddNamespace("g", "http://gexf.net/1.3");
         Assert.Equal("dynamic", xml.SelectSingleNode("//g:graph/@mode", ns)!.Value);
-        Assert.All(xml.SelectNodes("//g:edge", ns)!.Cast<XmlElement>(), e => Assert.NotEmpty(e.SelectNodes("g:spells/g:spell", ns)!.Cast<XmlNode>()));
         // Lee is shared in February only: one spell, 2020-02-01 to 2020-02-29, value √10.
         var spell = Assert.Single(xml.SelectNodes("//g:edge/g:spells/g:spell", ns)!.Cast<XmlElement>());
         Assert.Equal(("2020-02-01", "2020-02-29"), (spell.GetAttribute("start"), spell.GetAttribute("end")));
         Assert.Equal(Math.Sqrt(10).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
             ((XmlElement)xml.SelectSingleNode("//g:edge/g:attvalues/g:attvalue[@for='value']", ns)!).GetAttribute("value"));
+    }
+
+    [Fact]
+    public void Gexf_keeps_every_edge_of_graphml_with_and_without_periods()
+    {
+        // Ann works on x in January and on y in February: x and y are related over the whole history, in no one month.
+        dir.Repo("x").Commits("Ann", "ann@example.org", 5);
+        dir.Repo("y").Commits("Bob", "bob@example.org", 40).Commits("Ann", "ann@example.org", 5);
+        dir.Repo("z").Commits("Kim", "kim@example.org", 3).Commits("Bob", "bob@example.org", 2);
+        var ns = new XmlNamespaceManager(new NameTable());
+        ns.AddNamespace("g", "http://gexf.net/1.3");
+        ns.AddNamespace("m", "http://graphml.graphdrawing.org/xmlns");
+        int Count(string file, string xpath)
+        {
+            var xml = new XmlDocument();
+            xml.Load(file);
+            return xml.SelectNodes(xpath, ns)!.Count;
+        }
+
+        int graphml = Count(Write("graphml", "x", "y", "z"), "//m:edge");
+        Assert.Equal(2, graphml); // x–y (Ann), y–z (Bob)
+        Assert.Equal(graphml, Count(Write("gexf", "x", "y", "z"), "//g:edge"));
+        string dynamic = Write("gexf", "--by", "month", "x", "y", "z");
+        Validate(dynamic);
+        Assert.Equal(graphml, Count(dynamic, "//g:edge"));
+        Assert.Equal(1, Count(dynamic, "//g:edge[not(g:spells)]")); // x–y: for the whole time line, its whole-history weight
     }
 
     [Fact]
