@@ -12,7 +12,7 @@ public static class AuthorResolver
     {
         var commits = new Dictionary<string, int>(StringComparer.Ordinal);
         var nameVotes = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        var bots = new Dictionary<(string Name, string Email), long>();
+        var bots = new Dictionary<(string Name, string Email), (long Commits, string Reason)>();
         long botCommits = 0, mergeCommits = 0;
 
         foreach (var (record, counts) in tally.Records)
@@ -27,10 +27,10 @@ public static class AuthorResolver
             }
 
             var (name, email) = Split(record);
-            if (rules.Bots is not null && rules.Bots.IsBot(name, email))
+            if (rules.Bots?.Reason(name, email) is { } reason)
             {
                 botCommits += counts.Total;
-                bots[(name, email)] = bots.GetValueOrDefault((name, email)) + counts.Total;
+                bots[(name, email)] = (bots.GetValueOrDefault((name, email)).Commits + counts.Total, reason);
                 continue;
             }
 
@@ -41,7 +41,7 @@ public static class AuthorResolver
                 continue;
             }
 
-            string person = Key(rules.Mode, name, email);
+            string person = Key(rules.Mode, name, email, project);
             commits[person] = commits.GetValueOrDefault(person) + counted;
             var votes = nameVotes.TryGetValue(person, out var v) ? v : nameVotes[person] = new(StringComparer.Ordinal);
             votes[name] = votes.GetValueOrDefault(name) + counted;
@@ -52,14 +52,15 @@ public static class AuthorResolver
             p => p.Value.OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal).First().Key,
             StringComparer.Ordinal);
         var excluded = bots
-            .Select(b => new ExcludedAuthor(b.Key.Name, b.Key.Email, b.Value))
+            .Select(b => new ExcludedAuthor(b.Key.Name, b.Key.Email, b.Value.Commits, b.Value.Reason))
             .OrderByDescending(b => b.Commits).ThenBy(b => b.Name, StringComparer.Ordinal).ThenBy(b => b.Email, StringComparer.Ordinal)
             .ToList();
         return new ProjectAuthors(project, commits, displayNames, botCommits, mergeCommits, excluded);
     }
 
-    /// <summary>The identity key an author record is counted under (before person joins), or null for a bot's.</summary>
-    public static string? PersonOf(string record, IdentityRules rules)
+    /// <summary>The identity key an author record is counted under in <paramref name="project"/> (before person joins),
+    /// or null for a bot's.</summary>
+    public static string? PersonOf(string record, IdentityRules rules, string project)
     {
         if (rules.Mode == IdentityMode.OssrelName)
         {
@@ -67,7 +68,7 @@ public static class AuthorResolver
         }
 
         var (name, email) = Split(record);
-        return rules.Bots is not null && rules.Bots.IsBot(name, email) ? null : Key(rules.Mode, name, email);
+        return rules.Bots is not null && rules.Bots.IsBot(name, email) ? null : Key(rules.Mode, name, email, project);
     }
 
     // A raw record's name and e-mail as shown and compared: decoded, trimmed.
@@ -77,14 +78,20 @@ public static class AuthorResolver
         return (ByteText.Display(separator < 0 ? record : record[..separator]).Trim(), separator < 0 ? "" : ByteText.Display(record[(separator + 1)..]).Trim());
     }
 
-    /// <summary>The identity key of an author under <paramref name="mode"/>.</summary>
-    public static string Key(IdentityMode mode, string name, string email)
+    /// <summary>
+    /// The identity key of an author under <paramref name="mode"/>. By address (email, person), an address that
+    /// identifies nobody (<see cref="Placeholders.IsPlaceholderAddress"/>: "unknown", root@localhost, none@none) keys the
+    /// author by name within <paramref name="project"/> alone: sixty people behind "unknown" are not one developer, and
+    /// such an identity is never joined to another nor shared by two projects.
+    /// </summary>
+    public static string Key(IdentityMode mode, string name, string email, string project)
     {
         string lowerName = name.Trim().ToLowerInvariant();
         string lowerEmail = GitHubNoReply(email.Trim().ToLowerInvariant());
         return mode switch
         {
-            IdentityMode.Email or IdentityMode.Person => lowerEmail.Length > 0 ? lowerEmail : lowerName,
+            IdentityMode.Email or IdentityMode.Person when Placeholders.IsPlaceholderAddress(lowerEmail) => Placeholders.Key(lowerName, lowerEmail, project),
+            IdentityMode.Email or IdentityMode.Person => lowerEmail,
             IdentityMode.Name => lowerName,
             IdentityMode.NameEmail => $"{lowerName} <{lowerEmail}>",
             _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "ossrel names are keyed by Resolve itself"),

@@ -25,6 +25,14 @@ public static class PersonJoins
     /// <inheritdoc cref="RelatedProjectsShare"/>
     public const double RelatedProjectsFraction = 0.01;
 
+    /// <summary>Developers a project may have for "both used in it" to say two addresses under one name are one person:
+    /// in a larger project two people of one name are no coincidence (nova has 1,600 developers).</summary>
+    public const int SharedProjectLimit = 1000;
+
+    /// <summary>When one name has middle initials the other lacks ("Richard W.M. Jones", "Richard Jones"), only the same
+    /// user name or a project of at most this many developers says they are one person.</summary>
+    public const int InitialsProjectLimit = 100;
+
     private static readonly HashSet<string> Placeholders = new(StringComparer.Ordinal)
     {
         "root", "admin", "administrator", "ubuntu", "debian", "unknown", "user", "your name", "you", "me", "nobody",
@@ -38,7 +46,7 @@ public static class PersonJoins
     public static bool IsDistinctive(string name)
     {
         string normal = Normalize(name);
-        if (Placeholders.Contains(normal) || normal.Contains("bot", StringComparison.Ordinal) || normal.Contains('@', StringComparison.Ordinal))
+        if (Placeholders.Contains(normal) || BotRules.LooksAutomated(name) || normal.Contains('@', StringComparison.Ordinal))
         {
             return false;
         }
@@ -63,7 +71,7 @@ public static class PersonJoins
 
         string normal = Normalize(name);
         return normal.Length >= 5 && normal.All(char.IsLetter) && !Placeholders.Contains(normal)
-            && !normal.Contains("bot", StringComparison.Ordinal) && normal == UserName(address);
+            && !BotRules.LooksAutomated(name) && normal == UserName(address);
     }
 
     /// <summary>Finds the joins among the projects' identity keys (lower-cased addresses, as <see cref="IdentityMode.Email"/>).</summary>
@@ -115,7 +123,8 @@ public static class PersonJoins
                 for (int j = i + 1; j < keys.Count; j++)
                 {
                     bool handle = name.StartsWith('@');
-                    if (!InitialsAgree(displayName[keys[i]], displayName[keys[j]]) || Evidence(keys[i], keys[j], uses, keysOf, projects, handle) is not { } why)
+                    string x0 = displayName[keys[i]], y0 = displayName[keys[j]];
+                    if (!InitialsAgree(x0, y0) || Evidence(keys[i], keys[j], uses, keysOf, projects, handle, !SameInitials(x0, y0), IsCommon(x0) || IsCommon(y0)) is not { } why)
                     {
                         continue;
                     }
@@ -146,25 +155,38 @@ public static class PersonJoins
     }
 
     // What, besides the name, says two addresses are one person; null when nothing does.
-    // A handle (see IsHandle) already is the user name, so for it the same user name is no further evidence.
-    private static string? Evidence(string a, string b, List<(string Key, int Project)> uses, List<HashSet<string>> keysOf, IReadOnlyList<ProjectAuthors> projects, bool handle)
+    // A handle (see IsHandle) already is the user name, so for it the same user name is no further evidence; nor is it for
+    // a common name ("yangyu" for Yang Yu). Middle initials on one side only need evidence specific to the two addresses.
+    private static string? Evidence(
+        string a, string b, List<(string Key, int Project)> uses, List<HashSet<string>> keysOf, IReadOnlyList<ProjectAuthors> projects, bool handle, bool initialsDiffer, bool common)
     {
         var inA = uses.Where(u => u.Key == a).Select(u => u.Project).ToList();
         var inB = uses.Where(u => u.Key == b).Select(u => u.Project).ToList();
-        if (inA.Intersect(inB).FirstOrDefault(-1) is var both && both >= 0)
+        int limit = initialsDiffer ? InitialsProjectLimit : SharedProjectLimit;
+        if (inA.Intersect(inB).Where(p => projects[p].CommitsByPerson.Count <= limit).OrderBy(p => projects[p].CommitsByPerson.Count).FirstOrDefault(-1) is var both && both >= 0)
         {
-            return $"both used in {projects[both].Name}";
+            return $"both used in {projects[both].Name} ({projects[both].CommitsByPerson.Count} developers)";
         }
 
-        if (!handle && UserName(a) == UserName(b) && UserName(a).Length >= 3)
+        if (!handle && !common && UserName(a) == UserName(b) && UserName(a).Length >= 3)
         {
             return $"same user name \"{UserName(a)}\"";
+        }
+
+        if (initialsDiffer)
+        {
+            return null;
         }
 
         foreach (int pa in inA)
         {
             foreach (int pb in inB)
             {
+                if (pa == pb)
+                {
+                    continue; // one project is not two related ones (its size was weighed above)
+                }
+
                 int shared = keysOf[pa].Count(k => k != a && k != b && keysOf[pb].Contains(k));
                 int needed = Math.Max(RelatedProjectsShare, (int)Math.Ceiling(RelatedProjectsFraction * Math.Min(keysOf[pa].Count, keysOf[pb].Count)));
                 if (shared >= needed)
@@ -211,15 +233,25 @@ public static class PersonJoins
     // "John A. Smith" meets "John Smith", never "John B. Smith": one name's middle initials are all in the other's.
     private static bool InitialsAgree(string x, string y)
     {
-        static HashSet<string> Initials(string name)
-        {
-            var words = Normalize(name).Split(' ');
-            return words.Where((w, i) => i > 0 && i < words.Length - 1 && w.Length == 1).ToHashSet(StringComparer.Ordinal);
-        }
-
         var a = Initials(x);
         var b = Initials(y);
         return a.IsSubsetOf(b) || b.IsSubsetOf(a);
+    }
+
+    private static bool SameInitials(string x, string y) => Initials(x).SetEquals(Initials(y));
+
+    private static HashSet<string> Initials(string name)
+    {
+        var words = Normalize(name).Split(' ');
+        return words.Where((w, i) => i > 0 && i < words.Length - 1 && w.Length == 1).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>A common name: two words of eight letters or fewer in all ("Yang Yu", "Li Wei", "John Li"), which many
+    /// people share, and whose user name ("yangyu") many of them choose.</summary>
+    public static bool IsCommon(string name)
+    {
+        var words = Normalize(name).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return words.Length == 2 && words.Sum(w => w.Length) <= 8;
     }
 
     /// <summary>Lower case, accents off, runs of spaces and dots as one space: "José  A. García" → "jose a garcia".</summary>
@@ -247,6 +279,12 @@ public static class PersonJoins
 
     private static string NormalizeUncached(string name)
     {
+        // A handle that spells a name ("armando-migliaccio", "first_last"): its separators are spaces.
+        if (name.Trim().AsSpan().IndexOfAny(" \t.") < 0 && name.AsSpan().IndexOfAny("-_") > 0)
+        {
+            name = name.Replace('-', ' ').Replace('_', ' ');
+        }
+
         var text = new StringBuilder(name.Length);
         foreach (char c in name)
         {

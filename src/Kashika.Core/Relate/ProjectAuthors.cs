@@ -19,4 +19,4 @@ public sealed record ProjectAuthors(
 }
 
 /// <summary>An author whose commits were left out, and how many.</summary>
-public sealed record ExcludedAuthor(string Name, string Email, long Commits);
+public sealed record ExcludedAuthor(string Name, string Email, long Commits, string Reason = "automated account");

@@ -33,7 +33,7 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
             var times = new Dictionary<(string Person, string Period), (long First, long Last)>();
             foreach (var commit in histories[i].Prints)
             {
-                if (commit.Time == 0 || (commit.Merge && !rules.CountMerges) || AuthorResolver.PersonOf(commit.Record, rules) is not { } key)
+                if (commit.Time == 0 || (commit.Merge && !rules.CountMerges) || AuthorResolver.PersonOf(commit.Record, rules, whole[i].Name) is not { } key)
                 {
                     continue;
                 }

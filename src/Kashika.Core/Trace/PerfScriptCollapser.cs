@@ -42,8 +42,12 @@ public sealed class PerfScriptCollapser
     private string? eventFilter;
     private bool eventDefaulted;
     // Off-CPU: per thread id, the stack key of its last switch-out and when; and the switch-out being read.
-    private readonly Dictionary<long, (string Key, long Time)>? switchedOut;
+    // Off-CPU: per thread id, its switch-outs (time, stack key) and switch-ins (time), matched by time at the end: perf
+    // script prints events in time order only within its reordering window, which a loaded machine can exceed.
+    private readonly Dictionary<long, (List<(long Time, string Key)> Outs, List<long> Ins)>? switchedOut;
     private bool sampleKernelUnknown;
+    private readonly HashSet<string> offCpuKeySet = new(StringComparer.Ordinal);
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> offCpuKeys;
     private long switchTid;
     private long switchTime;
     private string switchState = "";
@@ -57,6 +61,7 @@ public sealed class PerfScriptCollapser
         frameLineLookup = frameLines.GetAlternateLookup<ReadOnlySpan<char>>();
         processLookup = processNames.GetAlternateLookup<ReadOnlySpan<char>>();
         moduleLookup = modules.GetAlternateLookup<ReadOnlySpan<char>>();
+        offCpuKeys = offCpuKeySet.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The tracepoint whose samples <see cref="CollapseOptions.OffCpu"/> reads.</summary>
@@ -178,7 +183,31 @@ public sealed class PerfScriptCollapser
         EndSample();
         if (switchedOut is not null)
         {
-            OffCpuUnmatched += switchedOut.Count;
+            // Each switch-out ends at the thread's first switch-in at or after it, if that comes before its next switch-out.
+            foreach (var (_, (outs, ins)) in switchedOut.OrderBy(t => t.Key))
+            {
+                outs.Sort((x, y) => x.Time.CompareTo(y.Time));
+                ins.Sort();
+                int next = 0;
+                for (int i = 0; i < outs.Count; i++)
+                {
+                    while (next < ins.Count && ins[next] < outs[i].Time)
+                    {
+                        next++;
+                    }
+
+                    if (next < ins.Count && (i + 1 == outs.Count || ins[next] <= outs[i + 1].Time))
+                    {
+                        OffCpuMatched++;
+                        AddWait(outs[i].Key, outs[i].Time, ins[next]);
+                    }
+                    else
+                    {
+                        OffCpuUnmatched++;
+                    }
+                }
+            }
+
             switchedOut.Clear();
         }
     }
@@ -235,12 +264,14 @@ public sealed class PerfScriptCollapser
         if (switchedOut is not null)
         {
             // Off-CPU: the weight is known when the thread is switched in again.
-            if (switchedOut.ContainsKey(switchTid))
+            // One string per distinct stack, however many switch-outs have it.
+            if (!offCpuKeys.TryGetValue(key, out string? known))
             {
-                OffCpuUnmatched++;
+                known = key.ToString();
+                offCpuKeys.Add(known);
             }
 
-            switchedOut[switchTid] = (key.ToString(), switchTime);
+            Thread(switchTid).Outs.Add((switchTime, known));
         }
         else
         {
@@ -297,16 +328,25 @@ public sealed class PerfScriptCollapser
                 "--off-cpu needs sched:sched_switch samples with their time and fields (prev_pid=… ==> next_pid=…), as perf script prints them by default");
         }
 
-        if (switchedOut!.Remove(nextPid, out var waiting))
+        if (nextPid != 0)
         {
-            OffCpuMatched++;
-            AddWait(waiting.Key, waiting.Time, now);
+            Thread(nextPid).Ins.Add(now);
         }
 
         switchTid = prevPid;
         switchTime = now;
         switchState = Field(payload[..arrow], "prev_state=").ToString();
         return prevPid != 0;
+    }
+
+    private (List<(long Time, string Key)> Outs, List<long> Ins) Thread(long tid)
+    {
+        if (!switchedOut!.TryGetValue(tid, out var thread))
+        {
+            switchedOut[tid] = thread = ([], []);
+        }
+
+        return thread;
     }
 
     // A wait from start to end (ns): with time slices, each slice it spans gets the part of it in that slice (a 9 s sleep

@@ -37,7 +37,7 @@ public sealed class AuthorResolverTests
     [InlineData("ann+lists@example.org", "ann+lists@example.org")] // a plus elsewhere is part of the address
     [InlineData("x12+ann@users.noreply.github.com", "x12+ann@users.noreply.github.com")]
     public void GitHubs_two_no_reply_forms_are_one_person(string email, string key) =>
-        Assert.Equal(key, AuthorResolver.Key(IdentityMode.Email, "Ann", email));
+        Assert.Equal(key, AuthorResolver.Key(IdentityMode.Email, "Ann", email, "p"));
 
     [Fact]
     public void Name_and_name_plus_email_identities()
@@ -89,5 +89,37 @@ public sealed class AuthorResolverTests
         tally.Add(Raw([.. "Ren"u8, 0xE9]), false);
         tally.Add(Raw("René"u8), false);
         Assert.Equal(2, AuthorResolver.Resolve("p", tally, IdentityRules.Ossrel).Developers);
+    }
+
+    [Fact]
+    public void Behind_a_placeholder_address_each_name_is_a_developer_of_its_project_alone()
+    {
+        var rules = new IdentityRules(IdentityMode.Person, new BotRules(), CountMerges: false);
+        var a = AuthorResolver.Resolve("a", Tally(("Ann Lee", "unknown", false), ("Bo Kim", "unknown", false), ("Cy Lo", "root@localhost", false),
+            ("Di Ko", "none@none", false), ("Ed Wu", "ed@box.localdomain", false), ("Ann Lee", "ann@x.org", false)), rules);
+        var b = AuthorResolver.Resolve("b", Tally(("Ann Lee", "unknown", false), ("Bo Kim", "unknown", false), ("Ann Lee", "ann@x.org", false)), rules);
+        Assert.Equal(6, a.Developers); // Ann and Bo behind "unknown" are two people, not one "unknown"
+        Assert.All(a.CommitsByPerson.Keys.Where(k => k != "ann@x.org"), k => Assert.True(Placeholders.IsPlaceholderKey(k), k));
+        Assert.All(a.CommitsByPerson.Keys.Where(Placeholders.IsPlaceholderKey), k => Assert.DoesNotContain('@', k));
+        // Across projects only the real address is one developer; placeholders never join anything.
+        var related = Relatedness.Compute([a, b], Metric.Shared);
+        Assert.Equal(["ann@x.org"], Assert.Single(related.Pairs).Shared.Select(d => d.Key));
+        Assert.DoesNotContain(PersonJoins.Find([a, b]), j => j.Keys.Any(Placeholders.IsPlaceholderKey));
+        // A person's own login on their own machine is theirs.
+        Assert.False(Placeholders.IsPlaceholderAddress("antirez@metal.(none)"));
+        Assert.True(Placeholders.IsPlaceholderAddress("root@metal.(none)"));
+    }
+
+    [Theory]
+    [InlineData("Hosted Weblate", "hosted@weblate.org")]
+    [InlineData("Weblate Translation Memory", "noreply-mt-weblate-translation-memory@weblate.org")]
+    [InlineData("Languages add-on", "noreply-addon-languages@weblate.org")]
+    [InlineData("Anonymous", "noreply@weblate.org")]
+    [InlineData("Transifex Bot", "bot@transifex.com")]
+    public void Translation_platforms_are_excluded_with_their_reason(string name, string email)
+    {
+        var project = AuthorResolver.Resolve("p", Tally((name, email, false), ("Ann Lee", "ann@x.org", false)), Default);
+        Assert.Equal(1, project.Developers);
+        Assert.Equal("translation platform", Assert.Single(project.ExcludedBots).Reason);
     }
 }

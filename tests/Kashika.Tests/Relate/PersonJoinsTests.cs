@@ -128,7 +128,59 @@ public sealed class PersonJoinsTests
     {
         var nova = Project("nova", ("Aaron Rosen", "arosen@nicira.com", 30), ("Aaron Rosen", "aaronorosen@gmail.com", 10));
         string mailmap = PersonJoins.Mailmap(PersonJoins.Find([nova]));
-        Assert.Contains("# same name \"Aaron Rosen\"; both used in nova\n", mailmap, StringComparison.Ordinal);
+        Assert.Contains("# same name \"Aaron Rosen\"; both used in nova (2 developers)\n", mailmap, StringComparison.Ordinal);
         Assert.Contains("Aaron Rosen <arosen@nicira.com> <aaronorosen@gmail.com>\n", mailmap, StringComparison.Ordinal);
+    }
+
+    // A project of n developers besides the given authors.
+    private static ProjectAuthors Big(string project, int n, params (string Name, string Email, int Commits)[] authors) =>
+        Project(project, [.. authors, .. Enumerable.Range(0, n).Select(i => ($"{project} Dev{i}", $"{project}{i}@{project}.org", 1))]);
+
+    [Fact]
+    public void Two_richard_joneses_sharing_one_large_project_stay_two_people()
+    {
+        // Richard W.M. Jones (libguestfs) and Richard Jones (ocaml) both committed to a project of 1,600 developers.
+        var libguestfs = Project("libguestfs", ("Richard W.M. Jones", "rjones@redhat.com", 900), ("Pino Toscano", "ptoscano@redhat.com", 80));
+        var ocaml = Project("ocaml", ("Richard Jones", "rich@annexia.org", 40), ("Xavier Leroy", "xavier.leroy@inria.fr", 900));
+        var big = Big("bigproject", 1600, ("Richard W.M. Jones", "rjones@redhat.com", 3), ("Richard Jones", "rich@annexia.org", 2));
+        Assert.Empty(PersonJoins.Find([libguestfs, ocaml, big]));
+        // The same written name in a project of 1,600: no evidence either.
+        var same = Big("nova", 1600, ("Adam Johnson", "adam@a.com", 3), ("Adam Johnson", "ajohnson@b.com", 2));
+        Assert.Empty(PersonJoins.Find([same]));
+        // In a small project, or under the same user name, the initials may be left off.
+        var small = Big("virt-tools", 30, ("Richard W.M. Jones", "rjones@redhat.com", 3), ("Richard Jones", "rjones@gmail.com", 2));
+        Assert.Contains("both used in virt-tools (32 developers)", Assert.Single(PersonJoins.Find([small])).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_user_name_equal_to_a_common_name_is_no_evidence()
+    {
+        var a = Project("a", ("Yang Yu", "yangyu@huawei.com", 5));
+        var b = Project("b", ("Yang Yu", "yangyu@gmail.com", 5));
+        Assert.True(PersonJoins.IsCommon("Yang Yu"));
+        Assert.False(PersonJoins.IsCommon("Takashi Kajinami"));
+        Assert.Empty(PersonJoins.Find([a, b]));
+    }
+
+    [Theory]
+    [InlineData("Monty Harbott")]
+    [InlineData("Ilya Rabotyagov")]
+    [InlineData("Ravi Bobot")]
+    [InlineData("James Bottomley")]
+    public void Bot_as_letters_of_a_surname_is_a_person(string name)
+    {
+        Assert.True(PersonJoins.IsDistinctive(name));
+        var p = Project("p", (name, "one@x.org", 3), (name, "two@y.org", 2));
+        Assert.Single(PersonJoins.Find([p]));
+    }
+
+    [Fact]
+    public void A_hyphenated_handle_meets_the_name_it_spells()
+    {
+        var neutron = Project("neutron", ("armando-migliaccio", "armamig@gmail.com", 3), ("Armando Migliaccio", "amigliaccio@nicira.com", 20));
+        var join = Assert.Single(PersonJoins.Find([neutron]));
+        Assert.Equal(["amigliaccio@nicira.com", "armamig@gmail.com"], join.Keys);
+        Assert.Equal("armando migliaccio", PersonJoins.Normalize("armando_migliaccio"));
+        Assert.Equal("jean-pierre dupont", PersonJoins.Normalize("Jean-Pierre Dupont"));
     }
 }

@@ -89,6 +89,21 @@ public sealed class OffCpuTests : IDisposable
     }
 
     [Fact]
+    public void Events_printed_out_of_time_order_are_matched_by_time()
+    {
+        // perf keeps events in order only within a window a loaded machine can exceed: 11's switch-in at 1.1 s is printed
+        // before its switch-out at 1.0 s. Matched in stream order it would wait until its next switch-in, at 1.5 s.
+        string text = Switch("other", 99, 99, "1.100000000", "R", 11, "spin")
+            + Switch("app", 10, 11, "1.000000000", "S", 0, "nap", "main")
+            + Switch("app", 10, 11, "1.200000000", "S", 0, "nap", "main")
+            + Switch("other", 99, 99, "1.500000000", "R", 11, "spin");
+        var reader = new TraceReader(new CollapseOptions(OffCpu: true));
+        reader.Read(new MemoryStream(System.Text.Encoding.Latin1.GetBytes(text)), "switches.txt");
+        var profile = reader.Profile();
+        Assert.Equal(100_000_000 + 300_000_000, profile.Stacks.Where(st => profile.Folded(st).StartsWith("app;", StringComparison.Ordinal)).Sum(st => st.Count));
+    }
+
+    [Fact]
     public void A_wait_is_spread_over_the_time_slices_it_spans()
     {
         // 11 sleeps from 1.010 s to 1.260 s: 10 ms in slice 50 (1.000–1.020), 20 ms in each of 51–62, none past 1.260.
