@@ -27,7 +27,8 @@ public sealed record RelateArguments(
     bool NoCache = false,
     bool Verbose = false,
     string? ExportParquet = null,
-    IReadOnlyList<string>? FromParquet = null);
+    IReadOnlyList<string>? FromParquet = null,
+    string? NotSame = null);
 
 internal static class RelateCommand
 {
@@ -72,6 +73,11 @@ internal static class RelateCommand
         };
         var aliases = new Option<string?>("--aliases") {
             HelpName = "FILE", Description = "A file in .mailmap syntax merging one person's identities across all repositories." };
+        var notSame = new Option<string?>("--not-same")
+        {
+            HelpName = "FILE",
+            Description = "Vetoes of --identity person's joins: one line per pair that are different people (two addresses, or an address and a name).",
+        };
         var botPattern = new Option<string[]>("--bot-pattern")
         {
             HelpName = "REGEX",
@@ -121,7 +127,7 @@ internal static class RelateCommand
         var command = new Command("relate", "How much open-source projects share their developers, as an interactive chord diagram.")
         {
             paths, format, output, metric, identity, aliases, botPattern, includeBots, merges, revision, since, until, by, compat, fromRanking, fromParquet, order,
-            suggestAliases, noMailmap, reader, cache, noCache, verbose,
+            suggestAliases, notSame, noMailmap, reader, cache, noCache, verbose,
         };
         RelateArguments Arguments(ParseResult parse, Argument<string[]> operands, string? export) => new(
             KashikaCommand.Operands(parse, operands),
@@ -147,12 +153,13 @@ internal static class RelateCommand
             parse.GetValue(noCache),
             parse.GetValue(verbose),
             export,
-            export is null && parse.GetValue(fromParquet) is { Length: > 0 } tables ? tables : null);
+            export is null && parse.GetValue(fromParquet) is { Length: > 0 } tables ? tables : null,
+            parse.GetValue(notSame));
         command.SetAction((parse, cancel) => Task.FromResult((int)RelateRun.Execute(Arguments(parse, paths, null), context, cancel)));
 
         // relate export: the same reading and rules, relate's tables as Parquet instead of a report (docs/scale.md).
         // The options that shape the tables apply to it too.
-        foreach (var option in new Option[] { identity, aliases, botPattern, includeBots, merges, revision, since, until, by, compat, noMailmap, reader, cache, noCache, verbose })
+        foreach (var option in new Option[] { identity, aliases, notSame, botPattern, includeBots, merges, revision, since, until, by, compat, noMailmap, reader, cache, noCache, verbose })
         {
             option.Recursive = true;
         }

@@ -38,13 +38,33 @@ internal static class RelateRun
 
         var metric = ParseMetric(arguments.Metric);
         bool ossrel = arguments.Compat is not null || arguments.FromRanking is not null;
-        var rules = ossrel ? IdentityRules.Ossrel : new IdentityRules(ParseIdentity(arguments.Identity), bots, arguments.CountMerges);
+        IReadOnlyList<NotSame>? vetoes = null;
+        if (arguments.NotSame is { } vetoFile)
+        {
+            try
+            {
+                vetoes = NotSame.Parse(File.ReadAllText(Path.GetFullPath(vetoFile, context.CurrentDirectory)), vetoFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                context.Fail($"{vetoFile}: {(e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message)}");
+                return ExitCode.InputError;
+            }
+            catch (InputException e)
+            {
+                context.Fail(e.Message);
+                return ExitCode.InputError;
+            }
+        }
+
+        var rules = ossrel ? IdentityRules.Ossrel : new IdentityRules(ParseIdentity(arguments.Identity), bots, arguments.CountMerges, vetoes);
         var settings = new RelateSettings(
             Input: arguments.FromRanking is not null ? "ossrel-ranking" : arguments.FromParquet is not null ? "parquet" : "git",
             Metric: metric.CliName(),
             Identity: ossrel ? "ossrel-name" : arguments.Identity,
             Mailmap: !ossrel && !arguments.NoMailmap,
             Aliases: arguments.Aliases is null ? null : Path.GetFileName(arguments.Aliases),
+            NotSame: vetoes?.Select(v => $"{v.Address} ≠ {v.Other}").ToList(),
             ExcludeBots: rules.Bots is not null,
             BotPattern: rules.Bots?.ExtraPattern,
             CountMerges: rules.CountMerges,
@@ -119,7 +139,7 @@ internal static class RelateRun
 
         if (arguments.SuggestAliases)
         {
-            return WriteAliases(PersonJoins.Find(projects.Select(p => p.History.Authors).ToList()), arguments.Output, context);
+            return WriteAliases(PersonJoins.Find(projects.Select(p => p.History.Authors).ToList(), rules.NotSame), arguments.Output, context);
         }
 
         var counted = RelatePipeline.Count(projects.Select(p => p.History).ToList(), rules, ParsePeriod(arguments.By));

@@ -74,8 +74,9 @@ public static class PersonJoins
             && !BotRules.LooksAutomated(name) && normal == UserName(address);
     }
 
-    /// <summary>Finds the joins among the projects' identity keys (lower-cased addresses, as <see cref="IdentityMode.Email"/>).</summary>
-    public static IReadOnlyList<IdentityJoin> Find(IReadOnlyList<ProjectAuthors> projects)
+    /// <summary>Finds the joins among the projects' identity keys (lower-cased addresses, as <see cref="IdentityMode.Email"/>),
+    /// none of which puts together what a veto (<paramref name="notSame"/>) keeps apart.</summary>
+    public static IReadOnlyList<IdentityJoin> Find(IReadOnlyList<ProjectAuthors> projects, IReadOnlyList<NotSame>? notSame = null)
     {
         var keysOf = projects.Select(p => p.CommitsByPerson.Keys.Where(k => k.Contains('@', StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal)).ToList();
         var byName = new Dictionary<string, List<(string Key, int Project)>>(StringComparer.Ordinal);
@@ -104,6 +105,17 @@ public static class PersonJoins
 
         var parent = new Dictionary<string, string>(StringComparer.Ordinal);
         var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        var members = new Dictionary<string, List<string>>(StringComparer.Ordinal); // each root's keys
+        List<string> Members(string root) => members.TryGetValue(root, out var list) ? list : members[root] = [root];
+
+        // A veto holds across whole persons: a join is refused when any address of one side is vetoed against an address
+        // (or the name) of any address of the other, so no chain of joins can bring the two together.
+        var vetoes = notSame ?? [];
+        bool Vetoed(List<string> x, List<string> y) => vetoes.Count > 0 && vetoes.Any(v =>
+            (x.Contains(v.Address) && y.Any(k => Against(v, k))) || (y.Contains(v.Address) && x.Any(k => Against(v, k))));
+        bool Against(NotSame v, string key) => v.OtherIsAddress
+            ? key == v.Other
+            : Normalize(displayName.GetValueOrDefault(key) ?? "") == Normalize(v.Other);
         string Root(string k)
         {
             while (parent.TryGetValue(k, out string? up) && up != k)
@@ -130,10 +142,12 @@ public static class PersonJoins
                     }
 
                     string a = Root(keys[i]), b = Root(keys[j]);
-                    if (a != b)
+                    if (a != b && !Vetoed(Members(a), Members(b)))
                     {
                         parent[b] = a;
                         parent.TryAdd(a, a);
+                        Members(a).AddRange(Members(b));
+                        members.Remove(b);
                         string x = displayName[keys[i]], y = displayName[keys[j]];
                         reasons[a] = reasons.TryGetValue(a, out string? before) ? before
                             : x == y ? $"same name \"{x}\"; {why}" : $"names \"{x}\" and \"{y}\"; {why}";

@@ -56,6 +56,14 @@ public static class Placeholders
     public static string Key(string lowerName, string lowerEmail, string project) =>
         $"{(lowerName.Length > 0 ? lowerName : "?")}{Marker}{lowerEmail.Replace('@', '\u2218')} in {project})";
 
+    /// <summary>The address a placeholder key was made from.</summary>
+    public static string AddressOf(string key)
+    {
+        int start = key.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length;
+        int end = key.IndexOf(" in ", start, StringComparison.Ordinal);
+        return start < Marker.Length || end < start ? "" : key[start..end].Replace('\u2218', '@');
+    }
+
     /// <summary>Whether an identity key is a placeholder's (<see cref="Key"/>).</summary>
     public static bool IsPlaceholderKey(string key) => key.Contains(Marker, StringComparison.Ordinal);
 }

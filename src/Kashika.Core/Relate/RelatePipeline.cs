@@ -50,7 +50,7 @@ public static class RelatePipeline
         // Identities joined and copied commits found at once: neither needs the other, and each takes a good part of a
         // run whose histories come from the cache.
         var copiesFound = Task.Run(() => CopiedHistory.Find(projects.Select(p => p.Prints).ToList()));
-        var joins = rules.Mode == IdentityMode.Person ? PersonJoins.Find(projects.Select(p => p.Authors).ToList()) : [];
+        var joins = rules.Mode == IdentityMode.Person ? PersonJoins.Find(projects.Select(p => p.Authors).ToList(), rules.NotSame) : [];
         var apply = PersonJoins.Applier(joins);
         ProjectAuthors Joined(ProjectAuthors authors) => joins.Count == 0 ? authors : apply(authors);
 

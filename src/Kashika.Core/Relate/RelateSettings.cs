@@ -1,6 +1,7 @@
 namespace Kashika.Core.Relate;
 
 /// <summary>The options a relate run used, as named in its reports, so that every figure can be traced to its rules.</summary>
+/// <param name="NotSame">The vetoes of --not-same ("a@x.org ≠ b@y.org", "a@x.org ≠ A Name"), applied after every join.</param>
 public sealed record RelateSettings(
     string Input,
     string Metric,
@@ -14,4 +15,5 @@ public sealed record RelateSettings(
     string? Since,
     string? Until,
     string? Compat,
-    string? By = null);
+    string? By = null,
+    IReadOnlyList<string>? NotSame = null);

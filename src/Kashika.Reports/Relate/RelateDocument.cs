@@ -34,7 +34,8 @@ public sealed record RelateDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<IdentityJoin>? IdentityJoins = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CopiedPair>? CopiedHistory = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PersonSummary>? People = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MoveSummary>? Moves = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MoveSummary>? Moves = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PlaceholderAuthor>? Placeholders = null)
 {
     /// <summary>2: <c>people</c> and <c>moves</c> with --by, and <c>copiedHistory</c> (docs/relate.md).</summary>
     public const string SchemaName = "kashika.relate/2";
@@ -53,8 +54,8 @@ public sealed record RelateDocument(
         var projects = result.Projects;
         var excluded = projects
             .SelectMany(p => p.ExcludedBots)
-            .GroupBy(b => (b.Name, b.Email))
-            .Select(g => new ExcludedAuthor(g.Key.Name, g.Key.Email, g.Sum(b => b.Commits)))
+            .GroupBy(b => (b.Name, b.Email, b.Reason))
+            .Select(g => new ExcludedAuthor(g.Key.Name, g.Key.Email, g.Sum(b => b.Commits), g.Key.Reason))
             .OrderByDescending(b => b.Commits).ThenBy(b => b.Name, StringComparer.Ordinal).ThenBy(b => b.Email, StringComparer.Ordinal)
             .ToList();
         return new RelateDocument(
@@ -72,13 +73,26 @@ public sealed record RelateDocument(
             result.Metric,
             periods is null || periods.Count == 0 ? null : periods.Select(p => new PeriodSummary(
                 p.Label, p.Result.Matrix, p.Result.SumMin, PairsOf(p.Result),
-                p.Result.Projects.Select(a => a.Commits).ToList(), p.Result.Projects.Select(a => a.Developers).ToList())).ToList());
+                p.Result.Projects.Select(a => a.Commits).ToList(), p.Result.Projects.Select(a => a.Developers).ToList())).ToList())
+        {
+            Placeholders = PlaceholdersOf(projects) is { Count: > 0 } placeholders ? placeholders : null,
+        };
     }
+
+    // The authors behind placeholder addresses (docs/relate.md): counted in their project, never shared or joined.
+    private static List<PlaceholderAuthor> PlaceholdersOf(IReadOnlyList<ProjectAuthors> projects) =>
+        projects.SelectMany(p => p.CommitsByPerson.Where(c => Core.Relate.Placeholders.IsPlaceholderKey(c.Key))
+                .Select(c => new PlaceholderAuthor(p.DisplayNames.GetValueOrDefault(c.Key) ?? c.Key, Core.Relate.Placeholders.AddressOf(c.Key), p.Name, c.Value)))
+            .OrderByDescending(a => a.Commits).ThenBy(a => a.Project, StringComparer.Ordinal).ThenBy(a => a.Name, StringComparer.Ordinal)
+            .ToList();
 
     private static List<PairSummary> PairsOf(RelateResult result) =>
         result.Pairs.Select(p => new PairSummary(
             p.A, p.B, p.Value, p.SumMin, p.Shared.Select(s => new SharedSummary(s.Name, s.Key, s.CommitsA, s.CommitsB)).ToList())).ToList();
 }
+
+/// <summary>An author behind an address that identifies nobody: a developer of <see cref="Project"/> alone, never shared.</summary>
+public sealed record PlaceholderAuthor(string Name, string Address, string Project, long Commits);
 
 /// <summary>A person active in two or more projects: identity key, name, and [project, period, commits] for every
 /// period and project they committed to.</summary>

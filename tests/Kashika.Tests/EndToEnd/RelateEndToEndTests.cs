@@ -274,6 +274,25 @@ public sealed class RelateEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Not_same_vetoes_a_join_and_the_report_lists_the_veto()
+    {
+        dir.Repo("one").Commits("Aaron Rosen", "arosen@nicira.com", 3).Commits("Aaron Rosen", "aaronorosen@gmail.com", 2);
+        dir.Repo("two").Commits("Bob Ray", "bob@example.org", 1);
+        var joined = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "one", "two"));
+        Assert.Single(joined.GetProperty("identityJoins").EnumerateArray());
+        File.WriteAllText(dir.Combine("veto.txt"), "# two people\narosen@nicira.com aaronorosen@gmail.com\n");
+        var vetoed = Json(KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--not-same", "veto.txt", "one", "two"));
+        Assert.False(vetoed.TryGetProperty("identityJoins", out var joins) && joins.GetArrayLength() > 0);
+        Assert.Equal("arosen@nicira.com \u2260 aaronorosen@gmail.com", vetoed.GetProperty("options").GetProperty("notSame")[0].GetString());
+        Assert.Equal(2, vetoed.GetProperty("projectDetails")[0].GetProperty("developers").GetInt32());
+
+        File.WriteAllText(dir.Combine("bad.txt"), "only-a-name\n");
+        var bad = KashikaProcess.Run(dir.Path, "relate", "--not-same", "bad.txt", "one", "two");
+        Assert.Equal(3, bad.ExitCode);
+        Assert.StartsWith("kashika: error: bad.txt:1: 'only-a-name' is not two addresses", bad.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void By_year_relates_each_period_apart()
     {
         // Commits are a day apart from 2020-01-01: Ann's 400 commits in "one" run into 2021, her 5 in "two" stay in 2020.

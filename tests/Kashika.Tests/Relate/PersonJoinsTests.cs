@@ -183,4 +183,27 @@ public sealed class PersonJoinsTests
         Assert.Equal("armando migliaccio", PersonJoins.Normalize("armando_migliaccio"));
         Assert.Equal("jean-pierre dupont", PersonJoins.Normalize("Jean-Pierre Dupont"));
     }
+
+    [Fact]
+    public void A_veto_keeps_two_addresses_apart_even_through_a_chain_of_joins()
+    {
+        var nova = Project("nova", ("Aaron Rosen", "arosen@nicira.com", 30), ("Aaron Rosen", "aaronorosen@gmail.com", 10), ("Aaron Rosen", "aaron@vmware.com", 5));
+        Assert.Equal(3, Assert.Single(PersonJoins.Find([nova])).Keys.Count);
+        var vetoes = NotSame.Parse("# different people\n<arosen@nicira.com> <aaron@vmware.com>\n", "not-same.txt");
+        var joins = PersonJoins.Find([nova], vetoes);
+        Assert.DoesNotContain(joins, j => j.Keys.Contains("arosen@nicira.com") && j.Keys.Contains("aaron@vmware.com"));
+        Assert.Single(joins); // the gmail address still joins one of them
+        // By name: this address is not the person of that name.
+        var byName = PersonJoins.Find([nova], NotSame.Parse("aaronorosen@gmail.com Aaron Rosen", "n.txt"));
+        Assert.DoesNotContain(byName, j => j.Keys.Contains("aaronorosen@gmail.com"));
+    }
+
+    [Fact]
+    public void A_veto_file_line_that_is_no_veto_is_an_error_naming_it()
+    {
+        var e = Assert.Throws<Kashika.Core.Common.InputException>(() => NotSame.Parse("a@x.org b@y.org\njust a name\n", "veto.txt"));
+        Assert.StartsWith("veto.txt:2: 'just a name' is not two addresses", e.Message, StringComparison.Ordinal);
+        Assert.Equal([new NotSame("a@x.org", "b@y.org"), new NotSame("a@x.org", "Richard W.M. Jones")],
+            NotSame.Parse("A@X.org b@y.ORG\na@x.org Richard W.M. Jones # the other one\n", "v"));
+    }
 }

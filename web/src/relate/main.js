@@ -628,8 +628,15 @@ if (data.identityJoins && data.identityJoins.length > 0) {
   select("#joins-section").remove();
 }
 if (data.excludedBots.length > 0) {
-  table(select("#bots"), ["automated account", "e-mail", "commits excluded"],
-    data.excludedBots.map((b) => [b.name, b.email, b.commits]), "bots", { sortable: true, sort: { column: 2, descending: true }, limit: 50 });
+  table(select("#bots"), ["automated account", "e-mail", "why", "commits excluded"],
+    data.excludedBots.map((b) => [b.name, b.email, b.reason, b.commits]), "bots", { sortable: true, sort: { column: 3, descending: true }, limit: 50 });
 } else {
   select("#bots-section").remove();
+}
+// Authors behind addresses that identify nobody: developers of their project alone, never shared or joined.
+if (data.placeholders && data.placeholders.length > 0) {
+  table(select("#placeholders"), ["name", "address", "project", "commits"],
+    data.placeholders.map((p) => [p.name, p.address, p.project, p.commits]), "placeholders", { sortable: true, sort: { column: 3, descending: true }, limit: 50 });
+} else {
+  select("#placeholders-section").remove();
 }
