@@ -688,6 +688,13 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         const string Bands = "() => [...document.querySelectorAll('.band')].map(b => `${b.dataset.period} ${b.dataset.from}>${b.dataset.to} ${b.dataset.value}`).sort()";
         // Projects only: Ann a→b and Bob staying in a (into February); Ann b→c (into March).
         Assert.Equal(["2020-02 a>a 1", "2020-02 a>b 1", "2020-03 b>c 1"], await page.EvaluateAsync<string[]>(Bands));
+        // b's history ends in February (its last commit): Ann going on in c in March is b's data ending, not a move.
+        Assert.Equal("moved", await page.Locator(".band[data-from='a'][data-to='b']").GetAttributeAsync("data-kind"));
+        Assert.Equal("history ends", await page.Locator(".band[data-from='b'][data-to='c']").GetAttributeAsync("data-kind"));
+        await page.Locator(".band[data-from='b'][data-to='c']").DispatchEventAsync("mouseover");
+        Assert.Contains("history ends: b has no commit from 2020-03 on", await page.Locator(".tooltip").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("moved", await page.Locator(".tooltip").InnerTextAsync(), StringComparison.Ordinal);
+        await page.Locator(".band[data-from='b'][data-to='c']").DispatchEventAsync("mouseout");
         // With arrivals and departures, the bands into each month hold everyone active in it or the month before.
         await page.CheckAsync("#currents-outside");
         var all = await page.EvaluateAsync<string[]>(Bands);

@@ -159,6 +159,12 @@ internal static class RelateRun
     {
         var result = outcome.Result;
         WarnOfCopies(outcome.Copies, result.Projects, warnings, context);
+        foreach (string warning in outcome.Currents?.Warnings ?? [])
+        {
+            warnings.Add(warning);
+            context.Warn(warning);
+        }
+
         var document = RelateDocument.From(result, sources, settings, warnings, Generator, outcome.Periods)
             with { IdentityJoins = settings.Identity == "person" ? outcome.Joins : null, CopiedHistory = outcome.Copies.Count == 0 ? null : outcome.Copies };
         document = document.WithCurrents(outcome.Currents);

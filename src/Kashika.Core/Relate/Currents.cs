@@ -9,13 +9,17 @@ public sealed record PersonActivity(string Id, string Name, IReadOnlyList<(int P
 /// the person's main project in the period (the one with most of their commits), or <see cref="Outside"/> (no commit to
 /// any of the projects in it). <see cref="From"/> = <see cref="To"/> is staying.
 /// </summary>
-public sealed record Move(int Period, int From, int To, IReadOnlyList<string> People)
+/// <param name="Kind">"stayed", "moved", "arrived" (from outside), "left" (to outside), or what the data says instead of
+/// a move: "history ends" (<see cref="From"/> has no commit in this period or later: its history, or its clone, ends
+/// before it) and "history starts" (<see cref="To"/>'s first commit is in this period).</param>
+public sealed record Move(int Period, int From, int To, IReadOnlyList<string> People, string Kind = "moved")
 {
     public const int Outside = -1;
 }
 
-/// <summary>The currents of the projects' developers: who was where in each period, and who moved where.</summary>
-public sealed record CurrentsResult(IReadOnlyList<PersonActivity> People, IReadOnlyList<Move> Moves);
+/// <summary>The currents of the projects' developers: who was where in each period, and who moved where; and what the
+/// reader of moves should know (histories ending in different periods).</summary>
+public sealed record CurrentsResult(IReadOnlyList<PersonActivity> People, IReadOnlyList<Move> Moves, IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// Developers moving between projects (docs/relate.md): for every person who committed to two or more of the projects
@@ -27,8 +31,26 @@ public static class Currents
 {
     /// <param name="whole">The projects over the whole history (identities joined as in the report).</param>
     /// <param name="periods">The projects in each period, in order (the same projects, same identities).</param>
-    public static CurrentsResult Build(IReadOnlyList<ProjectAuthors> whole, IReadOnlyList<IReadOnlyList<ProjectAuthors>> periods)
+    /// <param name="labels">The periods' labels, for the warnings.</param>
+    public static CurrentsResult Build(IReadOnlyList<ProjectAuthors> whole, IReadOnlyList<IReadOnlyList<ProjectAuthors>> periods, IReadOnlyList<string>? labels = null)
     {
+        // Each project's first and last period with a commit: outside them it has no history to move from or to.
+        var firstPeriod = new int[whole.Count];
+        var lastPeriod = new int[whole.Count];
+        Array.Fill(firstPeriod, int.MaxValue);
+        Array.Fill(lastPeriod, -1);
+        for (int t = 0; t < periods.Count; t++)
+        {
+            for (int p = 0; p < periods[t].Count; p++)
+            {
+                if (periods[t][p].Commits > 0)
+                {
+                    firstPeriod[p] = Math.Min(firstPeriod[p], t);
+                    lastPeriod[p] = t;
+                }
+            }
+        }
+
         var projectsOf = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var project in whole)
         {
@@ -82,6 +104,22 @@ public static class Currents
             activities.Add(new PersonActivity(person, Relatedness.DisplayName(whole, person), entries));
         }
 
-        return new CurrentsResult(activities, moves.Select(m => new Move(m.Key.Period, m.Key.From, m.Key.To, m.Value)).ToList());
+        string Kind(int t, int from, int to) =>
+            from == to ? "stayed"
+            : from != Move.Outside && lastPeriod[from] < t ? "history ends"
+            : to != Move.Outside && firstPeriod[to] == t ? "history starts"
+            : from == Move.Outside ? "arrived"
+            : to == Move.Outside ? "left"
+            : "moved";
+        var warnings = new List<string>();
+        var ended = Enumerable.Range(0, whole.Count).Where(p => lastPeriod[p] >= 0).ToList();
+        if (labels is not null && ended.Count > 1 && ended.Max(p => lastPeriod[p]) - ended.Min(p => lastPeriod[p]) > 1)
+        {
+            int early = ended.OrderBy(p => lastPeriod[p]).ThenBy(p => p).First(), late = ended.OrderByDescending(p => lastPeriod[p]).ThenBy(p => p).First();
+            warnings.Add($"the histories end in different periods ({whole[early].Name}'s last commit is in {labels[lastPeriod[early]]}, "
+                + $"{whole[late].Name}'s in {labels[lastPeriod[late]]}): people leaving a project after its last commit are shown as \"history ends\", not as moving");
+        }
+
+        return new CurrentsResult(activities, moves.Select(m => new Move(m.Key.Period, m.Key.From, m.Key.To, m.Value, Kind(m.Key.Period, m.Key.From, m.Key.To))).ToList(), warnings);
     }
 }

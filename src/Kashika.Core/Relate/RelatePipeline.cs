@@ -33,7 +33,7 @@ public sealed record CountedProjects(
     {
         var result = Relatedness.Compute(Whole, metric, CopiedCommits.GetValueOrDefault(""));
         var periods = Labels.Select((label, t) => new PeriodResult(label, Relatedness.Compute(InPeriods[t], metric, CopiedCommits.GetValueOrDefault(label)))).ToList();
-        return new RelateOutcome(result, periods, Joins, Copies, periods.Count == 0 ? null : Currents.Build(Whole, InPeriods));
+        return new RelateOutcome(result, periods, Joins, Copies, periods.Count == 0 ? null : Currents.Build(Whole, InPeriods, Labels));
     }
 }
 

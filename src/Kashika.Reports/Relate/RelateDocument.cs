@@ -44,7 +44,7 @@ public sealed record RelateDocument(
     public RelateDocument WithCurrents(CurrentsResult? currents) => currents is null ? this : this with
     {
         People = currents.People.Select(p => new PersonSummary(p.Id, p.Name, p.Activity.Select(a => new[] { a.Project, a.Period, a.Commits }).ToList())).ToList(),
-        Moves = currents.Moves.Select(m => new MoveSummary(m.Period, m.From, m.To, m.People)).ToList(),
+        Moves = currents.Moves.Select(m => new MoveSummary(m.Period, m.From, m.To, m.People, m.Kind)).ToList(),
     };
 
     public static RelateDocument From(
@@ -100,7 +100,9 @@ public sealed record PersonSummary(string Id, string Name, IReadOnlyList<int[]> 
 
 /// <summary>People whose main project was <see cref="From"/> in period <see cref="Period"/> − 1 and <see cref="To"/> in
 /// <see cref="Period"/> (−1: outside, no commit to these projects; From = To: staying).</summary>
-public sealed record MoveSummary(int Period, int From, int To, IReadOnlyList<string> People);
+/// <see cref="Kind"/>: stayed, moved, arrived, left, or "history ends"/"history starts" where a project's data ends or
+/// begins (docs/relate.md).
+public sealed record MoveSummary(int Period, int From, int To, IReadOnlyList<string> People, string Kind);
 
 /// <summary>A pair of projects that share developers; <see cref="A"/> and <see cref="B"/> index <see cref="RelateDocument.Projects"/>.</summary>
 public sealed record PairSummary(int A, int B, double Value, long SumMin, IReadOnlyList<SharedSummary> Shared);

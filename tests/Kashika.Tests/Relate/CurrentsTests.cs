@@ -30,6 +30,29 @@ public sealed class CurrentsTests
     }
 
     [Fact]
+    public void Leaving_a_project_whose_history_has_ended_is_no_move()
+    {
+        // ocaml's clone ends in 2024; dune goes on. Ann works on both; in 2025 only dune has her: its history ending, not
+        // a move. Bob moves from dune to utop while both go on. Cy arrives in utop the year utop's history starts.
+        IReadOnlyList<ProjectAuthors>[] periods =
+        [
+            [Project("ocaml", ("ann", 5), ("x", 1)), Project("dune", ("ann", 1), ("bob", 4)), Project("utop")],
+            [Project("ocaml", ("ann", 5)), Project("dune", ("ann", 1), ("bob", 4)), Project("utop")],
+            [Project("ocaml"), Project("dune", ("ann", 2), ("bob", 1)), Project("utop", ("bob", 3), ("cy", 1))],
+            [Project("ocaml"), Project("dune", ("ann", 2), ("cy", 2)), Project("utop", ("bob", 3))],
+        ];
+        var whole = new[] { Project("ocaml", ("ann", 10), ("x", 1)), Project("dune", ("ann", 6), ("bob", 9), ("cy", 2)), Project("utop", ("bob", 6), ("cy", 1)) };
+        var currents = Currents.Build(whole, periods, ["2022", "2023", "2024", "2025"]);
+        string Of(int period, string from, string to) => currents.Moves.Single(m => m.Period == period && Name(m.From) == from && Name(m.To) == to).Kind;
+        Assert.Equal("history ends", Of(2, "a", "b")); // ocaml → dune
+        Assert.Equal("history starts", Of(2, "b", "c")); // dune → utop
+        Assert.Equal("moved", Of(3, "c", "b")); // utop → dune
+        Assert.Equal("stayed", Of(1, "a", "a"));
+        Assert.Equal("the histories end in different periods (ocaml's last commit is in 2023, dune's in 2025): people leaving a project after its last commit are shown as \"history ends\", not as moving",
+            Assert.Single(currents.Warnings));
+    }
+
+    [Fact]
     public void Someone_away_for_a_period_leaves_and_comes_back()
     {
         IReadOnlyList<ProjectAuthors>[] periods =

@@ -27,7 +27,9 @@ export function drawCurrents(container, { flows, labels, names, colour, rank, wi
     .attr("x", (t) => x.get(t)).attr("y", 12).text((t) => labels[t]);
   const fill = (project) => (project < 0 ? "#b8bec9" : colour(project));
   svg.append("g").attr("class", "bands").attr("fill", "none").selectAll("path").data(graph.links).join("path")
-    .attr("class", (l) => `band${l.from === l.to ? " stay" : " move"}`)
+    // A band where a project's data ends or begins is drawn apart (dashed): it is no move.
+    .attr("class", (l) => `band${l.from === l.to ? " stay" : l.kind.startsWith("history") ? " history" : " move"}`)
+    .attr("data-kind", (l) => l.kind)
     .attr("d", sankeyLinkHorizontal())
     .attr("stroke", (l) => fill(l.from === l.to || l.to < 0 ? l.from : l.to))
     .attr("stroke-width", (l) => Math.max(1, l.width))

@@ -501,7 +501,8 @@ function drawCurrentsSection() {
     describeNode: (n, people) => `${n.project < 0 ? "outside" : names[n.project]}, ${labels[n.period]}: ${count(people, "person", "people")}`,
     people: s?.person ? new Set([s.person]) : null,
     on: {
-      hover: (event, l) => tip.show(event, [flowTitle(l), l.from === l.to ? "stayed" : l.from < 0 ? "arrived" : l.to < 0 ? "left" : "moved",
+      hover: (event, l) => tip.show(event, [flowTitle(l), l.kind === "history ends" ? `history ends: ${names[l.from]} has no commit from ${labels[l.period]} on, so this is its data ending, not a move`
+        : l.kind === "history starts" ? `history starts: ${names[l.to]}'s first commit is in ${labels[l.period]}` : l.kind,
         count(l.people.length, "person", "people") + (currents.measure === "commits" ? `, ${count(l.value, "commit")}` : ""),
         brief(byCommits(l).slice(0, 5).map((id) => activityOf.get(id)?.name || id), 5), "click for everyone"]),
       move: (event) => tip.move(event),
