@@ -144,9 +144,11 @@ public sealed class PersonJoinsTests
         var ocaml = Project("ocaml", ("Richard Jones", "rich@annexia.org", 40), ("Xavier Leroy", "xavier.leroy@inria.fr", 900));
         var big = Big("bigproject", 1600, ("Richard W.M. Jones", "rjones@redhat.com", 3), ("Richard Jones", "rich@annexia.org", 2));
         Assert.Empty(PersonJoins.Find([libguestfs, ocaml, big]));
-        // The same written name in a project of 1,600: no evidence either.
-        var same = Big("nova", 1600, ("Adam Johnson", "adam@a.com", 3), ("Adam Johnson", "ajohnson@b.com", 2));
+        // A common name in a project of 1,600: no evidence either; an uncommon one is.
+        var same = Big("nova", 1600, ("Li Wei", "liwei@a.com", 3), ("Li Wei", "wei.li@b.com", 2));
         Assert.Empty(PersonJoins.Find([same]));
+        var rare = Big("nova", 1600, ("Adam Johnson", "adam@a.com", 3), ("Adam Johnson", "ajohnson@b.com", 2));
+        Assert.Contains("both used in nova (1602 developers)", Assert.Single(PersonJoins.Find([rare])).Reason, StringComparison.Ordinal);
         // In a small project, or under the same user name, the initials may be left off.
         var small = Big("virt-tools", 30, ("Richard W.M. Jones", "rjones@redhat.com", 3), ("Richard Jones", "rjones@gmail.com", 2));
         Assert.Contains("both used in virt-tools (32 developers)", Assert.Single(PersonJoins.Find([small])).Reason, StringComparison.Ordinal);
