@@ -51,6 +51,12 @@ test("search finds projects and people by name or address, without regard to cas
   // A match at the start of a word ranks before one inside a word.
   assert.deepEqual(search("ta", ["beta", "tau"], new Map(), new Map()).projects, [1, 0]);
   assert.equal(fold("Émile ØSTER Ævar Łukasz"), "emile oster aevar lukasz");
+  // Umlauts spelt out, both ways; and the plain letter still finds them.
+  const germans = new Map([["g@x", { id: "g@x", name: "Günther Deschner", commits: new Map([[0, 1]]) }], ["h@x", { id: "h@x", name: "Frank Guenther", commits: new Map([[0, 2]]) }]]);
+  assert.deepEqual(search("guenther", ["p"], germans, new Map()).people.map((p) => p.name).sort(), ["Frank Guenther", "Günther Deschner"]);
+  assert.deepEqual(search("günther", ["p"], germans, new Map()).people.map((p) => p.name).sort(), ["Frank Guenther", "Günther Deschner"]);
+  assert.deepEqual(search("gunther", ["p"], germans, new Map()).people.map((p) => p.name), ["Günther Deschner"]);
+  assert.deepEqual(search("strasse", ["Straße"], new Map(), new Map()).projects, [0]);
 });
 
 test("labels never closer than the gap, biggest arcs first", () => {

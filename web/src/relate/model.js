@@ -112,18 +112,26 @@ export function fold(text) {
   return String(text).toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/[æøœßłđðþıħ]/g, (c) => letters[c]);
 }
 
+// German's spelt-out umlauts: "guenther" finds "Günther" and "günther" "Guenther" (fold alone: "gunther" finds both).
+export function foldSpelt(text) {
+  return fold(String(text).toLowerCase().replace(/[äöüß]/g, (c) => ({ ä: "ae", ö: "oe", ü: "ue", ß: "ss" })[c]));
+}
+
 const compareText = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
 
 // What a search finds: projects whose name contains the query, and people whose name or one of whose addresses does
 // (addresses: id → [addresses]). Whole-word and prefix matches first, then by size; at most `limit` of each.
 export function search(query, projects, people, addresses, limit = 12) {
-  const q = fold(query.trim());
+  const q = fold(query.trim()), spelt = foldSpelt(query.trim());
   if (!q) return { projects: [], moreProjects: 0, people: [], morePeople: 0 };
-  const rank = (text) => {
-    const t = fold(text);
-    const at = t.indexOf(q);
+  const rankIn = (t, query) => {
+    const at = t.indexOf(query);
     if (at < 0) return -1;
     return at === 0 ? 0 : /[\s._@<-]/.test(t[at - 1]) ? 1 : 2;
+  };
+  const rank = (text) => {
+    const a = rankIn(fold(text), q), b = rankIn(foldSpelt(text), spelt);
+    return a < 0 ? b : b < 0 ? a : Math.min(a, b);
   };
   const foundProjects = projects.map((name, index) => ({ index, rank: rank(name) })).filter((m) => m.rank >= 0)
     .sort((x, y) => x.rank - y.rank || x.index - y.index);
