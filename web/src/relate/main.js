@@ -160,7 +160,12 @@ if (views.length > 1) {
 // One thumbnail diagram per period (the whole history first): the shape of each at a glance; a click goes there.
 function drawStrip() {
   const strip = select("#strip").style("display", null);
-  const cells = strip.selectAll("button").data(views).join("button").attr("type", "button").attr("class", "thumb")
+  // From the first period in which two projects share someone (the years before are empty rings); the slider and the
+  // chooser still reach every period.
+  const firstShared = views.findIndex((v, i) => i > 0 && v.pairs.length > 0);
+  const shown = firstShared > 1 ? [views[0], ...views.slice(firstShared)] : views;
+  strip.attr("title", shown.length < views.length ? `from ${views[firstShared].label}, the first period in which two projects share a developer` : null);
+  const cells = strip.selectAll("button").data(shown).join("button").attr("type", "button").attr("class", "thumb")
     .attr("aria-label", (v) => `show ${v.label}`)
     .on("click", (_, v) => { stopPlaying(); showPeriod(views.indexOf(v)); });
   // Drawn when scrolled into the strip: hundreds of months would otherwise delay the page.
