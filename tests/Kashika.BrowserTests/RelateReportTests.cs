@@ -710,7 +710,8 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
 
         // A person: their commits per project per period, and their bands highlighted.
         await page.Locator("#currents-detail table.flow-people tbody tr").First.ClickAsync();
-        Assert.Equal("Ann Example", await page.Locator("#panel h2").InnerTextAsync());
+        Assert.Equal("Ann Example · 2020-02", await page.Locator("#panel h2").InnerTextAsync()); // the band's period, not the chart's
+        Assert.Equal("2020-02", await page.Locator("#period option:checked").InnerTextAsync());
         Assert.Equal(3, await page.Locator("#panel .timeline circle").CountAsync());
         var lit = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('.band:not(.dim)')].map(b => `${b.dataset.from}>${b.dataset.to}`).sort()");
         Assert.Equal(["a>b", "b>c"], lit);

@@ -529,7 +529,12 @@ function showFlow(flow) {
   p.append("p").text(`${count(move.people.length, "person", "people")} whose main project (most commits) was ${flow.from < 0 ? "none of these" : names[flow.from]} in ${labels[flow.period - 1]} and ${flow.to < 0 ? "none of these" : names[flow.to]} in ${labels[flow.period]}.`);
   table(p, ["developer", `commits in ${labels[flow.period - 1]}`, `commits in ${labels[flow.period]}`],
     move.people.map((id) => [activityOf.get(id)?.name || id, commitsIn(id, flow.from, flow.period - 1), commitsIn(id, flow.to, flow.period)]), "flow-people",
-    { sortable: true, sort: { column: 2, descending: true }, limit: 200, title: (r) => addresses(move.people[r]).join(", "), onRow: (r) => choose({ person: move.people[r] }) });
+    { sortable: true, sort: { column: 2, descending: true }, limit: 200, title: (r) => addresses(move.people[r]).join(", "), onRow: (r) => {
+      // The person in the period the band arrives in, not whichever period the chart happens to show.
+      stopPlaying();
+      if (state.view !== views[flow.period + 1]) { state.view = views[flow.period + 1]; render(); }
+      choose({ person: move.people[r] });
+    } });
 }
 
 // A person's commits in each project in each period.
