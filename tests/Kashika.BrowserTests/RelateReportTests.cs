@@ -703,6 +703,16 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.Contains("2020-02 b>outside 1", all);
         Assert.Contains("2020-03 outside>c 1", all);
 
+        // One Tab stop for all the bands; the arrow keys walk through them.
+        Assert.Equal(1, await page.Locator(".band[tabindex='0']").CountAsync());
+        await page.Locator(".band[tabindex='0']").FocusAsync();
+        string first = await page.EvaluateAsync<string>("() => document.activeElement.dataset.from + '>' + document.activeElement.dataset.to");
+        await page.Keyboard.PressAsync("ArrowRight");
+        string second = await page.EvaluateAsync<string>("() => document.activeElement.dataset.from + '>' + document.activeElement.dataset.to");
+        Assert.NotEqual(first, second);
+        Assert.Equal(1, await page.Locator(".band[tabindex='0']").CountAsync());
+        await page.Keyboard.PressAsync("Escape");
+
         // A band opens its people with their commits on each side.
         await page.Locator(".band[data-from='a'][data-to='b']").DispatchEventAsync("click");
         Assert.Equal("a → b, 2020-01 → 2020-02", await page.Locator("#currents-detail h3").InnerTextAsync());

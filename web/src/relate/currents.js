@@ -38,14 +38,26 @@ export function drawCurrents(container, { flows, labels, names, colour, rank, wi
     .attr("data-period", (l) => labels[l.period])
     .attr("data-value", (l) => l.value)
     .classed("dim", (l) => Boolean(people) && !l.people.some((id) => people.has(id)))
-    .attr("tabindex", 0)
+    // One Tab stop for the whole alluvial (hundreds of bands): the arrow keys go from band to band inside it.
+    .attr("tabindex", (l, i) => (i === 0 ? 0 : -1))
     .on("mouseover", (event, l) => on.hover(event, l))
     .on("mousemove", (event) => on.move(event))
     .on("mouseout", () => on.leave())
     .on("focus", function (event, l) { const b = this.getBoundingClientRect(); on.hover({ clientX: b.x + b.width / 2, clientY: b.y + b.height / 2 }, l); })
     .on("blur", () => on.leave())
     .on("click", (event, l) => on.click(l))
-    .on("keydown", (event, l) => { if (event.key === "Enter") on.click(l); });
+    .on("keydown", function (event, l) {
+      if (event.key === "Enter") { on.click(l); return; }
+      const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+      const all = [...this.parentNode.querySelectorAll("path.band")];
+      const at = all.indexOf(this);
+      const next = event.key === "Home" ? 0 : event.key === "End" ? all.length - 1 : step ? Math.min(all.length - 1, Math.max(0, at + step)) : -1;
+      if (next < 0) return;
+      event.preventDefault();
+      this.setAttribute("tabindex", -1);
+      all[next].setAttribute("tabindex", 0);
+      all[next].focus();
+    });
   const nodes = svg.append("g").attr("class", "nodes").selectAll("g").data(graph.nodes).join("g");
   nodes.append("rect").attr("x", (n) => n.x0).attr("y", (n) => n.y0).attr("width", (n) => n.x1 - n.x0)
     .attr("height", (n) => Math.max(1, n.y1 - n.y0)).attr("fill", (n) => fill(n.project))
