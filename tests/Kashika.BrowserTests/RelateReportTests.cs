@@ -644,6 +644,11 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
     {
         var report = await reports.Browser.OpenAsync(reports.ByMonth);
         var page = report.Page;
+        // The chart of a --by page uses the window, though the period controls sit above it.
+        double size = await page.EvaluateAsync<double>("() => document.querySelector('#chart svg').getBoundingClientRect().width");
+        double tall = await page.EvaluateAsync<double>("() => window.innerHeight");
+        Assert.True(size >= 0.8 * tall || size >= 0.9 * await page.EvaluateAsync<double>("() => document.querySelector('main').clientWidth - 48 - 380"), $"chart {size} px in a window {tall} px tall");
+
         // The strip: one small diagram per view, from the first month two projects share someone (January shares nobody).
         Assert.Equal(["all", "2020-02"], await page.Locator("#strip .thumb span").AllInnerTextsAsync());
         await page.ClickAsync("#play");

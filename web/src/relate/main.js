@@ -278,7 +278,9 @@ function chartSize() {
   const main = document.querySelector("main");
   const wide = window.innerWidth >= 900;
   const width = main.clientWidth - 48 - (wide ? 380 : 0);
-  const height = window.innerHeight - (main.getBoundingClientRect().top + window.scrollY) - 12;
+  // With periods the controls above take a third of the screen: the chart still gets most of the window's height (it
+  // scrolls a little into view rather than shrink to a stamp).
+  const height = Math.max(window.innerHeight - (main.getBoundingClientRect().top + window.scrollY) - 12, 0.85 * window.innerHeight);
   return Math.round(Math.max(300, Math.min(width, Math.max(height, 480), 1400)));
 }
 
