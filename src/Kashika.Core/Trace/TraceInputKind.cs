@@ -36,8 +36,8 @@ public static class TraceInputKinds
 
     private static readonly string[] LegacyTextStarts =
     [
-        "heap profile:", "heap_v2/", "--- symbol", "--- heapz", "--- heap", "--- contention", "--- threadz", "--- mutex", "--- block",
-        "--- profile", "contention:", "goroutine profile:", "threadcreate profile:", "heap/", "growthz", "Counter:", "--- cpu",
+        "heap profile:", "--- symbol", "--- heapz", "--- heap", "--- contention", "--- threadz", "--- mutex", "--- block",
+        "--- contentionz", "goroutine profile:", "threadcreate profile:",
     ];
 
     /// <summary>The kind of an input from its first bytes (<paramref name="whole"/>: they are the whole input).</summary>
