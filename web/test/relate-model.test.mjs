@@ -1,7 +1,7 @@
 // Unit tests of the relate page's pure transforms (node --test web/test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clusterOrder, currentsFlows, deltaE, fold, hitAngles, identityRule, labelsToKeep, palette, peopleOf, search, sharedPeopleOf, timelineOf } from "../src/relate/model.js";
+import { DICHROMACY, clusterOrder, currentsFlows, deltaE, fold, hitAngles, identityRule, labelsToKeep, palette, peopleOf, search, sharedPeopleOf, simulate, timelineOf } from "../src/relate/model.js";
 
 // Projects 0..3: 0–1 share Ann (5/2) and Bob (3/4); 1–2 share José (6/1); 3 shares nothing.
 const pairs = [
@@ -20,13 +20,24 @@ test("clustering puts a ring of related projects side by side", () => {
   assert.deepEqual(clusterOrder([[0, 1], [1, 0]]), [0, 1]);
 });
 
-test("colours: thirty projects all at least ΔE 15 apart, two hundred all distinct", () => {
+test("colours: thirty projects ΔE 14 apart for normal vision and 10 for each of the three dichromacies, two hundred all distinct", () => {
   const thirty = palette(30);
-  let min = Infinity;
-  for (let i = 0; i < 30; i++) for (let j = i + 1; j < 30; j++) min = Math.min(min, deltaE(thirty[i], thirty[j]));
-  assert.ok(min >= 15, `ΔE ${min}`);
+  for (const [vision, matrix] of [["normal", null], ...Object.entries(DICHROMACY)]) {
+    const seen = thirty.map((c) => (matrix ? simulate(c, matrix) : c));
+    let min = Infinity;
+    for (let i = 0; i < 30; i++) for (let j = i + 1; j < 30; j++) min = Math.min(min, deltaE(seen[i], seen[j]));
+    assert.ok(min >= (matrix ? 10 : 14), `${vision}: ΔE ${min}`);
+  }
+  // Tableau 10, the colours before, had two that deuteranopia makes one (ΔE under 1).
+  const tableau = ["#4e79a7", "#f28e2c", "#e15759", "#76b7b2", "#59a14f", "#edc949", "#af7aa1", "#ff9da7", "#9c755f", "#bab0ab"];
+  let worst = Infinity;
+  for (const matrix of Object.values(DICHROMACY)) {
+    for (let i = 0; i < 10; i++) for (let j = i + 1; j < 10; j++) worst = Math.min(worst, deltaE(simulate(tableau[i], matrix), simulate(tableau[j], matrix)));
+  }
+  assert.ok(worst < 2, `tableau ${worst}`);
   assert.equal(new Set(palette(200)).size, 200);
-  assert.deepEqual(palette(3), ["#4e79a7", "#f28e2c", "#e15759"]);
+  assert.deepEqual(palette(3), palette(30).slice(0, 3)); // a project keeps its colour as more are added
+  assert.equal(palette(1)[0], "#4e79a7");
 });
 
 test("people of a view, and the people a project shares", () => {

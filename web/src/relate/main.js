@@ -280,7 +280,7 @@ function chartSize() {
   const width = main.clientWidth - 48 - (wide ? 380 : 0);
   // With periods the controls above take a third of the screen: the chart still gets most of the window's height (it
   // scrolls a little into view rather than shrink to a stamp).
-  const height = Math.max(window.innerHeight - (main.getBoundingClientRect().top + window.scrollY) - 12, 0.85 * window.innerHeight);
+  const height = Math.max(window.innerHeight - (main.getBoundingClientRect().top + window.scrollY) - 12, views.length > 1 ? 0.85 * window.innerHeight : 0);
   return Math.round(Math.max(300, Math.min(width, Math.max(height, 480), 1400)));
 }
 
