@@ -599,6 +599,21 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
     }
 
     [Fact]
+    public async Task Every_project_is_named_on_the_ring_or_in_the_list_under_it_at_1366_px()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Large, width: 1366, height: 768);
+        var page = report.Page;
+        int onRing = await page.Locator(".labels text").CountAsync();
+        int listed = await page.Locator("#unlabelled button.unlabelled").CountAsync();
+        Assert.True(listed > 0, "200 projects cannot all be labelled on the ring");
+        Assert.Equal(await page.Locator(".group .arc").CountAsync(), onRing + listed);
+        string name = (await page.Locator("#unlabelled button.unlabelled").First.GetAttributeAsync("data-project"))!;
+        await page.Locator("#unlabelled button.unlabelled").First.ClickAsync();
+        Assert.Equal(name, await page.Locator("#panel h2").InnerTextAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
     public async Task A_fragment_edited_by_hand_is_followed_and_a_table_row_far_below_opens_the_panel_in_view()
     {
         var report = await reports.Browser.OpenAsync(reports.Large, width: 1366, height: 768);

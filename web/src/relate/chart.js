@@ -92,8 +92,12 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
 
   const labelRadius = outerRadius + 6;
   const mid = (g) => (g.startAngle + g.endAngle) / 2;
+  // Labels that would overlap are left off the ring; their projects are returned (`unlabelled`) for a list beside it.
+  const kept = labelsToKeep(layout.groups, (fontSize * 1.15) / labelRadius);
+  const keptIndex = new Set(kept.map((g) => g.index));
+  const unlabelled = layout.groups.filter((g) => g.value > 0 && !keptIndex.has(g.index)).map((g) => g.index);
   svg.append("g").attr("class", "labels").style("font-size", `${fontSize}px`)
-    .selectAll("text").data(labelsToKeep(layout.groups, (fontSize * 1.15) / labelRadius)).join("text")
+    .selectAll("text").data(kept).join("text")
     .attr("class", (d) => `p${d.index}`)
     .attr("data-project", (d) => projects[d.index])
     .attr("dy", "0.35em")
@@ -181,7 +185,7 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
     groups: new Map(layout.groups.map((g) => [g.index, { startAngle: g.startAngle, endAngle: g.endAngle }])),
     chords: new Map(shown.map((d) => [keyOf(d), ends(d)])),
   };
-  return { focus, chords: shown.length, of: layout.length, angles };
+  return { focus, chords: shown.length, of: layout.length, angles, unlabelled };
 }
 
 // Where a keyboard-focused element's tooltip goes: its middle on screen.

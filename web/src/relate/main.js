@@ -351,6 +351,16 @@ function drawChartOnly(duration = 0) {
     },
   });
   select("#minimum-shown").text(`${chart.chords.toLocaleString("en-US")} of ${count(chart.of, "chord")} shown`);
+  // Projects whose arcs are too narrow for a label on the ring: listed under it, in their colours, each one click away.
+  const list = select("#unlabelled");
+  list.selectAll("*").remove();
+  if (chart.unlabelled.length > 0) {
+    list.append("span").attr("class", "note").text("Not labelled on the ring (too narrow): ");
+    const items = list.selectAll("button.unlabelled").data(chart.unlabelled.slice().sort((a, b) => names[a].localeCompare(names[b]))).join("button")
+      .attr("type", "button").attr("class", "unlabelled").attr("data-project", (i) => names[i]).on("click", (_, i) => choose({ project: i }));
+    items.append("i").style("background", (i) => colour(i));
+    items.append("span").text((i) => names[i]);
+  }
   applyFocus();
 }
 
