@@ -48,7 +48,9 @@ public sealed class OffCpuTests : IDisposable
         double b = lines.Where(l => l.Stack.Contains(";main;b;", StringComparison.Ordinal)).Sum(l => l.Ns) / 1e6;
         Assert.InRange(a, 285, 315);
         Assert.InRange(b, 95, 105);
-        Assert.All(lines, l => Assert.EndsWith(";[off-CPU S: sleeping]", l.Stack, StringComparison.Ordinal));
+        // Nearly all of it asleep (S); a loaded machine may also preempt the thread for a moment (R) on its way to sleep.
+        double asleep = lines.Where(l => l.Stack.EndsWith(";[off-CPU S: sleeping]", StringComparison.Ordinal)).Sum(l => l.Ns) / 1e6;
+        Assert.True(asleep >= 0.95 * (a + b), $"asleep {asleep} ms of {a + b} ms");
 
         // The page: the unit is off-CPU time.
         var page = KashikaProcess.Run(dir.Path, "trace", "--off-cpu", "off.data", "-o", "off.html");
