@@ -92,6 +92,32 @@ public static class FrameNames
             || file.EndsWith(".ko.gz", StringComparison.Ordinal) || file.EndsWith(".ko.zst", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The root frame naming a sampled thread, as stackcollapse-perf.pl names it: <c>comm</c>, <c>comm-pid</c> with
+    /// <see cref="CollapseOptions.Pid"/>, <c>comm-pid/tid</c> with <see cref="CollapseOptions.Tid"/>; spaces become '_'.
+    /// Written into <paramref name="into"/> (comm, pid and tid lengths and 2 more), its length returned.
+    /// </summary>
+    public static int ThreadName(ReadOnlySpan<char> comm, ReadOnlySpan<char> pid, ReadOnlySpan<char> tid, CollapseOptions options, Span<char> into)
+    {
+        comm.CopyTo(into);
+        int length = comm.Length;
+        if (options.Tid || options.Pid)
+        {
+            into[length++] = '-';
+            pid.CopyTo(into[length..]);
+            length += pid.Length;
+            if (options.Tid)
+            {
+                into[length++] = '/';
+                tid.CopyTo(into[length..]);
+                length += tid.Length;
+            }
+        }
+
+        into[..length].Replace(' ', '_');
+        return length;
+    }
+
     /// <summary>/tmp/perf-PID.map: symbols a JIT (Java, .NET, V8) wrote for perf.</summary>
     public static bool IsPerfMap(ReadOnlySpan<char> module)
     {

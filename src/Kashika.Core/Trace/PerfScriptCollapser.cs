@@ -41,11 +41,11 @@ public sealed class PerfScriptCollapser
     private int srclineTarget = -1;
     private string? eventFilter;
     private bool eventDefaulted;
-    // Off-CPU: per thread id, the stack key of its last switch-out and when; and the switch-out being read.
-    // Off-CPU: per thread id, its switch-outs (time, stack key) and switch-ins (time), matched by time at the end: perf
-    // script prints events in time order only within its reordering window, which a loaded machine can exceed.
-    private readonly Dictionary<long, (List<(long Time, string Key)> Outs, List<long> Ins)>? switchedOut;
     private bool sampleKernelUnknown;
+    // Off-CPU: per thread id, its switch-outs (time, stack key) and switch-ins (time), matched by time at the end: perf
+    // script prints events in time order only within its reordering window, which a loaded machine can exceed. Then the
+    // switch-out being read, and each distinct stack key once.
+    private readonly Dictionary<long, (List<(long Time, string Key)> Outs, List<long> Ins)>? switches;
     private readonly HashSet<string> offCpuKeySet = new(StringComparer.Ordinal);
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> offCpuKeys;
     private long switchTid;
@@ -56,7 +56,7 @@ public sealed class PerfScriptCollapser
     {
         this.options = options;
         eventFilter = options.EventFilter ?? (options.OffCpu ? OffCpuEvent : null);
-        switchedOut = options.OffCpu ? [] : null;
+        switches = options.OffCpu ? [] : null;
         stackLookup = stacks.GetAlternateLookup<ReadOnlySpan<char>>();
         frameLineLookup = frameLines.GetAlternateLookup<ReadOnlySpan<char>>();
         processLookup = processNames.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -181,10 +181,10 @@ public sealed class PerfScriptCollapser
     public void Finish()
     {
         EndSample();
-        if (switchedOut is not null)
+        if (switches is not null)
         {
             // Each switch-out ends at the thread's first switch-in at or after it, if that comes before its next switch-out.
-            foreach (var (_, (outs, ins)) in switchedOut.OrderBy(t => t.Key))
+            foreach (var (_, (outs, ins)) in switches.OrderBy(t => t.Key))
             {
                 outs.Sort((x, y) => x.Time.CompareTo(y.Time));
                 ins.Sort();
@@ -208,7 +208,7 @@ public sealed class PerfScriptCollapser
                 }
             }
 
-            switchedOut.Clear();
+            switches.Clear();
         }
     }
 
@@ -236,7 +236,7 @@ public sealed class PerfScriptCollapser
             return;
         }
 
-        if (switchedOut is not null)
+        if (switches is not null)
         {
             current.Insert(0, frames.Add(OffCpuState(switchState), FrameKind.Label)); // the leaf: why the thread waited
         }
@@ -261,7 +261,7 @@ public sealed class PerfScriptCollapser
             Put(key, extra + i + 1, current[current.Count - 1 - i]); // read leaf first, stored root first
         }
 
-        if (switchedOut is not null)
+        if (switches is not null)
         {
             // Off-CPU: the weight is known when the thread is switched in again.
             // One string per distinct stack, however many switch-outs have it.
@@ -271,7 +271,7 @@ public sealed class PerfScriptCollapser
                 offCpuKeys.Add(known);
             }
 
-            Thread(switchTid).Outs.Add((switchTime, known));
+            SwitchesOf(switchTid).Outs.Add((switchTime, known));
         }
         else
         {
@@ -330,7 +330,7 @@ public sealed class PerfScriptCollapser
 
         if (nextPid != 0)
         {
-            Thread(nextPid).Ins.Add(now);
+            SwitchesOf(nextPid).Ins.Add(now);
         }
 
         switchTid = prevPid;
@@ -339,11 +339,11 @@ public sealed class PerfScriptCollapser
         return prevPid != 0;
     }
 
-    private (List<(long Time, string Key)> Outs, List<long> Ins) Thread(long tid)
+    private (List<(long Time, string Key)> Outs, List<long> Ins) SwitchesOf(long tid)
     {
-        if (!switchedOut!.TryGetValue(tid, out var thread))
+        if (!switches!.TryGetValue(tid, out var thread))
         {
-            switchedOut[tid] = thread = ([], []);
+            switches[tid] = thread = ([], []);
         }
 
         return thread;
@@ -488,7 +488,7 @@ public sealed class PerfScriptCollapser
         slice = options.TimeSlices > 0 && timed
             ? checked((seconds * options.TimeSlices) + (long)(fraction * (decimal)options.TimeSlices / Pow10(digits)))
             : -1;
-        if (switchedOut is not null && !Switch(timed ? Nanoseconds(seconds, fraction, digits) : null, payload))
+        if (switches is not null && !Switch(timed ? Nanoseconds(seconds, fraction, digits) : null, payload))
         {
             process = -1; // the idle task switching out: not a thread waiting
             return true;
@@ -795,23 +795,7 @@ public sealed class PerfScriptCollapser
         var shownPid = both ? pid : "?";
         var shownTid = both ? tid : pid;
         Span<char> name = stackalloc char[comm.Length + shownPid.Length + shownTid.Length + 2];
-        comm.CopyTo(name);
-        int length = comm.Length;
-        if (options.Tid || options.Pid)
-        {
-            name[length++] = '-';
-            shownPid.CopyTo(name[length..]);
-            length += shownPid.Length;
-            if (options.Tid)
-            {
-                name[length++] = '/';
-                shownTid.CopyTo(name[length..]);
-                length += shownTid.Length;
-            }
-        }
-
-        name = name[..length];
-        name.Replace(' ', '_');
+        name = name[..FrameNames.ThreadName(comm, shownPid, shownTid, options, name)];
         if (processLookup.TryGetValue(name, out int id))
         {
             return id;

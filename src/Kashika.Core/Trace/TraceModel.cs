@@ -129,7 +129,7 @@ public sealed class TraceModel
 
             string labels = string.Join(", ", stack.Frames[..first].Select(frames.Text));
             int threadFrame = first < stack.Frames.Length && frames.Kind(stack.Frames[first]) == FrameKind.Thread ? stack.Frames[first++] : -1;
-            var sampled = threadFrame < 0 ? null : frames.Thread(threadFrame) ?? new TraceThread(frames.Text(threadFrame), "", "");
+            var sampled = threadFrame < 0 ? null : frames.Thread(threadFrame)!; // every thread frame is made with its thread
             string key = sampled is null ? labels
                 : Known(sampled.Pid) && sampled.Tid.Length > 0 ? $"{labels}\n{sampled.Pid}/{sampled.Tid}"
                 : $"{labels}\n\n{frames.Text(threadFrame)}";

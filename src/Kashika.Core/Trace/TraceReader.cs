@@ -279,17 +279,9 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
     /// <summary>The root frame of a thread's stacks, named as perf's are with the options (comm, comm-pid, comm-pid/tid).</summary>
     public int ThreadFrame(TraceThread thread)
     {
-        string text = thread.Comm;
-        if (options.Pid || options.Tid)
-        {
-            text += $"-{(thread.Pid.Length > 0 ? thread.Pid : "?")}";
-            if (options.Tid)
-            {
-                text += $"/{(thread.Tid.Length > 0 ? thread.Tid : "?")}";
-            }
-        }
-
-        return foldedFrames.AddThread(text.Replace(' ', '_'), thread);
+        string pid = thread.Pid.Length > 0 ? thread.Pid : "?", tid = thread.Tid.Length > 0 ? thread.Tid : "?";
+        var name = new char[thread.Comm.Length + pid.Length + tid.Length + 2];
+        return foldedFrames.AddThread(new string(name, 0, FrameNames.ThreadName(thread.Comm, pid, tid, options, name)), thread);
     }
 
     /// <summary>Adds one stack read from a profile format (pprof), root first, numbered by <see cref="Frame"/> and

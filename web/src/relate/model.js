@@ -240,14 +240,9 @@ export function currentsFlows(people, moves, first, last, { outside = false, mea
     const value = measure === "commits"
       ? m.people.reduce((sum, id) => sum + (commits.get(id)?.get(`${project},${period}`) || 0), 0)
       : m.people.length;
-    if (value > 0) links.push({ source: node(m.period - 1, m.from), target: node(m.period, m.to), value, people: m.people, from: m.from, to: m.to, period: m.period, kind: m.kind || moveKind(m) });
+    if (value > 0) links.push({ source: node(m.period - 1, m.from), target: node(m.period, m.to), value, people: m.people, from: m.from, to: m.to, period: m.period, kind: m.kind });
   }
   return { nodes: [...nodes.values()], links };
-}
-
-// What a band is when the report does not say (reports before moves had kinds).
-export function moveKind(m) {
-  return m.from === m.to ? "stayed" : m.from < 0 ? "arrived" : m.to < 0 ? "left" : "moved";
 }
 
 // A person's commits per project per period, for their timeline: [{project, cells: [{period, commits}]}], most commits first.
