@@ -1,3 +1,4 @@
+using Kashika.Adapters.Relate;
 using Spectre.Console;
 
 namespace Kashika.Cli;
@@ -21,9 +22,11 @@ internal sealed class Progress(CliContext context)
             .Start(live => work(new Reporter(context, live)));
     }
 
-    internal sealed class Reporter(CliContext context, ProgressContext? live)
+    internal sealed class Reporter(CliContext context, ProgressContext? live) : IReadProgress
     {
         private readonly Lock gate = new();
+
+        IReadProgressItem IReadProgress.Start(string name) => Start(name);
 
         public Item Start(string name)
         {
@@ -78,7 +81,7 @@ internal sealed class Progress(CliContext context)
         }
     }
 
-    internal sealed record Item(Reporter Owner, string Name, ProgressTask? Task, long Started)
+    internal sealed record Item(Reporter Owner, string Name, ProgressTask? Task, long Started) : IReadProgressItem
     {
         public void Update(long count) => Owner.Update(this, count, done: false);
 

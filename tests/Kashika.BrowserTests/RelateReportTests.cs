@@ -35,6 +35,9 @@ public sealed class RelateReports : IAsyncLifetime
     /// <summary>a, b, c by month (Jan–Mar 2020): Ann a → b → c; Bob a, a, gone; Cy b, gone, c.</summary>
     public string Moves => dir.Combine("moves.html");
 
+    /// <summary>small and grown by year: 2019 one shared commit each, 2020 three people with four each.</summary>
+    public string Grow => dir.Combine("grow.html");
+
     /// <summary>alpha alone.</summary>
     public string Single => dir.Combine("single.html");
 
@@ -78,6 +81,18 @@ public sealed class RelateReports : IAsyncLifetime
         }
 
         Run("relate", "--by", "month", "-o", Moves, "a", "b", "c");
+        var x = dir.Repo("small");
+        var y = dir.Repo("grown");
+        foreach (var (year, name, count) in new[] { (2019, "Ann", 1), (2020, "Ann", 4), (2020, "Bob", 4), (2020, "Cy", 4) })
+        {
+            for (int i = 0; i < count; i++)
+            {
+                x.Commit($"{name} Example", $"{name.ToLowerInvariant()}@example.org", authorDate: new DateTimeOffset(year, 5, 1 + i, 0, 0, 0, TimeSpan.Zero));
+                y.Commit($"{name} Example", $"{name.ToLowerInvariant()}@example.org", authorDate: new DateTimeOffset(year, 6, 1 + i, 0, 0, 0, TimeSpan.Zero));
+            }
+        }
+
+        Run("relate", "--by", "year", "--metric", "sum-min", "-o", Grow, "small", "grown");
 
         string hostile = dir.Combine("hostile-ranking");
         Directory.CreateDirectory(hostile);
@@ -686,6 +701,41 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.Equal("2020-02", await page.Locator("#period option:checked").InnerTextAsync());
         Assert.Equal("2", await page.InputValueAsync("#period-slider"));
         Assert.StartsWith("early ↔ late", await page.InnerTextAsync("#period-top li"), StringComparison.Ordinal);
+        Assert.Empty(report.Errors.Concat(alone.Errors));
+    }
+
+    [Fact]
+    public async Task Periods_share_one_scale_unless_asked_and_labels_turn_with_their_arcs()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Grow);
+        var page = report.Page;
+        const string Arcs = "() => [...document.querySelectorAll('.groups g')].reduce((s, g) => s + g.__data__.endAngle - g.__data__.startAngle, 0)";
+        Assert.True(await page.IsCheckedAsync("#same-scale"));
+        await page.Locator("#period").SelectOptionAsync(new SelectOptionValue { Label = "2020" });
+        await page.WaitForTimeoutAsync(900);
+        double busiest = await page.EvaluateAsync<double>(Arcs);
+        Assert.Equal(0, await page.Locator(".scale-rest").CountAsync());
+        // 2019 shares 1 (sum-min) where 2020 shares 12: on one scale its arcs fill a twelfth of what 2020's do, the rest dashed.
+        await page.Locator("#period").SelectOptionAsync(new SelectOptionValue { Label = "2019" });
+        string labelBefore = await page.Locator(".labels text[data-project='small']").GetAttributeAsync("transform") ?? "";
+        await page.WaitForTimeoutAsync(900);
+        double quiet = await page.EvaluateAsync<double>(Arcs);
+        Assert.InRange(quiet / busiest, 1 / 12.0 - 0.01, 1 / 12.0 + 0.01);
+        Assert.Contains("2019 is 8% of the busiest period (2020)", await page.Locator(".scale-rest title").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("one scale for all periods", await page.InnerTextAsync("#legend"), StringComparison.Ordinal);
+
+        // The label moved with its arc: it started where 2020 had it and ended where 2019 drawn alone has it.
+        string labelAfter = await page.Locator(".labels text[data-project='small']").GetAttributeAsync("transform") ?? "";
+        var alone = await reports.Browser.OpenAsync(reports.Grow, fragment: "#period=2019");
+        Assert.Equal(await alone.Page.Locator(".labels text[data-project='small']").GetAttributeAsync("transform"), labelAfter);
+        Assert.NotEqual(labelAfter, labelBefore);
+
+        // Each period on its own scale: 2019 fills the circle as 2020 does, and the link says so.
+        await page.UncheckAsync("#same-scale");
+        Assert.Equal(0, await page.Locator(".scale-rest").CountAsync());
+        // (one gap more than on one scale, where the rest keeps its place even in the busiest period)
+        Assert.InRange(await page.EvaluateAsync<double>(Arcs), busiest, busiest + 0.05);
+        Assert.Contains("scale=own", await page.EvaluateAsync<string>("() => location.hash"), StringComparison.Ordinal);
         Assert.Empty(report.Errors.Concat(alone.Errors));
     }
 

@@ -1,7 +1,7 @@
 // Unit tests of the relate page's pure transforms (node --test web/test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DICHROMACY, clusterOrder, currentsFlows, deltaE, fold, hitAngles, identityRule, labelsToKeep, palette, peopleOf, search, sharedPeopleOf, simulate, timelineOf } from "../src/relate/model.js";
+import { DICHROMACY, clusterOrder, currentsFlows, deltaE, fold, hitAngles, identityRule, labelsToKeep, matrixTotal, palette, peopleOf, search, sharedPeopleOf, simulate, timelineOf, withRest } from "../src/relate/model.js";
 
 // Projects 0..3: 0–1 share Ann (5/2) and Bob (3/4); 1–2 share José (6/1); 3 shares nothing.
 const pairs = [
@@ -105,4 +105,15 @@ test("who moved where: bands from the moves, by people or commits, outside on re
   assert.deepEqual(all.nodes.map((n) => n.id).sort(), ["0:0", "0:1", "1:-1", "1:0", "1:1", "2:-1", "2:2"]);
   assert.deepEqual(bands(currentsFlows(people, moves, 1, 2)), ["2:1>2=1"]); // from period 1 on
   assert.deepEqual(timelineOf(people[1]).map((r) => [r.project, r.total]), [[0, 5], [1, 1]]);
+});
+
+test("withRest: every period laid out on the same total, so arcs compare across periods", () => {
+  const small = [[0, 1], [1, 0]];
+  const big = [[0, 5], [5, 0]];
+  const padded = withRest(small, matrixTotal(big));
+  assert.equal(padded.rest, 2);
+  assert.deepEqual(padded.matrix, [[0, 1, 0], [1, 0, 0], [0, 0, 8]]);
+  assert.equal(matrixTotal(padded.matrix), matrixTotal(big));
+  // The busiest period itself has no rest.
+  assert.equal(withRest(big, 10).matrix[2][2], 0);
 });

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Kashika.Adapters.Git;
+using Kashika.Core.Relate;
 
 namespace Kashika.Cli.Relate;
 
@@ -7,8 +9,8 @@ public sealed record RelateArguments(
     IReadOnlyList<string> Paths,
     string Format,
     string? Output,
-    string Metric,
-    string Identity,
+    Metric Metric,
+    IdentityMode Identity,
     string? Aliases,
     IReadOnlyList<string> BotPatterns,
     bool IncludeBots,
@@ -16,13 +18,13 @@ public sealed record RelateArguments(
     string? Revision,
     string? Since,
     string? Until,
-    string? Compat,
+    bool Compat,
     string? FromRanking,
     string? Order,
-    string? By = null,
+    Period By = Period.None,
     bool SuggestAliases = false,
     bool NoMailmap = false,
-    string Reader = "native",
+    GitReader Reader = GitReader.Native,
     string? Cache = null,
     bool NoCache = false,
     bool Verbose = false,
@@ -51,18 +53,13 @@ internal static class RelateCommand
             HelpName = "FILE",
             Description = "Where to write the report; '-' for standard output. Default: relate.html for html, standard output otherwise.",
         };
-        var metric = new Option<string>("--metric")
-        {
-            Description = "ossrel = sqrt(Σ min commits), sum-min = Σ min commits, jaccard = shared ÷ all developers, shared = shared developers.",
-            DefaultValueFactory = _ => "ossrel",
-        };
-        metric.AcceptOnlyFromAmong("ossrel", "sum-min", "jaccard", "shared");
-        var identity = new Option<string>("--identity")
-        {
-            Description = "What makes two commits one developer. person: the mailmapped e-mail, one person's addresses joined by a distinctive name with corroboration (docs/relate.md); email: the e-mail alone; name; or name+email.",
-            DefaultValueFactory = _ => "person",
-        };
-        identity.AcceptOnlyFromAmong("email", "name", "name+email", "person");
+        var metric = new Choice<Metric>(
+            "--metric", "ossrel = sqrt(Σ min commits), sum-min = Σ min commits, jaccard = shared ÷ all developers, shared = shared developers.",
+            Metric.Ossrel, m => m.CliName(), Metric.Ossrel, Metric.SumMin, Metric.Jaccard, Metric.Shared);
+        var identity = new Choice<IdentityMode>(
+            "--identity",
+            "What makes two commits one developer. person: the mailmapped e-mail, one person's addresses joined by a distinctive name with corroboration (docs/relate.md); email: the e-mail alone; name; or name+email.",
+            IdentityMode.Person, m => m.CliName(), IdentityMode.Email, IdentityMode.Name, IdentityMode.NameEmail, IdentityMode.Person);
         var noMailmap = new Option<bool>("--no-mailmap")
         {
             Description = "Ignore the repositories' .mailmap files: addresses as committed (to measure --identity person against them).",
@@ -105,20 +102,15 @@ internal static class RelateCommand
             HelpName = "DIR",
             Description = "Relate the tables of kashika relate export (every *.parquet of theirs in DIR; repeatable, for exports of many machines) instead of repositories.",
         };
-        var by = new Option<string?>("--by")
-        {
-            Description = "Also relate the projects per year, quarter or month (by author date), to see how it changes over time.",
-        };
-        by.AcceptOnlyFromAmong("year", "quarter", "month");
+        var by = new Choice<Period>(
+            "--by", "Also relate the projects per year, quarter or month (by author date), to see how it changes over time.",
+            Period.None, p => p.ToString().ToLowerInvariant(), Period.Year, Period.Quarter, Period.Month);
         var order = new Option<string?>("--order") {
             HelpName = "FILE", Description = "With --from-ranking: a file listing the project names in the order wanted. Default: name order." };
 
-        var reader = new Option<string>("--reader")
-        {
-            Description = "native: read git's files directly (in parallel; anything it does not support is read with git); git: run git log.",
-            DefaultValueFactory = _ => "native",
-        };
-        reader.AcceptOnlyFromAmong("native", "git");
+        var reader = new Choice<GitReader>(
+            "--reader", "native: read git's files directly (in parallel; anything it does not support is read with git); git: run git log.",
+            GitReader.Native, r => r.ToString().ToLowerInvariant(), GitReader.Native, GitReader.Git);
         var cache = new Option<string?>("--cache") {
             HelpName = "DIR", Description = "Keep the counts read in this folder, so that a rerun reads only new commits. Default: $XDG_CACHE_HOME/kashika (else ~/.cache/kashika)." };
         var noCache = new Option<bool>("--no-cache") { Description = "Neither read nor write the cache." };
@@ -126,15 +118,15 @@ internal static class RelateCommand
 
         var command = new Command("relate", "How much open-source projects share their developers, as an interactive chord diagram.")
         {
-            paths, format, output, metric, identity, aliases, botPattern, includeBots, merges, revision, since, until, by, compat, fromRanking, fromParquet, order,
-            suggestAliases, notSame, noMailmap, reader, cache, noCache, verbose,
+            paths, format, output, metric.Option, identity.Option, aliases, botPattern, includeBots, merges, revision, since, until, by.Option, compat, fromRanking, fromParquet, order,
+            suggestAliases, notSame, noMailmap, reader.Option, cache, noCache, verbose,
         };
         RelateArguments Arguments(ParseResult parse, Argument<string[]> operands, string? export) => new(
             KashikaCommand.Operands(parse, operands),
             export is null ? parse.GetValue(format) ?? "html" : "parquet",
             export is null ? parse.GetValue(output) : null,
-            export is null ? parse.GetValue(metric) ?? "ossrel" : "ossrel",
-            parse.GetValue(identity) ?? "person",
+            export is null ? metric.ValueIn(parse) : Metric.Ossrel,
+            identity.ValueIn(parse),
             parse.GetValue(aliases),
             parse.GetValue(botPattern) ?? [],
             parse.GetValue(includeBots),
@@ -142,13 +134,13 @@ internal static class RelateCommand
             parse.GetValue(revision),
             parse.GetValue(since),
             parse.GetValue(until),
-            parse.GetValue(compat),
+            parse.GetValue(compat) is not null,
             export is null ? parse.GetValue(fromRanking) : null,
             export is null ? parse.GetValue(order) : null,
-            parse.GetValue(by),
+            by.ValueIn(parse),
             export is null && parse.GetValue(suggestAliases),
             parse.GetValue(noMailmap),
-            parse.GetValue(reader) ?? "native",
+            reader.ValueIn(parse),
             parse.GetValue(cache),
             parse.GetValue(noCache),
             parse.GetValue(verbose),
@@ -159,7 +151,7 @@ internal static class RelateCommand
 
         // relate export: the same reading and rules, relate's tables as Parquet instead of a report (docs/scale.md).
         // The options that shape the tables apply to it too.
-        foreach (var option in new Option[] { identity, aliases, notSame, botPattern, includeBots, merges, revision, since, until, by, compat, noMailmap, reader, cache, noCache, verbose })
+        foreach (var option in new Option[] { identity.Option, aliases, notSame, botPattern, includeBots, merges, revision, since, until, by.Option, compat, noMailmap, reader.Option, cache, noCache, verbose })
         {
             option.Recursive = true;
         }

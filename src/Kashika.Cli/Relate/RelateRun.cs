@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Reflection;
 using Kashika.Adapters.Git;
+using Kashika.Adapters.Relate;
 using Kashika.Core.Common;
 using Kashika.Core.Relate;
 using Kashika.Reports;
@@ -36,19 +36,14 @@ internal static class RelateRun
             return ExitCode.Usage;
         }
 
-        var metric = ParseMetric(arguments.Metric);
-        bool ossrel = arguments.Compat is not null || arguments.FromRanking is not null;
+        var metric = arguments.Metric;
+        bool ossrel = arguments.Compat || arguments.FromRanking is not null;
         IReadOnlyList<NotSame>? vetoes = null;
         if (arguments.NotSame is { } vetoFile)
         {
             try
             {
-                vetoes = NotSame.Parse(File.ReadAllText(Path.GetFullPath(vetoFile, context.CurrentDirectory)), vetoFile);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                context.Fail($"{vetoFile}: {(e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message)}");
-                return ExitCode.InputError;
+                vetoes = ProjectReading.Vetoes(vetoFile, context.CurrentDirectory);
             }
             catch (InputException e)
             {
@@ -57,11 +52,11 @@ internal static class RelateRun
             }
         }
 
-        var rules = ossrel ? IdentityRules.Ossrel : new IdentityRules(ParseIdentity(arguments.Identity), bots, arguments.CountMerges, vetoes);
+        var rules = ossrel ? IdentityRules.Ossrel : new IdentityRules(arguments.Identity, bots, arguments.CountMerges, vetoes);
         var settings = new RelateSettings(
             Input: arguments.FromRanking is not null ? "ossrel-ranking" : arguments.FromParquet is not null ? "parquet" : "git",
             Metric: metric.CliName(),
-            Identity: ossrel ? "ossrel-name" : arguments.Identity,
+            Identity: ossrel ? IdentityMode.OssrelName.CliName() : arguments.Identity.CliName(),
             Mailmap: !ossrel && !arguments.NoMailmap,
             Aliases: arguments.Aliases is null ? null : Path.GetFileName(arguments.Aliases),
             NotSame: vetoes?.Select(v => $"{v.Address} ≠ {v.Other}").ToList(),
@@ -72,7 +67,7 @@ internal static class RelateRun
             Since: arguments.Since,
             Until: arguments.Until,
             Compat: ossrel ? "ossrel" : null,
-            By: arguments.By);
+            By: arguments.By == Period.None ? null : arguments.By.ToString().ToLowerInvariant());
 
         var warnings = new List<string>();
         if (arguments.FromParquet is { } tableFolders)
@@ -98,17 +93,55 @@ internal static class RelateRun
         }
 
         bool inputFailed = false;
-        List<ReadProject> projects;
+        IReadOnlyList<ReadProject> projects;
         try
         {
-            projects = arguments.FromRanking is not null
-                ? ReadRankings(arguments.FromRanking, arguments.Order, context.CurrentDirectory)
-                : ReadRepositories(arguments, rules, context, warnings, ref inputFailed, cancel);
+            if (arguments.FromRanking is not null)
+            {
+                projects = ProjectReading.Rankings(arguments.FromRanking, arguments.Order, context.CurrentDirectory);
+            }
+            else
+            {
+                ProjectsRead read = null!;
+                var request = new RepositoryRequest(
+                    arguments.Paths, context.CurrentDirectory, rules, arguments.Revision ?? "HEAD", arguments.Since, arguments.Until, arguments.Aliases,
+                    arguments.By, Mailmap: !arguments.NoMailmap, arguments.Reader, arguments.Cache, arguments.NoCache);
+                new Progress(context).Run(reporter => read = ProjectReading.Repositories(request, reporter, cancel));
+                foreach (var problem in read.Problems)
+                {
+                    // The other repositories are still related; the exit code says when one could not be.
+                    if (problem.Kind != ProblemKind.Notice)
+                    {
+                        warnings.Add(problem.Message);
+                    }
+
+                    if (problem.Kind == ProblemKind.Failed)
+                    {
+                        context.Fail(problem.Said);
+                        inputFailed = true;
+                    }
+                    else
+                    {
+                        context.Warn(problem.Said);
+                    }
+                }
+
+                foreach (string note in arguments.Verbose ? read.Notes : [])
+                {
+                    context.Say(note);
+                }
+
+                projects = read.Projects;
+            }
         }
         catch (InputException e)
         {
             context.Fail(e.Message);
             return ExitCode.InputError;
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageError(e.Message); // --since or --until that git does not take as a date
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -142,12 +175,12 @@ internal static class RelateRun
             return WriteAliases(PersonJoins.Find(projects.Select(p => p.History.Authors).ToList(), rules.NotSame), arguments.Output, context);
         }
 
-        var counted = RelatePipeline.Count(projects.Select(p => p.History).ToList(), rules, ParsePeriod(arguments.By));
+        var counted = RelatePipeline.Count(projects.Select(p => p.History).ToList(), rules, arguments.By);
         if (arguments.ExportParquet is { } folder)
         {
             // The tables hold what relate counts, not its pairs: memory stays that of the counts, not of projects².
             WarnOfCopies(counted.Copies, counted.Whole, warnings, context);
-            var tables = RelateTables.From(projects.Select(p => p.History).ToList(), projects.Select(p => p.Source.Source).ToList(), counted, rules, ParsePeriod(arguments.By));
+            var tables = RelateTables.From(projects.Select(p => p.History).ToList(), projects.Select(p => p.Source.Source).ToList(), counted, rules, arguments.By);
             return Export(tables, folder, context) is { } failed ? failed : inputFailed ? ExitCode.InputError : ExitCode.Success;
         }
 
@@ -241,28 +274,6 @@ internal static class RelateRun
         }
     }
 
-    // The cache the native reader keeps: none with --no-cache, with the git reader, or where it cannot be opened (a
-    // warning: the run goes on without it).
-    private static HistoryCache? OpenCache(RelateArguments arguments, GitReader reader, CliContext context)
-    {
-        if (arguments.NoCache || reader != GitReader.Native)
-        {
-            return null;
-        }
-
-        try
-        {
-            var cache = HistoryCache.Open(arguments.Cache is null ? HistoryCache.DefaultFolder() : Path.GetFullPath(arguments.Cache, context.CurrentDirectory));
-            cache.Prune();
-            return cache;
-        }
-        catch (HistoryCacheException e)
-        {
-            context.Warn(e.Message);
-            return null;
-        }
-    }
-
     private static string Plural(int count, string noun) => $"{count} {(count == 1 ? noun : noun.EndsWith('y') ? noun[..^1] + "ie" : noun)}{(count == 1 ? "" : "s")}";
 
     private static string Generator { get; } =
@@ -277,10 +288,10 @@ internal static class RelateRun
 
         var gitOnly = new (string Option, bool Given)[]
         {
-            ("--identity", a.Identity != "person"), ("--aliases", a.Aliases is not null), ("--bot-pattern", a.BotPatterns.Count > 0),
+            ("--identity", a.Identity != IdentityMode.Person), ("--aliases", a.Aliases is not null), ("--bot-pattern", a.BotPatterns.Count > 0),
             ("--include-bots", a.IncludeBots), ("--merges", a.CountMerges), ("--rev", a.Revision is not null),
-            ("--since", a.Since is not null), ("--until", a.Until is not null), ("--by", a.By is not null),
-            ("--suggest-aliases", a.SuggestAliases), ("--no-mailmap", a.NoMailmap), ("--reader", a.Reader != "native"),
+            ("--since", a.Since is not null), ("--until", a.Until is not null), ("--by", a.By != Period.None),
+            ("--suggest-aliases", a.SuggestAliases), ("--no-mailmap", a.NoMailmap), ("--reader", a.Reader != GitReader.Native),
             ("--cache", a.Cache is not null), ("--no-cache", a.NoCache),
         };
         if (a.FromParquet is not null)
@@ -290,7 +301,7 @@ internal static class RelateRun
                 return "--from-parquet reads the tables of an export instead of repositories: give no PATH or --from-ranking with it";
             }
 
-            var given = gitOnly.Where(g => g.Given).Select(g => g.Option).Append(a.Compat is null ? null : "--compat").OfType<string>().ToList();
+            var given = gitOnly.Where(g => g.Given).Select(g => g.Option).Append(a.Compat ? "--compat" : null).OfType<string>().ToList();
             return given.Count == 0 ? null : $"--from-parquet reads counts made with the export's options, so {string.Join(", ", given)} cannot apply";
         }
 
@@ -301,11 +312,11 @@ internal static class RelateRun
                 return "--from-ranking reads ranking files instead of repositories: give no PATH with it";
             }
 
-            var given = gitOnly.Where(g => g.Given).Select(g => g.Option).Append(a.Compat is null ? null : "--compat").OfType<string>().ToList();
+            var given = gitOnly.Where(g => g.Given).Select(g => g.Option).Append(a.Compat ? "--compat" : null).OfType<string>().ToList();
             return given.Count == 0 ? null : $"--from-ranking reads counted names, so {string.Join(", ", given)} cannot apply";
         }
 
-        if (a.Cache is not null && (a.NoCache || a.Reader == "git"))
+        if (a.Cache is not null && (a.NoCache || a.Reader == GitReader.Git))
         {
             return a.NoCache ? "--cache and --no-cache contradict each other" : "--cache is kept by the native reader: it cannot go with --reader git";
         }
@@ -320,7 +331,7 @@ internal static class RelateRun
             return "--order goes with --from-ranking";
         }
 
-        if (a.Compat is not null)
+        if (a.Compat)
         {
             var given = gitOnly.Where(g => g.Given && g.Option is not ("--rev" or "--reader" or "--cache" or "--no-cache")).Select(g => g.Option).ToList();
             if (a.Revision is not null && a.Revision != "HEAD")
@@ -333,234 +344,5 @@ internal static class RelateRun
         }
 
         return null;
-    }
-
-    private static Metric ParseMetric(string name) => name switch
-    {
-        "sum-min" => Metric.SumMin,
-        "jaccard" => Metric.Jaccard,
-        "shared" => Metric.Shared,
-        _ => Metric.Ossrel,
-    };
-
-    private static Period ParsePeriod(string? name) => name switch
-    {
-        "year" => Period.Year,
-        "quarter" => Period.Quarter,
-        "month" => Period.Month,
-        _ => Period.None,
-    };
-
-    private static IdentityMode ParseIdentity(string name) => name switch
-    {
-        "person" => IdentityMode.Person,
-        "name" => IdentityMode.Name,
-        "name+email" => IdentityMode.NameEmail,
-        _ => IdentityMode.Email,
-    };
-
-    /// <summary>A project as read, where it came from, and how many of its commits had no plausible date.</summary>
-    private sealed record ReadProject(ProjectHistory History, ProjectSource Source, long Undated = 0);
-
-    private static List<ReadProject> ReadRankings(string folder, string? orderFile, string currentDirectory)
-    {
-        string full = Path.GetFullPath(folder, currentDirectory);
-        if (!Directory.Exists(full))
-        {
-            throw new InputException($"{folder}: no such directory");
-        }
-
-        IReadOnlyList<string> names;
-        if (orderFile is null)
-        {
-            names = Directory.EnumerateFiles(full).Select(f => Path.GetFileName(f)).Where(n => !n.StartsWith('.')).Order(StringComparer.Ordinal).ToList();
-        }
-        else
-        {
-            string orderPath = Path.GetFullPath(orderFile, currentDirectory);
-            if (!File.Exists(orderPath))
-            {
-                throw new InputException($"{orderFile}: no such file");
-            }
-
-            var listed = new List<string>();
-            int lineNumber = 0;
-            foreach (string line in File.ReadLines(orderPath))
-            {
-                lineNumber++;
-                foreach (string name in line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-                {
-                    if (!File.Exists(Path.Combine(full, name)))
-                    {
-                        throw InputException.At(orderFile, lineNumber, $"project '{name}' has no ranking file in {folder}");
-                    }
-
-                    if (listed.Contains(name))
-                    {
-                        throw InputException.At(orderFile, lineNumber, $"project '{name}' is listed twice");
-                    }
-
-                    listed.Add(name);
-                }
-            }
-
-            names = listed;
-        }
-
-        if (names.Count == 0)
-        {
-            throw new InputException($"{orderFile ?? folder}: no projects");
-        }
-
-        return names.Select(name =>
-        {
-            string path = Path.Combine(folder, name);
-            using var stream = File.OpenRead(Path.Combine(full, name));
-            return new ReadProject(new ProjectHistory(AuthorResolver.FromRanking(name, OssrelRanking.Parse(stream, path)), new Dictionary<string, AuthorTally>(), []), new ProjectSource(path, Shallow: false));
-        }).ToList();
-    }
-
-    private static List<ReadProject> ReadRepositories(
-        RelateArguments arguments, IdentityRules rules, CliContext context, List<string> warnings, ref bool inputFailed, CancellationToken cancel)
-    {
-        var (repositories, unusable) = RepositoryDiscovery.Expand(arguments.Paths, context.CurrentDirectory);
-        foreach (string problem in unusable)
-        {
-            // The other repositories are still related; the exit code says that one could not be.
-            context.Fail(problem);
-            warnings.Add(problem);
-            inputFailed = true;
-        }
-
-        string? aliases = null;
-        if (arguments.Aliases is not null)
-        {
-            aliases = Path.GetFullPath(arguments.Aliases, context.CurrentDirectory);
-            if (!File.Exists(aliases))
-            {
-                throw new InputException($"{arguments.Aliases}: no such file");
-            }
-        }
-
-        var request = new GitLogRequest(
-            rules.Mode == IdentityMode.OssrelName, arguments.Revision ?? "HEAD", arguments.Since, arguments.Until, aliases, ParsePeriod(arguments.By), Mailmap: !arguments.NoMailmap);
-        var read = new ReadProject?[repositories.Count];
-        var notes = new string?[repositories.Count];
-        string? summary = null;
-        var problems = new ConcurrentDictionary<int, RepositoryException>();
-        try
-        {
-            var reader = arguments.Reader == "git" ? GitReader.Git : GitReader.Native;
-            long? since = null, until = null;
-            if (repositories.Count > 0)
-            {
-                try
-                {
-                    // Read once, by git, and checked whichever reader runs: git log would select nothing from a bad date.
-                    (since, until) = GitLog.Dates(repositories[0], arguments.Since, arguments.Until, cancel);
-                }
-                catch (ArgumentException e)
-                {
-                    throw new UsageError(e.Message);
-                }
-
-                if (reader == GitReader.Git)
-                {
-                    (since, until) = (null, null);
-                }
-            }
-
-            var options = new HistoryOptions(request, reader, since, until, OpenCache(arguments, reader, context), Alone: repositories.Count == 1);
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel };
-            // Largest first, so that a big repository does not start last while the other cores are idle.
-            var bySize = Enumerable.Range(0, repositories.Count).OrderByDescending(i => RepositoryDiscovery.StoredBytes(repositories[i])).ToList();
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            long total = 0, readNow = 0;
-            // One repository at a time to whichever core is free: the default partitioning hands out ranges, and a core
-            // that finished the largest repository first sat idle while the other read the rest.
-            var queue = System.Collections.Concurrent.Partitioner.Create(bySize, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
-            new Progress(context).Run(reporter => Parallel.ForEach(queue, parallel, i =>
-            {
-                var repository = repositories[i];
-                var item = reporter.Start(repository.Name);
-                try
-                {
-                    var history = HistoryReader.Read(repository, options, item.Update, cancel);
-                    item.Done(history.History.Authors.Commits, history.CommitsRead);
-                    read[i] = new ReadProject(
-                        new ProjectHistory(AuthorResolver.Resolve(repository.Name, history.History.Authors, rules), history.History.ByPeriod, history.History.Prints),
-                        new ProjectSource(repository.Source, history.Shallow),
-                        history.History.Undated);
-                    Interlocked.Add(ref total, history.History.Authors.Commits);
-                    Interlocked.Add(ref readNow, history.CommitsRead);
-                    notes[i] = $"{repository.Name}: {history.Reader}, {history.CommitsRead:N0} commit{(history.CommitsRead == 1 ? "" : "s")} read"
-                        + (history.CacheNote is null ? "" : $"; {history.CacheNote}");
-                }
-                catch (RepositoryException e)
-                {
-                    item.Failed();
-                    problems[i] = e;
-                }
-            }));
-            if (arguments.Verbose)
-            {
-                summary = ($"read {Plural(repositories.Count, "repository")} ({total:N0} commits, {readNow:N0} of them read from the repositories"
-                    + $"{(options.Cache is null ? "" : total > readNow ? $", the rest from the cache {options.Cache.File}" : $"; kept in the cache {options.Cache.File}")}) in {clock.Elapsed.TotalSeconds:F2} s");
-            }
-        }
-        catch (AggregateException e) when (e.InnerExceptions.OfType<GitMissingException>().FirstOrDefault() is { } missing)
-        {
-            throw missing;
-        }
-        catch (AggregateException e) when (e.InnerExceptions.All(x => x is OperationCanceledException))
-        {
-            throw new OperationCanceledException(cancel);
-        }
-
-        // Messages in input order, whatever order the parallel reads finished in.
-        for (int i = 0; i < repositories.Count; i++)
-        {
-            if (arguments.Verbose && notes[i] is { } note)
-            {
-                context.Say(note);
-            }
-
-            if (problems.TryGetValue(i, out var problem))
-            {
-                warnings.Add(problem.Message);
-                if (problem.Empty)
-                {
-                    context.Warn($"{problem.Message}; left out");
-                }
-                else
-                {
-                    context.Fail(problem.Message);
-                    inputFailed = true;
-                }
-
-                continue;
-            }
-
-            if (read[i] is { Undated: > 0 } undated)
-            {
-                string warning = $"{repositories[i].Name}: {Plural((int)Math.Min(undated.Undated, int.MaxValue), "commit")} dated before 1980 (a clock not set) counted in the whole history but in no period";
-                warnings.Add(warning);
-                context.Warn(warning);
-            }
-
-            if (read[i] is { Source.Shallow: true })
-            {
-                string warning = $"{repositories[i].Name} ({repositories[i].Source}): shallow clone, partial history; counts are too low";
-                warnings.Add(warning);
-                context.Warn(warning);
-            }
-        }
-
-        if (summary is not null)
-        {
-            context.Say(summary);
-        }
-
-        return read.OfType<ReadProject>().ToList();
     }
 }

@@ -18,3 +18,17 @@ public enum IdentityMode
     /// <summary>ossrel 2013: the raw <c>%an</c> bytes with runs of ASCII whitespace collapsed, nothing else.</summary>
     OssrelName,
 }
+
+public static class IdentityModes
+{
+    /// <summary>The mode's name on the command line and in reports.</summary>
+    public static string CliName(this IdentityMode mode) => mode switch
+    {
+        IdentityMode.Email => "email",
+        IdentityMode.Name => "name",
+        IdentityMode.NameEmail => "name+email",
+        IdentityMode.Person => "person",
+        IdentityMode.OssrelName => "ossrel-name",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode)),
+    };
+}

@@ -50,6 +50,7 @@ public static class Placeholders
     private static readonly HashSet<string> SharedLogins = new(StringComparer.Ordinal)
     {
         "root", "admin", "administrator", "user", "ubuntu", "debian", "pi", "vagrant", "ec2-user", "centos", "fedora", "git", "build", "builder", "jenkins", "test",
+        "stack", "cloud-user", "opc", "dev", "devel", "developer", // stack: the account DevStack runs as
     };
 
     /// <summary>The key of an author behind a placeholder address: the name, the address and the project, without '@'.</summary>

@@ -14,9 +14,6 @@ public sealed record ProjectSummary(
     long ExcludedMergeCommits,
     bool Shallow);
 
-/// <summary>What the CLI knows about a project beyond its authors: where it came from and what was odd about it.</summary>
-public sealed record ProjectSource(string Source, bool Shallow);
-
 /// <summary>The shape of the relate report (schema "kashika.relate/2"), shared by the JSON output and the HTML page.</summary>
 public sealed record RelateDocument(
     string Schema,

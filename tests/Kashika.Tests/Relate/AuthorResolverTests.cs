@@ -108,6 +108,7 @@ public sealed class AuthorResolverTests
         // A person's own login on their own machine is theirs.
         Assert.False(Placeholders.IsPlaceholderAddress("antirez@metal.(none)"));
         Assert.True(Placeholders.IsPlaceholderAddress("root@metal.(none)"));
+        Assert.True(Placeholders.IsPlaceholderAddress("stack@fyelles-dev.(none)")); // DevStack's account, seen in neutron
     }
 
     [Theory]

@@ -1,7 +1,7 @@
 // The chord diagram: one arc per project around a ring, one ribbon per related pair. Drawing only: what to draw, in
 // which order and colours, and what a hover or click means come from main.js.
 import { arc as d3arc, chord as d3chord, descending, ascending, interpolate, ribbon as d3ribbon, select } from "d3";
-import { hitAngles, labelsToKeep } from "./model.js";
+import { hitAngles, labelsToKeep, withRest } from "./model.js";
 // selection.transition() comes from this module's side effect, which d3's bundle (sideEffects: false) would drop.
 import "d3-transition";
 
@@ -10,8 +10,10 @@ import "d3-transition";
 // out (null; {project}; {pair: [a, b]}; {projects: Set}), everything else faded.
 // `from` (what an earlier drawChart returned as `angles`) and `duration` morph the new diagram out of the old one: arcs and
 // ribbons turn from their old angles to their new ones, new ribbons grow out of nothing, a project without activity
-// shrinks to nothing.
-export function drawChart(container, { size, matrix, order, projects, colour, keep, label, nameProject, namePair, on, from = null, duration = 0 }) {
+// shrinks to nothing; labels turn with their arcs.
+// `scaleTotal` (the busiest period's matrixTotal) lays every period out on one scale: the part of the ring this period
+// does not fill is left as a faint rest, titled `restTitle`. Null: the diagram fills the ring (each view its own scale).
+export function drawChart(container, { size, matrix, order, projects, colour, keep, label, nameProject, namePair, on, from = null, duration = 0, scaleTotal = null, restTitle = "" }) {
   const n = projects.length;
   const fontSize = n > 120 ? 9 : n > 60 ? 10 : 12;
   // Labels sit radially outside the ring; the ring leaves room for the longest label, up to a fifth of the chart.
@@ -25,11 +27,20 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
 
   // The layout is made on the reordered matrix, then its indices are turned back into project numbers, so everything
   // else (colours, names, panels) keeps addressing projects.
-  const layout = d3chord().padAngle(padAngle).sortSubgroups(descending).sortChords(ascending)(order.map((i) => order.map((j) => matrix[i][j])));
-  for (const g of layout.groups) g.index = order[g.index];
+  const padded = scaleTotal === null ? null : withRest(matrix, scaleTotal);
+  const laidOrder = padded ? [...order, padded.rest] : order;
+  const laid = padded ? padded.matrix : matrix;
+  const layout = d3chord().padAngle(padAngle).sortSubgroups(descending).sortChords(ascending)(laidOrder.map((i) => laidOrder.map((j) => laid[i][j])));
+  for (const g of layout.groups) g.index = laidOrder[g.index];
   for (const c of layout) {
-    c.source.index = order[c.source.index];
-    c.target.index = order[c.target.index];
+    c.source.index = laidOrder[c.source.index];
+    c.target.index = laidOrder[c.target.index];
+  }
+  // The rest is no project: it leaves the groups and chords drawn, and is shown apart.
+  const restGroup = padded ? layout.groups.find((g) => g.index === padded.rest) : null;
+  if (padded) {
+    layout.groups = layout.groups.filter((g) => g !== restGroup);
+    for (let i = layout.length - 1; i >= 0; i--) if (layout[i].source.index === padded.rest) layout.splice(i, 1);
   }
   const arc = d3arc().innerRadius(innerRadius).outerRadius(outerRadius);
   const hit = d3arc().innerRadius(innerRadius).outerRadius(outerRadius + labelSpace * 0.8);
@@ -44,6 +55,10 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
     .attr("aria-label", `Chord diagram of ${n} projects`);
   const focusStyle = svg.append("style");
   svg.on("click", () => on.background());
+  if (restGroup && restGroup.endAngle - restGroup.startAngle > 0.001) {
+    svg.append("path").attr("class", "scale-rest").attr("d", arc(restGroup)).attr("fill", "#eef0f4").attr("stroke", "#c5cad3")
+      .attr("stroke-dasharray", "3 3").append("title").text(restTitle);
+  }
 
   // The arcs in order around the circle (the keyboard's order: Tab, or the arrow keys to the neighbours).
   const groups = svg.append("g").attr("class", "groups").selectAll("g").data(layout.groups).join("g")
@@ -96,17 +111,28 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
   const kept = labelsToKeep(layout.groups, (fontSize * 1.15) / labelRadius);
   const keptIndex = new Set(kept.map((g) => g.index));
   const unlabelled = layout.groups.filter((g) => g.value > 0 && !keptIndex.has(g.index)).map((g) => g.index);
-  svg.append("g").attr("class", "labels").style("font-size", `${fontSize}px`)
+  const placeAt = (a) => `rotate(${(a * 180) / Math.PI - 90}) translate(${labelRadius})${a > Math.PI ? " rotate(180)" : ""}`;
+  const labels = svg.append("g").attr("class", "labels").style("font-size", `${fontSize}px`)
     .selectAll("text").data(kept).join("text")
     .attr("class", (d) => `p${d.index}`)
     .attr("data-project", (d) => projects[d.index])
     .attr("dy", "0.35em")
-    .attr("transform", (d) => {
-      const a = mid(d);
-      return `rotate(${(a * 180) / Math.PI - 90}) translate(${labelRadius})${a > Math.PI ? " rotate(180)" : ""}`;
-    })
+    .attr("transform", (d) => placeAt(mid(d)))
     .attr("text-anchor", (d) => (mid(d) > Math.PI ? "end" : "start"))
     .text((d) => labelText(label(d.index)));
+  if (from && duration > 0) {
+    // A label turns with its arc, from the middle of the arc's old place to the middle of its new one (a project new to
+    // the ring from where its arc grows), turning its anchor over as it crosses the bottom.
+    labels.transition().duration(duration).attrTween("transform", function (d) {
+      const old = from.groups.get(d.index);
+      const turn = interpolate(old ? mid(old) : d.startAngle, mid(d));
+      return (t) => {
+        const a = turn(t);
+        this.setAttribute("text-anchor", a > Math.PI ? "end" : "start");
+        return placeAt(a);
+      };
+    });
+  }
 
   const shown = layout.filter((c) => keep(c.source.index, c.target.index));
   const pairOfChord = (d) => [Math.min(d.source.index, d.target.index), Math.max(d.source.index, d.target.index)];

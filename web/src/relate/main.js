@@ -5,7 +5,7 @@ import { readState, writeState } from "../common/urlstate.js";
 import { drawChart } from "./chart.js";
 import { drawCurrents } from "./currents.js";
 import { drawSeries, drawThumbnail, drawTimeline } from "./time.js";
-import { clusterOrder, currentsFlows, identityRule, metrics, palette, peopleOf, search, sharedPeopleOf, timelineOf } from "./model.js";
+import { clusterOrder, currentsFlows, identityRule, matrixTotal, metrics, palette, peopleOf, search, sharedPeopleOf, timelineOf } from "./model.js";
 
 const data = readData();
 const n = data.projects.length;
@@ -49,7 +49,11 @@ const addresses = (id) => addressesOf.get(id) || [id];
 const orders = { clustered: clusterOrder(data.matrix), input: names.map((_, i) => i) };
 
 // The page's state, all of it in the URL fragment: a link reopens the same period, selection, filters and search.
-const state = { view: whole, order: "clustered", minimum: 0, selection: null, query: "" };
+const state = { view: whole, order: "clustered", minimum: 0, selection: null, query: "", sameScale: true };
+// One scale for all periods (the default, and what play needs: a quiet year stays small) lays each period out on the
+// busiest period's total; off, each period fills the circle.
+const busiest = views.slice(1).reduce((best, v) => (best && matrixTotal(best.matrix) >= matrixTotal(v.matrix) ? best : v), null);
+const busiestTotal = busiest ? matrixTotal(busiest.matrix) : 0;
 let pairByKey = new Map();
 let people = new Map();
 let chart = null;
@@ -70,6 +74,7 @@ function saveState() {
   const s = state.selection;
   written = writeState({
     period: state.view === whole ? null : state.view.label,
+    scale: state.sameScale ? null : "own",
     order: state.order === "clustered" ? null : state.order,
     min: state.minimum > 0 ? String(state.minimum) : null,
     project: s?.project !== undefined ? names[s.project] : null,
@@ -90,6 +95,8 @@ function loadState() {
   const index = (name) => { const i = names.indexOf(name); return i < 0 ? undefined : i; };
   state.view = views.find((v) => v.label === url.period) || whole;
   state.order = url.order === "input" ? "input" : "clustered";
+  state.sameScale = url.scale !== "own";
+  select("#same-scale").property("checked", state.sameScale);
   state.minimum = Math.max(0, Number(url.min) || 0);
   state.query = url.q || "";
   if (index(url.project) !== undefined) state.selection = { project: index(url.project) };
@@ -141,6 +148,13 @@ if (views.length > 1) {
   select("#period").selectAll("option").data(views).join("option").attr("value", (_, i) => i).text((v) => v.label);
   select("#period").on("change", (event) => { stopPlaying(); showPeriod(+event.target.value); });
   select("#period-slider").attr("max", views.length - 1).on("input", (event) => { stopPlaying(); showPeriod(+event.target.value); });
+  select("#same-scale").on("change", (event) => {
+    state.sameScale = event.target.checked;
+    drawChartOnly();
+    drawLegend();
+    select("#strip").selectAll("button.thumb").each(function () { if (this.querySelector("svg")) drawThumb(this); });
+    saveState();
+  });
   // Play runs through the periods (from the first, unless one is already chosen) and stops at the last.
   select("#play").on("click", () => {
     if (playing) { stopPlaying(); return; }
@@ -169,7 +183,7 @@ function drawStrip() {
     .attr("aria-label", (v) => `show ${v.label}`)
     .on("click", (_, v) => { stopPlaying(); showPeriod(views.indexOf(v)); });
   // Drawn when scrolled into the strip: hundreds of months would otherwise delay the page.
-  const draw = (element) => { const v = select(element).datum(); drawThumbnail(select(element), v.pairs.length ? v.matrix : null, orders.clustered, colour, 64); };
+  const draw = drawThumb;
   if (typeof IntersectionObserver === "undefined") {
     cells.each(function () { draw(this); });
   } else {
@@ -181,6 +195,13 @@ function drawStrip() {
     cells.each(function () { seen.observe(this); });
   }
   cells.append("span").text((v) => (v === whole ? "all" : v.label));
+}
+
+// A period's thumbnail, on the scale the chart uses (the whole history on its own).
+function drawThumb(element) {
+  const v = select(element).datum();
+  select(element).select("svg").remove();
+  drawThumbnail(select(element), v.pairs.length ? v.matrix : null, orders.clustered, colour, 64, state.sameScale && v !== whole ? busiestTotal : null);
 }
 
 // Search: projects and shared developers as you type; the chart brings forward what matches, Enter or a click on a
@@ -333,6 +354,8 @@ function drawChartOnly(duration = 0) {
   chart = drawChart(select("#chart"), {
     from: duration > 0 && chart ? chart.angles : null, duration,
     size: lastSize, matrix: v.matrix, order: orders[state.order], projects: names, colour,
+    scaleTotal: state.sameScale && v !== whole && busiestTotal > 0 ? busiestTotal : null,
+    restTitle: `${v.label} is ${Math.round((100 * matrixTotal(v.matrix)) / (busiestTotal || 1))}% of the busiest period (${busiest?.label}): one scale for all periods`,
     label: (i) => names[i],
     nameProject: (i) => describeProject(i).join(", "),
     namePair: (a, b) => {
@@ -612,7 +635,9 @@ function drawLegend() {
     [metric.name, `${metric.formula}.`],
     ["Σ min commits", "for each shared developer, the smaller of their commit counts in the two projects, added up."],
     ["Developer", `${identityRule(data.options, (data.identityJoins || []).length)}.`],
-    ...(views.length > 1 ? [["Periods", "each period's circle is scaled to that period's own total: compare periods by their numbers (the strongest pairs, a pair's chart over time), not by chord widths."]] : []),
+    ...(views.length > 1 ? [["Periods", state.sameScale
+      ? `one scale for all periods: the busiest (${busiest?.label}) fills the circle, a quieter period fills part of it (the dashed rest is what it lacks); the whole history has its own scale.`
+      : "each period's circle is scaled to that period's own total: compare periods by their numbers (the strongest pairs, a pair's chart over time), not by chord widths. Tick \"one scale\" to compare them by size."]] : []),
   ];
   const dl = legend.append("dl");
   for (const [term, text] of rows) {

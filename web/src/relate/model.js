@@ -256,3 +256,19 @@ export function timelineOf(person) {
   }
   return [...rows.values()].sort((x, y) => y.total - x.total || x.project - y.project);
 }
+
+// The total a chord layout spreads around the circle: every cell of the matrix (each pair counted from both ends).
+export function matrixTotal(matrix) {
+  let total = 0;
+  for (const row of matrix) for (const x of row) total += x;
+  return total;
+}
+
+// One scale for every period: the matrix with one more project, a rest whose only chord is to itself, worth what this
+// period lacks of `total` (the busiest period's). Laid out with it, every period spreads the same total around the
+// circle, so an arc's length means the same in each; the rest is left undrawn. Returns the matrix and the rest's index.
+export function withRest(matrix, total) {
+  const n = matrix.length;
+  const rest = Math.max(0, total - matrixTotal(matrix));
+  return { matrix: [...matrix.map((row) => [...row, 0]), [...new Array(n).fill(0), rest]], rest: n };
+}

@@ -1,0 +1,286 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Kashika.Adapters.Git;
+using Kashika.Core.Common;
+using Kashika.Core.Relate;
+
+namespace Kashika.Adapters.Relate;
+
+/// <summary>A project as read, where it came from, and how many of its commits had no plausible date.</summary>
+public sealed record ReadProject(ProjectHistory History, ProjectSource Source, long Undated = 0);
+
+/// <summary>How a problem with one input leaves the run: it goes on without that input either way.</summary>
+public enum ProblemKind
+{
+    /// <summary>The input could not be read: the exit code says so.</summary>
+    Failed,
+
+    /// <summary>The input holds nothing to relate (an empty repository): left out, and only a warning.</summary>
+    LeftOut,
+
+    /// <summary>Read, but with something the figures depend on (a shallow clone, undated commits).</summary>
+    Warning,
+
+    /// <summary>Said on standard error alone: it changes no figure (a cache that cannot be used is read around).</summary>
+    Notice,
+}
+
+/// <summary>A problem with one input, as a value: the caller says it and decides the exit code.</summary>
+public sealed record InputProblem(string Message, ProblemKind Kind)
+{
+    /// <summary>The line for standard error.</summary>
+    public string Said => Kind == ProblemKind.LeftOut ? $"{Message}; left out" : Message;
+}
+
+/// <summary>The projects read, the problems met on the way (in input order), and what --verbose says of the reading.</summary>
+public sealed record ProjectsRead(IReadOnlyList<ReadProject> Projects, IReadOnlyList<InputProblem> Problems, IReadOnlyList<string> Notes);
+
+/// <summary>What to read: the paths as given, and how.</summary>
+/// <param name="Aliases">A .mailmap applied to every repository, as the user named it.</param>
+/// <param name="Cache">The cache folder; null for the default, unused with <paramref name="NoCache"/> or the git reader.</param>
+public sealed record RepositoryRequest(
+    IReadOnlyList<string> Paths,
+    string CurrentDirectory,
+    IdentityRules Rules,
+    string Revision,
+    string? Since,
+    string? Until,
+    string? Aliases,
+    Period By,
+    bool Mailmap,
+    GitReader Reader,
+    string? Cache,
+    bool NoCache);
+
+/// <summary>Progress of reading, reported per repository (from several threads at once).</summary>
+public interface IReadProgress
+{
+    IReadProgressItem Start(string name);
+}
+
+public interface IReadProgressItem
+{
+    void Update(long commits);
+
+    /// <param name="read">Of <paramref name="commits"/>, how many were read from the repository (the rest from a cache).</param>
+    void Done(long commits, long read);
+
+    void Failed();
+}
+
+/// <summary>
+/// Reads relate's inputs: git repositories (in parallel, each resolved to its authors by the identity rules) and the
+/// 2013 original's ranking files. A repository that cannot be read is a problem returned with the others read; what
+/// stops the whole run (no git, a bad date, a missing file named by an option) is thrown.
+/// </summary>
+public static class ProjectReading
+{
+    /// <exception cref="InputException">A file an option names is missing.</exception>
+    /// <exception cref="ArgumentException">--since or --until is not a date git accepts.</exception>
+    /// <exception cref="GitMissingException">git is needed and not installed.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static ProjectsRead Repositories(RepositoryRequest request, IReadProgress progress, CancellationToken cancel)
+    {
+        var (repositories, unusable) = RepositoryDiscovery.Expand(request.Paths, request.CurrentDirectory);
+        var problems = new List<InputProblem>(unusable.Select(u => new InputProblem(u, ProblemKind.Failed)));
+        var notes = new List<string>();
+
+        string? aliases = null;
+        if (request.Aliases is not null)
+        {
+            aliases = Path.GetFullPath(request.Aliases, request.CurrentDirectory);
+            if (!File.Exists(aliases))
+            {
+                throw new InputException($"{request.Aliases}: no such file");
+            }
+        }
+
+        var logRequest = new GitLogRequest(
+            request.Rules.Mode == IdentityMode.OssrelName, request.Revision, request.Since, request.Until, aliases, request.By, Mailmap: request.Mailmap);
+        var read = new ReadProject?[repositories.Count];
+        var said = new string?[repositories.Count];
+        var failed = new ConcurrentDictionary<int, RepositoryException>();
+        long? since = null, until = null;
+        if (repositories.Count > 0 && request.Reader == GitReader.Native)
+        {
+            // Read once, by git, so that the native reader selects what git log would.
+            (since, until) = GitLog.Dates(repositories[0], request.Since, request.Until, cancel);
+        }
+        else if (repositories.Count > 0)
+        {
+            GitLog.Dates(repositories[0], request.Since, request.Until, cancel); // checked: git log would select nothing from a bad date
+        }
+
+        var cache = OpenCache(request, problems);
+        var options = new HistoryOptions(logRequest, request.Reader, since, until, cache, Alone: repositories.Count == 1);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel };
+        // Largest first, so that a big repository does not start last while the other cores are idle.
+        var bySize = Enumerable.Range(0, repositories.Count).OrderByDescending(i => RepositoryDiscovery.StoredBytes(repositories[i])).ToList();
+        var clock = Stopwatch.StartNew();
+        long total = 0, readNow = 0;
+        try
+        {
+            // One repository at a time to whichever core is free: the default partitioning hands out ranges, and a core
+            // that finished the largest repository first sat idle while the other read the rest.
+            Parallel.ForEach(Partitioner.Create(bySize, EnumerablePartitionerOptions.NoBuffering), parallel, i =>
+            {
+                var repository = repositories[i];
+                var item = progress.Start(repository.Name);
+                try
+                {
+                    var history = HistoryReader.Read(repository, options, item.Update, cancel);
+                    item.Done(history.History.Authors.Commits, history.CommitsRead);
+                    read[i] = new ReadProject(
+                        new ProjectHistory(AuthorResolver.Resolve(repository.Name, history.History.Authors, request.Rules), history.History.ByPeriod, history.History.Prints),
+                        new ProjectSource(repository.Source, history.Shallow),
+                        history.History.Undated);
+                    Interlocked.Add(ref total, history.History.Authors.Commits);
+                    Interlocked.Add(ref readNow, history.CommitsRead);
+                    said[i] = $"{repository.Name}: {history.Reader}, {history.CommitsRead:N0} commit{(history.CommitsRead == 1 ? "" : "s")} read"
+                        + (history.CacheNote is null ? "" : $"; {history.CacheNote}");
+                }
+                catch (RepositoryException e)
+                {
+                    item.Failed();
+                    failed[i] = e;
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<GitMissingException>().FirstOrDefault() is { } missing)
+        {
+            throw missing;
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is OperationCanceledException))
+        {
+            throw new OperationCanceledException(cancel);
+        }
+
+        // In input order, whatever order the parallel reads finished in.
+        for (int i = 0; i < repositories.Count; i++)
+        {
+            if (said[i] is { } note)
+            {
+                notes.Add(note);
+            }
+
+            if (failed.TryGetValue(i, out var problem))
+            {
+                problems.Add(new InputProblem(problem.Message, problem.Empty ? ProblemKind.LeftOut : ProblemKind.Failed));
+                continue;
+            }
+
+            if (read[i] is { Undated: > 0 } undated)
+            {
+                problems.Add(new InputProblem(
+                    $"{repositories[i].Name}: {Plural(undated.Undated, "commit")} dated before 1980 (a clock not set) counted in the whole history but in no period", ProblemKind.Warning));
+            }
+
+            if (read[i] is { Source.Shallow: true })
+            {
+                problems.Add(new InputProblem($"{repositories[i].Name} ({repositories[i].Source}): shallow clone, partial history; counts are too low", ProblemKind.Warning));
+            }
+        }
+
+        notes.Add($"read {Plural(repositories.Count, "repository")} ({total:N0} commits, {readNow:N0} of them read from the repositories"
+            + $"{(cache is null ? "" : total > readNow ? $", the rest from the cache {cache.File}" : $"; kept in the cache {cache.File}")}) in {clock.Elapsed.TotalSeconds:F2} s");
+        return new ProjectsRead(read.OfType<ReadProject>().ToList(), problems, notes);
+    }
+
+    /// <summary>The 2013 original's ranking files in <paramref name="folder"/>: all of them in name order, or those <paramref name="orderFile"/> lists.</summary>
+    /// <exception cref="InputException">The folder or order file is missing, or the order file names a project twice or one without a file.</exception>
+    public static IReadOnlyList<ReadProject> Rankings(string folder, string? orderFile, string currentDirectory)
+    {
+        string full = Path.GetFullPath(folder, currentDirectory);
+        if (!Directory.Exists(full))
+        {
+            throw new InputException($"{folder}: no such directory");
+        }
+
+        IReadOnlyList<string> names;
+        if (orderFile is null)
+        {
+            names = Directory.EnumerateFiles(full).Select(f => Path.GetFileName(f)).Where(n => !n.StartsWith('.')).Order(StringComparer.Ordinal).ToList();
+        }
+        else
+        {
+            string orderPath = Path.GetFullPath(orderFile, currentDirectory);
+            if (!File.Exists(orderPath))
+            {
+                throw new InputException($"{orderFile}: no such file");
+            }
+
+            var listed = new List<string>();
+            int lineNumber = 0;
+            foreach (string line in File.ReadLines(orderPath))
+            {
+                lineNumber++;
+                foreach (string name in line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (!File.Exists(Path.Combine(full, name)))
+                    {
+                        throw InputException.At(orderFile, lineNumber, $"project '{name}' has no ranking file in {folder}");
+                    }
+
+                    if (listed.Contains(name))
+                    {
+                        throw InputException.At(orderFile, lineNumber, $"project '{name}' is listed twice");
+                    }
+
+                    listed.Add(name);
+                }
+            }
+
+            names = listed;
+        }
+
+        if (names.Count == 0)
+        {
+            throw new InputException($"{orderFile ?? folder}: no projects");
+        }
+
+        return names.Select(name =>
+        {
+            string path = Path.Combine(folder, name);
+            using var stream = File.OpenRead(Path.Combine(full, name));
+            return new ReadProject(new ProjectHistory(AuthorResolver.FromRanking(name, OssrelRanking.Parse(stream, path)), new Dictionary<string, AuthorTally>(), []), new ProjectSource(path, Shallow: false));
+        }).ToList();
+    }
+
+    /// <summary>The vetoes of a --not-same file.</summary>
+    /// <exception cref="InputException">The file is missing, unreadable, or has a line that is not a pair (named with its number).</exception>
+    public static IReadOnlyList<NotSame> Vetoes(string file, string currentDirectory)
+    {
+        try
+        {
+            return NotSame.Parse(File.ReadAllText(Path.GetFullPath(file, currentDirectory)), file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{file}: {(e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message)}");
+        }
+    }
+
+    // The cache the native reader keeps: none with --no-cache, with the git reader, or where it cannot be opened (a
+    // warning: the run goes on without it).
+    private static HistoryCache? OpenCache(RepositoryRequest request, List<InputProblem> problems)
+    {
+        if (request.NoCache || request.Reader != GitReader.Native)
+        {
+            return null;
+        }
+
+        try
+        {
+            var cache = HistoryCache.Open(request.Cache is null ? HistoryCache.DefaultFolder() : Path.GetFullPath(request.Cache, request.CurrentDirectory));
+            cache.Prune();
+            return cache;
+        }
+        catch (HistoryCacheException e)
+        {
+            problems.Add(new InputProblem(e.Message, ProblemKind.Notice));
+            return null;
+        }
+    }
+
+    private static string Plural(long count, string noun) => $"{count:N0} {(count == 1 ? noun : noun.EndsWith('y') ? noun[..^1] + "ie" : noun)}{(count == 1 ? "" : "s")}";
+}
