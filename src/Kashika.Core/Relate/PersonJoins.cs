@@ -205,7 +205,9 @@ public static class PersonJoins
 
                 int shared = keysOf[pa].Count(k => k != a && k != b && keysOf[pb].Contains(k));
                 int needed = Math.Max(RelatedProjectsShare, (int)Math.Ceiling(RelatedProjectsFraction * Math.Min(keysOf[pa].Count, keysOf[pb].Count)));
-                if (shared >= needed)
+                // Two related projects are one community: for a common name it counts only while that community is no
+                // larger than a project "both used in" may be (two Ray Chens in cinder and glance are no coincidence).
+                if (shared >= needed && (!common || keysOf[pa].Count + keysOf[pb].Count - shared <= SharedProjectLimit))
                 {
                     return $"{projects[pa].Name} and {projects[pb].Name} share {shared} other developers";
                 }

@@ -155,6 +155,23 @@ public sealed class PersonJoinsTests
     }
 
     [Fact]
+    public void A_common_name_across_two_large_related_projects_stays_two_people()
+    {
+        // Ray Chen in cinder and Ray Chen in glance, which share 300 developers: one community of 1,300, where two
+        // people called Ray Chen are no coincidence. The same in two smaller related projects joins.
+        var common = Enumerable.Range(0, 300).Select(i => ($"Shared Dev{i}", $"shared{i}@x.org", 1)).ToArray();
+        var cinder = Big("cinder", 700, [("Ray Chen", "oldsharp@163.com", 1), .. common]);
+        var glance = Big("glance", 300, [("Ray Chen", "chenrano2002@gmail.com", 1), .. common]);
+        Assert.Empty(PersonJoins.Find([cinder, glance]));
+        var small = Big("oslo", 100, [("Ray Chen", "oldsharp@163.com", 1), .. common]);
+        Assert.Contains("share 300 other developers", Assert.Single(PersonJoins.Find([small, glance])).Reason, StringComparison.Ordinal);
+        // An uncommon name joins across the large pair.
+        var rare = Big("cinder", 700, [("Tomoki Sekiyama", "tomoki@hds.com", 1), .. common]);
+        var rare2 = Big("glance", 300, [("Tomoki Sekiyama", "tomoki.s@hitachi.com", 1), .. common]);
+        Assert.Single(PersonJoins.Find([rare, rare2]));
+    }
+
+    [Fact]
     public void A_user_name_equal_to_a_common_name_is_no_evidence()
     {
         var a = Project("a", ("Yang Yu", "yangyu@huawei.com", 5));
