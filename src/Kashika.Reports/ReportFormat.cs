@@ -25,15 +25,23 @@ public sealed class OutputException(string message, Exception? inner) : Exceptio
 /// <summary>Writes reports: to standard output, or to a file that appears whole or not at all.</summary>
 public static class ReportWriter
 {
-    // The temporary files being written, deleted if the process is interrupted before their rename.
+    // The temporary files being written, deleted if the process is interrupted before their rename. A file is made and
+    // listed under the gate, and after an interrupt none is made: the writing thread runs on while the process exits,
+    // and a file made after the deletion would be left behind.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Temporary = new(StringComparer.Ordinal);
+    private static readonly Lock Gate = new();
+    private static bool interrupted;
 
-    /// <summary>Deletes every temporary report file still being written (an interrupt).</summary>
+    /// <summary>Deletes every temporary report file still being written, and lets no other be made (an interrupt).</summary>
     public static void DeleteTemporaryFiles()
     {
-        foreach (string path in Temporary.Keys)
+        lock (Gate)
         {
-            TryDelete(path);
+            interrupted = true;
+            foreach (string path in Temporary.Keys)
+            {
+                TryDelete(path);
+            }
         }
     }
 
@@ -66,10 +74,21 @@ public static class ReportWriter
         // The file a symbolic link points at is replaced; the link stays a link.
         full = OutputTarget.Replaced(full);
         string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        Temporary[temporary] = 0;
         try
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            FileStream created;
+            lock (Gate)
+            {
+                if (interrupted)
+                {
+                    throw new OperationCanceledException();
+                }
+
+                Temporary[temporary] = 0;
+                created = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            }
+
+            using (var file = created)
             {
                 format.Write(model, file);
                 file.Flush(flushToDisk: true);

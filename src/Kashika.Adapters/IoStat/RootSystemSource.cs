@@ -1,3 +1,4 @@
+using Kashika.Adapters.FileSystem;
 using Kashika.Core.IoStat;
 
 namespace Kashika.Adapters.IoStat;
@@ -118,26 +119,74 @@ public sealed class RootSystemSource(
         }
     }
 
+    /// <summary>
+    /// The numbers of /dev/NAME, found as stat() finds them: symbolic links followed (an absolute target taken under the
+    /// root, nothing outside it), a device node's own numbers, a test root's stand-in file ("major minor", or a link
+    /// target), else what sysfs says of the name the path leads to.
+    /// </summary>
     public (uint Major, uint Minor)? DeviceNumbers(string name)
     {
-        string? node = Path.Combine(Root, "dev", name.Replace('!', '/'));
-        for (int hops = 0; hops < 8 && node is not null && HoldsLinkTarget(node); hops++)
+        string dev = Path.Combine(Root, "dev");
+        string? path = Path.Combine(dev, name.Replace('!', '/'));
+        for (int hops = 0; hops < 40 && path is not null; hops++)
         {
-            // A test root's regular file: "major minor", or a link target.
-            string text = File.ReadAllText(node).Trim();
+            var info = new FileInfo(path);
+            if (info.LinkTarget is { } target)
+            {
+                path = Within(Path.GetDirectoryName(path)!, target);
+                continue;
+            }
+
+            var status = FileStatus.Of(path);
+            if (status.Kind == FileKind.BlockDevice)
+            {
+                return (status.Major, status.Minor);
+            }
+
+            if (status.Kind != FileKind.Regular || !HoldsLinkTarget(path))
+            {
+                break;
+            }
+
+            string text;
+            try
+            {
+                text = File.ReadAllText(path).Trim();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+
             var parts = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length == 2 && uint.TryParse(parts[0], out uint major) && uint.TryParse(parts[1], out uint minor))
             {
                 return (major, minor);
             }
 
-            node = parts.Length == 1 ? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(node)!, text)) : null;
-            name = node is null ? name : Path.GetFileName(node);
+            path = parts.Length == 1 ? Within(Path.GetDirectoryName(path)!, text) : null;
         }
 
-        // A real device node: sysfs knows its numbers.
-        var dev = ReadText($"sys/class/block/{name.Replace('/', '!')}/dev")?.Trim().Split(':');
-        return dev is [var ma, var mi] && uint.TryParse(ma, out uint maj) && uint.TryParse(mi, out uint min) ? (maj, min) : null;
+        if (path is null)
+        {
+            return null;
+        }
+
+        // No node with numbers: sysfs knows the device the path names (cciss/c0d0 is cciss!c0d0 there).
+        string relative = Path.GetRelativePath(dev, path);
+        string sysfsName = relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetFileName(path) : relative.Replace('/', '!');
+        var numbers = ReadText($"sys/class/block/{sysfsName}/dev")?.Trim().Split(':');
+        return numbers is [var ma, var mi] && uint.TryParse(ma, out uint maj) && uint.TryParse(mi, out uint min) ? (maj, min) : null;
+    }
+
+    // Where a link's target leads from FOLDER: an absolute target under the root (a machine's /dev/dm-2 is ROOT/dev/dm-2),
+    // a relative one from the folder; null when that is outside the root.
+    private string? Within(string folder, string target)
+    {
+        string root = Path.GetFullPath(Root);
+        string full = Path.GetFullPath(Path.IsPathRooted(target) ? Path.Combine(root, target.TrimStart('/')) : Path.Combine(folder, target));
+        string inside = root.EndsWith('/') ? root : root + "/";
+        return full == root || full.StartsWith(inside, StringComparison.Ordinal) ? full : null;
     }
 
     public uint? DeviceMapperMajor() => ProcParsers.DeviceMapperMajor(ReadText("proc/devices") ?? "");

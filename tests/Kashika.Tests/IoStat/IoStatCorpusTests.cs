@@ -13,9 +13,9 @@ public sealed partial class IoStatCorpusTests
     /// <summary>Options of sysstat not implemented yet; their cases are listed, not run (docs/iostat.md).</summary>
     private static readonly string[] Pending = [];
 
-    public static TheoryData<string, string, string> Cases()
+    public static TheoryData<RootLayout, string, string, string> Cases()
     {
-        var data = new TheoryData<string, string, string>();
+        var data = new TheoryData<RootLayout, string, string, string>();
         string table = Path.Combine(Paths.RepositoryRoot, "tests", "Kashika.Tests", "IoStat", "sysstat-cases.tsv");
         foreach (string line in File.ReadLines(table).Skip(1))
         {
@@ -23,7 +23,8 @@ public sealed partial class IoStatCorpusTests
             var words = f[2].Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (!words.Any(Pending.Contains))
             {
-                data.Add(f[0], f[1], f[2]);
+                data.Add(RootLayout.AsGiven, f[0], f[1], f[2]);
+                data.Add(RootLayout.RealLinks, f[0], f[1], f[2]);
             }
         }
 
@@ -32,16 +33,17 @@ public sealed partial class IoStatCorpusTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Output_equals_sysstats(string test, string expected, string arguments)
+    public void Output_equals_sysstats(RootLayout layout, string test, string expected, string arguments)
     {
         string corpus = Paths.RequireCorpus("iostat/sysstat");
+        string folder = SysstatRoots.Folder(layout);
         string manifest = File.ReadLines(Path.Combine(corpus, "MANIFEST.tsv")).Single(l => l.StartsWith(test + "\t", StringComparison.Ordinal));
         string start = manifest.Split('\t')[2] is var s && s.StartsWith("root", StringComparison.Ordinal) ? s : "root1";
         // sysstat's harness moves to root N+1 after each report and stops when there is none.
         var roots = new List<string>();
-        for (int n = int.Parse(start[4..], System.Globalization.CultureInfo.InvariantCulture); Directory.Exists(Path.Combine(corpus, "roots", $"root{n}")); n++)
+        for (int n = int.Parse(start[4..], System.Globalization.CultureInfo.InvariantCulture); Directory.Exists(Path.Combine(folder, $"root{n}")); n++)
         {
-            roots.AddRange(["--root", Path.Combine(corpus, "roots", $"root{n}")]);
+            roots.AddRange(["--root", Path.Combine(folder, $"root{n}")]);
         }
 
         // Harness conventions: "tests/root" is the current root (a relative -f directory is read under each root), and
@@ -54,7 +56,7 @@ public sealed partial class IoStatCorpusTests
             environment["S_TIME_FORMAT"] = "ISO";
         }
 
-        var result = KashikaProcess.Run(Path.Combine(corpus, "roots", start), environment, ["iostat", .. words, .. roots]);
+        var result = KashikaProcess.Run(Path.Combine(folder, start), environment, ["iostat", .. words, .. roots]);
         Assert.True(result.ExitCode == 0, $"{test}: exit {result.ExitCode}: {result.StandardError}");
         Assert.Equal(Masked(File.ReadAllText(Path.Combine(corpus, "expected", expected))), Masked(result.StandardOutput));
     }
@@ -178,50 +180,29 @@ public sealed class DanglingLinkTests
         Assert.Contains("\nsda2 ", result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("sda1", result.StandardOutput, StringComparison.Ordinal);
     }
+}
 
-    // sysstat's roots as its git checkout has them: every sys/dev/block entry a real link (root4's 8:1 leads nowhere).
-    [Theory]
-    [InlineData("-g total -p sda -y 1 3", "expected.iostat-gpy")]
-    [InlineData("-f my_stats sda1 sda13 sdc", "expected2.iostat-f-alt-list-ms")]
-    public void Sysstats_roots_with_real_links(string arguments, string expected)
+/// <summary>The real-links layout is what it says: links where sysstat's harness has stand-ins, nodes where it can.</summary>
+public sealed class RealLinkLayoutTests
+{
+    [Fact]
+    public void Links_lead_where_the_stand_ins_said_and_devices_are_nodes()
     {
-        string corpus = Paths.RequireCorpus("iostat/sysstat");
-        using var copy = new TempDirectory();
-        var roots = new List<string>();
-        for (int n = 1; n <= 7; n++)
+        string folder = SysstatRoots.Folder(RootLayout.RealLinks);
+        Assert.Equal("../dm-2", new FileInfo(Path.Combine(folder, "root1/dev/mapper/virtualhd")).LinkTarget);
+        Assert.Equal("../../block/sda", new FileInfo(Path.Combine(folder, "root1/sys/dev/block/8:0")).LinkTarget);
+        Assert.Equal("../../sda", new FileInfo(Path.Combine(folder, "root1/dev/disk/by-path/pci-0000:00:1f.2-ata-1")).LinkTarget);
+        // root4's 8:1 leads nowhere, and is copied as such.
+        Assert.NotNull(new FileInfo(Path.Combine(folder, "root4/sys/dev/block/8:1")).LinkTarget);
+        Assert.False(Directory.Exists(Path.Combine(folder, "root4/sys/dev/block/8:1")));
+        var dm2 = Kashika.Adapters.FileSystem.FileStatus.Of(Path.Combine(folder, "root1/dev/dm-2"));
+        if (SysstatRoots.MakesDeviceNodes)
         {
-            string root = copy.Combine($"root{n}");
-            CopyTree(Path.Combine(corpus, "roots", $"root{n}"), root);
-            foreach (string holder in Directory.EnumerateFiles(Path.Combine(root, "sys", "dev", "block")).Where(f => !f.EndsWith("_list", StringComparison.Ordinal)))
-            {
-                string target = File.ReadAllText(holder).Trim();
-                File.Delete(holder);
-                File.CreateSymbolicLink(holder, target);
-            }
-
-            roots.AddRange(["--root", root]);
+            Assert.Equal(new Kashika.Adapters.FileSystem.FileStatus(Kashika.Adapters.FileSystem.FileKind.BlockDevice, 253, 2), dm2);
         }
-
-        Assert.NotNull(new FileInfo(copy.Combine("root4/sys/dev/block/8:1")).LinkTarget);
-        Assert.False(Directory.Exists(copy.Combine("root4/sys/dev/block/8:1")));
-        var environment = new Dictionary<string, string> { ["LC_ALL"] = "C", ["TZ"] = "GMT" };
-        var result = KashikaProcess.Run(copy.Combine("root1"), environment, ["iostat", .. arguments.Split(' '), .. roots]);
-        Assert.True(result.ExitCode == 0, result.StandardError);
-        string want = File.ReadAllText(Path.Combine(corpus, "expected", expected));
-        Assert.Equal(want[(want.IndexOf('\n', StringComparison.Ordinal) + 1)..], result.StandardOutput[(result.StandardOutput.IndexOf('\n', StringComparison.Ordinal) + 1)..]);
-    }
-
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.EnumerateFiles(from))
+        else
         {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
-
-        foreach (string folder in Directory.EnumerateDirectories(from))
-        {
-            CopyTree(folder, Path.Combine(to, Path.GetFileName(folder)));
+            Assert.Equal(Kashika.Adapters.FileSystem.FileKind.Regular, dm2.Kind);
         }
     }
 }

@@ -1,0 +1,61 @@
+using System.Runtime.InteropServices;
+
+namespace Kashika.Adapters.FileSystem;
+
+/// <summary>The kinds of file <see cref="FileStatus.Of"/> tells apart.</summary>
+public enum FileKind
+{
+    Missing,
+    Regular,
+    Directory,
+    BlockDevice,
+
+    /// <summary>A character device, a FIFO or a socket.</summary>
+    OtherSpecial,
+}
+
+/// <summary>What a path names, following symbolic links as stat() does: its kind, and a device node's numbers.</summary>
+public readonly partial record struct FileStatus(FileKind Kind, uint Major = 0, uint Minor = 0)
+{
+    /// <summary>The status of <paramref name="path"/> (Missing also for a link that leads nowhere or a path not allowed).</summary>
+    public static FileStatus Of(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return new(File.Exists(path) ? FileKind.Regular : Directory.Exists(path) ? FileKind.Directory : FileKind.Missing);
+        }
+
+        if (Statx(AtCurrentDirectory, path, 0, StatxType, out var status) != 0)
+        {
+            return new(FileKind.Missing);
+        }
+
+        return (status.Mode & 0xF000) switch
+        {
+            0x8000 => new(FileKind.Regular),
+            0x4000 => new(FileKind.Directory),
+            0x6000 => new(FileKind.BlockDevice, status.DeviceMajor, status.DeviceMinor),
+            _ => new(FileKind.OtherSpecial, status.DeviceMajor, status.DeviceMinor),
+        };
+    }
+
+    private const int AtCurrentDirectory = -100;
+    private const uint StatxType = 1;
+
+    // statx's buffer has one layout on every architecture (linux/stat.h).
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    private struct StatxBuffer
+    {
+        [FieldOffset(28)]
+        public ushort Mode;
+
+        [FieldOffset(128)]
+        public uint DeviceMajor;
+
+        [FieldOffset(132)]
+        public uint DeviceMinor;
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int directory, string path, int flags, uint mask, out StatxBuffer buffer);
+}
