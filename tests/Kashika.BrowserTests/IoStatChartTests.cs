@@ -171,6 +171,14 @@ public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<
         var again = await Open(pages.Browser, pages.Page, fragment: new Uri(page.Url).Fragment);
         Assert.Equal(zoomed, await again.Page.Locator("#summary-range").InnerTextAsync());
 
+        // Escape shows everything wherever the focus is (here on the page after a click on its text); Back undoes that.
+        await page.Locator("#summary-range").ClickAsync();
+        Assert.False(await page.EvaluateAsync<bool>("() => !!document.activeElement?.closest('svg')"));
+        await page.Keyboard.PressAsync("Escape");
+        Assert.Equal(whole, await page.Locator("#summary-range").InnerTextAsync());
+        await page.GoBackAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#summary-range")).ToHaveTextAsync(zoomed);
+
         await page.ClickAsync("#reset");
         Assert.Equal(whole, await page.Locator("#summary-range").InnerTextAsync());
 

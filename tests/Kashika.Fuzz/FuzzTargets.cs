@@ -82,8 +82,10 @@ public static class FuzzTargets
             {
                 var reader = new RecordingReader(new MemoryStream(bytes), "io.rec");
                 var source = new RecordedSystemSource(reader.Next()!, reader.Next);
-                new IoStatEngine(new IoStatOptions { Cpu = true, Disk = true, Extended = true, Everything = true, Interval = 1, Count = -1 }, source)
-                    .Run(TextWriter.Null, _ => "");
+                var options = new IoStatOptions { Cpu = true, Disk = true, Extended = true, Everything = true, Interval = 1, Count = -1 };
+                var reports = new IoStatEngine(options, source).Reports();
+                new Kashika.Reports.IoStat.IoStatTextFormat().Write(
+                    new Kashika.Reports.IoStat.IoStatPrint(options, new Kashika.Reports.IoStat.MachineBanner("", "", "", 0, ""), reports, _ => ""), Stream.Null);
             }
         }
         catch (InputException e)

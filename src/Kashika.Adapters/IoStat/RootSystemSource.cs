@@ -203,18 +203,27 @@ public sealed class RootSystemSource(
 
     public string? KernelName(uint major, uint minor) => LinkName(Path.Combine(Root, "sys", "dev", "block", $"{major}:{minor}"));
 
-    // The last part of a link's target: a symbolic link, or a test root's regular file holding the target.
-    private static string? LinkName(string link)
+    // The name a link leads to, as stat() follows it: the last part of the final target of a chain of symbolic links
+    // (each taken within the root; the last may lead nowhere), or of the target a test root's regular file holds.
+    private string? LinkName(string link)
     {
         try
         {
-            var info = new FileInfo(link);
-            if (info.LinkTarget is { } target)
+            string? path = link;
+            string? name = null;
+            for (int hops = 0; hops < 40 && path is not null && new FileInfo(path).LinkTarget is { } target; hops++)
             {
-                return Path.GetFileName(target);
+                name = Path.GetFileName(target);
+                path = Within(Path.GetDirectoryName(path)!, target);
+            }
+
+            if (name is not null)
+            {
+                return name;
             }
 
             // A test root's regular file holding the link target.
+            var info = new FileInfo(link);
             return info.Exists && info.Length is > 0 and < 256 && File.ReadAllText(link).Trim() is var text && text.Contains('/')
                 ? Path.GetFileName(text)
                 : null;

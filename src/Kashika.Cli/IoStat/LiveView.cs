@@ -1,25 +1,27 @@
-using Kashika.Core.IoStat;
+using Kashika.Reports.IoStat;
 using Spectre.Console;
 
 namespace Kashika.Cli.IoStat;
 
-/// <summary>--live on a terminal: one report on screen, redrawn in place as each new one is computed.</summary>
+/// <summary>--live on a terminal: one report on screen, redrawn in place as each new one is read.</summary>
 internal static class LiveView
 {
-    public static void Run(IoStatEngine engine, string banner, Func<int, string> timestamp, CliContext context)
+    public static void Run(IoStatPrint print, CliContext context)
     {
-        var buffer = new StringWriter();
-        context.Error.Live(new Text(banner.TrimEnd()))
+        string banner = IoStatTextFormat.Banner(print.Machine).TrimEnd();
+        context.Error.Live(new Text(banner))
             .AutoClear(false)
-            .Start(live => engine.Run(buffer, timestamp, () =>
+            .Start(live =>
             {
-                string report = buffer.ToString().Trim('\n');
-                buffer.GetStringBuilder().Clear();
-                if (report.Length > 0)
+                foreach (var report in print.Reports)
                 {
-                    live.UpdateTarget(new Text($"{banner.TrimEnd()}\n\n{report}"));
-                    live.Refresh();
+                    string text = IoStatTextFormat.Report(report, print.Options, print.Timestamp).Trim('\n');
+                    if (text.Length > 0)
+                    {
+                        live.UpdateTarget(new Text($"{banner}\n\n{text}"));
+                        live.Refresh();
+                    }
                 }
-            }));
+            });
     }
 }

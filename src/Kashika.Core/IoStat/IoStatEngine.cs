@@ -38,13 +38,11 @@ public sealed class IoStatEngine
     private readonly List<Device> devices = [];
     private readonly ulong[] uptime = new ulong[2];
     private readonly CpuCounters[] cpu = new CpuCounters[2];
-    private readonly IoStatRows rows;
 
     public IoStatEngine(IoStatOptions options, ISystemSource source)
     {
         this.options = options;
         this.source = source;
-        rows = new IoStatRows(options);
         foreach (var requested in options.Devices)
         {
             if (requested.IsGroup)
@@ -63,73 +61,17 @@ public sealed class IoStatEngine
 
     private readonly bool groupDefined;
 
-    /// <summary>Writes every report. <paramref name="timestamp"/> gives the "-t" line of each report;
-    /// <paramref name="reportDone"/> is called after each report is written (a live view redraws then).</summary>
+    /// <summary>
+    /// Every report, each read when it is asked for: the first at once (since boot), each next one after the interval
+    /// (the enumeration waits). A report left out by -y is still read and given, marked <see cref="IntervalReport.LeftOut"/>.
+    /// </summary>
+    /// <param name="tables">The tables each report is printed as: 1, or 4 for the pretty extended text report (reads,
+    /// writes, discards, flushes and totals), where sysstat sums its groups in the first table and shows them zero in the
+    /// others, as here.</param>
     /// <exception cref="IoStatException">The machine's counters cannot be read.</exception>
-    public void Run(TextWriter output, Func<int, string> timestamp, Action? reportDone = null)
-    {
-        int report = 0;
-        Sample(
-            (curr, skip) =>
-            {
-                if (options.Json)
-                {
-                    WriteJson(output, curr, skip, () => timestamp(report));
-                }
-                else
-                {
-                    Write(output, curr, skip, () => timestamp(report));
-                }
-
-                report += skip ? 0 : 1;
-            },
-            (more, skipped) =>
-            {
-                if (more && options.Json && !skipped)
-                {
-                    output.Write(',');
-                }
-
-                output.Write('\n');
-                reportDone?.Invoke();
-                if (!more && options.Json)
-                {
-                    output.Write("\t\t\t]\n\t\t}\n\t]\n}}\n");
-                }
-            });
-    }
-
-    /// <summary>Every report as numbers, each handed to <paramref name="report"/> as soon as its sample is read.</summary>
-    /// <exception cref="IoStatException">The machine's counters cannot be read.</exception>
-    public void Run(Action<IntervalReport> report)
+    public IEnumerable<IntervalReport> Reports(int tables = 1)
     {
         int index = 0;
-        Sample(
-            (curr, skip) =>
-            {
-                if (!skip)
-                {
-                    ulong itv = Interval(uptime[curr ^ 1], uptime[curr]);
-                    var rows = Rows(curr, countMembers: true)
-                        .Select(r => new DeviceInterval(DisplayName(r.Device), KindOf(r.Device), DeviceRates.Compute(r.Current, r.Previous, itv), r.Members))
-                        .ToList();
-                    report(new IntervalReport(index++, Shares(curr), rows));
-                }
-            },
-            (_, _) => { });
-    }
-
-    private static DeviceKind KindOf(Device device) => device.Type switch
-    {
-        DeviceType.Group => DeviceKind.Group,
-        DeviceType.Partition => DeviceKind.Partition,
-        _ => DeviceKind.Disk,
-    };
-
-    // The loop every output shares: read a sample, hand it over (skip: the since-boot one, left out with -y), then
-    // wait for the next one until the count is reached. between(more, skipped) runs after each sample.
-    private void Sample(Action<int, bool> emit, Action<bool, bool> between)
-    {
         int curr = 1;
         bool skip = options.OmitSinceBoot && options.Interval > 0;
         long count = options.Count;
@@ -151,28 +93,46 @@ public sealed class IoStatEngine
                 ReadSysfs(curr);
             }
 
-            emit(curr, skip);
-            if (!skip && count > 0)
+            ulong itv = Interval(uptime[curr ^ 1], uptime[curr]);
+            var parts = new List<IReadOnlyList<DeviceInterval>>(tables);
+            for (int part = 0; part < tables; part++)
             {
-                count--;
+                parts.Add(Rows(curr, countMembers: part == 0)
+                    .Select(r => new DeviceInterval(DisplayName(r.Device), KindOf(r.Device), r.Current, r.Previous, itv, r.Members))
+                    .ToList());
             }
 
-            bool skipped = skip;
-            bool more = count != 0;
-            if (more)
+            yield return new IntervalReport(index, skip, Shares(curr), parts);
+            if (!skip)
             {
-                curr ^= 1;
-                more = source.Advance();
-                skip = false;
+                index++;
+                if (count > 0)
+                {
+                    count--;
+                }
             }
 
-            between(more, skipped);
-            if (!more)
+            if (count == 0)
             {
-                return;
+                yield break;
             }
+
+            curr ^= 1;
+            if (!source.Advance())
+            {
+                yield break;
+            }
+
+            skip = false;
         }
     }
+
+    private static DeviceKind KindOf(Device device) => device.Type switch
+    {
+        DeviceType.Group => DeviceKind.Group,
+        DeviceType.Partition => DeviceKind.Partition,
+        _ => DeviceKind.Disk,
+    };
 
     private Device? Add(string name, DeviceType requested, (uint Major, uint Minor)? numbers)
     {
@@ -295,56 +255,6 @@ public sealed class IoStatEngine
         return true;
     }
 
-    private void Write(TextWriter output, int curr, bool skip, Func<string> timestamp)
-    {
-        if (options.Timestamp && !skip)
-        {
-            output.Write(timestamp());
-            output.Write('\n');
-        }
-
-        if (options.Cpu && !skip)
-        {
-            WriteCpu(output, curr);
-        }
-
-        ulong itv = Interval(uptime[curr ^ 1], uptime[curr]);
-        if (options.Disk)
-        {
-            // A pretty extended report is four tables (reads, writes, discards, flushes and totals) unless --compact.
-            bool parts = options.Pretty && options.Extended && !options.Short && !options.Compact;
-            int first = parts ? 1 : 0, last = parts ? 4 : 0;
-            for (int part = first; part <= last; part++)
-            {
-                if (!skip)
-                {
-                    output.Write(Header(part));
-                }
-
-                foreach (var (device, ioi, ioj, members) in Rows(curr, part == first))
-                {
-                    if (!skip)
-                    {
-                        // A group's %util is its members' mean (sysstat divides by a count that grows every report).
-                        output.Write(options.Extended
-                            ? rows.Extended(DisplayName(device), ioi, ioj, itv, Factor, part, members)
-                            : rows.Basic(DisplayName(device), ioi, ioj, itv, Factor));
-                    }
-                }
-
-                if (part > 0 && part < last && !skip)
-                {
-                    output.Write('\n');
-                }
-            }
-        }
-
-        if (!skip)
-        {
-            output.Write('\n');
-        }
-    }
-
     private uint? deviceMapperMajor;
 
     // With -N a device-mapper device is shown by the /dev/mapper entry with its numbers.
@@ -465,65 +375,6 @@ public sealed class IoStatEngine
         }
     }
 
-    // sysstat's JSON: the same rows as objects, tab-indented as sysstat indents them.
-    private void WriteJson(TextWriter output, int curr, bool skip, Func<string> timestamp)
-    {
-        ulong itv = Interval(uptime[curr ^ 1], uptime[curr]);
-        if (!skip)
-        {
-            output.Write("\t\t\t\t{\n");
-            if (options.Timestamp)
-            {
-                output.Write($"\t\t\t\t\t\"timestamp\": \"{timestamp()}\",\n");
-            }
-
-            if (options.Cpu)
-            {
-                var c = Shares(curr);
-                output.Write("\t\t\t\t\t\"avg-cpu\":  {");
-                output.Write($"\"user\": {F(c.User)}, \"nice\": {F(c.Nice)}, \"system\": {F(c.System)}, ");
-                output.Write($"\"iowait\": {F(c.Iowait)}, \"steal\": {F(c.Steal)}, \"idle\": {F(c.Idle)}}}");
-                output.Write(options.Disk ? ",\n" : "\n");
-            }
-        }
-
-        if (options.Disk)
-        {
-            if (!skip)
-            {
-                output.Write("\t\t\t\t\t\"disk\": [\n");
-            }
-
-            bool next = false;
-            foreach (var (device, ioi, ioj, members) in Rows(curr, countMembers: true))
-            {
-                if (skip)
-                {
-                    continue;
-                }
-
-                output.Write(next ? ",\n" : "");
-                next = true;
-                output.Write("\t\t\t\t\t\t");
-                output.Write(options.Extended
-                    ? JsonRows.Extended(JsonRows.Escape(DisplayName(device)), ioi, ioj, itv, Factor, options, members)
-                    : JsonRows.Basic(JsonRows.Escape(DisplayName(device)), ioi, ioj, itv, Factor, options));
-            }
-
-            if (!skip)
-            {
-                output.Write("\n\t\t\t\t\t]\n");
-            }
-        }
-
-        if (!skip)
-        {
-            output.Write("\t\t\t\t}");
-        }
-    }
-
-    private static string F(double value) => CFormat.Fixed(value, 2);
-
     // sysstat adds a member to its group only when it did some I/O, unless devices were named.
     private void AddToGroup(DiskCounters d, ref DiskCounters g)
     {
@@ -554,32 +405,11 @@ public sealed class IoStatEngine
         }
     }
 
-    private int Factor => options.Unit switch
-    {
-        2 => 2 * 1024,
-        3 => 2 * 1024 * 1024,
-        1 => 2,
-        _ => 1,
-    };
-
     /// <summary>sysstat's get_interval: the difference, or 1 when it is zero (an unchanged uptime).</summary>
     public static ulong Interval(ulong previous, ulong current)
     {
         ulong itv = unchecked(current - previous);
         return itv == 0 ? 1 : itv;
-    }
-
-    private void WriteCpu(TextWriter output, int curr)
-    {
-        var c = Shares(curr);
-        output.Write("avg-cpu:  %user   %nice %system %iowait  %steal   %idle\n");
-        output.Write("       ");
-        foreach (double share in (double[])[c.User, c.Nice, c.System, c.Iowait, c.Steal, c.Idle])
-        {
-            output.Write(rows.Percent(share, 7));
-        }
-
-        output.Write("\n\n");
     }
 
     private CpuShares Shares(int curr)
@@ -599,36 +429,6 @@ public sealed class IoStatEngine
     // /proc/stat counters can step back on tickless kernels: a negative difference reads as 0.
     private static double Share(ulong previous, ulong current, ulong total) =>
         current < previous ? 0 : (double)(current - previous) / total * 100;
-
-    private string Header(int part)
-    {
-        string units = options.Unit switch { 1 => "kB", 2 => "MB", 3 => "GB", _ => options.Extended ? "sec" : "Blk" };
-        string spc = options.Unit is >= 1 and <= 3 ? " " : "";
-        string columns;
-        if (options.Extended && options.Short)
-        {
-            columns = $"      tps     {spc}{units}/s    rqm/s   await  areq-sz  aqu-sz  %util";
-        }
-        else if (options.Extended)
-        {
-            var parts = new[]
-            {
-                $"     r/s    {spc}r{units}/s   rrqm/s  %rrqm r_await rareq-sz",
-                $"     w/s    {spc}w{units}/s   wrqm/s  %wrqm w_await wareq-sz",
-                $"     d/s    {spc}d{units}/s   drqm/s  %drqm d_await dareq-sz",
-                "     f/s f_await  aqu-sz  %util",
-            };
-            columns = part == 0 ? string.Concat(parts) : parts[part - 1];
-        }
-        else
-        {
-            columns = options.Short
-                ? $"      tps   {spc}{units}_read/s    {spc}{units}_w+d/s   {spc}{units}_read    {spc}{units}_w+d"
-                : $"      tps   {spc}{units}_read/s   {spc}{units}_wrtn/s   {spc}{units}_dscd/s   {spc}{units}_read   {spc}{units}_wrtn   {spc}{units}_dscd";
-        }
-
-        return options.Pretty ? columns + " Device\n" : "Device       " + columns + "\n";
-    }
 }
 
 /// <summary>The machine's counters cannot be read.</summary>

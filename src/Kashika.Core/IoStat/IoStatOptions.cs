@@ -4,6 +4,37 @@ namespace Kashika.Core.IoStat;
 /// <paramref name="IsGroup"/>, a group (-g NAME) that gathers the devices named after it.</summary>
 public sealed record RequestedDevice(string Name, bool WithPartitions, bool IsGroup = false);
 
+/// <summary>The unit of iostat's amounts: -k (the default), -m, -G, or 512-byte blocks (POSIXLY_CORRECT without -k).</summary>
+public enum IoStatUnit
+{
+    Blocks,
+    Kilobytes,
+    Megabytes,
+    Gigabytes,
+}
+
+public static class IoStatUnits
+{
+    /// <summary>How many 512-byte sectors make one unit.</summary>
+    public static int Sectors(this IoStatUnit unit) => unit switch
+    {
+        IoStatUnit.Kilobytes => 2,
+        IoStatUnit.Megabytes => 2 * 1024,
+        IoStatUnit.Gigabytes => 2 * 1024 * 1024,
+        _ => 1,
+    };
+
+    /// <summary>The unit in column names and JSON keys ("kB"); <paramref name="blocks"/> for blocks ("Blk", or "sec" in
+    /// an extended report).</summary>
+    public static string Label(this IoStatUnit unit, string blocks) => unit switch
+    {
+        IoStatUnit.Kilobytes => "kB",
+        IoStatUnit.Megabytes => "MB",
+        IoStatUnit.Gigabytes => "GB",
+        _ => blocks,
+    };
+}
+
 /// <summary>The options of sysstat's iostat that shape a report.</summary>
 public sealed record IoStatOptions
 {
@@ -15,8 +46,7 @@ public sealed record IoStatOptions
 
     public bool Short { get; init; }
 
-    /// <summary>1 = kB (the default unless POSIXLY_CORRECT), 2 = MB, 3 = GB, 0 = 512-byte blocks.</summary>
-    public int Unit { get; init; } = 1;
+    public IoStatUnit Unit { get; init; } = IoStatUnit.Kilobytes;
 
     /// <summary>-p (ALL): read every device and partition from /proc/diskstats.</summary>
     public bool Everything { get; init; }

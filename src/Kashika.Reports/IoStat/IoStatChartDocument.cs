@@ -74,7 +74,7 @@ internal sealed partial class IoStatJsonContext : JsonSerializerContext
 {
     public static IoStatJsonContext Compact { get; } = new(new JsonSerializerOptions
     {
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        Encoder = Json.Encoder,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
     });
 }

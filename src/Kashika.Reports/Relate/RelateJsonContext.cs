@@ -12,7 +12,7 @@ internal sealed partial class RelateJsonContext : JsonSerializerContext
     // same JSON safe inside an HTML page.
     private static JsonSerializerOptions CreateOptions(bool indented) => new()
     {
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        Encoder = Json.Encoder,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = indented,
     };

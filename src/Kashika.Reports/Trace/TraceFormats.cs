@@ -246,8 +246,5 @@ public static class TraceFormats
     }
 
     // Nesting follows stack depth, which has no limit (perf's is configurable): no depth limit here either.
-    private static JsonWriterOptions JsonOptions => new() { Encoder = SafeEncoder, MaxDepth = int.MaxValue };
-
-    private static readonly System.Text.Encodings.Web.JavaScriptEncoder SafeEncoder =
-        System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+    private static JsonWriterOptions JsonOptions => new() { Encoder = Json.Encoder, MaxDepth = int.MaxValue };
 }

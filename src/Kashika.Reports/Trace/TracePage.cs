@@ -69,7 +69,7 @@ internal sealed partial class TraceJsonContext : JsonSerializerContext
 {
     public static TraceJsonContext Compact { get; } = new(new JsonSerializerOptions
     {
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        Encoder = Json.Encoder,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         MaxDepth = 64,
     });

@@ -206,3 +206,82 @@ public sealed class RealLinkLayoutTests
         }
     }
 }
+
+/// <summary>
+/// A root laid out as a machine has it, made here: /dev/mapper and /dev/disk/by-label are symbolic links (one absolute,
+/// one through another link), /sys/dev/block links into /sys/devices, and the devices are block nodes made with mknod
+/// when the test runs as root (else sysstat's stand-in files).
+/// </summary>
+public sealed class MachineLayoutTests : IDisposable
+{
+    private readonly TempDirectory root = new();
+
+    public MachineLayoutTests()
+    {
+        void Write(string relative, string text)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(root.Combine(relative))!);
+            File.WriteAllText(root.Combine(relative), text);
+        }
+
+        void Link(string relative, string target)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(root.Combine(relative))!);
+            File.CreateSymbolicLink(root.Combine(relative), target);
+        }
+
+        void Node(string name, int major, int minor)
+        {
+            if (SysstatRoots.MakesDeviceNodes)
+            {
+                Directory.CreateDirectory(root.Combine("dev"));
+                using var mknod = System.Diagnostics.Process.Start("mknod", [root.Combine("dev", name), "b", $"{major}", $"{minor}"])!;
+                mknod.WaitForExit();
+                Assert.Equal(0, mknod.ExitCode);
+            }
+            else
+            {
+                Write($"dev/{name}", $"{major} {minor}\n");
+            }
+        }
+
+        Write("proc/uptime", "7192.55 29212.05\n");
+        Write("proc/stat", "cpu  100 0 100 1000 10 0 0 0 0 0\ncpu0 100 0 100 1000 10 0 0 0 0 0\n");
+        Write("proc/devices", "Character devices:\n  1 mem\n\nBlock devices:\n  8 sd\n253 device-mapper\n");
+        Write("sys/devices/pci0000:00/block/sda/stat", "400 2 3200 600 100 9 800 100 0 300 700 0 0 0 0\n");
+        Write("sys/devices/virtual/block/dm-3/stat", "90 0 720 50 10 0 80 20 0 60 70 0 0 0 0\n");
+        Link("sys/block/sda", "../devices/pci0000:00/block/sda");
+        Link("sys/block/dm-3", "../devices/virtual/block/dm-3");
+        Link("sys/dev/block/8:0", "../../devices/pci0000:00/block/sda");
+        Link("sys/dev/block/253:3", "../../devices/virtual/block/dm-3");
+        Node("sda", 8, 0);
+        Node("dm-3", 253, 3);
+        Link("dev/mapper/vg-data", "../dm-3");
+        Link("dev/disk/by-label/DATA", "/dev/mapper/vg-data"); // absolute: within the root, through another link
+        Link("dev/disk/by-uuid/2578463f", "../../sda");
+    }
+
+    public void Dispose() => root.Dispose();
+
+    private string[] Devices(params string[] arguments)
+    {
+        var result = KashikaProcess.Run(root.Path, ["iostat", "-d", .. arguments, "--root", root.Path]);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        return result.StandardOutput.Split('\n').Skip(3).Where(l => l.Length > 0).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]).ToArray();
+    }
+
+    [Fact]
+    public void Mapper_and_persistent_names_are_found_through_real_links()
+    {
+        var plain = KashikaProcess.Run(root.Path, "iostat", "-d", "--root", root.Path).StandardOutput;
+        Assert.Contains("\ndm-3 ", plain, StringComparison.Ordinal);
+        var mapped = KashikaProcess.Run(root.Path, "iostat", "-d", "-N", "--root", root.Path);
+        Assert.True(mapped.ExitCode == 0, mapped.StandardError);
+        Assert.Contains("\nvg-data ", mapped.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("dm-3", mapped.StandardOutput, StringComparison.Ordinal);
+        // -j shows the persistent name last (pretty): DATA for dm-3 (by-label's link leads to it through /dev/mapper), the
+        // uuid for sda; a device without one keeps its kernel name.
+        Assert.Equal(["DATA", "sda"], Devices("-j", "LABEL").Order(StringComparer.Ordinal));
+        Assert.Equal(["2578463f", "dm-3"], Devices("-j", "UUID").Order(StringComparer.Ordinal));
+    }
+}

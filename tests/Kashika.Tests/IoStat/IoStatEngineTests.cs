@@ -1,4 +1,6 @@
+using System.Text;
 using Kashika.Core.IoStat;
+using Kashika.Reports.IoStat;
 
 namespace Kashika.Tests.IoStat;
 
@@ -46,6 +48,15 @@ public sealed class IoStatEngineTests
         public bool Advance() => ++index < samples.Length;
     }
 
+    // The reports as text, as sysstat prints them.
+    private static string Print(IoStatOptions options, ISystemSource machine)
+    {
+        using var output = new MemoryStream();
+        var reports = new IoStatEngine(options, machine).Reports(IoStatPrint.TablesOf(options));
+        new IoStatTextFormat().Write(new IoStatPrint(options, new MachineBanner("6.1.0", "test", "x86_64", 1, "12/05/26"), reports, _ => ""), output);
+        return Encoding.UTF8.GetString(output.ToArray());
+    }
+
     // io_ticks (busy time, ms) is the 10th value: 500 ms busy over 1 s is 50 %.
     private static string Disk(string name, ulong reads, uint busyMs) => $"   8 0 {name} {reads} 0 {reads * 8} {reads} 0 0 0 0 0 {busyMs} 0";
 
@@ -62,9 +73,7 @@ public sealed class IoStatEngineTests
             Disk = true, Extended = true, Unfiltered = true, Interval = 1, Count = 3,
             Devices = [new("all", false, IsGroup: true), new("sda", false), new("sdb", false)],
         };
-        var output = new StringWriter();
-        new IoStatEngine(options, machine).Run(output, _ => "");
-        var util = output.ToString().Split('\n').Where(l => l.StartsWith(" all", StringComparison.Ordinal))
+        var util = Print(options, machine).Split('\n').Where(l => l.StartsWith(" all", StringComparison.Ordinal))
             .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]).ToList();
         Assert.Equal(["0.00", "40.00", "100.00"], util); // (50 + 30) / 2, then (100 + 100) / 2
     }
@@ -74,9 +83,7 @@ public sealed class IoStatEngineTests
     {
         var machine = new FakeMachine((100.00, [Disk("sda", 0, 0)]), (102.00, [Disk("sda", 100, 0)]));
         var options = new IoStatOptions { Disk = true, AllDevices = true, Unfiltered = true, Interval = 1, Count = 2 };
-        var output = new StringWriter();
-        new IoStatEngine(options, machine).Run(output, _ => "");
-        var second = output.ToString().Split('\n').Where(l => l.StartsWith("sda", StringComparison.Ordinal)).Last();
+        var second = Print(options, machine).Split('\n').Where(l => l.StartsWith("sda", StringComparison.Ordinal)).Last();
         Assert.Equal("50.00", second.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]); // 100 reads over 2 s of uptime
     }
 
@@ -87,9 +94,7 @@ public sealed class IoStatEngineTests
             (100.00, [Disk("sda", 1000, 0)]),
             (101.00, [Disk("sda", 5, 0)])); // replaced: counters restarted
         var options = new IoStatOptions { Disk = true, AllDevices = true, Unfiltered = true, Interval = 1, Count = 2 };
-        var output = new StringWriter();
-        new IoStatEngine(options, machine).Run(output, _ => "");
-        var second = output.ToString().Split('\n').Where(l => l.StartsWith("sda", StringComparison.Ordinal)).Last();
+        var second = Print(options, machine).Split('\n').Where(l => l.StartsWith("sda", StringComparison.Ordinal)).Last();
         Assert.Equal("5.00", second.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]); // 5 reads since it came back, not -995
     }
 }

@@ -47,7 +47,8 @@ public sealed class IoStatFormulaTests
     {
         var before = new DiskCounters { RdIos = 100, RdTicks = uint.MaxValue - 9, TotTicks = uint.MaxValue - 99 };
         var after = new DiskCounters { RdIos = 110, RdTicks = 10, TotTicks = 100 };
-        string row = new IoStatRows(Extended).Extended("sda", after, before, 100, 2, part: 0);
+        var report = new IntervalReport(0, LeftOut: false, default, [[new DeviceInterval("sda", DeviceKind.Disk, after, before, 100, 1)]]);
+        string row = Kashika.Reports.IoStat.IoStatTextFormat.Report(report, Extended, _ => "").Split('\n').Single(l => l.StartsWith("sda", StringComparison.Ordinal));
         var columns = row.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("2.00", columns[5]); // r_await: 20 ms over 10 reads, across the wrap
         // %util: sysstat reads a tot_ticks below its previous value as 0 rather than as a wrap; kept for identical output.

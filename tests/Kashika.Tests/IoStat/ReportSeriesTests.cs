@@ -21,12 +21,13 @@ public sealed class ReportSeriesTests
     [Fact]
     public void A_device_that_comes_later_or_goes_has_gaps()
     {
-        var rates = DeviceRates.Compute(new DiskCounters { RdIos = 300, RdSectors = 800, TotTicks = 500 }, default, 100);
+        var counters = new DiskCounters { RdIos = 300, RdSectors = 800, TotTicks = 500 };
+        DeviceInterval Device(string name, DeviceKind kind, int members) => new(name, kind, counters, default, 100, members);
         var series = new ReportSeries();
         var cpu = new CpuShares(1, 0, 2, 0.125, 0, 96.875);
-        series.Add(new IntervalReport(0, cpu, [new DeviceInterval("sda", DeviceKind.Disk, rates, 1)]), 1_000);
-        series.Add(new IntervalReport(1, cpu, [new DeviceInterval("sda", DeviceKind.Disk, rates, 1), new DeviceInterval(" all", DeviceKind.Group, rates, 2)]), 2_000);
-        series.Add(new IntervalReport(2, cpu, [new DeviceInterval(" all", DeviceKind.Group, rates, 2)]), 3_010);
+        series.Add(new IntervalReport(0, false, cpu, [[Device("sda", DeviceKind.Disk, 1)]]), 1_000);
+        series.Add(new IntervalReport(1, false, cpu, [[Device("sda", DeviceKind.Disk, 1), Device(" all", DeviceKind.Group, 2)]]), 2_000);
+        series.Add(new IntervalReport(2, false, cpu, [[Device(" all", DeviceKind.Group, 2)]]), 3_010);
 
         var devices = series.Devices();
         Assert.Equal(["sda", "all"], devices.Select(d => d.Name));

@@ -89,6 +89,13 @@ function find(query) {
 select("#find").on("change", (event) => find(event.target.value)).on("keydown", (event) => { if (event.key === "Enter") find(event.target.value); });
 
 select("#reset").on("click", () => zoom(0, n));
+// Escape shows the whole recording wherever the focus is (after a mouse zoom it is on the page, not a chart). A chart
+// handles its own Escape, a text field and a list keep theirs.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || event.target.closest?.("input, select, textarea, svg")) return;
+  tip.hide();
+  zoom(0, n);
+});
 
 // The overview: every selected device's %util over the whole recording, with a brush for the range.
 const overview = (() => {

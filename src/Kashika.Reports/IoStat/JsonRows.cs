@@ -1,33 +1,32 @@
 using System.Text;
+using Kashika.Core.IoStat;
 
-namespace Kashika.Core.IoStat;
+namespace Kashika.Reports.IoStat;
 
 /// <summary>One device as an object of sysstat's JSON output ("%.2f" numbers, fixed key order).</summary>
-public static class JsonRows
+internal static class JsonRows
 {
     private static string F(double value) => CFormat.Fixed(value, 2);
 
-    private static string Unit(IoStatOptions options, string blocks) => options.Unit switch { 1 => "kB", 2 => "MB", 3 => "GB", _ => blocks };
-
-    /// <summary>A device name as a JSON string body (names never hold quotes or backslashes, but a file could).</summary>
-    public static string Escape(string name) => name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
-
-    public static string Basic(string name, DiskCounters ioi, DiskCounters ioj, ulong itv, int factor, IoStatOptions options)
+    public static string Basic(DeviceInterval device, IoStatOptions options)
     {
-        var r = DeviceRates.Compute(ioi, ioj, itv);
-        string u = Unit(options, "Blk");
+        var r = device.Rates;
+        string u = options.Unit.Label("Blk");
+        int factor = options.Unit.Sectors();
         ulong f = (ulong)factor;
-        return $"{{\"disk_device\": \"{name}\", \"tps\": {F(r.Transfers)}, "
+        return $"{{\"disk_device\": {Json.Quoted(device.Name)}, \"tps\": {F(r.Transfers)}, "
             + $"\"{u}_read/s\": {F(r.ReadSectorsPerSecond / factor)}, \"{u}_wrtn/s\": {F(r.WrittenSectorsPerSecond / factor)}, "
             + $"\"{u}_dscd/s\": {F(r.DiscardedSectorsPerSecond / factor)}, "
             + $"\"{u}_read\": {r.ReadSectors / f}, \"{u}_wrtn\": {r.WrittenSectors / f}, \"{u}_dscd\": {r.DiscardedSectors / f}}}";
     }
 
-    public static string Extended(string name, DiskCounters ioi, DiskCounters ioj, ulong itv, int factor, IoStatOptions options, int members)
+    public static string Extended(DeviceInterval device, IoStatOptions options)
     {
-        var r = DeviceRates.Compute(ioi, ioj, itv);
-        string u = Unit(options, "sec");
-        var row = new StringBuilder($"{{\"disk_device\": \"{name}\", ");
+        var r = device.Rates;
+        string u = options.Unit.Label("sec");
+        int factor = options.Unit.Sectors();
+        int members = device.Members;
+        var row = new StringBuilder($"{{\"disk_device\": {Json.Quoted(device.Name)}, ");
         if (options.Short)
         {
             row.Append($"\"tps\": {F(r.GuardedTransfers)}, ");

@@ -1,9 +1,10 @@
 using System.Text;
+using Kashika.Core.IoStat;
 
-namespace Kashika.Core.IoStat;
+namespace Kashika.Reports.IoStat;
 
 /// <summary>One device's row of an iostat report, column for column as sysstat prints it.</summary>
-public sealed class IoStatRows(IoStatOptions options)
+internal sealed class IoStatRows(IoStatOptions options)
 {
     private const string Units = "sBkMGTP?";
     private const int SectorUnit = 0;
@@ -58,10 +59,11 @@ public sealed class IoStatRows(IoStatOptions options)
 
     private string End(StringBuilder row, string name) => (options.Pretty ? row.Append(' ').Append(name) : row).Append('\n').ToString();
 
-    public string Basic(string name, DiskCounters ioi, DiskCounters ioj, ulong itv, int factor)
+    public string Basic(DeviceInterval device)
     {
-        var rates = DeviceRates.Compute(ioi, ioj, itv);
-        int divide = options.Human ? 1 : factor;
+        var rates = device.Rates;
+        string name = device.Name;
+        int divide = options.Human ? 1 : options.Unit.Sectors();
         ulong d = (ulong)divide;
         var row = Start(name);
         row.Append(Number(rates.Transfers, 8));
@@ -81,10 +83,12 @@ public sealed class IoStatRows(IoStatOptions options)
     }
 
     /// <param name="part">0 for the whole row; 1 to 4 for the reads, writes, discards or flush-and-totals table.</param>
-    public string Extended(string name, DiskCounters ioi, DiskCounters ioj, ulong itv, int factor, int part, int devicesInGroup = 1)
+    public string Extended(DeviceInterval device, int part)
     {
-        var rates = DeviceRates.Compute(ioi, ioj, itv);
-        int divide = options.Human ? 1 : factor;
+        var rates = device.Rates;
+        string name = device.Name;
+        int devicesInGroup = device.Members;
+        int divide = options.Human ? 1 : options.Unit.Sectors();
         var row = Start(name);
         if (options.Short)
         {
