@@ -85,7 +85,7 @@ public static class FuzzTargets
                 var options = new IoStatOptions { Cpu = true, Disk = true, Extended = true, Everything = true, Interval = 1, Count = -1 };
                 var reports = new IoStatEngine(options, source).Reports();
                 new Kashika.Reports.IoStat.IoStatTextFormat().Write(
-                    new Kashika.Reports.IoStat.IoStatPrint(options, new Kashika.Reports.IoStat.MachineBanner("", "", "", 0, ""), reports, _ => ""), Stream.Null);
+                    new Kashika.Reports.IoStat.IoStatPrint(options, new MachineBanner("", "", "", 0, ""), reports, _ => ""), Stream.Null);
             }
         }
         catch (InputException e)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace Kashika.Testing;
@@ -69,11 +68,21 @@ public static partial class SysstatRoots
             else if (MakesDeviceNodes && DeviceNode().Match(relative) is { Success: true } && Numbers().Match(text) is { Success: true } numbers)
             {
                 File.Delete(file);
-                Run("mknod", file, "b", numbers.Groups[1].Value, numbers.Groups[2].Value);
+                MakeNode(file, numbers.Groups[1].Value, numbers.Groups[2].Value);
             }
         }
 
         return folder;
+    }
+
+    /// <summary>A block device node at <paramref name="path"/> (mknod; the caller runs as root).</summary>
+    public static void MakeNode(string path, string major, string minor)
+    {
+        var made = ExternalTool.Run(Path.GetDirectoryName(path)!, "mknod", path, "b", major, minor);
+        if (made is not { ExitCode: 0 })
+        {
+            throw new InvalidOperationException($"mknod {path} b {major} {minor}: {made?.Error ?? "mknod is not installed"}");
+        }
     }
 
     // Copies a tree as it is: a link (even one that leads nowhere) is copied as the same link.
@@ -99,17 +108,6 @@ public static partial class SysstatRoots
                     File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
                 }
             }
-        }
-    }
-
-    private static void Run(string program, params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true })!;
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)}: {error}");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Kashika.Adapters.IoStat;
 using Kashika.Core.IoStat;
 using Kashika.Reports;
 using Kashika.Reports.IoStat;
@@ -8,15 +9,14 @@ namespace Kashika.Cli.IoStat;
 /// <summary>--format html: every interval of a recording as the iostat page (charts per device, CPU, summary).</summary>
 internal static class IoStatChart
 {
-    /// <param name="time">The time of the sample just read, in milliseconds since the epoch.</param>
-    public static ExitCode Write(IoStatOptions options, ISystemSource source, Func<long> time, string host, string kernel, string? path, CliContext context)
+    public static ExitCode Write(IoStatOptions options, IoStatMachine machine, string? path, CliContext context)
     {
         // Every column of the extended report, for every interval; the since-boot report would flatten the charts.
         var chartOptions = options with { Json = false, Extended = true, Short = false, Human = false, Disk = true, Cpu = true, OmitSinceBoot = true };
         var series = new ReportSeries();
-        foreach (var report in new IoStatEngine(chartOptions, source).Reports().Where(r => !r.LeftOut))
+        foreach (var report in new IoStatEngine(chartOptions, machine.Source).Reports().Where(r => !r.LeftOut))
         {
-            series.Add(report, time());
+            series.Add(report, machine.Time(report.Index).ToUnixTimeMilliseconds());
         }
         if (series.Count == 0)
         {
@@ -27,8 +27,8 @@ internal static class IoStatChart
         var document = IoStatChartDocument.Create(
             series,
             "kashika " + (typeof(IoStatChart).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?"),
-            host,
-            kernel,
+            machine.Host,
+            machine.Kernel,
             TimeZoneInfo.Local);
         try
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Runtime.InteropServices;
 using Kashika.Adapters.IoStat;
 using Kashika.Core.IoStat;
 using Kashika.Reports;
@@ -84,13 +83,10 @@ internal static class IoStatRun
 
         var options = command.Options;
         FileStream? recordingFile = null;
-        Func<string>? replayed = null;
         ManualResetEventSlim? stopRecording = null;
         try
         {
-            ISystemSource source;
-            Func<int, DateTimeOffset> time;
-            Func<string, string?> machineFile;
+            IoStatMachine machine;
             if (command.Replay is { } replay)
             {
                 string path = Path.GetFullPath(replay, context.CurrentDirectory);
@@ -100,32 +96,18 @@ internal static class IoStatRun
                     return ExitCode.InputError;
                 }
 
-                recordingFile = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
                 // The whole recording is checked first, so a corrupt one prints nothing rather than a part passed off as whole.
-                var (count, cutShort) = RecordingReader.Check(recordingFile, replay);
-                if (count == 0)
+                recordingFile = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+                machine = IoStatMachine.Replay(recordingFile, replay);
+                if (machine.CutShort is { } cut)
                 {
-                    context.Fail($"{replay}: no complete sample in this recording{(cutShort is null ? "" : $" ({cutShort})")}");
-                    return ExitCode.InputError;
+                    context.Warn($"{replay}: {cut}; it is left out");
                 }
 
-                if (cutShort is not null)
-                {
-                    context.Warn($"{replay}: {cutShort}; it is left out");
-                }
-
-                recordingFile.Position = 0;
-                var reader = new RecordingReader(recordingFile, replay);
-                var recorded = new RecordedSystemSource(reader.Next()!, reader.Next);
                 if (options.Interval == 0)
                 {
                     options = options with { Interval = 1, Count = -1 }; // every recorded sample, unless a count says otherwise
                 }
-
-                source = recorded;
-                time = _ => DateTimeOffset.FromUnixTimeMilliseconds(recorded.Current.Time).ToLocalTime();
-                machineFile = FileOf(recorded.Current);
-                replayed = () => $"{replay}: replayed {reader.Samples} of its {count} whole samples";
             }
             else if (command.Record is { } record)
             {
@@ -150,61 +132,34 @@ internal static class IoStatRun
                 stopRecording = new ManualResetEventSlim();
                 var stop = stopRecording;
                 Interrupts.Graceful = stop.Set;
-                var recorder = MachineRecorder.Start(
-                    roots[0], new Kashika.Reports.OutputGuard(recordingFile, record), TimeSpan.FromSeconds(options.Interval), interval => !stop.Wait(interval), context.Clock);
-                source = recorder;
-                time = _ => DateTimeOffset.FromUnixTimeMilliseconds(recorder.Current.Time).ToLocalTime();
-                machineFile = FileOf(recorder.Current);
+                machine = IoStatMachine.Recorded(
+                    roots[0], new OutputGuard(recordingFile, record), TimeSpan.FromSeconds(options.Interval), interval => !stop.Wait(interval), context.Clock);
             }
             else
             {
-                source = new RootSystemSource(roots, TimeSpan.FromSeconds(options.Interval), Thread.Sleep, alternate?.Directory, alternate?.AsWell ?? false);
-                var start = context.Clock.GetLocalNow();
-                time = report => roots.Count > 1 ? start.AddSeconds(options.Interval * report) : context.Clock.GetLocalNow();
-                string root = roots[0];
-                machineFile = relative => File.Exists(Path.Combine(root, relative)) ? File.ReadAllText(Path.Combine(root, relative)) : null;
+                machine = IoStatMachine.Live(roots, alternate, TimeSpan.FromSeconds(options.Interval), context.Clock);
             }
 
-            if (options.PersistentNameType is { } type && !source.HasPersistentNames(type))
+            if (options.PersistentNameType is { } type && !machine.Source.HasPersistentNames(type))
             {
                 context.Fail("Invalid type of persistent device name");
                 return ExitCode.Usage;
             }
 
-            if (command.Output == IoStatOutput.OpenMetrics)
-            {
-                return WriteMetrics(options, source, command.OutputFile, context);
-            }
-
-            if (command.Output == IoStatOutput.Html && command.Replay is not null)
-            {
-                return IoStatChart.Write(
-                    options, source, () => time(0).ToUnixTimeMilliseconds(), machineFile("proc/sys/kernel/hostname")?.Trim() ?? "",
-                    machineFile("proc/sys/kernel/osrelease")?.Trim() ?? "", command.OutputFile, context);
-            }
-
-            var engine = new IoStatEngine(options, source);
-            var print = new IoStatPrint(
-                options, Machine(machineFile, context.Clock), engine.Reports(IoStatPrint.TablesOf(options)), report => Timestamp(time(report), options.EpochTimestamps));
-            if (command.Live && context.ErrorIsTerminal && !options.Json)
-            {
-                LiveView.Run(print, context);
-                return ExitCode.Success;
-            }
-
-            IReportFormat<IoStatPrint> format = options.Json ? new IoStatJsonFormat() : new IoStatTextFormat();
-            format.Write(print, context.StandardOutput);
-
-            if (command.Output == IoStatOutput.Html && recordingFile is not null)
+            var result = Write(command, options, machine, context);
+            if (command.Output == IoStatOutput.Html && command.Record is { } recorded && result == ExitCode.Success)
             {
                 // A live run's recording, drawn whole once it ends.
-                recordingFile.Position = 0;
-                var reader = new RecordingReader(recordingFile, command.Record!);
-                var recorded = new RecordedSystemSource(reader.Next()!, reader.Next);
-                return IoStatChart.Write(
-                    options with { Interval = 1, Count = -1 }, recorded, () => recorded.Current.Time, machineFile("proc/sys/kernel/hostname")?.Trim() ?? "",
-                    machineFile("proc/sys/kernel/osrelease")?.Trim() ?? "", command.OutputFile, context);
+                recordingFile!.Position = 0;
+                result = IoStatChart.Write(options with { Interval = 1, Count = -1 }, IoStatMachine.Replay(recordingFile, recorded), command.OutputFile, context);
             }
+
+            if (machine.Replayed is { } replayed)
+            {
+                context.Say(replayed());
+            }
+
+            return result;
         }
         catch (IoStatException e)
         {
@@ -227,10 +182,32 @@ internal static class IoStatRun
             Interrupts.Graceful = null;
             stopRecording?.Dispose();
         }
+    }
 
-        if (replayed is not null)
+    // The reports in the format asked: metrics, the page of a replay, or sysstat's text or JSON (drawn in place with --live).
+    private static ExitCode Write(IoStatCommand command, IoStatOptions options, IoStatMachine machine, CliContext context)
+    {
+        if (command.Output == IoStatOutput.OpenMetrics)
         {
-            context.Say(replayed());
+            return WriteMetrics(options, machine.Source, command.OutputFile, context);
+        }
+
+        if (command.Output == IoStatOutput.Html && command.Replay is not null)
+        {
+            return IoStatChart.Write(options, machine, command.OutputFile, context);
+        }
+
+        var print = new IoStatPrint(
+            options, machine.Banner(context.Clock), new IoStatEngine(options, machine.Source).Reports(IoStatPrint.TablesOf(options)),
+            report => Timestamp(machine.Time(report), options.EpochTimestamps));
+        if (command.Live && context.ErrorIsTerminal && !options.Json)
+        {
+            LiveView.Run(print, context);
+        }
+        else
+        {
+            IReportFormat<IoStatPrint> format = options.Json ? new IoStatJsonFormat() : new IoStatTextFormat();
+            format.Write(print, context.StandardOutput);
         }
 
         return ExitCode.Success;
@@ -280,24 +257,6 @@ internal static class IoStatRun
         }
 
         return ExitCode.Success;
-    }
-
-    // A file of the machine's first sample, or null.
-    private static Func<string, string?> FileOf(Recording sample) =>
-        relative => sample.Files.FirstOrDefault(f => f.Path == relative).Content is { } content ? System.Text.Encoding.UTF8.GetString(content) : null;
-
-    private static MachineBanner Machine(Func<string, string?> machineFile, TimeProvider clock)
-    {
-        string Read(string relative) => machineFile(relative)?.Trim() ?? "?";
-        string stat = Read("proc/stat");
-        int cpus = stat.Split('\n').Count(l => l.StartsWith("cpu", StringComparison.Ordinal) && l.Length > 3 && char.IsAsciiDigit(l[3]));
-        string machine = RuntimeInformation.OSArchitecture switch
-        {
-            Architecture.X64 => "x86_64",
-            Architecture.Arm64 => "aarch64",
-            var other => other.ToString().ToLowerInvariant(),
-        };
-        return new MachineBanner(Read("proc/sys/kernel/osrelease"), Read("proc/sys/kernel/hostname"), machine, cpus, clock.GetLocalNow().ToString("MM/dd/yy", CultureInfo.InvariantCulture));
     }
 
     // -t: the local time as sysstat prints it (ISO 8601 with S_TIME_FORMAT=ISO); -U: seconds since the epoch.

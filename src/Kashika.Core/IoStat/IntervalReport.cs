@@ -31,3 +31,8 @@ public sealed record IntervalReport(int Index, bool LeftOut, CpuShares Cpu, IRea
     /// <summary>The devices, groups and partitions of the report, in order.</summary>
     public IReadOnlyList<DeviceInterval> Devices => Tables[0];
 }
+
+/// <summary>The machine a report describes, as sysstat's banner names it.</summary>
+/// <param name="Architecture">"x86_64", "aarch64"…</param>
+/// <param name="Date">The day of the run, MM/dd/yy.</param>
+public sealed record MachineBanner(string Release, string Host, string Architecture, int Cpus, string Date);

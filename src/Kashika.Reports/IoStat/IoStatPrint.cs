@@ -3,11 +3,6 @@ using Kashika.Core.IoStat;
 
 namespace Kashika.Reports.IoStat;
 
-/// <summary>The machine a report describes, as sysstat's banner names it.</summary>
-/// <param name="Architecture">"x86_64", "aarch64"…</param>
-/// <param name="Date">The day of the run, MM/dd/yy.</param>
-public sealed record MachineBanner(string Release, string Host, string Architecture, int Cpus, string Date);
-
 /// <summary>iostat's reports as sysstat prints them (text, or JSON with -o JSON).</summary>
 /// <param name="Reports">The engine's reports, read as they are written: a live run waits its interval between two.</param>
 /// <param name="Timestamp">The -t line of the report of that index (<see cref="IntervalReport.Index"/>).</param>

@@ -121,7 +121,7 @@ public sealed class RecordReplayTests : IDisposable
         var context = new CliContext(Stream.Null, Stream.Null, console, ErrorIsTerminal: true, dir.Path, TimeProvider.System);
         var options = new IoStatOptions { Disk = true, Extended = true, AllDevices = true, Interval = 1, Count = 3 };
         var engine = new IoStatEngine(options, new RootSystemSource(roots, TimeSpan.Zero, _ => { }));
-        var print = new Kashika.Reports.IoStat.IoStatPrint(options, new Kashika.Reports.IoStat.MachineBanner("test", "host", "x86_64", 8, "12/05/26"), engine.Reports(), _ => "");
+        var print = new Kashika.Reports.IoStat.IoStatPrint(options, new MachineBanner("test", "host", "x86_64", 8, "12/05/26"), engine.Reports(), _ => "");
         LiveView.Run(print, context);
         string screen = console.Output;
         Assert.Contains("r_await", screen, StringComparison.Ordinal);
