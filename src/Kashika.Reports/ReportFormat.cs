@@ -56,21 +56,71 @@ public static class ReportWriter
             return null;
         }
 
-        string full;
-        try
-        {
-            full = Path.GetFullPath(path);
-        }
-        catch (ArgumentException)
-        {
-            throw new OutputException($"cannot write '{path}': not a file name", null);
-        }
-
+        string full = FullPath(path);
         if (OutputTarget.WrittenInPlace(full))
         {
             return WriteInPlace(format, model, path, full);
         }
 
+        var pending = Prepare(path, full, stream => format.Write(model, stream));
+        Commit(pending);
+        return pending.Full;
+    }
+
+    /// <summary>
+    /// Several files that belong together (an export's tables): every one written to its temporary file first, then
+    /// all renamed into place one right after the other, so an interrupt or a failure while writing leaves the old set
+    /// whole. Each file is still replaced alone: a reader must check that the set is one (its files name each other).
+    /// </summary>
+    /// <returns>The paths written.</returns>
+    public static IReadOnlyList<string> WriteSet<TModel>(IReadOnlyList<IReportFormat<TModel>> formats, TModel model, string folder)
+    {
+        var pending = new List<Pending>();
+        try
+        {
+            foreach (var format in formats)
+            {
+                string path = Path.Combine(folder, format.DefaultFileName ?? format.Name);
+                pending.Add(Prepare(path, FullPath(path), stream => format.Write(model, stream)));
+            }
+
+            foreach (var file in pending)
+            {
+                Commit(file);
+            }
+
+            return [.. pending.Select(p => p.Full)];
+        }
+        finally
+        {
+            foreach (var file in pending)
+            {
+                if (Temporary.ContainsKey(file.Temporary))
+                {
+                    TryDelete(file.Temporary);
+                    Temporary.TryRemove(file.Temporary, out _);
+                }
+            }
+        }
+    }
+
+    private static string FullPath(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (ArgumentException)
+        {
+            throw new OutputException($"cannot write '{path}': not a file name", null);
+        }
+    }
+
+    // A report written whole into a temporary file beside its target, not yet renamed.
+    private sealed record Pending(string Path, string Full, string Temporary);
+
+    private static Pending Prepare(string path, string full, Action<Stream> write)
+    {
         // The file a symbolic link points at is replaced; the link stays a link.
         full = OutputTarget.Replaced(full);
         string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
@@ -90,27 +140,41 @@ public static class ReportWriter
 
             using (var file = created)
             {
-                format.Write(model, file);
+                write(file);
                 file.Flush(flushToDisk: true);
             }
 
-            // A rename within one directory is atomic: readers see the old report or the new one, never half of one.
-            File.Move(temporary, full, overwrite: true);
-            return full;
+            return new Pending(path, full, temporary);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temporary);
+            Temporary.TryRemove(temporary, out _);
             throw Failed(path, full, e);
         }
         catch
         {
             TryDelete(temporary);
+            Temporary.TryRemove(temporary, out _);
             throw;
+        }
+    }
+
+    // A rename within one directory is atomic: readers see the old report or the new one, never half of one.
+    private static void Commit(Pending pending)
+    {
+        try
+        {
+            File.Move(pending.Temporary, pending.Full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(pending.Temporary);
+            throw Failed(pending.Path, pending.Full, e);
         }
         finally
         {
-            Temporary.TryRemove(temporary, out _);
+            Temporary.TryRemove(pending.Temporary, out _);
         }
     }
 

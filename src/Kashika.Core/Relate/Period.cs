@@ -41,6 +41,12 @@ public static class Periods
     };
 
     /// <summary>The kind of period a label names ("2019" a year, "2019-Q3" a quarter, "2019-07" a month).</summary>
+    /// <summary>Whether <paramref name="label"/> names a period as <see cref="Label"/> writes it ("2019", "2019-Q3", "2019-07").</summary>
+    public static bool IsLabel(string label) =>
+        label.Length >= 4 && label.AsSpan(0, 4).IndexOfAnyExceptInRange('0', '9') < 0 && (label.Length == 4
+            || (label.Length == 7 && label[4] == '-' && label[5] == 'Q' && label[6] is >= '1' and <= '4')
+            || (label.Length == 7 && label[4] == '-' && label.AsSpan(5) is var m && m.IndexOfAnyExceptInRange('0', '9') < 0 && m is not "00" && string.CompareOrdinal(m.ToString(), "12") <= 0));
+
     public static Period KindOf(string label) => label.Length == 4 ? Period.Year : label[5] == 'Q' ? Period.Quarter : Period.Month;
 
     /// <summary>The first and last day of a period named as <see cref="Label"/> names it ("2019", "2019-Q3", "2019-07").</summary>

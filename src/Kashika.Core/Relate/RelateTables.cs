@@ -95,6 +95,18 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
         }
 
         var labels = Contributions.Select(c => c.Period).Where(p => p.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
+        string? first = null;
+        foreach (string label in labels.Concat(Copies.Select(c => c.Period).Where(p => p.Length > 0).Distinct()))
+        {
+            first ??= label;
+            if (!Periods.IsLabel(label) || !Periods.IsLabel(first) || Periods.KindOf(label) != Periods.KindOf(first))
+            {
+                problem($"period '{label}' is not a year, quarter or month as an export writes them (2019, 2019-Q3, 2019-07), or not of the same kind as '{first}'");
+                labels = [];
+                break;
+            }
+        }
+
         if (labels.Count > 0)
         {
             labels = [.. Periods.Between(labels[0], labels[^1], Periods.KindOf(labels[0]))];
@@ -115,7 +127,14 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
             }
 
             var (commits, names) = slices[p];
-            commits[row.Identity] = checked(commits.GetValueOrDefault(row.Identity) + (int)row.Commits);
+            if (row.Commits > int.MaxValue || !commits.TryAdd(row.Identity, (int)row.Commits))
+            {
+                problem(row.Commits > int.MaxValue
+                    ? $"{row.Commits:N0} commits of '{row.Identity}' to project '{row.Project}' in period '{row.Period}': more than one developer can have made"
+                    : $"the contribution of '{row.Identity}' to project '{row.Project}' in period '{row.Period}' is in the tables twice");
+                continue;
+            }
+
             names[row.Identity] = row.Name;
         }
 
@@ -127,7 +146,10 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
             {
                 var pairs = copied.TryGetValue(row.Period, out var x) ? x : copied[row.Period] = [];
                 var developers = (Dictionary<string, int>)(pairs.TryGetValue((a, b), out var d) ? d : pairs[(a, b)] = new Dictionary<string, int>(StringComparer.Ordinal));
-                developers[row.Identity] = checked(developers.GetValueOrDefault(row.Identity) + (int)row.Commits);
+                if (row.Commits > int.MaxValue || !developers.TryAdd(row.Identity, (int)row.Commits))
+                {
+                    problem($"the copied commits of '{row.Identity}' in '{row.ProjectA}' and '{row.ProjectB}' in period '{row.Period}' are in the tables twice, or more than can be");
+                }
             }
         }
 

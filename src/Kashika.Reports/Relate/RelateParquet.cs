@@ -122,26 +122,26 @@ public static class RelateParquet
 
             foreach (string file in Files("projects"))
             {
-                ReadTable(file, Path.Combine(folder, Path.GetFileName(file)), ProjectsSchema, async (group, n) =>
+                ReadTable(file, Path.Combine(folder, Path.GetFileName(file)), ProjectsSchema, async group =>
                 {
                     var (project, order, source, commits, developers, bots, merges) = (
-                        await Strings(group, Project, n), await Values(group, InputOrder, n), await Strings(group, Source, n), await Values(group, Commits, n),
-                        await Values(group, Developers, n), await Values(group, ExcludedBots, n), await Values(group, ExcludedMerges, n));
-                    for (int i = 0; i < n; i++)
+                        await group.Strings(Project), await group.Integers(InputOrder, int.MaxValue), await group.Strings(Source), await group.Integers(Commits, long.MaxValue),
+                        await group.Integers(Developers, int.MaxValue), await group.Integers(ExcludedBots, long.MaxValue), await group.Integers(ExcludedMerges, long.MaxValue));
+                    for (int i = 0; i < project.Length; i++)
                     {
-                        projects.Add(new ProjectRow(project[i], order[i], source[i], commits[i], developers[i], bots[i], merges[i]));
+                        projects.Add(new ProjectRow(project[i], (int)order[i], source[i], commits[i], (int)developers[i], bots[i], merges[i]));
                     }
                 });
             }
 
             foreach (string file in Files("contributions"))
             {
-                ReadTable(file, Path.Combine(folder, Path.GetFileName(file)), ContributionsSchema, async (group, n) =>
+                ReadTable(file, Path.Combine(folder, Path.GetFileName(file)), ContributionsSchema, async group =>
                 {
                     var (project, identity, name, period, commits, first, last) = (
-                        await Strings(group, Project, n), await Strings(group, Identity, n), await Strings(group, Name, n), await Strings(group, PeriodField, n),
-                        await Values(group, Commits, n), await Times(group, FirstCommit, n), await Times(group, LastCommit, n));
-                    for (int i = 0; i < n; i++)
+                        await group.Strings(Project), await group.Strings(Identity), await group.Strings(Name), await group.Strings(PeriodField),
+                        await group.Integers(Commits, long.MaxValue), await group.Times(FirstCommit), await group.Times(LastCommit));
+                    for (int i = 0; i < project.Length; i++)
                     {
                         contributions.Add(new ContributionRow(project[i], identity[i], name[i], period[i], commits[i], first[i], last[i]));
                     }
@@ -150,12 +150,12 @@ public static class RelateParquet
 
             foreach (string file in Files("copies"))
             {
-                ReadTable(file, Path.Combine(folder, Path.GetFileName(file)), CopiesSchema, async (group, n) =>
+                ReadTable(file, Path.Combine(folder, Path.GetFileName(file)), CopiesSchema, async group =>
                 {
                     var (a, b, identity, period, commits) = (
-                        await Strings(group, ProjectA, n), await Strings(group, ProjectB, n), await Strings(group, Identity, n), await Strings(group, PeriodField, n),
-                        await Values(group, Commits, n));
-                    for (int i = 0; i < n; i++)
+                        await group.Strings(ProjectA), await group.Strings(ProjectB), await group.Strings(Identity), await group.Strings(PeriodField),
+                        await group.Integers(Commits, long.MaxValue));
+                    for (int i = 0; i < a.Length; i++)
                     {
                         copies.Add(new CopiedRow(a[i], b[i], identity[i], period[i], commits[i]));
                     }
@@ -166,7 +166,7 @@ public static class RelateParquet
         return new RelateTables(projects, contributions, copies);
     }
 
-    private static void ReadTable(string file, string shown, ParquetSchema schema, Func<ParquetRowGroupReader, int, Task> rows)
+    private static void ReadTable(string file, string shown, ParquetSchema schema, Func<RowGroup, Task> rows)
     {
         try
         {
@@ -185,7 +185,7 @@ public static class RelateParquet
         }
     }
 
-    private static async Task ReadAsync(string file, string shown, ParquetSchema schema, Func<ParquetRowGroupReader, int, Task> rows)
+    private static async Task ReadAsync(string file, string shown, ParquetSchema schema, Func<RowGroup, Task> rows)
     {
         using var stream = File.OpenRead(file);
         // Parquet.Net's footer reader spins for ever on some damaged footers (found by fuzzing: a varint read past the
@@ -202,41 +202,88 @@ public static class RelateParquet
         }
 
         await using var owned = reader;
+        // Columns are found by name and taken as the file has them: REQUIRED or OPTIONAL (as DuckDB, Spark and pandas
+        // write them), dictionary or plain, INT32 or INT64; a null where the export has a value is an error.
+        var columns = new Dictionary<string, DataField>(StringComparer.Ordinal);
         foreach (var field in schema.DataFields)
         {
             var found = reader.Schema.DataFields.FirstOrDefault(f => f.Name == field.Name);
-            if (found is null || found.ClrType != field.ClrType)
+            bool integer = field.ClrType == typeof(int) || field.ClrType == typeof(long);
+            if (found is null || found.IsArray
+                || (integer ? found.ClrType != typeof(int) && found.ClrType != typeof(long) : found.ClrType != field.ClrType))
             {
                 throw new InputException($"{shown}: no column {field.Name} of the type an export writes (not a table of a relate export)");
             }
+
+            columns[field.Name] = found;
         }
 
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
-            await rows(group, checked((int)group.RowCount));
+            await rows(new RowGroup(group, columns, $"{shown}, row group {g + 1}", checked((int)group.RowCount)));
         }
     }
 
-    private static async Task<string[]> Strings(ParquetRowGroupReader group, DataField<string> field, int n)
+    // One row group of a table, its columns read as the file stores them (an OPTIONAL column through the reader's
+    // nullable overload: read as REQUIRED, its values would be misaligned) and checked as the export means them.
+    private sealed class RowGroup(ParquetRowGroupReader group, Dictionary<string, DataField> columns, string where, int rows)
     {
-        var values = new string?[n];
-        await group.ReadAsync(field, values.AsMemory());
-        return [.. values.Select(v => v ?? throw new InvalidDataException($"a null in column {field.Name}"))];
+        private InputException Null(DataField field, int row) => new($"{where}: column {field.Name} is empty (null) in row {row + 1}, where an export has a value");
+
+        public async Task<string[]> Strings(DataField field)
+        {
+            var data = new string?[rows];
+            await group.ReadAsync(columns[field.Name], data.AsMemory()!);
+            var values = new string[rows];
+            for (int i = 0; i < rows; i++)
+            {
+                values[i] = data[i] ?? throw Null(field, i);
+            }
+
+            return values;
+        }
+
+        /// <summary>Whole numbers from 0 to <paramref name="max"/>, stored as INT32 or INT64.</summary>
+        public async Task<long[]> Integers(DataField field, long max)
+        {
+            var found = columns[field.Name];
+            long?[] data = found.ClrType == typeof(int)
+                ? [.. (await Read<int>(found)).Select(v => (long?)v)]
+                : await Read<long>(found);
+            var values = new long[rows];
+            for (int i = 0; i < rows; i++)
+            {
+                long value = data[i] ?? throw Null(field, i);
+                values[i] = value >= 0 && value <= max ? value : throw new InputException($"{where}: column {field.Name} holds {value} in row {i + 1}: a count from 0 to {max:N0}");
+            }
+
+            return values;
+        }
+
+        /// <summary>Timestamps as Unix seconds; null where unknown (--compat ossrel).</summary>
+        public async Task<long?[]> Times(DataField field) =>
+            [.. (await Read<DateTime>(columns[field.Name])).Select(t => t is { } time ? (long?)(long)(time - DateTime.UnixEpoch).TotalSeconds : null)];
+
+        private async Task<T?[]> Read<T>(DataField found)
+            where T : struct
+        {
+            var values = new T?[rows];
+            if (found.IsNullable)
+            {
+                await group.ReadAsync(found, values.AsMemory());
+                return values;
+            }
+
+            var required = new T[rows];
+            await group.ReadAsync(found, required.AsMemory());
+            for (int i = 0; i < rows; i++)
+            {
+                values[i] = required[i];
+            }
+
+            return values;
+        }
     }
 
-    private static async Task<T[]> Values<T>(ParquetRowGroupReader group, DataField<T> field, int n)
-        where T : struct
-    {
-        var values = new T[n];
-        await group.ReadAsync(field, values.AsMemory());
-        return values;
-    }
-
-    private static async Task<long?[]> Times(ParquetRowGroupReader group, DataField field, int n)
-    {
-        var values = new DateTime?[n];
-        await group.ReadAsync<DateTime>(field, values.AsMemory());
-        return [.. values.Select(v => v is { } t ? (long?)(long)(t - DateTime.UnixEpoch).TotalSeconds : null)];
-    }
 }

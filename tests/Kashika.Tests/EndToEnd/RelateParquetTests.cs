@@ -111,6 +111,56 @@ public sealed partial class RelateParquetTests : IDisposable
         Assert.True(new FileInfo(dir.Combine("relate.html")).Length > 10_000);
     }
 
+    [Theory]
+    [InlineData("")] // DuckDB's defaults: OPTIONAL columns, dictionary-encoded strings, INT32/INT64 as the export's
+    [InlineData(", ROW_GROUP_SIZE 100, COMPRESSION uncompressed")] // many row groups, plain pages
+    public void Tables_rewritten_by_duckdb_read_back_the_same(string copyOptions)
+    {
+        KashikaProcess.Succeed(dir.Path, ["relate", "export", "--parquet", "out", "--by", "quarter", .. Repositories]);
+        Directory.CreateDirectory(dir.Combine("duck"));
+        using (var db = new DuckDBConnection("DataSource=:memory:"))
+        {
+            db.Open();
+            foreach (string table in new[] { "projects", "contributions", "copies" })
+            {
+                Execute(db, $"COPY (SELECT * FROM read_parquet('{dir.Combine("out", table + ".parquet")}')) TO '{dir.Combine("duck", table + ".parquet")}' (FORMAT PARQUET{copyOptions})");
+            }
+        }
+
+        using var original = Json("--from-parquet", "out");
+        using var rewritten = Json("--from-parquet", "duck");
+        foreach (string part in new[] { "projects", "projectDetails", "matrix", "sumMin", "pairs", "periods", "copiedHistory", "people", "moves", "warnings" })
+        {
+            Assert.Equal(original.RootElement.GetProperty(part).GetRawText(), rewritten.RootElement.GetProperty(part).GetRawText());
+        }
+    }
+
+    [Theory]
+    [InlineData("CASE WHEN period <> '' THEN '2019-Q9' ELSE period END AS period", "", "period '2019-Q9' is not a year, quarter or month")]
+    [InlineData("-commits AS commits", "", "contributions.parquet, row group 1: column commits holds -")]
+    [InlineData("NULL::VARCHAR AS identity", "", "contributions.parquet, row group 1: column identity is empty (null) in row 1")]
+    [InlineData("9223372036854775000 AS commits", "", "9,223,372,036,854,775,000 commits of")]
+    [InlineData("commits AS commits", " UNION ALL (SELECT * FROM read_parquet('SOURCE') LIMIT 1)", "is in the tables twice")]
+    public void Damaged_tables_are_input_errors_naming_what_is_wrong(string replace, string more, string message)
+    {
+        KashikaProcess.Succeed(dir.Path, ["relate", "export", "--parquet", "out", "--by", "quarter", .. Repositories]);
+        Directory.CreateDirectory(dir.Combine("bad"));
+        File.Copy(dir.Combine("out", "projects.parquet"), dir.Combine("bad", "projects.parquet"));
+        File.Copy(dir.Combine("out", "copies.parquet"), dir.Combine("bad", "copies.parquet"));
+        string source = dir.Combine("out", "contributions.parquet");
+        using (var db = new DuckDBConnection("DataSource=:memory:"))
+        {
+            db.Open();
+            Execute(db, $"COPY (SELECT * REPLACE ({replace}) FROM read_parquet('{source}'){more.Replace("SOURCE", source, StringComparison.Ordinal)}) TO '{dir.Combine("bad", "contributions.parquet")}' (FORMAT PARQUET)");
+        }
+
+        var run = KashikaProcess.Run(dir.Path, "relate", "--from-parquet", "bad", "-f", "json");
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains(message, run.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.StandardError, StringComparison.Ordinal);
+        Assert.Equal("", run.StandardOutput);
+    }
+
     [Fact]
     public void Exports_of_two_machines_relate_as_one_set()
     {
