@@ -276,24 +276,26 @@ public static class FuzzTargets
         }
     }
 
+    private static readonly RelateExport SeedExport =
+        RelateParquet.ExportOf(new RelateTables([new ProjectRow("a", 0, "/src/a", 3, 2, 1, 0), new ProjectRow("b", 1, "/src/b", 1, 1, 0, 0)], [], []));
+
     private static byte[] ParquetSeed()
     {
-        var tables = new RelateTables([new ProjectRow("a", 0, "/src/a", 3, 2, 1, 0), new ProjectRow("b", 1, "/src/b", 1, 1, 0, 0)], [], []);
         var output = new MemoryStream();
-        RelateParquet.Files[0].Write(tables, output);
+        RelateParquet.Files[0].Write(SeedExport, output);
         return output.ToArray();
     }
 
-    // A projects table read as relate --from-parquet reads it (from a folder with a valid contributions table).
+    // A projects table read as relate --from-parquet reads it (beside the seed export's contributions and copies).
     private static void RelateParquetTable(byte[] bytes)
     {
         string folder = Path.Combine(Path.GetTempPath(), "kashika-fuzz-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId);
         Directory.CreateDirectory(folder);
         File.WriteAllBytes(Path.Combine(folder, "projects.parquet"), bytes);
-        if (!File.Exists(Path.Combine(folder, "contributions.parquet")))
+        foreach (var table in RelateParquet.Files.Skip(1).Where(t => !File.Exists(Path.Combine(folder, t.Name))))
         {
-            using var contributions = File.Create(Path.Combine(folder, "contributions.parquet"));
-            RelateParquet.Files[1].Write(new RelateTables([], [], []), contributions);
+            using var file = File.Create(Path.Combine(folder, table.Name));
+            table.Write(SeedExport, file);
         }
 
         try

@@ -230,18 +230,21 @@ internal static class RelateRun
         }
     }
 
-    // relate export: the three tables in FOLDER, each replaced whole.
+    // relate export: the three tables in FOLDER, written as one set (each names the others; all written before any is
+    // renamed into place).
     private static ExitCode? Export(RelateTables tables, string folder, CliContext context)
     {
         try
         {
             string full = Path.GetFullPath(folder, context.CurrentDirectory);
             Directory.CreateDirectory(full);
-            foreach (var file in RelateParquet.Files)
+            var export = RelateParquet.ExportOf(tables);
+            foreach (string written in ReportWriter.WriteSet(RelateParquet.Files, export, full))
             {
-                string written = ReportWriter.Write(file, tables, Path.Combine(full, file.Name), context.StandardOutput)!;
                 context.Say($"wrote {written}");
             }
+
+            context.Say($"export {export.Id}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

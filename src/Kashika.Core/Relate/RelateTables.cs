@@ -161,3 +161,6 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
             .Relate(metric);
     }
 }
+
+/// <summary>Tables as one export writes them, with the export's id (a hash of its rows).</summary>
+public sealed record RelateExport(RelateTables Tables, string Id);

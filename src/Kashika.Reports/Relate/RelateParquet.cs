@@ -36,26 +36,63 @@ public static class RelateParquet
     private static readonly ParquetSchema ContributionsSchema = new(Project, Identity, Name, PeriodField, Commits, FirstCommit, LastCommit);
     private static readonly ParquetSchema CopiesSchema = new(ProjectA, ProjectB, Identity, PeriodField, Commits);
 
-    /// <summary>The three files of an export, each written whole or not at all (<see cref="ReportWriter"/>).</summary>
-    public static IReadOnlyList<IReportFormat<RelateTables>> Files { get; } =
+    /// <summary>The three files of an export (<see cref="ReportWriter.WriteSet"/> writes them as one set). Each carries
+    /// the export's id, the names of the set's files and its own row count (Parquet key-value metadata), so a reader
+    /// can tell one export's files from a mix.</summary>
+    public static IReadOnlyList<IReportFormat<RelateExport>> Files { get; } =
     [
         new Table<ProjectRow>("projects.parquet", t => t.Projects, ProjectsSchema, WriteProjects),
         new Table<ContributionRow>("contributions.parquet", t => t.Contributions, ContributionsSchema, WriteContributions),
         new Table<CopiedRow>("copies.parquet", t => t.Copies, CopiesSchema, WriteCopies),
     ];
 
+    private const string IdKey = "kashika.export", FilesKey = "kashika.export.files", RowsKey = "kashika.export.rows";
+
+    private static string FileNames => string.Join(' ', Files.Select(f => f.Name));
+
+    /// <summary>Tables to export, with their id: a hash of their rows, so an export's id is the same every time it is
+    /// made from the same counts (the files stay deterministic) and differs when any count does.</summary>
+    public static RelateExport ExportOf(RelateTables tables)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        void Add(params object?[] fields) => hash.AppendData(System.Text.Encoding.UTF8.GetBytes(string.Join('\0', fields) + "\n"));
+        foreach (var p in tables.Projects)
+        {
+            Add("p", p.Project, p.InputOrder, p.Source, p.Commits, p.Developers, p.ExcludedBotCommits, p.ExcludedMergeCommits);
+        }
+
+        foreach (var c in tables.Contributions)
+        {
+            Add("c", c.Project, c.Identity, c.Name, c.Period, c.Commits, c.FirstCommit, c.LastCommit);
+        }
+
+        foreach (var c in tables.Copies)
+        {
+            Add("x", c.ProjectA, c.ProjectB, c.Identity, c.Period, c.Commits);
+        }
+
+        return new RelateExport(tables, Convert.ToHexStringLower(hash.GetHashAndReset())[..16]);
+    }
+
     private sealed class Table<TRow>(string file, Func<RelateTables, IReadOnlyList<TRow>> rows, ParquetSchema schema, Func<ParquetRowGroupWriter, List<TRow>, Task> write)
-        : IReportFormat<RelateTables>
+        : IReportFormat<RelateExport>
     {
         public string Name => file;
 
         public string? DefaultFileName => file;
 
-        public void Write(RelateTables model, Stream output) => WriteAsync(rows(model), output).GetAwaiter().GetResult();
+        public void Write(RelateExport model, Stream output) => WriteAsync(rows(model.Tables), model.Id, output).GetAwaiter().GetResult();
 
-        private async Task WriteAsync(IReadOnlyList<TRow> all, Stream output)
+        private async Task WriteAsync(IReadOnlyList<TRow> all, string id, Stream output)
         {
             await using var writer = await ParquetWriter.CreateAsync(schema, output, new ParquetOptions { CompressionMethod = CompressionMethod.Zstd });
+            writer.CustomMetadata = new Dictionary<string, string>
+            {
+                [IdKey] = id,
+                [FilesKey] = FileNames,
+                [RowsKey] = all.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+
             // A table with no rows still gets one (empty) group, so every engine sees its columns.
             for (int start = 0; start == 0 || start < all.Count; start += RowGroupRows)
             {
@@ -120,9 +157,11 @@ public static class RelateParquet
                 throw new InputException($"{folder}: no projects*.parquet and contributions*.parquet (made by kashika relate export --parquet)");
             }
 
+            var sets = new List<(string File, IReadOnlyDictionary<string, string> Metadata, long Rows)>();
+
             foreach (string file in Files("projects"))
             {
-                ReadTable(file, Path.Combine(folder, Path.GetFileName(file)), ProjectsSchema, async group =>
+                sets.Add(ReadTable(file, Path.Combine(folder, Path.GetFileName(file)), ProjectsSchema, async group =>
                 {
                     var (project, order, source, commits, developers, bots, merges) = (
                         await group.Strings(Project), await group.Integers(InputOrder, int.MaxValue), await group.Strings(Source), await group.Integers(Commits, long.MaxValue),
@@ -131,12 +170,12 @@ public static class RelateParquet
                     {
                         projects.Add(new ProjectRow(project[i], (int)order[i], source[i], commits[i], (int)developers[i], bots[i], merges[i]));
                     }
-                });
+                }));
             }
 
             foreach (string file in Files("contributions"))
             {
-                ReadTable(file, Path.Combine(folder, Path.GetFileName(file)), ContributionsSchema, async group =>
+                sets.Add(ReadTable(file, Path.Combine(folder, Path.GetFileName(file)), ContributionsSchema, async group =>
                 {
                     var (project, identity, name, period, commits, first, last) = (
                         await group.Strings(Project), await group.Strings(Identity), await group.Strings(Name), await group.Strings(PeriodField),
@@ -145,12 +184,12 @@ public static class RelateParquet
                     {
                         contributions.Add(new ContributionRow(project[i], identity[i], name[i], period[i], commits[i], first[i], last[i]));
                     }
-                });
+                }));
             }
 
             foreach (string file in Files("copies"))
             {
-                ReadTable(file, Path.Combine(folder, Path.GetFileName(file)), CopiesSchema, async group =>
+                sets.Add(ReadTable(file, Path.Combine(folder, Path.GetFileName(file)), CopiesSchema, async group =>
                 {
                     var (a, b, identity, period, commits) = (
                         await group.Strings(ProjectA), await group.Strings(ProjectB), await group.Strings(Identity), await group.Strings(PeriodField),
@@ -159,18 +198,60 @@ public static class RelateParquet
                     {
                         copies.Add(new CopiedRow(a[i], b[i], identity[i], period[i], commits[i]));
                     }
-                });
+                }));
             }
+
+            CheckSet(folder, sets, Files("copies").Length > 0);
         }
 
         return new RelateTables(projects, contributions, copies);
     }
 
-    private static void ReadTable(string file, string shown, ParquetSchema schema, Func<RowGroup, Task> rows)
+    // One export's files name each other; files an engine rewrote carry no such names and are taken when all three
+    // tables are there (without copies, a fork's copied history would count as work shared).
+    private static void CheckSet(string folder, List<(string File, IReadOnlyDictionary<string, string> Metadata, long Rows)> files, bool copies)
+    {
+        var marked = files.Where(f => f.Metadata.ContainsKey(IdKey)).ToList();
+        var ids = marked.Select(f => f.Metadata[IdKey]).Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count > 1)
+        {
+            throw new InputException($"{folder}: its tables come from different exports ({string.Join(", ", marked.Select(f => $"{Path.GetFileName(f.File)} from export {f.Metadata[IdKey]}"))}): "
+                + "an export interrupted while its files were replaced, or files put together by hand; export again");
+        }
+
+        if (ids.Count == 1)
+        {
+            var names = marked[0].Metadata.GetValueOrDefault(FilesKey, "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            foreach (string name in names.Where(n => !files.Any(f => Path.GetFileName(f.File) == n)))
+            {
+                throw new InputException($"{folder}: {name} of export {ids[0]} is missing (its other tables are here): export again, or restore the file");
+            }
+
+            // A file without the names is a table rewritten by another program: taken as it is.
+            foreach (var (file, metadata, rows) in marked)
+            {
+                if (!names.Contains(Path.GetFileName(file)))
+                {
+                    throw new InputException($"{Path.Combine(folder, Path.GetFileName(file))}: not one of export {ids[0]}'s files ({string.Join(", ", names)}): move it out of {folder}");
+                }
+
+                if (metadata.TryGetValue(RowsKey, out string? declared) && declared != rows.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    throw new InputException($"{Path.Combine(folder, Path.GetFileName(file))}: {rows:N0} rows where export {ids[0]} wrote {declared}");
+                }
+            }
+        }
+        else if (!copies)
+        {
+            throw new InputException($"{folder}: no copies*.parquet: tables rewritten by another program must keep all three (docs/scale.md)");
+        }
+    }
+
+    private static (string File, IReadOnlyDictionary<string, string> Metadata, long Rows) ReadTable(string file, string shown, ParquetSchema schema, Func<RowGroup, Task> rows)
     {
         try
         {
-            ReadAsync(file, shown, schema, rows).GetAwaiter().GetResult();
+            return ReadAsync(file, shown, schema, rows).GetAwaiter().GetResult();
         }
         catch (OutOfMemoryException e)
         {
@@ -185,7 +266,7 @@ public static class RelateParquet
         }
     }
 
-    private static async Task ReadAsync(string file, string shown, ParquetSchema schema, Func<RowGroup, Task> rows)
+    private static async Task<(string File, IReadOnlyDictionary<string, string> Metadata, long Rows)> ReadAsync(string file, string shown, ParquetSchema schema, Func<RowGroup, Task> rows)
     {
         using var stream = File.OpenRead(file);
         // Parquet.Net's footer reader spins for ever on some damaged footers (found by fuzzing: a varint read past the
@@ -218,11 +299,15 @@ public static class RelateParquet
             columns[field.Name] = found;
         }
 
+        long total = 0;
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
             await rows(new RowGroup(group, columns, $"{shown}, row group {g + 1}", checked((int)group.RowCount)));
+            total += group.RowCount;
         }
+
+        return (file, reader.CustomMetadata ?? new Dictionary<string, string>(), total);
     }
 
     // One row group of a table, its columns read as the file stores them (an OPTIONAL column through the reader's

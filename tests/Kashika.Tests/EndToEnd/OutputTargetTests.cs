@@ -37,6 +37,41 @@ public sealed class OutputTargetTests : IDisposable
         Assert.Single(Directory.GetFileSystemEntries(dir.Path), e => Path.GetFileName(e) != "s.txt");
     }
 
+    private sealed class Text(string name, string content, bool fails = false) : Kashika.Reports.IReportFormat<string>
+    {
+        public string Name => name;
+
+        public string? DefaultFileName => name;
+
+        public void Write(string model, Stream output)
+        {
+            output.Write(System.Text.Encoding.UTF8.GetBytes(content + model));
+            if (fails)
+            {
+                throw new IOException("No space left on device");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_set_of_files_is_replaced_only_when_every_file_is_written()
+    {
+        string folder = dir.Combine("set");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "one.txt"), "old one");
+        File.WriteAllText(Path.Combine(folder, "two.txt"), "old two");
+        var failing = new Kashika.Reports.IReportFormat<string>[] { new Text("one.txt", "new one"), new Text("two.txt", "new two", fails: true) };
+        Assert.Throws<Kashika.Reports.OutputException>(() => Kashika.Reports.ReportWriter.WriteSet(failing, "", folder));
+        Assert.Equal("old one", File.ReadAllText(Path.Combine(folder, "one.txt"))); // written, but not renamed: the set stays old
+        Assert.Equal("old two", File.ReadAllText(Path.Combine(folder, "two.txt")));
+        Assert.Equal(["one.txt", "two.txt"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        var written = Kashika.Reports.ReportWriter.WriteSet([new Text("one.txt", "new one"), new Text("two.txt", "new two")], "!", folder);
+        Assert.Equal(2, written.Count);
+        Assert.Equal("new one!", File.ReadAllText(Path.Combine(folder, "one.txt")));
+        Assert.Equal("new two!", File.ReadAllText(Path.Combine(folder, "two.txt")));
+    }
+
     [Fact]
     public void A_device_node_stays_a_device()
     {

@@ -162,6 +162,54 @@ public sealed partial class RelateParquetTests : IDisposable
     }
 
     [Fact]
+    public void An_export_is_one_set_and_a_mixed_or_incomplete_one_is_refused()
+    {
+        KashikaProcess.Succeed(dir.Path, "relate", "export", "--parquet", "out", "a", "b", "fork");
+        KashikaProcess.Succeed(dir.Path, "relate", "export", "--parquet", "other", "a", "b", "c");
+        // The same counts make the same files (the export's id is a hash of its rows).
+        KashikaProcess.Succeed(dir.Path, "relate", "export", "--parquet", "again", "a", "b", "fork");
+        foreach (string table in new[] { "projects", "contributions", "copies" })
+        {
+            Assert.Equal(File.ReadAllBytes(dir.Combine("out", table + ".parquet")), File.ReadAllBytes(dir.Combine("again", table + ".parquet")));
+        }
+
+        CliResult FromTables(string folder) => KashikaProcess.Run(dir.Path, "relate", "--from-parquet", folder, "-f", "json");
+
+        // An export interrupted between its renames: one table of the new export beside two of the old.
+        CopyFolder("out", "mixed");
+        File.Copy(dir.Combine("other", "contributions.parquet"), dir.Combine("mixed", "contributions.parquet"), overwrite: true);
+        var mixed = FromTables("mixed");
+        Assert.Equal(3, mixed.ExitCode);
+        Assert.Contains("mixed: its tables come from different exports", mixed.StandardError, StringComparison.Ordinal);
+
+        // Without copies.parquet a fork's copied history would count as work shared.
+        CopyFolder("out", "incomplete");
+        File.Delete(dir.Combine("incomplete", "copies.parquet"));
+        var incomplete = FromTables("incomplete");
+        Assert.Equal(3, incomplete.ExitCode);
+        Assert.Matches("incomplete: copies.parquet of export [0-9a-f]{16} is missing", incomplete.StandardError);
+
+        // A stray copy of one table would be counted twice.
+        CopyFolder("out", "stray");
+        File.Copy(dir.Combine("stray", "contributions.parquet"), dir.Combine("stray", "contributions (1).parquet"));
+        var stray = FromTables("stray");
+        Assert.Equal(3, stray.ExitCode);
+        Assert.Contains("stray/contributions (1).parquet: not one of export", stray.StandardError, StringComparison.Ordinal);
+
+        // Tables rewritten by another program, all three of them, are taken; without copies they are not.
+        Assert.Equal(0, FromTables("out").ExitCode);
+    }
+
+    private void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(dir.Combine(to));
+        foreach (string file in Directory.GetFiles(dir.Combine(from)))
+        {
+            File.Copy(file, dir.Combine(to, Path.GetFileName(file)));
+        }
+    }
+
+    [Fact]
     public void Exports_of_two_machines_relate_as_one_set()
     {
         KashikaProcess.Succeed(dir.Path, "relate", "export", "--parquet", "host1", "a", "b", "fork");
