@@ -26,4 +26,16 @@ internal static class OutputTarget
             return full; // a link loop: the rename fails later with the system's own message
         }
     }
+
+    /// <summary>The permissions of the regular file a report replaces, or null when there is none (or no Unix modes).</summary>
+    public static UnixFileMode? ModeOf(string full) =>
+        !OperatingSystem.IsWindows() && FileStatus.Of(full).Kind == FileKind.Regular ? File.GetUnixFileMode(full) : null;
+
+    public static void SetMode(string path, UnixFileMode mode)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, mode);
+        }
+    }
 }

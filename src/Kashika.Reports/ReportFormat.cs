@@ -123,6 +123,13 @@ public static class ReportWriter
     {
         // The file a symbolic link points at is replaced; the link stays a link.
         full = OutputTarget.Replaced(full);
+        UnixFileMode? mode = OutputTarget.ModeOf(full);
+        if (mode is { } kept && (kept & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0)
+        {
+            // A read-only report was made so on purpose: it is not replaced behind the user's back (root may write anything).
+            throw new OutputException($"cannot write {path}: it is read-only (make it writable, chmod u+w, to replace it)", null);
+        }
+
         string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -142,6 +149,11 @@ public static class ReportWriter
             {
                 write(file);
                 file.Flush(flushToDisk: true);
+            }
+
+            if (mode is { } replaced)
+            {
+                OutputTarget.SetMode(temporary, replaced); // a 0600 report of people's addresses stays 0600
             }
 
             return new Pending(path, full, temporary);

@@ -794,7 +794,9 @@ public sealed class PerfScriptCollapser
         bool both = tid.Length > 0;
         var shownPid = both ? pid : "?";
         var shownTid = both ? tid : pid;
-        Span<char> name = stackalloc char[comm.Length + shownPid.Length + shownTid.Length + 2];
+        // The length comes from the input (a command name of millions of characters): the stack holds short ones only.
+        int length = comm.Length + shownPid.Length + shownTid.Length + 2;
+        Span<char> name = length <= 512 ? stackalloc char[length] : new char[length];
         name = name[..FrameNames.ThreadName(comm, shownPid, shownTid, options, name)];
         if (processLookup.TryGetValue(name, out int id))
         {

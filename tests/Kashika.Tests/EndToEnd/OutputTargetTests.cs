@@ -37,6 +37,28 @@ public sealed class OutputTargetTests : IDisposable
         Assert.Single(Directory.GetFileSystemEntries(dir.Path), e => Path.GetFileName(e) != "s.txt");
     }
 
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void A_replaced_report_keeps_its_permissions_and_a_read_only_one_is_refused()
+    {
+        // A report of people's addresses made private stays private when it is written again.
+        File.WriteAllText(dir.Combine("private.txt"), "old");
+        File.SetUnixFileMode(dir.Combine("private.txt"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var result = KashikaProcess.Run(dir.Path, "trace", "collapse", "-o", "private.txt", "s.txt");
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal("java;main 1\n", File.ReadAllText(dir.Combine("private.txt")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir.Combine("private.txt")));
+
+        // A read-only one was made so on purpose: refused, left as it was (root included, who could write it).
+        File.WriteAllText(dir.Combine("kept.txt"), "keep me");
+        File.SetUnixFileMode(dir.Combine("kept.txt"), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var refused = KashikaProcess.Run(dir.Path, "trace", "collapse", "-o", "kept.txt", "s.txt");
+        Assert.Equal(4, refused.ExitCode);
+        Assert.Contains("cannot write kept.txt: it is read-only", refused.StandardError, StringComparison.Ordinal);
+        Assert.Equal("keep me", File.ReadAllText(dir.Combine("kept.txt")));
+        Assert.DoesNotContain(Directory.GetFiles(dir.Path), f => f.EndsWith(".tmp", StringComparison.Ordinal));
+    }
+
     private sealed class Text(string name, string content, bool fails = false) : Kashika.Reports.IReportFormat<string>
     {
         public string Name => name;

@@ -42,6 +42,15 @@ public sealed class CollapserTests
         Assert.StartsWith("java-12688;main 100", Collapse(TwoSamples, new CollapseOptions(Pid: true)).Folded, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_command_name_of_six_million_characters_is_a_name_not_a_crash()
+    {
+        // Found by hostile inputs: the name was made on the stack, sized by the input (SIGSEGV, exit 139).
+        string comm = new('x', 6_000_000);
+        var (folded, _) = Collapse(TwoSamples + $"\n{comm} 12688/12764 [002] 6544038.708352: 235 cpu-clock:\n\t7f722d140000 main (/usr/bin/java)\n", new CollapseOptions(Tid: true));
+        Assert.Contains($"{comm}-12688/12764;main 235", folded, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("std::function<int (int, int)>::operator()(int, int) const", "std::function<int (int, int)>::operator")]
     [InlineData("std::operator<< <std::char_traits<char> >(std::ostream&, char const*)", "std::operator<< <std::char_traits<char> >")]
