@@ -84,14 +84,24 @@ public static class KashikaCommand
         return e is AggregateException aggregate ? aggregate.InnerExceptions[0] : e;
     }
 
+    // The options of every command whose value is a file or a folder.
+    private static readonly HashSet<string> PathOptions = new(StringComparer.Ordinal)
+    {
+        "-o", "--output", "--parquet", "--cache", "--aliases", "--not-same", "--order", "--from-ranking", "--from-parquet",
+        "--record", "--replay", "--root",
+    };
+
     private static int Dispatch(string[] args, CliContext context)
     {
-        // An empty -o is no file: said as a usage error by every command alike.
-        for (int i = 0; i + 1 < args.Length; i++)
+        // An empty path is no file or folder (it would mean the current folder: `--parquet ''` wrote the tables there):
+        // said as a usage error by every command alike, "--name=" included.
+        for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] is "-o" or "--output" && args[i + 1].Length == 0)
+            string option = args[i].Split('=', 2)[0];
+            bool empty = args[i].Contains('=', StringComparison.Ordinal) ? args[i].Length == option.Length + 1 : i + 1 < args.Length && args[i + 1].Length == 0;
+            if (empty && PathOptions.Contains(option))
             {
-                context.Fail($"{args[i]} needs a file name (or - for standard output)");
+                context.Fail(option is "-o" or "--output" ? $"{option} needs a file name (or - for standard output)" : $"{option} needs a path, not an empty one");
                 return (int)ExitCode.Usage;
             }
         }

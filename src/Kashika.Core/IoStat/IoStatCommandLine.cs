@@ -141,6 +141,11 @@ public static class IoStatCommandLine
             else if (arg is "-f" or "+f")
             {
                 string directory = Value("a directory");
+                if (directory.Length == 0)
+                {
+                    throw new IoStatUsageException($"{arg} needs a directory, not an empty path");
+                }
+
                 if (command.Alternate is not null)
                 {
                     throw new IoStatUsageException($"{arg} {directory}: -f or +f is given once");
