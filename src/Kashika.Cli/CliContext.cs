@@ -92,10 +92,14 @@ public sealed record CliContext(Stream StandardOutput, Stream StandardInput, IAn
 
     public void Say(string message) => Error.MarkupLineInterpolated($"kashika: {Printable(message)}");
 
-    /// <summary>The text with C0 and C1 control characters (but line feeds and tabs) as \xNN or \u{NN}.</summary>
+    /// <summary>
+    /// The text with control characters (tabs excepted: line feeds too, so a name cannot start a line of its own) as
+    /// \xNN or \u{NN}, and the marks that reorder text (right-to-left overrides and isolates) as \u{202e}: a name from
+    /// a repository or a recording cannot drive the terminal or disguise what a line says.
+    /// </summary>
     public static string Printable(string text)
     {
-        if (!text.Any(c => char.IsControl(c) && c is not '\n' and not '\t'))
+        if (!text.Any(Hidden))
         {
             return text;
         }
@@ -103,11 +107,14 @@ public sealed record CliContext(Stream StandardOutput, Stream StandardInput, IAn
         var shown = new System.Text.StringBuilder(text.Length + 16);
         foreach (char c in text)
         {
-            shown.Append(c is '\n' or '\t' || !char.IsControl(c) ? c.ToString() : c < 0x100 ? $"\\x{(int)c:x2}" : $"\\u{{{(int)c:x}}}");
+            shown.Append(!Hidden(c) ? c.ToString() : c < 0x100 ? $"\\x{(int)c:x2}" : $"\\u{{{(int)c:x}}}");
         }
 
         return shown.ToString();
     }
+
+    private static bool Hidden(char c) =>
+        (char.IsControl(c) && c != '\t') || c is '\u061c' or '\u200e' or '\u200f' or (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069');
 }
 
 /// <summary>A writer whose faults are dropped: for standard error, the last channel there is to report on.</summary>

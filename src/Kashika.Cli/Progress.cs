@@ -32,7 +32,7 @@ internal sealed class Progress(CliContext context)
         {
             lock (gate)
             {
-                var task = live?.AddTask(Markup.Escape(name), maxValue: 1);
+                var task = live?.AddTask(Markup.Escape(CliContext.Printable(name)), maxValue: 1);
                 task?.IsIndeterminate(true);
                 return new Item(this, name, task, context.Clock.GetTimestamp());
             }
@@ -44,7 +44,7 @@ internal sealed class Progress(CliContext context)
             {
                 if (item.Task is { } task)
                 {
-                    task.Description = Markup.Escape($"{item.Name}: failed");
+                    task.Description = Markup.Escape(CliContext.Printable($"{item.Name}: failed"));
                     task.IsIndeterminate(false);
                     task.StopTask();
                 }
@@ -65,7 +65,7 @@ internal sealed class Progress(CliContext context)
             {
                 if (item.Task is { } task)
                 {
-                    task.Description = Markup.Escape(text);
+                    task.Description = Markup.Escape(CliContext.Printable(text));
                     if (done)
                     {
                         task.IsIndeterminate(false);

@@ -9,11 +9,14 @@ namespace Kashika.Adapters.Git;
 /// repository and revision, the commit the log was taken at, the log (authors as committed, before any mailmap, and
 /// per commit its author, author date, merge flag and fingerprint) and the sorted names of its commits. Everything else
 /// relate offers (identity, bots, merges, mailmap, aliases, periods) is applied to the log when it is read, so changing
-/// it needs no rescan. Each repository's row is replaced in one transaction (WAL mode): a run killed at any moment, or
+/// it needs no rescan. Each row carries a checksum of all it holds: a damaged row is read again, never trusted. Each repository's row is replaced in one transaction (WAL mode): a run killed at any moment, or
 /// two runs at once, leave either the old row or the new one.
 /// </summary>
 public sealed class HistoryCache
 {
+    // The version of the file's layout (PRAGMA user_version): 2 added each row's checksum. A row's format is that of
+    // its log.
+    private const int Version = 2;
     private const int Format = 1;
     private readonly string connection;
 
@@ -37,7 +40,8 @@ public sealed class HistoryCache
     }
 
     /// <summary>Opens (creating it if needed) the cache in <paramref name="folder"/>.</summary>
-    /// <exception cref="HistoryCacheException">The folder or file cannot be used; the message says why.</exception>
+    /// <exception cref="HistoryCacheException">The folder or file cannot be used, is not a kashika cache, or is a newer
+    /// kashika's; the message says which.</exception>
     public static HistoryCache Open(string folder)
     {
         string file = Path.Combine(folder, "relate.sqlite");
@@ -46,9 +50,25 @@ public sealed class HistoryCache
             Directory.CreateDirectory(folder);
             var cache = new HistoryCache(file);
             using var db = cache.Connect();
+            long version = Scalar(db, "PRAGMA user_version");
+            var columns = Columns(db);
+            if (version > Version)
+            {
+                throw new HistoryCacheException($"{file}: written by a newer kashika (cache version {version}, this one reads {Version}); reading without it");
+            }
+
+            string[] ours = ["repository", "revision", "format", "tip", "log", "ids", "checksum"];
+            bool foreign = Scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name <> 'history'") > 0
+                || (columns.Count > 0 && !columns.SequenceEqual(ours) && !columns.SequenceEqual(ours[..^1]));
+            if (foreign)
+            {
+                throw new HistoryCacheException($"{file}: not a kashika cache (it holds other tables or columns); reading without it");
+            }
+
             using var command = db.CreateCommand();
-            command.CommandText = """
+            command.CommandText = $"""
                 PRAGMA journal_mode = WAL;
+                {(columns.Count > 0 && !columns.SequenceEqual(ours) ? "DROP TABLE history;" : "")}
                 CREATE TABLE IF NOT EXISTS history (
                     repository TEXT NOT NULL,
                     revision TEXT NOT NULL,
@@ -56,7 +76,9 @@ public sealed class HistoryCache
                     tip BLOB NOT NULL,
                     log BLOB NOT NULL,
                     ids BLOB NOT NULL,
+                    checksum BLOB NOT NULL,
                     PRIMARY KEY (repository, revision));
+                PRAGMA user_version = {Version};
                 """;
             command.ExecuteNonQuery();
             return cache;
@@ -65,6 +87,41 @@ public sealed class HistoryCache
         {
             throw new HistoryCacheException($"{file}: cannot be used as a cache ({Reason(e)}); reading without it");
         }
+    }
+
+    private static long Scalar(SqliteConnection db, string sql)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // The columns of the history table, in order (none when there is no such table).
+    private static List<string> Columns(SqliteConnection db)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT name FROM pragma_table_info('history') ORDER BY cid";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    // What a row's checksum covers: everything it says, its key included (a row moved to another repository is damaged).
+    private static byte[] Checksum(string repository, string revision, int format, byte[] tip, byte[] log, byte[] ids)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (byte[] part in (byte[][])[System.Text.Encoding.UTF8.GetBytes(repository), System.Text.Encoding.UTF8.GetBytes(revision), BitConverter.GetBytes(format), tip, log, ids])
+        {
+            hash.AppendData(BitConverter.GetBytes(part.Length));
+            hash.AppendData(part);
+        }
+
+        return hash.GetHashAndReset();
     }
 
     /// <summary>Drops the rows of repositories no longer on disk (test repositories, clones deleted), so the file does
@@ -118,26 +175,36 @@ public sealed class HistoryCache
 
     private static string Reason(Exception e) => e is SqliteException s ? s.Message.Replace("SQLite Error ", "", StringComparison.Ordinal) : e.Message;
 
-    /// <summary>A repository's cached log, or null when there is none (or it cannot be read: then it is read again).</summary>
-    internal Entry? Load(string repository, string revision)
+    /// <summary>A repository's cached log; null when there is none or it cannot be read, <paramref name="damaged"/> when
+    /// its row does not match its checksum (then it is read again, and the caller says so).</summary>
+    internal Entry? Load(string repository, string revision, out bool damaged)
     {
+        damaged = false;
         try
         {
             using var db = Connect();
             using var command = db.CreateCommand();
-            command.CommandText = "SELECT format, tip, log, ids FROM history WHERE repository = $repository AND revision = $revision";
+            command.CommandText = "SELECT format, tip, log, ids, checksum FROM history WHERE repository = $repository AND revision = $revision";
             command.Parameters.AddWithValue("$repository", repository);
             command.Parameters.AddWithValue("$revision", revision);
             using var reader = command.ExecuteReader();
-            if (!reader.Read() || reader.GetInt32(0) != Format)
+            if (!reader.Read())
             {
                 return null;
             }
 
+            int format = reader.GetInt32(0);
             var tip = (byte[])reader[1];
             var log = (byte[])reader[2];
             var ids = (byte[])reader[3];
-            if (tip.Length != ObjectId.Size || ids.Length % ObjectId.Size != 0)
+            var checksum = (byte[])reader[4];
+            if (!checksum.AsSpan().SequenceEqual(Checksum(repository, revision, format, tip, log, ids)))
+            {
+                damaged = true;
+                return null;
+            }
+
+            if (format != Format || tip.Length != ObjectId.Size || ids.Length % ObjectId.Size != 0)
             {
                 return null;
             }
@@ -162,13 +229,15 @@ public sealed class HistoryCache
             using var transaction = db.BeginTransaction();
             using var command = db.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "INSERT OR REPLACE INTO history (repository, revision, format, tip, log, ids) VALUES ($repository, $revision, $format, $tip, $log, $ids)";
+            command.CommandText = "INSERT OR REPLACE INTO history (repository, revision, format, tip, log, ids, checksum) VALUES ($repository, $revision, $format, $tip, $log, $ids, $checksum)";
+            byte[] logBytes = CommitLogCodec.Encode(log);
             command.Parameters.AddWithValue("$repository", repository);
             command.Parameters.AddWithValue("$revision", revision);
             command.Parameters.AddWithValue("$format", Format);
             command.Parameters.AddWithValue("$tip", tipBytes);
-            command.Parameters.AddWithValue("$log", CommitLogCodec.Encode(log));
+            command.Parameters.AddWithValue("$log", logBytes);
             command.Parameters.AddWithValue("$ids", sortedIds);
+            command.Parameters.AddWithValue("$checksum", Checksum(repository, revision, Format, tipBytes, logBytes, sortedIds));
             command.ExecuteNonQuery();
             transaction.Commit();
             return true;

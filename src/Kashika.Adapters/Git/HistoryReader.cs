@@ -18,7 +18,8 @@ public sealed record HistoryOptions(GitLogRequest Request, GitReader Reader, lon
 /// <summary>A repository's history as relate counts it, and how it was read.</summary>
 /// <param name="Reader">"native", or "git" with the reason the native reader could not read it.</param>
 /// <param name="CommitsRead">Commits read from the repository this run (all of them unless the cache held some).</param>
-public sealed record GitHistory(History History, bool Shallow, string Reader, long CommitsRead, string? CacheNote);
+/// <param name="CacheDamaged">The cache held a damaged row for it (its checksum did not match): read again.</param>
+public sealed record GitHistory(History History, bool Shallow, string Reader, long CommitsRead, string? CacheNote, bool CacheDamaged = false);
 
 /// <summary>Reads one repository's history: from the cache and the commits new since, natively, or with git.</summary>
 public static class HistoryReader
@@ -68,16 +69,16 @@ public static class HistoryReader
 
         var warnings = new List<string>();
         var mailmap = request.Mailmap && !request.Compat ? reader.Mailmap(request.Aliases, warnings.Add) : null;
-        var (log, read, note) = options.Cache is not null && options.Since is null && options.Until is null
+        var (log, read, note, damaged) = options.Cache is not null && options.Since is null && options.Until is null
             ? ReadCached(reader, options.Cache, request.Revision, tip.Value, progress, cancel)
-            : (Walk(reader, tip.Value, options, progress, cancel), -1, null);
+            : (Walk(reader, tip.Value, options, progress, cancel), -1, null, false);
         if (note is not null)
         {
             warnings.Insert(0, note);
         }
 
         return new GitHistory(
-            log.Tally(mailmap, request.Compat, request.Period), false, "native", read < 0 ? log.Commits.Count : read, warnings.Count == 0 ? null : string.Join("; ", warnings));
+            log.Tally(mailmap, request.Compat, request.Period), false, "native", read < 0 ? log.Commits.Count : read, warnings.Count == 0 ? null : string.Join("; ", warnings), damaged);
     }
 
     private static CommitLog Walk(NativeReader reader, ObjectId tip, HistoryOptions options, Action<long> progress, CancellationToken cancel)
@@ -89,15 +90,15 @@ public static class HistoryReader
 
     // The cached log when the revision still names the commit it was taken at; else the commits new since added to it,
     // when that commit is an ancestor of the new one; else (history rewritten) the whole history read again.
-    private static (CommitLog Log, long Read, string Note) ReadCached(
+    private static (CommitLog Log, long Read, string Note, bool Damaged) ReadCached(
         NativeReader reader, HistoryCache cache, string revision, ObjectId tip, Action<long> progress, CancellationToken cancel)
     {
         string key = reader.RepositoryKey;
-        var entry = cache.Load(key, revision);
+        var entry = cache.Load(key, revision, out bool damaged);
         if (entry is not null && entry.Tip == tip)
         {
             progress(entry.Log.Commits.Count);
-            return (entry.Log, 0, "cache: up to date");
+            return (entry.Log, 0, "cache: up to date", false);
         }
 
         string note;
@@ -114,24 +115,24 @@ public static class HistoryReader
                 ids = HistoryCache.Sorted(entry.Ids().Concat(added));
                 note = $"cache: {added.Count} new commit{(added.Count == 1 ? "" : "s")} since {entry.Tip.ToString()[..12]}";
                 progress(log.Commits.Count);
-                return Stored(cache, key, revision, tip, log, ids, read, note);
+                return Stored(cache, key, revision, tip, log, ids, read, note, damaged: false);
             }
 
             note = $"cache: {entry.Tip.ToString()[..12]} is no longer in the history (rewritten): read again";
         }
         else
         {
-            note = "cache: first read";
+            note = damaged ? "cache: its row for this repository was damaged (checksum): read again" : "cache: first read";
         }
 
         log = new CommitLog();
         var (all, _) = reader.Walk(tip, null, null, null, null, false, log, progress, cancel);
         read = all.Count;
         ids = HistoryCache.Sorted(all);
-        return Stored(cache, key, revision, tip, log, ids, read, note);
+        return Stored(cache, key, revision, tip, log, ids, read, note, damaged);
     }
 
-    private static (CommitLog Log, long Read, string Note) Stored(
-        HistoryCache cache, string key, string revision, ObjectId tip, CommitLog log, byte[] ids, long read, string note) =>
-        (log, read, cache.Store(key, revision, tip, log, ids) ? note : $"{note} (the cache could not be written)");
+    private static (CommitLog Log, long Read, string Note, bool Damaged) Stored(
+        HistoryCache cache, string key, string revision, ObjectId tip, CommitLog log, byte[] ids, long read, string note, bool damaged) =>
+        (log, read, cache.Store(key, revision, tip, log, ids) ? note : $"{note} (the cache could not be written)", damaged);
 }

@@ -100,6 +100,7 @@ public static class ProjectReading
         var read = new ReadProject?[repositories.Count];
         var said = new string?[repositories.Count];
         var failed = new ConcurrentDictionary<int, RepositoryException>();
+        var damaged = new ConcurrentDictionary<int, bool>();
         long? since = null, until = null;
         if (repositories.Count > 0 && request.Reader == GitReader.Native)
         {
@@ -134,6 +135,11 @@ public static class ProjectReading
                         new ProjectHistory(AuthorResolver.Resolve(repository.Name, history.History.Authors, request.Rules), history.History.ByPeriod, history.History.Prints),
                         new ProjectSource(repository.Source, history.Shallow),
                         history.History.Undated);
+                    if (history.CacheDamaged)
+                    {
+                        damaged[i] = true;
+                    }
+
                     Interlocked.Add(ref total, history.History.Authors.Commits);
                     Interlocked.Add(ref readNow, history.CommitsRead);
                     said[i] = $"{repository.Name}: {history.Reader}, {history.CommitsRead:N0} commit{(history.CommitsRead == 1 ? "" : "s")} read"
@@ -173,6 +179,11 @@ public static class ProjectReading
             {
                 problems.Add(new InputProblem(
                     $"{repositories[i].Name}: {Plural(undated.Undated, "commit")} dated before 1980 (a clock not set) counted in the whole history but in no period", ProblemKind.Warning));
+            }
+
+            if (damaged.ContainsKey(i))
+            {
+                problems.Add(new InputProblem($"{repositories[i].Name}: its row in the cache {cache?.File} was damaged (its checksum does not match): read again from the repository", ProblemKind.Notice));
             }
 
             if (read[i] is { Source.Shallow: true })

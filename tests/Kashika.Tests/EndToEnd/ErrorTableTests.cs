@@ -75,6 +75,19 @@ public sealed class ErrorTableTests : IDisposable
     }
 
     [Fact]
+    public void Names_with_line_breaks_and_right_to_left_marks_are_shown_escaped_on_the_terminal()
+    {
+        // A repository folder named to forge a line of its own and to reverse what follows it.
+        string name = "evil\nkashika: wrote everything\u202etxt";
+        dir.Repo(name).Commits("Ann", "ann@example.org", 1);
+        var result = KashikaProcess.Run(dir.Path, "relate", "-v", "-f", "csv", name, "a");
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("evil\\x0akashika: wrote everything\\u{202e}txt", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u202e', result.StandardError);
+        Assert.DoesNotContain("\nkashika: wrote everything", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Iostat_counters_at_the_top_of_64_bits_wrap_as_in_c()
     {
         string root = dir.Combine("root");

@@ -116,9 +116,58 @@ public sealed class RelateCacheTests : IDisposable
         }
 
         var damaged = Cached("alpha", "beta");
-        Assert.Contains("alpha: native, 60 commits read; cache: first read", damaged.StandardError, StringComparison.Ordinal);
-        Assert.Contains("beta: native, 40 commits read; cache: first read", damaged.StandardError, StringComparison.Ordinal);
+        Assert.Contains("alpha: native, 60 commits read; cache: its row for this repository was damaged (checksum): read again", damaged.StandardError, StringComparison.Ordinal);
+        Assert.Contains("beta: native, 40 commits read; cache: its row for this repository was damaged", damaged.StandardError, StringComparison.Ordinal);
+        Assert.Contains("warning: alpha: its row in the cache", damaged.StandardError, StringComparison.Ordinal);
         Assert.Equal(expected, damaged.StandardOutput);
+
+        // One byte changed inside a cached author's address: the log still decodes, with another developer in it. The
+        // row's checksum tells, and the repository is read again.
+        using (var db = new SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            db.Open();
+            byte[] log;
+            using (var select = db.CreateCommand())
+            {
+                select.CommandText = "SELECT log FROM history WHERE repository LIKE '%alpha%'";
+                log = (byte[])select.ExecuteScalar()!;
+            }
+
+            int at = System.Text.Encoding.ASCII.GetString(log).IndexOf("p1@example.org", StringComparison.Ordinal);
+            Assert.True(at >= 0, "the address is in the log");
+            log[at + 1] = (byte)'9';
+            using var update = db.CreateCommand();
+            update.CommandText = "UPDATE history SET log = $log WHERE repository LIKE '%alpha%'";
+            update.Parameters.AddWithValue("$log", log);
+            update.ExecuteNonQuery();
+        }
+
+        var flipped = Cached("alpha", "beta");
+        Assert.Contains("alpha: its row in the cache", flipped.StandardError, StringComparison.Ordinal);
+        Assert.Equal(expected, flipped.StandardOutput);
+
+        // A file of another program with a table of that name, and a newer kashika's cache: named, and not used.
+        SqliteConnection.ClearAllPools();
+        foreach (var (name, sql, said) in new[]
+        {
+            ("foreign", "CREATE TABLE history (id INTEGER PRIMARY KEY, url TEXT, visited INTEGER)", "not a kashika cache"),
+            ("newer", "PRAGMA user_version = 9", "written by a newer kashika (cache version 9"),
+        })
+        {
+            Directory.CreateDirectory(dir.Combine(name));
+            using (var db = new SqliteConnection($"Data Source={dir.Combine(name, "relate.sqlite")};Pooling=False"))
+            {
+                db.Open();
+                using var command = db.CreateCommand();
+                command.CommandText = sql;
+                command.ExecuteNonQuery();
+            }
+
+            var other = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--cache", dir.Combine(name), "alpha", "beta");
+            Assert.Equal(0, other.ExitCode);
+            Assert.Contains(said, other.StandardError, StringComparison.Ordinal);
+            Assert.Equal(expected, other.StandardOutput);
+        }
 
         // A file that is not SQLite at all: a warning, and the run reads without the cache.
         SqliteConnection.ClearAllPools();

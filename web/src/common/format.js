@@ -27,3 +27,19 @@ export function percent(part, whole) {
 export function count(n, noun) {
   return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
 }
+
+// A name from the input as the page shows it: control characters as escapes ("\n", "\x1b") and the marks that reorder
+// text (right-to-left overrides, isolates) as ⟨U+202E⟩, so a function, thread or device name cannot break a label
+// or disguise its neighbours.
+export function visible(name) {
+  if (typeof name !== "string") return name;
+  // eslint-disable-next-line no-control-regex
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    if (c === "\n") return "\\n";
+    if (c === "\t") return "\\t";
+    if (c === "\r") return "\\r";
+    if (code < 0x100) return `\\x${code.toString(16).padStart(2, "0")}`;
+    return `⟨U+${code.toString(16).toUpperCase().padStart(4, "0")}⟩`;
+  });
+}
