@@ -15,8 +15,11 @@ public enum FileKind
 }
 
 /// <summary>What a path names, following symbolic links as stat() does: its kind, and a device node's numbers.</summary>
-public readonly partial record struct FileStatus(FileKind Kind, uint Major = 0, uint Minor = 0)
+public readonly partial record struct FileStatus(FileKind Kind, uint Major = 0, uint Minor = 0, uint Owner = 0)
 {
+    /// <summary>The user this process acts as (its effective user id); 0 where there are no users.</summary>
+    public static uint CurrentUser => OperatingSystem.IsLinux() ? GetEffectiveUser() : 0;
+
     /// <summary>The status of <paramref name="path"/> (Missing also for a link that leads nowhere or a path not allowed).</summary>
     public static FileStatus Of(string path)
     {
@@ -32,20 +35,23 @@ public readonly partial record struct FileStatus(FileKind Kind, uint Major = 0, 
 
         return (status.Mode & 0xF000) switch
         {
-            0x8000 => new(FileKind.Regular),
-            0x4000 => new(FileKind.Directory),
-            0x6000 => new(FileKind.BlockDevice, status.DeviceMajor, status.DeviceMinor),
-            _ => new(FileKind.OtherSpecial, status.DeviceMajor, status.DeviceMinor),
+            0x8000 => new(FileKind.Regular, Owner: status.Owner),
+            0x4000 => new(FileKind.Directory, Owner: status.Owner),
+            0x6000 => new(FileKind.BlockDevice, status.DeviceMajor, status.DeviceMinor, status.Owner),
+            _ => new(FileKind.OtherSpecial, status.DeviceMajor, status.DeviceMinor, status.Owner),
         };
     }
 
     private const int AtCurrentDirectory = -100;
-    private const uint StatxType = 1;
+    private const uint StatxType = 1 | 8; // STATX_TYPE | STATX_UID
 
     // statx's buffer has one layout on every architecture (linux/stat.h).
     [StructLayout(LayoutKind.Explicit, Size = 256)]
     private struct StatxBuffer
     {
+        [FieldOffset(20)]
+        public uint Owner;
+
         [FieldOffset(28)]
         public ushort Mode;
 
@@ -55,6 +61,9 @@ public readonly partial record struct FileStatus(FileKind Kind, uint Major = 0, 
         [FieldOffset(132)]
         public uint DeviceMinor;
     }
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUser();
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int directory, string path, int flags, uint mask, out StatxBuffer buffer);

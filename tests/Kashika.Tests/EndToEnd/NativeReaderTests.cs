@@ -271,4 +271,60 @@ public sealed class NativeReaderTests : IDisposable
         Assert.Equal(gitDamaged.ExitCode, nativeDamaged.ExitCode);
         Assert.Equal(gitDamaged.StandardError, nativeDamaged.StandardError);
     }
+
+    [Fact]
+    public void Damaged_refs_packs_and_another_users_repository_read_as_git_reads_them()
+    {
+        // packed-refs naming main twice (an older commit on the second line): git reads its own way; so must the report.
+        var twice = Varied("twice");
+        string older = twice.Git("rev-parse", "HEAD~2").Trim();
+        twice.Git("pack-refs", "--all");
+        File.AppendAllText(Path.Combine(twice.Path, ".git", "packed-refs"), $"{older} refs/heads/main\n");
+        Assert.Contains("kashika: twice: git (packed-refs names refs/heads/main twice)", Same("twice"), StringComparison.Ordinal);
+
+        // HEAD pointing at itself, and two branches pointing at each other: git's error, never "an empty repository".
+        var self = Varied("self");
+        File.WriteAllText(Path.Combine(self.Path, ".git", "HEAD"), "ref: HEAD\n");
+        var loop = Varied("loop");
+        File.WriteAllText(Path.Combine(loop.Path, ".git", "HEAD"), "ref: refs/heads/a\n");
+        File.WriteAllText(Path.Combine(loop.Path, ".git", "refs", "heads", "a"), "ref: refs/heads/b\n");
+        File.WriteAllText(Path.Combine(loop.Path, ".git", "refs", "heads", "b"), "ref: refs/heads/a\n");
+        foreach (string name in (string[])["self", "loop"])
+        {
+            var native = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--no-cache", name);
+            var git = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--reader", "git", name);
+            Assert.NotEqual(0, git.ExitCode);
+            Assert.Equal(git.ExitCode, native.ExitCode);
+            Assert.DoesNotContain("empty repository", native.StandardError, StringComparison.Ordinal);
+        }
+
+        // A pack cut short: its trailer is no longer the one the index records.
+        var cut = Varied("cutpack");
+        cut.Git("repack", "-adfq");
+        string pack = Directory.GetFiles(Path.Combine(cut.Path, ".git", "objects", "pack"), "*.pack").Single();
+        File.SetAttributes(pack, FileAttributes.Normal);
+        using (var stream = new FileStream(pack, FileMode.Open))
+        {
+            stream.SetLength(stream.Length - 100);
+        }
+
+        var nativeCut = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "-v", "--no-cache", "cutpack");
+        var gitCut = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--reader", "git", "cutpack");
+        Assert.Equal(gitCut.ExitCode, nativeCut.ExitCode);
+        Assert.Equal(gitCut.StandardOutput, nativeCut.StandardOutput);
+
+        // Another user's repository: git refuses it unless safe.directory says otherwise (root makes one to test).
+        if (SysstatRoots.MakesDeviceNodes)
+        {
+            var owned = Varied("owned");
+            var chown = ExternalTool.Run(dir.Path, "chown", "-R", "nobody", owned.Path);
+            Assert.Equal(0, chown?.ExitCode);
+            var native = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "-v", "--no-cache", "owned");
+            var git = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--reader", "git", "owned");
+            Assert.Equal(git.ExitCode, native.ExitCode);
+            Assert.Equal(git.StandardOutput, native.StandardOutput);
+            Assert.Equal(3, native.ExitCode);
+            Assert.Contains("dubious ownership", native.StandardError, StringComparison.Ordinal); // git's own words
+        }
+    }
 }

@@ -32,6 +32,12 @@ internal sealed class NativeReader : IDisposable
         try
         {
             var files = RepositoryFiles.Open(path);
+            // git refuses a repository another user owns unless safe.directory allows it (CVE-2022-24765): git decides.
+            if (FileSystem.FileStatus.Of(files.GitFolder) is { Kind: FileSystem.FileKind.Directory } folder && folder.Owner != FileSystem.FileStatus.CurrentUser)
+            {
+                throw new UnsupportedRepositoryException("owned by another user: git decides whether it is safe (safe.directory)");
+            }
+
             var objects = new ObjectDatabase(files.ObjectFolders);
             CommitGraph? graph = null;
             try

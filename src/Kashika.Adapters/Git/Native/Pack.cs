@@ -65,6 +65,15 @@ internal sealed class Pack : IDisposable
             {
                 throw new UnsupportedRepositoryException($"{indexPath}: pack and index do not agree, or an unknown pack version");
             }
+
+            // The index records the pack's own checksum (the pack's last 20 bytes): a pack cut short or changed since
+            // is read by git, whose error is then the answer.
+            var recorded = index.Span(index.Length - (2 * ObjectId.Size), ObjectId.Size);
+            var trailer = pack.Length >= 12 + ObjectId.Size ? pack.Span(pack.Length - ObjectId.Size, ObjectId.Size) : default;
+            if (!trailer.SequenceEqual(recorded))
+            {
+                throw new UnsupportedRepositoryException($"{Path.ChangeExtension(indexPath, ".pack")}: cut short or changed (its trailer is not the one its index records)");
+            }
         }
         catch
         {

@@ -82,7 +82,8 @@ internal sealed class Refs(RepositoryFiles files, ObjectDatabase objects)
     {
         if (depth > SymbolicDepth)
         {
-            return null;
+            // A loop (HEAD: ref: HEAD) or a chain deeper than git follows: git says what is wrong.
+            throw new UnsupportedRepositoryException($"symbolic ref {name} is a loop or a chain deeper than {SymbolicDepth}");
         }
 
         // HEAD and other per-worktree refs live in the git folder; branches and tags in the shared one.
@@ -95,7 +96,9 @@ internal sealed class Refs(RepositoryFiles files, ObjectDatabase objects)
             if (text.StartsWith("ref:", StringComparison.Ordinal))
             {
                 string target = text[4..].Trim();
-                return SafeName(target) && (target == "HEAD" || target.StartsWith("refs/", StringComparison.Ordinal)) ? Resolve(target, depth + 1) : null;
+                return SafeName(target) && (target == "HEAD" || target.StartsWith("refs/", StringComparison.Ordinal))
+                    ? Resolve(target, depth + 1)
+                    : throw new UnsupportedRepositoryException($"symbolic ref {name} points at '{target}', which is no ref");
             }
 
             return ObjectId.TryParse(text, out var id) ? id : throw new UnsupportedRepositoryException($"ref {name} holds neither an object name nor a symbolic ref");
@@ -138,7 +141,11 @@ internal sealed class Refs(RepositoryFiles files, ObjectDatabase objects)
             }
 
             last = line[41..];
-            packed[last] = (id, null);
+            if (!packed.TryAdd(last, (id, null)))
+            {
+                // git reads a damaged packed-refs its own way (which of the two lines wins): left to it.
+                throw new UnsupportedRepositoryException($"packed-refs names {last} twice");
+            }
         }
 
         return packed;
