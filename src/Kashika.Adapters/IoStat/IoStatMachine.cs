@@ -65,7 +65,7 @@ public sealed class IoStatMachine
         return new IoStatMachine(
             source,
             report => roots.Count > 1 ? start.AddSeconds(interval.TotalSeconds * report) : clock.GetLocalNow(),
-            relative => File.Exists(Path.Combine(root, relative)) ? File.ReadAllText(Path.Combine(root, relative)) : null);
+            relative => File.Exists(Path.Combine(root, relative)) ? FileSystem.BoundedFile.ReadAllText(Path.Combine(root, relative), RootSystemSource.MaxFile, Path.Combine(root, relative)) : null);
     }
 
     /// <summary>A recording, checked whole before its first sample is given.</summary>

@@ -58,10 +58,7 @@ public static class MachineRecorder
                 if (File.Exists(path))
                 {
                     // Read to the end rather than by the reported size: sysfs files claim 4096 bytes and hold fewer.
-                    using var file = File.OpenRead(path);
-                    var content = new MemoryStream();
-                    file.CopyTo(content);
-                    files.Add((relative, content.ToArray()));
+                    files.Add((relative, FileSystem.BoundedFile.ReadAllBytes(path, RootSystemSource.MaxFile, path)));
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

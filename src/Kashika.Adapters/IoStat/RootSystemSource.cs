@@ -19,6 +19,10 @@ public sealed class RootSystemSource(
 
     private string Root => roots[index];
 
+    /// <summary>The most a /proc or /sys file is read of (/proc/stat of thousands of CPUs is a few megabytes): a file
+    /// linked to /dev/zero is an input error, not a run that takes all memory.</summary>
+    public const long MaxFile = 64 * BoundedFile.MiB;
+
     public bool Advance()
     {
         if (roots.Count > 1)
@@ -239,7 +243,7 @@ public sealed class RootSystemSource(
         var path = Resolve(relative);
         try
         {
-            return path is not null && File.Exists(path) ? File.ReadAllText(path) : null;
+            return path is not null && File.Exists(path) ? BoundedFile.ReadAllText(path, MaxFile, path) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Kashika.Adapters.FileSystem;
 using Kashika.Adapters.Git;
 using Kashika.Core.Common;
 using Kashika.Core.Relate;
@@ -75,6 +76,9 @@ public interface IReadProgressItem
 /// </summary>
 public static class ProjectReading
 {
+    /// <summary>The most a mailmap (--aliases, a repository's .mailmap) is read of.</summary>
+    public const long Mailmaps = 64 * BoundedFile.MiB;
+
     /// <exception cref="InputException">A file an option names is missing.</exception>
     /// <exception cref="ArgumentException">--since or --until is not a date git accepts.</exception>
     /// <exception cref="GitMissingException">git is needed and not installed.</exception>
@@ -93,6 +97,9 @@ public static class ProjectReading
             {
                 throw new InputException($"{request.Aliases}: no such file");
             }
+
+            // Read here once within its cap (each repository's reader reads it again, then known to be a mailmap's size).
+            _ = BoundedFile.ReadAllBytes(aliases, Mailmaps, $"--aliases {request.Aliases}");
         }
 
         var logRequest = new GitLogRequest(
@@ -222,7 +229,7 @@ public static class ProjectReading
 
             var listed = new List<string>();
             int lineNumber = 0;
-            foreach (string line in File.ReadLines(orderPath))
+            foreach (string line in BoundedFile.ReadAllText(orderPath, 16 * BoundedFile.MiB, $"--order {orderFile}").Split('\n'))
             {
                 lineNumber++;
                 foreach (string name in line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
@@ -252,7 +259,7 @@ public static class ProjectReading
         return names.Select(name =>
         {
             string path = Path.Combine(folder, name);
-            using var stream = File.OpenRead(Path.Combine(full, name));
+            using var stream = new MemoryStream(BoundedFile.ReadAllBytes(Path.Combine(full, name), 256 * BoundedFile.MiB, path));
             return new ReadProject(new ProjectHistory(AuthorResolver.FromRanking(name, OssrelRanking.Parse(stream, path)), new Dictionary<string, AuthorTally>(), []), new ProjectSource(path, Shallow: false));
         }).ToList();
     }
@@ -263,7 +270,7 @@ public static class ProjectReading
     {
         try
         {
-            return NotSame.Parse(File.ReadAllText(Path.GetFullPath(file, currentDirectory)), file);
+            return NotSame.Parse(BoundedFile.ReadAllText(Path.GetFullPath(file, currentDirectory), 16 * BoundedFile.MiB, $"--not-same {file}"), file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

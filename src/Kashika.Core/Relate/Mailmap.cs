@@ -36,9 +36,10 @@ public sealed class Mailmap
         const int Buffer = 1023;
         while (!text.IsEmpty)
         {
-            int newline = text.IndexOf((byte)'\n');
-            int length = newline < 0 ? text.Length : newline + 1;
-            int taken = Math.Min(length, Buffer);
+            // The newline is looked for within the piece fgets would read, not the whole rest: a 50 MB line is read in
+            // linear time.
+            int newline = text[..Math.Min(text.Length, Buffer)].IndexOf((byte)'\n');
+            int taken = newline < 0 ? Math.Min(text.Length, Buffer) : newline + 1;
             AddLine(text[..taken]);
             text = text[taken..];
         }

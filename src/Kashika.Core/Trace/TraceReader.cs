@@ -136,7 +136,7 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
         var tasks = new List<Task>();
         try
         {
-            foreach (var (block, length) in Blocks(stream, blockSize))
+            foreach (var (block, length) in Blocks(stream, blockSize, name))
             {
                 var bytes = block.AsSpan(0, length);
                 long lines = bytes.Count((byte)'\n');
@@ -354,7 +354,11 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
     /// Blocks of about <paramref name="blockSize"/> bytes, each ending at a sample boundary: after a blank line, else before a
     /// line that starts in column one (an event line); a block grows when it has neither. The caller returns each array.
     /// </summary>
-    private static IEnumerable<(byte[] Block, int Length)> Blocks(Stream stream, int blockSize)
+    // The longest stretch without a line's or a sample's end that is read: a line of a gigabyte (a few megabytes
+    // gzipped) is not a profile, and reading on would take all memory.
+    private const int MaxSample = 256 << 20;
+
+    private static IEnumerable<(byte[] Block, int Length)> Blocks(Stream stream, int blockSize, string name)
     {
         byte[] carry = [];
         int carryLength = 0;
@@ -381,6 +385,12 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
             int cut = Boundary(block.AsSpan(0, length));
             if (cut <= 0)
             {
+                if (length >= MaxSample)
+                {
+                    ArrayPool<byte>.Shared.Return(block);
+                    throw new InputException($"{name}: {MaxSample / (1 << 20):N0} MiB without the end of a line or sample (perf script and folded stacks end each line, and a sample is far shorter): not a profile kashika reads");
+                }
+
                 carry = block;
                 carryLength = length;
                 continue; // no boundary yet: read on into a larger block

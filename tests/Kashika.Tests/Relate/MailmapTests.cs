@@ -60,4 +60,15 @@ public sealed class MailmapTests : IDisposable
         Assert.Equal(("A", "old@example.org"), file.Map("A", "old@example.org"));
         Assert.Equal(("Long Name", "long@example.org"), file.Map("B", "long@example.org"));
     }
+
+    [Fact]
+    public void A_line_of_twenty_megabytes_is_read_in_pieces_as_git_reads_it_in_linear_time()
+    {
+        // fgets reads 1,023 bytes at a time: the long line is many pieces, and the entry after it still counts. (Finding
+        // each piece's newline in the whole rest made a 50 MB line take a minute.)
+        var text = System.Text.Encoding.ASCII.GetBytes(new string('x', 20_000_000) + "\nAnn <ann@new.org> <ann@old.org>\n");
+        var mailmap = new Mailmap();
+        mailmap.AddFile(text);
+        Assert.Equal(("Ann", "ann@new.org"), mailmap.Map("someone", "ann@old.org"));
+    }
 }

@@ -51,6 +51,49 @@ public sealed class CollapserTests
         Assert.Contains($"{comm}-12688/12764;main 235", folded, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_line_of_a_gigabyte_is_an_input_error_not_all_memory()
+    {
+        // 300 MB without a line's end (a few hundred kilobytes gzipped): not a profile.
+        var stream = new RepeatingStream((byte)'a', 300L << 20);
+        var reader = new TraceReader(new CollapseOptions());
+        var e = Assert.Throws<Kashika.Core.Common.InputException>(() => reader.Read(stream, "huge.txt"));
+        Assert.Contains("huge.txt: 256 MiB without the end of a line or sample", e.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class RepeatingStream(byte value, long length) : Stream
+    {
+        private long position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position { get => position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = (int)Math.Min(count, length - position);
+            buffer.AsSpan(offset, n).Fill(value);
+            position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     [Theory]
     [InlineData("std::function<int (int, int)>::operator()(int, int) const", "std::function<int (int, int)>::operator")]
     [InlineData("std::operator<< <std::char_traits<char> >(std::ostream&, char const*)", "std::operator<< <std::char_traits<char> >")]

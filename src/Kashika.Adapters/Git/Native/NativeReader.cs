@@ -93,7 +93,9 @@ internal sealed class NativeReader : IDisposable
             var file = new FileInfo(Path.Combine(tree, ".mailmap"));
             if (file.Exists && file.LinkTarget is null)
             {
-                mailmap.AddFile(File.ReadAllBytes(file.FullName));
+                // A repository's .mailmap of more than a mailmap's size is git's to read (and to be slow on).
+                mailmap.AddFile(file.Length <= Relate.ProjectReading.Mailmaps ? File.ReadAllBytes(file.FullName)
+                    : throw new UnsupportedRepositoryException($".mailmap of {file.Length:N0} bytes"));
             }
         }
         else if (refs.Commit("HEAD", "", "") is { } head && MailmapBlob(head) is { } blob)
