@@ -16,7 +16,7 @@ internal static class TraceRun
 
     public static ExitCode Execute(TracePageArguments arguments, CliContext context, CancellationToken cancel)
     {
-        if (UnknownOption(arguments.Inputs, context) is { } usage)
+        if (UnknownOption([.. arguments.Inputs, .. arguments.After is null ? [] : (string[])[arguments.After]], context) is { } usage)
         {
             return usage;
         }
@@ -68,12 +68,19 @@ internal static class TraceRun
         return ExitCode.Success;
     }
 
-    /// <summary>An input that looks like an option System.CommandLine did not know: a usage error.</summary>
+    /// <summary>An input that looks like an option System.CommandLine did not know, or standard input named twice (it
+    /// can be read once): a usage error.</summary>
     public static ExitCode? UnknownOption(IReadOnlyList<string> inputs, CliContext context)
     {
         if (inputs.FirstOrDefault(p => p.StartsWith('-') && p != "-") is { } unknown)
         {
             context.Fail($"unknown option '{unknown}' (a file that starts with '-' is written ./{unknown})");
+            return ExitCode.Usage;
+        }
+
+        if (inputs.Count(p => p == "-") > 1)
+        {
+            context.Fail("standard input (-) is named twice: it can be read once; give the other input as a file");
             return ExitCode.Usage;
         }
 

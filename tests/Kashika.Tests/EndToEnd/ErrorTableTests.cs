@@ -47,6 +47,8 @@ public sealed class ErrorTableTests : IDisposable
     [InlineData("iostat -V", "$K iostat -V", 0, "")]
     [InlineData("iostat unknown option", "$K iostat -q", 2, "-q: no such option")]
     [InlineData("iostat --dec=3", "$K iostat --dec=3", 2, "--dec=3: --dec takes 0, 1 or 2")]
+    [InlineData("trace diff - -", "echo 'a;b 1' | $K trace diff - -", 2, "standard input (-) is named twice")]
+    [InlineData("trace collapse - -", "echo 'a;b 1' | $K trace collapse - -", 2, "standard input (-) is named twice")]
     [InlineData("--aliases /dev/zero", "$K relate --aliases /dev/zero a b", 3, "--aliases /dev/zero: more than 64 MiB")]
     [InlineData("--not-same /dev/zero", "$K relate --not-same /dev/zero a b", 3, "--not-same /dev/zero: more than 16 MiB")]
     [InlineData("--order /dev/zero", "mkdir -p r && printf '  1 Ann\\n' > r/x && $K relate --from-ranking r --order /dev/zero", 3, "--order /dev/zero: more than 16 MiB")]
