@@ -16,10 +16,10 @@ public static class RepositoryDiscovery
     {
         if (arguments.Count == 0)
         {
-            var children = ChildRepositories(currentDirectory, "");
-            if (children.Count > 0)
+            var (children, unnamed) = ChildRepositories(currentDirectory, "");
+            if (children.Count > 0 || unnamed.Count > 0)
             {
-                return (children, []);
+                return (children, unnamed);
             }
 
             return IsRepository(currentDirectory)
@@ -49,13 +49,14 @@ public static class RepositoryDiscovery
                 }
                 else
                 {
-                    var children = ChildRepositories(full, path);
-                    if (children.Count == 0)
+                    var (children, unnamed) = ChildRepositories(full, path);
+                    if (children.Count == 0 && unnamed.Count == 0)
                     {
                         problems.Add($"{path}: not a git repository, and no folder in it is one");
                     }
 
                     repositories.AddRange(children);
+                    problems.AddRange(unnamed);
                 }
             }
             catch (Exception e) when (e is UnauthorizedAccessException or IOException)
@@ -97,8 +98,8 @@ public static class RepositoryDiscovery
             }
         }
 
-        return File.Exists(full)
-            ? $"{path}: is a file, not a repository or a folder of repositories"
+        return File.Exists(full) ? $"{path}: is a file, not a repository or a folder of repositories"
+            : path.Contains('\uFFFD', StringComparison.Ordinal) ? NotUtf8(path)
             : $"{path}: no such directory";
     }
 
@@ -136,12 +137,23 @@ public static class RepositoryDiscovery
         return (argument[..equals], argument[(equals + 1)..]);
     }
 
-    private static List<GitRepository> ChildRepositories(string folder, string shownAs) =>
-        Directory.EnumerateDirectories(folder)
-            .Where(d => !Path.GetFileName(d).StartsWith('.') && IsRepository(d)) // a work tree's own .git is no child project
-            .Order(StringComparer.Ordinal)
+    // The folder's children that are repositories; and, named as problems, children whose names are not valid UTF-8:
+    // .NET reads names as UTF-8, so such a folder cannot be opened by its name, and it is said rather than dropped.
+    private static (List<GitRepository> Repositories, List<string> Unnamed) ChildRepositories(string folder, string shownAs)
+    {
+        var entries = Directory.EnumerateDirectories(folder).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal).ToList();
+        var unnamed = entries.Where(d => Path.GetFileName(d).Contains('\uFFFD', StringComparison.Ordinal) && !Directory.Exists(d))
+            .Select(d => NotUtf8(Path.Combine(shownAs, Path.GetFileName(d))))
+            .ToList();
+        var repositories = entries
+            .Where(IsRepository) // a work tree's own .git is no child project
             .Select(d => new GitRepository(DefaultName(d), d, Path.Combine(shownAs, Path.GetFileName(d))))
             .ToList();
+        return (repositories, unnamed);
+    }
+
+    private static string NotUtf8(string path) =>
+        $"{path}: its name is not valid UTF-8 (shown with \uFFFD), and kashika opens paths by UTF-8 names: rename it, or give a link to it with a UTF-8 name (ln -s)";
 
     // A work tree has .git (a folder, or a file for worktrees and submodules); a bare repository has HEAD, objects and refs.
     private static bool IsRepository(string directory) =>

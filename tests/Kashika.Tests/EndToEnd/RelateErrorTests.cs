@@ -47,6 +47,23 @@ public sealed class RelateErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_whose_name_is_not_utf8_is_named_never_dropped_and_read_through_a_link()
+    {
+        // .NET cannot make such a name; the shell can.
+        var made = ExternalTool.Run(dir.Path, "bash", "-c",
+            "mkdir -p parent && cd parent && git init -q $'bad\\xff' && git -C $'bad\\xff' -c user.name=Ann -c user.email=ann@example.org commit -q --allow-empty -m one"
+            + " && git init -q good && git -C good -c user.name=Ann -c user.email=ann@example.org commit -q --allow-empty -m one && ln -s $'parent/bad\\xff' ../linked");
+        Assert.Equal(0, made?.ExitCode);
+        var result = Run("relate", "-f", "csv", "parent");
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("its name is not valid UTF-8", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("good", result.StandardOutput, StringComparison.Ordinal);
+        var linked = Run("relate", "-f", "csv", "linked", "ok");
+        Assert.True(linked.ExitCode == 0, linked.StandardError);
+        Assert.StartsWith("project,linked,ok", linked.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void An_unreadable_folder_is_named_and_the_others_are_still_reported()
     {
