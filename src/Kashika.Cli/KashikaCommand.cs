@@ -11,8 +11,9 @@ public static class KashikaCommand
 {
     /// <summary>
     /// Runs a command line, and is the one place every failure ends as a message and a documented exit code
-    /// (docs/errors.md): an output fault is 4, a reader gone from the pipe is a quiet 0 (as Unix tools end), and
-    /// anything else is a bug (1) said in one line; KASHIKA_DEBUG=1 shows its stack.
+    /// (docs/errors.md): a usage error is 2, an input error 3, an output fault 4, a missing tool 5, an interrupt 130, a
+    /// reader gone from the pipe a quiet 0 (as Unix tools end), and anything else a bug (1) said in one line;
+    /// KASHIKA_DEBUG=1 shows its stack. Commands throw; they do not map failures themselves.
     /// </summary>
     public static int Run(string[] args, CliContext context)
     {
@@ -38,6 +39,11 @@ public static class KashikaCommand
         {
             context.Fail(input.Message);
             return (int)ExitCode.InputError;
+        }
+        catch (Exception e) when (Unwrap(e) is Kashika.Core.Common.ToolMissingException missing)
+        {
+            context.Fail(missing.Message);
+            return (int)ExitCode.ToolMissing;
         }
         catch (Exception e) when (Unwrap(e) is OperationCanceledException)
         {

@@ -14,4 +14,4 @@ public sealed class RepositoryException(string message, bool empty) : Exception(
 }
 
 /// <summary>The git command is not installed or cannot be started.</summary>
-public sealed class GitMissingException(string message) : Exception(message);
+public sealed class GitMissingException(string message) : Kashika.Core.Common.ToolMissingException(message);

@@ -7,7 +7,7 @@ using Kashika.Core.Trace;
 namespace Kashika.Adapters.Trace;
 
 /// <summary>perf is needed (to read a perf.data file) and is not installed.</summary>
-public sealed class PerfMissingException(string message) : Exception(message);
+public sealed class PerfMissingException(string message) : Kashika.Core.Common.ToolMissingException(message);
 
 /// <summary>How perf script is run on a perf.data recording.</summary>
 /// <param name="Srcline">Ask for source lines (-F +srcline), which <see cref="CollapseOptions.Srcline"/> reads.</param>

@@ -30,18 +30,10 @@ internal static class IoStatChart
             machine.Host,
             machine.Kernel,
             TimeZoneInfo.Local);
-        try
+        string? written = ReportWriter.Write(new IoStatChartFormat(), document, path, context.StandardOutput);
+        if (written is not null)
         {
-            string? written = ReportWriter.Write(new IoStatChartFormat(), document, path, context.StandardOutput);
-            if (written is not null)
-            {
-                context.Say($"wrote {written} ({series.Count} intervals, {document.Devices.Count} device{(document.Devices.Count == 1 ? "" : "s")})");
-            }
-        }
-        catch (OutputException e)
-        {
-            context.Fail(e.Message);
-            return ExitCode.OutputError;
+            context.Say($"wrote {written} ({series.Count} intervals, {document.Devices.Count} device{(document.Devices.Count == 1 ? "" : "s")})");
         }
 
         return ExitCode.Success;

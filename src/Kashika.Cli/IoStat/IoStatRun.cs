@@ -166,15 +166,9 @@ internal static class IoStatRun
             context.Fail($"{command.Replay ?? roots[0]}: {e.Message}");
             return ExitCode.InputError;
         }
-        catch (Kashika.Core.Common.InputException e)
-        {
-            context.Fail(e.Message);
-            return ExitCode.InputError;
-        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            context.Fail(e.Message);
-            return ExitCode.InputError;
+            throw new Kashika.Core.Common.InputException(e.Message);
         }
         finally
         {
@@ -222,18 +216,10 @@ internal static class IoStatRun
         {
             Json = false, Extended = true, Short = false, Cpu = true, Disk = true, OmitSinceBoot = options.OmitSinceBoot || options.Interval > 0,
         };
-        var format = new Kashika.Reports.IoStat.IoStatMetricsFormat();
-        try
+        var format = new IoStatMetricsFormat();
+        foreach (var report in new IoStatEngine(metricsOptions, source).Reports().Where(r => !r.LeftOut))
         {
-            foreach (var report in new IoStatEngine(metricsOptions, source).Reports().Where(r => !r.LeftOut))
-            {
-                Kashika.Reports.ReportWriter.Write(format, report, path ?? "-", context.StandardOutput);
-            }
-        }
-        catch (Kashika.Reports.OutputException e)
-        {
-            context.Fail(e.Message);
-            return ExitCode.OutputError;
+            ReportWriter.Write(format, report, path ?? "-", context.StandardOutput);
         }
 
         return ExitCode.Success;

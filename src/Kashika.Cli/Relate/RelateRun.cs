@@ -41,15 +41,7 @@ internal static class RelateRun
         IReadOnlyList<NotSame>? vetoes = null;
         if (arguments.NotSame is { } vetoFile)
         {
-            try
-            {
-                vetoes = ProjectReading.Vetoes(vetoFile, context.CurrentDirectory);
-            }
-            catch (InputException e)
-            {
-                context.Fail(e.Message);
-                return ExitCode.InputError;
-            }
+            vetoes = ProjectReading.Vetoes(vetoFile, context.CurrentDirectory);
         }
 
         var rules = ossrel ? IdentityRules.Ossrel : new IdentityRules(arguments.Identity, bots, arguments.CountMerges, vetoes);
@@ -72,20 +64,10 @@ internal static class RelateRun
         var warnings = new List<string>();
         if (arguments.FromParquet is { } tableFolders)
         {
-            RelateOutcome fromTables;
-            IReadOnlyList<ProjectSource> tableSources;
-            try
-            {
-                var tables = RelateParquet.Read(tableFolders, context.CurrentDirectory);
-                fromTables = tables.Relate(metric, problem => throw new InputException($"{string.Join(", ", tableFolders)}: {problem}"));
-                var sourceOf = tables.Projects.GroupBy(p => p.Project, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Source, StringComparer.Ordinal);
-                tableSources = [.. fromTables.Result.Projects.Select(p => new ProjectSource(sourceOf[p.Name], Shallow: false))];
-            }
-            catch (InputException e)
-            {
-                context.Fail(e.Message);
-                return ExitCode.InputError;
-            }
+            var tables = RelateParquet.Read(tableFolders, context.CurrentDirectory);
+            var fromTables = tables.Relate(metric, problem => throw new InputException($"{string.Join(", ", tableFolders)}: {problem}"));
+            var sourceOf = tables.Projects.GroupBy(p => p.Project, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Source, StringComparer.Ordinal);
+            IReadOnlyList<ProjectSource> tableSources = [.. fromTables.Result.Projects.Select(p => new ProjectSource(sourceOf[p.Name], Shallow: false))];
 
             // The periods the export was made with (--by), as their labels say.
             string? by = fromTables.Periods.Count == 0 ? null : Periods.KindOf(fromTables.Periods[0].Label).ToString().ToLowerInvariant();
@@ -134,29 +116,13 @@ internal static class RelateRun
                 projects = read.Projects;
             }
         }
-        catch (InputException e)
-        {
-            context.Fail(e.Message);
-            return ExitCode.InputError;
-        }
         catch (ArgumentException e)
         {
             throw new UsageError(e.Message); // --since or --until that git does not take as a date
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A ranking, order or aliases file that exists but cannot be read.
-            context.Fail(e.Message);
-            return ExitCode.InputError;
-        }
-        catch (GitMissingException e)
-        {
-            context.Fail(e.Message);
-            return ExitCode.ToolMissing;
-        }
-        catch (OperationCanceledException)
-        {
-            return ExitCode.Cancelled;
+            throw new InputException(e.Message); // a ranking, order or aliases file that exists but cannot be read
         }
 
         if (projects.Count == 0)
@@ -201,19 +167,10 @@ internal static class RelateRun
         var document = RelateDocument.From(result, sources, settings, warnings, Generator, outcome.Periods)
             with { IdentityJoins = settings.Identity == "person" ? outcome.Joins : null, CopiedHistory = outcome.Copies.Count == 0 ? null : outcome.Copies };
         document = document.WithCurrents(outcome.Currents);
-        try
+        string? written = ReportWriter.Write(RelateFormats.All.Named(arguments.Format), document, arguments.Output, context.StandardOutput);
+        if (written is not null)
         {
-            var format = RelateFormats.All.Named(arguments.Format);
-            string? written = ReportWriter.Write(format, document, arguments.Output, context.StandardOutput);
-            if (written is not null)
-            {
-                context.Say($"wrote {written} ({Plural(result.Projects.Count, "project")}, {Plural(result.Pairs.Count, "related pair")})");
-            }
-        }
-        catch (OutputException e)
-        {
-            context.Fail(e.Message);
-            return ExitCode.OutputError;
+            context.Say($"wrote {written} ({Plural(result.Projects.Count, "project")}, {Plural(result.Pairs.Count, "related pair")})");
         }
 
         return inputFailed ? ExitCode.InputError : ExitCode.Success;
@@ -248,13 +205,7 @@ internal static class RelateRun
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            context.Fail($"cannot write '{folder}': {e.Message}");
-            return ExitCode.OutputError;
-        }
-        catch (OutputException e)
-        {
-            context.Fail(e.Message);
-            return ExitCode.OutputError;
+            throw new OutputException($"cannot write '{folder}': {e.Message}", e);
         }
 
         context.Say($"{Plural(tables.Projects.Count, "project")}, {tables.Contributions.Count:N0} contributions, {tables.Copies.Count:N0} copied-commit rows");
@@ -264,17 +215,9 @@ internal static class RelateRun
     // --suggest-aliases: the joins as a .mailmap, written like any report (standard output unless -o).
     private static ExitCode WriteAliases(IReadOnlyList<IdentityJoin> joins, string? output, CliContext context)
     {
-        try
-        {
-            ReportWriter.Write(new MailmapFormat(), joins, output ?? "-", context.StandardOutput);
-            context.Say($"{Plural(joins.Count, "person")} with more than one address ({joins.Sum(j => j.Keys.Count - 1)} lines to review)");
-            return ExitCode.Success;
-        }
-        catch (OutputException e)
-        {
-            context.Fail(e.Message);
-            return ExitCode.OutputError;
-        }
+        ReportWriter.Write(new MailmapFormat(), joins, output ?? "-", context.StandardOutput);
+        context.Say($"{Plural(joins.Count, "person")} with more than one address ({joins.Sum(j => j.Keys.Count - 1)} lines to review)");
+        return ExitCode.Success;
     }
 
     private static string Plural(int count, string noun) => $"{count} {(count == 1 ? noun : noun.EndsWith('y') ? noun[..^1] + "ie" : noun)}{(count == 1 ? "" : "s")}";

@@ -14,22 +14,8 @@ internal static class CollapseRun
         }
 
         var names = arguments.Inputs.Count == 0 ? ["-"] : arguments.Inputs;
-        var (result, failure) = TraceInputs.Read(names, arguments.Options, arguments.Threads, context, cancel);
-        if (result is null)
-        {
-            return failure;
-        }
-
-        try
-        {
-            ReportWriter.Write(TraceFormats.All.Named(arguments.Format), result.Profile, arguments.Output, context.StandardOutput);
-        }
-        catch (OutputException e)
-        {
-            context.Fail(e.Message);
-            return ExitCode.OutputError;
-        }
-
+        var result = TraceInputs.Read(names, arguments.Options, arguments.Threads, context, cancel);
+        ReportWriter.Write(TraceFormats.All.Named(arguments.Format), result.Profile, arguments.Output, context.StandardOutput);
         return ExitCode.Success;
     }
 }

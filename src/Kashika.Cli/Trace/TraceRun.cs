@@ -30,11 +30,7 @@ internal static class TraceRun
             : new[] { arguments.Inputs, (IReadOnlyList<string>)[arguments.After] };
         foreach (var names in inputs)
         {
-            var (result, failure) = TraceInputs.Read(names, options, arguments.Threads, context, cancel);
-            if (result is null)
-            {
-                return failure;
-            }
+            var result = TraceInputs.Read(names, options, arguments.Threads, context, cancel);
 
             string name = string.Join(", ", names.Select(n => n == "-" ? "standard input" : Path.GetFileName(n)));
             warnings.AddRange(result.Warnings.Select(w => inputs.Length == 2 ? $"{name}: {w}" : w));
@@ -51,18 +47,10 @@ internal static class TraceRun
 
         string title = profiles.Count == 2 ? $"{profiles[0].Name} → {profiles[1].Name}" : profiles[0].Name;
         var document = new TracePageDocument(TracePageDocument.SchemaName, Generator, title, profiles, warnings);
-        try
+        string? written = ReportWriter.Write(new TracePageFormat(), document, arguments.Output, context.StandardOutput);
+        if (written is not null)
         {
-            string? written = ReportWriter.Write(new TracePageFormat(), document, arguments.Output, context.StandardOutput);
-            if (written is not null)
-            {
-                context.Say($"wrote {written} ({string.Join(" and ", profiles.Select(p => $"{p.StackWeights.Count:N0} stacks"))})");
-            }
-        }
-        catch (OutputException e)
-        {
-            context.Fail(e.Message);
-            return ExitCode.OutputError;
+            context.Say($"wrote {written} ({string.Join(" and ", profiles.Select(p => $"{p.StackWeights.Count:N0} stacks"))})");
         }
 
         return ExitCode.Success;

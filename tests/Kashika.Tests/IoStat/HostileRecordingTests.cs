@@ -48,7 +48,7 @@ public sealed class HostileRecordingTests : IDisposable
         var console = new TestConsole();
         console.Profile.Width = 4096;
         var context = new CliContext(stdout, Stream.Null, console, ErrorIsTerminal: false, dir.Path, TimeProvider.System);
-        var run = Task.Run(() => IoStatRun.Execute([.. flags, "--replay", recording], context));
+        var run = Task.Run(() => (ExitCode)KashikaCommand.Run(["iostat", .. flags, "--replay", recording], context));
         Assert.True(run.Wait(TimeSpan.FromSeconds(20)), $"replay of {recording} did not end");
         return (run.Result, Encoding.UTF8.GetString(stdout.ToArray()), console.Output);
     }
