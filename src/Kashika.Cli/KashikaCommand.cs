@@ -110,6 +110,15 @@ public static class KashikaCommand
                 context.Fail(option is "-o" or "--output" ? $"{option} needs a file name (or - for standard output)" : $"{option} needs a path, not an empty one");
                 return (int)ExitCode.Usage;
             }
+
+            // "-" is standard output for -o alone (iostat's --record says why it is not one): elsewhere it would be a
+            // file or folder named "-".
+            string? value = args[i].Contains('=', StringComparison.Ordinal) ? args[i][(option.Length + 1)..] : i + 1 < args.Length ? args[i + 1] : null;
+            if (value == "-" && PathOptions.Contains(option) && option is not ("-o" or "--output" or "--record"))
+            {
+                context.Fail($"{option} -: standard input or output is no file or folder here; give a path (./- for a file named -)");
+                return (int)ExitCode.Usage;
+            }
         }
 
         // iostat keeps sysstat's own grammar (options, devices, interval and count in any order).

@@ -10,6 +10,9 @@ public sealed class RelateReports : IAsyncLifetime
     public const string Hostile = "</script><script>alert(1)</script>";
     public const string HostileProject = "<img src=x onerror=alert(2)>";
 
+    /// <summary>A name whose right-to-left override would show "Bob (admin)" backwards past it.</summary>
+    public const string Reversed = "Eve\u202enimda";
+
     private readonly TempDirectory dir = new();
 
     public Browser Browser { get; } = new();
@@ -96,8 +99,8 @@ public sealed class RelateReports : IAsyncLifetime
 
         string hostile = dir.Combine("hostile-ranking");
         Directory.CreateDirectory(hostile);
-        File.WriteAllText(Path.Combine(hostile, HostileProject), $"      4 {Hostile}\n      2 Ann\n");
-        File.WriteAllText(Path.Combine(hostile, "plain"), $"      3 {Hostile}\n      1 Ann\n");
+        File.WriteAllText(Path.Combine(hostile, HostileProject), $"      4 {Hostile}\n      2 Ann\n      1 {Reversed}\n");
+        File.WriteAllText(Path.Combine(hostile, "plain"), $"      3 {Hostile}\n      1 Ann\n      2 {Reversed}\n");
         Run("relate", "--from-ranking", hostile, "-o", HostileReport);
 
         // 200 projects in a ring: project i shares one developer with i+1 and one with i+7.
@@ -273,7 +276,11 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
 
         var (x, y) = await report.ChordPointAsync();
         await report.Page.Mouse.ClickAsync(x, y);
-        Assert.Contains(RelateReports.Hostile, await report.Page.Locator("#panel").InnerTextAsync(), StringComparison.Ordinal);
+        string panel = await report.Page.Locator("#panel").InnerTextAsync();
+        Assert.Contains(RelateReports.Hostile, panel, StringComparison.Ordinal);
+        // A reordering mark is shown, not obeyed.
+        Assert.Contains("Eve⟨U+202E⟩nimda", panel, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u202e', await report.Page.InnerTextAsync("body"));
         Assert.Empty(report.Errors);
     }
 

@@ -121,17 +121,10 @@ test("stacks without a thread have no process level; labels alone make one", () 
   assert.equal(threadLabel({ comm: "app", pid: "1", tid: "2", labels: "host=web1" }), "host=web1 · app 1/2");
 });
 
-test("names from the input are shown visibly: no line break, escape or right-to-left override reaches a label", async () => {
+test("names from the input are shown visibly (readData applies it to every string): no line break, escape or right-to-left override reaches a label", async () => {
   const { visible } = await import("../src/common/format.js");
   assert.equal(visible("evil\nname"), "evil\\nname");
   assert.equal(visible("a\u001b[2Jb"), "a\\x1b[2Jb");
   assert.equal(visible("txt.\u202Eexe"), "txt.⟨U+202E⟩exe");
   assert.equal(visible("José Müller::run"), "José Müller::run");
-  const decoded = decode({
-    frames: ["main", "bad\nframe\u202E"], nodeParents: [0, 0, 1], nodeFrames: [0, 0, 1],
-    stackNodes: [2], stackThreads: [0], stackWeights: [1],
-    threads: [{ comm: "w\u2066orker", pid: "1", tid: "2", labels: "", process: "w\u2066orker" }],
-  });
-  assert.deepEqual(decoded.names, ["main", "bad\\nframe⟨U+202E⟩"]);
-  assert.equal(decoded.threads[0].label, "w⟨U+2066⟩orker 1/2");
 });

@@ -33,6 +33,8 @@ public sealed class ErrorTableTests : IDisposable
     [InlineData("--cache ''", "$K relate --cache '' a b", 2, "--cache needs a path, not an empty one")]
     [InlineData("--cache=", "$K relate --cache= a b", 2, "--cache needs a path, not an empty one")]
     [InlineData("iostat -f ''", "$K iostat -f ''", 2, "-f needs a directory, not an empty path")]
+    [InlineData("export --parquet -", "$K relate export --parquet - a b", 2, "--parquet -: standard input or output is no file or folder here")]
+    [InlineData("--aliases -", "$K relate --aliases - a b", 2, "--aliases -: standard input or output is no file or folder here")]
     [InlineData("catastrophic bot pattern", "$K relate --bot-pattern '(a+)+$' --format csv a b", 0, "")]
     [InlineData("bot pattern needing backtracking", "$K relate --bot-pattern '(a)\\1' a b", 2, "backreferences and lookarounds are not supported")]
     [InlineData("--threads abc", "$K trace collapse --threads abc stacks.txt", 2, "Cannot parse argument 'abc' for option '--threads'")]

@@ -31,9 +31,10 @@ export function count(n, noun) {
 // A name from the input as the page shows it: control characters as escapes ("\n", "\x1b") and the marks that reorder
 // text (right-to-left overrides, isolates) as ⟨U+202E⟩, so a function, thread or device name cannot break a label
 // or disguise its neighbours.
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
 export function visible(name) {
-  if (typeof name !== "string") return name;
-  // eslint-disable-next-line no-control-regex
+  if (typeof name !== "string" || !HIDDEN.test(name)) return name;
   return name.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
     const code = c.charCodeAt(0);
     if (c === "\n") return "\\n";

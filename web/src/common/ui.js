@@ -1,9 +1,13 @@
 // Pieces every Kashika view shares: reading the data island, the tooltip, the side panel and plain tables.
 // Everything from the report reaches the DOM through textContent (d3's .text()), never as HTML.
 import { select } from "d3";
+import { visible } from "./format.js";
 
+// The report's data, every string in it as the page shows it (visible: a name's line break or right-to-left mark is
+// shown as such, never obeyed), so that no view can forget to. Kashika's own help texts ("text": a column's
+// explanation) keep their lines.
 export function readData() {
-  return JSON.parse(document.getElementById("kashika-data").textContent);
+  return JSON.parse(document.getElementById("kashika-data").textContent, (key, value) => (typeof value === "string" && key !== "text" ? visible(value) : value));
 }
 
 export function tooltip() {

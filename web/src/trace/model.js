@@ -2,8 +2,6 @@
 // A profile: frames (names, modules, kinds), threads, a node table (parent, frame) and stacks (thread, leaf node,
 // weight, and weight per time slice). Everything the views draw is built from "samples": {thread, path, weight}.
 
-import { visible } from "../common/format.js";
-
 // Frame paths of every stack, root first (the process is not a frame; it is the stack's thread).
 export function decode(profile) {
   const parents = profile.nodeParents, nodeFrames = profile.nodeFrames;
@@ -19,12 +17,10 @@ export function decode(profile) {
     weight: profile.stackWeights[i],
     slices: profile.time ? profile.time.stackSlices[i] : null,
   }));
-  // Names as the page shows them (visible: no control character or reordering mark reaches a label).
-  const threads = profile.threads.map((raw, i) => {
-    const t = { ...raw, comm: visible(raw.comm), labels: visible(raw.labels), process: visible(raw.process) };
-    return { ...t, index: i, key: threadKey(t), label: threadLabel(t), process: processLevel(t, false), processByName: processLevel(t, true) };
-  });
-  return { profile, names: profile.frames.map(visible), stacks, threads };
+  const threads = profile.threads.map((t, i) => ({
+    ...t, index: i, key: threadKey(t), label: threadLabel(t), process: processLevel(t, false), processByName: processLevel(t, true),
+  }));
+  return { profile, names: profile.frames, stacks, threads };
 }
 
 const known = (pid) => pid !== "" && pid !== "?";
