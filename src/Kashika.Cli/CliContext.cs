@@ -7,8 +7,15 @@ namespace Kashika.Cli;
 /// <param name="StandardInput">Input read when a command is given "-".</param>
 /// <param name="Error">People's output: progress, warnings and errors.</param>
 /// <param name="ErrorIsTerminal">Whether live progress may redraw; otherwise progress is plain lines.</param>
-public sealed record CliContext(Stream StandardOutput, Stream StandardInput, IAnsiConsole Error, bool ErrorIsTerminal, string CurrentDirectory, TimeProvider Clock)
+/// <param name="Clock">The time, and the local time zone (<see cref="TimeProvider.LocalTimeZone"/>) times are shown in.</param>
+/// <param name="Variables">The environment as the command reads it (the process's when null).</param>
+public sealed record CliContext(
+    Stream StandardOutput, Stream StandardInput, IAnsiConsole Error, bool ErrorIsTerminal, string CurrentDirectory, TimeProvider Clock, Func<string, string?>? Variables = null)
 {
+    /// <summary>An environment variable the command reads (KASHIKA_DEBUG, POSIXLY_CORRECT, S_TIME_FORMAT, the cache's
+    /// XDG_CACHE_HOME and HOME). Variables git reads too are read by the git adapters from the process, as git does.</summary>
+    public string? Variable(string name) => (Variables ?? Environment.GetEnvironmentVariable)(name);
+
     public static CliContext FromProcess()
     {
         bool terminal = !Console.IsErrorRedirected;

@@ -53,7 +53,7 @@ public static class KashikaCommand
         {
             var cause = Unwrap(e);
             context.Fail($"internal error: {cause.GetType().Name}: {cause.Message}");
-            context.Say(Environment.GetEnvironmentVariable("KASHIKA_DEBUG") == "1"
+            context.Say(context.Variable("KASHIKA_DEBUG") == "1"
                 ? e.ToString()
                 : "this is a bug in kashika: please report it with the command line (KASHIKA_DEBUG=1 shows where it happened)");
             return (int)ExitCode.InternalError;

@@ -30,12 +30,12 @@ public sealed class HistoryCache
     public string File { get; }
 
     /// <summary>The default folder: $XDG_CACHE_HOME/kashika, else ~/.cache/kashika.</summary>
-    public static string DefaultFolder()
+    public static string DefaultFolder(Func<string, string?> variable)
     {
-        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string? xdg = variable("XDG_CACHE_HOME");
         string root = xdg is { Length: > 0 } && Path.IsPathRooted(xdg)
             ? xdg
-            : Path.Combine(Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            : Path.Combine(variable("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
         return Path.Combine(root, "kashika");
     }
 

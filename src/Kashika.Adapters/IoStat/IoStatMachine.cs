@@ -71,7 +71,8 @@ public sealed class IoStatMachine
     /// <summary>A recording, checked whole before its first sample is given.</summary>
     /// <param name="name">The recording as the user named it, for messages.</param>
     /// <exception cref="InputException">Missing, corrupt, or without one whole sample.</exception>
-    public static IoStatMachine Replay(Stream recording, string name)
+    /// <param name="clock">Its local time zone is the one times are shown in.</param>
+    public static IoStatMachine Replay(Stream recording, string name, TimeProvider clock)
     {
         var (count, cutShort) = RecordingReader.Check(recording, name);
         if (count == 0)
@@ -82,7 +83,7 @@ public sealed class IoStatMachine
         recording.Position = 0;
         var reader = new RecordingReader(recording, name);
         var recorded = new RecordedSystemSource(reader.Next()!, reader.Next);
-        return new IoStatMachine(recorded, _ => DateTimeOffset.FromUnixTimeMilliseconds(recorded.Current.Time).ToLocalTime(), FileOf(recorded.Current))
+        return new IoStatMachine(recorded, _ => Local(recorded.Current.Time, clock), FileOf(recorded.Current))
         {
             Replayed = () => $"{name}: replayed {reader.Samples} of its {count} whole samples",
             CutShort = cutShort,
@@ -94,8 +95,11 @@ public sealed class IoStatMachine
     public static IoStatMachine Recorded(string root, Stream recording, TimeSpan interval, Func<TimeSpan, bool> wait, TimeProvider clock)
     {
         var recorder = MachineRecorder.Start(root, recording, interval, wait, clock);
-        return new IoStatMachine(recorder, _ => DateTimeOffset.FromUnixTimeMilliseconds(recorder.Current.Time).ToLocalTime(), FileOf(recorder.Current));
+        return new IoStatMachine(recorder, _ => Local(recorder.Current.Time, clock), FileOf(recorder.Current));
     }
+
+    private static DateTimeOffset Local(long unixMilliseconds, TimeProvider clock) =>
+        TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds), clock.LocalTimeZone);
 
     // A file of the machine's first sample, or null.
     private static Func<string, string?> FileOf(Recording sample) =>

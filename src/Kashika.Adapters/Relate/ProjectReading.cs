@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Kashika.Adapters.FileSystem;
 using Kashika.Adapters.Git;
 using Kashika.Core.Common;
@@ -39,6 +38,8 @@ public sealed record ProjectsRead(IReadOnlyList<ReadProject> Projects, IReadOnly
 /// <summary>What to read: the paths as given, and how.</summary>
 /// <param name="Aliases">A .mailmap applied to every repository, as the user named it.</param>
 /// <param name="Cache">The cache folder; null for the default, unused with <paramref name="NoCache"/> or the git reader.</param>
+/// <param name="Clock">Times the reading (for --verbose).</param>
+/// <param name="Variable">The environment the default cache folder is found in (XDG_CACHE_HOME, HOME).</param>
 public sealed record RepositoryRequest(
     IReadOnlyList<string> Paths,
     string CurrentDirectory,
@@ -51,7 +52,9 @@ public sealed record RepositoryRequest(
     bool Mailmap,
     GitReader Reader,
     string? Cache,
-    bool NoCache);
+    bool NoCache,
+    TimeProvider Clock,
+    Func<string, string?> Variable);
 
 /// <summary>Progress of reading, reported per repository (from several threads at once).</summary>
 public interface IReadProgress
@@ -124,7 +127,7 @@ public static class ProjectReading
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel };
         // Largest first, so that a big repository does not start last while the other cores are idle.
         var bySize = Enumerable.Range(0, repositories.Count).OrderByDescending(i => RepositoryDiscovery.StoredBytes(repositories[i])).ToList();
-        var clock = Stopwatch.StartNew();
+        long started = request.Clock.GetTimestamp();
         long total = 0, readNow = 0;
         try
         {
@@ -200,7 +203,7 @@ public static class ProjectReading
         }
 
         notes.Add($"read {Plural(repositories.Count, "repository")} ({total:N0} commits, {readNow:N0} of them read from the repositories"
-            + $"{(cache is null ? "" : total > readNow ? $", the rest from the cache {cache.File}" : $"; kept in the cache {cache.File}")}) in {clock.Elapsed.TotalSeconds:F2} s");
+            + $"{(cache is null ? "" : total > readNow ? $", the rest from the cache {cache.File}" : $"; kept in the cache {cache.File}")}) in {request.Clock.GetElapsedTime(started).TotalSeconds:F2} s");
         return new ProjectsRead(read.OfType<ReadProject>().ToList(), problems, notes);
     }
 
@@ -289,7 +292,7 @@ public static class ProjectReading
 
         try
         {
-            var cache = HistoryCache.Open(request.Cache is null ? HistoryCache.DefaultFolder() : Path.GetFullPath(request.Cache, request.CurrentDirectory));
+            var cache = HistoryCache.Open(request.Cache is null ? HistoryCache.DefaultFolder(request.Variable) : Path.GetFullPath(request.Cache, request.CurrentDirectory));
             cache.Prune();
             return cache;
         }

@@ -29,7 +29,7 @@ internal static class IoStatChart
             "kashika " + (typeof(IoStatChart).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?"),
             machine.Host,
             machine.Kernel,
-            TimeZoneInfo.Local);
+            context.Clock.LocalTimeZone);
         string? written = ReportWriter.Write(new IoStatChartFormat(), document, path, context.StandardOutput);
         if (written is not null)
         {

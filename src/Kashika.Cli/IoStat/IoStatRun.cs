@@ -30,7 +30,7 @@ internal static class IoStatRun
         IoStatCommand command;
         try
         {
-            command = IoStatCommandLine.Parse(args, Environment.GetEnvironmentVariable);
+            command = IoStatCommandLine.Parse(args, context.Variable);
         }
         catch (IoStatUsageException e)
         {
@@ -98,7 +98,7 @@ internal static class IoStatRun
 
                 // The whole recording is checked first, so a corrupt one prints nothing rather than a part passed off as whole.
                 recordingFile = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
-                machine = IoStatMachine.Replay(recordingFile, replay);
+                machine = IoStatMachine.Replay(recordingFile, replay, context.Clock);
                 if (machine.CutShort is { } cut)
                 {
                     context.Warn($"{replay}: {cut}; it is left out");
@@ -151,7 +151,7 @@ internal static class IoStatRun
             {
                 // A live run's recording, drawn whole once it ends.
                 recordingFile!.Position = 0;
-                result = IoStatChart.Write(options with { Interval = 1, Count = -1 }, IoStatMachine.Replay(recordingFile, recorded), command.OutputFile, context);
+                result = IoStatChart.Write(options with { Interval = 1, Count = -1 }, IoStatMachine.Replay(recordingFile, recorded, context.Clock), command.OutputFile, context);
             }
 
             if (machine.Replayed is { } replayed)
@@ -193,7 +193,7 @@ internal static class IoStatRun
 
         var print = new IoStatPrint(
             options, machine.Banner(context.Clock), new IoStatEngine(options, machine.Source).Reports(IoStatPrint.TablesOf(options)),
-            report => Timestamp(machine.Time(report), options.EpochTimestamps));
+            report => Timestamp(machine.Time(report), options.EpochTimestamps, context.Variable("S_TIME_FORMAT") == "ISO"));
         if (command.Live && context.ErrorIsTerminal && !options.Json)
         {
             LiveView.Run(print, context);
@@ -246,8 +246,8 @@ internal static class IoStatRun
     }
 
     // -t: the local time as sysstat prints it (ISO 8601 with S_TIME_FORMAT=ISO); -U: seconds since the epoch.
-    private static string Timestamp(DateTimeOffset time, bool epoch) =>
+    private static string Timestamp(DateTimeOffset time, bool epoch, bool iso) =>
         epoch ? time.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)
-        : Environment.GetEnvironmentVariable("S_TIME_FORMAT") == "ISO" ? time.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture).Remove(22, 1)
+        : iso ? time.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture).Remove(22, 1)
         : time.ToString("MM/dd/yy HH:mm:ss", CultureInfo.InvariantCulture);
 }

@@ -87,7 +87,7 @@ internal static class RelateRun
                 ProjectsRead read = null!;
                 var request = new RepositoryRequest(
                     arguments.Paths, context.CurrentDirectory, rules, arguments.Revision ?? "HEAD", arguments.Since, arguments.Until, arguments.Aliases,
-                    arguments.By, Mailmap: !arguments.NoMailmap, arguments.Reader, arguments.Cache, arguments.NoCache);
+                    arguments.By, Mailmap: !arguments.NoMailmap, arguments.Reader, arguments.Cache, arguments.NoCache, context.Clock, context.Variable);
                 new Progress(context).Run(reporter => read = ProjectReading.Repositories(request, reporter, cancel));
                 foreach (var problem in read.Problems)
                 {

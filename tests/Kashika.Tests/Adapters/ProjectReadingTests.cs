@@ -41,7 +41,7 @@ public sealed class ProjectReadingTests : IDisposable
     }
 
     private RepositoryRequest Request(params string[] paths) => new(
-        paths, dir.Path, new IdentityRules(IdentityMode.Person, new BotRules(null), CountMerges: false), "HEAD", null, null, null, Period.None, Mailmap: true, GitReader.Native, Cache: null, NoCache: true);
+        paths, dir.Path, new IdentityRules(IdentityMode.Person, new BotRules(null), CountMerges: false), "HEAD", null, null, null, Period.None, Mailmap: true, GitReader.Native, Cache: null, NoCache: true, TimeProvider.System, _ => null);
 
     [Fact]
     public void A_repository_that_cannot_be_read_is_a_problem_beside_the_others_read()

@@ -53,6 +53,26 @@ public sealed class HostileRecordingTests : IDisposable
         return (run.Result, Encoding.UTF8.GetString(stdout.ToArray()), console.Output);
     }
 
+    private sealed class Zoned(TimeZoneInfo zone) : TimeProvider
+    {
+        public override TimeZoneInfo LocalTimeZone => zone;
+    }
+
+    [Fact]
+    public void The_clock_zone_and_environment_are_the_contexts_so_a_test_can_fix_them()
+    {
+        File.WriteAllBytes(dir.Combine("z.rec"), Synthetic(2));
+        var stdout = new MemoryStream();
+        var zone = TimeZoneInfo.CreateCustomTimeZone("Test/Kolkata", TimeSpan.FromMinutes(330), "Test", "Test");
+        var variables = new Dictionary<string, string> { ["S_TIME_FORMAT"] = "ISO", ["POSIXLY_CORRECT"] = "" };
+        var context = new CliContext(stdout, Stream.Null, new TestConsole(), ErrorIsTerminal: false, dir.Path, new Zoned(zone), variables.GetValueOrDefault);
+        Assert.Equal(0, KashikaCommand.Run(["iostat", "-d", "-t", "--replay", "z.rec"], context));
+        string output = Encoding.UTF8.GetString(stdout.ToArray());
+        // ISO timestamps in the context's zone, and POSIXLY_CORRECT's 512-byte blocks: neither from this process.
+        Assert.Matches(@"\n\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0530\n", output);
+        Assert.Contains("Blk_read/s", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_path_outside_the_recorded_tree_is_refused_and_nothing_is_written()
     {
