@@ -298,6 +298,15 @@ public sealed class NativeReaderTests : IDisposable
             Assert.DoesNotContain("empty repository", native.StandardError, StringComparison.Ordinal);
         }
 
+        // A config git refuses (a key outside any section, a name with '_'): git's refusal is the answer, not our reading.
+        var badConfig = Varied("badconfig");
+        File.AppendAllText(Path.Combine(badConfig.Path, ".git", "config"), "[core]\n\tbad_name = 1\n");
+        var nativeConfig = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--no-cache", "badconfig");
+        var gitConfig = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--reader", "git", "badconfig");
+        Assert.NotEqual(0, gitConfig.ExitCode);
+        Assert.Equal(gitConfig.ExitCode, nativeConfig.ExitCode);
+        Assert.Equal(gitConfig.StandardOutput, nativeConfig.StandardOutput);
+
         // A pack cut short: its trailer is no longer the one the index records.
         var cut = Varied("cutpack");
         cut.Git("repack", "-adfq");

@@ -142,6 +142,14 @@ internal sealed class GitConfig
 
             int equals = line.IndexOf('=', StringComparison.Ordinal);
             string name = (equals < 0 ? line : line[..equals]).Trim().ToLowerInvariant();
+            // git refuses a key outside a section or a name not of letters, digits and '-' starting with a letter
+            // ("fatal: bad config line"): such a file is git's to refuse.
+            if (section.Length == 0 || name.Length == 0 || !char.IsAsciiLetter(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
+                || (!section.Contains('.', StringComparison.Ordinal) && !section.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.')))
+            {
+                throw new UnsupportedRepositoryException($"{path}: a config line git would refuse");
+            }
+
             string value = equals < 0 ? "true" : Unquote(line[(equals + 1)..].Trim());
             string key = section + "." + name;
             values[key] = value;
