@@ -38,4 +38,16 @@ internal static class OutputTarget
             File.SetUnixFileMode(path, mode);
         }
     }
+
+    /// <summary>Gives the new file the owner and group of the one it replaces, where this process may (root may; a
+    /// user may keep a group of theirs); else it stays this process's, as a new file would.</summary>
+    public static void KeepOwner(string replaced, string replacement)
+    {
+        var old = FileStatus.Of(replaced);
+        var made = FileStatus.Of(replacement);
+        if (old.Kind == FileKind.Regular && (old.Owner != made.Owner || old.Group != made.Group))
+        {
+            _ = FileStatus.SetOwner(replacement, old.Owner, old.Group) || FileStatus.SetOwner(replacement, made.Owner, old.Group);
+        }
+    }
 }

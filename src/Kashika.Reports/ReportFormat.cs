@@ -154,6 +154,7 @@ public static class ReportWriter
             if (mode is { } replaced)
             {
                 OutputTarget.SetMode(temporary, replaced); // a 0600 report of people's addresses stays 0600
+                OutputTarget.KeepOwner(full, temporary);
             }
 
             return new Pending(path, full, temporary);

@@ -15,8 +15,12 @@ public enum FileKind
 }
 
 /// <summary>What a path names, following symbolic links as stat() does: its kind, and a device node's numbers.</summary>
-public readonly partial record struct FileStatus(FileKind Kind, uint Major = 0, uint Minor = 0, uint Owner = 0)
+public readonly partial record struct FileStatus(FileKind Kind, uint Major = 0, uint Minor = 0, uint Owner = 0, uint Group = 0)
 {
+    /// <summary>Gives <paramref name="path"/> to <paramref name="owner"/> and <paramref name="group"/>; false where this
+    /// process may not (only root gives files away; a user may choose among their own groups).</summary>
+    public static bool SetOwner(string path, uint owner, uint group) => OperatingSystem.IsLinux() && Chown(path, owner, group) == 0;
+
     /// <summary>The user this process acts as (its effective user id); 0 where there are no users.</summary>
     public static uint CurrentUser => OperatingSystem.IsLinux() ? GetEffectiveUser() : 0;
 
@@ -35,15 +39,15 @@ public readonly partial record struct FileStatus(FileKind Kind, uint Major = 0, 
 
         return (status.Mode & 0xF000) switch
         {
-            0x8000 => new(FileKind.Regular, Owner: status.Owner),
-            0x4000 => new(FileKind.Directory, Owner: status.Owner),
-            0x6000 => new(FileKind.BlockDevice, status.DeviceMajor, status.DeviceMinor, status.Owner),
-            _ => new(FileKind.OtherSpecial, status.DeviceMajor, status.DeviceMinor, status.Owner),
+            0x8000 => new(FileKind.Regular, Owner: status.Owner, Group: status.Group),
+            0x4000 => new(FileKind.Directory, Owner: status.Owner, Group: status.Group),
+            0x6000 => new(FileKind.BlockDevice, status.DeviceMajor, status.DeviceMinor, status.Owner, status.Group),
+            _ => new(FileKind.OtherSpecial, status.DeviceMajor, status.DeviceMinor, status.Owner, status.Group),
         };
     }
 
     private const int AtCurrentDirectory = -100;
-    private const uint StatxType = 1 | 8; // STATX_TYPE | STATX_UID
+    private const uint StatxType = 1 | 8 | 16; // STATX_TYPE | STATX_UID | STATX_GID
 
     // statx's buffer has one layout on every architecture (linux/stat.h).
     [StructLayout(LayoutKind.Explicit, Size = 256)]
@@ -51,6 +55,9 @@ public readonly partial record struct FileStatus(FileKind Kind, uint Major = 0, 
     {
         [FieldOffset(20)]
         public uint Owner;
+
+        [FieldOffset(24)]
+        public uint Group;
 
         [FieldOffset(28)]
         public ushort Mode;
@@ -61,6 +68,9 @@ public readonly partial record struct FileStatus(FileKind Kind, uint Major = 0, 
         [FieldOffset(132)]
         public uint DeviceMinor;
     }
+
+    [LibraryImport("libc", EntryPoint = "chown", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Chown(string path, uint owner, uint group);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEffectiveUser();

@@ -49,6 +49,16 @@ public sealed class OutputTargetTests : IDisposable
         Assert.Equal("java;main 1\n", File.ReadAllText(dir.Combine("private.txt")));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir.Combine("private.txt")));
 
+        // Root rewriting a user's report leaves it the user's.
+        if (Environment.UserName == "root")
+        {
+            Make("chown", "nobody:nogroup", dir.Combine("private.txt"));
+            var again = KashikaProcess.Run(dir.Path, "trace", "collapse", "-o", "private.txt", "s.txt");
+            Assert.True(again.ExitCode == 0, again.StandardError);
+            Assert.NotEqual(0u, Kashika.Adapters.FileSystem.FileStatus.Of(dir.Combine("private.txt")).Owner); // still nobody's, not root's
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir.Combine("private.txt")));
+        }
+
         // A read-only one was made so on purpose: refused, left as it was (root included, who could write it).
         File.WriteAllText(dir.Combine("kept.txt"), "keep me");
         File.SetUnixFileMode(dir.Combine("kept.txt"), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
