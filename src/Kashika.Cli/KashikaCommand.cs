@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Kashika.Reports;
 using Kashika.Cli.Relate;
 using Kashika.Cli.Trace;
+using Kashika.Reports;
 
 namespace Kashika.Cli;
 
@@ -99,6 +99,10 @@ public static class KashikaCommand
 
     private static int Dispatch(string[] args, CliContext context)
     {
+        // --force, with any command: a report replaces a read-only file of the same name (keeping its permissions).
+        ReportWriter.ReplaceReadOnly = args.Contains("--force");
+        args = [.. args.Where(a => a != "--force")];
+
         // An empty path is no file or folder (it would mean the current folder: `--parquet ''` wrote the tables there):
         // said as a usage error by every command alike, "--name=" included.
         for (int i = 0; i < args.Length; i++)

@@ -32,6 +32,9 @@ public static class ReportWriter
     private static readonly Lock Gate = new();
     private static bool interrupted;
 
+    /// <summary>--force: a read-only file is replaced like any other (its permissions kept), not refused.</summary>
+    public static bool ReplaceReadOnly { get; set; }
+
     /// <summary>Deletes every temporary report file still being written, and lets no other be made (an interrupt).</summary>
     public static void DeleteTemporaryFiles()
     {
@@ -124,10 +127,10 @@ public static class ReportWriter
         // The file a symbolic link points at is replaced; the link stays a link.
         full = OutputTarget.Replaced(full);
         UnixFileMode? mode = OutputTarget.ModeOf(full);
-        if (mode is { } kept && (kept & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0)
+        if (!ReplaceReadOnly && mode is { } kept && (kept & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0)
         {
             // A read-only report was made so on purpose: it is not replaced behind the user's back (root may write anything).
-            throw new OutputException($"cannot write {path}: it is read-only (make it writable, chmod u+w, to replace it)", null);
+            throw new OutputException($"cannot write {path}: it is read-only (make it writable, chmod u+w, or give --force to replace it)", null);
         }
 
         string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");

@@ -67,6 +67,12 @@ public sealed class OutputTargetTests : IDisposable
         Assert.Contains("cannot write kept.txt: it is read-only", refused.StandardError, StringComparison.Ordinal);
         Assert.Equal("keep me", File.ReadAllText(dir.Combine("kept.txt")));
         Assert.DoesNotContain(Directory.GetFiles(dir.Path), f => f.EndsWith(".tmp", StringComparison.Ordinal));
+
+        // --force replaces it, and it stays read-only.
+        var forced = KashikaProcess.Run(dir.Path, "trace", "collapse", "--force", "-o", "kept.txt", "s.txt");
+        Assert.True(forced.ExitCode == 0, forced.StandardError);
+        Assert.Equal("java;main 1\n", File.ReadAllText(dir.Combine("kept.txt")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(dir.Combine("kept.txt")));
     }
 
     private sealed class Text(string name, string content, bool fails = false) : Kashika.Reports.IReportFormat<string>
