@@ -34,7 +34,7 @@ public static class FuzzTargets
         new("git-objects", "commit objects and pack deltas as the native git reader parses them", GitObjects, _ => GitObjectSeeds),
         new("history-cache", "cached commit logs (a cache row)", HistoryCacheRow, _ => [HistoryCacheSeed()]),
         new("pprof", "pprof profiles (protobuf, gunzipped) read as trace input", PprofProfile, _ => [PprofSeed()]),
-        new("relate-parquet", "the projects table of a relate export (Parquet)", RelateParquetTable, _ => [ParquetSeed()]),
+        new("relate-parquet", "the projects table of a relate export (Parquet), as kashika writes it and as DuckDB rewrites it", RelateParquetTable, ParquetSeeds),
     ];
 
     public static FuzzTarget Named(string name) =>
@@ -278,6 +278,14 @@ public static class FuzzTargets
 
     private static readonly RelateExport SeedExport =
         RelateParquet.ExportOf(new RelateTables([new ProjectRow("a", 0, "/src/a", 3, 2, 1, 0), new ProjectRow("b", 1, "/src/b", 1, 1, 0, 0)], [], []));
+
+    // Kashika's own table, and DuckDB's rewrites of it (OPTIONAL columns, dictionary and plain pages, one row a group,
+    // INT64 where the export writes INT32), made once with DuckDB.NET from an export of two small repositories.
+    private static IEnumerable<byte[]> ParquetSeeds(string repositoryRoot) =>
+        Directory.GetFiles(Path.Combine(repositoryRoot, "tests", "Kashika.Tests", "Relate", "Data", "parquet"), "*.parquet")
+            .Order(StringComparer.Ordinal)
+            .Select(File.ReadAllBytes)
+            .Prepend(ParquetSeed());
 
     private static byte[] ParquetSeed()
     {
