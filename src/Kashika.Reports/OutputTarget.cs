@@ -27,25 +27,25 @@ internal static class OutputTarget
         }
     }
 
-    /// <summary>The permissions of the regular file a report replaces, or null when there is none (or no Unix modes).</summary>
-    public static UnixFileMode? ModeOf(string full) =>
-        !OperatingSystem.IsWindows() && FileStatus.Of(full).Kind == FileKind.Regular ? File.GetUnixFileMode(full) : null;
+    /// <summary>The regular file a report replaces, or null when there is none.</summary>
+    public static FileStatus? Replacing(string full) => FileStatus.Of(full) is { Kind: FileKind.Regular } old ? old : null;
 
-    public static void SetMode(string path, UnixFileMode mode)
+    /// <summary>Whether a file was made read-only (no write bit for anyone): on purpose, so it is not replaced unasked.</summary>
+    public static bool IsReadOnly(FileStatus file) =>
+        OperatingSystem.IsLinux() && (file.Permissions & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0;
+
+    /// <summary>Gives the new file the permissions of the one it replaces (a 0600 report of people's addresses stays
+    /// 0600), and its owner and group where this process may (root may; a user may keep a group of theirs).</summary>
+    public static void Inherit(FileStatus old, string replacement)
     {
-        if (!OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsLinux())
         {
-            File.SetUnixFileMode(path, mode);
+            return;
         }
-    }
 
-    /// <summary>Gives the new file the owner and group of the one it replaces, where this process may (root may; a
-    /// user may keep a group of theirs); else it stays this process's, as a new file would.</summary>
-    public static void KeepOwner(string replaced, string replacement)
-    {
-        var old = FileStatus.Of(replaced);
+        File.SetUnixFileMode(replacement, old.Permissions);
         var made = FileStatus.Of(replacement);
-        if (old.Kind == FileKind.Regular && (old.Owner != made.Owner || old.Group != made.Group))
+        if (old.Owner != made.Owner || old.Group != made.Group)
         {
             _ = FileStatus.SetOwner(replacement, old.Owner, old.Group) || FileStatus.SetOwner(replacement, made.Owner, old.Group);
         }

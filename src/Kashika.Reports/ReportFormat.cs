@@ -126,8 +126,8 @@ public static class ReportWriter
     {
         // The file a symbolic link points at is replaced; the link stays a link.
         full = OutputTarget.Replaced(full);
-        UnixFileMode? mode = OutputTarget.ModeOf(full);
-        if (!ReplaceReadOnly && mode is { } kept && (kept & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0)
+        var replaced = OutputTarget.Replacing(full);
+        if (!ReplaceReadOnly && replaced is { } old && OutputTarget.IsReadOnly(old))
         {
             // A read-only report was made so on purpose: it is not replaced behind the user's back (root may write anything).
             throw new OutputException($"cannot write {path}: it is read-only (make it writable, chmod u+w, or give --force to replace it)", null);
@@ -154,24 +154,22 @@ public static class ReportWriter
                 file.Flush(flushToDisk: true);
             }
 
-            if (mode is { } replaced)
+            if (replaced is { } was)
             {
-                OutputTarget.SetMode(temporary, replaced); // a 0600 report of people's addresses stays 0600
-                OutputTarget.KeepOwner(full, temporary);
+                OutputTarget.Inherit(was, temporary);
             }
 
             return new Pending(path, full, temporary);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
             TryDelete(temporary);
             Temporary.TryRemove(temporary, out _);
-            throw Failed(path, full, e);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            Temporary.TryRemove(temporary, out _);
+            if (e is IOException or UnauthorizedAccessException)
+            {
+                throw Failed(path, full, e);
+            }
+
             throw;
         }
     }

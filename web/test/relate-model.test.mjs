@@ -117,3 +117,12 @@ test("withRest: every period laid out on the same total, so arcs compare across 
   // The busiest period itself has no rest.
   assert.equal(withRest(big, 10).matrix[2][2], 0);
 });
+
+test("laidOut: the matrix in the circle's order, the rest last when periods share one scale", async () => {
+  const { laidOut } = await import("../src/relate/model.js");
+  const m = [[0, 1, 2], [1, 0, 0], [2, 0, 0]];
+  assert.deepEqual(laidOut(m, [2, 0, 1]), { square: [[0, 2, 0], [2, 0, 1], [0, 1, 0]], order: [2, 0, 1], rest: null });
+  const withScale = laidOut(m, [2, 0, 1], 10);
+  assert.deepEqual(withScale.order, [2, 0, 1, 3]);
+  assert.equal(withScale.square[3][3], 4);
+});

@@ -32,6 +32,18 @@ public static class BoundedFile
         return bytes.ToArray();
     }
 
+    /// <summary>Checks, without reading it, that <paramref name="path"/> is a regular file of at most <paramref name="cap"/>
+    /// bytes (for a file read again and again, such as --aliases by every repository's reader).</summary>
+    /// <exception cref="InputException">It is a device, FIFO or folder, or larger.</exception>
+    public static void Check(string path, long cap, string shown)
+    {
+        var file = new FileInfo(path);
+        if (FileStatus.Of(path).Kind != FileKind.Regular || file.Length > cap)
+        {
+            throw new InputException($"{shown}: more than {cap / MiB:N0} MiB, or not a regular file; a file of this kind is far smaller");
+        }
+    }
+
     /// <summary>The text of <paramref name="path"/> (UTF-8), at most <paramref name="cap"/> bytes of it.</summary>
     /// <exception cref="InputException">It holds more.</exception>
     public static string ReadAllText(string path, long cap, string shown) => System.Text.Encoding.UTF8.GetString(ReadAllBytes(path, cap, shown));

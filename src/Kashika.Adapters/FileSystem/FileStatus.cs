@@ -15,7 +15,8 @@ public enum FileKind
 }
 
 /// <summary>What a path names, following symbolic links as stat() does: its kind, and a device node's numbers.</summary>
-public readonly partial record struct FileStatus(FileKind Kind, uint Major = 0, uint Minor = 0, uint Owner = 0, uint Group = 0)
+/// <param name="Permissions">The permission bits (rwx for user, group and others, and setuid, setgid, sticky).</param>
+public readonly partial record struct FileStatus(FileKind Kind, uint Major = 0, uint Minor = 0, uint Owner = 0, uint Group = 0, UnixFileMode Permissions = 0)
 {
     /// <summary>Gives <paramref name="path"/> to <paramref name="owner"/> and <paramref name="group"/>; false where this
     /// process may not (only root gives files away; a user may choose among their own groups).</summary>
@@ -37,17 +38,18 @@ public readonly partial record struct FileStatus(FileKind Kind, uint Major = 0, 
             return new(FileKind.Missing);
         }
 
-        return (status.Mode & 0xF000) switch
+        var kind = (status.Mode & 0xF000) switch
         {
-            0x8000 => new(FileKind.Regular, Owner: status.Owner, Group: status.Group),
-            0x4000 => new(FileKind.Directory, Owner: status.Owner, Group: status.Group),
-            0x6000 => new(FileKind.BlockDevice, status.DeviceMajor, status.DeviceMinor, status.Owner, status.Group),
-            _ => new(FileKind.OtherSpecial, status.DeviceMajor, status.DeviceMinor, status.Owner, status.Group),
+            0x8000 => FileKind.Regular,
+            0x4000 => FileKind.Directory,
+            0x6000 => FileKind.BlockDevice,
+            _ => FileKind.OtherSpecial,
         };
+        return new(kind, status.DeviceMajor, status.DeviceMinor, status.Owner, status.Group, (UnixFileMode)(status.Mode & 0xFFF));
     }
 
     private const int AtCurrentDirectory = -100;
-    private const uint StatxType = 1 | 8 | 16; // STATX_TYPE | STATX_UID | STATX_GID
+    private const uint StatxType = 1 | 2 | 8 | 16; // STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID
 
     // statx's buffer has one layout on every architecture (linux/stat.h).
     [StructLayout(LayoutKind.Explicit, Size = 256)]

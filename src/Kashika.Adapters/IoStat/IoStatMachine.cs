@@ -61,11 +61,7 @@ public sealed class IoStatMachine
     {
         var source = new RootSystemSource(roots, interval, Thread.Sleep, alternate?.Directory, alternate?.AsWell ?? false);
         var start = clock.GetLocalNow();
-        string root = roots[0];
-        return new IoStatMachine(
-            source,
-            report => roots.Count > 1 ? start.AddSeconds(interval.TotalSeconds * report) : clock.GetLocalNow(),
-            relative => File.Exists(Path.Combine(root, relative)) ? FileSystem.BoundedFile.ReadAllText(Path.Combine(root, relative), RootSystemSource.MaxFile, Path.Combine(root, relative)) : null);
+        return new IoStatMachine(source, report => roots.Count > 1 ? start.AddSeconds(interval.TotalSeconds * report) : clock.GetLocalNow(), source.ReadText);
     }
 
     /// <summary>A recording, checked whole before its first sample is given.</summary>

@@ -238,7 +238,8 @@ public sealed class RootSystemSource(
         }
     }
 
-    private string? ReadText(string relative)
+    /// <summary>A file under the current root (its stand-in links followed), within <see cref="MaxFile"/>; null when absent.</summary>
+    public string? ReadText(string relative)
     {
         var path = Resolve(relative);
         try

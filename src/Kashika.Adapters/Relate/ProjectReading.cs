@@ -101,8 +101,8 @@ public static class ProjectReading
                 throw new InputException($"{request.Aliases}: no such file");
             }
 
-            // Read here once within its cap (each repository's reader reads it again, then known to be a mailmap's size).
-            _ = BoundedFile.ReadAllBytes(aliases, Mailmaps, $"--aliases {request.Aliases}");
+            // Each repository's reader reads it: checked once here to be a file of a mailmap's size.
+            BoundedFile.Check(aliases, Mailmaps, $"--aliases {request.Aliases}");
         }
 
         var logRequest = new GitLogRequest(
@@ -111,15 +111,12 @@ public static class ProjectReading
         var said = new string?[repositories.Count];
         var failed = new ConcurrentDictionary<int, RepositoryException>();
         var damaged = new ConcurrentDictionary<int, bool>();
-        long? since = null, until = null;
-        if (repositories.Count > 0 && request.Reader == GitReader.Native)
+        // Read once, by git, whichever reader runs: the native reader then selects what git log would, and a date git
+        // cannot read is an error rather than a log of nothing.
+        var (since, until) = repositories.Count > 0 ? GitLog.Dates(repositories[0], request.Since, request.Until, cancel) : (null, null);
+        if (request.Reader != GitReader.Native)
         {
-            // Read once, by git, so that the native reader selects what git log would.
-            (since, until) = GitLog.Dates(repositories[0], request.Since, request.Until, cancel);
-        }
-        else if (repositories.Count > 0)
-        {
-            GitLog.Dates(repositories[0], request.Since, request.Until, cancel); // checked: git log would select nothing from a bad date
+            (since, until) = (null, null);
         }
 
         var cache = OpenCache(request, problems);

@@ -1,7 +1,7 @@
 // The chord diagram: one arc per project around a ring, one ribbon per related pair. Drawing only: what to draw, in
 // which order and colours, and what a hover or click means come from main.js.
 import { arc as d3arc, chord as d3chord, descending, ascending, interpolate, ribbon as d3ribbon, select } from "d3";
-import { hitAngles, labelsToKeep, withRest } from "./model.js";
+import { hitAngles, labelsToKeep, laidOut } from "./model.js";
 // selection.transition() comes from this module's side effect, which d3's bundle (sideEffects: false) would drop.
 import "d3-transition";
 
@@ -27,20 +27,18 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
 
   // The layout is made on the reordered matrix, then its indices are turned back into project numbers, so everything
   // else (colours, names, panels) keeps addressing projects.
-  const padded = scaleTotal === null ? null : withRest(matrix, scaleTotal);
-  const laidOrder = padded ? [...order, padded.rest] : order;
-  const laid = padded ? padded.matrix : matrix;
-  const layout = d3chord().padAngle(padAngle).sortSubgroups(descending).sortChords(ascending)(laidOrder.map((i) => laidOrder.map((j) => laid[i][j])));
-  for (const g of layout.groups) g.index = laidOrder[g.index];
+  const laid = laidOut(matrix, order, scaleTotal);
+  const layout = d3chord().padAngle(padAngle).sortSubgroups(descending).sortChords(ascending)(laid.square);
+  for (const g of layout.groups) g.index = laid.order[g.index];
   for (const c of layout) {
-    c.source.index = laidOrder[c.source.index];
-    c.target.index = laidOrder[c.target.index];
+    c.source.index = laid.order[c.source.index];
+    c.target.index = laid.order[c.target.index];
   }
   // The rest is no project: it leaves the groups and chords drawn, and is shown apart.
-  const restGroup = padded ? layout.groups.find((g) => g.index === padded.rest) : null;
-  if (padded) {
+  const restGroup = laid.rest === null ? null : layout.groups.find((g) => g.index === laid.rest);
+  if (restGroup) {
     layout.groups = layout.groups.filter((g) => g !== restGroup);
-    for (let i = layout.length - 1; i >= 0; i--) if (layout[i].source.index === padded.rest) layout.splice(i, 1);
+    for (let i = layout.length - 1; i >= 0; i--) if (layout[i].source.index === laid.rest) layout.splice(i, 1);
   }
   const arc = d3arc().innerRadius(innerRadius).outerRadius(outerRadius);
   const hit = d3arc().innerRadius(innerRadius).outerRadius(outerRadius + labelSpace * 0.8);

@@ -272,3 +272,13 @@ export function withRest(matrix, total) {
   const rest = Math.max(0, total - matrixTotal(matrix));
   return { matrix: [...matrix.map((row) => [...row, 0]), [...new Array(n).fill(0), rest]], rest: n };
 }
+
+// The matrix as a chord layout takes it: rows and columns in `order` (project numbers), and with `scaleTotal` the rest
+// of withRest laid out last. `order` maps the layout's indices back to project numbers; `rest` is the rest's number
+// (null without one), which the caller leaves undrawn.
+export function laidOut(matrix, order, scaleTotal = null) {
+  const padded = scaleTotal === null ? null : withRest(matrix, scaleTotal);
+  const laid = padded ? [...order, padded.rest] : order;
+  const m = padded ? padded.matrix : matrix;
+  return { square: laid.map((i) => laid.map((j) => m[i][j])), order: laid, rest: padded ? padded.rest : null };
+}

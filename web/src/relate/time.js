@@ -1,7 +1,7 @@
 // Small pictures of time on the relate page: a period's thumbnail diagram, a pair's series over the periods, a person's
 // timeline. Drawing only: main.js gives them their data and words.
 import { arc as d3arc, axisBottom, axisLeft, chord as d3chord, line, max, ribbon as d3ribbon, scaleLinear, scalePoint } from "d3";
-import { withRest } from "./model.js";
+import { laidOut } from "./model.js";
 
 // A chord diagram `size` px wide without labels into `parent`; `matrix` null draws an empty ring (no sharing).
 export function drawThumbnail(parent, matrix, order, colour, size, scaleTotal = null) {
@@ -10,11 +10,9 @@ export function drawThumbnail(parent, matrix, order, colour, size, scaleTotal = 
   svg.append("circle").attr("r", r - 2).attr("fill", "none").attr("stroke", "#d9dde5");
   if (!matrix) return;
   // With one scale for all periods, the rest (see withRest) is laid out and left undrawn.
-  const padded = scaleTotal === null ? null : withRest(matrix, scaleTotal);
-  const laidOrder = padded ? [...order, padded.rest] : order;
-  const laid = padded ? padded.matrix : matrix;
-  const layout = d3chord().padAngle(0.03)(laidOrder.map((i) => laidOrder.map((j) => laid[i][j])));
-  const isRest = (index) => padded !== null && laidOrder[index] === padded.rest;
+  const laid = laidOut(matrix, order, scaleTotal);
+  const layout = d3chord().padAngle(0.03)(laid.square);
+  const isRest = (index) => laid.order[index] === laid.rest;
   svg.append("g").selectAll("path").data(layout.groups.filter((g) => !isRest(g.index))).join("path").attr("d", d3arc().innerRadius(r - 4).outerRadius(r)).attr("fill", (g) => colour(order[g.index]));
   svg.append("g").attr("fill-opacity", 0.6).selectAll("path").data(layout.filter((c) => !isRest(c.source.index))).join("path").attr("d", d3ribbon().radius(r - 5)).attr("fill", (c) => colour(order[c.source.index]));
 }
