@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Kashika.Cli.Relate;
 using Kashika.Cli.Trace;
+using Kashika.Adapters.FileSystem;
 using Kashika.Reports;
 
 namespace Kashika.Cli;
@@ -108,7 +109,8 @@ public static class KashikaCommand
         for (int i = 0; i < args.Length; i++)
         {
             string option = args[i].Split('=', 2)[0];
-            bool empty = args[i].Contains('=', StringComparison.Ordinal) ? args[i].Length == option.Length + 1 : i + 1 < args.Length && args[i + 1].Length == 0;
+            bool joined = args[i].Contains('=', StringComparison.Ordinal);
+            bool empty = joined ? args[i].Length == option.Length + 1 : i + 1 < args.Length && args[i + 1].Length == 0;
             if (empty && PathOptions.Contains(option))
             {
                 context.Fail(option is "-o" or "--output" ? $"{option} needs a file name (or - for standard output)" : $"{option} needs a path, not an empty one");
@@ -117,10 +119,18 @@ public static class KashikaCommand
 
             // "-" is standard output for -o alone (iostat's --record says why it is not one): elsewhere it would be a
             // file or folder named "-".
-            string? value = args[i].Contains('=', StringComparison.Ordinal) ? args[i][(option.Length + 1)..] : i + 1 < args.Length ? args[i + 1] : null;
+            string? value = joined ? args[i][(option.Length + 1)..] : i + 1 < args.Length ? args[i + 1] : null;
             if (value == "-" && PathOptions.Contains(option) && option is not ("-o" or "--output" or "--record"))
             {
                 context.Fail($"{option} -: standard input or output is no file or folder here; give a path (./- for a file named -)");
+                return (int)ExitCode.Usage;
+            }
+
+            // A name that is not valid UTF-8 reaches .NET with U+FFFD in place of its bytes: a file would be written or
+            // read under another name than the one given. Repositories are opened by their bytes (relate's PATHs).
+            if (value is not null && PathOptions.Contains(option) && BytePaths.RawArgument(joined ? args[i] : value) is { } raw)
+            {
+                context.Fail($"{option} {BytePaths.Escaped(joined ? raw[(Array.IndexOf(raw, (byte)'=') + 1)..] : raw)}: not valid UTF-8, and kashika names files by UTF-8 paths only; use a UTF-8 name (or a link with one)");
                 return (int)ExitCode.Usage;
             }
         }

@@ -28,6 +28,11 @@ public static class KashikaProcess
     public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         Run(workingDirectory, environment, ["dotnet"], arguments);
 
+    /// <summary>Runs the CLI with arguments whose \xNN escapes are made bytes by the shell (printf %b): .NET cannot
+    /// pass an argument that is not valid UTF-8, a user's shell can.</summary>
+    public static CliResult RunWithBytes(string workingDirectory, params string[] arguments) =>
+        Run(workingDirectory, new Dictionary<string, string>(), ["bash", "-c", "a=(); for x in \"$@\"; do a+=(\"$(printf '%b' \"$x\")\"); done; exec dotnet \"${a[@]}\"", "bash"], arguments);
+
     /// <summary>Starts the CLI and returns at once (output discarded), for tests that kill it or run several at once.</summary>
     public static Process Start(string workingDirectory, params string[] arguments)
     {

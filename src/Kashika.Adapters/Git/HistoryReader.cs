@@ -1,3 +1,4 @@
+using Kashika.Adapters.FileSystem;
 using Kashika.Adapters.Git.Native;
 using Kashika.Core.Relate;
 
@@ -69,7 +70,8 @@ public static class HistoryReader
 
         var warnings = new List<string>();
         var mailmap = request.Mailmap && !request.Compat ? reader.Mailmap(request.Aliases, warnings.Add) : null;
-        var (log, read, note, damaged) = options.Cache is not null && options.Since is null && options.Until is null
+        // A folder whose name is not UTF-8 is reached through a descriptor of this process: no path to key a cache row by.
+        var (log, read, note, damaged) = options.Cache is not null && options.Since is null && options.Until is null && !BytePaths.IsOpened(repository.Path)
             ? ReadCached(reader, options.Cache, request.Revision, tip.Value, progress, cancel)
             : (Walk(reader, tip.Value, options, progress, cancel), -1, null, false);
         if (note is not null)

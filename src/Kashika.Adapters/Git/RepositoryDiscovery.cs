@@ -1,3 +1,4 @@
+using Kashika.Adapters.FileSystem;
 using Kashika.Core.Common;
 
 namespace Kashika.Adapters.Git;
@@ -29,19 +30,30 @@ public static class RepositoryDiscovery
 
         var repositories = new List<GitRepository>();
         var problems = new List<string>();
-        foreach (string argument in arguments)
+        foreach (string given in arguments)
         {
+            string argument = given;
             var (name, path) = SplitNamed(argument);
             string full = Path.GetFullPath(path, currentDirectory);
+            string named = full;
             try
             {
+                // A path that is not valid UTF-8 came as other bytes than its string says: opened by those bytes.
+                if (BytePaths.RawArgument(argument) is { } raw)
+                {
+                    byte[] rawPath = name is null ? raw : raw[(Array.IndexOf(raw, (byte)'=') + 1)..];
+                    path = named = BytePaths.Escaped(rawPath);
+                    argument = name is null ? path : $"{name}={path}";
+                    full = BytePaths.Open(currentDirectory, rawPath) ?? full;
+                }
+
                 if (Unusable(path, full) is { } problem)
                 {
                     problems.Add(problem);
                 }
                 else if (IsRepository(full))
                 {
-                    repositories.Add(new GitRepository(name ?? DefaultName(full), full, argument));
+                    repositories.Add(new GitRepository(name ?? DefaultName(named), full, argument));
                 }
                 else if (name is not null)
                 {
@@ -80,6 +92,11 @@ public static class RepositoryDiscovery
             return null;
         }
 
+        if (BytePaths.IsOpened(full))
+        {
+            return $"{path}: is a file, not a repository or a folder of repositories";
+        }
+
         if (new FileInfo(full).LinkTarget is not null)
         {
             FileSystemInfo? target;
@@ -99,7 +116,6 @@ public static class RepositoryDiscovery
         }
 
         return File.Exists(full) ? $"{path}: is a file, not a repository or a folder of repositories"
-            : path.Contains('\uFFFD', StringComparison.Ordinal) ? NotUtf8(path)
             : $"{path}: no such directory";
     }
 
@@ -137,23 +153,26 @@ public static class RepositoryDiscovery
         return (argument[..equals], argument[(equals + 1)..]);
     }
 
-    // The folder's children that are repositories; and, named as problems, children whose names are not valid UTF-8:
-    // .NET reads names as UTF-8, so such a folder cannot be opened by its name, and it is said rather than dropped.
+    // The folder's children that are repositories, in name order. Names that are not valid UTF-8 (which .NET shows
+    // with U+FFFD and cannot open by) are opened by their bytes and named escaped (\xNN); one that cannot be opened
+    // is named as a problem, never dropped.
     private static (List<GitRepository> Repositories, List<string> Unnamed) ChildRepositories(string folder, string shownAs)
     {
-        var entries = Directory.EnumerateDirectories(folder).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal).ToList();
-        var unnamed = entries.Where(d => Path.GetFileName(d).Contains('\uFFFD', StringComparison.Ordinal) && !Directory.Exists(d))
-            .Select(d => NotUtf8(Path.Combine(shownAs, Path.GetFileName(d))))
+        var children = Directory.EnumerateDirectories(folder)
+            .Where(d => Directory.Exists(d) && !Path.GetFileName(d).StartsWith('.'))
+            .Select(d => (Name: Path.GetFileName(d), Path: (string?)d))
+            .Concat(BytePaths.InvalidNames(folder).Where(n => n[0] != (byte)'.').Select(n => (Name: BytePaths.Escaped(n), Path: BytePaths.Open(folder, n))))
+            .OrderBy(c => c.Name, StringComparer.Ordinal)
             .ToList();
-        var repositories = entries
-            .Where(IsRepository) // a work tree's own .git is no child project
-            .Select(d => new GitRepository(DefaultName(d), d, Path.Combine(shownAs, Path.GetFileName(d))))
+        var unnamed = children.Where(c => c.Path is null)
+            .Select(c => $"{Path.Combine(shownAs, c.Name)}: cannot be opened")
+            .ToList();
+        var repositories = children
+            .Where(c => c.Path is not null && IsRepository(c.Path)) // a work tree's own .git is no child project
+            .Select(c => new GitRepository(DefaultName(c.Name), c.Path!, Path.Combine(shownAs, c.Name)))
             .ToList();
         return (repositories, unnamed);
     }
-
-    private static string NotUtf8(string path) =>
-        $"{path}: its name is not valid UTF-8 (shown with \uFFFD), and kashika opens paths by UTF-8 names: rename it, or give a link to it with a UTF-8 name (ln -s)";
 
     // A work tree has .git (a folder, or a file for worktrees and submodules); a bare repository has HEAD, objects and refs.
     private static bool IsRepository(string directory) =>

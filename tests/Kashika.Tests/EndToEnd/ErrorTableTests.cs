@@ -64,6 +64,7 @@ public sealed class ErrorTableTests : IDisposable
     [InlineData("a trace input that is not a profile", "printf 'hello\\n' > junk.txt; $K trace collapse junk.txt", 3, "junk.txt: 1 of its 1 lines are not perf script (line 1: hello): not a profile kashika reads")]
     [InlineData("a trace input without samples", "printf '# nothing\\n' > none.txt; $K trace collapse none.txt", 3, "none.txt: no stack samples found")]
     [InlineData("-o into a missing folder", "$K trace collapse stacks.txt -o missing/out.txt", 4, "cannot write missing/out.txt: no such directory")]
+    [InlineData("an output path that is not UTF-8", "$K relate -o $'r\\xe9.html' a b; e=$?; ls r*.html 2>/dev/null && exit 9; exit $e", 2, "-o r\\xe9.html: not valid UTF-8, and kashika names files by UTF-8 paths only")]
     public void Each_error_is_one_line_and_its_exit_code(string row, string script, int exit, string message)
     {
         var (code, stderr) = Shell(script);

@@ -46,21 +46,47 @@ public sealed class RelateErrorTests : IDisposable
         Assert.Contains(message, report, StringComparison.Ordinal); // among the report's warnings
     }
 
-    [Fact]
-    public void A_folder_whose_name_is_not_utf8_is_named_never_dropped_and_read_through_a_link()
+    [Theory]
+    [InlineData("native")]
+    [InlineData("git")]
+    public void A_folder_whose_name_is_not_utf8_is_read_and_named_escaped(string reader)
     {
         // .NET cannot make such a name; the shell can.
         var made = ExternalTool.Run(dir.Path, "bash", "-c",
             "mkdir -p parent && cd parent && git init -q $'bad\\xff' && git -C $'bad\\xff' -c user.name=Ann -c user.email=ann@example.org commit -q --allow-empty -m one"
-            + " && git init -q good && git -C good -c user.name=Ann -c user.email=ann@example.org commit -q --allow-empty -m one && ln -s $'parent/bad\\xff' ../linked");
+            + " && git -C $'bad\\xff' -c user.name=Bob -c user.email=bob@example.org commit -q --allow-empty -m two"
+            + " && git init -q good && git -C good -c user.name=Ann -c user.email=ann@example.org commit -q --allow-empty -m one"
+            + " && mkdir $'caf\\xe9' && git init -q $'caf\\xe9/inner' && git -C $'caf\\xe9/inner' -c user.name=Bob -c user.email=bob@example.org commit -q --allow-empty -m one"
+            + " && touch $'file\\xff'");
         Assert.Equal(0, made?.ExitCode);
-        var result = Run("relate", "-f", "csv", "parent");
-        Assert.Equal(3, result.ExitCode);
-        Assert.Contains("its name is not valid UTF-8", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("good", result.StandardOutput, StringComparison.Ordinal);
-        var linked = Run("relate", "-f", "csv", "linked", "ok");
-        Assert.True(linked.ExitCode == 0, linked.StandardError);
-        Assert.StartsWith("project,linked,ok", linked.StandardOutput, StringComparison.Ordinal);
+
+        // Met in a folder of repositories: read, and named with the byte escaped (was: left out, named as a problem).
+        var found = Run("relate", "--no-cache", "--reader", reader, "-f", "csv", "parent");
+        Assert.True(found.ExitCode == 0, found.StandardError);
+        Assert.StartsWith("project,bad\\xff,good\n", found.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("bad\\xff,0,1\n", found.StandardOutput, StringComparison.Ordinal); // Ann, in both
+
+        // Given on the command line, named or not, and inside a folder whose own name is not UTF-8.
+        var given = KashikaProcess.RunWithBytes(dir.Path, "relate", "--no-cache", "--reader", reader, "-f", "csv", "parent/bad\\xff", "named=parent/bad\\xff", "parent/caf\\xe9");
+        Assert.True(given.ExitCode == 0, given.StandardError);
+        Assert.StartsWith("project,bad\\xff,named,inner\n", given.StandardOutput, StringComparison.Ordinal);
+
+        // What names no folder is still named, escaped.
+        var missing = KashikaProcess.RunWithBytes(dir.Path, "relate", "-f", "csv", "parent/nothing\\xff", "parent/file\\xff", "parent/good");
+        Assert.Equal(3, missing.ExitCode);
+        Assert.Contains("kashika: error: parent/nothing\\xff: no such directory", missing.StandardError, StringComparison.Ordinal);
+        Assert.Contains("kashika: error: parent/file\\xff: is a file, not a repository or a folder of repositories", missing.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-o", "r\\xff.html")]
+    [InlineData("--parquet", "t\\xff")]
+    [InlineData("--aliases", "a\\xff")]
+    public void A_file_option_whose_path_is_not_utf8_is_a_usage_error_not_a_file_of_another_name(string option, string path)
+    {
+        var result = KashikaProcess.RunWithBytes(dir.Path, "relate", option, path, "ok");
+        AssertOneError(result, 2, $"{option} {path}: not valid UTF-8, and kashika names files by UTF-8 paths only");
+        Assert.Equal(["ok"], Directory.GetFileSystemEntries(dir.Path).Select(p => Path.GetFileName(p)!).Where(n => n is not (".cache" or ".gitconfig")).ToArray());
     }
 
     [Fact]
