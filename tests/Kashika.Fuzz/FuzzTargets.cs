@@ -35,6 +35,7 @@ public static class FuzzTargets
         new("history-cache", "cached commit logs (a cache row)", HistoryCacheRow, _ => [HistoryCacheSeed()]),
         new("pprof", "pprof profiles (protobuf, gunzipped) read as trace input", PprofProfile, _ => [PprofSeed()]),
         new("relate-parquet", "the projects table of a relate export (Parquet), as kashika writes it and as DuckDB rewrites it", RelateParquetTable, ParquetSeeds),
+        new("damaged-repository", "a whole repository's files (refs, packs, indexes, loose objects, config), read natively and by git", DamagedRepository, RepositorySeeds),
     ];
 
     public static FuzzTarget Named(string name) =>
@@ -314,6 +315,186 @@ public static class FuzzTargets
         catch (InputException e)
         {
             NamesInput(e.Message, folder);
+        }
+    }
+
+    // A repository as the fuzzer sees it: its files one after another, each a name (NUL-terminated), a 4-byte big-endian
+    // length and the bytes. A length past the end takes what is left, so every mutation is still some repository.
+    private static IEnumerable<(string Name, byte[] Data)> Files(byte[] bytes)
+    {
+        for (int at = 0; at < bytes.Length;)
+        {
+            int end = Array.IndexOf(bytes, (byte)0, at);
+            if (end < 0 || end + 5 > bytes.Length)
+            {
+                yield break;
+            }
+
+            string name = Encoding.Latin1.GetString(bytes, at, end - at);
+            int length = (int)Math.Min(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(end + 1)), (uint)(bytes.Length - end - 5));
+            yield return (name, bytes[(end + 5)..(end + 5 + length)]);
+            at = end + 5 + length;
+        }
+    }
+
+    // Names stay inside the repository: plain relative paths of git's own characters, nothing leading out.
+    private static bool Inside(string name) =>
+        name.Length is > 0 and < 200 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '-' or '_')
+        && !name.StartsWith('/') && !name.Split('/').Any(part => part is "" or "." or "..");
+
+    // Real repositories, each as git wrote it: packed with deltas (long similar messages), a .mailmap, merges, tags and
+    // packed-refs; one of loose objects only; one with a shallow file and a branch left loose.
+    private static IEnumerable<byte[]> RepositorySeeds(string repositoryRoot)
+    {
+        string work = Path.Combine(Path.GetTempPath(), "kashika-fuzz-seeds-" + Environment.ProcessId);
+        string[][] recipes =
+        [
+            ["commit -q --allow-empty -m one --author=Ann<ann@example.org>", "mailmap", "commit -q --allow-empty -m two --author=Bob<bob@old.example>",
+             "checkout -q -b side", "commit -q --allow-empty -m side --author=Cy<cy@example.org>", "checkout -q -", "merge -q --no-ff -m merged side",
+             "tag -a v1 -m release", "long", "gc -q --aggressive", "pack-refs --all"],
+            ["commit -q --allow-empty -m one --author=Ann<ann@example.org>", "commit -q --allow-empty -m two --author=Dee<dee@example.org>"],
+            ["commit -q --allow-empty -m one --author=Ann<ann@example.org>", "long", "repack -adq", "branch loose", "shallow"],
+        ];
+        foreach (var recipe in recipes)
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+
+            Git(work, "init", "-q", "-b", "main", ".");
+            foreach (string step in recipe)
+            {
+                switch (step)
+                {
+                    case "mailmap":
+                        File.WriteAllText(Path.Combine(work, ".mailmap"), "Bob New <bob@example.org> <bob@old.example>\n");
+                        Git(work, "add", ".mailmap");
+                        Git(work, "commit", "-q", "-m", "mailmap", "--author=Ann<ann@example.org>");
+                        break;
+                    case "long":
+                        for (int i = 0; i < 6; i++)
+                        {
+                            Git(work, "commit", "-q", "--allow-empty", "--author=Eve<eve@example.org>", "-m",
+                                string.Concat(Enumerable.Repeat("A long message, nearly the same each time, stored as a delta. ", 12)) + i);
+                        }
+
+                        break;
+                    case "shallow":
+                        File.WriteAllText(Path.Combine(work, ".git", "shallow"), Git(work, "rev-parse", "HEAD~2").Trim() + "\n");
+                        break;
+                    default:
+                        Git(work, step.Split(' '));
+                        break;
+                }
+            }
+
+            string git = Path.Combine(work, ".git");
+            var seed = new MemoryStream();
+            foreach (string file in Directory.EnumerateFiles(git, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                string name = Path.GetRelativePath(git, file);
+                if (name.StartsWith("hooks/", StringComparison.Ordinal) || name.StartsWith("logs/", StringComparison.Ordinal) || name is "index" or "description" || name.StartsWith("info/", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                byte[] data = File.ReadAllBytes(file);
+                seed.Write(Encoding.Latin1.GetBytes(name + "\0"));
+                byte[] length = new byte[4];
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+                seed.Write(length);
+                seed.Write(data);
+            }
+
+            yield return seed.ToArray();
+        }
+
+        Directory.Delete(work, recursive: true);
+    }
+
+    private static string Git(string directory, params string[] arguments)
+    {
+        Directory.CreateDirectory(directory);
+        var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in (string[])["-c", "user.name=Ann", "-c", "user.email=ann@example.org", "-c", "commit.gpgsign=false", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["GIT_COMMITTER_DATE"] = start.Environment["GIT_AUTHOR_DATE"] = "2021-03-01T10:00:00Z";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {error.Result}");
+    }
+
+    // The repository written as a bare one, then read by both readers: the native reader must give git's history, or
+    // hand the repository to git (as it does for anything it does not read as git would). A history git refuses, or
+    // one that differs from git's, is a finding — a wrong figure with exit 0.
+    private static void DamagedRepository(byte[] bytes)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "kashika-fuzz-repo-" + Environment.ProcessId + "-" + Environment.CurrentManagedThreadId);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        foreach (string part in (string[])["objects", "refs"])
+        {
+            Directory.CreateDirectory(Path.Combine(folder, part));
+        }
+
+        foreach (var (name, data) in Files(bytes).Where(f => Inside(f.Name)))
+        {
+            string path = Path.Combine(folder, name);
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllBytes(path, data);
+            }
+            catch (IOException)
+            {
+                // A name that is a folder already (or under a file): the repository has the first of the two.
+            }
+        }
+
+        // git reads no configuration but the repository's own.
+        Environment.SetEnvironmentVariable("GIT_CONFIG_NOSYSTEM", "1");
+        Environment.SetEnvironmentVariable("GIT_CONFIG_GLOBAL", "/dev/null");
+        var repository = new Kashika.Adapters.Git.GitRepository("repo", folder, folder);
+        var request = new Kashika.Adapters.Git.GitLogRequest(false, "HEAD", null, null, null, Period.Quarter);
+        string native = Read(repository, request, Kashika.Adapters.Git.GitReader.Native, out string reader);
+        string git = Read(repository, request, Kashika.Adapters.Git.GitReader.Git, out string gitSaid);
+        if (native != git)
+        {
+            string files = string.Join(", ", Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                .Select(f => $"{Path.GetRelativePath(folder, f)} ({new FileInfo(f).Length} B)"));
+            if (Environment.GetEnvironmentVariable("KASHIKA_FUZZ_KEEP") is { Length: > 0 } keep)
+            {
+                File.WriteAllBytes(keep, bytes); // the case, to replay with Kashika.Fuzz damaged-repository FILE
+            }
+
+            throw new FuzzFinding($"the native reader ({reader}) read {native}; git read {git} ({gitSaid}); the repository: {files}");
+        }
+    }
+
+    private static string Read(Kashika.Adapters.Git.GitRepository repository, Kashika.Adapters.Git.GitLogRequest request, Kashika.Adapters.Git.GitReader reader, out string how)
+    {
+        how = "";
+        try
+        {
+            var history = Kashika.Adapters.Git.HistoryReader.Read(repository, new(request, reader, null, null, null), _ => { }, CancellationToken.None);
+            how = history.Reader;
+            return string.Join("; ", history.History.Authors.Records.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {r.Value.NonMerges}+{r.Value.Merges}"))
+                + $" | by quarter: {string.Join(", ", history.History.ByPeriod.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value.Commits}"))}"
+                + $" | undated {history.History.Undated}, prints {history.History.Prints.Count}{(history.Shallow ? ", shallow" : "")}";
+        }
+        catch (Kashika.Adapters.Git.RepositoryException e)
+        {
+            how = e.Message;
+            return e.Empty ? "empty" : "an error"; // git's words differ with the damage; that both refuse is the point
         }
     }
 }

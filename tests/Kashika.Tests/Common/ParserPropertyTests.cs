@@ -87,6 +87,10 @@ public sealed class ParserPropertyTests
     [Fact]
     public void Relate_parquet() => Check("relate-parquet", Iterations / 4);
 
+    // Two readers and a git process a case: fewer cases, each a whole repository.
+    [Fact]
+    public void Damaged_repository() => Check("damaged-repository", Iterations / 8);
+
     [Fact]
     public void Every_fuzz_target_has_a_property_test()
     {

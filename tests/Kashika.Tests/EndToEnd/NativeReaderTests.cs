@@ -306,6 +306,42 @@ public sealed class NativeReaderTests : IDisposable
             Assert.DoesNotContain("empty repository", native.StandardError, StringComparison.Ordinal);
         }
 
+        // A git folder given as itself (repo/.git): for git neither bare nor a work tree, so no .mailmap applies (the
+        // native reader read HEAD:.mailmap, as for a bare repository). Found by the damaged-repository fuzz target.
+        dir.Repo("given").CommitFile(".mailmap", "Zed Alpha <zed@example.org> Other Person <other@example.net>\n")
+            .Commits("Zed Alpha", "zed@example.org", 1).Commits("Other Person", "other@example.net", 1);
+        var (itself, _) = BothReaders("given=given/.git");
+        Assert.Contains("\"developers\": 3,", itself.StandardOutput, StringComparison.Ordinal); // with the mailmap: 2
+        ReadNatively(itself.StandardError, "given");
+
+        // Found by the damaged-repository fuzz target, each read natively with exit 0 where git refuses or reads otherwise:
+        // a folder without HEAD ("empty repository"; git: not a repository), a core boolean git cannot parse, a HEAD
+        // ending in a vertical tab (part of the name for git), a packed-refs that says it is sorted and is not (git's
+        // bisection misses the branch), and a pack index whose fan-out decreases.
+        var noHead = Varied("nohead");
+        File.Delete(Path.Combine(noHead.Path, ".git", "HEAD"));
+        var badBool = Varied("badbool");
+        File.AppendAllText(Path.Combine(badBool.Path, ".git", "config"), "[core]\n\tfilemode = t2ue\n");
+        var tab = Varied("verticaltab");
+        File.WriteAllText(Path.Combine(tab.Path, ".git", "HEAD"), "ref: refs/heads/main\v");
+        var unsorted = Varied("unsorted");
+        unsorted.Git("branch", "zzz");
+        unsorted.Git("pack-refs", "--all");
+        string packedRefs = Path.Combine(unsorted.Path, ".git", "packed-refs");
+        File.WriteAllText(packedRefs, File.ReadAllText(packedRefs).Replace("refs/heads/zzz", "refa/heads/zzz", StringComparison.Ordinal));
+        var fanout = Varied("fanout");
+        fanout.Git("repack", "-adq");
+        string idx = Directory.GetFiles(Path.Combine(fanout.Path, ".git", "objects", "pack"), "*.idx").Single();
+        File.SetAttributes(idx, FileAttributes.Normal);
+        byte[] index = File.ReadAllBytes(idx);
+        index[8 + (200 * 4) + 3] ^= 0x7f; // one fan-out entry past the next
+        File.WriteAllBytes(idx, index);
+        foreach (string name in (string[])["nohead", "badbool", "verticaltab", "unsorted", "fanout"])
+        {
+            var (native, git) = BothReaders(name);
+            Assert.DoesNotContain($"kashika: {name}: native,", native.StandardError, StringComparison.Ordinal);
+        }
+
         // A config git refuses (a key outside any section, a name with '_'): git's refusal is the answer, not our reading.
         var badConfig = Varied("badconfig");
         File.AppendAllText(Path.Combine(badConfig.Path, ".git", "config"), "[core]\n\tbad_name = 1\n");

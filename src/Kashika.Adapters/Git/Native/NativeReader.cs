@@ -83,7 +83,7 @@ internal sealed class NativeReader : IDisposable
 
     /// <summary>
     /// The mailmap git applies for %aN/%aE: the work tree's .mailmap file (not followed if a link), or in a bare repository
-    /// the blob HEAD:.mailmap, then the aliases file. A blob that is not there (a partial clone) is no mailmap and a warning.
+    /// the blob HEAD:.mailmap (none for a git folder given as itself, not bare by its config), then the aliases file. A blob that is not there (a partial clone) is no mailmap and a warning.
     /// </summary>
     public Mailmap Mailmap(string? aliases, Action<string> warn)
     {
@@ -98,7 +98,7 @@ internal sealed class NativeReader : IDisposable
                     : throw new UnsupportedRepositoryException($".mailmap of {file.Length:N0} bytes"));
             }
         }
-        else if (refs.Commit("HEAD", "", "") is { } head && MailmapBlob(head) is { } blob)
+        else if (files.Bare && refs.Commit("HEAD", "", "") is { } head && MailmapBlob(head) is { } blob)
         {
             var data = objects.Read(blob, headerOnly: false);
             bool promisor = files.Config.Get("extensions.partialclone") is not null

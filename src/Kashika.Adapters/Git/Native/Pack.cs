@@ -54,10 +54,25 @@ internal sealed class Pack : IDisposable
                 throw new UnsupportedRepositoryException($"{indexPath}: pack index version {BinaryPrimitives.ReadUInt32BigEndian(head[4..])}");
             }
 
+            // git's own checks on opening an index (check_packed_git_idx): a fan-out that never decreases, and a size
+            // that fits the object count (with room for 8-byte offsets of all but the first object).
+            for (int i = 1; i < 256; i++)
+            {
+                if (BinaryPrimitives.ReadUInt32BigEndian(head[(8 + (i * 4))..]) < BinaryPrimitives.ReadUInt32BigEndian(head[(8 + ((i - 1) * 4))..]))
+                {
+                    throw new UnsupportedRepositoryException($"{indexPath}: non-monotonic index");
+                }
+            }
+
             count = checked((int)BinaryPrimitives.ReadUInt32BigEndian(head[(8 + (255 * 4))..]));
             namesAt = 8 + (256 * 4);
             offsetsAt = namesAt + ((long)count * (ObjectId.Size + 4));
             largeOffsetsAt = offsetsAt + ((long)count * 4);
+            if (count > 0 && index.Length > largeOffsetsAt + ((long)(count - 1) * 8) + 40)
+            {
+                throw new UnsupportedRepositoryException($"{indexPath}: wrong index file size");
+            }
+
             var packHead = pack.Span(0, 12);
             if (largeOffsetsAt + 40 > index.Length || packHead.Length < 12 || !packHead[..4].SequenceEqual("PACK"u8)
                 || BinaryPrimitives.ReadUInt32BigEndian(packHead[4..]) is not (2 or 3)

@@ -92,10 +92,11 @@ internal sealed class Refs(RepositoryFiles files, ObjectDatabase objects)
         string path = Path.Combine(folder, name);
         if (File.Exists(path))
         {
-            string text = File.ReadAllText(path, Encoding.UTF8).TrimEnd('\n', '\r', ' ');
+            string text = File.ReadAllText(path, Encoding.UTF8).TrimEnd('\n', '\r', ' ', '\t');
             if (text.StartsWith("ref:", StringComparison.Ordinal))
             {
-                string target = text[4..].Trim();
+                // git's whitespace is space, tab, CR and LF: a vertical tab or a form feed is part of the name (and breaks it).
+                string target = text[4..].TrimStart(' ', '\t', '\n', '\r');
                 return SafeName(target) && (target == "HEAD" || target.StartsWith("refs/", StringComparison.Ordinal))
                     ? Resolve(target, depth + 1)
                     : throw new UnsupportedRepositoryException($"symbolic ref {name} points at '{target}', which is no ref");
@@ -122,10 +123,14 @@ internal sealed class Refs(RepositoryFiles files, ObjectDatabase objects)
         }
 
         string? last = null;
+        bool sorted = false;
         foreach (string line in File.ReadLines(path, Encoding.UTF8))
         {
             if (line.Length == 0 || line[0] == '#')
             {
+                // git trusts a file that says it is sorted and looks names up by bisection: in one that is not, it misses
+                // names this reader would find. Such a file is git's to read.
+                sorted |= last is null && line.StartsWith("# pack-refs with:", StringComparison.Ordinal) && $"{line} ".Contains(" sorted ", StringComparison.Ordinal);
                 continue;
             }
 
@@ -140,11 +145,17 @@ internal sealed class Refs(RepositoryFiles files, ObjectDatabase objects)
                 throw new UnsupportedRepositoryException("a packed-refs line this reader cannot parse");
             }
 
+            string? previous = last;
             last = line[41..];
             if (!packed.TryAdd(last, (id, null)))
             {
                 // git reads a damaged packed-refs its own way (which of the two lines wins): left to it.
                 throw new UnsupportedRepositoryException($"packed-refs names {last} twice");
+            }
+
+            if (sorted && previous is not null && string.CompareOrdinal(last, previous) < 0)
+            {
+                throw new UnsupportedRepositoryException("packed-refs says it is sorted and is not");
             }
         }
 
