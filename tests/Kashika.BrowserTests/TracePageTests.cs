@@ -206,6 +206,36 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
         Assert.Empty(report.Errors);
     }
 
+    [Fact]
+    public async Task The_inverted_view_has_each_running_function_at_the_top_with_its_self_time()
+    {
+        var report = await Open();
+        var page = report.Page;
+        await page.ClickAsync("#views button[data-view='table']");
+        var table = await page.EvaluateAsync<string[][]>("() => [...document.querySelectorAll('table.functions tbody tr')].map(r => [...r.cells].map(c => c.textContent))");
+        var selfTimes = table.Where(r => r[1] != "0").ToDictionary(r => r[0], r => double.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture));
+
+        await page.ClickAsync("#views button[data-view='inverted']");
+        Assert.Contains("inverted", page.Url, StringComparison.Ordinal);
+        var tops = await page.EvaluateAsync<Dictionary<string, double>>(
+            "() => Object.fromEntries([...document.querySelectorAll(\"#view g.frame[data-depth='1']\")].map(g => [g.__data__.node.name, g.__data__.node.value]))");
+        Assert.Equal(selfTimes.Keys.Order(), tops.Keys.Order());
+        Assert.All(selfTimes, f => Assert.Equal(f.Value, tops[f.Key] / 1_000_000)); // the profile's weights are ns; the table shows ms
+        // Below a running function, its callers, then the process: shared ← work|idle ← main ← app 100.
+        Assert.Equal(["idle", "work"], (await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll(\"#view g.frame[data-depth='2']\")].filter(g => g.__data__.node.parent.name === 'shared').map(g => g.__data__.node.name)")).Order());
+        await page.HoverAsync("#view g.frame[data-depth='1'][data-name='shared']");
+        Assert.Contains("running (self) 6 ms of cpu-clock · 31.6% of all", await page.Locator(".tooltip").InnerTextAsync(), StringComparison.Ordinal);
+        // The root on top, as an icicle; a click zooms within the inverted tree, and the link reopens it.
+        await page.ClickAsync("#view g.frame[data-depth='1'][data-name='shared']");
+        Assert.Contains("shared", await page.Locator("#breadcrumb").InnerTextAsync(), StringComparison.Ordinal);
+        var again = await Open(new Uri(page.Url).Fragment);
+        Assert.Equal(["idle", "work"], (await Names(again.Page, "#view g.frame[data-depth='2']:not(.ancestor)")).Order());
+        await report.ScreenshotAsync("trace-inverted.png");
+        Assert.Empty(report.Errors);
+        Assert.Empty(again.Errors);
+    }
+
     [Theory]
     [InlineData("focus", "work", "8 ms", "work")]
     [InlineData("drop", "idle", "15 ms", "app 100 other 200")]

@@ -1,7 +1,7 @@
 // Unit tests of the trace page's pure transforms (node --test web/test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildTree, decode, diff, findPath, functionTable, heat, matchedWeight, sandwich, select, threadLabel, transform } from "../src/trace/model.js";
+import { buildTree, decode, diff, findPath, functionTable, heat, invert, matchedWeight, sandwich, select, threadLabel, transform } from "../src/trace/model.js";
 
 // main;a;b (3), main;a;a;c (2) in thread 0 (app 1/1); main;d (5) in thread 1 (app 1/2); slices: 0..2
 const profile = {
@@ -29,6 +29,21 @@ test("the tree merges threads by process, or splits them", () => {
   assert.equal(names(merged.children[0].children[0]), "a:5 d:5");
   const split = buildTree(d, all, { split: true });
   assert.equal(names(split), "app 1/1:5 app 1/2:5");
+});
+
+test("the inverted tree has each running function at the roots with its self weight, callers below, the process last", () => {
+  const inverted = invert(d, all);
+  assert.equal(inverted.value, 10);
+  assert.equal(names(inverted), "b:3 c:2 d:5");
+  const table = functionTable(d, all);
+  for (const root of inverted.children) assert.equal(root.value, table.find((f) => f.name === root.name).self);
+  const c = inverted.children.find((x) => x.name === "c");
+  assert.equal(names(c), "a:2");
+  assert.equal(names(c.children[0]), "a:2"); // the recursion a;a is kept as it ran
+  assert.equal(names(c.children[0].children[0]), "main:2");
+  assert.equal(names(c.children[0].children[0].children[0]), "app 1:2");
+  assert.equal(names(invert(d, all, { split: true }).children[2].children[0]), "app 1/2:5"); // d ← main ← thread 2
+  assert.equal(names(invert(d, all, { focused: true }).children[2].children[0]), "");
 });
 
 test("threads and time ranges filter the samples", () => {

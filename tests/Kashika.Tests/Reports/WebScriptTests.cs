@@ -8,7 +8,7 @@ public sealed class WebScriptTests
     [Fact]
     public async Task The_page_script_transforms_pass_their_unit_tests()
     {
-        var start = new System.Diagnostics.ProcessStartInfo("node", ["--test", "test/"])
+        var start = new System.Diagnostics.ProcessStartInfo("node", ["--import", "tsx", "--test", "test/"])
         {
             WorkingDirectory = Path.Combine(Paths.RepositoryRoot, "web"),
             RedirectStandardOutput = true,

@@ -5,7 +5,7 @@ import { readData, tooltip } from "../common/ui.js";
 import { formatNumber, formatWeight, percent } from "../common/format.js";
 import { colourOf, hash } from "../common/colour.js";
 import { readState, writeState } from "../common/urlstate.js";
-import { buildTree, decode, diff, findPath, functionTable, heat, levelOf, matchedWeight, sandwich, select as selectSamples, transform } from "./model.js";
+import { buildTree, decode, diff, findPath, functionTable, heat, invert, levelOf, matchedWeight, sandwich, select as selectSamples, transform } from "./model.js";
 import { drawFlame, layout } from "./flame.js";
 import { drawSunburst } from "./sunburst.js";
 import { drawHeatmap } from "./heatmap.js";
@@ -21,7 +21,7 @@ const filterKey = (t) => (isDiff ? (t.processByName ? t.processByName.name : "")
 const number = (w) => formatNumber(w * (unit.scale ?? 1));
 const tip = tooltip();
 const KIND_COLOURS = { user: [28, 82], kernel: [3, 70], jit: [120, 45], inlined: [190, 50], unknown: [0, 0], label: [265, 30] };
-const VIEWS = ["flame", "icicle", "sunburst", "table", "sandwich"];
+const VIEWS = ["flame", "icicle", "inverted", "sunburst", "table", "sandwich"];
 
 // The state, from the URL fragment.
 const parse = (text, fallback) => { try { return text ? JSON.parse(text) : fallback; } catch { return fallback; } };
@@ -97,6 +97,23 @@ function compute() {
   return { results, last, gone, maxDelta, heatSamples };
 }
 
+// The inverted (bottom-up) tree of the current state, made when first shown (in a diff, AFTER's against BEFORE's).
+function inverted() {
+  if (!computed.inverted) {
+    const trees = computed.results.map((r) =>
+      layout(invert(r.p, r.samples, { split: state.split, focused: r.transforms.some((t) => t.type === "focus"), byName: isDiff })));
+    if (isDiff) diff(trees[1], trees[0]);
+    const tree = trees[trees.length - 1];
+    computed.inverted = { tree, maxDelta: isDiff ? maxAbsDelta(tree) : 0 };
+  }
+  return computed.inverted;
+}
+
+// The tree the view draws, zooms and describes: the call tree, or the inverted one.
+function shownTree() {
+  return state.view === "inverted" ? inverted().tree : computed.last.tree;
+}
+
 function maxAbsDelta(root) {
   let m = 0;
   const stack = [root];
@@ -112,7 +129,7 @@ function maxAbsDelta(root) {
 // in a diff by the change of share (red grew, blue shrank).
 function colour(node) {
   if (isDiff) {
-    const t = 0.5 - (0.5 * (node.delta || 0)) / computed.maxDelta;
+    const t = 0.5 - (0.5 * (node.delta || 0)) / (state.view === "inverted" ? inverted().maxDelta : computed.maxDelta);
     return scaleSequential(interpolateRdBu).domain([0, 1])(Math.min(0.95, Math.max(0.05, t)));
   }
   if (node.frame < 0) return "#d9d9d9";
@@ -130,7 +147,7 @@ function highlighter() {
 
 // What a frame is: for the tooltip and the details panel.
 function describe(node) {
-  const root = computed.last.tree, zoom = zoomNode();
+  const root = shownTree(), zoom = zoomNode();
   if (node.stub) {
     return [`${node.count.toLocaleString("en-US")} frames too narrow to draw, merged here`,
       `total ${fmt(node.value)} · ${percent(node.value, root.value)} of all${zoom === root ? "" : ` · ${percent(node.value, zoom.value)} of ${zoom.name}`}`];
@@ -143,13 +160,27 @@ function describe(node) {
   } else if (node !== root) {
     lines.push(state.split ? "thread" : "process (all its threads)");
   }
-  lines.push(`total ${fmt(node.value)} · ${percent(node.value, root.value)} of all${zoom === root ? "" : ` · ${percent(node.value, zoom.value)} of ${zoom.name}`}`);
-  lines.push(`self ${fmt(node.self)} · ${percent(node.self, root.value)} of all`);
+  if (state.view === "inverted") {
+    // Bottom-up: a root is a function while it ran; below it, the calls that led there.
+    const top = invertedRoot(node);
+    lines.push(node === top ? `running (self) ${fmt(node.value)} · ${percent(node.value, root.value)} of all`
+      : `${top.name} running, called along this path: ${fmt(node.value)} · ${percent(node.value, root.value)} of all · ${percent(node.value, top.value)} of ${top.name}`);
+  } else {
+    lines.push(`total ${fmt(node.value)} · ${percent(node.value, root.value)} of all${zoom === root ? "" : ` · ${percent(node.value, zoom.value)} of ${zoom.name}`}`);
+    lines.push(`self ${fmt(node.self)} · ${percent(node.self, root.value)} of all`);
+  }
   if (isDiff) {
     lines.push(`before ${formatWeight(node.before, profiles[0].profile.unit)} (${percent(node.before, computed.results[0].tree.value)}) → after ${fmt(node.value)} (${percent(node.value, root.value)})`);
     lines.push(node.only === "after" ? "only in AFTER (new)" : `share ${node.delta >= 0 ? "+" : ""}${(100 * node.delta).toFixed(2)} points`);
   }
   return lines;
+}
+
+// The function at the top of an inverted path: the one that was running.
+function invertedRoot(node) {
+  let n = node;
+  while (n.parent && n.parent.parent) n = n.parent;
+  return n;
 }
 
 function pathOf(node) {
@@ -159,14 +190,14 @@ function pathOf(node) {
 }
 
 function zoomNode() {
-  return findPath(computed.last.tree, state.zoom);
+  return findPath(shownTree(), state.zoom);
 }
 
 const events = {
   hover(node, event) {
     tip.show(event, describe(node));
     if (state.view === "sunburst") {
-      select("#view text.centre").text(percent(node.value, computed.last.tree.value));
+      select("#view text.centre").text(percent(node.value, shownTree().value));
       breadcrumb(node, true);
     }
   },
@@ -188,8 +219,13 @@ const events = {
 select("#title").text(isDiff ? `Kashika trace diff: ${data.title}` : `Kashika trace: ${data.title}`);
 const viewButtons = select("#views").selectAll("button").data(VIEWS).join("button")
   .attr("type", "button").attr("data-view", (v) => v)
-  .text((v) => ({ flame: "Flame graph", icicle: "Icicle", sunburst: "Sunburst", table: "Functions", sandwich: "Callers / callees" }[v]))
-  .on("click", (event, v) => { state.view = v; save(); draw(); });
+  .text((v) => ({ flame: "Flame graph", icicle: "Icicle", inverted: "Inverted", sunburst: "Sunburst", table: "Functions", sandwich: "Callers / callees" }[v]))
+  .attr("title", (v) => (v === "inverted" ? "Bottom-up: each function that was running at the top (its self time), its callers below" : null))
+  .on("click", (event, v) => {
+    // A zoom is a path in one tree: the inverted tree's paths are others.
+    if ((v === "inverted") !== (state.view === "inverted")) state.zoom = [];
+    state.view = v; save(); draw();
+  });
 const searchBox = select("#search").property("value", state.search).on("input", (event) => { state.search = event.target.value; save(); drawView(); drawSearch(); });
 select("#colour").property("value", state.colour).on("change", (event) => { state.colour = event.target.value; save(); drawView(); drawLegend(); });
 select("#colour-choice").style("display", isDiff ? "none" : null);
@@ -252,7 +288,7 @@ function drawSummary() {
 function breadcrumb(node, hovering) {
   const trail = [];
   for (let n = node; n; n = n.parent) trail.unshift(n);
-  const root = computed.last.tree;
+  const root = shownTree();
   const items = select("#breadcrumb").selectAll("button").data(trail).join("button").attr("type", "button")
     .text((n) => (n === root ? "all" : n.name))
     .attr("title", (n) => `${percent(n.value, root.value)} of all`)
@@ -268,18 +304,18 @@ function viewWidth() {
 function drawView() {
   const container = select("#view");
   // The same flame or icicle is updated in place (a zoom moves frames); another view starts afresh.
-  const kind = state.view === "icicle" ? "flame" : state.view;
+  const kind = state.view === "icicle" || state.view === "inverted" ? "flame" : state.view;
   if (container.attr("data-view") !== kind || !(kind === "flame")) container.selectAll("*").remove();
   container.attr("data-view", kind);
-  const root = computed.last.tree, zoom = zoomNode();
+  const root = shownTree(), zoom = zoomNode();
   const options = { width: viewWidth(), colour, highlight: highlighter(), on: events };
   if (root.value === 0) {
     container.selectAll("*").remove();
     container.attr("data-view", null).append("p").attr("class", "empty").text("No samples with these filters.");
     return;
   }
-  if (state.view === "flame" || state.view === "icicle") {
-    drawFlame(container, root, zoom, { ...options, icicle: state.view === "icicle" });
+  if (state.view === "flame" || state.view === "icicle" || state.view === "inverted") {
+    drawFlame(container, root, zoom, { ...options, icicle: state.view !== "flame" });
     // A deep stack makes a tall picture: the flame graph's root is at the bottom, so that is where it opens.
     const box = container.node();
     box.scrollTop = state.view === "flame" ? box.scrollHeight : 0;

@@ -1,16 +1,30 @@
 // Pieces every Kashika view shares: reading the data island, the tooltip, the side panel and plain tables.
 // Everything from the report reaches the DOM through textContent (d3's .text()), never as HTML.
-import { select } from "d3";
+import { select, type Selection, type BaseType } from "d3";
 import { visible } from "./format.js";
 
 // The report's data, every string in it as the page shows it (visible: a name's line break or right-to-left mark is
 // shown as such, never obeyed), so that no view can forget to. Kashika's own help texts ("text": a column's
 // explanation) keep their lines.
-export function readData() {
-  return JSON.parse(document.getElementById("kashika-data").textContent, (key, value) => (typeof value === "string" && key !== "text" ? visible(value) : value));
+export function readData<T>(): T {
+  const island = document.getElementById("kashika-data");
+  if (!island?.textContent) throw new Error("this page has no data (its kashika-data island is missing)");
+  return JSON.parse(island.textContent, (key, value) => (typeof value === "string" && key !== "text" ? visible(value) : value)) as T;
 }
 
-export function tooltip() {
+/** Where a pointer is, as a mouse or pointer event says. */
+export interface PointerPosition {
+  clientX: number;
+  clientY: number;
+}
+
+export interface Tooltip {
+  show(event: PointerPosition, lines: string[]): void;
+  move(event: PointerPosition): void;
+  hide(): void;
+}
+
+export function tooltip(): Tooltip {
   const tip = select("body").append("div").attr("class", "tooltip").attr("role", "tooltip").style("display", "none");
   return {
     show(event, lines) {
@@ -20,7 +34,7 @@ export function tooltip() {
     },
     move(event) {
       const pad = 14;
-      const box = tip.node().getBoundingClientRect();
+      const box = tip.node()!.getBoundingClientRect();
       const x = Math.min(event.clientX + pad, window.innerWidth - box.width - 4);
       const y = Math.min(event.clientY + pad, window.innerHeight - box.height - 4);
       tip.style("left", `${Math.max(4, x)}px`).style("top", `${Math.max(4, y)}px`);
@@ -31,11 +45,26 @@ export function tooltip() {
   };
 }
 
-// A table with a header row. A cell is a string, a number (right-aligned, grouped digits) or {text, value}: shown as
-// text, sorted by value. Options: sortable (a header click or Enter sorts by that column: numbers largest first, text
-// A to Z; again reverses), sort ({column, descending} to start with), title (row index → tooltip text), onRow (row
-// index → a click or Enter on the row), limit (rows drawn at first, sorted; a button shows the others).
-export function table(parent, headers, rows, className, options = {}) {
+/** A table cell: text, a number (right-aligned, grouped digits), or text shown and sorted by a value. */
+export type Cell = string | number | { text: string; value: number | string };
+
+export interface TableOptions {
+  /** A header click or Enter sorts by that column: numbers largest first, text A to Z; again reverses. */
+  sortable?: boolean;
+  /** The order to start with. */
+  sort?: { column: number; descending: boolean } | null;
+  /** Row index → tooltip text. */
+  title?: ((row: number) => string) | null;
+  /** Row index → a click or Enter on the row. */
+  onRow?: ((row: number) => void) | null;
+  /** Rows drawn at first, sorted; a button shows the others. */
+  limit?: number;
+}
+
+// Any element a view appends a table to.
+type Parent = Selection<any, unknown, BaseType | null, unknown>;
+
+export function table(parent: Parent, headers: string[], rows: Cell[][], className?: string | null, options: TableOptions = {}) {
   const { sortable = false, title = null, onRow = null } = options;
   let limit = options.limit ?? Infinity;
   let order = options.sort || null;
@@ -48,13 +77,14 @@ export function table(parent, headers, rows, className, options = {}) {
   more.append("button").attr("type", "button").attr("class", "show-all").text("show all")
     .on("click", () => { limit = Infinity; draw(); });
   const items = rows.map((cells, index) => ({ cells, index }));
+  type Item = (typeof items)[number];
   function draw() {
     const sorted = order ? [...items].sort((x, y) => {
-      const c = compareCells(x.cells[order.column], y.cells[order.column]);
-      return (order.descending ? -c : c) || x.index - y.index;
+      const c = compareCells(x.cells[order!.column], y.cells[order!.column]);
+      return (order!.descending ? -c : c) || x.index - y.index;
     }) : items;
     const shown = sorted.length > limit ? sorted.slice(0, limit) : sorted;
-    const tr = body.selectAll("tr").data(shown).join("tr")
+    const tr = body.selectAll<HTMLTableRowElement, Item>("tr").data(shown).join("tr")
       .attr("title", title ? (d) => title(d.index) : null)
       .attr("data-row", (d) => d.index);
     tr.selectAll("td").data((d) => d.cells).join("td")
@@ -63,19 +93,19 @@ export function table(parent, headers, rows, className, options = {}) {
     if (onRow) {
       tr.attr("tabindex", 0).classed("clickable", true)
         .on("click", (_, d) => onRow(d.index))
-        .on("keydown", (event, d) => { if (event.key === "Enter") onRow(d.index); });
+        .on("keydown", (event: KeyboardEvent, d) => { if (event.key === "Enter") onRow(d.index); });
     }
     moreText.text(`The first ${shown.length.toLocaleString("en-US")} of ${sorted.length.toLocaleString("en-US")} rows (in the order chosen above). `);
-    more.style("display", sorted.length > shown.length ? null : "none");
+    more.style("display", () => (sorted.length > shown.length ? null : "none"));
     head.attr("aria-sort", (d) => (order && order.column === d.column ? (order.descending ? "descending" : "ascending") : null))
       .classed("sorted", (d) => Boolean(order && order.column === d.column));
   }
   if (sortable) {
     head.attr("tabindex", 0).classed("sortable", true).attr("data-column", (d) => d.column)
       .on("click", (_, d) => sortBy(d.column))
-      .on("keydown", (event, d) => { if (event.key === "Enter") sortBy(d.column); });
+      .on("keydown", (event: KeyboardEvent, d) => { if (event.key === "Enter") sortBy(d.column); });
   }
-  function sortBy(column) {
+  function sortBy(column: number) {
     const numeric = items.length > 0 && typeof cellValue(items[0].cells[column]) === "number";
     order = { column, descending: order && order.column === column ? !order.descending : numeric };
     draw();
@@ -84,12 +114,12 @@ export function table(parent, headers, rows, className, options = {}) {
   return t;
 }
 
-const cellValue = (cell) => (cell !== null && typeof cell === "object" ? cell.value : cell);
-const cellText = (cell) => (cell !== null && typeof cell === "object" ? cell.text
+const cellValue = (cell: Cell) => (cell !== null && typeof cell === "object" ? cell.value : cell);
+const cellText = (cell: Cell) => (cell !== null && typeof cell === "object" ? cell.text
   : typeof cell === "number" ? cell.toLocaleString("en-US") : cell);
 
 // Numbers by value, text without regard to case or accents (so "Émile" sorts with "Emile"), then exactly.
-function compareCells(x, y) {
+function compareCells(x: Cell, y: Cell): number {
   const u = cellValue(x), v = cellValue(y);
   if (typeof u === "number" && typeof v === "number") return u - v;
   const a = String(u), b = String(v);

@@ -1,7 +1,13 @@
 // Numbers and units as every view shows them: weights in the profile's own unit, never periods called samples.
 
+/** A profile's unit: the label a weight is shown in, and the factor from weight to that label's number. */
+export interface WeightUnit {
+  label: string;
+  scale: number;
+}
+
 // A weight in the unit's label: "12.5 ms of cpu-clock", "1,234 samples", "3.2 G cycles".
-export function formatWeight(weight, unit) {
+export function formatWeight(weight: number, unit?: WeightUnit | null): string {
   const value = weight * (unit?.scale ?? 1);
   const label = unit?.label ?? "samples";
   if (unit?.scale !== 1) return `${formatNumber(value)} ${label}`;
@@ -10,21 +16,21 @@ export function formatWeight(weight, unit) {
   return `${Math.round(value).toLocaleString("en-US")} ${label}`;
 }
 
-export function formatNumber(value) {
+export function formatNumber(value: number): string {
   if (Number.isInteger(value)) return value.toLocaleString("en-US");
   const digits = Math.abs(value) < 10 ? 3 : Math.abs(value) < 1000 ? 2 : 1;
   return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 // A share as a percentage with enough digits to tell small ones apart.
-export function percent(part, whole) {
+export function percent(part: number, whole: number): string {
   if (!whole) return "0%";
   const p = (100 * part) / whole;
   return `${p >= 10 || p === 0 ? p.toFixed(1) : p >= 0.1 ? p.toFixed(2) : p.toPrecision(2)}%`;
 }
 
 // "1 sample", "86,400 samples": a count with its noun, digits grouped.
-export function count(n, noun) {
+export function count(n: number, noun: string): string {
   return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
 }
 
@@ -33,9 +39,11 @@ export function count(n, noun) {
 // or disguise its neighbours.
 const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
-export function visible(name) {
+export function visible(name: string): string;
+export function visible<T>(name: T): T;
+export function visible(name: unknown): unknown {
   if (typeof name !== "string" || !HIDDEN.test(name)) return name;
-  return name.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c: string) => {
     const code = c.charCodeAt(0);
     if (c === "\n") return "\\n";
     if (c === "\t") return "\\t";
