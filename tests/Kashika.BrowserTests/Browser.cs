@@ -36,7 +36,7 @@ public sealed class Browser : IAsyncLifetime
             Requirements.Missing($"Chromium is not installed at {Chromium} (apt-get install chromium)");
         }
 
-        var page = await browser!.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var page = await browser!.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = true });
         page.SetDefaultTimeout(5000);
         var report = new ReportPage(page);
         await page.GotoAsync(new Uri(file).AbsoluteUri + fragment);
@@ -75,7 +75,9 @@ public sealed class ReportPage
         };
         page.Request += (_, request) =>
         {
-            if (!request.Url.StartsWith("file:", StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+            // blob: is a file the page made itself (a saved chart or table): still nothing leaves the machine.
+            if (!request.Url.StartsWith("file:", StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal)
+                && !request.Url.StartsWith("blob:", StringComparison.Ordinal))
             {
                 Errors.Add($"network request: {request.Url}");
             }
@@ -85,6 +87,14 @@ public sealed class ReportPage
     public IPage Page { get; }
 
     public List<string> Errors { get; } = [];
+
+    /// <summary>Clicks a save button and returns the file it gave: its name and bytes.</summary>
+    public async Task<(string Name, byte[] Bytes)> DownloadAsync(string selector)
+    {
+        var download = await Page.RunAndWaitForDownloadAsync(() => Page.ClickAsync(selector));
+        string path = await download.PathAsync();
+        return (download.SuggestedFilename, await File.ReadAllBytesAsync(path));
+    }
 
     /// <summary>Screen coordinates of a point the page stored in data attributes (SVG user units) of an element.</summary>
     public async Task<(float X, float Y)> PointAsync(string selector, string xAttribute, string yAttribute)

@@ -89,6 +89,28 @@ public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_chart_saves_as_svg_and_png_with_its_title_and_legend_and_its_values_as_csv()
+    {
+        var report = await Open(pages.Browser, pages.Page);
+        string chart = "section.device[data-device='sda'] figure[data-chart='util']";
+        var (svgName, svg) = await report.DownloadAsync($"{chart} .export button[data-export='svg']");
+        Assert.Equal("sda-util.svg", svgName);
+        var texts = System.Xml.Linq.XDocument.Parse(System.Text.Encoding.UTF8.GetString(svg))
+            .Descendants("{http://www.w3.org/2000/svg}text").Select(t => t.Value).ToList();
+        Assert.StartsWith("sda · ", texts[0], StringComparison.Ordinal); // the title, then the legend
+        Assert.Contains("%util", texts);
+        var box = await report.Page.Locator($"{chart} svg").BoundingBoxAsync();
+        var (_, png) = await report.DownloadAsync($"{chart} .export button[data-export='png']");
+        Assert.Equal((int)Math.Round(box!.Width) * 2, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
+        Assert.Equal(((int)Math.Round(box.Height) + 42) * 2, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+        var (_, csv) = await report.DownloadAsync($"{chart} .export button[data-export='csv']");
+        string[] lines = System.Text.Encoding.UTF8.GetString(csv).TrimEnd().Split("\r\n");
+        Assert.Equal("time,%util", lines[0]);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,[\d.]+$", lines[1]);
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
     public async Task Captions_are_the_explain_text_of_their_columns()
     {
         var report = await Open(pages.Browser, pages.Page);

@@ -154,6 +154,27 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
     }
 
     [Fact]
+    public async Task The_diagram_saves_as_svg_and_png_and_the_pairs_as_csv()
+    {
+        var report = await reports.Browser.OpenAsync(reports.Small);
+        var (svgName, svg) = await report.DownloadAsync(".controls .export button[data-export='svg']");
+        Assert.Equal("relate-whole-history.svg", svgName);
+        var texts = System.Xml.Linq.XDocument.Parse(System.Text.Encoding.UTF8.GetString(svg))
+            .Descendants("{http://www.w3.org/2000/svg}text").Select(t => t.Value).ToList();
+        Assert.Equal(["alpha", "beta", "gamma"], texts.Where(t => t is "alpha" or "beta" or "gamma").Order());
+        var box = await report.Page.Locator("#chart svg").BoundingBoxAsync();
+        var (_, png) = await report.DownloadAsync(".controls .export button[data-export='png']");
+        Assert.Equal((int)Math.Round(box!.Width) * 2, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
+        Assert.Equal(((int)Math.Round(box.Height) + 24) * 2, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20))); // and its title
+        var (csvName, csv) = await report.DownloadAsync(".controls .export button[data-export='csv']");
+        Assert.Equal("relate-whole-history.csv", csvName);
+        string[] lines = System.Text.Encoding.UTF8.GetString(csv).TrimEnd().Split("\r\n");
+        Assert.StartsWith("project,project,", lines[0], StringComparison.Ordinal);
+        Assert.Equal(3, lines.Length); // two related pairs
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
     public async Task A_report_with_nothing_related_says_so_instead_of_an_empty_circle()
     {
         var report = await reports.Browser.OpenAsync(reports.Single);

@@ -236,6 +236,43 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
         Assert.Empty(again.Errors);
     }
 
+    [Fact]
+    public async Task The_graph_saves_as_svg_and_png_and_the_functions_as_csv()
+    {
+        var report = await Open();
+        var page = report.Page;
+        var (svgName, svg) = await report.DownloadAsync(".export button[data-export='svg']");
+        Assert.Equal("after.txt-flame.svg", svgName);
+        var document = System.Xml.Linq.XDocument.Parse(Encoding.UTF8.GetString(svg)); // well-formed, self-contained
+        var texts = document.Descendants("{http://www.w3.org/2000/svg}text").Select(t => t.Value).ToList();
+        foreach (string label in (string[])["all", "app 100", "main", "work"])
+        {
+            Assert.Contains(label, texts);
+        }
+
+        Assert.Contains("fill:", document.Descendants("{http://www.w3.org/2000/svg}rect").Skip(1).First().Attribute("style")!.Value, StringComparison.Ordinal);
+        var box = await page.Locator("#view svg").BoundingBoxAsync();
+        var (pngName, png) = await report.DownloadAsync(".export button[data-export='png']");
+        Assert.Equal("after.txt-flame.png", pngName);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        // Width and height in the IHDR chunk: twice the chart's, with its title and legend (42 px) above.
+        Assert.Equal((int)Math.Round(box!.Width) * 2, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
+        Assert.Equal(((int)Math.Round(box.Height) + 42) * 2, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+        Assert.Contains("Kashika trace: after.txt · Flame graph · ms of cpu-clock", texts);
+        Assert.Contains("kernel", texts); // the legend
+
+        await page.ClickAsync("#views button[data-view='table']");
+        Assert.True(await page.Locator(".export button[data-export='svg']").IsDisabledAsync()); // a table is no picture
+        var (csvName, csv) = await report.DownloadAsync(".export button[data-export='csv']");
+        Assert.Equal("after.txt-table.csv", csvName);
+        string[] lines = Encoding.UTF8.GetString(csv).Split("\r\n");
+        Assert.Equal("function,module,kind,self (ms of cpu-clock),total (ms of cpu-clock)", lines[0]);
+        Assert.Contains("work,/usr/bin/app,user,0,8", lines);
+        Assert.Contains("leaf_a,/usr/bin/app,user,6,6", lines);
+        Assert.Contains($"{TracePages.Script},/usr/bin/app,user,1,1", lines); // a hostile name is a cell like any other
+        Assert.Empty(report.Errors);
+    }
+
     [Theory]
     [InlineData("focus", "work", "8 ms", "work")]
     [InlineData("drop", "idle", "15 ms", "app 100 other 200")]

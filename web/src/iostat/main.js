@@ -2,6 +2,7 @@
 // one hover line, brush zoom, keyboard reach and a summary table of the selected range.
 import { axisBottom, axisLeft, brushX, scaleLinear, scaleUtc, schemeTableau10, select, utcFormat } from "d3";
 import { count } from "../common/format.js";
+import { exportButtons } from "../common/download.js";
 import { readData, table, tooltip } from "../common/ui.js";
 import { readState, writeState } from "../common/urlstate.js";
 import {
@@ -155,6 +156,19 @@ function chart(parent, spec, series, name) {
   const head = figure.append("div").attr("class", "chart-head");
   head.append("span").attr("class", "chart-title").text(spec.title);
   const unitNote = head.append("span").attr("class", "unit");
+  // This chart as SVG or PNG (with its title and legend), its values over the range shown as CSV.
+  const exporter = exportButtons(head.node(), () => {
+    const [i0, i1] = range;
+    const shown = series.filter((s, k) => !zero[k] && !hidden.has(key(s)));
+    const rows = [];
+    for (let i = i0; i < i1; i++) rows.push([new Date(times[i]).toISOString(), ...series.map((s) => s.values[i] ?? "")]);
+    return {
+      svg: onScreen ? svg.node() : null,
+      caption: { title: `${name} · ${spec.title}${unit ? ` (${unit.label})` : ""}`, legend: shown.map((s) => [s.name ?? s.column, colourOf(s)]) },
+      csv: { headers: ["time", ...series.map((s) => (s.name ? `${s.name} ${s.column}` : s.column))], rows },
+      name: `${name}-${spec.id}`,
+    };
+  });
   const legend = figure.append("div").attr("class", "legend");
   const key = (s) => `${spec.id}:${s.id ?? s.column}`;
   const items = legend.selectAll("span.item").data(series).join("span").attr("class", "item").attr("data-column", (s) => s.column).attr("data-series", (s) => s.id ?? s.column)
@@ -255,6 +269,7 @@ function chart(parent, spec, series, name) {
     brush.extent([[m.left, m.top], [width - m.right, height - m.bottom]]);
     brushG.call(brush);
     showCursor();
+    exporter.update();
   }
 
   function showCursor() {

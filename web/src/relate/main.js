@@ -2,6 +2,7 @@
 import { select } from "d3";
 import { readData, table, tooltip } from "../common/ui.js";
 import { readState, writeState } from "../common/urlstate.js";
+import { exportButtons } from "../common/download.js";
 import { drawChart } from "./chart.js";
 import { drawCurrents } from "./currents.js";
 import { drawSeries, drawThumbnail, drawTimeline } from "./time.js";
@@ -305,6 +306,17 @@ function chartSize() {
   return Math.round(Math.max(300, Math.min(width, Math.max(height, 480), 1400)));
 }
 
+// The diagram as SVG or PNG, the period's pairs (the edge list) as CSV.
+const chartExport = exportButtons(document.querySelector(".controls"), () => ({
+  svg: document.querySelector("#chart svg"),
+  caption: { title: `Kashika relate: ${count(n, "project")} · ${metric.name} of shared developers · ${state.view.label}` },
+  csv: {
+    headers: ["project", "project", metric.name, "sum of min commits", "shared developers", "period"],
+    rows: state.view.pairs.map((p) => [names[p.a], names[p.b], p.value, p.sumMin, p.shared.length, state.view.label]),
+  },
+  name: `relate-${state.view.label}`,
+}));
+
 function render(duration = 0) {
   const v = state.view;
   pairByKey = new Map(v.pairs.map((p) => [`${p.a},${p.b}`, p]));
@@ -327,6 +339,7 @@ function render(duration = 0) {
   drawPeriodTop();
   showResults();
   showSelection();
+  chartExport.update();
 }
 
 function drawChartOnly(duration = 0) {
@@ -531,6 +544,18 @@ const commitsIn = (id, project, period) => (project < 0 ? 0 : activityOf.get(id)
 // A band's people, most commits where they went (or where they were, for those who left) first.
 const byCommits = (l) => [...l.people].sort((x, y) => (l.to >= 0 ? commitsIn(y, l.to, l.period) - commitsIn(x, l.to, l.period) : commitsIn(y, l.from, l.period - 1) - commitsIn(x, l.from, l.period - 1)));
 const flowTitle = (l) => `${l.from < 0 ? "outside" : names[l.from]} → ${l.to < 0 ? "outside" : names[l.to]}, ${labels[l.period - 1]} → ${labels[l.period]}`;
+// The alluvial as SVG or PNG, its bands as CSV.
+let shownFlows = null;
+const currentsExport = exportButtons(document.querySelector("#currents-section .controls"), () => ({
+  svg: document.querySelector("#currents svg"),
+  caption: { title: `Kashika relate: who moved where, ${labels[currents.first]} → ${labels[currents.last]}` },
+  csv: shownFlows && {
+    headers: ["from", "to", "from period", "to period", "kind", "people", currents.measure === "commits" ? "commits" : "band (people)"],
+    rows: shownFlows.links.map((l) => [l.from < 0 ? "outside" : names[l.from], l.to < 0 ? "outside" : names[l.to], labels[l.period - 1], labels[l.period], l.kind || "move", l.people.length, l.value]),
+  },
+  name: "relate-currents",
+}));
+
 function drawCurrentsSection() {
   if (!hasCurrents) return;
   const flows = currentsFlows(data.people, data.moves, currents.first, currents.last, { outside: currents.outside, measure: currents.measure });
@@ -550,6 +575,8 @@ function drawCurrentsSection() {
       click: (l) => showFlow(l),
     },
   });
+  shownFlows = flows;
+  currentsExport.update();
 }
 
 // A band's people, under the alluvial (where the click was), not in the side panel far above.

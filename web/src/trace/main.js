@@ -5,6 +5,7 @@ import { readData, tooltip } from "../common/ui.js";
 import { formatNumber, formatWeight, percent } from "../common/format.js";
 import { colourOf, hash } from "../common/colour.js";
 import { readState, writeState } from "../common/urlstate.js";
+import { exportButtons } from "../common/download.js";
 import { buildTree, decode, diff, findPath, functionTable, heat, invert, levelOf, matchedWeight, sandwich, select as selectSamples, transform } from "./model.js";
 import { drawFlame, layout } from "./flame.js";
 import { drawSunburst } from "./sunburst.js";
@@ -233,6 +234,16 @@ select("#reset").on("click", () => { state.zoom = []; save(); drawZoom(); });
 select("#undo").on("click", () => { state.transforms.pop(); recompute(); });
 select("#split").property("checked", state.split).on("change", (event) => { state.split = event.target.checked; state.zoom = []; recompute(); });
 select("#clear-range").on("click", () => { state.range = null; recompute(); });
+// The graph shown as SVG or PNG; the functions (as the table sorts them) as CSV. Callers/callees are two graphs: none.
+const exporter = exportButtons(document.getElementById("views").parentElement, () => {
+  const graph = state.view !== "table" && state.view !== "sandwich";
+  return {
+    svg: graph ? document.querySelector("#view svg") : null,
+    caption: { title: `${isDiff ? "Kashika trace diff" : "Kashika trace"}: ${data.title} · ${viewButtons.filter((v) => v === state.view).text()} · ${unit.label}`, legend: legendItems },
+    csv: state.view === "sandwich" ? null : functionsCsv(),
+    name: `${data.title}-${state.view}`,
+  };
+});
 
 document.addEventListener("keydown", (event) => {
   if (event.key === "/" && document.activeElement !== searchBox.node()) {
@@ -267,6 +278,7 @@ function draw() {
   drawThreads();
   drawTime();
   drawGone();
+  exporter.update();
 }
 
 // A zoom changes only the view, the trail and the details: nothing is recomputed.
@@ -329,7 +341,9 @@ function drawView() {
 }
 
 let sortBy = "total", ascending = false;
-function drawTable(container) {
+
+// The functions table's rows in its order: every function, with the diff's change of share.
+function functionRows() {
   const rows = functionTable(main, computed.last.samples);
   const before = isDiff ? new Map(functionTable(profiles[0], computed.results[0].samples).map((r) => [r.name, r.total])) : null;
   const total = computed.last.tree.value, beforeTotal = isDiff ? computed.results[0].tree.value : 0;
@@ -341,6 +355,24 @@ function drawTable(container) {
   rows.forEach((r) => { r.change = before ? r.total / (total || 1) - (before.get(r.name) || 0) / (beforeTotal || 1) : 0; });
   const order = sortBy === "name" ? (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : (a, b) => b[sortBy] - a[sortBy];
   rows.sort((a, b) => (ascending ? -order(a, b) : order(a, b)));
+  return rows;
+}
+
+function functionsCsv() {
+  const scale = unit.scale ?? 1, p = main.profile;
+  const headers = ["function", "module", "kind", `self (${unit.label})`, `total (${unit.label})`];
+  if (isDiff) headers.push("change of share (points)");
+  const rows = functionRows().map((r) => {
+    const row = [r.name, r.frame >= 0 ? p.modules[p.frameModules[r.frame]] || "" : "", r.frame >= 0 ? p.kindNames[p.frameKinds[r.frame]] : "", r.self * scale, r.total * scale];
+    if (isDiff) row.push(Number((100 * r.change).toFixed(4)));
+    return row;
+  });
+  return { headers, rows };
+}
+
+function drawTable(container) {
+  const rows = functionRows();
+  const total = computed.last.tree.value;
   const columns = [["name", "function"], ["self", `self (${unit.label})`], ["selfShare", "self %"], ["total", `total (${unit.label})`], ["totalShare", "total %"]];
   if (isDiff) columns.push(["change", "Δ share"]);
   const t = container.append("table").attr("class", "functions");
@@ -393,6 +425,7 @@ function drawSearch() {
   select("#matched").text(`matched ${fmt(matched)} · ${percent(matched, computed.last.tree.value)} of shown`);
 }
 
+let legendItems = []; // [label, colour] as the legend shows them, for a saved picture too
 function drawLegend() {
   const legend = select("#legend");
   let items;
@@ -410,6 +443,7 @@ function drawLegend() {
     }
     items = [...weights.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([m]) => [m, colourOf(m)]);
   }
+  legendItems = items;
   const entries = legend.selectAll("span.entry").data(items).join("span").attr("class", "entry");
   entries.selectAll("i").data((d) => [d]).join("i").style("background", (d) => d[1]);
   entries.selectAll("b").data((d) => [d]).join("b").text((d) => d[0]);
