@@ -349,6 +349,56 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
         Assert.Empty(report.Errors);
     }
 
+    // Drags on the heat map from one slice to another (both must have samples, to have cells).
+    private static async Task Drag(IPage page, int from, int to)
+    {
+        var a = await page.Locator($"rect.cell[data-slice='{from}']").BoundingBoxAsync();
+        var b = await page.Locator($"rect.cell[data-slice='{to}']").BoundingBoxAsync();
+        await page.Mouse.MoveAsync(a!.X + 1, a.Y + 1);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(b!.X + 1, b.Y + 1);
+        await page.Mouse.UpAsync();
+    }
+
+    [Fact]
+    public async Task Two_ranges_of_one_recording_compare_as_a_diff_of_b_against_a()
+    {
+        var report = await Open();
+        var page = report.Page;
+        // A: the first second (slices 5 and 25: app 100/101, leaf_a 6, shared 2, four hostile names 1 each: 12 ms);
+        // B: the second (slices 60 and 85: app 100/102, idle;shared 4, other's recursion 3: 7 ms).
+        await Drag(page, 5, 25);
+        await page.ClickAsync("#compare-range");
+        Assert.Contains("range A: 0.10 s – 0.52 s; drag range B", await page.Locator("#range").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("19 ms of cpu-clock shown", await Summary(page), StringComparison.Ordinal); // B not chosen yet: everything
+        await Drag(page, 60, 85);
+        Assert.StartsWith("range A: 12 ms of cpu-clock · range B: 7 ms of cpu-clock shown of 19 ms", await Summary(page), StringComparison.Ordinal);
+        Assert.Equal(21, await page.Locator("rect.compared").CountAsync()); // A outlined apart: slices 5 to 25
+        Assert.Contains("ca=5-26", page.Url, StringComparison.Ordinal);
+        await report.ScreenshotAsync("trace-compare.png");
+
+        await page.ClickAsync("#views button[data-view='table']");
+        async Task<string> Change(string function) =>
+            (await page.Locator("table.functions tr", new() { HasText = function }).First.Locator("td").AllInnerTextsAsync())[^1];
+        Assert.Equal("-50.00", await Change("leaf_a")); // 6 of 12 in A, none in B
+        Assert.Equal("+57.14", await Change("idle")); // none in A, 4 of 7 in B
+        Assert.Equal("+40.48", await Change("shared")); // 2 of 12 → 4 of 7
+        await page.ClickAsync("#views button[data-view='flame']");
+        await page.HoverAsync("#view g.frame[data-name='idle']");
+        Assert.Contains("only in RANGE B (new)", await page.Locator(".tooltip").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("work", await page.Locator("#gone").InnerTextAsync(), StringComparison.Ordinal); // only in A
+        Assert.Equal("Only in RANGE A", await page.Locator("#gone-section h2").InnerTextAsync());
+
+        // The link reopens the comparison; "Whole profile" ends it.
+        var again = await Open(new Uri(page.Url).Fragment);
+        Assert.StartsWith("range A: 12 ms", await Summary(again.Page), StringComparison.Ordinal);
+        await page.ClickAsync("#clear-range");
+        Assert.StartsWith("19 ms of cpu-clock shown", await Summary(page), StringComparison.Ordinal);
+        Assert.False(await page.Locator("#gone-section").IsVisibleAsync());
+        Assert.Empty(report.Errors);
+        Assert.Empty(again.Errors);
+    }
+
     [Fact]
     public async Task The_url_keeps_view_zoom_search_transforms_and_filters()
     {

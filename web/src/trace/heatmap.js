@@ -3,7 +3,8 @@
 import { max, scaleSequentialSqrt, interpolateOrRd } from "d3";
 
 // `cells`: {slices, weights} of the samples shown (thread filters and transforms applied).
-export function drawHeatmap(container, time, cellsShown, { selected, onSelect, format }) {
+// `compare`: range A of a comparison, outlined apart from the range chosen (B).
+export function drawHeatmap(container, time, cellsShown, { selected, compare = null, onSelect, format }) {
   const rows = time.slicesPerSecond, columns = time.seconds;
   const cell = Math.max(3, Math.min(40, Math.floor(1100 / Math.max(1, columns))));
   const h = Math.max(2, Math.floor(300 / rows));
@@ -24,9 +25,9 @@ export function drawHeatmap(container, time, cellsShown, { selected, onSelect, f
     .attr("data-slice", (c) => c.slice).attr("fill", (c) => colour(c.weight))
     .append("title").text((c) => `${((c.slice) / rows).toFixed(2)} s from the start (perf time ${time.startSecond + c.col}.${String(Math.round((c.row * 1000) / rows)).padStart(3, "0")} s): ${format(c.weight)}`);
   // The range being dragged, then the one chosen: outlined slice by slice.
-  const outline = (range) => {
+  const outline = (range, kind = "chosen") => {
     const chosen = range ? Array.from({ length: range[1] - range[0] }, (_, i) => range[0] + i) : [];
-    svg.selectAll("rect.chosen").data(chosen).join("rect").attr("class", "chosen")
+    svg.selectAll(`rect.${kind}`).data(chosen).join("rect").attr("class", kind)
       .attr("x", (s) => at(s).x).attr("y", (s) => at(s).y).attr("width", cell).attr("height", h).attr("pointer-events", "none");
   };
   let last = null;
@@ -46,6 +47,7 @@ export function drawHeatmap(container, time, cellsShown, { selected, onSelect, f
   container.node().__release = release;
   window.addEventListener("mouseup", release);
   outline(selected);
+  outline(compare, "compared");
   svg.selectAll("text.axis").data(Array.from({ length: columns }, (_, i) => i).filter((i) => i % Math.ceil(40 / cell) === 0))
     .join("text").attr("class", "axis").attr("x", (i) => 40 + i * cell).attr("y", rows * h + 14).text((i) => `${i}s`);
   return svg;

@@ -24,6 +24,12 @@ const tip = tooltip();
 const KIND_COLOURS = { user: [28, 82], kernel: [3, 70], jit: [120, 45], inlined: [190, 50], unknown: [0, 0], label: [265, 30] };
 const VIEWS = ["flame", "icicle", "inverted", "sunburst", "table", "sandwich"];
 
+// A time range "from-to" (slices, from < to), or null.
+const rangeOf = (text) => {
+  const m = /^(\d+)-(\d+)$/.exec(text || "");
+  return m && Number(m[1]) < Number(m[2]) ? [Number(m[1]), Number(m[2])] : null;
+};
+
 // The state, from the URL fragment.
 const parse = (text, fallback) => { try { return text ? JSON.parse(text) : fallback; } catch { return fallback; } };
 const state = fromUrl();
@@ -41,7 +47,8 @@ function fromUrl() {
       .map((t) => ({ type: t.type, name: t.name })),
     hidden: new Set(strings(url.th)), // unticked threads (by filterKey)
     split: url.sp === "1",
-    range: /^\d+-\d+$/.test(url.r || "") ? url.r.split("-").map(Number) : null,
+    range: rangeOf(url.r),
+    compare: rangeOf(url.ca), // range A of a comparison of two ranges (B is range)
     colour: url.c === "module" ? "module" : "kind",
     fn: url.f || null,
     selected: null,
@@ -69,6 +76,7 @@ function save() {
     th: state.hidden.size ? JSON.stringify([...state.hidden]) : "",
     sp: state.split ? "1" : "",
     r: state.range ? state.range.join("-") : "",
+    ca: state.compare ? state.compare.join("-") : "",
     c: state.colour === "module" ? "module" : "",
     f: state.fn || "",
   });
@@ -79,20 +87,23 @@ function searchRegex() {
   try { return new RegExp(state.search); } catch { return null; }
 }
 
-// Everything derived from the state, per profile; the last profile (AFTER in a diff) is the one drawn.
+// Everything derived from the state, per profile; the last profile (AFTER in a diff) is the one drawn. Two ranges of
+// one recording compared are two profiles too: range A (before) and range B (after).
 function compute() {
-  const results = profiles.map((p) => {
+  const ranges = !isDiff && state.compare && state.range ? [state.compare, state.range] : null;
+  const parts = ranges ? ranges.map((range) => [main, range]) : profiles.map((p) => [p, state.range]);
+  const results = parts.map(([p, range]) => {
     const ids = new Map(p.names.map((n, i) => [n, i]));
     const transforms = state.transforms.filter((t) => ids.has(t.name)).map((t) => ({ type: t.type, frame: ids.get(t.name) }));
     const threads = state.hidden.size ? new Set(p.threads.filter((t) => !state.hidden.has(filterKey(t))).map((t) => t.index)) : null;
-    const samples = transform(selectSamples(p, { threads, range: state.range }), transforms);
+    const samples = transform(selectSamples(p, { threads, range }), transforms);
     const focused = transforms.some((t) => t.type === "focus");
     const tree = layout(buildTree(p, samples, { split: state.split, focused, byName: isDiff }));
     return { p, ids, threads, transforms, samples, tree };
   });
   const last = results[results.length - 1];
-  const gone = isDiff ? diff(last.tree, results[0].tree) : [];
-  const maxDelta = isDiff ? maxAbsDelta(last.tree) : 0;
+  const gone = results.length === 2 ? diff(last.tree, results[0].tree) : [];
+  const maxDelta = results.length === 2 ? maxAbsDelta(last.tree) : 0;
   // The heat map's samples: the same filters and transforms, every time slice.
   const heatSamples = state.range && last.p.profile.time ? transform(selectSamples(last.p, { threads: last.threads }), last.transforms) : last.samples;
   return { results, last, gone, maxDelta, heatSamples };
@@ -103,9 +114,9 @@ function inverted() {
   if (!computed.inverted) {
     const trees = computed.results.map((r) =>
       layout(invert(r.p, r.samples, { split: state.split, focused: r.transforms.some((t) => t.type === "focus"), byName: isDiff })));
-    if (isDiff) diff(trees[1], trees[0]);
+    if (diffing()) diff(trees[1], trees[0]);
     const tree = trees[trees.length - 1];
-    computed.inverted = { tree, maxDelta: isDiff ? maxAbsDelta(tree) : 0 };
+    computed.inverted = { tree, maxDelta: diffing() ? maxAbsDelta(tree) : 0 };
   }
   return computed.inverted;
 }
@@ -114,6 +125,10 @@ function inverted() {
 function shownTree() {
   return state.view === "inverted" ? inverted().tree : computed.last.tree;
 }
+
+// Two profiles shown as a diff: two recordings, or two ranges of one.
+const diffing = () => computed.results.length === 2;
+const before = () => (isDiff ? "before" : "range A"), after = () => (isDiff ? "after" : "range B");
 
 function maxAbsDelta(root) {
   let m = 0;
@@ -129,7 +144,7 @@ function maxAbsDelta(root) {
 // Colour: by frame kind (hue per kind, lightness per name so neighbours differ), by module (hue per module name), or
 // in a diff by the change of share (red grew, blue shrank).
 function colour(node) {
-  if (isDiff) {
+  if (diffing()) {
     const t = 0.5 - (0.5 * (node.delta || 0)) / (state.view === "inverted" ? inverted().maxDelta : computed.maxDelta);
     return scaleSequential(interpolateRdBu).domain([0, 1])(Math.min(0.95, Math.max(0.05, t)));
   }
@@ -170,9 +185,9 @@ function describe(node) {
     lines.push(`total ${fmt(node.value)} · ${percent(node.value, root.value)} of all${zoom === root ? "" : ` · ${percent(node.value, zoom.value)} of ${zoom.name}`}`);
     lines.push(`self ${fmt(node.self)} · ${percent(node.self, root.value)} of all`);
   }
-  if (isDiff) {
-    lines.push(`before ${formatWeight(node.before, profiles[0].profile.unit)} (${percent(node.before, computed.results[0].tree.value)}) → after ${fmt(node.value)} (${percent(node.value, root.value)})`);
-    lines.push(node.only === "after" ? "only in AFTER (new)" : `share ${node.delta >= 0 ? "+" : ""}${(100 * node.delta).toFixed(2)} points`);
+  if (diffing()) {
+    lines.push(`${before()} ${formatWeight(node.before, profiles[0].profile.unit)} (${percent(node.before, computed.results[0].tree.value)}) → ${after()} ${fmt(node.value)} (${percent(node.value, root.value)})`);
+    lines.push(node.only === "after" ? `only in ${after().toUpperCase()} (new)` : `share ${node.delta >= 0 ? "+" : ""}${(100 * node.delta).toFixed(2)} points`);
   }
   return lines;
 }
@@ -233,7 +248,9 @@ select("#colour-choice").style("display", isDiff ? "none" : null);
 select("#reset").on("click", () => { state.zoom = []; save(); drawZoom(); });
 select("#undo").on("click", () => { state.transforms.pop(); recompute(); });
 select("#split").property("checked", state.split).on("change", (event) => { state.split = event.target.checked; state.zoom = []; recompute(); });
-select("#clear-range").on("click", () => { state.range = null; recompute(); });
+select("#clear-range").on("click", () => { state.range = null; state.compare = null; recompute(); });
+// Two ranges of one recording: the range chosen becomes A, the next one dragged is B, shown as a diff of B against A.
+select("#compare-range").on("click", () => { state.compare = state.range; state.range = null; state.zoom = []; recompute(); });
 // The graph shown as SVG or PNG; the functions (as the table sorts them) as CSV. Callers/callees are two graphs: none.
 const exporter = exportButtons(document.getElementById("views").parentElement, () => {
   const graph = state.view !== "table" && state.view !== "sandwich";
@@ -293,7 +310,7 @@ function drawSummary() {
   const all = main.stacks.reduce((s, x) => s + x.weight, 0);
   const parts = [`${fmt(root.value)} shown${root.value !== all ? ` of ${fmt(all)}` : ""}`,
     `${main.stacks.length.toLocaleString("en-US")} stacks`, `unit: ${unit.label}`, data.generator];
-  if (isDiff) parts[0] = `before: ${formatWeight(computed.results[0].tree.value, profiles[0].profile.unit)} · after: ${parts[0]}`;
+  if (diffing()) parts[0] = `${before()}: ${formatWeight(computed.results[0].tree.value, profiles[0].profile.unit)} · ${after()}: ${parts[0]}`;
   select("#summary").text(parts.filter(Boolean).join(" · "));
 }
 
@@ -345,8 +362,9 @@ let sortBy = "total", ascending = false;
 // The functions table's rows in its order: every function, with the diff's change of share.
 function functionRows() {
   const rows = functionTable(main, computed.last.samples);
-  const before = isDiff ? new Map(functionTable(profiles[0], computed.results[0].samples).map((r) => [r.name, r.total])) : null;
-  const total = computed.last.tree.value, beforeTotal = isDiff ? computed.results[0].tree.value : 0;
+  const first = computed.results[0];
+  const before = diffing() ? new Map(functionTable(first.p, first.samples).map((r) => [r.name, r.total])) : null;
+  const total = computed.last.tree.value, beforeTotal = diffing() ? first.tree.value : 0;
   if (before) {
     // Functions only in BEFORE are rows too (0 after), so what disappeared can be sorted to the top.
     const names = new Set(rows.map((r) => r.name));
@@ -361,10 +379,10 @@ function functionRows() {
 function functionsCsv() {
   const scale = unit.scale ?? 1, p = main.profile;
   const headers = ["function", "module", "kind", `self (${unit.label})`, `total (${unit.label})`];
-  if (isDiff) headers.push("change of share (points)");
+  if (diffing()) headers.push("change of share (points)");
   const rows = functionRows().map((r) => {
     const row = [r.name, r.frame >= 0 ? p.modules[p.frameModules[r.frame]] || "" : "", r.frame >= 0 ? p.kindNames[p.frameKinds[r.frame]] : "", r.self * scale, r.total * scale];
-    if (isDiff) row.push(Number((100 * r.change).toFixed(4)));
+    if (diffing()) row.push(Number((100 * r.change).toFixed(4)));
     return row;
   });
   return { headers, rows };
@@ -374,7 +392,7 @@ function drawTable(container) {
   const rows = functionRows();
   const total = computed.last.tree.value;
   const columns = [["name", "function"], ["self", `self (${unit.label})`], ["selfShare", "self %"], ["total", `total (${unit.label})`], ["totalShare", "total %"]];
-  if (isDiff) columns.push(["change", "Δ share"]);
+  if (diffing()) columns.push(["change", "Δ share"]);
   const t = container.append("table").attr("class", "functions");
   t.append("thead").append("tr").selectAll("th").data(columns).join("th").text((c) => c[1]).attr("data-sort", (c) => c[0])
     .classed("sorted", (c) => c[0] === sortBy || (c[0] === "selfShare" && sortBy === "self") || (c[0] === "totalShare" && sortBy === "total"))
@@ -391,7 +409,7 @@ function drawTable(container) {
     .selectAll("td").data((r) => {
       // The unit is in the header; cells hold the numbers.
       const cells = [r.name, number(r.self), percent(r.self, total), number(r.total), percent(r.total, total)];
-      if (isDiff) cells.push(`${r.change >= 0 ? "+" : ""}${(100 * r.change).toFixed(2)}`);
+      if (diffing()) cells.push(`${r.change >= 0 ? "+" : ""}${(100 * r.change).toFixed(2)}`);
       return cells;
     }).join("td").attr("class", (d, i) => (i > 0 ? "num" : null)).text((d) => d);
   if (rows.length > shown.length) container.append("p").attr("class", "note").text(`${rows.length - shown.length} lighter functions not listed`);
@@ -429,7 +447,7 @@ let legendItems = []; // [label, colour] as the legend shows them, for a saved p
 function drawLegend() {
   const legend = select("#legend");
   let items;
-  if (isDiff) {
+  if (diffing()) {
     items = [["grew", "#d6604d"], ["shrank", "#4393c3"], ["no change", "#f7f7f7"]];
   } else if (state.colour === "kind") {
     const used = new Set(main.profile.nodeFrames.filter((f) => f >= 0).map((f) => main.profile.kindNames[main.profile.frameKinds[f]]));
@@ -523,24 +541,30 @@ function drawTime() {
   const time = main.profile.time;
   select("#time-section").style("display", time ? null : "none");
   if (!time) return;
-  select("#range").text(state.range
-    ? `showing ${((state.range[0]) / time.slicesPerSecond).toFixed(2)} s – ${(state.range[1] / time.slicesPerSecond).toFixed(2)} s from the start`
-    : `${time.seconds} s; drag across the map to show a time range`);
-  select("#clear-range").style("display", state.range ? null : "none");
+  const seconds = (r) => `${(r[0] / time.slicesPerSecond).toFixed(2)} s – ${(r[1] / time.slicesPerSecond).toFixed(2)} s`;
+  select("#range").text(state.compare
+    ? (state.range ? `comparing range B (${seconds(state.range)}) against range A (${seconds(state.compare)}): red grew, blue shrank`
+      : `range A: ${seconds(state.compare)}; drag range B across the map to compare it against A`)
+    : state.range ? `showing ${seconds(state.range)} from the start`
+      : `${time.seconds} s; drag across the map to show a time range`);
+  select("#clear-range").style("display", state.range || state.compare ? null : "none");
+  select("#compare-range").style("display", !isDiff && state.range && !state.compare ? null : "none");
   // The map follows the thread filter and transforms (not the range it chooses): it shows when what is shown ran.
   const cells = heat(computed.heatSamples);
   select("#heat-scale").text(`colour: ${unit.label} per 1/${time.slicesPerSecond} s (square-root scale; darkest ${fmt(Math.max(0, ...cells.weights))})`);
-  drawHeatmap(select("#heatmap"), time, cells, { selected: state.range, format: fmt, onSelect: (range) => { state.range = range; state.zoom = []; recompute(); } });
+  drawHeatmap(select("#heatmap"), time, cells, { selected: state.range, compare: state.compare, format: fmt, onSelect: (range) => { state.range = range; state.zoom = []; recompute(); } });
 }
 
 function drawGone() {
-  select("#gone-section").style("display", isDiff ? null : "none");
-  if (!isDiff) return;
+  select("#gone-section").style("display", diffing() ? null : "none");
+  if (!diffing()) return;
+  const b = before().toUpperCase();
+  select("#gone-section h2").text(`Only in ${b}`);
   const rows = computed.gone.slice(0, 30);
-  select("#gone").selectAll("li").data(rows).join("li").text((g) => `${g.path.join(" → ")}: ${percent(g.share, 1)} of BEFORE`);
+  select("#gone").selectAll("li").data(rows).join("li").text((g) => `${g.path.join(" → ")}: ${percent(g.share, 1)} of ${b}`);
   const more = computed.gone.length - rows.length;
   select("#gone-count").text(computed.gone.length
-    ? `${computed.gone.length} paths only in BEFORE (gone), heaviest first${more > 0 ? ` (the ${rows.length} heaviest shown; the Functions table has every function of both)` : ""}`
+    ? `${computed.gone.length} paths only in ${b} (gone), heaviest first${more > 0 ? ` (the ${rows.length} heaviest shown; the Functions table has every function of both)` : ""}`
     : "none");
 }
 
