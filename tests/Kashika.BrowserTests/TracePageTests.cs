@@ -426,6 +426,36 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
         Assert.Empty(again.Errors);
     }
 
+    [Theory]
+    [InlineData("v=inverted&z=%5B%22shared%22%5D&q=leaf&t=%5B%7B%22type%22%3A%22drop%22%2C%22name%22%3A%22recurse%22%7D%5D&th=%5B%22app-100%2F102%22%5D&sp=1&r=5-100&c=module")]
+    [InlineData("v=sandwich&r=60-86&ca=5-26&f=shared")]
+    [InlineData("v=table")]
+    public async Task Every_state_field_comes_back_from_its_link(string fragment)
+    {
+        var report = await Open($"#{fragment}");
+        var page = report.Page;
+        Assert.Equal($"#{fragment}", new Uri(page.Url).Fragment); // read, applied and written back the same
+        var parameters = System.Web.HttpUtility.ParseQueryString(fragment);
+        Assert.Equal("true", await page.Locator($"#views button[data-view='{parameters["v"]}']").GetAttributeAsync("aria-pressed"));
+        Assert.Equal(parameters["q"] ?? "", await page.Locator("#search").InputValueAsync());
+        Assert.Equal(parameters["sp"] == "1", await page.Locator("#split").IsCheckedAsync());
+        Assert.Equal(parameters["c"] ?? "kind", await page.Locator("#colour").InputValueAsync());
+        if (parameters["ca"] is not null)
+        {
+            Assert.StartsWith("range A: ", await Summary(page), StringComparison.Ordinal);
+            Assert.Contains("shared", await page.Locator(".sandwich-title").InnerTextAsync(), StringComparison.Ordinal);
+        }
+
+        if (parameters["th"] is not null)
+        {
+            Assert.False(await page.Locator("label.thread[data-thread='app-100/102'] input").IsCheckedAsync());
+            Assert.Equal("drop recurse", await page.Locator("#chips .chip b").InnerTextAsync());
+            Assert.Contains("shared", await page.Locator("#breadcrumb").InnerTextAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Empty(report.Errors);
+    }
+
     [Fact]
     public async Task Hostile_names_are_text_and_break_nothing()
     {

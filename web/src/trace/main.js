@@ -5,6 +5,8 @@ import { readData, tooltip } from "../common/ui.js";
 import { formatNumber, formatWeight, percent } from "../common/format.js";
 import { colourOf, hash } from "../common/colour.js";
 import { readState, writeState } from "../common/urlstate.js";
+import { createStore } from "../common/store.js";
+import { fromParameters, reduce, toParameters, VIEWS } from "./state.js";
 import { exportButtons } from "../common/download.js";
 import { buildTree, decode, diff, findPath, functionTable, heat, invert, levelOf, matchedWeight, sandwich, select as selectSamples, transform } from "./model.js";
 import { drawFlame, layout } from "./flame.js";
@@ -22,65 +24,20 @@ const filterKey = (t) => (isDiff ? (t.processByName ? t.processByName.name : "")
 const number = (w) => formatNumber(w * (unit.scale ?? 1));
 const tip = tooltip();
 const KIND_COLOURS = { user: [28, 82], kernel: [3, 70], jit: [120, 45], inlined: [190, 50], unknown: [0, 0], label: [265, 30] };
-const VIEWS = ["flame", "icicle", "inverted", "sunburst", "table", "sandwich"];
 
-// A time range "from-to" (slices, from < to), or null.
-const rangeOf = (text) => {
-  const m = /^(\d+)-(\d+)$/.exec(text || "");
-  return m && Number(m[1]) < Number(m[2]) ? [Number(m[1]), Number(m[2])] : null;
-};
-
-// The state, from the URL fragment.
-const parse = (text, fallback) => { try { return text ? JSON.parse(text) : fallback; } catch { return fallback; } };
-const state = fromUrl();
-function fromUrl() {
-  const url = readState();
-  // A link is input too: anything that is not the expected shape is ignored.
-  const strings = (text) => { const v = parse(text, []); return Array.isArray(v) ? v.filter((x) => typeof x === "string") : []; };
-  const transforms = parse(url.t, []);
-  return {
-    view: VIEWS.includes(url.v) ? url.v : "flame",
-    zoom: strings(url.z),
-    search: url.q || "",
-    transforms: (Array.isArray(transforms) ? transforms : [])
-      .filter((t) => t && typeof t.name === "string" && ["focus", "merge", "drop", "recursion"].includes(t.type))
-      .map((t) => ({ type: t.type, name: t.name })),
-    hidden: new Set(strings(url.th)), // unticked threads (by filterKey)
-    split: url.sp === "1",
-    range: rangeOf(url.r),
-    compare: rangeOf(url.ca), // range A of a comparison of two ranges (B is range)
-    colour: url.c === "module" ? "module" : "kind",
-    fn: url.f || null,
-    selected: null,
-  };
-}
+// The state: one store (state.ts); every change is a named action, and each part of the page redraws for the parts of
+// the state it shows (subscriptions at the end). `state` is the store's current state, read-only here.
+const store = createStore(fromParameters(readState()), reduce);
+let state = store.get();
+const act = (action) => store.dispatch(action);
 
 // A fragment edited by hand, or back and forward: the state is read again.
 window.addEventListener("hashchange", () => {
-  Object.assign(state, fromUrl());
-  searchBox.property("value", state.search);
-  select("#colour").property("value", state.colour);
-  select("#split").property("checked", state.split);
-  computed = compute();
-  draw();
+  const fromLink = fromParameters(readState());
+  if (JSON.stringify(toParameters(fromLink)) !== JSON.stringify(toParameters(state))) act({ type: "url", state: fromLink });
 });
 
 let computed = null; // trees, samples and derived figures of the current state
-
-function save() {
-  writeState({
-    v: state.view === "flame" ? "" : state.view,
-    z: state.zoom.length ? JSON.stringify(state.zoom) : "",
-    q: state.search,
-    t: state.transforms.length ? JSON.stringify(state.transforms) : "",
-    th: state.hidden.size ? JSON.stringify([...state.hidden]) : "",
-    sp: state.split ? "1" : "",
-    r: state.range ? state.range.join("-") : "",
-    ca: state.compare ? state.compare.join("-") : "",
-    c: state.colour === "module" ? "module" : "",
-    f: state.fn || "",
-  });
-}
 
 function searchRegex() {
   if (!state.search) return null;
@@ -223,10 +180,7 @@ const events = {
   },
   click(node) {
     tip.hide();
-    state.zoom = pathOf(node);
-    state.selected = node.parent ? node.name : null;
-    save();
-    drawZoom();
+    act({ type: "zoom", path: pathOf(node), selected: node.parent ? node.name : null });
   },
 };
 
@@ -237,20 +191,16 @@ const viewButtons = select("#views").selectAll("button").data(VIEWS).join("butto
   .attr("type", "button").attr("data-view", (v) => v)
   .text((v) => ({ flame: "Flame graph", icicle: "Icicle", inverted: "Inverted", sunburst: "Sunburst", table: "Functions", sandwich: "Callers / callees" }[v]))
   .attr("title", (v) => (v === "inverted" ? "Bottom-up: each function that was running at the top (its self time), its callers below" : null))
-  .on("click", (event, v) => {
-    // A zoom is a path in one tree: the inverted tree's paths are others.
-    if ((v === "inverted") !== (state.view === "inverted")) state.zoom = [];
-    state.view = v; save(); draw();
-  });
-const searchBox = select("#search").property("value", state.search).on("input", (event) => { state.search = event.target.value; save(); drawView(); drawSearch(); });
-select("#colour").property("value", state.colour).on("change", (event) => { state.colour = event.target.value; save(); drawView(); drawLegend(); });
+  .on("click", (event, v) => act({ type: "view", view: v }));
+const searchBox = select("#search").on("input", (event) => act({ type: "search", text: event.target.value }));
+select("#colour").on("change", (event) => act({ type: "colour", colour: event.target.value === "module" ? "module" : "kind" }));
 select("#colour-choice").style("display", isDiff ? "none" : null);
-select("#reset").on("click", () => { state.zoom = []; save(); drawZoom(); });
-select("#undo").on("click", () => { state.transforms.pop(); recompute(); });
-select("#split").property("checked", state.split).on("change", (event) => { state.split = event.target.checked; state.zoom = []; recompute(); });
-select("#clear-range").on("click", () => { state.range = null; state.compare = null; recompute(); });
+select("#reset").on("click", () => act({ type: "zoom", path: [] }));
+select("#undo").on("click", () => act({ type: "untransform" }));
+select("#split").on("change", (event) => act({ type: "split", split: event.target.checked }));
+select("#clear-range").on("click", () => act({ type: "wholeProfile" }));
 // Two ranges of one recording: the range chosen becomes A, the next one dragged is B, shown as a diff of B against A.
-select("#compare-range").on("click", () => { state.compare = state.range; state.range = null; state.zoom = []; recompute(); });
+select("#compare-range").on("click", () => act({ type: "compare" }));
 // The graph shown as SVG or PNG; the functions (as the table sorts them) as CSV. Callers/callees are two graphs: none.
 const exporter = exportButtons(document.getElementById("views").parentElement, () => {
   const graph = state.view !== "table" && state.view !== "sandwich";
@@ -268,42 +218,14 @@ document.addEventListener("keydown", (event) => {
     searchBox.node().focus();
   } else if (event.key === "Escape") {
     if (document.activeElement === searchBox.node() && state.search) {
-      state.search = ""; searchBox.property("value", ""); save(); drawView(); drawSearch();
+      act({ type: "search", text: "" });
     } else if (state.zoom.length) {
-      state.zoom = state.zoom.slice(0, -1); save(); drawZoom();
+      act({ type: "zoom", path: state.zoom.slice(0, -1) });
     } else {
-      state.selected = null; drawPanel();
+      act({ type: "select", name: null });
     }
   }
 });
-
-function recompute() {
-  computed = compute();
-  save();
-  draw();
-}
-
-function draw() {
-  viewButtons.classed("active", (v) => v === state.view).attr("aria-pressed", (v) => v === state.view);
-  drawSummary();
-  breadcrumb(zoomNode(), false);
-  drawPanel(); // first: the view takes the width the panel leaves
-  drawView();
-  drawSearch();
-  drawLegend();
-  drawChips();
-  drawThreads();
-  drawTime();
-  drawGone();
-  exporter.update();
-}
-
-// A zoom changes only the view, the trail and the details: nothing is recomputed.
-function drawZoom() {
-  breadcrumb(zoomNode(), false);
-  drawPanel();
-  drawView();
-}
 
 function drawSummary() {
   const root = computed.last.tree;
@@ -321,7 +243,7 @@ function breadcrumb(node, hovering) {
   const items = select("#breadcrumb").selectAll("button").data(trail).join("button").attr("type", "button")
     .text((n) => (n === root ? "all" : n.name))
     .attr("title", (n) => `${percent(n.value, root.value)} of all`)
-    .on("click", (event, n) => { state.zoom = pathOf(n); save(); drawZoom(); });
+    .on("click", (event, n) => act({ type: "zoom", path: pathOf(n) }));
   items.classed("hovered", hovering);
   select("#zoom-share").text(node === root ? "" : `${node.name}: ${percent(node.value, root.value)} of all`);
 }
@@ -405,7 +327,7 @@ function drawTable(container) {
   const shown = rows.slice(0, 2000);
   const regex = searchRegex();
   t.append("tbody").selectAll("tr").data(shown).join("tr").classed("match", (r) => regex && regex.test(r.name))
-    .on("click", (event, r) => { state.fn = r.name; state.view = "sandwich"; save(); draw(); })
+    .on("click", (event, r) => act({ type: "function", name: r.name, view: "sandwich" }))
     .selectAll("td").data((r) => {
       // The unit is in the header; cells hold the numbers.
       const cells = [r.name, number(r.self), percent(r.self, total), number(r.total), percent(r.total, total)];
@@ -430,7 +352,7 @@ function drawSandwich(container, options) {
     const side = sides.append("div").attr("id", id);
     side.append("h4").text(title);
     layout(tree);
-    const local = { hover: (n, e) => tip.show(e, [n.name, `${fmt(n.value)} · ${percent(n.value, tree.value)} of ${name}`]), leave: () => tip.hide(), click: (n) => { if (n.frame >= 0) { state.fn = n.name; save(); draw(); } } };
+    const local = { hover: (n, e) => tip.show(e, [n.name, `${fmt(n.value)} · ${percent(n.value, tree.value)} of ${name}`]), leave: () => tip.hide(), click: (n) => { if (n.frame >= 0) act({ type: "function", name: n.name }); } };
     drawFlame(side, tree, tree, { ...options, width: Math.floor(options.width / 2) - 12, icicle: true, on: local });
   }
 }
@@ -471,7 +393,7 @@ function drawChips() {
   const chips = select("#chips").selectAll("span.chip").data(state.transforms).join("span").attr("class", "chip");
   chips.selectAll("b").data((t) => [t]).join("b").text((t) => `${{ focus: "focus on", merge: "merge into caller:", drop: "drop", recursion: "collapse recursion of" }[t.type]} ${t.name}`);
   chips.selectAll("button").data((t, i) => [i]).join("button").attr("type", "button").attr("aria-label", "remove").text("×")
-    .on("click", (event, i) => { state.transforms.splice(i, 1); state.zoom = []; recompute(); });
+    .on("click", (event, i) => act({ type: "untransform", index: i }));
   select("#undo").property("disabled", state.transforms.length === 0);
 }
 
@@ -490,15 +412,15 @@ function drawPanel() {
     // A process (or a thread, split): leaving it out is a thread filter, listed and undone in the thread list.
     const keys = main.threads.filter((t) => levelOf(t, { split: state.split, byName: isDiff })?.key === node.key).map(filterKey);
     actions.append("button").attr("type", "button").attr("data-action", "hide").text(state.split ? "Hide this thread" : "Hide this process")
-      .on("click", () => { for (const k of keys) state.hidden.add(k); state.zoom = []; state.selected = null; recompute(); });
+      .on("click", () => act({ type: "threads", keys, shown: false }));
     return;
   }
   for (const [type, text] of [["focus", "Focus on it"], ["merge", "Merge into caller"], ["drop", "Drop its stacks"], ["recursion", "Collapse recursion"]]) {
     actions.append("button").attr("type", "button").attr("data-transform", type).text(text)
-      .on("click", () => { state.transforms.push({ type, name: node.name }); state.zoom = []; recompute(); });
+      .on("click", () => act({ type: "transform", transform: { type, name: node.name } }));
   }
   actions.append("button").attr("type", "button").attr("data-action", "sandwich").text("Callers / callees")
-    .on("click", () => { state.fn = node.name; state.view = "sandwich"; save(); draw(); });
+    .on("click", () => act({ type: "function", name: node.name, view: "sandwich" }));
 }
 
 function drawThreads() {
@@ -527,14 +449,12 @@ function drawThreads() {
   list.attr("data-thread", (k) => k);
   list.select("input").property("checked", (k) => !state.hidden.has(k))
     .on("change", (event, k) => {
-      if (event.target.checked) state.hidden.delete(k); else state.hidden.add(k);
-      state.zoom = [];
-      recompute();
+      act({ type: "thread", key: k, shown: event.target.checked });
     });
   list.select("span.name").text((k) => label.get(k));
   list.select("span.share").text((k) => percent(totals.get(k), all));
   select("#threads-note").text(isDiff ? "by process name (thread ids differ between runs)" : "thread name pid/tid, grouped by process (pid)");
-  select("#all-threads").on("click", () => { state.hidden = new Set(); recompute(); });
+  select("#all-threads").on("click", () => act({ type: "allThreads" }));
 }
 
 function drawTime() {
@@ -552,7 +472,7 @@ function drawTime() {
   // The map follows the thread filter and transforms (not the range it chooses): it shows when what is shown ran.
   const cells = heat(computed.heatSamples);
   select("#heat-scale").text(`colour: ${unit.label} per 1/${time.slicesPerSecond} s (square-root scale; darkest ${fmt(Math.max(0, ...cells.weights))})`);
-  drawHeatmap(select("#heatmap"), time, cells, { selected: state.range, compare: state.compare, format: fmt, onSelect: (range) => { state.range = range; state.zoom = []; recompute(); } });
+  drawHeatmap(select("#heatmap"), time, cells, { selected: state.range, compare: state.compare, format: fmt, onSelect: (range) => act({ type: "range", range }) });
 }
 
 function drawGone() {
@@ -582,7 +502,28 @@ if (profiles.every((p) => p.threads.every((t) => !t.comm && !t.tid && !t.labels)
   select(select("#split").node().closest("label")).remove();
 }
 
-computed = compute();
-draw();
+// Each part of the page redraws for the parts of the state it shows, in this order: the trees first when the samples
+// change, the details panel before the graph (the graph takes the width the panel leaves).
+store.subscribe(["data", "view", "zoom", "search", "colour", "function", "selected"], (s, changed) => {
+  state = s;
+  if (changed.has("data")) computed = compute();
+  writeState(toParameters(s));
+});
+store.subscribe(["view"], () => viewButtons.classed("active", (v) => v === state.view).attr("aria-pressed", (v) => v === state.view));
+store.subscribe(["data"], drawSummary);
+store.subscribe(["data", "view", "zoom"], () => breadcrumb(zoomNode(), false));
+store.subscribe(["data", "view", "zoom", "selected"], drawPanel);
+store.subscribe(["data", "view", "zoom", "search", "colour", "function"], drawView);
+store.subscribe(["data", "search"], drawSearch);
+store.subscribe(["data", "colour"], drawLegend);
+store.subscribe(["data"], () => { drawChips(); drawThreads(); drawTime(); drawGone(); });
+store.subscribe(["data", "view"], () => exporter.update());
+// The controls that show the state (a link, Back or Escape changes it without them).
+store.subscribe(["data", "search", "colour"], () => {
+  if (searchBox.property("value") !== state.search) searchBox.property("value", state.search);
+  select("#colour").property("value", state.colour);
+  select("#split").property("checked", state.split);
+});
+act({ type: "url", state });
 document.body.dataset.ready = String(Math.round(performance.now()));
 window.addEventListener("resize", () => drawView());
