@@ -457,6 +457,23 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
     }
 
     [Fact]
+    public async Task A_tall_flame_graph_opens_with_its_root_on_screen_at_1366_by_768()
+    {
+        // One stack 120 frames deep beside a short one: 2,200 px of flame graph.
+        string deep = string.Join(';', Enumerable.Range(1, 120).Select(i => $"f{i}"));
+        string folded = Path.Combine(Path.GetDirectoryName(pages.Page)!, "deep.folded");
+        File.WriteAllText(folded, $"app;{deep} 5\napp;main 3\n");
+        KashikaProcess.Succeed(Path.GetDirectoryName(pages.Page)!, "trace", "deep.folded", "-o", "deep.html");
+        var report = await pages.Browser.OpenAsync(Path.ChangeExtension(folded, ".html"), 1366, 768);
+        await report.Page.WaitForSelectorAsync("body[data-ready]");
+        await report.Page.WaitForTimeoutAsync(100); // the scroll waits for the frame to be laid out
+        var root = await report.Page.Locator("#view g.frame[data-depth='0']").BoundingBoxAsync();
+        Assert.True(root!.Y + root.Height <= 768, $"the root row ends at {root.Y + root.Height} px, below the window");
+        Assert.True(root.Y >= 0);
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
     public async Task Hostile_names_are_text_and_break_nothing()
     {
         var report = await Open();

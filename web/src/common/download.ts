@@ -125,7 +125,8 @@ export function download(content: Blob | string, name: string, type = "text/plai
 export interface Exportable {
   svg?: SVGSVGElement | null;
   caption?: Caption | null;
-  csv?: { headers: string[]; rows: (string | number)[][] } | null;
+  /** Made only when the CSV button is clicked (a table of every function is not made at each redraw). */
+  csv?: (() => { headers: string[]; rows: (string | number)[][] }) | null;
   name: string;
 }
 
@@ -149,7 +150,7 @@ export function exportButtons(parent: HTMLElement, what: () => Exportable): { up
   };
   const svgButton = button("SVG", "the chart as an SVG file (colours and fonts inline)", (e) => { if (e.svg) download(svgDocument(e.svg, e.caption), fileName(e.name, "svg"), "image/svg+xml"); });
   const pngButton = button("PNG", "the chart as a PNG at twice its size", async (e) => { if (e.svg) download(await pngOf(e.svg, e.caption), fileName(e.name, "png")); });
-  const csvButton = button("CSV", "the table (or the chart's figures) as CSV", (e) => { if (e.csv) download(csvText(e.csv.headers, e.csv.rows), fileName(e.name, "csv"), "text/csv"); });
+  const csvButton = button("CSV", "the table (or the chart's figures) as CSV", (e) => { if (e.csv) { const table = e.csv(); download(csvText(table.headers, table.rows), fileName(e.name, "csv"), "text/csv"); } });
   parent.append(group);
   const update = () => {
     const e = what();

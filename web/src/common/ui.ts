@@ -1,7 +1,7 @@
 // Pieces every Kashika view shares: reading the data island, the tooltip, the side panel and plain tables.
 // Everything from the report reaches the DOM through textContent (d3's .text()), never as HTML.
 import { select, type Selection, type BaseType } from "d3";
-import { visible } from "./format.js";
+import { grouped, visible } from "./format.js";
 
 // The report's data, every string in it as the page shows it (visible: a name's line break or right-to-left mark is
 // shown as such, never obeyed), so that no view can forget to. Kashika's own help texts ("text": a column's
@@ -95,7 +95,7 @@ export function table(parent: Parent, headers: string[], rows: Cell[][], classNa
         .on("click", (_, d) => onRow(d.index))
         .on("keydown", (event: KeyboardEvent, d) => { if (event.key === "Enter") onRow(d.index); });
     }
-    moreText.text(`The first ${shown.length.toLocaleString("en-US")} of ${sorted.length.toLocaleString("en-US")} rows (in the order chosen above). `);
+    moreText.text(`The first ${grouped(shown.length)} of ${grouped(sorted.length)} rows (in the order chosen above). `);
     more.style("display", () => (sorted.length > shown.length ? null : "none"));
     head.attr("aria-sort", (d) => (order && order.column === d.column ? (order.descending ? "descending" : "ascending") : null))
       .classed("sorted", (d) => Boolean(order && order.column === d.column));
@@ -116,7 +116,7 @@ export function table(parent: Parent, headers: string[], rows: Cell[][], classNa
 
 const cellValue = (cell: Cell) => (cell !== null && typeof cell === "object" ? cell.value : cell);
 const cellText = (cell: Cell) => (cell !== null && typeof cell === "object" ? cell.text
-  : typeof cell === "number" ? cell.toLocaleString("en-US") : cell);
+  : typeof cell === "number" ? grouped(cell) : cell);
 
 // Numbers by value, text without regard to case or accents (so "Émile" sorts with "Emile"), then exactly.
 function compareCells(x: Cell, y: Cell): number {

@@ -1,7 +1,7 @@
 // kashika iostat --format html: a recording as a grid of charts per device and one for the CPU, with one time axis,
 // one hover line, brush zoom, keyboard reach and a summary table of the selected range.
 import { axisBottom, axisLeft, brushX, scaleLinear, scaleUtc, schemeTableau10, select, utcFormat } from "d3";
-import { count } from "../common/format.js";
+import { count, grouped } from "../common/format.js";
 import { exportButtons } from "../common/download.js";
 import { readData, table, tooltip } from "../common/ui.js";
 import { readState, writeState } from "../common/urlstate.js";
@@ -160,12 +160,15 @@ function chart(parent, spec, series, name) {
   const exporter = exportButtons(head.node(), () => {
     const [i0, i1] = range;
     const shown = series.filter((s, k) => !zero[k] && !hidden.has(key(s)));
-    const rows = [];
-    for (let i = i0; i < i1; i++) rows.push([new Date(times[i]).toISOString(), ...series.map((s) => s.values[i] ?? "")]);
+    const csv = () => {
+      const rows = [];
+      for (let i = i0; i < i1; i++) rows.push([new Date(times[i]).toISOString(), ...series.map((s) => s.values[i] ?? "")]);
+      return { headers: ["time", ...series.map((s) => (s.name ? `${s.name} ${s.column}` : s.column))], rows };
+    };
     return {
       svg: onScreen ? svg.node() : null,
       caption: { title: `${name} · ${spec.title}${unit ? ` (${unit.label})` : ""}`, legend: shown.map((s) => [s.name ?? s.column, colourOf(s)]) },
-      csv: { headers: ["time", ...series.map((s) => (s.name ? `${s.name} ${s.column}` : s.column))], rows },
+      csv,
       name: `${name}-${spec.id}`,
     };
   });
@@ -248,7 +251,7 @@ function chart(parent, spec, series, name) {
     const yv = (v) => y(v / unit.divisor);
     unitNote.text(unit.label);
     xAxis.attr("transform", `translate(0,${height - m.bottom})`).call(axisBottom(x).ticks(Math.max(2, Math.floor(width / 110))).tickFormat(utcFormat("%H:%M:%S")));
-    yAxis.attr("transform", `translate(${m.left},0)`).call(axisLeft(y).ticks(4).tickFormat((v) => v.toLocaleString("en-US")));
+    yAxis.attr("transform", `translate(${m.left},0)`).call(axisLeft(y).ticks(4).tickFormat((v) => grouped(v)));
     grid.selectAll("line").data(y.ticks(4)).join("line").attr("x1", m.left).attr("x2", width - m.right).attr("y1", y).attr("y2", y);
     const buckets = Math.max(1, Math.floor(width - m.left - m.right));
     const drawn = series.filter((_, k) => shown[k]);
@@ -402,7 +405,7 @@ function span(i0, i1) {
 
 function drawRange() {
   const [i0, i1] = range;
-  select("#range").text(`${span(i0, i1)}: ${(i1 - i0).toLocaleString("en-US")} of ${count(n, "sample")}`);
+  select("#range").text(`${span(i0, i1)}: ${grouped(i1 - i0)} of ${count(n, "sample")}`);
   select("#reset").property("disabled", i0 === 0 && i1 === n);
 }
 
@@ -460,7 +463,7 @@ function drawSummary() {
   const add = (name, column, values, weights) => {
     const s = summarize(values, i0, i1, steps, weights);
     const { divisor, label } = scaledUnit(unitOf(column), s ? s.max : 0);
-    const cell = (v) => ({ text: (v / divisor).toLocaleString("en-US", { maximumFractionDigits: 2 }), value: v / divisor });
+    const cell = (v) => ({ text: grouped(v / divisor, 0, 2), value: v / divisor });
     rows.push(s ? [name, column, label, cell(s.min), cell(s.mean), cell(s.p95), cell(s.max)] : [name, column, label, "–", "–", "–", "–"]);
   };
   for (const c of CPU_CHART.columns) add("CPU", c, data.cpu[c], null);

@@ -1,5 +1,6 @@
 // The iostat page's data transforms, apart from drawing (unit-tested in web/test/iostat-model.test.mjs): which
 // columns each chart shows, units, time zones, the visible range, min/max downsampling and the summary statistics.
+import { grouped } from "../common/format.js";
 
 // The charts of one device, in sysstat's column names. unit: "rate" and "size" are kB (1,024 bytes, as sysstat)
 // scaled to MB or GB when large; others are shown as they are.
@@ -225,7 +226,7 @@ export function formatValue(value, unit) {
   const { divisor, label } = scaledUnit(unit, Math.abs(value));
   const v = value / divisor;
   const digits = Number.isInteger(v) ? 0 : 2;
-  const text = v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: 2 });
+  const text = grouped(v, digits, 2);
   return label === "%" ? `${text} %` : `${text} ${label}`;
 }
 

@@ -1,4 +1,5 @@
 // kashika relate: the chord diagram of developers shared between projects, its side panel, search, tables and legend.
+import { grouped } from "../common/format.js";
 import { select } from "d3";
 import { readData, table, tooltip } from "../common/ui.js";
 import { readState, writeState } from "../common/urlstate.js";
@@ -11,13 +12,13 @@ import { clusterOrder, currentsFlows, identityRule, matrixTotal, metrics, palett
 const data = readData();
 const n = data.projects.length;
 const names = data.projects;
-const count = (value, one, many = `${one}s`) => `${value.toLocaleString("en-US")} ${value === 1 ? one : many}`;
+const count = (value, one, many = `${one}s`) => `${grouped(value)} ${value === 1 ? one : many}`;
 const metric = metrics[data.options.metric] || { name: data.options.metric, formula: "" };
 const colours = palette(n);
 // The metric with the same number of decimals everywhere, so a column of values reads evenly ("18.00" beside "7.75").
 const integral = data.options.metric === "sum-min" || data.options.metric === "shared";
-const fmt = (v) => (integral ? Math.round(v).toLocaleString("en-US")
-  : v.toLocaleString("en-US", { minimumFractionDigits: data.options.metric === "jaccard" ? 3 : 2, maximumFractionDigits: data.options.metric === "jaccard" ? 3 : 2 }));
+const fmt = (v) => (integral ? grouped(Math.round(v))
+  : grouped(v, data.options.metric === "jaccard" ? 3 : 2, data.options.metric === "jaccard" ? 3 : 2));
 const colour = (i) => colours[i];
 
 // What is drawn: the whole history, or one period of it (--by); projects, colours and places stay the same.
@@ -241,7 +242,7 @@ function showResults() {
     ...found.projects.map((i) => ({ kind: "project", text: names[i], detail: `project · ${count(state.view.commits[i], "commit")}`, open: () => choose({ project: i }) })),
     ...found.people.map((p) => ({
       kind: "person", text: p.name, address: addresses(p.id).join(", "),
-      detail: brief([...p.commits].sort((x, y) => y[1] - x[1]).map(([i, c]) => `${names[i]} ${c.toLocaleString("en-US")}`), 3),
+      detail: brief([...p.commits].sort((x, y) => y[1] - x[1]).map(([i, c]) => `${names[i]} ${grouped(c)}`), 3),
       open: () => choose({ person: p.id }),
     })),
   ];
@@ -264,7 +265,7 @@ function showResults() {
     });
   select("#search-none").style("display", searching && state.query.trim() && items.length === 0 ? null : "none");
   const more = found.moreProjects + found.morePeople;
-  if (more > 0) results.append("li").attr("class", "more").attr("role", "presentation").text(`and ${more.toLocaleString("en-US")} more: type more of the name`);
+  if (more > 0) results.append("li").attr("class", "more").attr("role", "presentation").text(`and ${grouped(more)} more: type more of the name`);
 }
 
 // Keyboard users can pass the hundreds of chords at once.
@@ -289,8 +290,8 @@ const describeProject = (i) => [names[i], `${count(state.view.commits[i], "commi
   `shares developers with ${count(related(i).length, "project")}`];
 const describePair = (a, b) => {
   const p = pairOf(a, b);
-  return [`${names[p.a]} ↔ ${names[p.b]}`, `${metric.name}: ${fmt(p.value)}`, `Σ min commits: ${p.sumMin.toLocaleString("en-US")}`,
-    `shared developers: ${p.shared.length.toLocaleString("en-US")}`, ...(copiedNote(p) ? [copiedNote(p)] : [])];
+  return [`${names[p.a]} ↔ ${names[p.b]}`, `${metric.name}: ${fmt(p.value)}`, `Σ min commits: ${grouped(p.sumMin)}`,
+    `shared developers: ${grouped(p.shared.length)}`, ...(copiedNote(p) ? [copiedNote(p)] : [])];
 };
 
 // The chart takes the width beside the side column (or all of it on a narrow screen), and the window's height below
@@ -310,10 +311,10 @@ function chartSize() {
 const chartExport = exportButtons(document.querySelector(".controls"), () => ({
   svg: document.querySelector("#chart svg"),
   caption: { title: `Kashika relate: ${count(n, "project")} · ${metric.name} of shared developers · ${state.view.label}` },
-  csv: {
+  csv: () => ({
     headers: ["project", "project", metric.name, "sum of min commits", "shared developers", "period"],
     rows: state.view.pairs.map((p) => [names[p.a], names[p.b], p.value, p.sumMin, p.shared.length, state.view.label]),
-  },
+  }),
   name: `relate-${state.view.label}`,
 }));
 
@@ -347,7 +348,7 @@ function drawChartOnly(duration = 0) {
   lastSize = chartSize();
   const strongest = strongestOf(v);
   select("#minimum").property("value", strongest > 0 ? Math.min(STEPS, Math.round(STEPS * Math.sqrt(state.minimum / strongest))) : 0);
-  select("#minimum-value").text(state.minimum.toLocaleString("en-US", { maximumFractionDigits: 3 }));
+  select("#minimum-value").text(grouped(state.minimum, 0, 3));
   select("#order").property("value", state.order);
   const inPeriod = v === whole ? "" : ` in ${v.label}`;
   const idle = names.filter((_, i) => v.commits[i] === 0);
@@ -386,7 +387,7 @@ function drawChartOnly(duration = 0) {
       background: () => choose(null),
     },
   });
-  select("#minimum-shown").text(`${chart.chords.toLocaleString("en-US")} of ${count(chart.of, "chord")} shown`);
+  select("#minimum-shown").text(`${grouped(chart.chords)} of ${count(chart.of, "chord")} shown`);
   // Projects whose arcs are too narrow for a label on the ring: listed under it, in their colours, each one click away.
   const list = select("#unlabelled");
   list.selectAll("*").remove();
@@ -457,7 +458,7 @@ function showPair(pair) {
   const a = names[pair.a], b = names[pair.b];
   const p = openPanel(`${a} ↔ ${b}`);
   p.append("p").text(pair.shared.length === 0 ? `No shared developer in ${state.view.label}.`
-    : `${metric.name} ${fmt(pair.value)} · Σ min commits ${pair.sumMin.toLocaleString("en-US")} · ${count(pair.shared.length, "shared developer")}`);
+    : `${metric.name} ${fmt(pair.value)} · Σ min commits ${grouped(pair.sumMin)} · ${count(pair.shared.length, "shared developer")}`);
   if (copiedNote(pair)) p.append("p").attr("class", "caution").text(`${copiedNote(pair)}.`);
   if (views.length > 1) drawPairOverTime(p, pair.a, pair.b);
   table(p, ["developer", `commits in ${a}`, `commits in ${b}`, "min"],
@@ -498,7 +499,7 @@ function showProject(i) {
   p.append("h3").text("Shared developers");
   const sharedPeople = sharedPeopleOf(state.view.pairs, i);
   table(p, ["developer", `commits in ${names[i]}`, "also committed to (commits)"],
-    sharedPeople.map((x) => [personCell(x), x.here, { text: x.elsewhere.map((e) => `${names[e.project]} (${e.commits.toLocaleString("en-US")})`).join(", "), value: x.elsewhere.length }]), "people",
+    sharedPeople.map((x) => [personCell(x), x.here, { text: x.elsewhere.map((e) => `${names[e.project]} (${grouped(e.commits)})`).join(", "), value: x.elsewhere.length }]), "people",
     { sortable: true, limit: 200, title: (r) => addresses(sharedPeople[r].id).join(", "), onRow: (r) => choose({ person: sharedPeople[r].id }) });
 }
 
@@ -549,10 +550,10 @@ let shownFlows = null;
 const currentsExport = exportButtons(document.querySelector("#currents-section .controls"), () => ({
   svg: document.querySelector("#currents svg"),
   caption: { title: `Kashika relate: who moved where, ${labels[currents.first]} → ${labels[currents.last]}` },
-  csv: shownFlows && {
+  csv: shownFlows && (() => ({
     headers: ["from", "to", "from period", "to period", "kind", "people", currents.measure === "commits" ? "commits" : "band (people)"],
     rows: shownFlows.links.map((l) => [l.from < 0 ? "outside" : names[l.from], l.to < 0 ? "outside" : names[l.to], labels[l.period - 1], labels[l.period], l.kind || "move", l.people.length, l.value]),
-  },
+  })),
   name: "relate-currents",
 }));
 

@@ -1,5 +1,6 @@
 // The relate page's data transforms: pure functions over the report's matrix and pairs, tested with node --test.
 // A pair is {a, b, value, sumMin, shared: [{name, id, commitsA, commitsB}]} with a < b (project indices).
+import { grouped } from "../common/format.js";
 import { hcl, lab, rgb } from "d3";
 
 // Projects around the circle so related ones sit side by side: average-linkage agglomerative clustering of the matrix
@@ -206,7 +207,7 @@ export function identityRule(options, joins) {
   switch (options.identity) {
     case "person":
       return `one e-mail address (${mailmap}${aliases}); one person's addresses joined when they carry the same distinctive name `
-        + `and share a project, a user name or related projects (${joins.toLocaleString("en-US")} join${joins === 1 ? "" : "s"}, listed below)`;
+        + `and share a project, a user name or related projects (${grouped(joins)} join${joins === 1 ? "" : "s"}, listed below)`;
     case "email":
       return `one e-mail address (${mailmap}${aliases})`;
     case "name":

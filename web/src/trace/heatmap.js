@@ -20,10 +20,11 @@ export function drawHeatmap(container, time, cellsShown, { selected, compare = n
     const col = Math.floor((event.clientX - box.left - 40) / cell), row = Math.floor((event.clientY - box.top) / h);
     return col < 0 || row < 0 || col >= columns || row >= rows ? null : col * rows + row;
   };
-  svg.selectAll("rect.cell").data(cells).join("rect").attr("class", "cell")
+  // Each cell's title made once with it (appending one at every redraw piled them up).
+  svg.selectAll("rect.cell").data(cells).join((enter) => enter.append("rect").call((r) => r.append("title"))).attr("class", "cell")
     .attr("x", (c) => at(c.slice).x).attr("y", (c) => at(c.slice).y).attr("width", cell - 0.5).attr("height", h - 0.2)
     .attr("data-slice", (c) => c.slice).attr("fill", (c) => colour(c.weight))
-    .append("title").text((c) => `${((c.slice) / rows).toFixed(2)} s from the start (perf time ${time.startSecond + c.col}.${String(Math.round((c.row * 1000) / rows)).padStart(3, "0")} s): ${format(c.weight)}`);
+    .select("title").text((c) => `${((c.slice) / rows).toFixed(2)} s from the start (perf time ${time.startSecond + c.col}.${String(Math.round((c.row * 1000) / rows)).padStart(3, "0")} s): ${format(c.weight)}`);
   // The range being dragged, then the one chosen: outlined slice by slice.
   const outline = (range, kind = "chosen") => {
     const chosen = range ? Array.from({ length: range[1] - range[0] }, (_, i) => range[0] + i) : [];

@@ -2,7 +2,7 @@
 // chosen function) lives in the URL fragment; every change recomputes from the data island and redraws.
 import { interpolateRdBu, max, scaleSequential, select } from "d3";
 import { readData, tooltip } from "../common/ui.js";
-import { formatNumber, formatWeight, percent } from "../common/format.js";
+import { formatNumber, formatWeight, grouped, percent } from "../common/format.js";
 import { colourOf, hash } from "../common/colour.js";
 import { readState, writeState } from "../common/urlstate.js";
 import { createStore } from "../common/store.js";
@@ -122,7 +122,7 @@ function highlighter() {
 function describe(node) {
   const root = shownTree(), zoom = zoomNode();
   if (node.stub) {
-    return [`${node.count.toLocaleString("en-US")} frames too narrow to draw, merged here`,
+    return [`${grouped(node.count)} frames too narrow to draw, merged here`,
       `total ${fmt(node.value)} · ${percent(node.value, root.value)} of all${zoom === root ? "" : ` · ${percent(node.value, zoom.value)} of ${zoom.name}`}`];
   }
   const p = main.profile;
@@ -207,7 +207,7 @@ const exporter = exportButtons(document.getElementById("views").parentElement, (
   return {
     svg: graph ? document.querySelector("#view svg") : null,
     caption: { title: `${isDiff ? "Kashika trace diff" : "Kashika trace"}: ${data.title} · ${viewButtons.filter((v) => v === state.view).text()} · ${unit.label}`, legend: legendItems },
-    csv: state.view === "sandwich" ? null : functionsCsv(),
+    csv: state.view === "sandwich" ? null : functionsCsv,
     name: `${data.title}-${state.view}`,
   };
 });
@@ -231,7 +231,7 @@ function drawSummary() {
   const root = computed.last.tree;
   const all = main.stacks.reduce((s, x) => s + x.weight, 0);
   const parts = [`${fmt(root.value)} shown${root.value !== all ? ` of ${fmt(all)}` : ""}`,
-    `${main.stacks.length.toLocaleString("en-US")} stacks`, `unit: ${unit.label}`, data.generator];
+    `${grouped(main.stacks.length)} stacks`, `unit: ${unit.label}`, data.generator];
   if (diffing()) parts[0] = `${before()}: ${formatWeight(computed.results[0].tree.value, profiles[0].profile.unit)} · ${after()}: ${parts[0]}`;
   select("#summary").text(parts.filter(Boolean).join(" · "));
 }
@@ -267,9 +267,15 @@ function drawView() {
   }
   if (state.view === "flame" || state.view === "icicle" || state.view === "inverted") {
     drawFlame(container, root, zoom, { ...options, icicle: state.view !== "flame" });
-    // A deep stack makes a tall picture: the flame graph's root is at the bottom, so that is where it opens.
-    const box = container.node();
-    box.scrollTop = state.view === "flame" ? box.scrollHeight : 0;
+    // A deep stack makes a tall picture: the flame graph's root is at the bottom, so that is where it opens. After the
+    // frame is laid out (reading its height now would lay the page out once more, in the middle of the redraw).
+    // The box ends at the window's bottom edge, so the root row is on screen without scrolling the page (at 1366×768
+    // a 78vh box reached below the fold).
+    const box = container.node(), flame = state.view === "flame";
+    requestAnimationFrame(() => {
+      box.style.maxHeight = `${Math.max(320, window.innerHeight - (box.getBoundingClientRect().top + window.scrollY) - 12)}px`;
+      box.scrollTop = flame ? box.scrollHeight : 0;
+    });
   } else if (state.view === "sunburst") {
     drawSunburst(container, root, zoom, { ...options, size: Math.min(760, options.width) });
   } else if (state.view === "table") {
@@ -279,13 +285,16 @@ function drawView() {
   }
 }
 
-let sortBy = "total", ascending = false;
+let sortBy = "total", ascending = false, tableLimit = 250;
+
+// A profile's function table, made once for the samples shown (sorts and the legend read it again and again).
+const functionsOf = (result) => (result.functions ??= functionTable(result.p, result.samples));
 
 // The functions table's rows in its order: every function, with the diff's change of share.
 function functionRows() {
-  const rows = functionTable(main, computed.last.samples);
+  const rows = functionsOf(computed.last).map((r) => ({ ...r }));
   const first = computed.results[0];
-  const before = diffing() ? new Map(functionTable(first.p, first.samples).map((r) => [r.name, r.total])) : null;
+  const before = diffing() ? new Map(functionsOf(first).map((r) => [r.name, r.total])) : null;
   const total = computed.last.tree.value, beforeTotal = diffing() ? first.tree.value : 0;
   if (before) {
     // Functions only in BEFORE are rows too (0 after), so what disappeared can be sorted to the top.
@@ -324,7 +333,8 @@ function drawTable(container) {
       sortBy = by;
       drawView();
     });
-  const shown = rows.slice(0, 2000);
+  // The heaviest rows first (in the order chosen): a table of thousands of rows takes the browser long to lay out.
+  const shown = rows.slice(0, tableLimit);
   const regex = searchRegex();
   t.append("tbody").selectAll("tr").data(shown).join("tr").classed("match", (r) => regex && regex.test(r.name))
     .on("click", (event, r) => act({ type: "function", name: r.name, view: "sandwich" }))
@@ -334,7 +344,11 @@ function drawTable(container) {
       if (diffing()) cells.push(`${r.change >= 0 ? "+" : ""}${(100 * r.change).toFixed(2)}`);
       return cells;
     }).join("td").attr("class", (d, i) => (i > 0 ? "num" : null)).text((d) => d);
-  if (rows.length > shown.length) container.append("p").attr("class", "note").text(`${rows.length - shown.length} lighter functions not listed`);
+  if (rows.length > shown.length) {
+    const note = container.append("p").attr("class", "note").text(`The first ${grouped(shown.length)} of ${grouped(rows.length)} functions, in the order chosen. `);
+    note.append("button").attr("type", "button").attr("class", "show-all").text(`show all ${grouped(rows.length)}`)
+      .on("click", () => { tableLimit = Infinity; drawView(); });
+  }
 }
 
 function drawSandwich(container, options) {
@@ -377,7 +391,7 @@ function drawLegend() {
     items = kinds.map((k) => [k, `hsl(${KIND_COLOURS[k][0]}, ${KIND_COLOURS[k][1]}%, 60%)`]);
   } else {
     const weights = new Map();
-    for (const r of functionTable(main, computed.last.samples)) {
+    for (const r of functionsOf(computed.last)) {
       const m = main.profile.modules[main.profile.frameModules[r.frame]] || "?";
       weights.set(m, (weights.get(m) || 0) + r.self);
     }
