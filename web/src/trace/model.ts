@@ -121,9 +121,12 @@ export function levelOf(t: Thread, { split = false, byName = false }: TreeOption
 
 // The samples shown: ticked threads only (null: all), and only the time range [from, to) of slices (null: all).
 export function select(decoded: Decoded, { threads = null, range = null }: { threads?: Set<number> | null; range?: [number, number] | null } = {}): Sample[] {
+  // Without a range a stack is its own sample (no copy of 170,000 stacks at each change of filter).
+  if (!threads && !range) return decoded.stacks;
   const out: Sample[] = [];
   for (const s of decoded.stacks) {
     if (threads && !threads.has(s.thread)) continue;
+    if (!range) { out.push(s); continue; }
     let weight = s.weight;
     if (range) {
       weight = 0;
