@@ -33,6 +33,25 @@ public sealed class WebScriptTests
         Assert.DoesNotContain("# pass 0", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_relate_and_iostat_data_islands_satisfy_their_typescript_types()
+    {
+        using var dir = new TempDirectory();
+        // relate with periods, person joins, people and moves; and without (the optional parts left out).
+        foreach (string repo in (string[])["a", "b"])
+        {
+            var r = dir.Repo(repo);
+            r.GitAs("Ann Lee", "ann@x.org", "2020-03-01T10:00:00Z", "commit", "-q", "--allow-empty", "-m", "x");
+            r.GitAs("Ann Lee", "ann@y.org", "2021-03-01T10:00:00Z", "commit", "-q", "--allow-empty", "-m", "x");
+        }
+
+        KashikaProcess.Succeed(dir.Path, "relate", "--no-cache", "--by", "year", "--identity", "person", "-o", "by.html", "a", "b");
+        KashikaProcess.Succeed(dir.Path, "relate", "--no-cache", "-o", "plain.html", "a", "b");
+        KashikaProcess.Succeed(dir.Path, "iostat", "-x", "--record", "io.rec", "1", "2"); // this machine, two seconds
+        KashikaProcess.Succeed(dir.Path, "iostat", "--replay", "io.rec", "--format", "html", "-o", "io.html");
+        TypeCheck(dir, [("relate", "RelateDocument", "by.html"), ("relate", "RelateDocument", "plain.html"), ("iostat", "IoStatChartDocument", "io.html")]);
+    }
+
     /// <summary>
     /// The page's data types (web/src/*/data.ts) against what the C# report writer puts in real pages: each island is
     /// type-checked as an object literal that must satisfy its type, so a field the C# side adds, drops, renames or
@@ -52,11 +71,22 @@ public sealed class WebScriptTests
         KashikaProcess.Succeed(dir.Path, "trace", "a.txt", "-o", "a.html");
         KashikaProcess.Succeed(dir.Path, "trace", "diff", "b.txt", "a.txt", "-o", "diff.html");
         KashikaProcess.Succeed(dir.Path, "trace", "c.folded", "--label", "host=web1", "-o", "c.html");
-        string types = Path.Combine(Paths.RepositoryRoot, "web", "src", "trace", "data.ts");
-        var check = new System.Text.StringBuilder($"import type {{ TracePageDocument }} from {System.Text.Json.JsonSerializer.Serialize(types)};\n");
-        foreach (string page in (string[])["a.html", "diff.html", "c.html"])
+        TypeCheck(dir, [("trace", "TracePageDocument", "a.html"), ("trace", "TracePageDocument", "diff.html"), ("trace", "TracePageDocument", "c.html")]);
+    }
+
+    // Each page's island as an object literal that must satisfy the type of its page's data.ts.
+    private static void TypeCheck(TempDirectory dir, (string View, string Type, string Page)[] pages)
+    {
+        var check = new System.Text.StringBuilder();
+        foreach (var (view, type, _) in pages.DistinctBy(p => p.View))
         {
-            check.Append($"export const {Path.GetFileNameWithoutExtension(page)} = {Island(File.ReadAllText(dir.Combine(page)))} satisfies TracePageDocument;\n");
+            string types = Path.Combine(Paths.RepositoryRoot, "web", "src", view, "data.ts");
+            check.Append($"import type {{ {type} }} from {System.Text.Json.JsonSerializer.Serialize(types)};\n");
+        }
+
+        foreach (var (_, type, page) in pages)
+        {
+            check.Append($"export const page{check.Length} = {Island(File.ReadAllText(dir.Combine(page)))} satisfies {type};\n");
         }
 
         File.WriteAllText(dir.Combine("check.ts"), check.ToString());
