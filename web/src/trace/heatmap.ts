@@ -1,39 +1,55 @@
 // FlameScope's heat map: a column per second, a row per slice of a second, colour = weight in it. Drag from one cell
 // to another to choose the time between them (in time order); every view then shows only that range.
-import { max, scaleSequentialSqrt, interpolateOrRd } from "d3";
+import { max, scaleSequentialSqrt, interpolateOrRd, type Selection, type BaseType } from "d3";
+import type { TraceTimeData } from "./data.js";
+import type { Range } from "./state.js";
 
-// `cells`: {slices, weights} of the samples shown (thread filters and transforms applied).
-// `compare`: range A of a comparison, outlined apart from the range chosen (B).
-export function drawHeatmap(container, time, cellsShown, { selected, compare = null, onSelect, format }) {
+export interface HeatOptions {
+  /** The range shown (range B of a comparison). */
+  selected: Range | null;
+  /** Range A of a comparison, outlined apart from the range chosen. */
+  compare?: Range | null;
+  onSelect(range: Range): void;
+  format(weight: number): string;
+}
+
+interface Cell { slice: number; weight: number; col: number; row: number }
+
+// The window's mouseup listener of each map, replaced at each redraw (a drag may end outside the map).
+const releases = new WeakMap<Element, () => void>();
+
+// `cellsShown`: {slices, weights} of the samples shown (thread filters and transforms applied).
+export function drawHeatmap(container: Selection<HTMLElement, unknown, BaseType | null, unknown>, time: TraceTimeData,
+  cellsShown: { slices: number[]; weights: number[] }, { selected, compare = null, onSelect, format }: HeatOptions) {
   const rows = time.slicesPerSecond, columns = time.seconds;
   const cell = Math.max(3, Math.min(40, Math.floor(1100 / Math.max(1, columns))));
   const h = Math.max(2, Math.floor(300 / rows));
   const width = columns * cell + 50, height = rows * h + 24;
   const colour = scaleSequentialSqrt(interpolateOrRd).domain([0, max(cellsShown.weights) || 1]);
-  const cells = cellsShown.slices.map((s, i) => ({ slice: s, weight: cellsShown.weights[i], col: Math.floor(s / rows), row: s % rows }));
-  const svg = container.selectAll("svg").data([null]).join("svg").attr("class", "heatmap").attr("width", width).attr("height", height);
+  const cells: Cell[] = cellsShown.slices.map((s, i) => ({ slice: s, weight: cellsShown.weights[i], col: Math.floor(s / rows), row: s % rows }));
+  const svg = container.selectAll<SVGSVGElement, null>("svg").data([null]).join("svg").attr("class", "heatmap").attr("width", width).attr("height", height);
   svg.selectAll("rect.bg").data([null]).join("rect").attr("class", "bg").attr("x", 40).attr("width", columns * cell).attr("height", rows * h).attr("fill", "#f6f6f6");
-  const at = (slice) => ({ x: 40 + Math.floor(slice / rows) * cell, y: (slice % rows) * h });
-  let start = null;
-  const sliceAt = (event) => {
-    const box = svg.node().getBoundingClientRect();
+  const at = (slice: number) => ({ x: 40 + Math.floor(slice / rows) * cell, y: (slice % rows) * h });
+  let start: number | null = null;
+  const sliceAt = (event: MouseEvent): number | null => {
+    const box = svg.node()!.getBoundingClientRect();
     const col = Math.floor((event.clientX - box.left - 40) / cell), row = Math.floor((event.clientY - box.top) / h);
     return col < 0 || row < 0 || col >= columns || row >= rows ? null : col * rows + row;
   };
   // Each cell's title made once with it (appending one at every redraw piled them up).
-  svg.selectAll("rect.cell").data(cells).join((enter) => enter.append("rect").call((r) => r.append("title"))).attr("class", "cell")
+  svg.selectAll<SVGRectElement, Cell>("rect.cell").data(cells).join((enter) => enter.append("rect").call((r) => r.append("title"))).attr("class", "cell")
     .attr("x", (c) => at(c.slice).x).attr("y", (c) => at(c.slice).y).attr("width", cell - 0.5).attr("height", h - 0.2)
     .attr("data-slice", (c) => c.slice).attr("fill", (c) => colour(c.weight))
     .select("title").text((c) => `${((c.slice) / rows).toFixed(2)} s from the start (perf time ${time.startSecond + c.col}.${String(Math.round((c.row * 1000) / rows)).padStart(3, "0")} s): ${format(c.weight)}`);
   // The range being dragged, then the one chosen: outlined slice by slice.
-  const outline = (range, kind = "chosen") => {
+  const outline = (range: Range | null, kind = "chosen") => {
     const chosen = range ? Array.from({ length: range[1] - range[0] }, (_, i) => range[0] + i) : [];
     svg.selectAll(`rect.${kind}`).data(chosen).join("rect").attr("class", kind)
       .attr("x", (s) => at(s).x).attr("y", (s) => at(s).y).attr("width", cell).attr("height", h).attr("pointer-events", "none");
   };
-  let last = null;
-  svg.on("mousedown", (event) => { start = last = sliceAt(event); event.preventDefault(); outline(start === null ? null : [start, start + 1]); })
-    .on("mousemove", (event) => {
+  let last: number | null = null;
+  svg.on("mousedown", (event: MouseEvent) => { start = last = sliceAt(event); event.preventDefault(); outline(start === null ? null : [start, start + 1]); })
+    .on("mousemove", (event: MouseEvent) => {
       const here = sliceAt(event);
       if (start === null || here === null) return;
       last = here;
@@ -44,8 +60,10 @@ export function drawHeatmap(container, time, cellsShown, { selected, compare = n
     if (start !== null && last !== null) onSelect([Math.min(start, last), Math.max(start, last) + 1]);
     start = null;
   };
-  window.removeEventListener("mouseup", container.node().__release || (() => {}));
-  container.node().__release = release;
+  const node = container.node()!;
+  const previous = releases.get(node);
+  if (previous) window.removeEventListener("mouseup", previous);
+  releases.set(node, release);
   window.addEventListener("mouseup", release);
   outline(selected);
   outline(compare, "compared");
