@@ -46,7 +46,20 @@ function searchRegex() {
 
 // Everything derived from the state, per profile; the last profile (AFTER in a diff) is the one drawn. Two ranges of
 // one recording compared are two profiles too: range A (before) and range B (after).
+// The last few states' figures, by what decides them: undo, ticking a thread again or the whole profile again are
+// answered from here instead of rebuilding the trees (a few, for memory: each holds its trees).
+const computedFor = new Map();
 function compute() {
+  const key = JSON.stringify([state.transforms, [...state.hidden].sort(), state.split, state.range, state.compare]);
+  let result = computedFor.get(key);
+  if (result) computedFor.delete(key);
+  else result = computeNow();
+  computedFor.set(key, result); // the most recent last
+  if (computedFor.size > 4) computedFor.delete(computedFor.keys().next().value);
+  return result;
+}
+
+function computeNow() {
   const ranges = !isDiff && state.compare && state.range ? [state.compare, state.range] : null;
   const parts = ranges ? ranges.map((range) => [main, range]) : profiles.map((p) => [p, state.range]);
   const results = parts.map(([p, range]) => {

@@ -33,6 +33,8 @@ export interface Sample extends Stack {
 export interface Decoded {
   profile: TraceProfileData;
   names: string[];
+  /** Each frame's place in name order (equal names, equal places): trees sort children by it, not by comparing text. */
+  rank: Int32Array;
   stacks: Stack[];
   threads: Thread[];
 }
@@ -83,7 +85,14 @@ export function decode(profile: TraceProfileData): Decoded {
   const threads: Thread[] = profile.threads.map((t, i) => ({
     ...t, index: i, key: threadKey(t), label: threadLabel(t), process: processLevel(t, false), processByName: processLevel(t, true),
   }));
-  return { profile, names: profile.frames, stacks, threads };
+  return { profile, names: profile.frames, rank: nameRanks(profile.frames), stacks, threads };
+}
+
+function nameRanks(names: string[]): Int32Array {
+  const order = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+  const rank = new Int32Array(names.length);
+  order.forEach((frame, i) => { rank[frame] = i > 0 && names[order[i - 1]] === names[frame] ? rank[order[i - 1]] : i; });
+  return rank;
 }
 
 const known = (pid: string) => pid !== "" && pid !== "?";
@@ -192,7 +201,7 @@ export function buildTree(decoded: Decoded, samples: Sample[], { split = false, 
     }
     n.self += s.weight;
   }
-  finish(root);
+  finish(root, decoded.rank);
   return root;
 }
 
@@ -221,13 +230,15 @@ function node(key: string | number, name: string, frame: number): TreeNode {
 }
 
 // Children by name (the flame graph's order: neighbours are comparable run to run), lookups dropped.
-function finish(root: TreeNode): void {
+function finish(root: TreeNode, rank: Int32Array): void {
+  const byName = (a: TreeNode, b: TreeNode) =>
+    (a.frame >= 0 && b.frame >= 0 ? rank[a.frame] - rank[b.frame] : a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const stack = [root];
   while (stack.length) {
     const n = stack.pop()!;
     n.byKey = null;
     if (n.children) {
-      n.children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      if (n.children.length > 1) n.children.sort(byName);
       for (const c of n.children) stack.push(c);
     }
   }
@@ -254,7 +265,7 @@ export function invert(decoded: Decoded, samples: Sample[], { split = false, foc
     }
     n.self += s.weight;
   }
-  finish(root);
+  finish(root, decoded.rank);
   return root;
 }
 
@@ -297,7 +308,7 @@ export function sandwich(decoded: Decoded, samples: Sample[], frame: number): { 
     for (let i = at + 1; i < s.path.length; i++) { n = childOf(n, s.path[i], decoded.names[s.path[i]], s.path[i]); n.value += s.weight; }
     n.self += s.weight;
   }
-  finish(callers); finish(callees);
+  finish(callers, decoded.rank); finish(callees, decoded.rank);
   return { callers, callees };
 }
 
