@@ -269,8 +269,14 @@ public static class RelateParquet
     private static async Task<(string File, IReadOnlyDictionary<string, string> Metadata, long Rows)> ReadAsync(string file, string shown, ParquetSchema schema, Func<RowGroup, Task> rows)
     {
         using var stream = File.OpenRead(file);
-        // Parquet.Net's footer reader spins for ever on some damaged footers (found by fuzzing: a varint read past the
-        // footer's end); a footer takes milliseconds to read, so one that takes seconds is that.
+        // Parquet.Net's footer reader spins for seconds or for ever on some damaged footers (found by fuzzing: varints
+        // read past the footer's end): the footer is checked as Thrift first, in one pass over its bytes.
+        if (ParquetFooter.Problem(stream) is { } problem)
+        {
+            throw new InputException($"{shown}: not a table of a relate export ({problem})");
+        }
+
+        // And should a whole footer still take Parquet.Net seconds (milliseconds is what one takes), that is damage too.
         var opening = Task.Run(() => ParquetReader.CreateAsync(stream));
         ParquetReader reader;
         try

@@ -137,11 +137,13 @@ public sealed class ParserPropertyTests
         Assert.True(damaged > 50);
     }
 
-    // Found by bench/fuzz relate-parquet (AFL++): a footer on which Parquet.Net's reader spins for ever, and one whose
-    // lengths ask for 2 GiB. Both are input errors naming the file, the first after the footer deadline (10 s).
+    // Found by bench/fuzz relate-parquet (AFL++): footers on which Parquet.Net's reader spins for ever or for ten seconds
+    // (a one-byte footer), and one whose lengths ask for 2 GiB. Each is an input error naming the file and its damaged
+    // footer, found by checking the footer's Thrift before Parquet.Net reads it (the first took the 10 s deadline).
     [Theory]
     [InlineData("fuzz-parquet-footer-loops.parquet")]
     [InlineData("fuzz-parquet-footer-asks-2gb.parquet")]
+    [InlineData("fuzz-parquet-footer-spins-10s.parquet")]
     public void Fuzz_damaged_parquet_footers_are_input_errors(string file)
     {
         using var dir = new TempDirectory();
@@ -149,7 +151,7 @@ public sealed class ParserPropertyTests
         File.WriteAllBytes(dir.Combine("contributions.parquet"), []); // read after the projects table, which fails first
         var run = KashikaProcess.Run(dir.Path, "relate", "--from-parquet", ".");
         Assert.Equal(3, run.ExitCode);
-        Assert.StartsWith("kashika: error: ./projects.parquet: not a table of a relate export", run.StandardError, StringComparison.Ordinal);
+        Assert.StartsWith("kashika: error: ./projects.parquet: not a table of a relate export (its footer (metadata) is damaged at byte", run.StandardError, StringComparison.Ordinal);
     }
 
     // Found by bench/fuzz (seed 80WvYMxfTxj1): an uptime whose hundredths pass 2^64 overflowed instead of wrapping as C's.
