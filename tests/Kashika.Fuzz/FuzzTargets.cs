@@ -455,9 +455,10 @@ public static class FuzzTargets
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 File.WriteAllBytes(path, data);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // A name that is a folder already (or under a file): the repository has the first of the two.
+                // A name that is a folder already (Linux says EISDIR: "access denied"), or under a file: the repository
+                // has the first of the two.
             }
         }
 

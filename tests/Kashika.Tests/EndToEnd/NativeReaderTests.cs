@@ -336,7 +336,34 @@ public sealed class NativeReaderTests : IDisposable
         byte[] index = File.ReadAllBytes(idx);
         index[8 + (200 * 4) + 3] ^= 0x7f; // one fan-out entry past the next
         File.WriteAllBytes(idx, index);
-        foreach (string name in (string[])["nohead", "badbool", "verticaltab", "unsorted", "fanout"])
+        // And in the 300-second AFL++ run of the same target: a packed-refs whose header is misspelt or whose last line
+        // has no end, a config line starting with a form feed (no space for git), and a commit-graph whose corrected
+        // dates point to overflow data it lacks.
+        foreach (var (name, change) in new (string, Func<string, string>)[]
+        {
+            ("misspelt", t => t.Replace("# pack-refs with:", "# pack-refs lith:", StringComparison.Ordinal)),
+            ("unterminated", t => t.TrimEnd('\n')),
+        })
+        {
+            var repo = Varied(name);
+            repo.Git("pack-refs", "--all");
+            string refs = Path.Combine(repo.Path, ".git", "packed-refs");
+            File.WriteAllText(refs, change(File.ReadAllText(refs)));
+        }
+
+        var formFeed = Varied("formfeed");
+        File.AppendAllText(Path.Combine(formFeed.Path, ".git", "config"), "[core]\n\flogallrefupdates = true\n");
+        var graphed = Varied("overflow");
+        graphed.Git("-c", "commitGraph.generationVersion=2", "commit-graph", "write", "--reachable");
+        string graphFile = Path.Combine(graphed.Path, ".git", "objects", "info", "commit-graph");
+        byte[] graph = File.ReadAllBytes(graphFile);
+        int chunk = Enumerable.Range(0, graph[6]).Single(c => System.Text.Encoding.ASCII.GetString(graph, 8 + (c * 12), 4) == "GDA2");
+        long generations = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(graph.AsSpan(8 + (chunk * 12) + 4));
+        graph[generations] |= 0x80; // the first commit's corrected date "overflows"
+        File.SetAttributes(graphFile, FileAttributes.Normal);
+        File.WriteAllBytes(graphFile, graph);
+
+        foreach (string name in (string[])["nohead", "badbool", "verticaltab", "unsorted", "fanout", "misspelt", "unterminated", "formfeed", "overflow"])
         {
             var (native, git) = BothReaders(name);
             Assert.DoesNotContain($"kashika: {name}: native,", native.StandardError, StringComparison.Ordinal);

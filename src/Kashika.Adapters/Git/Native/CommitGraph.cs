@@ -88,8 +88,10 @@ internal sealed class CommitGraph : IDisposable
             }
 
             int chunks = head[6];
-            long fanout = -1, names = -1, data = -1, edges = -1;
-            for (int c = 0; c < chunks; c++)
+            long fanout = -1, names = -1, data = -1, edges = -1, generations = -1, overflow = -1, previous = 8 + ((chunks + 1) * 12L);
+            // The chunk table, and the entry after it that says where the last chunk ends: offsets in order, inside the
+            // file before its checksum, as git requires ("improper chunk offset"; anything else is git's to say).
+            for (int c = 0; c <= chunks; c++)
             {
                 var entry = file.Span(8 + (c * 12L), 12);
                 if (entry.Length < 12)
@@ -98,12 +100,20 @@ internal sealed class CommitGraph : IDisposable
                 }
 
                 long offset = checked((long)BinaryPrimitives.ReadUInt64BigEndian(entry[4..]));
+                if (offset < previous || offset > file.Length - 20)
+                {
+                    throw new InvalidDataException($"{path}: improper chunk offset");
+                }
+
+                previous = offset;
                 switch (BinaryPrimitives.ReadUInt32BigEndian(entry))
                 {
                     case 0x4f494446: fanout = offset; break; // OIDF
                     case 0x4f49444c: names = offset; break; // OIDL
                     case 0x43444154: data = offset; break; // CDAT
                     case 0x45444745: edges = offset; break; // EDGE
+                    case 0x47444132: generations = offset; break; // GDA2
+                    case 0x47444f32: overflow = offset; break; // GDO2
                 }
             }
 
@@ -112,10 +122,33 @@ internal sealed class CommitGraph : IDisposable
                 throw new InvalidDataException($"{path}: a required chunk is missing");
             }
 
-            int count = (int)BinaryPrimitives.ReadUInt32BigEndian(file.Span(fanout + (255 * 4), 4));
-            if (fanout + 1024 > file.Length || names + (count * 20L) > file.Length || data + (count * 36L) > file.Length)
+            if (fanout + 1024 > file.Length)
             {
                 throw new InvalidDataException($"{path}: chunks run past the end");
+            }
+
+            for (int i = 1; i < 256; i++)
+            {
+                if (BinaryPrimitives.ReadUInt32BigEndian(file.Span(fanout + (i * 4L), 4)) < BinaryPrimitives.ReadUInt32BigEndian(file.Span(fanout + ((i - 1) * 4L), 4)))
+                {
+                    throw new InvalidDataException($"{path}: commit-graph OID fanout out of order");
+                }
+            }
+
+            int count = (int)BinaryPrimitives.ReadUInt32BigEndian(file.Span(fanout + (255 * 4), 4));
+            if (names + (count * 20L) > file.Length || data + (count * 36L) > file.Length || (generations >= 0 && generations + (count * 4L) > file.Length))
+            {
+                throw new InvalidDataException($"{path}: chunks run past the end");
+            }
+
+            // Corrected commit dates this reader does not use; but git dies on one that points to overflow data the graph
+            // lacks, so such a graph is git's to refuse.
+            for (int i = 0; generations >= 0 && overflow < 0 && i < count; i++)
+            {
+                if ((BinaryPrimitives.ReadUInt32BigEndian(file.Span(generations + (i * 4L), 4)) & 0x80000000) != 0)
+                {
+                    throw new InvalidDataException($"{path}: commit-graph requires overflow generation data but has none");
+                }
             }
 
             layers.Add(new Layer(file, count, Count, fanout, names, data, edges));

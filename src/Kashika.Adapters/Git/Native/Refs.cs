@@ -122,16 +122,31 @@ internal sealed class Refs(RepositoryFiles files, ObjectDatabase objects)
             return packed;
         }
 
-        string? last = null;
-        bool sorted = false;
-        foreach (string line in File.ReadLines(path, Encoding.UTF8))
+        // git refuses a packed-refs whose last line has no end ("unterminated line") or that has a comment other than
+        // its header on the first line ("unexpected line"): such a file is git's to refuse.
+        var text = File.ReadAllText(path, Encoding.UTF8);
+        if (text.Length > 0 && text[^1] != '\n')
         {
-            if (line.Length == 0 || line[0] == '#')
+            throw new UnsupportedRepositoryException("packed-refs: unterminated line");
+        }
+
+        string? last = null;
+        bool sorted = false, first = true;
+        foreach (string line in text.Split('\n').SkipLast(1))
+        {
+            bool header = first && line.StartsWith("# pack-refs with: ", StringComparison.Ordinal);
+            first = false;
+            if (header)
             {
                 // git trusts a file that says it is sorted and looks names up by bisection: in one that is not, it misses
                 // names this reader would find. Such a file is git's to read.
-                sorted |= last is null && line.StartsWith("# pack-refs with:", StringComparison.Ordinal) && $"{line} ".Contains(" sorted ", StringComparison.Ordinal);
+                sorted = $"{line} ".Contains(" sorted ", StringComparison.Ordinal);
                 continue;
+            }
+
+            if (line.Length == 0 || line[0] == '#')
+            {
+                throw new UnsupportedRepositoryException("packed-refs: unexpected line");
             }
 
             if (line[0] == '^' && last is not null && ObjectId.TryParse(line.AsSpan(1), out var peeled))
