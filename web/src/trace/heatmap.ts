@@ -17,6 +17,8 @@ interface Cell { slice: number; weight: number; col: number; row: number }
 
 // The window's mouseup listener of each map, replaced at each redraw (a drag may end outside the map).
 const releases = new WeakMap<Element, () => void>();
+// The cells each map drew last.
+const drawnCells = new WeakMap<Element, { slices: number[]; weights: number[] }>();
 
 // `cellsShown`: {slices, weights} of the samples shown (thread filters and transforms applied).
 export function drawHeatmap(container: Selection<HTMLElement, unknown, BaseType | null, unknown>, time: TraceTimeData,
@@ -36,8 +38,12 @@ export function drawHeatmap(container: Selection<HTMLElement, unknown, BaseType 
     const col = Math.floor((event.clientX - box.left - 40) / cell), row = Math.floor((event.clientY - box.top) / h);
     return col < 0 || row < 0 || col >= columns || row >= rows ? null : col * rows + row;
   };
-  // Each cell's title made once with it (appending one at every redraw piled them up).
-  svg.selectAll<SVGRectElement, Cell>("rect.cell").data(cells).join((enter) => enter.append("rect").call((r) => r.append("title"))).attr("class", "cell")
+  // Each cell's title made once with it (appending one at every redraw piled them up). The same cells as last time
+  // (a range chosen, threads split: the map does not change) are left as they are.
+  const node = container.node()!;
+  const same = drawnCells.get(node) === cellsShown;
+  drawnCells.set(node, cellsShown);
+  if (!same) svg.selectAll<SVGRectElement, Cell>("rect.cell").data(cells).join((enter) => enter.append("rect").call((r) => r.append("title"))).attr("class", "cell")
     .attr("x", (c) => at(c.slice).x).attr("y", (c) => at(c.slice).y).attr("width", cell - 0.5).attr("height", h - 0.2)
     .attr("data-slice", (c) => c.slice).attr("fill", (c) => colour(c.weight))
     .select("title").text((c) => `${((c.slice) / rows).toFixed(2)} s from the start (perf time ${time.startSecond + c.col}.${String(Math.round((c.row * 1000) / rows)).padStart(3, "0")} s): ${format(c.weight)}`);
@@ -60,7 +66,6 @@ export function drawHeatmap(container: Selection<HTMLElement, unknown, BaseType 
     if (start !== null && last !== null) onSelect([Math.min(start, last), Math.max(start, last) + 1]);
     start = null;
   };
-  const node = container.node()!;
   const previous = releases.get(node);
   if (previous) window.removeEventListener("mouseup", previous);
   releases.set(node, release);

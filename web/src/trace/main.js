@@ -49,6 +49,7 @@ function searchRegex() {
 // The last few states' figures, by what decides them: undo, ticking a thread again or the whole profile again are
 // answered from here instead of rebuilding the trees (a few, for memory: each holds its trees).
 const computedFor = new Map();
+const heatCells = new Map();
 function compute() {
   const key = JSON.stringify([state.transforms, [...state.hidden].sort(), state.split, state.range, state.compare]);
   let result = computedFor.get(key);
@@ -75,8 +76,16 @@ function computeNow() {
   const gone = results.length === 2 ? diff(last.tree, results[0].tree) : [];
   const maxDelta = results.length === 2 ? maxAbsDelta(last.tree) : 0;
   // The heat map's samples: the same filters and transforms, every time slice.
-  const heatSamples = state.range && last.p.profile.time ? transform(selectSamples(last.p, { threads: last.threads }), last.transforms) : last.samples;
-  return { results, last, gone, maxDelta, heatSamples };
+  // The heat map's cells: the same filters and transforms over every time slice, whatever the range or split (the map
+  // shows when what is shown ran), so kept by those alone: choosing a range or splitting threads does not redo them.
+  const heatKey = JSON.stringify([state.transforms, [...state.hidden].sort()]);
+  let cells = heatCells.get(heatKey);
+  if (!cells && last.p.profile.time) {
+    cells = heat(state.range || state.compare ? transform(selectSamples(last.p, { threads: last.threads }), last.transforms) : last.samples);
+    heatCells.clear(); // one set: the map's own figures are cheap to keep, the samples behind them are not
+    heatCells.set(heatKey, cells);
+  }
+  return { results, last, gone, maxDelta, cells };
 }
 
 // The inverted (bottom-up) tree of the current state, made when first shown (in a diff, AFTER's against BEFORE's).
@@ -286,7 +295,7 @@ function drawView() {
     // a 78vh box reached below the fold).
     const box = container.node(), flame = state.view === "flame";
     requestAnimationFrame(() => {
-      box.style.maxHeight = `${Math.max(320, window.innerHeight - (box.getBoundingClientRect().top + window.scrollY) - 12)}px`;
+      if (!box.style.maxHeight) fitViewToWindow();
       box.scrollTop = flame ? box.scrollHeight : 0;
     });
   } else if (state.view === "sunburst") {
@@ -507,7 +516,7 @@ function drawTime() {
   select("#clear-range").style("display", state.range || state.compare ? null : "none");
   select("#compare-range").style("display", !isDiff && state.range && !state.compare ? null : "none");
   // The map follows the thread filter and transforms (not the range it chooses): it shows when what is shown ran.
-  const cells = heat(computed.heatSamples);
+  const cells = computed.cells;
   select("#heat-scale").text(`colour: ${unit.label} per 1/${time.slicesPerSecond} s (square-root scale; darkest ${fmt(Math.max(0, ...cells.weights))})`);
   drawHeatmap(select("#heatmap"), time, cells, { selected: state.range, compare: state.compare, format: fmt, onSelect: (range) => act({ type: "range", range }) });
 }
@@ -563,4 +572,12 @@ store.subscribe(["data", "search", "colour"], () => {
 });
 act({ type: "url", state });
 document.body.dataset.ready = String(Math.round(performance.now()));
-window.addEventListener("resize", () => drawView());
+window.addEventListener("resize", () => { fitViewToWindow(); drawView(); });
+
+// The graph's box ends at the window's bottom edge (measured once, and again when the window changes: measuring at each
+// redraw laid the page out twice).
+function fitViewToWindow() {
+  const box = document.getElementById("view");
+  box.style.maxHeight = "";
+  box.style.maxHeight = `${Math.max(320, window.innerHeight - (box.getBoundingClientRect().top + window.scrollY) - 12)}px`;
+}
