@@ -13,3 +13,9 @@ test("file names keep letters, digits, dots and dashes", () => {
   assert.equal(fileName("../../etc/passwd ünï", "png"), "etc-passwd-uni.png");
   assert.equal(fileName("///", "csv"), "kashika.csv");
 });
+
+test("every string of a page's data is shown visibly, Kashika's own help texts excepted", async () => {
+  const { showStrings } = await import("../src/common/ui.js");
+  const data = showStrings({ frames: ["ok", "evil\nname"], threads: [{ comm: "a\u202Eb", pid: "1" }], weights: [1, 2], text: "help\nkeeps its lines", nested: [[{ text: "x\ny", name: "p\tq" }]] });
+  assert.deepEqual(data, { frames: ["ok", "evil\\nname"], threads: [{ comm: "a⟨U+202E⟩b", pid: "1" }], weights: [1, 2], text: "help\nkeeps its lines", nested: [[{ text: "x\ny", name: "p\\tq" }]] });
+});

@@ -46,8 +46,8 @@ function searchRegex() {
 
 // Everything derived from the state, per profile; the last profile (AFTER in a diff) is the one drawn. Two ranges of
 // one recording compared are two profiles too: range A (before) and range B (after).
-// The last few states' figures, by what decides them: undo, ticking a thread again or the whole profile again are
-// answered from here instead of rebuilding the trees (a few, for memory: each holds its trees).
+// The last two states' figures, by what decides them: undo, ticking a thread again or the whole profile again are
+// answered from here instead of rebuilding the trees (two, for memory: each holds its trees).
 const computedFor = new Map();
 const heatCells = new Map();
 function compute() {
@@ -56,7 +56,7 @@ function compute() {
   if (result) computedFor.delete(key);
   else result = computeNow();
   computedFor.set(key, result); // the most recent last
-  if (computedFor.size > 4) computedFor.delete(computedFor.keys().next().value);
+  if (computedFor.size > 2) computedFor.delete(computedFor.keys().next().value);
   return result;
 }
 
