@@ -375,7 +375,6 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
         Assert.StartsWith("range A: 12 ms of cpu-clock · range B: 7 ms of cpu-clock shown of 19 ms", await Summary(page), StringComparison.Ordinal);
         Assert.Equal(21, await page.Locator("rect.compared").CountAsync()); // A outlined apart: slices 5 to 25
         Assert.Contains("ca=5-26", page.Url, StringComparison.Ordinal);
-        await report.ScreenshotAsync("trace-compare.png");
 
         await page.ClickAsync("#views button[data-view='table']");
         async Task<string> Change(string function) =>
