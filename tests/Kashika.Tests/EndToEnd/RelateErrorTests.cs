@@ -111,6 +111,7 @@ public sealed class RelateErrorTests : IDisposable
         }
 
         AssertOneError(result, 3, "locked: cannot be read (permission denied)");
+        Assert.True(File.Exists(dir.Combine("r.json")), result.StandardError);
         Assert.Contains("\"ok\"", File.ReadAllText(dir.Combine("r.json")), StringComparison.Ordinal);
     }
 
