@@ -462,9 +462,8 @@ public static class FuzzTargets
             }
         }
 
-        // git reads no configuration but the repository's own.
-        Environment.SetEnvironmentVariable("GIT_CONFIG_NOSYSTEM", "1");
-        Environment.SetEnvironmentVariable("GIT_CONFIG_GLOBAL", "/dev/null");
+        // Both readers read the same configuration (the process's: the harness sets none but the repository's; a test
+        // process leaves its environment alone, which its other tests' git processes inherit).
         var repository = new Kashika.Adapters.Git.GitRepository("repo", folder, folder);
         var request = new Kashika.Adapters.Git.GitLogRequest(false, "HEAD", null, null, null, Period.Quarter);
         string native = Read(repository, request, Kashika.Adapters.Git.GitReader.Native, out string reader);

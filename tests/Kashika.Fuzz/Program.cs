@@ -15,6 +15,9 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     return 2;
 }
 
+// git, which the damaged-repository target runs, reads no configuration but the repository's own here.
+Environment.SetEnvironmentVariable("GIT_CONFIG_NOSYSTEM", "1");
+Environment.SetEnvironmentVariable("GIT_CONFIG_GLOBAL", "/dev/null");
 var target = FuzzTargets.Named(args[0]);
 if (args.Length == 1)
 {

@@ -87,9 +87,14 @@ public sealed class ParserPropertyTests
     [Fact]
     public void Relate_parquet() => Check("relate-parquet", Iterations / 4);
 
-    // Two readers and a git process a case: fewer cases, each a whole repository.
+    // Two readers and a git process a case: fewer cases, each a whole repository. The target leaves the test process's
+    // environment alone: it once set GIT_CONFIG_GLOBAL here, and git run by later tests lost their safe.directory.
     [Fact]
-    public void Damaged_repository() => Check("damaged-repository", Iterations / 8);
+    public void Damaged_repository()
+    {
+        Check("damaged-repository", Iterations / 8);
+        Assert.Null(Environment.GetEnvironmentVariable("GIT_CONFIG_GLOBAL"));
+    }
 
     // AFL++ aborts the harness when instrumented code runs before its coverage map is set up: a static field of the
     // targets computed from Kashika's code (a seed export) did, and no target ran under bench/fuzz.
