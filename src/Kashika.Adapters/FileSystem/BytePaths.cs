@@ -11,8 +11,6 @@ namespace Kashika.Adapters.FileSystem;
 /// </summary>
 public static partial class BytePaths
 {
-    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>The names of folders (and of links, which may lead to one) in <paramref name="folder"/> that are not valid
     /// UTF-8, as bytes, in byte order.</summary>
     public static IReadOnlyList<byte[]> InvalidNames(string folder)
@@ -128,18 +126,7 @@ public static partial class BytePaths
         return null;
     }
 
-    private static bool IsUtf8(ReadOnlySpan<byte> bytes)
-    {
-        try
-        {
-            _ = Strict.GetCharCount(bytes);
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            return false;
-        }
-    }
+    private static bool IsUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 
     private const int OpenReadOnly = 0;
     private const int OpenCloseOnExec = 0x80000;

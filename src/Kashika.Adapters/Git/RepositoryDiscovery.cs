@@ -158,10 +158,13 @@ public static class RepositoryDiscovery
     // is named as a problem, never dropped.
     private static (List<GitRepository> Repositories, List<string> Unnamed) ChildRepositories(string folder, string shownAs)
     {
-        var children = Directory.EnumerateDirectories(folder)
+        var entries = Directory.EnumerateFileSystemEntries(folder).ToList();
+        // The folder is read by its bytes a second time only when .NET showed a name with U+FFFD.
+        var invalid = entries.Any(e => Path.GetFileName(e).Contains('\uFFFD', StringComparison.Ordinal)) ? BytePaths.InvalidNames(folder) : [];
+        var children = entries
             .Where(d => Directory.Exists(d) && !Path.GetFileName(d).StartsWith('.'))
             .Select(d => (Name: Path.GetFileName(d), Path: (string?)d))
-            .Concat(BytePaths.InvalidNames(folder).Where(n => n[0] != (byte)'.').Select(n => (Name: BytePaths.Escaped(n), Path: BytePaths.Open(folder, n))))
+            .Concat(invalid.Where(n => n[0] != (byte)'.').Select(n => (Name: BytePaths.Escaped(n), Path: BytePaths.Open(folder, n))))
             .OrderBy(c => c.Name, StringComparer.Ordinal)
             .ToList();
         var unnamed = children.Where(c => c.Path is null)

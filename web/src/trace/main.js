@@ -1,6 +1,6 @@
 // kashika trace: the interactive profile page. State (view, zoom, search, transforms, threads, time range, colour,
 // chosen function) lives in the URL fragment; every change recomputes from the data island and redraws.
-import { interpolateRdBu, max, scaleSequential, select } from "d3";
+import { interpolateRdBu, scaleSequential, select } from "d3";
 import { readData, tooltip } from "../common/ui.js";
 import { formatNumber, formatWeight, grouped, percent } from "../common/format.js";
 import { colourOf, hash } from "../common/colour.js";
@@ -122,10 +122,11 @@ function maxAbsDelta(root) {
 
 // Colour: by frame kind (hue per kind, lightness per name so neighbours differ), by module (hue per module name), or
 // in a diff by the change of share (red grew, blue shrank).
+const changeColour = scaleSequential(interpolateRdBu).domain([0, 1]); // one scale, not one a frame drawn
 function colour(node) {
   if (diffing()) {
     const t = 0.5 - (0.5 * (node.delta || 0)) / (state.view === "inverted" ? inverted().maxDelta : computed.maxDelta);
-    return scaleSequential(interpolateRdBu).domain([0, 1])(Math.min(0.95, Math.max(0.05, t)));
+    return changeColour(Math.min(0.95, Math.max(0.05, t)));
   }
   if (node.frame < 0) return "#d9d9d9";
   const p = main.profile;

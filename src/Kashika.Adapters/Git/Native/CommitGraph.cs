@@ -127,12 +127,9 @@ internal sealed class CommitGraph : IDisposable
                 throw new InvalidDataException($"{path}: chunks run past the end");
             }
 
-            for (int i = 1; i < 256; i++)
+            if (!ObjectId.FanoutInOrder(file.Span(fanout, 1024)))
             {
-                if (BinaryPrimitives.ReadUInt32BigEndian(file.Span(fanout + (i * 4L), 4)) < BinaryPrimitives.ReadUInt32BigEndian(file.Span(fanout + ((i - 1) * 4L), 4)))
-                {
-                    throw new InvalidDataException($"{path}: commit-graph OID fanout out of order");
-                }
+                throw new InvalidDataException($"{path}: commit-graph OID fanout out of order");
             }
 
             int count = (int)BinaryPrimitives.ReadUInt32BigEndian(file.Span(fanout + (255 * 4), 4));

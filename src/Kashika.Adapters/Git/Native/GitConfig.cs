@@ -114,7 +114,7 @@ internal sealed class GitConfig
         string section = "";
         foreach (string raw in lines)
         {
-            string line = raw.Trim(GitSpace);
+            string line = raw.Trim(ObjectId.GitSpace);
             if (line.Length == 0 || line[0] is '#' or ';')
             {
                 continue;
@@ -128,12 +128,12 @@ internal sealed class GitConfig
                     throw new UnsupportedRepositoryException($"{path}: a config line this reader cannot parse");
                 }
 
-                string header = line[1..close].Trim(GitSpace);
+                string header = line[1..close].Trim(ObjectId.GitSpace);
                 int quote = header.IndexOf('"', StringComparison.Ordinal);
                 section = quote < 0
                     ? header.ToLowerInvariant()
-                    : header[..quote].Trim(GitSpace).ToLowerInvariant() + "." + header[(quote + 1)..].TrimEnd('"');
-                line = line[(close + 1)..].Trim(GitSpace);
+                    : header[..quote].Trim(ObjectId.GitSpace).ToLowerInvariant() + "." + header[(quote + 1)..].TrimEnd('"');
+                line = line[(close + 1)..].Trim(ObjectId.GitSpace);
                 if (line.Length == 0 || line[0] is '#' or ';')
                 {
                     continue;
@@ -141,7 +141,7 @@ internal sealed class GitConfig
             }
 
             int equals = line.IndexOf('=', StringComparison.Ordinal);
-            string name = (equals < 0 ? line : line[..equals]).Trim(GitSpace).ToLowerInvariant();
+            string name = (equals < 0 ? line : line[..equals]).Trim(ObjectId.GitSpace).ToLowerInvariant();
             // git refuses a key outside a section or a name not of letters, digits and '-' starting with a letter
             // ("fatal: bad config line"): such a file is git's to refuse.
             if (section.Length == 0 || name.Length == 0 || !char.IsAsciiLetter(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
@@ -150,7 +150,7 @@ internal sealed class GitConfig
                 throw new UnsupportedRepositoryException($"{path}: a config line git would refuse");
             }
 
-            string value = equals < 0 ? "true" : Unquote(line[(equals + 1)..].Trim(GitSpace));
+            string value = equals < 0 ? "true" : Unquote(line[(equals + 1)..].Trim(ObjectId.GitSpace));
             string key = section + "." + name;
             values[key] = value;
             if ((section == "include" || section.StartsWith("includeif.", StringComparison.Ordinal)) && name == "path")
@@ -163,15 +163,12 @@ internal sealed class GitConfig
         }
     }
 
-    // git's whitespace (its own isspace): a vertical tab or a form feed is a character of the line, which git then refuses.
-    private static readonly char[] GitSpace = [' ', '\t', '\n', '\r'];
-
     private static string Unquote(string value)
     {
         int comment = value.IndexOfAny(['#', ';']);
         if (comment >= 0 && !value.Contains('"', StringComparison.Ordinal))
         {
-            value = value[..comment].TrimEnd(GitSpace);
+            value = value[..comment].TrimEnd(ObjectId.GitSpace);
         }
 
         return value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value;

@@ -87,6 +87,23 @@ internal readonly record struct ObjectId(ulong A, ulong B, uint C) : IComparable
         return end >= first ? (first, end - first) : throw new InvalidDataException("a fan-out table that decreases");
     }
 
+    /// <summary>Whether a 256-entry fan-out table never decreases, as git checks when it opens an index or a commit-graph.</summary>
+    public static bool FanoutInOrder(ReadOnlySpan<byte> fanout)
+    {
+        for (int i = 1; i < 256; i++)
+        {
+            if (BinaryPrimitives.ReadUInt32BigEndian(fanout[(i * 4)..]) < BinaryPrimitives.ReadUInt32BigEndian(fanout[((i - 1) * 4)..]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>git's whitespace (its own isspace): a vertical tab or a form feed is a character of a ref or config line.</summary>
+    public static readonly char[] GitSpace = [' ', '\t', '\n', '\r'];
+
     public int CompareTo(ObjectId other) =>
         A != other.A ? A.CompareTo(other.A) : B != other.B ? B.CompareTo(other.B) : C.CompareTo(other.C);
 

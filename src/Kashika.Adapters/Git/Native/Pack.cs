@@ -56,12 +56,9 @@ internal sealed class Pack : IDisposable
 
             // git's own checks on opening an index (check_packed_git_idx): a fan-out that never decreases, and a size
             // that fits the object count (with room for 8-byte offsets of all but the first object).
-            for (int i = 1; i < 256; i++)
+            if (!ObjectId.FanoutInOrder(head[8..]))
             {
-                if (BinaryPrimitives.ReadUInt32BigEndian(head[(8 + (i * 4))..]) < BinaryPrimitives.ReadUInt32BigEndian(head[(8 + ((i - 1) * 4))..]))
-                {
-                    throw new UnsupportedRepositoryException($"{indexPath}: non-monotonic index");
-                }
+                throw new UnsupportedRepositoryException($"{indexPath}: non-monotonic index");
             }
 
             count = checked((int)BinaryPrimitives.ReadUInt32BigEndian(head[(8 + (255 * 4))..]));

@@ -92,11 +92,11 @@ internal sealed class Refs(RepositoryFiles files, ObjectDatabase objects)
         string path = Path.Combine(folder, name);
         if (File.Exists(path))
         {
-            string text = File.ReadAllText(path, Encoding.UTF8).TrimEnd('\n', '\r', ' ', '\t');
+            string text = File.ReadAllText(path, Encoding.UTF8).TrimEnd(ObjectId.GitSpace);
             if (text.StartsWith("ref:", StringComparison.Ordinal))
             {
-                // git's whitespace is space, tab, CR and LF: a vertical tab or a form feed is part of the name (and breaks it).
-                string target = text[4..].TrimStart(' ', '\t', '\n', '\r');
+                // A vertical tab or a form feed is part of the name for git (and breaks it).
+                string target = text[4..].TrimStart(ObjectId.GitSpace);
                 return SafeName(target) && (target == "HEAD" || target.StartsWith("refs/", StringComparison.Ordinal))
                     ? Resolve(target, depth + 1)
                     : throw new UnsupportedRepositoryException($"symbolic ref {name} points at '{target}', which is no ref");

@@ -219,7 +219,7 @@ internal sealed class RepositoryFiles
         }
 
         string text = File.ReadAllText(path);
-        return text.StartsWith("ref:", StringComparison.Ordinal) ? text[4..].TrimStart(' ', '\t').StartsWith("refs/", StringComparison.Ordinal)
+        return text.StartsWith("ref:", StringComparison.Ordinal) ? text[4..].TrimStart(ObjectId.GitSpace).StartsWith("refs/", StringComparison.Ordinal)
             : text.Length >= 40 && ObjectId.TryParse(text.AsSpan(0, 40), out _);
     }
 
