@@ -843,6 +843,35 @@ public sealed class RelateReportTests(RelateReports reports) : IClassFixture<Rel
         Assert.Empty(report.Errors);
     }
 
+    [Theory]
+    [InlineData("period=2020-02&scale=own&order=input&min=1&project=b&q=ann&to=2020-02&width=commits&outside=1")]
+    [InlineData("period=2020-01&a=a&b=b&from=2020-02")]
+    [InlineData("person=bob%40example.org")]
+    public async Task Every_state_field_comes_back_from_its_link(string fragment)
+    {
+        var report = await reports.Browser.OpenAsync(reports.Moves, fragment: $"#{fragment}");
+        var page = report.Page;
+        Assert.Equal($"#{fragment}", new Uri(page.Url).Fragment); // read, applied and written back the same
+        var parameters = System.Web.HttpUtility.ParseQueryString(fragment);
+        Assert.Equal(parameters["period"] ?? "whole history", await page.Locator("#period option:checked").InnerTextAsync());
+        Assert.Equal(parameters["scale"] != "own", await page.IsCheckedAsync("#same-scale"));
+        Assert.Equal(parameters["order"] ?? "clustered", await page.InputValueAsync("#order"));
+        Assert.Equal(parameters["min"] ?? "0", await page.Locator("#minimum-value").InnerTextAsync());
+        Assert.Equal(parameters["q"] ?? "", await page.InputValueAsync("#search"));
+        string? panel = parameters["project"] ?? (parameters["a"] is { } a ? $"{a} ↔ {parameters["b"]}" : parameters["person"] is not null ? "Bob Example" : null);
+        Assert.Equal(panel is not null, await page.Locator("#panel").IsVisibleAsync());
+        if (panel is not null)
+        {
+            Assert.StartsWith(panel, await page.Locator("#panel h2").InnerTextAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(parameters["from"] ?? "2020-01", await page.Locator("#currents-from option:checked").InnerTextAsync());
+        Assert.Equal(parameters["to"] ?? "2020-03", await page.Locator("#currents-to option:checked").InnerTextAsync());
+        Assert.Equal(parameters["width"] ?? "people", await page.InputValueAsync("#currents-measure"));
+        Assert.Equal(parameters["outside"] == "1", await page.IsCheckedAsync("#currents-outside"));
+        Assert.Empty(report.Errors);
+    }
+
     [Fact]
     public async Task Who_moved_where_keeps_its_settings_in_the_url()
     {

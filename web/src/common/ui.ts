@@ -85,8 +85,8 @@ export interface TableOptions {
   limit?: number;
 }
 
-// Any element a view appends a table to.
-type Parent = Selection<any, unknown, BaseType | null, unknown>;
+// Where a component is drawn: any d3 selection of one element (d3 types a select by its argument, which pages mix).
+export type Parent = Selection<any, unknown, BaseType | null, unknown>;
 
 export function table(parent: Parent, headers: string[], rows: Cell[][], className?: string | null, options: TableOptions = {}) {
   const { sortable = false, title = null, onRow = null } = options;

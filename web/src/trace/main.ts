@@ -1,35 +1,71 @@
 // kashika trace: the interactive profile page. State (view, zoom, search, transforms, threads, time range, colour,
 // chosen function) lives in the URL fragment; every change recomputes from the data island and redraws.
-import { interpolateRdBu, scaleSequential, select } from "d3";
+import { interpolateRdBu, scaleSequential, select, type BaseType, type Selection } from "d3";
 import { readData, tooltip } from "../common/ui.js";
 import { formatNumber, formatWeight, grouped, percent } from "../common/format.js";
 import { colourOf, hash } from "../common/colour.js";
 import { readState, writeState } from "../common/urlstate.js";
 import { createStore } from "../common/store.js";
-import { fromParameters, reduce, toParameters, VIEWS } from "./state.js";
+import { fromParameters, reduce, toParameters, VIEWS, type Action, type Range, type View } from "./state.js";
 import { exportButtons } from "../common/download.js";
 import { buildTree, decode, diff, findPath, functionTable, heat, invert, levelOf, matchedWeight, sandwich, select as selectSamples, transform } from "./model.js";
-import { drawFlame, layout } from "./flame.js";
+import type { Decoded, Sample, Thread, Transform, TreeNode } from "./model.js";
+import type { TracePageDocument } from "./data.js";
+import { drawFlame, layout, type Drawn, type FlameOptions, type FrameEvents, type LaidOut } from "./flame.js";
 import { drawSunburst } from "./sunburst.js";
 import { drawHeatmap } from "./heatmap.js";
 
-const data = readData();
+// An element of the page a view draws into.
+type Container = Selection<HTMLElement, unknown, BaseType | null, unknown>;
+type FunctionEntry = ReturnType<typeof functionTable>[number];
+/** A row of the functions table: a function's figures, and in a diff its change of share. */
+interface FunctionRow extends FunctionEntry {
+  change: number;
+}
+type SortKey = "name" | "self" | "total" | "change";
+/** A column of the functions table: the figure it shows (the shares sort as their weights), and its header. */
+type Column = [key: SortKey | "selfShare" | "totalShare", label: string];
+type HeatCells = ReturnType<typeof heat>;
+
+/** One profile's figures for the current state (in a diff, one of two). */
+interface Result {
+  p: Decoded;
+  ids: Map<string, number>;
+  threads: Set<number> | null;
+  transforms: Transform[];
+  samples: Sample[];
+  tree: LaidOut;
+  functions?: FunctionEntry[];
+}
+
+interface Computed {
+  results: Result[];
+  last: Result;
+  gone: ReturnType<typeof diff>;
+  maxDelta: number;
+  /** The heat map's cells; none when the profile has no time slices. */
+  cells: HeatCells | undefined;
+  inverted?: { tree: LaidOut; maxDelta: number };
+}
+
+const data = readData<TracePageDocument>();
 const profiles = data.profiles.map(decode);
 const isDiff = profiles.length === 2;
 const main = profiles[profiles.length - 1];
 const unit = main.profile.unit;
-const fmt = (w) => formatWeight(w, unit);
+const fmt = (w: number) => formatWeight(w, unit);
 // Which threads a filter means: in one profile each thread; in a diff the process name, the same in both runs.
-const filterKey = (t) => (isDiff ? (t.processByName ? t.processByName.name : "") : t.key);
-const number = (w) => formatNumber(w * (unit.scale ?? 1));
+const filterKey = (t: Thread) => (isDiff ? (t.processByName ? t.processByName.name : "") : t.key);
+const number = (w: number) => formatNumber(w * (unit.scale ?? 1));
 const tip = tooltip();
-const KIND_COLOURS = { user: [28, 82], kernel: [3, 70], jit: [120, 45], inlined: [190, 50], unknown: [0, 0], label: [265, 30] };
+const KIND_COLOURS: Record<string, [hue: number, saturation: number]> =
+  { user: [28, 82], kernel: [3, 70], jit: [120, 45], inlined: [190, 50], unknown: [0, 0], label: [265, 30] };
 
 // The state: one store (state.ts); every change is a named action, and each part of the page redraws for the parts of
 // the state it shows (subscriptions at the end). `state` is the store's current state, read-only here.
 const store = createStore(fromParameters(readState()), reduce);
 let state = store.get();
-const act = (action) => store.dispatch(action);
+const act = (action: Action) => store.dispatch(action);
 
 // A fragment edited by hand, or back and forward: the state is read again.
 window.addEventListener("hashchange", () => {
@@ -37,7 +73,7 @@ window.addEventListener("hashchange", () => {
   if (JSON.stringify(toParameters(fromLink)) !== JSON.stringify(toParameters(state))) act({ type: "url", state: fromLink });
 });
 
-let computed = null; // trees, samples and derived figures of the current state
+let computed!: Computed; // trees, samples and derived figures of the current state (made by the first action, before any drawing)
 
 function searchRegex() {
   if (!state.search) return null;
@@ -48,24 +84,24 @@ function searchRegex() {
 // one recording compared are two profiles too: range A (before) and range B (after).
 // The last two states' figures, by what decides them: undo, ticking a thread again or the whole profile again are
 // answered from here instead of rebuilding the trees (two, for memory: each holds its trees).
-const computedFor = new Map();
-const heatCells = new Map();
-function compute() {
+const computedFor = new Map<string, Computed>();
+const heatCells = new Map<string, HeatCells>();
+function compute(): Computed {
   const key = JSON.stringify([state.transforms, [...state.hidden].sort(), state.split, state.range, state.compare]);
   let result = computedFor.get(key);
   if (result) computedFor.delete(key);
   else result = computeNow();
   computedFor.set(key, result); // the most recent last
-  if (computedFor.size > 2) computedFor.delete(computedFor.keys().next().value);
+  if (computedFor.size > 2) computedFor.delete(computedFor.keys().next().value!);
   return result;
 }
 
-function computeNow() {
+function computeNow(): Computed {
   const ranges = !isDiff && state.compare && state.range ? [state.compare, state.range] : null;
-  const parts = ranges ? ranges.map((range) => [main, range]) : profiles.map((p) => [p, state.range]);
-  const results = parts.map(([p, range]) => {
+  const parts: [Decoded, Range | null][] = ranges ? ranges.map((range) => [main, range]) : profiles.map((p) => [p, state.range]);
+  const results = parts.map(([p, range]): Result => {
     const ids = new Map(p.names.map((n, i) => [n, i]));
-    const transforms = state.transforms.filter((t) => ids.has(t.name)).map((t) => ({ type: t.type, frame: ids.get(t.name) }));
+    const transforms = state.transforms.filter((t) => ids.has(t.name)).map((t) => ({ type: t.type, frame: ids.get(t.name)! }));
     const threads = state.hidden.size ? new Set(p.threads.filter((t) => !state.hidden.has(filterKey(t))).map((t) => t.index)) : null;
     const samples = transform(selectSamples(p, { threads, range }), transforms);
     const focused = transforms.some((t) => t.type === "focus");
@@ -101,7 +137,7 @@ function inverted() {
 }
 
 // The tree the view draws, zooms and describes: the call tree, or the inverted one.
-function shownTree() {
+function shownTree(): LaidOut {
   return state.view === "inverted" ? inverted().tree : computed.last.tree;
 }
 
@@ -109,11 +145,11 @@ function shownTree() {
 const diffing = () => computed.results.length === 2;
 const before = () => (isDiff ? "before" : "range A"), after = () => (isDiff ? "after" : "range B");
 
-function maxAbsDelta(root) {
+function maxAbsDelta(root: TreeNode): number {
   let m = 0;
   const stack = [root];
   while (stack.length) {
-    const n = stack.pop();
+    const n = stack.pop()!;
     m = Math.max(m, Math.abs(n.delta || 0));
     for (const c of n.children || []) stack.push(c);
   }
@@ -123,7 +159,7 @@ function maxAbsDelta(root) {
 // Colour: by frame kind (hue per kind, lightness per name so neighbours differ), by module (hue per module name), or
 // in a diff by the change of share (red grew, blue shrank).
 const changeColour = scaleSequential(interpolateRdBu).domain([0, 1]); // one scale, not one a frame drawn
-function colour(node) {
+function colour(node: LaidOut): string {
   if (diffing()) {
     const t = 0.5 - (0.5 * (node.delta || 0)) / (state.view === "inverted" ? inverted().maxDelta : computed.maxDelta);
     return changeColour(Math.min(0.95, Math.max(0.05, t)));
@@ -136,13 +172,13 @@ function colour(node) {
   return `hsl(${hue}, ${sat}%, ${52 + (hash(node.name) % 22)}%)`;
 }
 
-function highlighter() {
+function highlighter(): (node: LaidOut) => boolean {
   const regex = searchRegex();
-  return regex ? (node) => node.frame >= 0 && regex.test(node.name) : () => false;
+  return regex ? (node: LaidOut) => node.frame >= 0 && regex.test(node.name) : () => false;
 }
 
 // What a frame is: for the tooltip and the details panel.
-function describe(node) {
+function describe(node: Drawn): string[] {
   const root = shownTree(), zoom = zoomNode();
   if (node.stub) {
     return [`${grouped(node.count)} frames too narrow to draw, merged here`,
@@ -166,30 +202,30 @@ function describe(node) {
     lines.push(`self ${fmt(node.self)} · ${percent(node.self, root.value)} of all`);
   }
   if (diffing()) {
-    lines.push(`${before()} ${formatWeight(node.before, profiles[0].profile.unit)} (${percent(node.before, computed.results[0].tree.value)}) → ${after()} ${fmt(node.value)} (${percent(node.value, root.value)})`);
-    lines.push(node.only === "after" ? `only in ${after().toUpperCase()} (new)` : `share ${node.delta >= 0 ? "+" : ""}${(100 * node.delta).toFixed(2)} points`);
+    lines.push(`${before()} ${formatWeight(node.before!, profiles[0].profile.unit)} (${percent(node.before!, computed.results[0].tree.value)}) → ${after()} ${fmt(node.value)} (${percent(node.value, root.value)})`);
+    lines.push(node.only === "after" ? `only in ${after().toUpperCase()} (new)` : `share ${node.delta! >= 0 ? "+" : ""}${(100 * node.delta!).toFixed(2)} points`);
   }
   return lines;
 }
 
 // The function at the top of an inverted path: the one that was running.
-function invertedRoot(node) {
+function invertedRoot(node: LaidOut): LaidOut {
   let n = node;
   while (n.parent && n.parent.parent) n = n.parent;
   return n;
 }
 
-function pathOf(node) {
-  const names = [];
-  for (let n = node; n && n.parent; n = n.parent) names.unshift(n.name);
+function pathOf(node: Drawn): string[] {
+  const names: string[] = [];
+  for (let n: Drawn | null = node; n && n.parent; n = n.parent) names.unshift(n.name);
   return names;
 }
 
-function zoomNode() {
-  return findPath(shownTree(), state.zoom);
+function zoomNode(): LaidOut {
+  return findPath(shownTree(), state.zoom) as LaidOut; // a node of the tree shown, laid out with it
 }
 
-const events = {
+const events: FrameEvents = {
   hover(node, event) {
     tip.show(event, describe(node));
     if (state.view === "sunburst") {
@@ -210,25 +246,27 @@ const events = {
 // ---- layout of the page -------------------------------------------------------------------------------------------
 
 select("#title").text(isDiff ? `Kashika trace diff: ${data.title}` : `Kashika trace: ${data.title}`);
-const viewButtons = select("#views").selectAll("button").data(VIEWS).join("button")
+const viewButtons = select("#views").selectAll<HTMLButtonElement, View>("button").data(VIEWS).join("button")
   .attr("type", "button").attr("data-view", (v) => v)
   .text((v) => ({ flame: "Flame graph", icicle: "Icicle", inverted: "Inverted", sunburst: "Sunburst", table: "Functions", sandwich: "Callers / callees" }[v]))
   .attr("title", (v) => (v === "inverted" ? "Bottom-up: each function that was running at the top (its self time), its callers below" : null))
-  .on("click", (event, v) => act({ type: "view", view: v }));
-const searchBox = select("#search").on("input", (event) => act({ type: "search", text: event.target.value }));
-select("#colour").on("change", (event) => act({ type: "colour", colour: event.target.value === "module" ? "module" : "kind" }));
-select("#colour-choice").style("display", isDiff ? "none" : null);
+  .on("click", (_, v) => act({ type: "view", view: v }));
+const searchBox = select<HTMLInputElement, unknown>("#search")
+  .on("input", (event: Event) => act({ type: "search", text: (event.target as HTMLInputElement).value }));
+select("#colour")
+  .on("change", (event: Event) => act({ type: "colour", colour: (event.target as HTMLSelectElement).value === "module" ? "module" : "kind" }));
+select("#colour-choice").style("display", () => (isDiff ? "none" : null));
 select("#reset").on("click", () => act({ type: "zoom", path: [] }));
 select("#undo").on("click", () => act({ type: "untransform" }));
-select("#split").on("change", (event) => act({ type: "split", split: event.target.checked }));
+select("#split").on("change", (event: Event) => act({ type: "split", split: (event.target as HTMLInputElement).checked }));
 select("#clear-range").on("click", () => act({ type: "wholeProfile" }));
 // Two ranges of one recording: the range chosen becomes A, the next one dragged is B, shown as a diff of B against A.
 select("#compare-range").on("click", () => act({ type: "compare" }));
 // The graph shown as SVG or PNG; the functions (as the table sorts them) as CSV. Callers/callees are two graphs: none.
-const exporter = exportButtons(document.getElementById("views").parentElement, () => {
+const exporter = exportButtons(document.getElementById("views")!.parentElement!, () => {
   const graph = state.view !== "table" && state.view !== "sandwich";
   return {
-    svg: graph ? document.querySelector("#view svg") : null,
+    svg: graph ? document.querySelector<SVGSVGElement>("#view svg") : null,
     caption: { title: `${isDiff ? "Kashika trace diff" : "Kashika trace"}: ${data.title} · ${viewButtons.filter((v) => v === state.view).text()} · ${unit.label}`, legend: legendItems },
     csv: state.view === "sandwich" ? null : functionsCsv,
     name: `${data.title}-${state.view}`,
@@ -238,7 +276,7 @@ const exporter = exportButtons(document.getElementById("views").parentElement, (
 document.addEventListener("keydown", (event) => {
   if (event.key === "/" && document.activeElement !== searchBox.node()) {
     event.preventDefault();
-    searchBox.node().focus();
+    searchBox.node()!.focus();
   } else if (event.key === "Escape") {
     if (document.activeElement === searchBox.node() && state.search) {
       act({ type: "search", text: "" });
@@ -259,30 +297,30 @@ function drawSummary() {
   select("#summary").text(parts.filter(Boolean).join(" · "));
 }
 
-function breadcrumb(node, hovering) {
-  const trail = [];
-  for (let n = node; n; n = n.parent) trail.unshift(n);
+function breadcrumb(node: Drawn, hovering: boolean) {
+  const trail: Drawn[] = [];
+  for (let n: Drawn | null = node; n; n = n.parent) trail.unshift(n);
   const root = shownTree();
   const items = select("#breadcrumb").selectAll("button").data(trail).join("button").attr("type", "button")
     .text((n) => (n === root ? "all" : n.name))
     .attr("title", (n) => `${percent(n.value, root.value)} of all`)
-    .on("click", (event, n) => act({ type: "zoom", path: pathOf(n) }));
+    .on("click", (_, n) => act({ type: "zoom", path: pathOf(n) }));
   items.classed("hovered", hovering);
   select("#zoom-share").text(node === root ? "" : `${node.name}: ${percent(node.value, root.value)} of all`);
 }
 
 function viewWidth() {
-  return Math.max(600, Math.min(1600, document.getElementById("view").clientWidth || 1200));
+  return Math.max(600, Math.min(1600, document.getElementById("view")!.clientWidth || 1200));
 }
 
 function drawView() {
-  const container = select("#view");
+  const container = select<HTMLElement, unknown>("#view");
   // The same flame or icicle is updated in place (a zoom moves frames); another view starts afresh.
   const kind = state.view === "icicle" || state.view === "inverted" ? "flame" : state.view;
   if (container.attr("data-view") !== kind || !(kind === "flame")) container.selectAll("*").remove();
   container.attr("data-view", kind);
   const root = shownTree(), zoom = zoomNode();
-  const options = { width: viewWidth(), colour, highlight: highlighter(), on: events };
+  const options: FlameOptions = { width: viewWidth(), colour, highlight: highlighter(), on: events };
   if (root.value === 0) {
     container.selectAll("*").remove();
     container.attr("data-view", null).append("p").attr("class", "empty").text("No samples with these filters.");
@@ -294,7 +332,7 @@ function drawView() {
     // frame is laid out (reading its height now would lay the page out once more, in the middle of the redraw).
     // The box ends at the window's bottom edge, so the root row is on screen without scrolling the page (at 1366×768
     // a 78vh box reached below the fold).
-    const box = container.node(), flame = state.view === "flame";
+    const box = container.node()!, flame = state.view === "flame";
     requestAnimationFrame(() => {
       if (!box.style.maxHeight) fitViewToWindow();
       box.scrollTop = flame ? box.scrollHeight : 0;
@@ -308,24 +346,26 @@ function drawView() {
   }
 }
 
-let sortBy = "total", ascending = false, tableLimit = 250;
+let sortBy: SortKey = "total", ascending = false, tableLimit = 250;
 
 // A profile's function table, made once for the samples shown (sorts and the legend read it again and again).
-const functionsOf = (result) => (result.functions ??= functionTable(result.p, result.samples));
+const functionsOf = (result: Result): FunctionEntry[] => (result.functions ??= functionTable(result.p, result.samples));
 
 // The functions table's rows in its order: every function, with the diff's change of share.
-function functionRows() {
-  const rows = functionsOf(computed.last).map((r) => ({ ...r }));
+function functionRows(): FunctionRow[] {
+  const rows: FunctionRow[] = functionsOf(computed.last).map((r) => ({ ...r, change: 0 }));
   const first = computed.results[0];
   const before = diffing() ? new Map(functionsOf(first).map((r) => [r.name, r.total])) : null;
   const total = computed.last.tree.value, beforeTotal = diffing() ? first.tree.value : 0;
   if (before) {
     // Functions only in BEFORE are rows too (0 after), so what disappeared can be sorted to the top.
     const names = new Set(rows.map((r) => r.name));
-    for (const [name] of before) if (!names.has(name)) rows.push({ frame: -1, name, self: 0, total: 0 });
+    for (const [name] of before) if (!names.has(name)) rows.push({ frame: -1, name, self: 0, total: 0, change: 0 });
   }
   rows.forEach((r) => { r.change = before ? r.total / (total || 1) - (before.get(r.name) || 0) / (beforeTotal || 1) : 0; });
-  const order = sortBy === "name" ? (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : (a, b) => b[sortBy] - a[sortBy];
+  const by = sortBy;
+  const order = by === "name" ? (a: FunctionRow, b: FunctionRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+    : (a: FunctionRow, b: FunctionRow) => b[by] - a[by];
   rows.sort((a, b) => (ascending ? -order(a, b) : order(a, b)));
   return rows;
 }
@@ -342,16 +382,16 @@ function functionsCsv() {
   return { headers, rows };
 }
 
-function drawTable(container) {
+function drawTable(container: Container) {
   const rows = functionRows();
   const total = computed.last.tree.value;
-  const columns = [["name", "function"], ["self", `self (${unit.label})`], ["selfShare", "self %"], ["total", `total (${unit.label})`], ["totalShare", "total %"]];
+  const columns: Column[] = [["name", "function"], ["self", `self (${unit.label})`], ["selfShare", "self %"], ["total", `total (${unit.label})`], ["totalShare", "total %"]];
   if (diffing()) columns.push(["change", "Δ share"]);
   const t = container.append("table").attr("class", "functions");
   t.append("thead").append("tr").selectAll("th").data(columns).join("th").text((c) => c[1]).attr("data-sort", (c) => c[0])
     .classed("sorted", (c) => c[0] === sortBy || (c[0] === "selfShare" && sortBy === "self") || (c[0] === "totalShare" && sortBy === "total"))
-    .on("click", (event, c) => {
-      const by = { selfShare: "self", totalShare: "total" }[c[0]] || c[0];
+    .on("click", (_, c) => {
+      const by = ({ selfShare: "self", totalShare: "total" } as Record<string, SortKey | undefined>)[c[0]] || (c[0] as SortKey);
       ascending = by === sortBy ? !ascending : by === "name"; // a second click turns the order round
       sortBy = by;
       drawView();
@@ -359,14 +399,14 @@ function drawTable(container) {
   // The heaviest rows first (in the order chosen): a table of thousands of rows takes the browser long to lay out.
   const shown = rows.slice(0, tableLimit);
   const regex = searchRegex();
-  t.append("tbody").selectAll("tr").data(shown).join("tr").classed("match", (r) => regex && regex.test(r.name))
-    .on("click", (event, r) => act({ type: "function", name: r.name, view: "sandwich" }))
+  t.append("tbody").selectAll("tr").data(shown).join("tr").classed("match", (r) => regex !== null && regex.test(r.name))
+    .on("click", (_, r) => act({ type: "function", name: r.name, view: "sandwich" }))
     .selectAll("td").data((r) => {
       // The unit is in the header; cells hold the numbers.
       const cells = [r.name, number(r.self), percent(r.self, total), number(r.total), percent(r.total, total)];
       if (diffing()) cells.push(`${r.change >= 0 ? "+" : ""}${(100 * r.change).toFixed(2)}`);
       return cells;
-    }).join("td").attr("class", (d, i) => (i > 0 ? "num" : null)).text((d) => d);
+    }).join("td").attr("class", (_, i) => (i > 0 ? "num" : null)).text((d) => d);
   if (rows.length > shown.length) {
     const note = container.append("p").attr("class", "note").text(`The first ${grouped(shown.length)} of ${grouped(rows.length)} functions, in the order chosen. `);
     note.append("button").attr("type", "button").attr("class", "show-all").text(`show all ${grouped(rows.length)}`)
@@ -374,7 +414,7 @@ function drawTable(container) {
   }
 }
 
-function drawSandwich(container, options) {
+function drawSandwich(container: Container, options: FlameOptions) {
   const name = state.fn || state.selected;
   const frame = name === null ? undefined : computed.last.ids.get(name);
   if (frame === undefined) {
@@ -385,12 +425,12 @@ function drawSandwich(container, options) {
   const total = computed.last.tree.value;
   container.append("h3").attr("class", "sandwich-title").text(`${name}: ${fmt(callers.value)} (${percent(callers.value, total)} of all)`);
   const sides = container.append("div").attr("class", "sandwich");
-  for (const [title, tree, id] of [["Callers (who calls it, merged)", callers, "callers"], ["Callees (what it calls, merged)", callees, "callees"]]) {
-    const side = sides.append("div").attr("id", id);
+  for (const [title, tree, id] of [["Callers (who calls it, merged)", callers, "callers"], ["Callees (what it calls, merged)", callees, "callees"]] as const) {
+    const side = sides.append<HTMLElement>("div").attr("id", id);
     side.append("h4").text(title);
-    layout(tree);
-    const local = { hover: (n, e) => tip.show(e, [n.name, `${fmt(n.value)} · ${percent(n.value, tree.value)} of ${name}`]), leave: () => tip.hide(), click: (n) => { if (n.frame >= 0) act({ type: "function", name: n.name }); } };
-    drawFlame(side, tree, tree, { ...options, width: Math.floor(options.width / 2) - 12, icicle: true, on: local });
+    const root = layout(tree);
+    const local: FrameEvents = { hover: (n, e) => tip.show(e, [n.name, `${fmt(n.value)} · ${percent(n.value, tree.value)} of ${name}`]), leave: () => tip.hide(), click: (n) => { if (n.frame >= 0) act({ type: "function", name: n.name }); } };
+    drawFlame(side, root, root, { ...options, width: Math.floor(options.width / 2) - 12, icicle: true, on: local });
   }
 }
 
@@ -404,21 +444,21 @@ function drawSearch() {
 
 // The frame kinds the profile has, in the order of its kind names (once: a profile's frames do not change).
 const kindsUsed = (() => {
-  const p = main.profile, used = new Set();
+  const p = main.profile, used = new Set<number>();
   for (const f of p.nodeFrames) if (f >= 0) used.add(p.frameKinds[f]);
   return p.kindNames.filter((_, k) => used.has(k));
 })();
-let legendItems = []; // [label, colour] as the legend shows them, for a saved picture too
+let legendItems: [label: string, colour: string][] = []; // [label, colour] as the legend shows them, for a saved picture too
 function drawLegend() {
   const legend = select("#legend");
-  let items;
+  let items: [label: string, colour: string][];
   if (diffing()) {
     items = [["grew", "#d6604d"], ["shrank", "#4393c3"], ["no change", "#f7f7f7"]];
   } else if (state.colour === "kind") {
     const kinds = kindsUsed.filter((k) => KIND_COLOURS[k]);
     items = kinds.map((k) => [k, `hsl(${KIND_COLOURS[k][0]}, ${KIND_COLOURS[k][1]}%, 60%)`]);
   } else {
-    const weights = new Map();
+    const weights = new Map<string, number>();
     for (const r of functionsOf(computed.last)) {
       const m = main.profile.modules[main.profile.frameModules[r.frame]] || "?";
       weights.set(m, (weights.get(m) || 0) + r.self);
@@ -434,8 +474,8 @@ function drawLegend() {
 function drawChips() {
   const chips = select("#chips").selectAll("span.chip").data(state.transforms).join("span").attr("class", "chip");
   chips.selectAll("b").data((t) => [t]).join("b").text((t) => `${{ focus: "focus on", merge: "merge into caller:", drop: "drop", recursion: "collapse recursion of" }[t.type]} ${t.name}`);
-  chips.selectAll("button").data((t, i) => [i]).join("button").attr("type", "button").attr("aria-label", "remove").text("×")
-    .on("click", (event, i) => act({ type: "untransform", index: i }));
+  chips.selectAll("button").data((_, i) => [i]).join("button").attr("type", "button").attr("aria-label", "remove").text("×")
+    .on("click", (_, i) => act({ type: "untransform", index: i }));
   select("#undo").property("disabled", state.transforms.length === 0);
 }
 
@@ -443,7 +483,7 @@ function drawPanel() {
   const panel = select("#panel");
   const node = zoomNode();
   const shown = state.selected && node.parent && node.name === state.selected;
-  panel.style("display", shown ? null : "none");
+  panel.style("display", () => (shown ? null : "none"));
   if (!shown) return;
   panel.selectAll("*").remove();
   const lines = describe(node);
@@ -457,7 +497,7 @@ function drawPanel() {
       .on("click", () => act({ type: "threads", keys, shown: false }));
     return;
   }
-  for (const [type, text] of [["focus", "Focus on it"], ["merge", "Merge into caller"], ["drop", "Drop its stacks"], ["recursion", "Collapse recursion"]]) {
+  for (const [type, text] of [["focus", "Focus on it"], ["merge", "Merge into caller"], ["drop", "Drop its stacks"], ["recursion", "Collapse recursion"]] as const) {
     actions.append("button").attr("type", "button").attr("data-transform", type).text(text)
       .on("click", () => act({ type: "transform", transform: { type, name: node.name } }));
   }
@@ -467,7 +507,7 @@ function drawPanel() {
 
 function drawThreads() {
   // One row per thread (per process name in a diff), grouped by process, heaviest process first.
-  const totals = new Map(), label = new Map(), processOf = new Map();
+  const totals = new Map<string, number>(), label = new Map<string, string>(), processOf = new Map<string, string>();
   // Each thread's weight (in the range shown), summed per thread first: a few thousand threads, not 170,000 stacks, go
   // through the maps.
   const byThread = new Float64Array(main.threads.length);
@@ -480,12 +520,12 @@ function drawThreads() {
     label.set(key, isDiff ? (level ? level.name : "(no thread)") : t.label || "(no thread)");
     processOf.set(key, level ? level.key : "");
   });
-  const process = (key) => processOf.get(key);
-  const byProcess = new Map();
+  const process = (key: string) => processOf.get(key)!;
+  const byProcess = new Map<string, number>();
   for (const [key, w] of totals) byProcess.set(process(key), (byProcess.get(process(key)) || 0) + w);
   const all = [...totals.values()].reduce((a, b) => a + b, 0);
-  const rows = [...totals.keys()].sort((a, b) => byProcess.get(process(b)) - byProcess.get(process(a)) || process(a).localeCompare(process(b)) || totals.get(b) - totals.get(a));
-  const list = select("#threads").selectAll("label").data(rows, (k) => k).join((enter) => {
+  const rows = [...totals.keys()].sort((a, b) => byProcess.get(process(b))! - byProcess.get(process(a))! || process(a).localeCompare(process(b)) || totals.get(b)! - totals.get(a)!);
+  const list = select("#threads").selectAll<HTMLLabelElement, string>("label").data(rows, (k) => k).join((enter) => {
     const l = enter.append("label").attr("class", "thread");
     l.append("input").attr("type", "checkbox");
     l.append("span").attr("class", "name");
@@ -495,35 +535,35 @@ function drawThreads() {
   list.order();
   list.attr("data-thread", (k) => k);
   list.select("input").property("checked", (k) => !state.hidden.has(k))
-    .on("change", (event, k) => {
-      act({ type: "thread", key: k, shown: event.target.checked });
+    .on("change", (event: Event, k) => {
+      act({ type: "thread", key: k, shown: (event.target as HTMLInputElement).checked });
     });
-  list.select("span.name").text((k) => label.get(k));
-  list.select("span.share").text((k) => percent(totals.get(k), all));
+  list.select("span.name").text((k) => label.get(k)!);
+  list.select("span.share").text((k) => percent(totals.get(k)!, all));
   select("#threads-note").text(isDiff ? "by process name (thread ids differ between runs)" : "thread name pid/tid, grouped by process (pid)");
   select("#all-threads").on("click", () => act({ type: "allThreads" }));
 }
 
 function drawTime() {
   const time = main.profile.time;
-  select("#time-section").style("display", time ? null : "none");
+  select("#time-section").style("display", () => (time ? null : "none"));
   if (!time) return;
-  const seconds = (r) => `${(r[0] / time.slicesPerSecond).toFixed(2)} s – ${(r[1] / time.slicesPerSecond).toFixed(2)} s`;
+  const seconds = (r: Range) => `${(r[0] / time.slicesPerSecond).toFixed(2)} s – ${(r[1] / time.slicesPerSecond).toFixed(2)} s`;
   select("#range").text(state.compare
     ? (state.range ? `comparing range B (${seconds(state.range)}) against range A (${seconds(state.compare)}): red grew, blue shrank`
       : `range A: ${seconds(state.compare)}; drag range B across the map to compare it against A`)
     : state.range ? `showing ${seconds(state.range)} from the start`
       : `${time.seconds} s; drag across the map to show a time range`);
-  select("#clear-range").style("display", state.range || state.compare ? null : "none");
-  select("#compare-range").style("display", !isDiff && state.range && !state.compare ? null : "none");
+  select("#clear-range").style("display", () => (state.range || state.compare ? null : "none"));
+  select("#compare-range").style("display", () => (!isDiff && state.range && !state.compare ? null : "none"));
   // The map follows the thread filter and transforms (not the range it chooses): it shows when what is shown ran.
-  const cells = computed.cells;
+  const cells = computed.cells!; // made for every profile with time slices
   select("#heat-scale").text(`colour: ${unit.label} per 1/${time.slicesPerSecond} s (square-root scale; darkest ${fmt(Math.max(0, ...cells.weights))})`);
-  drawHeatmap(select("#heatmap"), time, cells, { selected: state.range, compare: state.compare, format: fmt, onSelect: (range) => act({ type: "range", range }) });
+  drawHeatmap(select<HTMLElement, unknown>("#heatmap"), time, cells, { selected: state.range, compare: state.compare, format: fmt, onSelect: (range) => act({ type: "range", range }) });
 }
 
 function drawGone() {
-  select("#gone-section").style("display", diffing() ? null : "none");
+  select("#gone-section").style("display", () => (diffing() ? null : "none"));
   if (!diffing()) return;
   const b = before().toUpperCase();
   select("#gone-section h2").text(`Only in ${b}`);
@@ -545,8 +585,8 @@ if (data.warnings.length > 0) {
 if (!main.profile.frameKinds.some((k) => main.profile.kindNames[k] === "inlined")) select("#inlined-note").remove();
 // Stacks without threads or labels (folded stacks, a Go profile): no thread list, nothing to split.
 if (profiles.every((p) => p.threads.every((t) => !t.comm && !t.tid && !t.labels))) {
-  select(select("#threads").node().closest("section")).remove();
-  select(select("#split").node().closest("label")).remove();
+  select(select<HTMLElement, unknown>("#threads").node()!.closest("section")).remove();
+  select(select<HTMLElement, unknown>("#split").node()!.closest("label")).remove();
 }
 
 // Each part of the page redraws for the parts of the state it shows, in this order: the trees first when the samples
@@ -578,7 +618,7 @@ window.addEventListener("resize", () => { fitViewToWindow(); drawView(); });
 // The graph's box ends at the window's bottom edge (measured once, and again when the window changes: measuring at each
 // redraw laid the page out twice).
 function fitViewToWindow() {
-  const box = document.getElementById("view");
+  const box = document.getElementById("view")!;
   box.style.maxHeight = "";
   box.style.maxHeight = `${Math.max(320, window.innerHeight - (box.getBoundingClientRect().top + window.scrollY) - 12)}px`;
 }

@@ -1,6 +1,8 @@
 // The chord diagram: one arc per project around a ring, one ribbon per related pair. Drawing only: what to draw, in
 // which order and colours, and what a hover or click means come from main.js.
-import { arc as d3arc, chord as d3chord, descending, ascending, interpolate, ribbon as d3ribbon, select } from "d3";
+import { arc as d3arc, chord as d3chord, descending, ascending, interpolate, ribbon as d3ribbon } from "d3";
+import type { Chord, ChordGroup } from "d3";
+import type { Parent, PointerPosition } from "../common/ui.js";
 import { hitAngles, labelsToKeep, laidOut } from "./model.js";
 // selection.transition() comes from this module's side effect, which d3's bundle (sideEffects: false) would drop.
 import "d3-transition";
@@ -13,12 +15,54 @@ import "d3-transition";
 // shrinks to nothing; labels turn with their arcs.
 // `scaleTotal` (the busiest period's matrixTotal) lays every period out on one scale: the part of the ring this period
 // does not fill is left as a faint rest, titled `restTitle`. Null: the diagram fills the ring (each view its own scale).
-export function drawChart(container, { size, matrix, order, projects, colour, keep, label, nameProject, namePair, on, from = null, duration = 0, scaleTotal = null, restTitle = "" }) {
+interface Angles { startAngle: number; endAngle: number }
+/** Where the arcs and chords were: what a morph starts from. */
+export interface ChartAngles { groups: Map<number, Angles>; chords: Map<string, { a: Angles; b: Angles }> }
+/** What stands out: one project, one pair, a set of projects; null: everything. */
+export type Focus = { project: number } | { pair: [number, number] } | { projects: ReadonlySet<number> } | null;
+
+export interface ChartOptions {
+  size: number;
+  matrix: number[][];
+  order: number[];
+  projects: readonly string[];
+  colour: (project: number) => string;
+  keep: (a: number, b: number) => boolean;
+  label: (project: number) => string;
+  nameProject: (project: number) => string;
+  namePair: (a: number, b: number) => string;
+  on: {
+    hoverProject: (event: PointerPosition, project: number) => void;
+    hoverPair: (event: PointerPosition, a: number, b: number) => void;
+    move: (event: PointerPosition) => void;
+    leave: () => void;
+    clickProject: (project: number) => void;
+    clickPair: (a: number, b: number) => void;
+    background: () => void;
+  };
+  from?: ChartAngles | null;
+  duration?: number;
+  scaleTotal?: number | null;
+  restTitle?: string;
+}
+
+export interface Chart {
+  focus(f: Focus): void;
+  /** Chords drawn, of all the layout's. */
+  chords: number;
+  of: number;
+  angles: ChartAngles;
+  /** Projects with no label on the ring. */
+  unlabelled: number[];
+}
+
+export function drawChart(container: Parent, { size, matrix, order, projects, colour, keep, label, nameProject, namePair, on, from = null, duration = 0, scaleTotal = null,
+  restTitle = "" }: ChartOptions): Chart {
   const n = projects.length;
   const fontSize = n > 120 ? 9 : n > 60 ? 10 : 12;
   // Labels sit radially outside the ring; the ring leaves room for the longest label, up to a fifth of the chart.
   const maxLabel = Math.max(6, Math.floor((size * 0.2 - 12) / (fontSize * 0.62)));
-  const labelText = (name) => (name.length > maxLabel ? `${name.slice(0, maxLabel - 1)}…` : name);
+  const labelText = (name: string) => (name.length > maxLabel ? `${name.slice(0, maxLabel - 1)}…` : name);
   const longest = Math.max(4, ...projects.map((p) => labelText(p).length));
   const labelSpace = 12 + longest * fontSize * 0.62;
   const outerRadius = size / 2 - labelSpace;
@@ -40,26 +84,26 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
     layout.groups = layout.groups.filter((g) => g !== restGroup);
     for (let i = layout.length - 1; i >= 0; i--) if (layout[i].source.index === laid.rest) layout.splice(i, 1);
   }
-  const arc = d3arc().innerRadius(innerRadius).outerRadius(outerRadius);
-  const hit = d3arc().innerRadius(innerRadius).outerRadius(outerRadius + labelSpace * 0.8);
-  const ribbon = d3ribbon().radius(innerRadius - 1);
-  const polar = (angle, radius) => [Math.sin(angle) * radius, -Math.cos(angle) * radius];
+  const arc = d3arc<Angles>().innerRadius(innerRadius).outerRadius(outerRadius);
+  const hit = d3arc<Angles>().innerRadius(innerRadius).outerRadius(outerRadius + labelSpace * 0.8);
+  const ribbon = d3ribbon<unknown, { source: Angles; target: Angles }, Angles>().radius(innerRadius - 1) as unknown as (d: { source: Angles; target: Angles }) => string;
+  const polar = (angle: number, radius: number): [number, number] => [Math.sin(angle) * radius, -Math.cos(angle) * radius];
 
   container.selectAll("*").remove();
   const svg = container.append("svg")
-    .attr("viewBox", [-size / 2, -size / 2, size, size])
+    .attr("viewBox", [-size / 2, -size / 2, size, size].join(" "))
     .attr("width", size).attr("height", size)
     .attr("role", "img")
     .attr("aria-label", `Chord diagram of ${n} projects`);
   const focusStyle = svg.append("style");
   svg.on("click", () => on.background());
   if (restGroup && restGroup.endAngle - restGroup.startAngle > 0.001) {
-    svg.append("path").attr("class", "scale-rest").attr("d", arc(restGroup)).attr("fill", "#eef0f4").attr("stroke", "#c5cad3")
+    svg.append("path").attr("class", "scale-rest").attr("d", arc(restGroup)!).attr("fill", "#eef0f4").attr("stroke", "#c5cad3")
       .attr("stroke-dasharray", "3 3").append("title").text(restTitle);
   }
 
   // The arcs in order around the circle (the keyboard's order: Tab, or the arrow keys to the neighbours).
-  const groups = svg.append("g").attr("class", "groups").selectAll("g").data(layout.groups).join("g")
+  const groups = svg.append("g").attr("class", "groups").selectAll<SVGGElement, ChordGroup>("g").data(layout.groups).join("g")
     .attr("class", (d) => `group p${d.index}`)
     .attr("data-project", (d) => projects[d.index])
     .attr("tabindex", 0)
@@ -70,48 +114,48 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
       this.setAttribute("data-cx", cx.toFixed(2));
       this.setAttribute("data-cy", cy.toFixed(2));
     });
-  const arcs = groups.append("path").attr("class", "arc").attr("d", arc).attr("fill", (d) => colour(d.index)).attr("stroke", "#fff");
+  const arcs = groups.append("path").attr("class", "arc").attr("d", (d) => arc(d)!).attr("fill", (d) => colour(d.index)).attr("stroke", "#fff");
   if (from && duration > 0) {
     arcs.transition().duration(duration).attrTween("d", (d) => {
       const between = interpolate(from.groups.get(d.index) || { startAngle: d.startAngle, endAngle: d.startAngle }, { startAngle: d.startAngle, endAngle: d.endAngle });
-      return (t) => arc(between(t));
+      return (t: number) => arc(between(t))!;
     });
   }
   groups
-    .on("focus", function (event, d) { on.hoverProject(centre(this), d.index); })
+    .on("focus", function (_, d) { on.hoverProject(centre(this), d.index); })
     .on("blur", () => on.leave())
-    .on("keydown", function (event, d) {
+    .on("keydown", function (event: KeyboardEvent, d) {
       if (event.key === "Enter" || event.key === " ") {
         event.preventDefault();
         on.clickProject(d.index);
       } else if (event.key === "ArrowRight" || event.key === "ArrowDown" || event.key === "ArrowLeft" || event.key === "ArrowUp") {
         event.preventDefault();
         const next = event.key === "ArrowRight" || event.key === "ArrowDown";
-        (next ? this.nextElementSibling || this.parentNode.firstElementChild : this.previousElementSibling || this.parentNode.lastElementChild).focus();
+        ((next ? this.nextElementSibling || this.parentNode!.firstElementChild : this.previousElementSibling || this.parentNode!.lastElementChild) as SVGGElement).focus();
       }
     });
   // What the pointer meets: a wedge over each arc and its label, at least a few pixels wide, smallest last so a tiny
   // project's target lies on top of its neighbours'.
-  svg.append("g").attr("class", "hits").selectAll("path")
+  svg.append("g").attr("class", "hits").selectAll<SVGPathElement, ChordGroup>("path")
     .data([...layout.groups].sort((a, b) => (b.endAngle - b.startAngle) - (a.endAngle - a.startAngle) || a.index - b.index))
     .join("path")
     .attr("class", "hit")
     .attr("data-project", (d) => projects[d.index])
-    .attr("d", (d) => hit(hitAngles(d, 10 / outerRadius)))
-    .on("mouseover", (event, d) => on.hoverProject(event, d.index))
-    .on("mousemove", (event) => on.move(event))
+    .attr("d", (d) => hit(hitAngles(d, 10 / outerRadius))!)
+    .on("mouseover", (event: MouseEvent, d) => on.hoverProject(event, d.index))
+    .on("mousemove", (event: MouseEvent) => on.move(event))
     .on("mouseout", () => on.leave())
-    .on("click", (event, d) => { event.stopPropagation(); on.clickProject(d.index); });
+    .on("click", (event: MouseEvent, d) => { event.stopPropagation(); on.clickProject(d.index); });
 
   const labelRadius = outerRadius + 6;
-  const mid = (g) => (g.startAngle + g.endAngle) / 2;
+  const mid = (g: Angles) => (g.startAngle + g.endAngle) / 2;
   // Labels that would overlap are left off the ring; their projects are returned (`unlabelled`) for a list beside it.
   const kept = labelsToKeep(layout.groups, (fontSize * 1.15) / labelRadius);
   const keptIndex = new Set(kept.map((g) => g.index));
   const unlabelled = layout.groups.filter((g) => g.value > 0 && !keptIndex.has(g.index)).map((g) => g.index);
-  const placeAt = (a) => `rotate(${(a * 180) / Math.PI - 90}) translate(${labelRadius})${a > Math.PI ? " rotate(180)" : ""}`;
+  const placeAt = (a: number) => `rotate(${(a * 180) / Math.PI - 90}) translate(${labelRadius})${a > Math.PI ? " rotate(180)" : ""}`;
   const labels = svg.append("g").attr("class", "labels").style("font-size", `${fontSize}px`)
-    .selectAll("text").data(kept).join("text")
+    .selectAll<SVGTextElement, ChordGroup>("text").data(kept).join("text")
     .attr("class", (d) => `p${d.index}`)
     .attr("data-project", (d) => projects[d.index])
     .attr("dy", "0.35em")
@@ -124,7 +168,7 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
     labels.transition().duration(duration).attrTween("transform", function (d) {
       const old = from.groups.get(d.index);
       const turn = interpolate(old ? mid(old) : d.startAngle, mid(d));
-      return (t) => {
+      return (t: number) => {
         const a = turn(t);
         this.setAttribute("text-anchor", a > Math.PI ? "end" : "start");
         return placeAt(a);
@@ -133,16 +177,16 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
   }
 
   const shown = layout.filter((c) => keep(c.source.index, c.target.index));
-  const pairOfChord = (d) => [Math.min(d.source.index, d.target.index), Math.max(d.source.index, d.target.index)];
-  const keyOf = (d) => pairOfChord(d).join("-");
-  const ends = (d) => {
+  const pairOfChord = (d: Chord): [number, number] => [Math.min(d.source.index, d.target.index), Math.max(d.source.index, d.target.index)];
+  const keyOf = (d: Chord) => pairOfChord(d).join("-");
+  const ends = (d: Chord) => {
     const [a] = pairOfChord(d);
     const [x, y] = a === d.source.index ? [d.source, d.target] : [d.target, d.source];
     return { a: { startAngle: x.startAngle, endAngle: x.endAngle }, b: { startAngle: y.startAngle, endAngle: y.endAngle } };
   };
-  const chordPaths = svg.append("g").attr("class", "chords").selectAll("path").data(shown).join("path")
+  const chordPaths = svg.append("g").attr("class", "chords").selectAll<SVGPathElement, Chord>("path").data(shown).join("path")
     .attr("class", (d) => { const [a, b] = pairOfChord(d); return `chord p${a} p${b} k${a}-${b}`; })
-    .attr("d", ribbon)
+    .attr("d", (d) => ribbon(d))
     .attr("fill", (d) => colour(d.source.value >= d.target.value ? d.source.index : d.target.index))
     .attr("data-a", (d) => projects[pairOfChord(d)[0]])
     .attr("data-b", (d) => projects[pairOfChord(d)[1]])
@@ -155,49 +199,49 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
     .attr("tabindex", 0)
     .attr("role", "button")
     .attr("aria-label", (d) => namePair(...pairOfChord(d)))
-    .on("mouseover", function (event, d) {
+    .on("mouseover", function (event: MouseEvent, d) {
       // The hovered chord on top (once: a move would lose the click; never for keyboard focus, which a move would lose).
-      if (event.isTrusted && this.nextSibling) this.parentNode.appendChild(this);
+      if (event.isTrusted && this.nextSibling) this.parentNode!.appendChild(this);
       on.hoverPair(event, ...pairOfChord(d));
     })
-    .on("mousemove", (event) => on.move(event))
+    .on("mousemove", (event: MouseEvent) => on.move(event))
     .on("mouseout", () => on.leave())
-    .on("click", (event, d) => { event.stopPropagation(); on.clickPair(...pairOfChord(d)); })
-    .on("focus", function (event, d) { on.hoverPair(centre(this), ...pairOfChord(d)); })
+    .on("click", (event: MouseEvent, d) => { event.stopPropagation(); on.clickPair(...pairOfChord(d)); })
+    .on("focus", function (_, d) { on.hoverPair(centre(this), ...pairOfChord(d)); })
     .on("blur", () => on.leave())
-    .on("keydown", (event, d) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); on.clickPair(...pairOfChord(d)); } });
+    .on("keydown", (event: KeyboardEvent, d) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); on.clickPair(...pairOfChord(d)); } });
 
   if (from && duration > 0) {
     // A ribbon from its old ends to its new ones; a new one grows from the middle of each new end.
-    const point = (e) => ({ startAngle: (e.startAngle + e.endAngle) / 2, endAngle: (e.startAngle + e.endAngle) / 2 });
+    const point = (e: Angles) => ({ startAngle: (e.startAngle + e.endAngle) / 2, endAngle: (e.startAngle + e.endAngle) / 2 });
     chordPaths.transition().duration(duration).attrTween("d", (d) => {
       const to = ends(d);
       const between = interpolate(from.chords.get(keyOf(d)) || { a: point(to.a), b: point(to.b) }, to);
-      return (t) => { const e = between(t); return ribbon({ source: e.a, target: e.b }); };
+      return (t: number) => { const e = between(t); return ribbon({ source: e.a, target: e.b }); };
     });
     // A ribbon that is gone shrinks into the middle of its old ends.
     const now = new Set(shown.map(keyOf));
     const gone = [...from.chords].filter(([key]) => !now.has(key));
-    svg.select(".chords").selectAll("path.gone").data(gone).join("path").attr("class", "gone").attr("fill", "#999").attr("fill-opacity", 0.4)
+    svg.select(".chords").selectAll<SVGPathElement, [string, { a: Angles; b: Angles }]>("path.gone").data(gone).join("path").attr("class", "gone").attr("fill", "#999").attr("fill-opacity", 0.4)
       .transition().duration(duration)
       .attrTween("d", ([, e]) => {
         const between = interpolate(e, { a: point(e.a), b: point(e.b) });
-        return (t) => { const x = between(t); return ribbon({ source: x.a, target: x.b }); };
+        return (t: number) => { const x = between(t); return ribbon({ source: x.a, target: x.b }); };
       })
       .remove();
   }
 
   // One style rule rather than a class on every element keeps hover instant with thousands of chords.
   const faded = "opacity: 0.07; pointer-events: none;";
-  function focus(f) {
+  function focus(f: Focus) {
     let css = "";
-    if (f?.project !== undefined) {
+    if (f && "project" in f) {
       css = `.chord:not(.p${f.project}) { ${faded} }`;
-    } else if (f?.pair) {
+    } else if (f && "pair" in f) {
       css = `.chord:not(.k${f.pair[0]}-${f.pair[1]}) { ${faded} } .group:not(.p${f.pair[0]}):not(.p${f.pair[1]}) .arc { opacity: 0.3; }`;
-    } else if (f?.projects) {
+    } else if (f && "projects" in f) {
       const members = [...f.projects].sort((x, y) => x - y);
-      const within = [];
+      const within: string[] = [];
       for (let x = 0; x < members.length; x++) for (let y = x + 1; y < members.length; y++) within.push(`.k${members[x]}-${members[y]}`);
       css = `.chord${within.map((k) => `:not(${k})`).join("")} { ${faded} } `
         + `.group${members.map((p) => `:not(.p${p})`).join("")} .arc { opacity: 0.3; } `
@@ -205,7 +249,7 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
     }
     focusStyle.text(css);
   }
-  const angles = {
+  const angles: ChartAngles = {
     groups: new Map(layout.groups.map((g) => [g.index, { startAngle: g.startAngle, endAngle: g.endAngle }])),
     chords: new Map(shown.map((d) => [keyOf(d), ends(d)])),
   };
@@ -213,7 +257,7 @@ export function drawChart(container, { size, matrix, order, projects, colour, ke
 }
 
 // Where a keyboard-focused element's tooltip goes: its middle on screen.
-function centre(element) {
+function centre(element: Element): PointerPosition {
   const box = element.getBoundingClientRect();
   return { clientX: box.x + box.width / 2, clientY: box.y + box.height / 2 };
 }
