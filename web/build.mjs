@@ -1,8 +1,7 @@
-// Type-checks the views (tsc, strict: web/tsconfig.json), then bundles each view (one folder per page, src/VIEW/main)
+// Type-checks the views (tsc, strict: web/tsconfig.json), then bundles each view (one folder per page, src/VIEW/main.ts)
 // into one minified script that the .NET report writer embeds into its self-contained HTML page.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const tsc = fileURLToPath(new URL("node_modules/typescript/bin/tsc", import.meta.url));
@@ -15,7 +14,7 @@ try {
 
 const views = ["relate", "iostat", "trace"];
 await Promise.all(views.map((view) => build({
-  entryPoints: [existsSync(`src/${view}/main.ts`) ? `src/${view}/main.ts` : `src/${view}/main.js`],
+  entryPoints: [`src/${view}/main.ts`],
   bundle: true,
   minify: process.env.KASHIKA_WEB_DEBUG !== "1", // readable bundles for profiling
   format: "iife",

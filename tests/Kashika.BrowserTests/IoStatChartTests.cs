@@ -282,6 +282,40 @@ public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<
     }
 
     [Fact]
+    public async Task Every_state_field_comes_back_from_its_link()
+    {
+        var report = await Open(pages.Browser, pages.Page);
+        var page = report.Page;
+        await page.Locator("#devices input[value='sdb']").CheckAsync();
+        await page.Locator("#devices input[value='nvme0n1']").UncheckAsync();
+        await page.Locator("#cpu .item[data-column='%idle']").ClickAsync(); // shown: hide= says none hidden but discards
+        await page.Locator("section.device[data-device='sda'] figure[data-chart='iops'] .item[data-column='w/s']").ClickAsync();
+        await page.Locator("section.device[data-device='sda'] figure[data-chart='util'] svg").FocusAsync();
+        await page.Keyboard.PressAsync("End");
+        await page.Keyboard.PressAsync("+");
+        await page.FillAsync("#find", "r_await");
+        await page.PressAsync("#find", "Enter");
+        await page.SelectOptionAsync("#layout", "compare");
+        string fragment = new Uri(page.Url).Fragment;
+        foreach (string field in new[] { "devices=sda%2Csdb", "from=", "to=", "column=r_await", "hide=", "layout=compare" })
+        {
+            Assert.Contains(field, fragment, StringComparison.Ordinal);
+        }
+
+        string range = await page.Locator("#range").InnerTextAsync();
+        var again = (await Open(pages.Browser, pages.Page, fragment: fragment)).Page;
+        Assert.Equal(fragment, new Uri(again.Url).Fragment); // read, applied and written back the same
+        Assert.Equal(range, await again.Locator("#range").InnerTextAsync());
+        Assert.Equal(["sda", "sdb"], await again.Locator("#devices input:checked").EvaluateAllAsync<string[]>("i => i.map(x => x.value)"));
+        Assert.Equal("compare", await again.InputValueAsync("#layout"));
+        Assert.Equal("r_await", await again.InputValueAsync("#find"));
+        Assert.Equal("true", await again.Locator("#cpu .item[data-column='%idle']").GetAttributeAsync("aria-pressed"));
+        await again.SelectOptionAsync("#layout", "device");
+        Assert.Equal("false", await again.Locator("section.device[data-device='sdb'] figure[data-chart='iops'] .item[data-column='w/s']").GetAttributeAsync("aria-pressed"));
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
     public async Task Devices_side_by_side_one_chart_a_column()
     {
         var report = await Open(pages.Browser, pages.Page);

@@ -2,7 +2,7 @@ using Kashika.Testing;
 
 namespace Kashika.Tests.Reports;
 
-/// <summary>The report pages' pure transforms (web/src/*/model.js), tested with node's own runner as part of this suite.</summary>
+/// <summary>The report pages' pure transforms (web/src/*/model.ts, state.ts), tested with node's own runner as part of this suite.</summary>
 public sealed class WebScriptTests
 {
     [Fact]

@@ -1,5 +1,5 @@
 // The chord diagram: one arc per project around a ring, one ribbon per related pair. Drawing only: what to draw, in
-// which order and colours, and what a hover or click means come from main.js.
+// which order and colours, and what a hover or click means come from main.ts.
 import { arc as d3arc, chord as d3chord, descending, ascending, interpolate, ribbon as d3ribbon } from "d3";
 import type { Chord, ChordGroup } from "d3";
 import type { Parent, PointerPosition } from "../common/ui.js";

@@ -1,5 +1,5 @@
 // Who moved where: an alluvial (d3-sankey) with one column of projects per period; bands are people staying in or
-// moving between projects (their main project per period, docs/relate.md). Drawing only; main.js decides what.
+// moving between projects (their main project per period, docs/relate.md). Drawing only; main.ts decides what.
 import { sankey, sankeyLinkHorizontal } from "d3-sankey";
 import type { SankeyLink, SankeyNode } from "d3-sankey";
 import type { Parent, PointerPosition } from "../common/ui.js";

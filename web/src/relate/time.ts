@@ -1,5 +1,5 @@
 // Small pictures of time on the relate page: a period's thumbnail diagram, a pair's series over the periods, a person's
-// timeline. Drawing only: main.js gives them their data and words.
+// timeline. Drawing only: main.ts gives them their data and words.
 import { arc as d3arc, axisBottom, axisLeft, chord as d3chord, line, max, ribbon as d3ribbon, scaleLinear, scalePoint } from "d3";
 import type { Chord, ChordGroup, ChordSubgroup } from "d3";
 import type { Parent } from "../common/ui.js";
