@@ -44,9 +44,9 @@ export function percent(part: number, whole: number): string {
   return `${p >= 10 || p === 0 ? p.toFixed(1) : p >= 0.1 ? p.toFixed(2) : p.toPrecision(2)}%`;
 }
 
-// "1 sample", "86,400 samples": a count with its noun, digits grouped.
-export function count(n: number, noun: string): string {
-  return `${grouped(n)} ${noun}${n === 1 ? "" : "s"}`;
+// "1 sample", "86,400 samples", "2 people": a count with its noun, digits grouped.
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${grouped(n)} ${n === 1 ? one : many}`;
 }
 
 // A name from the input as the page shows it: control characters as escapes ("\n", "\x1b") and the marks that reorder

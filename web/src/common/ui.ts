@@ -83,13 +83,22 @@ export interface TableOptions {
   onRow?: ((row: number) => void) | null;
   /** Rows drawn at first, sorted; a button shows the others. */
   limit?: number;
+  /** What a row is, in "the first 250 of 3,000 functions" (rows). */
+  noun?: string;
+  /** Column ids, as the headers' data-sort (for links to a column and for tests). */
+  keys?: string[];
+  /** Told of every sort and of "show all", so a page that draws the table again keeps them. */
+  onSort?: (order: { column: number; descending: boolean }) => void;
+  onShowAll?: () => void;
+  /** A class on the rows (by index) for which `test` holds: a search's matches. */
+  rowClass?: { name: string; test: (row: number) => boolean } | null;
 }
 
 // Where a component is drawn: any d3 selection of one element (d3 types a select by its argument, which pages mix).
 export type Parent = Selection<any, unknown, BaseType | null, unknown>;
 
 export function table(parent: Parent, headers: string[], rows: Cell[][], className?: string | null, options: TableOptions = {}) {
-  const { sortable = false, title = null, onRow = null } = options;
+  const { sortable = false, title = null, onRow = null, noun = "rows", rowClass = null } = options;
   let limit = options.limit ?? Infinity;
   let order = options.sort || null;
   // In a box of its own that scrolls sideways, so a wide table never widens the page on a phone.
@@ -99,7 +108,7 @@ export function table(parent: Parent, headers: string[], rows: Cell[][], classNa
   const more = parent.append("p").attr("class", "note more");
   const moreText = more.append("span");
   more.append("button").attr("type", "button").attr("class", "show-all").text("show all")
-    .on("click", () => { limit = Infinity; draw(); });
+    .on("click", () => { limit = Infinity; options.onShowAll?.(); draw(); });
   const items = rows.map((cells, index) => ({ cells, index }));
   type Item = (typeof items)[number];
   function draw() {
@@ -111,6 +120,7 @@ export function table(parent: Parent, headers: string[], rows: Cell[][], classNa
     const tr = body.selectAll<HTMLTableRowElement, Item>("tr").data(shown).join("tr")
       .attr("title", title ? (d) => title(d.index) : null)
       .attr("data-row", (d) => d.index);
+    if (rowClass) tr.classed(rowClass.name, (d) => rowClass.test(d.index));
     tr.selectAll("td").data((d) => d.cells).join("td")
       .attr("class", (d) => (typeof cellValue(d) === "number" ? "num" : null))
       .text(cellText);
@@ -119,11 +129,12 @@ export function table(parent: Parent, headers: string[], rows: Cell[][], classNa
         .on("click", (_, d) => onRow(d.index))
         .on("keydown", (event: KeyboardEvent, d) => { if (event.key === "Enter") onRow(d.index); });
     }
-    moreText.text(`The first ${grouped(shown.length)} of ${grouped(sorted.length)} rows (in the order chosen above). `);
+    moreText.text(`The first ${grouped(shown.length)} of ${grouped(sorted.length)} ${noun} (in the order chosen above). `);
     more.style("display", () => (sorted.length > shown.length ? null : "none"));
     head.attr("aria-sort", (d) => (order && order.column === d.column ? (order.descending ? "descending" : "ascending") : null))
       .classed("sorted", (d) => Boolean(order && order.column === d.column));
   }
+  if (options.keys) head.attr("data-sort", (d) => options.keys![d.column] ?? null);
   if (sortable) {
     head.attr("tabindex", 0).classed("sortable", true).attr("data-column", (d) => d.column)
       .on("click", (_, d) => sortBy(d.column))
@@ -132,6 +143,7 @@ export function table(parent: Parent, headers: string[], rows: Cell[][], classNa
   function sortBy(column: number) {
     const numeric = items.length > 0 && typeof cellValue(items[0].cells[column]) === "number";
     order = { column, descending: order && order.column === column ? !order.descending : numeric };
+    options.onSort?.(order);
     draw();
   }
   draw();

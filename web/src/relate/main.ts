@@ -1,5 +1,5 @@
 // kashika relate: the chord diagram of developers shared between projects, its side panel, search, tables and legend.
-import { grouped } from "../common/format.js";
+import { count, grouped } from "../common/format.js";
 import { select } from "d3";
 import { readData, table, tooltip } from "../common/ui.js";
 import type { Parent } from "../common/ui.js";
@@ -19,7 +19,6 @@ import type { Action, Context, Currents, Part, RelateState, Selection } from "./
 const data = readData<RelateDocument>();
 const n = data.projects.length;
 const names = data.projects;
-const count = (value: number, one: string, many = `${one}s`) => `${grouped(value)} ${value === 1 ? one : many}`;
 const metric = metrics[data.options.metric] || { name: data.options.metric, formula: "" };
 const colours = palette(n);
 // The metric with the same number of decimals everywhere, so a column of values reads evenly ("18.00" beside "7.75").

@@ -1,7 +1,8 @@
 // kashika trace: the interactive profile page. State (view, zoom, search, transforms, threads, time range, colour,
 // chosen function) lives in the URL fragment; every change recomputes from the data island and redraws.
 import { interpolateRdBu, scaleSequential, select, type BaseType, type Selection } from "d3";
-import { readData, tooltip } from "../common/ui.js";
+import { readData, table, tooltip } from "../common/ui.js";
+import type { Cell } from "../common/ui.js";
 import { formatNumber, formatWeight, grouped, percent } from "../common/format.js";
 import { colourOf, hash } from "../common/colour.js";
 import { readState, writeState } from "../common/urlstate.js";
@@ -24,7 +25,6 @@ interface FunctionRow extends FunctionEntry {
 }
 type SortKey = "name" | "self" | "total" | "change";
 /** A column of the functions table: the figure it shows (the shares sort as their weights), and its header. */
-type Column = [key: SortKey | "selfShare" | "totalShare", label: string];
 type HeatCells = ReturnType<typeof heat>;
 
 /** One profile's figures for the current state (in a diff, one of two). */
@@ -346,12 +346,15 @@ function drawView() {
   }
 }
 
-let sortBy: SortKey = "total", ascending = false, tableLimit = 250;
+// The functions table's order and length, kept across redraws (the shared table is drawn anew with the samples).
+const TABLE_KEYS = ["name", "self", "selfShare", "total", "totalShare", "change"];
+const SORT_KEYS: SortKey[] = ["name", "self", "self", "total", "total", "change"];
+let tableOrder = { column: 3, descending: true }, tableLimit = 250;
 
 // A profile's function table, made once for the samples shown (sorts and the legend read it again and again).
 const functionsOf = (result: Result): FunctionEntry[] => (result.functions ??= functionTable(result.p, result.samples));
 
-// The functions table's rows in its order: every function, with the diff's change of share.
+// The functions table's rows: every function, with the diff's change of share.
 function functionRows(): FunctionRow[] {
   const rows: FunctionRow[] = functionsOf(computed.last).map((r) => ({ ...r, change: 0 }));
   const first = computed.results[0];
@@ -363,10 +366,6 @@ function functionRows(): FunctionRow[] {
     for (const [name] of before) if (!names.has(name)) rows.push({ frame: -1, name, self: 0, total: 0, change: 0 });
   }
   rows.forEach((r) => { r.change = before ? r.total / (total || 1) - (before.get(r.name) || 0) / (beforeTotal || 1) : 0; });
-  const by = sortBy;
-  const order = by === "name" ? (a: FunctionRow, b: FunctionRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
-    : (a: FunctionRow, b: FunctionRow) => b[by] - a[by];
-  rows.sort((a, b) => (ascending ? -order(a, b) : order(a, b)));
   return rows;
 }
 
@@ -374,7 +373,10 @@ function functionsCsv() {
   const scale = unit.scale ?? 1, p = main.profile;
   const headers = ["function", "module", "kind", `self (${unit.label})`, `total (${unit.label})`];
   if (diffing()) headers.push("change of share (points)");
-  const rows = functionRows().map((r) => {
+  // In the table's order.
+  const by = SORT_KEYS[tableOrder.column], sign = tableOrder.descending ? -1 : 1;
+  const sorted = functionRows().sort(by === "name" ? (a, b) => sign * (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : (a, b) => sign * (a[by] - b[by]));
+  const rows = sorted.map((r) => {
     const row = [r.name, r.frame >= 0 ? p.modules[p.frameModules[r.frame]] || "" : "", r.frame >= 0 ? p.kindNames[p.frameKinds[r.frame]] : "", r.self * scale, r.total * scale];
     if (diffing()) row.push(Number((100 * r.change).toFixed(4)));
     return row;
@@ -385,33 +387,23 @@ function functionsCsv() {
 function drawTable(container: Container) {
   const rows = functionRows();
   const total = computed.last.tree.value;
-  const columns: Column[] = [["name", "function"], ["self", `self (${unit.label})`], ["selfShare", "self %"], ["total", `total (${unit.label})`], ["totalShare", "total %"]];
-  if (diffing()) columns.push(["change", "Δ share"]);
-  const t = container.append("table").attr("class", "functions");
-  t.append("thead").append("tr").selectAll("th").data(columns).join("th").text((c) => c[1]).attr("data-sort", (c) => c[0])
-    .classed("sorted", (c) => c[0] === sortBy || (c[0] === "selfShare" && sortBy === "self") || (c[0] === "totalShare" && sortBy === "total"))
-    .on("click", (_, c) => {
-      const by = ({ selfShare: "self", totalShare: "total" } as Record<string, SortKey | undefined>)[c[0]] || (c[0] as SortKey);
-      ascending = by === sortBy ? !ascending : by === "name"; // a second click turns the order round
-      sortBy = by;
-      drawView();
-    });
-  // The heaviest rows first (in the order chosen): a table of thousands of rows takes the browser long to lay out.
-  const shown = rows.slice(0, tableLimit);
+  const headers = ["function", `self (${unit.label})`, "self %", `total (${unit.label})`, "total %"];
+  if (diffing()) headers.push("Δ share");
   const regex = searchRegex();
-  t.append("tbody").selectAll("tr").data(shown).join("tr").classed("match", (r) => regex !== null && regex.test(r.name))
-    .on("click", (_, r) => act({ type: "function", name: r.name, view: "sandwich" }))
-    .selectAll("td").data((r) => {
-      // The unit is in the header; cells hold the numbers.
-      const cells = [r.name, number(r.self), percent(r.self, total), number(r.total), percent(r.total, total)];
-      if (diffing()) cells.push(`${r.change >= 0 ? "+" : ""}${(100 * r.change).toFixed(2)}`);
-      return cells;
-    }).join("td").attr("class", (_, i) => (i > 0 ? "num" : null)).text((d) => d);
-  if (rows.length > shown.length) {
-    const note = container.append("p").attr("class", "note").text(`The first ${grouped(shown.length)} of ${grouped(rows.length)} functions, in the order chosen. `);
-    note.append("button").attr("type", "button").attr("class", "show-all").text(`show all ${grouped(rows.length)}`)
-      .on("click", () => { tableLimit = Infinity; drawView(); });
-  }
+  // The unit is in the header; cells hold the numbers.
+  const cells = rows.map((r) => {
+    const row: Cell[] = [r.name, { text: number(r.self), value: r.self }, { text: percent(r.self, total), value: r.self },
+      { text: number(r.total), value: r.total }, { text: percent(r.total, total), value: r.total }];
+    if (diffing()) row.push({ text: `${r.change >= 0 ? "+" : ""}${(100 * r.change).toFixed(2)}`, value: r.change });
+    return row;
+  });
+  // The heaviest rows first (in the order chosen): a table of thousands of rows takes the browser long to lay out.
+  table(container, headers, cells, "functions", {
+    sortable: true, sort: tableOrder, keys: TABLE_KEYS, limit: tableLimit, noun: "functions",
+    onSort: (order) => { tableOrder = order; }, onShowAll: () => { tableLimit = Infinity; },
+    onRow: (i) => act({ type: "function", name: rows[i].name, view: "sandwich" }),
+    rowClass: regex ? { name: "match", test: (i) => regex.test(rows[i].name) } : null,
+  });
 }
 
 function drawSandwich(container: Container, options: FlameOptions) {
