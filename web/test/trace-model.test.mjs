@@ -143,3 +143,69 @@ test("names from the input are shown visibly (readData applies it to every strin
   assert.equal(visible("txt.\u202Eexe"), "txt.⟨U+202E⟩exe");
   assert.equal(visible("José Müller::run"), "José Müller::run");
 });
+
+// A call tree made the plain way (each sample's path walked from the root), to check the table-built one against.
+function plainTree(decoded, samples, { split = false, focused = false } = {}) {
+  const root = { name: "all", value: 0, self: 0, children: new Map() };
+  for (const s of samples) {
+    const t = decoded.threads[s.thread];
+    const level = focused ? null : split ? `t:${t.key}` : t.process?.key;
+    let n = root;
+    n.value += s.weight;
+    const names = [...(level ? [level] : []), ...s.path.map((f) => `f${f}`)];
+    for (const key of names) {
+      if (!n.children.has(key)) n.children.set(key, { name: key, value: 0, self: 0, children: new Map() });
+      n = n.children.get(key);
+      n.value += s.weight;
+    }
+    n.self += s.weight;
+  }
+  return root;
+}
+const shape = (n) => `${n.value}/${n.self}(${[...n.children.values()].map(shape).sort().join(",")})`;
+const tableShape = (n) => `${n.value}/${n.self}(${(n.children || []).map(tableShape).sort().join(",")})`;
+
+test("the table-built tree equals the plain one on random profiles, with filters and every transform", () => {
+  let seed = 7;
+  const random = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  for (let round = 0; round < 40; round++) {
+    const frames = Array.from({ length: 2 + random(12) }, (_, i) => `fn${random(6)}_${i}`);
+    // The node table is a trie of random paths (a node's children have distinct frames), as Kashika writes it.
+    const nodeParents = [-1], nodeFrames = [-1], childOf = new Map();
+    for (let p = 0; p < 1 + random(30); p++) {
+      let n = 0;
+      for (let depth = 0; depth < 1 + random(8); depth++) {
+        const f = random(frames.length), key = `${n}:${f}`;
+        if (!childOf.has(key)) { childOf.set(key, nodeParents.length); nodeParents.push(n); nodeFrames.push(f); }
+        n = childOf.get(key);
+      }
+    }
+    const threads = Array.from({ length: 1 + random(5) }, (_, i) => ({ comm: `c${i % 2}`, pid: String(1 + random(3)), tid: String(10 + i), process: "p", labels: "" }));
+    const stacks = Array.from({ length: 1 + random(60) }, () => ({ thread: random(threads.length), node: 1 + random(nodeParents.length - 1), weight: 1 + random(9) }));
+    const d = decode({ frames, threads, nodeParents, nodeFrames, stackThreads: stacks.map((s) => s.thread), stackNodes: stacks.map((s) => s.node), stackWeights: stacks.map((s) => s.weight), time: null });
+    const f = random(frames.length);
+    for (const transforms of [[], [{ type: "merge", frame: f }], [{ type: "drop", frame: f }], [{ type: "recursion", frame: f }], [{ type: "focus", frame: f }]]) {
+      const focused = transforms.some((t) => t.type === "focus");
+      for (const split of [false, true]) {
+        const samples = transform(select(d, { threads: round % 3 ? null : new Set([0]) }), transforms);
+        const tree = buildTree(d, samples, { split, focused });
+        assert.equal(tableShape(tree), shape(plainTree(d, samples, { split, focused })), `round ${round} ${JSON.stringify(transforms)} split ${split}`);
+        // Laid out: children side by side in [x0, x1] of the root's value, a row deeper than their parent.
+        const check = (n) => {
+          let x = n.x0;
+          for (const c of n.children || []) {
+            assert.ok(Math.abs(c.x0 - x) < 1e-9 && c.depth === n.depth + 1 && c.parent === n);
+            x = c.x1;
+          }
+          for (const c of n.children || []) check(c);
+        };
+        check(tree);
+      }
+    }
+  }
+});
+
+test("a heat map of a recording that spans days with a few samples is kept sparse", () => {
+  const sparse = { thread: 0, path: [0], weight: 3, slices: [2, 1, 40_000_000, 2] };
+  assert.deepEqual(heat([sparse]), { slices: [2, 40_000_000], weights: [1, 2] });
+});

@@ -94,6 +94,11 @@ export interface TableOptions {
   rowClass?: { name: string; test: (row: number) => boolean } | null;
 }
 
+/** Sets an attribute unless it already has that value (a write, even of the same value, makes the browser restyle). */
+export function setAttr(element: Element, name: string, value: string): void {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+}
+
 // Where a component is drawn: any d3 selection of one element (d3 types a select by its argument, which pages mix).
 export type Parent = Selection<any, unknown, BaseType | null, unknown>;
 

@@ -3,6 +3,7 @@
 // 100,000 stacks draw as fast as the screen is wide, and nothing is silently dropped.
 import { select, type Selection, type BaseType } from "d3";
 import type { TreeNode } from "./model.js";
+import { setAttr } from "../common/ui.js";
 
 /** A node of a laid-out tree: its place in [0, 1] of the root's width and its depth. */
 export interface LaidOut extends TreeNode {
@@ -123,16 +124,19 @@ export function drawFlame(container: Selection<HTMLElement, unknown, BaseType | 
     g.append("text").attr("dy", "1.15em").attr("dx", 3);
     return g;
   });
-  frames
-    .attr("class", (d) => {
-      const n = d.node;
-      return `frame${n.stub ? " stub" : ""}${d.ancestor ? " ancestor" : ""}${n === zoom ? " zoomed" : ""}${!n.stub && highlight(n) ? " match" : ""}${n.only === "after" ? " new" : ""}`;
-    })
-    .attr("transform", (d) => `translate(${d.x},${y(d.node.depth)})`)
-    .attr("data-name", (d) => d.node.name)
-    .attr("data-depth", (d) => d.node.depth);
-  frames.select("rect").attr("width", (d) => Math.max(0.5, d.w - 0.5)).attr("fill", (d) => (d.node.stub ? "#bbb" : colour(d.node)));
-  frames.select("text").text((d) => label(d.node.name, d.w));
+  // Written only where it changed: after a change of filter most frames of the view are where they were, and writing
+  // thousands of attributes again made the browser restyle the whole picture.
+  frames.each(function (d) {
+    const n = d.node, rect = this.firstChild as SVGRectElement, text = this.lastChild as SVGTextElement;
+    setAttr(this, "class", `frame${n.stub ? " stub" : ""}${d.ancestor ? " ancestor" : ""}${n === zoom ? " zoomed" : ""}${!n.stub && highlight(n) ? " match" : ""}${n.only === "after" ? " new" : ""}`);
+    setAttr(this, "transform", `translate(${d.x},${y(n.depth)})`);
+    setAttr(this, "data-name", n.name);
+    setAttr(this, "data-depth", String(n.depth));
+    setAttr(rect, "width", String(Math.max(0.5, d.w - 0.5)));
+    setAttr(rect, "fill", n.stub ? "#bbb" : colour(n));
+    const l = label(n.name, d.w);
+    if (text.textContent !== l) text.textContent = l;
+  });
   // One set of listeners on the picture, not five on each of thousands of frames.
   const datum = (event: Event): Item | undefined =>
     ((event.target as Element | null)?.closest?.("g.frame") as (SVGGElement & { __data__?: Item }) | null)?.__data__;

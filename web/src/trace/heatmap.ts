@@ -3,6 +3,7 @@
 import { max, scaleSequentialSqrt, interpolateOrRd, type Selection, type BaseType } from "d3";
 import type { TraceTimeData } from "./data.js";
 import type { Range } from "./state.js";
+import { setAttr } from "../common/ui.js";
 
 export interface HeatOptions {
   /** The range shown (range B of a comparison). */
@@ -40,18 +41,30 @@ export function drawHeatmap(container: Selection<HTMLElement, unknown, BaseType 
   };
   // Each cell's title made once with it (appending one at every redraw piled them up). The same cells as last time
   // (a range chosen, threads split: the map does not change) are left as they are.
+  // A cell whose colour and figure are what they were is not written again (unticking a thread changes a few).
   const node = container.node()!;
   const same = drawnCells.get(node) === cellsShown;
   drawnCells.set(node, cellsShown);
-  if (!same) svg.selectAll<SVGRectElement, Cell>("rect.cell").data(cells).join((enter) => enter.append("rect").call((r) => r.append("title"))).attr("class", "cell")
-    .attr("x", (c) => at(c.slice).x).attr("y", (c) => at(c.slice).y).attr("width", cell - 0.5).attr("height", h - 0.2)
-    .attr("data-slice", (c) => c.slice).attr("fill", (c) => colour(c.weight))
-    .select("title").text((c) => `${((c.slice) / rows).toFixed(2)} s from the start (perf time ${time.startSecond + c.col}.${String(Math.round((c.row * 1000) / rows)).padStart(3, "0")} s): ${format(c.weight)}`);
-  // The range being dragged, then the one chosen: outlined slice by slice.
+  if (!same) {
+    const title = (c: Cell) => `${((c.slice) / rows).toFixed(2)} s from the start (perf time ${time.startSecond + c.col}.${String(Math.round((c.row * 1000) / rows)).padStart(3, "0")} s): ${format(c.weight)}`;
+    svg.selectAll<SVGRectElement, Cell>("rect.cell").data(cells, (c) => c.slice)
+      // A cell's place is its slice's, the same in every redraw of one profile.
+      .join((enter) => enter.append("rect").attr("class", "cell").attr("data-slice", (c) => c.slice)
+        .attr("x", (c) => at(c.slice).x).attr("y", (c) => at(c.slice).y).attr("width", cell - 0.5).attr("height", h - 0.2)
+        .call((r) => r.append("title")))
+      .each(function (c) {
+        setAttr(this, "fill", colour(c.weight));
+        const text = title(c), t = this.firstChild as SVGTitleElement;
+        if (t.textContent !== text) t.textContent = text;
+      });
+  }
+  // The range being dragged, then the one chosen: outlined slice by slice, in one path (a range of thousands of slices
+  // as thousands of elements made each redraw slow).
   const outline = (range: Range | null, kind = "chosen") => {
-    const chosen = range ? Array.from({ length: range[1] - range[0] }, (_, i) => range[0] + i) : [];
-    svg.selectAll(`rect.${kind}`).data(chosen).join("rect").attr("class", kind)
-      .attr("x", (s) => at(s).x).attr("y", (s) => at(s).y).attr("width", cell).attr("height", h).attr("pointer-events", "none");
+    let d = "";
+    if (range) for (let s = range[0]; s < range[1]; s++) { const p = at(s); d += `M${p.x},${p.y}h${cell}v${h}h${-cell}Z`; }
+    svg.selectAll(`path.${kind}`).data(range ? [range] : []).join("path").attr("class", kind).attr("pointer-events", "none")
+      .attr("data-from", (r) => r[0]).attr("data-to", (r) => r[1]).attr("d", d);
   };
   let last: number | null = null;
   svg.on("mousedown", (event: MouseEvent) => { start = last = sliceAt(event); event.preventDefault(); outline(start === null ? null : [start, start + 1]); })

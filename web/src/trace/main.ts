@@ -9,7 +9,7 @@ import { readState, writeState } from "../common/urlstate.js";
 import { createStore } from "../common/store.js";
 import { fromParameters, reduce, toParameters, VIEWS, type Action, type Range, type View } from "./state.js";
 import { exportButtons } from "../common/download.js";
-import { buildTree, decode, diff, findPath, functionTable, heat, invert, levelOf, matchedWeight, sandwich, select as selectSamples, transform } from "./model.js";
+import { buildTree, decode, diff, findPath, functionTable, heat, invert, levelOf, matchedWeight, sandwich, select as selectSamples, threadWeights, transform } from "./model.js";
 import type { Decoded, Sample, Thread, Transform, TreeNode } from "./model.js";
 import type { TracePageDocument } from "./data.js";
 import { drawFlame, layout, type Drawn, type FlameOptions, type FrameEvents, type LaidOut } from "./flame.js";
@@ -105,7 +105,7 @@ function computeNow(): Computed {
     const threads = state.hidden.size ? new Set(p.threads.filter((t) => !state.hidden.has(filterKey(t))).map((t) => t.index)) : null;
     const samples = transform(selectSamples(p, { threads, range }), transforms);
     const focused = transforms.some((t) => t.type === "focus");
-    const tree = layout(buildTree(p, samples, { split: state.split, focused, byName: isDiff }));
+    const tree = buildTree(p, samples, { split: state.split, focused, byName: isDiff }); // laid out as it is built
     return { p, ids, threads, transforms, samples, tree };
   });
   const last = results[results.length - 1];
@@ -497,14 +497,15 @@ function drawPanel() {
     .on("click", () => act({ type: "function", name: node.name, view: "sandwich" }));
 }
 
+let threadWeightsIn: { range: string | undefined; weights: Float64Array } | undefined; // the last range's
 function drawThreads() {
   // One row per thread (per process name in a diff), grouped by process, heaviest process first.
   const totals = new Map<string, number>(), label = new Map<string, string>(), processOf = new Map<string, string>();
   // Each thread's weight (in the range shown), summed per thread first: a few thousand threads, not 170,000 stacks, go
   // through the maps.
-  const byThread = new Float64Array(main.threads.length);
-  for (const s of selectSamples(main, { range: state.range })) byThread[s.thread] += s.weight;
-  byThread.forEach((weight, thread) => {
+  threadWeightsIn ??= { range: undefined, weights: new Float64Array(0) };
+  if (threadWeightsIn.range !== JSON.stringify(state.range)) threadWeightsIn = { range: JSON.stringify(state.range), weights: threadWeights(main, state.range) };
+  threadWeightsIn.weights.forEach((weight, thread) => {
     if (weight === 0) return;
     const t = main.threads[thread], key = filterKey(t);
     totals.set(key, (totals.get(key) || 0) + weight);
@@ -525,13 +526,16 @@ function drawThreads() {
     return l;
   });
   list.order();
-  list.attr("data-thread", (k) => k);
-  list.select("input").property("checked", (k) => !state.hidden.has(k))
-    .on("change", (event: Event, k) => {
-      act({ type: "thread", key: k, shown: (event.target as HTMLInputElement).checked });
-    });
-  list.select("span.name").text((k) => label.get(k)!);
-  list.select("span.share").text((k) => percent(totals.get(k)!, all));
+  // What has changed only (a thousand threads: writing every row again made each change lay the list out again).
+  list.each(function (k) {
+    const [input, name, share] = this.children as unknown as [HTMLInputElement, HTMLElement, HTMLElement];
+    if (this.dataset.thread !== k) this.dataset.thread = k;
+    input.checked = !state.hidden.has(k);
+    const text = label.get(k)!, part = percent(totals.get(k)!, all);
+    if (name.textContent !== text) name.textContent = text;
+    if (share.textContent !== part) share.textContent = part;
+  });
+  list.select("input").on("change", (event: Event, k) => act({ type: "thread", key: k, shown: (event.target as HTMLInputElement).checked }));
   select("#threads-note").text(isDiff ? "by process name (thread ids differ between runs)" : "thread name pid/tid, grouped by process (pid)");
   select("#all-threads").on("click", () => act({ type: "allThreads" }));
 }

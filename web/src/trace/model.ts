@@ -23,6 +23,9 @@ export interface Stack {
   path: number[];
   weight: number;
   slices: number[] | null;
+  /** The node of the profile's node table the path ends in, while the path is the stack's own (not transformed):
+   * trees are built from the node table then, a node at a time rather than a frame of every stack at a time. */
+  node?: number;
 }
 
 /** A stack as shown (after filters and transforms). */
@@ -81,6 +84,7 @@ export function decode(profile: TraceProfileData): Decoded {
     path: pathOf(node),
     weight: profile.stackWeights[i],
     slices: profile.time ? profile.time.stackSlices[i] : null,
+    node,
   }));
   const threads: Thread[] = profile.threads.map((t, i) => ({
     ...t, index: i, key: threadKey(t), label: threadLabel(t), process: processLevel(t, false), processByName: processLevel(t, true),
@@ -146,7 +150,19 @@ export function select(decoded: Decoded, { threads = null, range = null }: { thr
       }
       if (weight === 0) continue;
     }
-    out.push({ thread: s.thread, path: s.path, weight, slices: range ? null : s.slices });
+    out.push({ thread: s.thread, path: s.path, weight, slices: range ? null : s.slices, node: s.node });
+  }
+  return out;
+}
+
+// Each thread's weight, in the time range [from, to) of slices (null: all), without making samples.
+export function threadWeights(decoded: Decoded, range: [number, number] | null): Float64Array {
+  const out = new Float64Array(decoded.threads.length);
+  for (const s of decoded.stacks) {
+    if (!range) { out[s.thread] += s.weight; continue; }
+    const slices = s.slices;
+    if (!slices) continue;
+    for (let i = 0; i < slices.length; i += 2) if (slices[i] >= range[0] && slices[i] < range[1]) out[s.thread] += slices[i + 1];
   }
   return out;
 }
@@ -154,13 +170,24 @@ export function select(decoded: Decoded, { threads = null, range = null }: { thr
 // The heat map of some samples (after thread filters and transforms): weight per time slice, from each stack's
 // slices as Kashika computed them.
 export function heat(samples: Sample[]): { slices: number[]; weights: number[] } {
-  const bySlice = new Map<number, number>();
+  let last = -1, entries = 0;
+  for (const s of samples) if (s.slices) for (let i = 0; i < s.slices.length; i += 2) { entries++; if (s.slices[i] > last) last = s.slices[i]; }
+  // Slices are counted from the recording's first second: an array as long as the recording, unless it is mostly
+  // empty (a recording that spans days with a few samples), then a map.
+  if (last > 4 * entries + 65536) {
+    const bySlice = new Map<number, number>();
+    for (const s of samples) if (s.slices) for (let i = 0; i < s.slices.length; i += 2) bySlice.set(s.slices[i], (bySlice.get(s.slices[i]) || 0) + s.slices[i + 1]);
+    const slices = [...bySlice.keys()].sort((a, b) => a - b);
+    return { slices, weights: slices.map((x) => bySlice.get(x)!) };
+  }
+  const bySlice = new Float64Array(last + 1), seen = new Uint8Array(last + 1);
   for (const s of samples) {
     if (!s.slices) continue;
-    for (let i = 0; i < s.slices.length; i += 2) bySlice.set(s.slices[i], (bySlice.get(s.slices[i]) || 0) + s.slices[i + 1]);
+    for (let i = 0; i < s.slices.length; i += 2) { bySlice[s.slices[i]] += s.slices[i + 1]; seen[s.slices[i]] = 1; }
   }
-  const slices = [...bySlice.keys()].sort((a, b) => a - b);
-  return { slices, weights: slices.map((x) => bySlice.get(x)!) };
+  const slices: number[] = [], weights: number[] = [];
+  for (let x = 0; x <= last; x++) if (seen[x]) { slices.push(x); weights.push(bySlice[x]); }
+  return { slices, weights };
 }
 
 // Transforms, applied in order: {type: "focus"|"merge"|"drop"|"recursion", frame}.
@@ -168,41 +195,280 @@ export function transform(samples: Sample[], transforms: Transform[]): Sample[] 
   let out = samples;
   for (const t of transforms) {
     const f = t.frame;
+    // A path changed is no longer a node of the node table (node: undefined).
     if (t.type === "focus") {
-      out = out.filter((s) => s.path.includes(f)).map((s) => ({ ...s, path: s.path.slice(s.path.indexOf(f)), focused: true }));
+      out = out.filter((s) => s.path.includes(f)).map((s) => ({ ...s, path: s.path.slice(s.path.indexOf(f)), focused: true, node: undefined }));
     } else if (t.type === "drop") {
       out = out.filter((s) => !s.path.includes(f));
     } else if (t.type === "merge") {
-      out = out.map((s) => (s.path.includes(f) ? { ...s, path: s.path.filter((x) => x !== f) } : s));
+      out = out.map((s) => (s.path.includes(f) ? { ...s, path: s.path.filter((x) => x !== f), node: undefined } : s));
     } else if (t.type === "recursion") {
-      out = out.map((s) => ({ ...s, path: s.path.filter((x, i) => !(x === f && i > 0 && s.path[i - 1] === f)) }));
+      out = out.map((s) => {
+        const path = s.path.filter((x, i) => !(x === f && i > 0 && s.path[i - 1] === f));
+        return path.length === s.path.length ? s : { ...s, path, node: undefined };
+      });
     }
   }
   return out;
 }
 
-// The call tree: {key, name, frame, value, self, children}. Merged: the first level is the process; split: each
-// thread; focused (after a focus transform): the focused function is the root's only child. A node finds its child by
-// a short scan, or by a lookup of its own once it has many children (most have few): light for the garbage collector.
-export function buildTree(decoded: Decoded, samples: Sample[], { split = false, focused = false, byName = false }: TreeOptions = {}): TreeNode {
-  const root = node("all", "all", -1);
-  const levels = decoded.threads.map((t) => levelOf(t, { split, byName }));
-  for (const s of samples) {
-    let n = root;
-    n.value += s.weight;
-    const level = levels[s.thread];
-    if (!focused && level) {
-      n = childOf(n, level.key, level.name, -1);
-      n.value += s.weight;
+// The call tree: {key, name, frame, value, self, children}, laid out (x0, x1 in [0, 1] of the root's value; depth;
+// parent). Merged: the first level is the process; split: each thread; focused (after a focus transform): the focused
+// function is the root's only child.
+// Built as a table (typed arrays: a node's parent, frame, weights and children), not as objects: a recording of 200,000
+// stacks makes a million nodes, and a million objects cost seconds of garbage collection at each change of filter. The
+// views get objects only for the nodes they reach (children made when first read). A sample whose path is still a
+// node of the profile's node table (not transformed) is placed through that node: each node of the table is looked up
+// once a level, however many stacks pass through it; a transformed path is walked frame by frame.
+export function buildTree(decoded: Decoded, samples: Sample[], { split = false, focused = false, byName = false }: TreeOptions = {}): LaidOutTree {
+  const levels = decoded.threads.map((t) => (focused ? null : levelOf(t, { split, byName })));
+  // The levels as slots: 0 the root itself (focused, or a thread without a level), then one per level key.
+  const slotOf = new Map<string, number>(), levelKeys = ["all"], levelNames = ["all"];
+  const threadSlot = levels.map((level) => {
+    if (!level) return 0;
+    let slot = slotOf.get(level.key);
+    if (slot === undefined) {
+      slotOf.set(level.key, (slot = levelKeys.length));
+      levelKeys.push(level.key);
+      levelNames.push(level.name);
     }
-    for (const f of s.path) {
-      n = childOf(n, f, decoded.names[f], f);
-      n.value += s.weight;
+    return slot;
+  });
+  const t = new TreeTable(decoded, levelKeys, levelNames, Math.max(16, 2 * decoded.profile.nodeParents.length));
+  // Keyed: a transformed path may meet a node placed through the node table, so children are found by (parent, frame).
+  if (samples.some((s) => s.node === undefined)) t.useKeys();
+  const levelNode = new Int32Array(levelKeys.length).fill(-1);
+  levelNode[0] = 0;
+  const top = (slot: number) => (levelNode[slot] >= 0 ? levelNode[slot] : (levelNode[slot] = t.child(0, -1 - slot)));
+  // Samples a level at a time, so one array remembers where each node-table node was placed for the level at hand.
+  const start = new Int32Array(levelKeys.length + 1);
+  for (const s of samples) start[threadSlot[s.thread] + 1]++;
+  for (let k = 0; k < levelKeys.length; k++) start[k + 1] += start[k];
+  const order = new Int32Array(samples.length);
+  samples.forEach((s, i) => { order[start[threadSlot[s.thread]]++] = i; });
+  const { nodeParents, nodeFrames } = decoded.profile;
+  // Where each node-table node was placed, for the level whose stamp it has (the arrays kept from build to build).
+  const scratch = scratchOf(decoded, levelKeys.length);
+  const { placed, stamp } = scratch;
+  const up: number[] = [];
+  for (const i of order) {
+    const s = samples[i], slot = scratch.base + threadSlot[s.thread];
+    let n = top(threadSlot[s.thread]);
+    if (s.node !== undefined) {
+      let at = s.node;
+      while (at > 0 && stamp[at] !== slot) { up.push(at); at = nodeParents[at]; }
+      if (at > 0) n = placed[at];
+      while (up.length) {
+        const m = up.pop()!;
+        n = t.child(n, nodeFrames[m]);
+        placed[m] = n; stamp[m] = slot;
+      }
+    } else {
+      for (const f of s.path) n = t.child(n, f);
     }
-    n.self += s.weight;
+    t.self[n] += s.weight;
   }
-  finish(root, decoded.rank);
-  return root;
+  return t.finish();
+}
+
+// Per profile: where each node-table node was placed in the tree being built, for the level with its stamp. Each build
+// takes stamps of its own (base + level), so the arrays are never cleared.
+const scratches = new WeakMap<Decoded, { placed: Int32Array; stamp: Int32Array; base: number; next: number }>();
+function scratchOf(decoded: Decoded, levels: number) {
+  let s = scratches.get(decoded);
+  const size = decoded.profile.nodeParents.length;
+  if (!s || s.next + levels > 2 ** 31 - 1) {
+    s = { placed: new Int32Array(size), stamp: new Int32Array(size).fill(-1), base: 0, next: 0 };
+    scratches.set(decoded, s);
+  }
+  s.base = s.next;
+  s.next += levels;
+  return s;
+}
+
+/** A laid-out call tree as the views read it: the root of a TreeTable, its children made as objects when first read. */
+export type LaidOutTree = TableNode;
+
+// A call tree as arrays: node 0 the root; frame ≥ 0 a function, −1 − slot a level (process, thread; slot 0: the root).
+class TreeTable {
+  size = 1;
+  parent: Int32Array;
+  frame: Int32Array;
+  self: Float64Array;
+  value = new Float64Array(0);
+  /** Each node's children, sorted (the flame graph's order): kids[kidStart[n]] to kids[kidStart[n + 1] − 1]. */
+  kidStart = new Int32Array(1);
+  kids = new Int32Array(0);
+  private keys: ChildIndex | null = null;
+
+  constructor(readonly decoded: Decoded, readonly levelKeys: string[], readonly levelNames: string[], capacity: number) {
+    this.parent = new Int32Array(capacity);
+    this.frame = new Int32Array(capacity);
+    this.self = new Float64Array(capacity);
+    this.parent[0] = -1;
+    this.frame[0] = -1;
+  }
+
+  useKeys(): void { this.keys = new ChildIndex(this.parent.length); }
+
+  /** The child of `parent` for `frame` (made when new). Without keys the caller never asks twice for one child. */
+  child(parent: number, frame: number): number {
+    const known = this.keys ? this.keys.get(parent, frame) : -1;
+    if (known >= 0) return known;
+    if (this.size === this.parent.length) this.grow();
+    const n = this.size++;
+    this.parent[n] = parent;
+    this.frame[n] = frame;
+    this.keys?.set(parent, frame, n);
+    return n;
+  }
+
+  private grow(): void {
+    const parent = new Int32Array(this.parent.length * 2), frame = new Int32Array(parent.length), self = new Float64Array(parent.length);
+    parent.set(this.parent); frame.set(this.frame); self.set(this.self);
+    Object.assign(this, { parent, frame, self });
+  }
+
+  name(n: number): string {
+    const f = this.frame[n];
+    return f >= 0 ? this.decoded.names[f] : this.levelNames[-1 - f];
+  }
+
+  key(n: number): string | number {
+    const f = this.frame[n];
+    return f >= 0 ? f : this.levelKeys[-1 - f];
+  }
+
+  /** Values summed bottom up, children sorted by name; the root as an object. */
+  finish(): TableNode {
+    const n = this.size, parent = this.parent, frame = this.frame;
+    this.keys = null;
+    const value = this.self.slice(0, n);
+    // A child is always made after its parent: from the last node up, every node is complete before its parent.
+    for (let i = n - 1; i > 0; i--) value[parent[i]] += value[i];
+    const kidStart = new Int32Array(n + 1);
+    for (let i = 1; i < n; i++) kidStart[parent[i] + 1]++;
+    for (let i = 0; i < n; i++) kidStart[i + 1] += kidStart[i];
+    // Children in order of making, then each node's sorted in place (most have one or a few: an insertion sort).
+    const kids = new Int32Array(Math.max(0, n - 1)), next = kidStart.slice(0, n);
+    for (let i = 1; i < n; i++) kids[next[parent[i]]++] = i;
+    const rank = this.decoded.rank;
+    const before = (a: number, b: number) => {
+      const fa = frame[a], fb = frame[b];
+      if (fa >= 0 && fb >= 0) return rank[fa] < rank[fb];
+      return this.name(a) < this.name(b);
+    };
+    for (let i = 0; i < n; i++) {
+      const from = kidStart[i], to = kidStart[i + 1];
+      if (to - from < 2) continue;
+      if (to - from > 32) {
+        const sorted = Array.from(kids.subarray(from, to)).sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+        kids.set(sorted, from);
+        continue;
+      }
+      for (let k = from + 1; k < to; k++) {
+        const x = kids[k];
+        let j = k - 1;
+        while (j >= from && before(x, kids[j])) { kids[j + 1] = kids[j]; j--; }
+        kids[j + 1] = x;
+      }
+    }
+    Object.assign(this, { value, kidStart, kids });
+    return new TableNode(this, 0, null, 0);
+  }
+}
+
+// (parent, frame) → child, open addressing in typed arrays: a Map of a million number keys is slow to fill and heavy
+// for the garbage collector.
+class ChildIndex {
+  private parents: Int32Array;
+  private frames: Int32Array;
+  private nodes: Int32Array;
+  private count = 0;
+
+  /** Sized for `expected` children at most half full (growing rehashes everything). */
+  constructor(expected: number) {
+    let size = 1 << 16;
+    while (size < 2 * expected) size *= 2;
+    this.parents = new Int32Array(size);
+    this.frames = new Int32Array(size);
+    this.nodes = new Int32Array(size).fill(-1);
+  }
+
+  private slot(parent: number, frame: number): number {
+    const mask = this.nodes.length - 1;
+    let i = (Math.imul(parent, 0x9e3779b1) ^ Math.imul(frame + 0x7f4a7c15, 0x85ebca6b)) & mask;
+    while (this.nodes[i] >= 0 && (this.parents[i] !== parent || this.frames[i] !== frame)) i = (i + 1) & mask;
+    return i;
+  }
+
+  get(parent: number, frame: number): number {
+    return this.nodes[this.slot(parent, frame)];
+  }
+
+  set(parent: number, frame: number, node: number): void {
+    if (2 * (this.count + 1) > this.nodes.length) {
+      const { parents, frames, nodes } = this;
+      this.parents = new Int32Array(nodes.length * 2);
+      this.frames = new Int32Array(nodes.length * 2);
+      this.nodes = new Int32Array(nodes.length * 2).fill(-1);
+      for (let i = 0; i < nodes.length; i++) if (nodes[i] >= 0) this.put(parents[i], frames[i], nodes[i]);
+    }
+    this.put(parent, frame, node);
+    this.count++;
+  }
+
+  private put(parent: number, frame: number, node: number): void {
+    const i = this.slot(parent, frame);
+    this.parents[i] = parent; this.frames[i] = frame; this.nodes[i] = node;
+  }
+}
+
+// A node of a TreeTable as the views read it (the shape of flame.ts's LaidOut); its children are made when first read.
+class TableNode {
+  readonly key: string | number;
+  readonly name: string;
+  readonly frame: number;
+  readonly value: number;
+  readonly self: number;
+  readonly x0: number;
+  readonly x1: number;
+  readonly depth: number;
+  byKey: null = null;
+  stub?: false;
+  before?: number;
+  only?: "after" | null;
+  delta?: number;
+  private made: TableNode[] | null | undefined = undefined;
+
+  constructor(private readonly table: TreeTable, private readonly index: number, readonly parent: TableNode | null, x0: number) {
+    this.key = table.key(index);
+    this.name = table.name(index);
+    this.frame = Math.max(-1, table.frame[index]);
+    this.value = table.value[index];
+    this.self = table.self[index];
+    this.depth = parent ? parent.depth + 1 : 0;
+    this.x0 = x0;
+    this.x1 = x0 + this.value / (table.value[0] || 1);
+  }
+
+  get children(): TableNode[] | null {
+    if (this.made === undefined) {
+      const t = this.table, from = t.kidStart[this.index], to = t.kidStart[this.index + 1];
+      let made: TableNode[] | null = null;
+      if (from < to) {
+        made = [];
+        let x = this.x0;
+        for (let k = from; k < to; k++) {
+          const c = new TableNode(t, t.kids[k], this, x);
+          made.push(c);
+          x = c.x1;
+        }
+      }
+      this.made = made;
+    }
+    return this.made;
+  }
 }
 
 function childOf(parent: TreeNode, key: string | number, name: string, frame: number): TreeNode {
