@@ -23,9 +23,16 @@ export interface Stack {
   path: number[];
   weight: number;
   slices: number[] | null;
-  /** The node of the profile's node table the path ends in, while the path is the stack's own (not transformed):
-   * trees are built from the node table then, a node at a time rather than a frame of every stack at a time. */
-  node?: number;
+  /** The node the path ends in, in `table`: the profile's node table, or after transforms the table they made (trees
+   * are built from it a node at a time, not a frame of every stack at a time). */
+  node: number;
+  table: NodeTable;
+}
+
+/** A trie of paths: node 0 the root (parent −1, frame −1); a node's children have distinct frames and come after it. */
+export interface NodeTable {
+  parents: Int32Array;
+  frames: Int32Array;
 }
 
 /** A stack as shown (after filters and transforms). */
@@ -79,12 +86,15 @@ export function decode(profile: TraceProfileData): Decoded {
     for (let n = node; n > 0; n = parents[n]) path.push(nodeFrames[n]);
     return path.reverse();
   };
+  // As typed arrays: every tree and transform reads them, and one kind of array keeps those reads fast.
+  const table: NodeTable = { parents: Int32Array.from(parents), frames: Int32Array.from(nodeFrames) };
   const stacks = profile.stackNodes.map((node, i) => ({
     thread: profile.stackThreads[i],
     path: pathOf(node),
     weight: profile.stackWeights[i],
     slices: profile.time ? profile.time.stackSlices[i] : null,
     node,
+    table,
   }));
   const threads: Thread[] = profile.threads.map((t, i) => ({
     ...t, index: i, key: threadKey(t), label: threadLabel(t), process: processLevel(t, false), processByName: processLevel(t, true),
@@ -150,7 +160,7 @@ export function select(decoded: Decoded, { threads = null, range = null }: { thr
       }
       if (weight === 0) continue;
     }
-    out.push({ thread: s.thread, path: s.path, weight, slices: range ? null : s.slices, node: s.node });
+    out.push({ thread: s.thread, path: s.path, weight, slices: range ? null : s.slices, node: s.node, table: s.table });
   }
   return out;
 }
@@ -190,26 +200,59 @@ export function heat(samples: Sample[]): { slices: number[]; weights: number[] }
   return { slices, weights };
 }
 
-// Transforms, applied in order: {type: "focus"|"merge"|"drop"|"recursion", frame}.
+// Transforms, applied in order: {type: "focus"|"merge"|"drop"|"recursion", frame}. Each is a function of a path's
+// prefix, so it maps the node table too: every node to its node in a transformed table (made once a transform, not a
+// path at a time), which the samples then point into.
 export function transform(samples: Sample[], transforms: Transform[]): Sample[] {
   let out = samples;
   for (const t of transforms) {
     const f = t.frame;
-    // A path changed is no longer a node of the node table (node: undefined).
+    const tables = new Map<NodeTable, { table: NodeTable; map: Int32Array }>();
+    const mapped = (s: Sample) => {
+      let m = tables.get(s.table);
+      if (!m) tables.set(s.table, (m = transformTable(s.table, t)));
+      return m;
+    };
+    const moved = (s: Sample, path: number[], focused = s.focused): Sample => {
+      const m = mapped(s);
+      return { thread: s.thread, path, weight: s.weight, slices: s.slices, node: m.map[s.node], table: m.table, focused };
+    };
     if (t.type === "focus") {
-      out = out.filter((s) => s.path.includes(f)).map((s) => ({ ...s, path: s.path.slice(s.path.indexOf(f)), focused: true, node: undefined }));
+      out = out.filter((s) => s.path.includes(f)).map((s) => moved(s, s.path.slice(s.path.indexOf(f)), true));
     } else if (t.type === "drop") {
       out = out.filter((s) => !s.path.includes(f));
     } else if (t.type === "merge") {
-      out = out.map((s) => (s.path.includes(f) ? { ...s, path: s.path.filter((x) => x !== f), node: undefined } : s));
+      out = out.map((s) => moved(s, s.path.includes(f) ? s.path.filter((x) => x !== f) : s.path));
     } else if (t.type === "recursion") {
-      out = out.map((s) => {
-        const path = s.path.filter((x, i) => !(x === f && i > 0 && s.path[i - 1] === f));
-        return path.length === s.path.length ? s : { ...s, path, node: undefined };
-      });
+      out = out.map((s) => moved(s, s.path.filter((x, i) => !(x === f && i > 0 && s.path[i - 1] === f))));
     }
   }
   return out;
+}
+
+// A node table transformed (focus, merge or recursion; a drop keeps the paths it keeps): the new table, and each old
+// node's node in it (focus: −1 for a node above the focused function, whose paths are left out).
+function transformTable(table: NodeTable, t: Transform): { table: NodeTable; map: Int32Array } {
+  const n = table.parents.length, { parents, frames } = table, f = t.frame;
+  const newParents = new Int32Array(n + 1), newFrames = new Int32Array(n + 1), map = new Int32Array(n);
+  newParents[0] = -1; newFrames[0] = -1;
+  let size = 1;
+  const index = new ChildIndex(n);
+  const child = (parent: number, frame: number) => {
+    const known = index.get(parent, frame);
+    if (known >= 0) return known;
+    newParents[size] = parent; newFrames[size] = frame;
+    index.set(parent, frame, size);
+    return size++;
+  };
+  map[0] = t.type === "focus" ? -1 : 0;
+  for (let i = 1; i < n; i++) {
+    const p = map[parents[i]], x = frames[i];
+    if (t.type === "focus") map[i] = p >= 0 ? child(p, x) : x === f ? child(0, x) : -1;
+    else if (t.type === "merge") map[i] = x === f ? p : child(p, x);
+    else map[i] = x === f && frames[parents[i]] === f ? p : child(p, x); // recursion
+  }
+  return { table: { parents: newParents.subarray(0, size), frames: newFrames.subarray(0, size) }, map };
 }
 
 // The call tree: {key, name, frame, value, self, children}, laid out (x0, x1 in [0, 1] of the root's value; depth;
@@ -217,9 +260,8 @@ export function transform(samples: Sample[], transforms: Transform[]): Sample[] 
 // function is the root's only child.
 // Built as a table (typed arrays: a node's parent, frame, weights and children), not as objects: a recording of 200,000
 // stacks makes a million nodes, and a million objects cost seconds of garbage collection at each change of filter. The
-// views get objects only for the nodes they reach (children made when first read). A sample whose path is still a
-// node of the profile's node table (not transformed) is placed through that node: each node of the table is looked up
-// once a level, however many stacks pass through it; a transformed path is walked frame by frame.
+// views get objects only for the nodes they reach (children made when first read). Samples are placed through their
+// node table's nodes: each node is placed once a level, however many stacks pass through it.
 export function buildTree(decoded: Decoded, samples: Sample[], { split = false, focused = false, byName = false }: TreeOptions = {}): LaidOutTree {
   const levels = decoded.threads.map((t) => (focused ? null : levelOf(t, { split, byName })));
   // The levels as slots: 0 the root itself (focused, or a thread without a level), then one per level key.
@@ -234,9 +276,9 @@ export function buildTree(decoded: Decoded, samples: Sample[], { split = false, 
     }
     return slot;
   });
-  const t = new TreeTable(decoded, levelKeys, levelNames, Math.max(16, 2 * decoded.profile.nodeParents.length));
-  // Keyed: a transformed path may meet a node placed through the node table, so children are found by (parent, frame).
-  if (samples.some((s) => s.node === undefined)) t.useKeys();
+  const table = samples.length ? samples[0].table : decoded.stacks[0]?.table ?? { parents: new Int32Array([-1]), frames: new Int32Array([-1]) };
+  if (samples.some((s) => s.table !== table)) throw new Error("buildTree: samples of different node tables");
+  const t = new TreeTable(decoded, levelKeys, levelNames, Math.max(16, 2 * table.parents.length));
   const levelNode = new Int32Array(levelKeys.length).fill(-1);
   levelNode[0] = 0;
   const top = (slot: number) => (levelNode[slot] >= 0 ? levelNode[slot] : (levelNode[slot] = t.child(0, -1 - slot)));
@@ -246,40 +288,36 @@ export function buildTree(decoded: Decoded, samples: Sample[], { split = false, 
   for (let k = 0; k < levelKeys.length; k++) start[k + 1] += start[k];
   const order = new Int32Array(samples.length);
   samples.forEach((s, i) => { order[start[threadSlot[s.thread]]++] = i; });
-  const { nodeParents, nodeFrames } = decoded.profile;
+  const { parents: nodeParents, frames: nodeFrames } = table;
   // Where each node-table node was placed, for the level whose stamp it has (the arrays kept from build to build).
-  const scratch = scratchOf(decoded, levelKeys.length);
+  const scratch = scratchOf(table, levelKeys.length);
   const { placed, stamp } = scratch;
   const up: number[] = [];
   for (const i of order) {
     const s = samples[i], slot = scratch.base + threadSlot[s.thread];
     let n = top(threadSlot[s.thread]);
-    if (s.node !== undefined) {
-      let at = s.node;
-      while (at > 0 && stamp[at] !== slot) { up.push(at); at = nodeParents[at]; }
-      if (at > 0) n = placed[at];
-      while (up.length) {
-        const m = up.pop()!;
-        n = t.child(n, nodeFrames[m]);
-        placed[m] = n; stamp[m] = slot;
-      }
-    } else {
-      for (const f of s.path) n = t.child(n, f);
+    let at = s.node;
+    while (at > 0 && stamp[at] !== slot) { up.push(at); at = nodeParents[at]; }
+    if (at > 0) n = placed[at];
+    while (up.length) {
+      const m = up.pop()!;
+      n = t.child(n, nodeFrames[m]);
+      placed[m] = n; stamp[m] = slot;
     }
     t.self[n] += s.weight;
   }
   return t.finish();
 }
 
-// Per profile: where each node-table node was placed in the tree being built, for the level with its stamp. Each build
+// Per node table: where each of its nodes was placed in the tree being built, for the level with its stamp. Each build
 // takes stamps of its own (base + level), so the arrays are never cleared.
-const scratches = new WeakMap<Decoded, { placed: Int32Array; stamp: Int32Array; base: number; next: number }>();
-function scratchOf(decoded: Decoded, levels: number) {
-  let s = scratches.get(decoded);
-  const size = decoded.profile.nodeParents.length;
+const scratches = new WeakMap<NodeTable, { placed: Int32Array; stamp: Int32Array; base: number; next: number }>();
+function scratchOf(table: NodeTable, levels: number) {
+  let s = scratches.get(table);
+  const size = table.parents.length;
   if (!s || s.next + levels > 2 ** 31 - 1) {
     s = { placed: new Int32Array(size), stamp: new Int32Array(size).fill(-1), base: 0, next: 0 };
-    scratches.set(decoded, s);
+    scratches.set(table, s);
   }
   s.base = s.next;
   s.next += levels;
@@ -299,7 +337,6 @@ class TreeTable {
   /** Each node's children, sorted (the flame graph's order): kids[kidStart[n]] to kids[kidStart[n + 1] − 1]. */
   kidStart = new Int32Array(1);
   kids = new Int32Array(0);
-  private keys: ChildIndex | null = null;
 
   constructor(readonly decoded: Decoded, readonly levelKeys: string[], readonly levelNames: string[], capacity: number) {
     this.parent = new Int32Array(capacity);
@@ -309,17 +346,12 @@ class TreeTable {
     this.frame[0] = -1;
   }
 
-  useKeys(): void { this.keys = new ChildIndex(this.parent.length); }
-
-  /** The child of `parent` for `frame` (made when new). Without keys the caller never asks twice for one child. */
+  /** A new child of `parent` for `frame` (the node table's children have distinct frames: never asked twice). */
   child(parent: number, frame: number): number {
-    const known = this.keys ? this.keys.get(parent, frame) : -1;
-    if (known >= 0) return known;
     if (this.size === this.parent.length) this.grow();
     const n = this.size++;
     this.parent[n] = parent;
     this.frame[n] = frame;
-    this.keys?.set(parent, frame, n);
     return n;
   }
 
@@ -342,7 +374,6 @@ class TreeTable {
   /** Values summed bottom up, children sorted by name; the root as an object. */
   finish(): TableNode {
     const n = this.size, parent = this.parent, frame = this.frame;
-    this.keys = null;
     const value = this.self.slice(0, n);
     // A child is always made after its parent: from the last node up, every node is complete before its parent.
     for (let i = n - 1; i > 0; i--) value[parent[i]] += value[i];
@@ -378,41 +409,38 @@ class TreeTable {
   }
 }
 
-// (parent, frame) → child, open addressing in typed arrays: a Map of a million number keys is slow to fill and heavy
-// for the garbage collector.
+// (parent, frame) → child, open addressing in one typed array (parent, frame, child + 1 side by side: one cache line a
+// probe): a Map of a million number keys is slow to fill and heavy for the garbage collector.
 class ChildIndex {
-  private parents: Int32Array;
-  private frames: Int32Array;
-  private nodes: Int32Array;
+  private table: Int32Array;
   private count = 0;
 
   /** Sized for `expected` children at most half full (growing rehashes everything). */
   constructor(expected: number) {
     let size = 1 << 16;
     while (size < 2 * expected) size *= 2;
-    this.parents = new Int32Array(size);
-    this.frames = new Int32Array(size);
-    this.nodes = new Int32Array(size).fill(-1);
+    this.table = new Int32Array(3 * size);
   }
 
   private slot(parent: number, frame: number): number {
-    const mask = this.nodes.length - 1;
-    let i = (Math.imul(parent, 0x9e3779b1) ^ Math.imul(frame + 0x7f4a7c15, 0x85ebca6b)) & mask;
-    while (this.nodes[i] >= 0 && (this.parents[i] !== parent || this.frames[i] !== frame)) i = (i + 1) & mask;
+    const mask = this.table.length / 3 - 1, t = this.table;
+    let h = Math.imul(parent ^ Math.imul(frame + 0x7f4a7c15, 0x85ebca6b), 0x9e3779b1);
+    h ^= h >>> 16;
+    let i = 3 * (h & mask);
+    while (t[i + 2] !== 0 && (t[i] !== parent || t[i + 1] !== frame)) i = i + 3 === t.length ? 0 : i + 3;
     return i;
   }
 
+  /** The child, or −1. */
   get(parent: number, frame: number): number {
-    return this.nodes[this.slot(parent, frame)];
+    return this.table[this.slot(parent, frame) + 2] - 1;
   }
 
   set(parent: number, frame: number, node: number): void {
-    if (2 * (this.count + 1) > this.nodes.length) {
-      const { parents, frames, nodes } = this;
-      this.parents = new Int32Array(nodes.length * 2);
-      this.frames = new Int32Array(nodes.length * 2);
-      this.nodes = new Int32Array(nodes.length * 2).fill(-1);
-      for (let i = 0; i < nodes.length; i++) if (nodes[i] >= 0) this.put(parents[i], frames[i], nodes[i]);
+    if (2 * (this.count + 1) > this.table.length / 3) {
+      const old = this.table;
+      this.table = new Int32Array(old.length * 2);
+      for (let i = 0; i < old.length; i += 3) if (old[i + 2] !== 0) this.put(old[i], old[i + 1], old[i + 2] - 1);
     }
     this.put(parent, frame, node);
     this.count++;
@@ -420,7 +448,7 @@ class ChildIndex {
 
   private put(parent: number, frame: number, node: number): void {
     const i = this.slot(parent, frame);
-    this.parents[i] = parent; this.frames[i] = frame; this.nodes[i] = node;
+    this.table[i] = parent; this.table[i + 1] = frame; this.table[i + 2] = node + 1;
   }
 }
 
