@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Kashika.Testing;
 using Microsoft.Playwright;
@@ -333,13 +334,12 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
         var report = await Open();
         var page = report.Page;
         // Slices of 20 ms from 10 s: app 100/101 at slices 5 (10.1 s) and 25 (10.5 s), app 100/102 at 60, other at 85.
-        Assert.Equal(["5", "25", "60", "85"], await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('rect.cell')].map(c => c.dataset.slice)"));
-        var from = await page.Locator("rect.cell[data-slice='5']").BoundingBoxAsync();
-        var to = await page.Locator("rect.cell[data-slice='25']").BoundingBoxAsync();
-        await page.Mouse.MoveAsync(from!.X + 1, from.Y + 1);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(to!.X + 1, to.Y + 1);
-        await page.Mouse.UpAsync();
+        Assert.Equal(["5", "25", "60", "85"], await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#heatmap path.cells')].flatMap(p => p.dataset.slices.split(' ')).sort((a, b) => a - b)"));
+        // A cell says when it is and how much ran in it.
+        var cell = await CellAt(page, 25);
+        await page.Mouse.MoveAsync(cell[0] + 2, cell[1] + 2);
+        Assert.StartsWith("0.50 s from the start (perf time 10.500 s): ", await page.Locator(".tooltip").InnerTextAsync(), StringComparison.Ordinal);
+        await Drag(page, 5, 25);
         Assert.StartsWith("12 ms of cpu-clock shown of 19 ms", await Summary(page), StringComparison.Ordinal);
         Assert.Equal(["app 100"], await RootChildren(page));
         Assert.Contains("0.10 s – 0.52 s", await page.Locator("#range").InnerTextAsync(), StringComparison.Ordinal);
@@ -352,12 +352,25 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
     // Drags on the heat map from one slice to another (both must have samples, to have cells).
     private static async Task Drag(IPage page, int from, int to)
     {
-        var a = await page.Locator($"rect.cell[data-slice='{from}']").BoundingBoxAsync();
-        var b = await page.Locator($"rect.cell[data-slice='{to}']").BoundingBoxAsync();
-        await page.Mouse.MoveAsync(a!.X + 1, a.Y + 1);
+        var a = await CellAt(page, from);
+        var b = await CellAt(page, to);
+        await page.Mouse.MoveAsync(a[0] + 1, a[1] + 1);
         await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(b!.X + 1, b.Y + 1);
+        await page.Mouse.MoveAsync(b[0] + 1, b[1] + 1);
         await page.Mouse.UpAsync();
+    }
+
+    // Where a slice's cell is on the screen (the map says where its cells are; a slice without samples has none).
+    private static async Task<float[]> CellAt(IPage page, int slice)
+    {
+        Assert.Contains(slice.ToString(CultureInfo.InvariantCulture), await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#heatmap path.cells')].flatMap(p => p.dataset.slices.split(' '))"));
+        return await page.EvaluateAsync<float[]>(
+            """
+            slice => {
+              const svg = document.querySelector('#heatmap svg'), box = svg.getBoundingClientRect(), d = svg.dataset;
+              return [box.x + +d.left + Math.floor(slice / +d.rows) * +d.cell, box.y + (slice % +d.rows) * +d.row];
+            }
+            """, slice);
     }
 
     [Fact]
@@ -546,9 +559,9 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
         float svg = await page.EvaluateAsync<float>("() => document.querySelector('#view svg').getBoundingClientRect().width");
         Assert.True(svg >= view - 20, $"the graph is {svg} px wide in a {view} px view");
         // idle's samples (app 100/102 at slice 60) are gone from the map too.
-        Assert.Equal(["5", "25", "85"], await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('rect.cell')].map(c => c.dataset.slice)"));
+        Assert.Equal(["5", "25", "85"], await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#heatmap path.cells')].flatMap(p => p.dataset.slices.split(' ')).sort((a, b) => a - b)"));
         await page.Locator("label.thread[data-thread='app-100/101'] input").UncheckAsync();
-        Assert.Equal(["85"], await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('rect.cell')].map(c => c.dataset.slice)"));
+        Assert.Equal(["85"], await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#heatmap path.cells')].flatMap(p => p.dataset.slices.split(' ')).sort((a, b) => a - b)"));
         Assert.Empty(report.Errors);
     }
 

@@ -1,7 +1,7 @@
 // Unit tests of the trace page's pure transforms (node --test web/test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildTree, decode, diff, findPath, functionTable, heat, invert, matchedWeight, sandwich, select, threadLabel, transform } from "../src/trace/model.js";
+import { buildTree, decode, diff, findPath, functionTable, heat, invert, matchedWeight, sandwich, select, threadLabel, threadWeights, transform } from "../src/trace/model.js";
 
 // main;a;b (3), main;a;a;c (2) in thread 0 (app 1/1); main;d (5) in thread 1 (app 1/2); slices: 0..2
 const profile = {
@@ -92,6 +92,13 @@ test("diff: shares compared by path, paths gone listed", () => {
   assert.equal(findPath(after, ["app 1", "main", "a"]).delta, 0.5 - 1);
   assert.deepEqual(gone, []);
   assert.equal(diff(before, after).length, 1);
+});
+
+test("each thread's weight, in a time range or all", () => {
+  assert.deepEqual([...threadWeights(d, null)], [5, 5]);
+  assert.deepEqual([...threadWeights(d, [1, 3])], [4, 0]);
+  assert.deepEqual([...threadWeights(d, [0, 1])], [1, 5]);
+  assert.deepEqual([...threadWeights(d, [7, 9])], [0, 0]);
 });
 
 test("the heat map follows the thread filter and transforms", () => {
@@ -190,6 +197,21 @@ test("the table-built tree equals the plain one on random profiles, with filters
         const samples = transform(select(d, { threads: round % 3 ? null : new Set([0]) }), transforms);
         const tree = buildTree(d, samples, { split, focused });
         assert.equal(tableShape(tree), shape(plainTree(d, samples, { split, focused })), `round ${round} ${JSON.stringify(transforms)} split ${split}`);
+        // Inverted: each path read from its leaf, the level last.
+        const reversed = samples.map((s) => ({ ...s, path: [...s.path].reverse() }));
+        const plainInverted = plainTree(d, reversed, { split, focused: true });
+        if (!focused) {
+          for (const s of reversed) {
+            const t = d.threads[s.thread], level = split ? `t:${t.key}` : t.process?.key;
+            if (!level) continue;
+            let n = plainInverted;
+            for (const f of s.path) n = n.children.get(`f${f}`);
+            if (!n.children.has(level)) n.children.set(level, { name: level, value: 0, self: 0, children: new Map() });
+            const l = n.children.get(level);
+            l.value += s.weight; l.self += s.weight; n.self -= s.weight;
+          }
+        }
+        assert.equal(tableShape(invert(d, samples, { split, focused })), shape(plainInverted), `inverted, round ${round}`);
         // Laid out: children side by side in [x0, x1] of the root's value, a row deeper than their parent.
         const check = (n) => {
           let x = n.x0;

@@ -111,10 +111,13 @@ function computeNow(): Computed {
   const last = results[results.length - 1];
   const gone = results.length === 2 ? diff(last.tree, results[0].tree) : [];
   const maxDelta = results.length === 2 ? maxAbsDelta(last.tree) : 0;
-  // The heat map's samples: the same filters and transforms, every time slice.
   // The heat map's cells: the same filters and transforms over every time slice, whatever the range or split (the map
-  // shows when what is shown ran), so kept by those alone: choosing a range or splitting threads does not redo them.
-  const heatKey = JSON.stringify([state.transforms, [...state.hidden].sort()]);
+  // shows when what is shown ran), so kept by those alone: choosing a range or splitting threads does not redo them,
+  // nor does a merge or a recursion collapsed after the last focus or drop (they keep every sample and its weight).
+  let lastFilter = -1;
+  state.transforms.forEach((t, i) => { if (t.type === "focus" || t.type === "drop") lastFilter = i; });
+  const kept = state.transforms.slice(0, lastFilter + 1);
+  const heatKey = JSON.stringify([kept, [...state.hidden].sort()]);
   let cells = heatCells.get(heatKey);
   if (!cells && last.p.profile.time) {
     cells = heat(state.range || state.compare ? transform(selectSamples(last.p, { threads: last.threads }), last.transforms) : last.samples);
@@ -128,7 +131,7 @@ function computeNow(): Computed {
 function inverted() {
   if (!computed.inverted) {
     const trees = computed.results.map((r) =>
-      layout(invert(r.p, r.samples, { split: state.split, focused: r.transforms.some((t) => t.type === "focus"), byName: isDiff })));
+      invert(r.p, r.samples, { split: state.split, focused: r.transforms.some((t) => t.type === "focus"), byName: isDiff }));
     if (diffing()) diff(trees[1], trees[0]);
     const tree = trees[trees.length - 1];
     computed.inverted = { tree, maxDelta: diffing() ? maxAbsDelta(tree) : 0 };
@@ -555,7 +558,10 @@ function drawTime() {
   // The map follows the thread filter and transforms (not the range it chooses): it shows when what is shown ran.
   const cells = computed.cells!; // made for every profile with time slices
   select("#heat-scale").text(`colour: ${unit.label} per 1/${time.slicesPerSecond} s (square-root scale; darkest ${fmt(Math.max(0, ...cells.weights))})`);
-  drawHeatmap(select<HTMLElement, unknown>("#heatmap"), time, cells, { selected: state.range, compare: state.compare, format: fmt, onSelect: (range) => act({ type: "range", range }) });
+  drawHeatmap(select<HTMLElement, unknown>("#heatmap"), time, cells, {
+    selected: state.range, compare: state.compare, format: fmt, onSelect: (range) => act({ type: "range", range }),
+    hover: (event, lines) => tip.show(event, lines), leave: () => tip.hide(),
+  });
 }
 
 function drawGone() {
@@ -609,6 +615,8 @@ store.subscribe(["data", "search", "colour"], () => {
 });
 act({ type: "url", state });
 document.body.dataset.ready = String(Math.round(performance.now()));
+// The per-slice index of thread weights, made while the page waits for its first range rather than on it.
+if (main.profile.time) setTimeout(() => threadWeights(main, [0, 1]), 0);
 window.addEventListener("resize", () => { fitViewToWindow(); drawView(); });
 
 // The graph's box ends at the window's bottom edge (measured once, and again when the window changes: measuring at each

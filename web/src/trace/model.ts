@@ -165,14 +165,43 @@ export function select(decoded: Decoded, { threads = null, range = null }: { thr
   return out;
 }
 
-// Each thread's weight, in the time range [from, to) of slices (null: all), without making samples.
+// Each thread's weight, in the time range [from, to) of slices (null: all), without making samples: from each slice's
+// weight per thread (made once a profile: far fewer entries than stacks' slices), those of the range alone.
+const bySlices = new WeakMap<Decoded, { slices: Int32Array; start: Int32Array; threads: Int32Array; weights: Float64Array }>();
 export function threadWeights(decoded: Decoded, range: [number, number] | null): Float64Array {
   const out = new Float64Array(decoded.threads.length);
-  for (const s of decoded.stacks) {
-    if (!range) { out[s.thread] += s.weight; continue; }
-    const slices = s.slices;
-    if (!slices) continue;
-    for (let i = 0; i < slices.length; i += 2) if (slices[i] >= range[0] && slices[i] < range[1]) out[s.thread] += slices[i + 1];
+  if (!range) {
+    for (const s of decoded.stacks) out[s.thread] += s.weight;
+    return out;
+  }
+  let index = bySlices.get(decoded);
+  if (!index) {
+    const sums = new Map<number, Map<number, number>>();
+    for (const s of decoded.stacks) {
+      const slices = s.slices;
+      if (!slices) continue;
+      for (let i = 0; i < slices.length; i += 2) {
+        let perThread = sums.get(slices[i]);
+        if (!perThread) sums.set(slices[i], (perThread = new Map()));
+        perThread.set(s.thread, (perThread.get(s.thread) || 0) + slices[i + 1]);
+      }
+    }
+    const order = [...sums.keys()].sort((a, b) => a - b);
+    const count = order.reduce((n, x) => n + sums.get(x)!.size, 0);
+    const start = new Int32Array(order.length + 1), threads = new Int32Array(count), weights = new Float64Array(count);
+    let k = 0;
+    order.forEach((slice, j) => {
+      start[j] = k;
+      for (const [thread, weight] of sums.get(slice)!) { threads[k] = thread; weights[k++] = weight; }
+    });
+    start[order.length] = k;
+    index = { slices: Int32Array.from(order), start, threads, weights };
+    bySlices.set(decoded, index);
+  }
+  const { slices, start, threads, weights } = index;
+  for (let j = 0; j < slices.length; j++) {
+    if (slices[j] < range[0] || slices[j] >= range[1]) continue;
+    for (let k = start[j]; k < start[j + 1]; k++) out[threads[k]] += weights[k];
   }
   return out;
 }
@@ -263,21 +292,8 @@ function transformTable(table: NodeTable, t: Transform): { table: NodeTable; map
 // views get objects only for the nodes they reach (children made when first read). Samples are placed through their
 // node table's nodes: each node is placed once a level, however many stacks pass through it.
 export function buildTree(decoded: Decoded, samples: Sample[], { split = false, focused = false, byName = false }: TreeOptions = {}): LaidOutTree {
-  const levels = decoded.threads.map((t) => (focused ? null : levelOf(t, { split, byName })));
-  // The levels as slots: 0 the root itself (focused, or a thread without a level), then one per level key.
-  const slotOf = new Map<string, number>(), levelKeys = ["all"], levelNames = ["all"];
-  const threadSlot = levels.map((level) => {
-    if (!level) return 0;
-    let slot = slotOf.get(level.key);
-    if (slot === undefined) {
-      slotOf.set(level.key, (slot = levelKeys.length));
-      levelKeys.push(level.key);
-      levelNames.push(level.name);
-    }
-    return slot;
-  });
-  const table = samples.length ? samples[0].table : decoded.stacks[0]?.table ?? { parents: new Int32Array([-1]), frames: new Int32Array([-1]) };
-  if (samples.some((s) => s.table !== table)) throw new Error("buildTree: samples of different node tables");
+  const { threadSlot, levelKeys, levelNames } = levelSlots(decoded, { split, focused, byName });
+  const table = tableOf(decoded, samples);
   const t = new TreeTable(decoded, levelKeys, levelNames, Math.max(16, 2 * table.parents.length));
   const levelNode = new Int32Array(levelKeys.length).fill(-1);
   levelNode[0] = 0;
@@ -324,6 +340,31 @@ function scratchOf(table: NodeTable, levels: number) {
   return s;
 }
 
+// The levels of a tree as slots: 0 the root itself (focused, or a thread without a level), then one per level key; and
+// each thread's slot.
+function levelSlots(decoded: Decoded, { split = false, focused = false, byName = false }: TreeOptions) {
+  const slotOf = new Map<string, number>(), levelKeys = ["all"], levelNames = ["all"];
+  const threadSlot = decoded.threads.map((t) => {
+    const level = focused ? null : levelOf(t, { split, byName });
+    if (!level) return 0;
+    let slot = slotOf.get(level.key);
+    if (slot === undefined) {
+      slotOf.set(level.key, (slot = levelKeys.length));
+      levelKeys.push(level.key);
+      levelNames.push(level.name);
+    }
+    return slot;
+  });
+  return { threadSlot, levelKeys, levelNames };
+}
+
+// The node table the samples point into (all into one: those of one profile after the same transforms).
+function tableOf(decoded: Decoded, samples: Sample[]): NodeTable {
+  const table = samples.length ? samples[0].table : decoded.stacks[0]?.table ?? { parents: new Int32Array([-1]), frames: new Int32Array([-1]) };
+  if (samples.some((s) => s.table !== table)) throw new Error("samples of different node tables");
+  return table;
+}
+
 /** A laid-out call tree as the views read it: the root of a TreeTable, its children made as objects when first read. */
 export type LaidOutTree = TableNode;
 
@@ -346,12 +387,21 @@ class TreeTable {
     this.frame[0] = -1;
   }
 
-  /** A new child of `parent` for `frame` (the node table's children have distinct frames: never asked twice). */
+  private keys: ChildIndex | null = null;
+
+  /** Children found by (parent, frame) from now on: for trees whose paths are not placed through a node table. */
+  useKeys(): void { this.keys = new ChildIndex(this.parent.length); }
+
+  /** The child of `parent` for `frame`: made new, unless keys are used and it is there (placed through a node table,
+   * whose children have distinct frames, a child is never asked for twice). */
   child(parent: number, frame: number): number {
+    const known = this.keys ? this.keys.get(parent, frame) : -1;
+    if (known >= 0) return known;
     if (this.size === this.parent.length) this.grow();
     const n = this.size++;
     this.parent[n] = parent;
     this.frame[n] = frame;
+    this.keys?.set(parent, frame, n);
     return n;
   }
 
@@ -374,6 +424,7 @@ class TreeTable {
   /** Values summed bottom up, children sorted by name; the root as an object. */
   finish(): TableNode {
     const n = this.size, parent = this.parent, frame = this.frame;
+    this.keys = null;
     const value = this.self.slice(0, n);
     // A child is always made after its parent: from the last node up, every node is complete before its parent.
     for (let i = n - 1; i > 0; i--) value[parent[i]] += value[i];
@@ -541,26 +592,25 @@ function finish(root: TreeNode, rank: Int32Array): void {
 // The inverted (bottom-up) tree: each function that was running (a stack's leaf) at the roots with its self weight,
 // its callers below it, and the process (or, split, the thread) they ran in last. Focused: the levels left out. The
 // roots' weights are the functions table's self weights.
-export function invert(decoded: Decoded, samples: Sample[], { split = false, focused = false, byName = false }: TreeOptions = {}): TreeNode {
-  const root = node("all", "all", -1);
-  const levels = decoded.threads.map((t) => levelOf(t, { split, byName }));
+export function invert(decoded: Decoded, samples: Sample[], { split = false, focused = false, byName = false }: TreeOptions = {}): LaidOutTree {
+  const { threadSlot, levelKeys, levelNames } = levelSlots(decoded, { split, focused, byName });
+  const table = tableOf(decoded, samples);
+  const t = new TreeTable(decoded, levelKeys, levelNames, Math.max(16, 2 * table.parents.length));
+  t.useKeys();
+  // A stack's path read from its leaf up is the same for every thread it ran in: walked once a node.
+  const fromLeaf = new Map<number, number>();
   for (const s of samples) {
-    let n = root;
-    n.value += s.weight;
-    for (let i = s.path.length - 1; i >= 0; i--) {
-      const f = s.path[i];
-      n = childOf(n, f, decoded.names[f], f);
-      n.value += s.weight;
+    let n = fromLeaf.get(s.node);
+    if (n === undefined) {
+      n = 0;
+      for (let at = s.node; at > 0; at = table.parents[at]) n = t.child(n, table.frames[at]);
+      fromLeaf.set(s.node, n);
     }
-    const level = levels[s.thread];
-    if (!focused && level) {
-      n = childOf(n, level.key, level.name, -1);
-      n.value += s.weight;
-    }
-    n.self += s.weight;
+    const slot = threadSlot[s.thread];
+    if (slot > 0) n = t.child(n, -1 - slot);
+    t.self[n] += s.weight;
   }
-  finish(root, decoded.rank);
-  return root;
+  return t.finish();
 }
 
 // The weight of samples with any frame matching: each sample counted once, however many of its frames match.
