@@ -93,6 +93,8 @@ function compute(): Computed {
   else result = computeNow();
   computedFor.set(key, result); // the most recent last
   if (computedFor.size > 2) computedFor.delete(computedFor.keys().next().value!);
+  // The state left keeps its call trees; its inverted tree, made again if it comes back and is shown, is let go.
+  for (const other of computedFor.values()) if (other !== result) other.inverted = undefined;
   return result;
 }
 

@@ -325,19 +325,17 @@ export function buildTree(decoded: Decoded, samples: Sample[], { split = false, 
   return t.finish();
 }
 
-// Per node table: where each of its nodes was placed in the tree being built, for the level with its stamp. Each build
-// takes stamps of its own (base + level), so the arrays are never cleared.
-const scratches = new WeakMap<NodeTable, { placed: Int32Array; stamp: Int32Array; base: number; next: number }>();
+// Where each node of a node table was placed in the tree being built, for the level with its stamp. Each build takes
+// stamps of its own (base + level), so the arrays are never cleared, and serve every table.
+let scratch = { placed: new Int32Array(0), stamp: new Int32Array(0), base: 0, next: 0 };
 function scratchOf(table: NodeTable, levels: number) {
-  let s = scratches.get(table);
   const size = table.parents.length;
-  if (!s || s.next + levels > 2 ** 31 - 1) {
-    s = { placed: new Int32Array(size), stamp: new Int32Array(size).fill(-1), base: 0, next: 0 };
-    scratches.set(table, s);
+  if (scratch.placed.length < size || scratch.next + levels > 2 ** 31 - 1) {
+    scratch = { placed: new Int32Array(size), stamp: new Int32Array(size).fill(-1), base: 0, next: 0 };
   }
-  s.base = s.next;
-  s.next += levels;
-  return s;
+  scratch.base = scratch.next;
+  scratch.next += levels;
+  return scratch;
 }
 
 // The levels of a tree as slots: 0 the root itself (focused, or a thread without a level), then one per level key; and
@@ -368,6 +366,8 @@ function tableOf(decoded: Decoded, samples: Sample[]): NodeTable {
 /** A laid-out call tree as the views read it: the root of a TreeTable, its children made as objects when first read. */
 export type LaidOutTree = TableNode;
 
+let building = { parent: new Int32Array(0), frame: new Int32Array(0), self: new Float64Array(0), next: new Int32Array(0) };
+
 // A call tree as arrays: node 0 the root; frame ≥ 0 a function, −1 − slot a level (process, thread; slot 0: the root).
 class TreeTable {
   size = 1;
@@ -380,35 +380,35 @@ class TreeTable {
   kids = new Int32Array(0);
 
   constructor(readonly decoded: Decoded, readonly levelKeys: string[], readonly levelNames: string[], capacity: number) {
-    this.parent = new Int32Array(capacity);
-    this.frame = new Int32Array(capacity);
-    this.self = new Float64Array(capacity);
+    // Built in arrays kept from build to build (a tree is built at a time), then copied at its size: a change of filter
+    // then allocates the tree it keeps, not also the room it might have needed.
+    if (building.parent.length < capacity) {
+      building = { parent: new Int32Array(capacity), frame: new Int32Array(capacity), self: new Float64Array(capacity), next: new Int32Array(capacity) };
+    }
+    this.parent = building.parent;
+    this.frame = building.frame;
+    this.self = building.self;
     this.parent[0] = -1;
     this.frame[0] = -1;
+    this.self[0] = 0;
   }
 
-  private keys: ChildIndex | null = null;
-
-  /** Children found by (parent, frame) from now on: for trees whose paths are not placed through a node table. */
-  useKeys(): void { this.keys = new ChildIndex(this.parent.length); }
-
-  /** The child of `parent` for `frame`: made new, unless keys are used and it is there (placed through a node table,
-   * whose children have distinct frames, a child is never asked for twice). */
+  /** A new child of `parent` for `frame` (placed through a node table, whose children have distinct frames, a child is
+   * never asked for twice). */
   child(parent: number, frame: number): number {
-    const known = this.keys ? this.keys.get(parent, frame) : -1;
-    if (known >= 0) return known;
     if (this.size === this.parent.length) this.grow();
     const n = this.size++;
     this.parent[n] = parent;
     this.frame[n] = frame;
-    this.keys?.set(parent, frame, n);
+    this.self[n] = 0;
     return n;
   }
 
   private grow(): void {
-    const parent = new Int32Array(this.parent.length * 2), frame = new Int32Array(parent.length), self = new Float64Array(parent.length);
-    parent.set(this.parent); frame.set(this.frame); self.set(this.self);
-    Object.assign(this, { parent, frame, self });
+    const size = this.parent.length * 2;
+    building = { parent: new Int32Array(size), frame: new Int32Array(size), self: new Float64Array(size), next: new Int32Array(size) };
+    building.parent.set(this.parent); building.frame.set(this.frame); building.self.set(this.self);
+    Object.assign(this, { parent: building.parent, frame: building.frame, self: building.self });
   }
 
   name(n: number): string {
@@ -423,16 +423,16 @@ class TreeTable {
 
   /** Values summed bottom up, children sorted by name; the root as an object. */
   finish(): TableNode {
-    const n = this.size, parent = this.parent, frame = this.frame;
-    this.keys = null;
-    const value = this.self.slice(0, n);
+    const n = this.size, parent = this.parent.slice(0, n), frame = this.frame.slice(0, n), self = this.self.slice(0, n);
+    const value = self.slice();
     // A child is always made after its parent: from the last node up, every node is complete before its parent.
     for (let i = n - 1; i > 0; i--) value[parent[i]] += value[i];
     const kidStart = new Int32Array(n + 1);
     for (let i = 1; i < n; i++) kidStart[parent[i] + 1]++;
     for (let i = 0; i < n; i++) kidStart[i + 1] += kidStart[i];
     // Children in order of making, then each node's sorted in place (most have one or a few: an insertion sort).
-    const kids = new Int32Array(Math.max(0, n - 1)), next = kidStart.slice(0, n);
+    const kids = new Int32Array(Math.max(0, n - 1)), next = building.next;
+    next.set(kidStart.subarray(0, n));
     for (let i = 1; i < n; i++) kids[next[parent[i]]++] = i;
     const rank = this.decoded.rank;
     const before = (a: number, b: number) => {
@@ -455,7 +455,7 @@ class TreeTable {
         kids[j + 1] = x;
       }
     }
-    Object.assign(this, { value, kidStart, kids });
+    Object.assign(this, { parent, frame, self, value, kidStart, kids });
     return new TableNode(this, 0, null, 0);
   }
 }
@@ -592,25 +592,94 @@ function finish(root: TreeNode, rank: Int32Array): void {
 // The inverted (bottom-up) tree: each function that was running (a stack's leaf) at the roots with its self weight,
 // its callers below it, and the process (or, split, the thread) they ran in last. Focused: the levels left out. The
 // roots' weights are the functions table's self weights.
-export function invert(decoded: Decoded, samples: Sample[], { split = false, focused = false, byName = false }: TreeOptions = {}): LaidOutTree {
+export function invert(decoded: Decoded, samples: Sample[], { split = false, focused = false, byName = false }: TreeOptions = {}): InvertedNode {
   const { threadSlot, levelKeys, levelNames } = levelSlots(decoded, { split, focused, byName });
-  const table = tableOf(decoded, samples);
-  const t = new TreeTable(decoded, levelKeys, levelNames, Math.max(16, 2 * table.parents.length));
-  t.useKeys();
-  // A stack's path read from its leaf up is the same for every thread it ran in: walked once a node.
-  const fromLeaf = new Map<number, number>();
-  for (const s of samples) {
-    let n = fromLeaf.get(s.node);
-    if (n === undefined) {
-      n = 0;
-      for (let at = s.node; at > 0; at = table.parents[at]) n = t.child(n, table.frames[at]);
-      fromLeaf.set(s.node, n);
+  const context: Inverting = { decoded, table: tableOf(decoded, samples), samples, threadSlot, levelKeys, levelNames, total: 0 };
+  for (const s of samples) context.total += s.weight;
+  const members = new Int32Array(samples.length), next = new Int32Array(samples.length);
+  samples.forEach((s, i) => { members[i] = i; next[i] = s.node; });
+  return new InvertedNode(context, "all", "all", -1, null, 0, members, next);
+}
+
+interface Inverting {
+  decoded: Decoded;
+  table: NodeTable;
+  samples: Sample[];
+  threadSlot: number[];
+  levelKeys: string[];
+  levelNames: string[];
+  total: number;
+}
+
+// A node of an inverted tree, made when its parent's children are first read: the samples through it (`members`) and,
+// for each, the node of its path to read next (up towards the root; 0 when the path is read to its end, −1 past the
+// level). Inverted trees are several times larger than call trees (paths share their beginnings, not their ends):
+// made whole, the tree of 200,000 stacks took a second and hundreds of megabytes; a view reads only what it shows.
+export class InvertedNode {
+  readonly value: number;
+  readonly self: number;
+  readonly x1: number;
+  readonly depth: number;
+  byKey: null = null;
+  stub?: false;
+  before?: number;
+  only?: "after" | null;
+  delta?: number;
+  private made: InvertedNode[] | null | undefined = undefined;
+
+  constructor(private readonly context: Inverting, readonly key: string | number, readonly name: string, readonly frame: number,
+    readonly parent: InvertedNode | null, readonly x0: number, private members: Int32Array, private next: Int32Array) {
+    let value = 0, self = 0;
+    const { samples } = context;
+    for (let k = 0; k < members.length; k++) {
+      const w = samples[members[k]].weight;
+      value += w;
+      if (next[k] === -1 || (next[k] === 0 && context.threadSlot[samples[members[k]].thread] === 0)) self += w;
     }
-    const slot = threadSlot[s.thread];
-    if (slot > 0) n = t.child(n, -1 - slot);
-    t.self[n] += s.weight;
+    this.value = value;
+    this.self = self;
+    this.depth = parent ? parent.depth + 1 : 0;
+    this.x1 = x0 + value / (context.total || 1);
   }
-  return t.finish();
+
+  get children(): InvertedNode[] | null {
+    if (this.made !== undefined) return this.made;
+    const { samples, table, threadSlot, decoded, levelKeys, levelNames } = this.context;
+    const { members, next } = this;
+    // Each member's next step: a frame (≥ 0), or its level (−1 − slot) once its path is read; none past the level.
+    const step = new Int32Array(members.length), count = new Map<number, number>();
+    for (let k = 0; k < members.length; k++) {
+      const at = next[k], slot = threadSlot[samples[members[k]].thread];
+      step[k] = at > 0 ? table.frames[at] : at === 0 && slot > 0 ? -1 - slot : 0; // 0 when it ends here (not counted)
+      if (at > 0 || (at === 0 && slot > 0)) count.set(step[k], (count.get(step[k]) || 0) + 1);
+    }
+    if (count.size === 0) {
+      this.members = this.next = new Int32Array(0);
+      return (this.made = null);
+    }
+    const groups = new Map<number, { members: Int32Array; next: Int32Array; fill: number }>();
+    for (const [key, n] of count) groups.set(key, { members: new Int32Array(n), next: new Int32Array(n), fill: 0 });
+    for (let k = 0; k < members.length; k++) {
+      const at = next[k];
+      if (!(at > 0 || (at === 0 && threadSlot[samples[members[k]].thread] > 0))) continue;
+      const g = groups.get(step[k])!;
+      g.members[g.fill] = members[k];
+      g.next[g.fill++] = at > 0 ? table.parents[at] : -1;
+    }
+    const name = (key: number) => (key >= 0 ? decoded.names[key] : levelNames[-1 - key]);
+    const keys = [...groups.keys()].sort((a, b) => (a >= 0 && b >= 0 ? decoded.rank[a] - decoded.rank[b] : name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+    const made: InvertedNode[] = [];
+    let x = this.x0;
+    for (const key of keys) {
+      const g = groups.get(key)!;
+      const c = new InvertedNode(this.context, key >= 0 ? key : levelKeys[-1 - key], name(key), Math.max(-1, key), this, x, g.members, g.next);
+      made.push(c);
+      x = c.x1;
+    }
+    // Its members are its children's now.
+    this.members = this.next = new Int32Array(0);
+    return (this.made = made);
+  }
 }
 
 // The weight of samples with any frame matching: each sample counted once, however many of its frames match.
