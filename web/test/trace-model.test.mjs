@@ -1,7 +1,7 @@
 // Unit tests of the trace page's pure transforms (node --test web/test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildTree, decode, diff, findPath, functionTable, heat, invert, matchedWeight, sandwich, select, threadLabel, threadWeights, transform } from "../src/trace/model.js";
+import { buildTree, decode, diff, findPath, functionTable, heat, invert, matchedWeight, pathOf, sandwich, select, threadLabel, threadWeights, transform } from "../src/trace/model.js";
 
 // main;a;b (3), main;a;a;c (2) in thread 0 (app 1/1); main;d (5) in thread 1 (app 1/2); slices: 0..2
 const profile = {
@@ -19,7 +19,7 @@ const all = select(d);
 const names = (n) => (n.children || []).map((c) => `${c.name}:${c.value}`).join(" ");
 
 test("paths are rebuilt from the node table", () => {
-  assert.deepEqual(d.stacks.map((s) => s.path), [[0, 1, 2], [0, 1, 1, 3], [0, 4]]);
+  assert.deepEqual(d.stacks.map(pathOf), [[0, 1, 2], [0, 1, 1, 3], [0, 4]]);
 });
 
 test("the tree merges threads by process, or splits them", () => {
@@ -169,6 +169,17 @@ function plainTree(decoded, samples, { split = false, focused = false } = {}) {
   }
   return root;
 }
+// Transforms applied the plain way, to each path as an array (what the node-table transforms must equal).
+function plainTransform(samples, transforms) {
+  let out = samples.map((s) => ({ ...s, path: pathOf(s) }));
+  for (const { type, frame: f } of transforms) {
+    if (type === "focus") out = out.filter((s) => s.path.includes(f)).map((s) => ({ ...s, path: s.path.slice(s.path.indexOf(f)) }));
+    else if (type === "drop") out = out.filter((s) => !s.path.includes(f));
+    else if (type === "merge") out = out.map((s) => ({ ...s, path: s.path.filter((x) => x !== f) }));
+    else out = out.map((s) => ({ ...s, path: s.path.filter((x, i) => !(x === f && i > 0 && s.path[i - 1] === f)) }));
+  }
+  return out;
+}
 const shape = (n) => `${n.value}/${n.self}(${[...n.children.values()].map(shape).sort().join(",")})`;
 const tableShape = (n) => `${n.value}/${n.self}(${(n.children || []).map(tableShape).sort().join(",")})`;
 
@@ -190,15 +201,29 @@ test("the table-built tree equals the plain one on random profiles, with filters
     const threads = Array.from({ length: 1 + random(5) }, (_, i) => ({ comm: `c${i % 2}`, pid: String(1 + random(3)), tid: String(10 + i), process: "p", labels: "" }));
     const stacks = Array.from({ length: 1 + random(60) }, () => ({ thread: random(threads.length), node: 1 + random(nodeParents.length - 1), weight: 1 + random(9) }));
     const d = decode({ frames, threads, nodeParents, nodeFrames, stackThreads: stacks.map((s) => s.thread), stackNodes: stacks.map((s) => s.node), stackWeights: stacks.map((s) => s.weight), time: null });
-    const f = random(frames.length);
-    for (const transforms of [[], [{ type: "merge", frame: f }], [{ type: "drop", frame: f }], [{ type: "recursion", frame: f }], [{ type: "focus", frame: f }]]) {
+    const f = random(frames.length), g = random(frames.length);
+    const all = [[], [{ type: "merge", frame: f }], [{ type: "drop", frame: f }], [{ type: "recursion", frame: f }], [{ type: "focus", frame: f }],
+      [{ type: "merge", frame: g }, { type: "recursion", frame: f }, { type: "focus", frame: f }], [{ type: "recursion", frame: g }, { type: "merge", frame: f }, { type: "drop", frame: g }]];
+    for (const transforms of all) {
       const focused = transforms.some((t) => t.type === "focus");
       for (const split of [false, true]) {
-        const samples = transform(select(d, { threads: round % 3 ? null : new Set([0]) }), transforms);
+        const chosen = select(d, { threads: round % 3 ? null : new Set([0]) });
+        const samples = transform(chosen, transforms), plain = plainTransform(chosen, transforms);
+        assert.deepEqual(samples.map(pathOf), plain.map((s) => s.path), `paths, round ${round} ${JSON.stringify(transforms)}`);
+        // The functions table and search, against the same sums over the plain paths.
+        const self = new Map(), total = new Map();
+        for (const p of plain) {
+          if (p.path.length) self.set(p.path.at(-1), (self.get(p.path.at(-1)) || 0) + p.weight);
+          for (const x of new Set(p.path)) total.set(x, (total.get(x) || 0) + p.weight);
+        }
+        assert.deepEqual(functionTable(d, samples).map((r) => [r.frame, r.self, r.total]).sort((a, b) => a[0] - b[0]),
+          [...total.keys()].sort((a, b) => a - b).map((x) => [x, self.get(x) || 0, total.get(x)]));
+        const regex = new RegExp(`^fn${random(6)}_`);
+        assert.equal(matchedWeight(d, samples, regex), plain.filter((p) => p.path.some((x) => regex.test(frames[x]))).reduce((w, p) => w + p.weight, 0));
         const tree = buildTree(d, samples, { split, focused });
-        assert.equal(tableShape(tree), shape(plainTree(d, samples, { split, focused })), `round ${round} ${JSON.stringify(transforms)} split ${split}`);
+        assert.equal(tableShape(tree), shape(plainTree(d, plain, { split, focused })), `round ${round} ${JSON.stringify(transforms)} split ${split}`);
         // Inverted: each path read from its leaf, the level last.
-        const reversed = samples.map((s) => ({ ...s, path: [...s.path].reverse() }));
+        const reversed = plain.map((s) => ({ ...s, path: [...s.path].reverse() }));
         const plainInverted = plainTree(d, reversed, { split, focused: true });
         if (!focused) {
           for (const s of reversed) {

@@ -17,14 +17,14 @@ export interface Thread extends Omit<SampledThread, "process"> {
   processByName: Level | null;
 }
 
-/** A distinct stack of the profile: frames root first, weight, and weight per time slice (slice, weight, …). */
+/** A distinct stack of the profile: its path (a node of a node table), weight, and weight per time slice (slice,
+ * weight, …). Paths are read from the table (pathOf), never kept as arrays: 200,000 stacks of 20 frames would be
+ * millions of numbers, and each transform would copy them. */
 export interface Stack {
   thread: number;
-  path: number[];
   weight: number;
   slices: number[] | null;
-  /** The node the path ends in, in `table`: the profile's node table, or after transforms the table they made (trees
-   * are built from it a node at a time, not a frame of every stack at a time). */
+  /** The node the path ends in, in `table`: the profile's node table, or after transforms the table they made. */
   node: number;
   table: NodeTable;
 }
@@ -36,8 +36,13 @@ export interface NodeTable {
 }
 
 /** A stack as shown (after filters and transforms). */
-export interface Sample extends Stack {
-  focused?: boolean;
+export type Sample = Stack;
+
+/** A sample's frames, root first. */
+export function pathOf(s: Sample): number[] {
+  const path: number[] = [];
+  for (let n = s.node; n > 0; n = s.table.parents[n]) path.push(s.table.frames[n]);
+  return path.reverse();
 }
 
 export interface Decoded {
@@ -77,20 +82,12 @@ export interface TreeOptions {
   byName?: boolean;
 }
 
-// Frame paths of every stack, root first (the process is not a frame; it is the stack's thread).
+// The profile's stacks and threads (the process is not a frame; it is the stack's thread).
 export function decode(profile: TraceProfileData): Decoded {
-  const parents = profile.nodeParents, nodeFrames = profile.nodeFrames;
-  // Each stack's path walked up from its leaf: stacks × depth, never a path per node of the table.
-  const pathOf = (node: number) => {
-    const path: number[] = [];
-    for (let n = node; n > 0; n = parents[n]) path.push(nodeFrames[n]);
-    return path.reverse();
-  };
   // As typed arrays: every tree and transform reads them, and one kind of array keeps those reads fast.
-  const table: NodeTable = { parents: Int32Array.from(parents), frames: Int32Array.from(nodeFrames) };
+  const table: NodeTable = { parents: Int32Array.from(profile.nodeParents), frames: Int32Array.from(profile.nodeFrames) };
   const stacks = profile.stackNodes.map((node, i) => ({
     thread: profile.stackThreads[i],
-    path: pathOf(node),
     weight: profile.stackWeights[i],
     slices: profile.time ? profile.time.stackSlices[i] : null,
     node,
@@ -160,7 +157,7 @@ export function select(decoded: Decoded, { threads = null, range = null }: { thr
       }
       if (weight === 0) continue;
     }
-    out.push({ thread: s.thread, path: s.path, weight, slices: range ? null : s.slices, node: s.node, table: s.table });
+    out.push({ thread: s.thread, weight, slices: range ? null : s.slices, node: s.node, table: s.table });
   }
   return out;
 }
@@ -230,33 +227,33 @@ export function heat(samples: Sample[]): { slices: number[]; weights: number[] }
 }
 
 // Transforms, applied in order: {type: "focus"|"merge"|"drop"|"recursion", frame}. Each is a function of a path's
-// prefix, so it maps the node table too: every node to its node in a transformed table (made once a transform, not a
-// path at a time), which the samples then point into.
+// prefix, so it maps the node table: every node to its node in a transformed table (made once a transform, not a path
+// at a time), which the samples then point into. A drop keeps the table and leaves out the samples through the frame.
 export function transform(samples: Sample[], transforms: Transform[]): Sample[] {
   let out = samples;
   for (const t of transforms) {
-    const f = t.frame;
     const tables = new Map<NodeTable, { table: NodeTable; map: Int32Array }>();
-    const mapped = (s: Sample) => {
-      let m = tables.get(s.table);
-      if (!m) tables.set(s.table, (m = transformTable(s.table, t)));
+    const mapOf = (table: NodeTable) => {
+      let m = tables.get(table);
+      if (!m) tables.set(table, (m = t.type === "drop" ? { table, map: dropMap(table, t.frame) } : transformTable(table, t)));
       return m;
     };
-    const moved = (s: Sample, path: number[], focused = s.focused): Sample => {
-      const m = mapped(s);
-      return { thread: s.thread, path, weight: s.weight, slices: s.slices, node: m.map[s.node], table: m.table, focused };
-    };
-    if (t.type === "focus") {
-      out = out.filter((s) => s.path.includes(f)).map((s) => moved(s, s.path.slice(s.path.indexOf(f)), true));
-    } else if (t.type === "drop") {
-      out = out.filter((s) => !s.path.includes(f));
-    } else if (t.type === "merge") {
-      out = out.map((s) => moved(s, s.path.includes(f) ? s.path.filter((x) => x !== f) : s.path));
-    } else if (t.type === "recursion") {
-      out = out.map((s) => moved(s, s.path.filter((x, i) => !(x === f && i > 0 && s.path[i - 1] === f))));
+    const next: Sample[] = [];
+    for (const s of out) {
+      const m = mapOf(s.table), node = m.map[s.node];
+      if (node < 0) continue;
+      next.push(t.type === "drop" ? s : { thread: s.thread, weight: s.weight, slices: s.slices, node, table: m.table });
     }
+    out = next;
   }
   return out;
+}
+
+// A drop's map: −1 for the nodes whose path goes through the frame, each node itself otherwise.
+function dropMap(table: NodeTable, f: number): Int32Array {
+  const map = new Int32Array(table.parents.length);
+  for (let i = 1; i < map.length; i++) map[i] = table.frames[i] === f || map[table.parents[i]] < 0 ? -1 : i;
+  return map;
 }
 
 // A node table transformed (focus, merge or recursion; a drop keeps the paths it keeps): the new table, and each old
@@ -266,20 +263,35 @@ function transformTable(table: NodeTable, t: Transform): { table: NodeTable; map
   const newParents = new Int32Array(n + 1), newFrames = new Int32Array(n + 1), map = new Int32Array(n);
   newParents[0] = -1; newFrames[0] = -1;
   let size = 1;
-  const index = new ChildIndex(n);
-  const child = (parent: number, frame: number) => {
-    const known = index.get(parent, frame);
-    if (known >= 0) return known;
-    newParents[size] = parent; newFrames[size] = frame;
-    index.set(parent, frame, size);
-    return size++;
+  // A new node is "contested" once it stands for two old nodes (a merged frame's parent, or two paths that became
+  // one): only then can two old children ask for one new child, so only a contested node's children are looked up by
+  // (parent, frame). The rest of the table is copied as it is, without a lookup a node.
+  const contested = new Uint8Array(n + 1), firstChild = new Int32Array(n + 1).fill(-1), nextSibling = new Int32Array(n + 1);
+  const index = new ChildIndex(0);
+  const contest = (p: number) => {
+    if (contested[p]) return;
+    contested[p] = 1;
+    for (let c = firstChild[p]; c >= 0; c = nextSibling[c]) index.set(p, newFrames[c], c);
   };
+  const child = (parent: number, frame: number) => {
+    if (contested[parent]) {
+      const known = index.get(parent, frame);
+      if (known >= 0) { contest(known); return known; }
+    }
+    const c = size++;
+    newParents[c] = parent; newFrames[c] = frame;
+    nextSibling[c] = firstChild[parent]; firstChild[parent] = c;
+    if (contested[parent]) index.set(parent, frame, c);
+    return c;
+  };
+  const skip = (p: number) => { contest(p); return p; };
   map[0] = t.type === "focus" ? -1 : 0;
+  if (t.type === "focus") contest(0);
   for (let i = 1; i < n; i++) {
     const p = map[parents[i]], x = frames[i];
     if (t.type === "focus") map[i] = p >= 0 ? child(p, x) : x === f ? child(0, x) : -1;
-    else if (t.type === "merge") map[i] = x === f ? p : child(p, x);
-    else map[i] = x === f && frames[parents[i]] === f ? p : child(p, x); // recursion
+    else if (t.type === "merge") map[i] = x === f ? skip(p) : child(p, x);
+    else map[i] = x === f && frames[parents[i]] === f ? skip(p) : child(p, x); // recursion
   }
   return { table: { parents: newParents.subarray(0, size), frames: newFrames.subarray(0, size) }, map };
 }
@@ -685,21 +697,51 @@ export class InvertedNode {
 // The weight of samples with any frame matching: each sample counted once, however many of its frames match.
 export function matchedWeight(decoded: Decoded, samples: Sample[], regex: RegExp): number {
   const matches = decoded.names.map((n) => regex.test(n));
+  // Per node of each table: whether its path has a match (a node after its parent: one pass).
+  const matched = new Map<NodeTable, Uint8Array>();
+  const matchedIn = (table: NodeTable) => {
+    let m = matched.get(table);
+    if (!m) {
+      m = new Uint8Array(table.parents.length);
+      for (let i = 1; i < m.length; i++) m[i] = matches[table.frames[i]] || m[table.parents[i]] ? 1 : 0;
+      matched.set(table, m);
+    }
+    return m;
+  };
   let weight = 0;
-  for (const s of samples) if (s.path.some((f) => matches[f])) weight += s.weight;
+  for (const s of samples) if (matchedIn(s.table)[s.node]) weight += s.weight;
   return weight;
 }
 
 // Every function with its self weight and total weight (each sample counted once, recursion or not), heaviest first.
 export function functionTable(decoded: Decoded, samples: Sample[]): { frame: number; name: string; self: number; total: number }[] {
-  const self = new Map<number, number>(), total = new Map<number, number>();
+  const frames = decoded.names.length;
+  const self = new Float64Array(frames), total = new Float64Array(frames), seen = new Int32Array(frames).fill(-1);
+  const used = new Uint8Array(frames);
+  // The weight at each node first (a node is the stack of many threads), then each node's path walked once.
+  const byTable = new Map<NodeTable, Map<number, number>>();
   for (const s of samples) {
-    if (s.path.length) self.set(s.path[s.path.length - 1], (self.get(s.path[s.path.length - 1]) || 0) + s.weight);
-    for (const f of new Set(s.path)) total.set(f, (total.get(f) || 0) + s.weight);
+    let at = byTable.get(s.table);
+    if (!at) byTable.set(s.table, (at = new Map()));
+    at.set(s.node, (at.get(s.node) || 0) + s.weight);
   }
-  return [...total.entries()]
-    .map(([frame, t]) => ({ frame, name: decoded.names[frame], self: self.get(frame) || 0, total: t }))
-    .sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : 1));
+  let walk = 0;
+  for (const [table, weights] of byTable) {
+    for (const [leaf, w] of weights) {
+      walk++;
+      if (leaf > 0) self[table.frames[leaf]] += w;
+      for (let n = leaf; n > 0; n = table.parents[n]) {
+        const f = table.frames[n];
+        if (seen[f] === walk) continue; // a frame counted once a sample, recursion or not
+        seen[f] = walk;
+        total[f] += w;
+        used[f] = 1;
+      }
+    }
+  }
+  const rows: { frame: number; name: string; self: number; total: number }[] = [];
+  for (let f = 0; f < frames; f++) if (used[f]) rows.push({ frame: f, name: decoded.names[f], self: self[f], total: total[f] });
+  return rows.sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : 1));
 }
 
 // Callers and callees of one function, merged over its occurrences (the outermost one of each sample, so recursion
@@ -707,18 +749,34 @@ export function functionTable(decoded: Decoded, samples: Sample[]): { frame: num
 export function sandwich(decoded: Decoded, samples: Sample[], frame: number): { callers: TreeNode; callees: TreeNode } {
   const name = decoded.names[frame];
   const callers = node(frame, name, frame), callees = node(frame, name, frame);
+  // Which nodes' paths go through the function (one pass a table), and each such path read once however many
+  // threads ran it.
+  const through = new Map<NodeTable, Uint8Array>(), paths = new Map<NodeTable, Map<number, number[]>>();
+  const passes = (t: NodeTable) => {
+    let m = through.get(t);
+    if (!m) {
+      m = new Uint8Array(t.parents.length);
+      for (let i = 1; i < m.length; i++) m[i] = t.frames[i] === frame || m[t.parents[i]] ? 1 : 0;
+      through.set(t, m);
+      paths.set(t, new Map());
+    }
+    return m;
+  };
   for (const s of samples) {
-    const at = s.path.indexOf(frame);
-    if (at < 0) continue;
+    if (!passes(s.table)[s.node]) continue;
+    const known = paths.get(s.table)!;
+    let path = known.get(s.node);
+    if (!path) known.set(s.node, (path = pathOf(s)));
+    const at = path.indexOf(frame);
     let n = callers;
     n.value += s.weight;
-    for (let i = at - 1; i >= 0; i--) { n = childOf(n, s.path[i], decoded.names[s.path[i]], s.path[i]); n.value += s.weight; }
+    for (let i = at - 1; i >= 0; i--) { n = childOf(n, path[i], decoded.names[path[i]], path[i]); n.value += s.weight; }
     const level = decoded.threads[s.thread].process;
     if (level) { n = childOf(n, level.key, level.name, -1); n.value += s.weight; }
     n.self += s.weight;
     n = callees;
     n.value += s.weight;
-    for (let i = at + 1; i < s.path.length; i++) { n = childOf(n, s.path[i], decoded.names[s.path[i]], s.path[i]); n.value += s.weight; }
+    for (let i = at + 1; i < path.length; i++) { n = childOf(n, path[i], decoded.names[path[i]], path[i]); n.value += s.weight; }
     n.self += s.weight;
   }
   finish(callers, decoded.rank); finish(callees, decoded.rank);
