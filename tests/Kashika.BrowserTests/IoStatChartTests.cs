@@ -55,6 +55,22 @@ public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<
     }
 
     [Fact]
+    public async Task Every_value_axis_reads_as_distinct_numbers()
+    {
+        // Steps of 0.5 or 0.2 (a queue of one or two, a quiet disk's 0 to 1) once read "2, 2, 1, 1, 0".
+        foreach (string file in new[] { pages.Page, pages.Long, pages.Machine })
+        {
+            var report = await Open(pages.Browser, file);
+            await report.Page.EvaluateAsync("() => new Promise(r => setTimeout(r, 400))"); // the charts below drawn too
+            string[] repeated = await report.Page.EvaluateAsync<string[]>(
+                "() => [...document.querySelectorAll('figure.chart svg')].map(svg => [...svg.querySelectorAll('g.axis')][1]).filter(Boolean)"
+                + ".map(a => [...a.querySelectorAll('text')].map(t => t.textContent)).filter(t => t.length > 0 && new Set(t).size !== t.length).map(t => t.join(' '))");
+            Assert.Empty(repeated);
+            Assert.Empty(report.Errors);
+        }
+    }
+
+    [Fact]
     public async Task A_grid_of_charts_per_busy_disk_and_one_for_the_cpu()
     {
         var report = await Open(pages.Browser, pages.Page);
@@ -67,6 +83,7 @@ public sealed partial class IoStatChartTests(IoStatPages pages) : IClassFixture<
         }
 
         Assert.Equal(1, await page.Locator("#cpu figure[data-chart='cpu']").CountAsync());
+
         Assert.Equal(["%user", "%nice", "%system", "%iowait", "%steal", "%idle"], await page.Locator("#cpu .legend .item").EvaluateAllAsync<string[]>("i => i.map(x => x.dataset.column)"));
         Assert.Equal(9, await page.Locator("#devices input").CountAsync()); // 3 disks, 6 partitions
 

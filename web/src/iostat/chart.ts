@@ -172,7 +172,10 @@ export function drawChart(parent: Parent, spec: ChartSpec, series: Series[], nam
     unitNote.text(u.label);
     xAxis.attr("transform", `translate(0,${height - m.bottom})`)
       .call(axisBottom<Date>(x).ticks(Math.max(2, Math.floor(width / 110))).tickFormat(utcFormat("%H:%M:%S")));
-    yAxis.attr("transform", `translate(${m.left},0)`).call(axisLeft(y).ticks(4).tickFormat((v) => grouped(+v)));
+    // Ticks with the decimals their step needs (a queue of 0.5 steps read "2, 2, 1, 1, 0" with none).
+    const ticks = y.ticks(4), step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
+    const decimals = step >= 1 ? 0 : Math.min(6, Math.ceil(-Math.log10(step) - 1e-9));
+    yAxis.attr("transform", `translate(${m.left},0)`).call(axisLeft(y).ticks(4).tickFormat((v) => grouped(+v, decimals, decimals)));
     grid.selectAll("line").data(y.ticks(4)).join("line").attr("x1", m.left).attr("x2", width - m.right).attr("y1", (t) => y(t)).attr("y2", (t) => y(t));
     const buckets = Math.max(1, Math.floor(width - m.left - m.right));
     const drawn = series.filter((_, k) => shown[k]);

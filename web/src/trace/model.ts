@@ -446,24 +446,27 @@ class TreeTable {
     const kids = new Int32Array(Math.max(0, n - 1)), next = building.next;
     next.set(kidStart.subarray(0, n));
     for (let i = 1; i < n; i++) kids[next[parent[i]]++] = i;
+    // Below the root every child is a function: sorted by its name's rank, an integer (most nodes have one or a few
+    // children: an insertion sort). The root's children (processes, threads) by name.
     const rank = this.decoded.rank;
-    const before = (a: number, b: number) => {
+    const byName = (a: number, b: number) => {
       const fa = frame[a], fb = frame[b];
-      if (fa >= 0 && fb >= 0) return rank[fa] < rank[fb];
-      return this.name(a) < this.name(b);
+      if (fa >= 0 && fb >= 0) return rank[fa] - rank[fb];
+      const x = this.name(a), y = this.name(b);
+      return x < y ? -1 : x > y ? 1 : 0;
     };
-    for (let i = 0; i < n; i++) {
+    if (n > 1) kids.set(Array.from(kids.subarray(kidStart[0], kidStart[1])).sort(byName), kidStart[0]);
+    for (let i = 1; i < n; i++) {
       const from = kidStart[i], to = kidStart[i + 1];
       if (to - from < 2) continue;
       if (to - from > 32) {
-        const sorted = Array.from(kids.subarray(from, to)).sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
-        kids.set(sorted, from);
+        kids.set(Array.from(kids.subarray(from, to)).sort((a, b) => rank[frame[a]] - rank[frame[b]]), from);
         continue;
       }
       for (let k = from + 1; k < to; k++) {
-        const x = kids[k];
+        const x = kids[k], r = rank[frame[x]];
         let j = k - 1;
-        while (j >= from && before(x, kids[j])) { kids[j + 1] = kids[j]; j--; }
+        while (j >= from && r < rank[frame[kids[j]]]) { kids[j + 1] = kids[j]; j--; }
         kids[j + 1] = x;
       }
     }
