@@ -518,50 +518,50 @@ class ChildIndex {
   }
 }
 
-// A node of a TreeTable as the views read it (the shape of flame.ts's LaidOut); its children are made when first read.
-class TableNode {
-  readonly key: string | number;
-  readonly name: string;
-  readonly frame: number;
-  readonly value: number;
-  readonly self: number;
-  readonly x0: number;
-  readonly x1: number;
+// A node of a call tree as the views read it (the shape of flame.ts's LaidOut), whose children are made when first
+// read: a view reaches a few thousand nodes of a million.
+abstract class LazyNode<T extends LazyNode<T>> {
   readonly depth: number;
+  readonly x1: number;
   byKey: null = null;
   stub?: false;
   before?: number;
   only?: "after" | null;
   delta?: number;
-  private made: TableNode[] | null | undefined = undefined;
+  private made: T[] | null | undefined = undefined;
 
-  constructor(private readonly table: TreeTable, private readonly index: number, readonly parent: TableNode | null, x0: number) {
-    this.key = table.key(index);
-    this.name = table.name(index);
-    this.frame = Math.max(-1, table.frame[index]);
-    this.value = table.value[index];
-    this.self = table.self[index];
+  constructor(readonly key: string | number, readonly name: string, readonly frame: number, readonly value: number, readonly self: number,
+    readonly parent: T | null, readonly x0: number, total: number) {
     this.depth = parent ? parent.depth + 1 : 0;
-    this.x0 = x0;
-    this.x1 = x0 + this.value / (table.value[0] || 1);
+    this.x1 = x0 + value / (total || 1);
   }
 
-  get children(): TableNode[] | null {
-    if (this.made === undefined) {
-      const t = this.table, from = t.kidStart[this.index], to = t.kidStart[this.index + 1];
-      let made: TableNode[] | null = null;
-      if (from < to) {
-        made = [];
-        let x = this.x0;
-        for (let k = from; k < to; k++) {
-          const c = new TableNode(t, t.kids[k], this, x);
-          made.push(c);
-          x = c.x1;
-        }
-      }
-      this.made = made;
-    }
+  get children(): T[] | null {
+    if (this.made === undefined) this.made = this.make();
     return this.made;
+  }
+
+  /** The children, in order, side by side from x0 (null: none). */
+  protected abstract make(): T[] | null;
+}
+
+// A node of a TreeTable.
+class TableNode extends LazyNode<TableNode> {
+  constructor(private readonly table: TreeTable, private readonly index: number, parent: TableNode | null, x0: number) {
+    super(table.key(index), table.name(index), Math.max(-1, table.frame[index]), table.value[index], table.self[index], parent, x0, table.value[0]);
+  }
+
+  protected make(): TableNode[] | null {
+    const t = this.table, from = t.kidStart[this.index], to = t.kidStart[this.index + 1];
+    if (from === to) return null;
+    const made: TableNode[] = [];
+    let x = this.x0;
+    for (let k = from; k < to; k++) {
+      const c = new TableNode(t, t.kids[k], this, x);
+      made.push(c);
+      x = c.x1;
+    }
+    return made;
   }
 }
 
@@ -630,20 +630,14 @@ interface Inverting {
 // for each, the node of its path to read next (up towards the root; 0 when the path is read to its end, −1 past the
 // level). Inverted trees are several times larger than call trees (paths share their beginnings, not their ends):
 // made whole, the tree of 200,000 stacks took a second and hundreds of megabytes; a view reads only what it shows.
-export class InvertedNode {
-  readonly value: number;
-  readonly self: number;
-  readonly x1: number;
-  readonly depth: number;
-  byKey: null = null;
-  stub?: false;
-  before?: number;
-  only?: "after" | null;
-  delta?: number;
-  private made: InvertedNode[] | null | undefined = undefined;
+export class InvertedNode extends LazyNode<InvertedNode> {
+  constructor(private readonly context: Inverting, key: string | number, name: string, frame: number, parent: InvertedNode | null, x0: number,
+    private members: Int32Array, private next: Int32Array) {
+    super(key, name, frame, ...InvertedNode.weights(context, members, next), parent, x0, context.total);
+  }
 
-  constructor(private readonly context: Inverting, readonly key: string | number, readonly name: string, readonly frame: number,
-    readonly parent: InvertedNode | null, readonly x0: number, private members: Int32Array, private next: Int32Array) {
+  // Value and self: the members' weights, and those of the members whose paths end here.
+  private static weights(context: Inverting, members: Int32Array, next: Int32Array): [number, number] {
     let value = 0, self = 0;
     const { samples } = context;
     for (let k = 0; k < members.length; k++) {
@@ -651,14 +645,10 @@ export class InvertedNode {
       value += w;
       if (next[k] === -1 || (next[k] === 0 && context.threadSlot[samples[members[k]].thread] === 0)) self += w;
     }
-    this.value = value;
-    this.self = self;
-    this.depth = parent ? parent.depth + 1 : 0;
-    this.x1 = x0 + value / (context.total || 1);
+    return [value, self];
   }
 
-  get children(): InvertedNode[] | null {
-    if (this.made !== undefined) return this.made;
+  protected make(): InvertedNode[] | null {
     const { samples, table, threadSlot, decoded, levelKeys, levelNames } = this.context;
     const { members, next } = this;
     // Each member's next step: a frame (≥ 0), or its level (−1 − slot) once its path is read; none past the level.
@@ -668,10 +658,9 @@ export class InvertedNode {
       step[k] = at > 0 ? table.frames[at] : at === 0 && slot > 0 ? -1 - slot : 0; // 0 when it ends here (not counted)
       if (at > 0 || (at === 0 && slot > 0)) count.set(step[k], (count.get(step[k]) || 0) + 1);
     }
-    if (count.size === 0) {
-      this.members = this.next = new Int32Array(0);
-      return (this.made = null);
-    }
+    // Its members become its children's.
+    this.members = this.next = new Int32Array(0);
+    if (count.size === 0) return null;
     const groups = new Map<number, { members: Int32Array; next: Int32Array; fill: number }>();
     for (const [key, n] of count) groups.set(key, { members: new Int32Array(n), next: new Int32Array(n), fill: 0 });
     for (let k = 0; k < members.length; k++) {
@@ -691,9 +680,7 @@ export class InvertedNode {
       made.push(c);
       x = c.x1;
     }
-    // Its members are its children's now.
-    this.members = this.next = new Int32Array(0);
-    return (this.made = made);
+    return made;
   }
 }
 
