@@ -482,6 +482,16 @@ public sealed class TracePageTests(TracePages pages) : IClassFixture<TracePages>
         var root = await report.Page.Locator("#view g.frame[data-depth='0']").BoundingBoxAsync();
         Assert.True(root!.Y + root.Height <= 768, $"the root row ends at {root.Y + root.Height} px, below the window");
         Assert.True(root.Y >= 0);
+
+        // Zoomed deep, the zoomed frame is on screen (not the full-width ancestors under it), its callees above it.
+        await report.Page.Locator("#view g.frame[data-name='f90']").ClickAsync(new() { Force = true });
+        await report.Page.WaitForTimeoutAsync(100);
+        var box = await report.Page.Locator("#view").BoundingBoxAsync();
+        var zoomed = await report.Page.Locator("#view g.frame.zoomed").BoundingBoxAsync();
+        Assert.Equal("f90", await report.Page.Locator("#view g.frame.zoomed").GetAttributeAsync("data-name"));
+        Assert.True(zoomed!.Y >= box!.Y && zoomed.Y + zoomed.Height <= box.Y + box.Height, $"the zoomed frame is at {zoomed.Y} px, outside the box {box.Y}–{box.Y + box.Height}");
+        var callee = await report.Page.Locator("#view g.frame[data-name='f91']").BoundingBoxAsync();
+        Assert.True(callee!.Y >= box.Y, "its callee is above the box's top");
         Assert.Empty(report.Errors);
     }
 

@@ -1,7 +1,7 @@
 // Unit tests of the trace page's pure transforms (node --test web/test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildTree, decode, diff, findPath, functionTable, heat, invert, matchedWeight, pathOf, sandwich, select, threadLabel, threadWeights, transform } from "../src/trace/model.js";
+import { buildTree, compareLazily, decode, diff, findPath, functionTable, heat, invert, matchedWeight, pathOf, sandwich, select, threadLabel, threadWeights, transform } from "../src/trace/model.js";
 
 // main;a;b (3), main;a;a;c (2) in thread 0 (app 1/1); main;d (5) in thread 1 (app 1/2); slices: 0..2
 const profile = {
@@ -255,4 +255,15 @@ test("the table-built tree equals the plain one on random profiles, with filters
 test("a heat map of a recording that spans days with a few samples is kept sparse", () => {
   const sparse = { thread: 0, path: [0], weight: 3, slices: [2, 1, 40_000_000, 2] };
   assert.deepEqual(heat([sparse]), { slices: [2, 40_000_000], weights: [1, 2] });
+});
+
+test("a diff made as the tree is read gives each node what diff() gives it", () => {
+  const before = invert(d, select(d, { threads: new Set([0]) }));
+  const after = invert(d, all);
+  compareLazily(after, before);
+  const eagerAfter = invert(d, all);
+  diff(eagerAfter, invert(d, select(d, { threads: new Set([0]) })));
+  const figures = (n) => [n.name, n.before, n.only, +n.delta.toFixed(12), ...(n.children || []).flatMap(figures)];
+  assert.deepEqual(figures(after), figures(eagerAfter));
+  assert.equal(findPath(after, ["d"]).only, "after");
 });

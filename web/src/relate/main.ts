@@ -330,6 +330,7 @@ function drawChartOnly(duration = 0) {
   if (v.pairs.length === 0) {
     chart = null;
     select("#chart").selectAll("*").remove();
+    select("#unlabelled").selectAll("*").remove(); // no ring, nothing unlabelled on it
     select("#chart").append("p").attr("class", "empty").style("width", `${lastSize}px`).style("height", `${lastSize}px`).text(n < 2
       ? "Only one project: relatedness needs two or more (kashika relate PATH PATH…)."
       : `No two of these projects share a developer${v === whole ? "" : ` in ${v.label}`}.`);
@@ -510,6 +511,7 @@ const currentsExport = exportButtons(document.querySelector("#currents-section .
 function drawCurrentsSection() {
   const currents = state().currents;
   if (!currents) return;
+
   const flows = currentsFlows(data.people || [], data.moves || [], currents.first, currents.last, { outside: currents.outside, measure: currents.measure });
   const s = state().selection;
   drawCurrents(select("#currents"), {
@@ -639,7 +641,15 @@ store.subscribe(["selection", "query"], (_, changed) => {
   if (changed.has("selection")) showSelection();
   applyFocus();
 });
-store.subscribe(["currents"], () => { showControls(); drawCurrentsSection(); });
+store.subscribe(["currents"], (_, __, action) => {
+  // Other periods or bands: the band's people shown and its tooltip are of the alluvial drawn before.
+  if (action.type !== "choose") {
+    select("#currents-detail").style("display", "none").selectAll("*").remove();
+    tip.hide();
+  }
+  showControls();
+  drawCurrentsSection();
+});
 store.subscribe(["period", "chart", "scale", "selection", "query", "currents"], (_, __, action) => {
   saveState();
   // The panel in view, wherever the choice was made (a table far below, a narrow screen).

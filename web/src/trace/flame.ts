@@ -47,7 +47,8 @@ export interface FlameOptions {
 
 type Item = { node: Drawn; x: number; w: number; ancestor?: boolean };
 
-const ROW = 18;
+/** A frame row's height in px. */
+export const ROW = 18;
 
 // Lays out the tree once (x0/x1 in [0, 1] of the root's value, depth); zooming only rescales.
 export function layout(tree: TreeNode): LaidOut {

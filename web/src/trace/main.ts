@@ -9,10 +9,10 @@ import { readState, writeState } from "../common/urlstate.js";
 import { createStore } from "../common/store.js";
 import { fromParameters, reduce, toParameters, VIEWS, type Action, type Range, type View } from "./state.js";
 import { exportButtons } from "../common/download.js";
-import { buildTree, decode, diff, findPath, functionTable, heat, invert, levelOf, matchedWeight, sandwich, select as selectSamples, threadWeights, transform } from "./model.js";
+import { buildTree, compareLazily, decode, diff, findPath, functionTable, heat, invert, levelOf, matchedWeight, sandwich, select as selectSamples, threadWeights, transform } from "./model.js";
 import type { Decoded, Sample, Thread, Transform, TreeNode } from "./model.js";
 import type { TracePageDocument } from "./data.js";
-import { drawFlame, layout, type Drawn, type FlameOptions, type FrameEvents, type LaidOut } from "./flame.js";
+import { drawFlame, layout, ROW, type Drawn, type FlameOptions, type FrameEvents, type LaidOut } from "./flame.js";
 import { drawSunburst } from "./sunburst.js";
 import { drawHeatmap } from "./heatmap.js";
 
@@ -107,7 +107,9 @@ function computeNow(): Computed {
     const threads = state.hidden.size ? new Set(p.threads.filter((t) => !state.hidden.has(filterKey(t))).map((t) => t.index)) : null;
     const samples = transform(selectSamples(p, { threads, range }), transforms);
     const focused = transforms.some((t) => t.type === "focus");
-    const tree = buildTree(p, samples, { split: state.split, focused, byName: isDiff }); // laid out as it is built
+    // Compared (two recordings, or two ranges of one), processes are matched by name: a process of range B is seldom the
+    // same pid as range A's.
+    const tree = buildTree(p, samples, { split: state.split, focused, byName: isDiff || ranges !== null }); // laid out as it is built
     return { p, ids, threads, transforms, samples, tree };
   });
   const last = results[results.length - 1];
@@ -133,10 +135,11 @@ function computeNow(): Computed {
 function inverted() {
   if (!computed.inverted) {
     const trees = computed.results.map((r) =>
-      invert(r.p, r.samples, { split: state.split, focused: r.transforms.some((t) => t.type === "focus"), byName: isDiff }));
-    if (diffing()) diff(trees[1], trees[0]);
+      invert(r.p, r.samples, { split: state.split, focused: r.transforms.some((t) => t.type === "focus"), byName: diffing() }));
+    // Compared as it is read (made whole, a large inverted tree took seconds); coloured on the call tree's scale.
+    if (diffing()) compareLazily(trees[1], trees[0]);
     const tree = trees[trees.length - 1];
-    computed.inverted = { tree, maxDelta: diffing() ? maxAbsDelta(tree) : 0 };
+    computed.inverted = { tree, maxDelta: computed.maxDelta };
   }
   return computed.inverted;
 }
@@ -336,11 +339,12 @@ function drawView() {
     // A deep stack makes a tall picture: the flame graph's root is at the bottom, so that is where it opens. After the
     // frame is laid out (reading its height now would lay the page out once more, in the middle of the redraw).
     // The box ends at the window's bottom edge, so the root row is on screen without scrolling the page (at 1366×768
-    // a 78vh box reached below the fold).
-    const box = container.node()!, flame = state.view === "flame";
+    // a 78vh box reached below the fold). Zoomed, the zoomed frame is at that edge (its parent and grandparent under
+    // it), its callees above: the full-width ancestors of a deep zoom filled the box and hid what was zoomed into.
+    const box = container.node()!, flame = state.view === "flame", below = Math.max(0, zoom.depth - 2) * ROW;
     requestAnimationFrame(() => {
       if (!box.style.maxHeight) fitViewToWindow();
-      box.scrollTop = flame ? box.scrollHeight : 0;
+      box.scrollTop = flame ? box.scrollHeight - box.clientHeight - below : below;
     });
   } else if (state.view === "sunburst") {
     drawSunburst(container, root, zoom, { ...options, size: Math.min(760, options.width) });

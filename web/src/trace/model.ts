@@ -520,7 +520,7 @@ class ChildIndex {
 
 // A node of a call tree as the views read it (the shape of flame.ts's LaidOut), whose children are made when first
 // read: a view reaches a few thousand nodes of a million.
-abstract class LazyNode<T extends LazyNode<T>> {
+export abstract class LazyNode<T extends LazyNode<T>> {
   readonly depth: number;
   readonly x1: number;
   byKey: null = null;
@@ -529,6 +529,9 @@ abstract class LazyNode<T extends LazyNode<T>> {
   only?: "after" | null;
   delta?: number;
   private made: T[] | null | undefined = undefined;
+  // Compared with another tree (compareLazily): the node at the same path of names there, and both trees' totals.
+  private counterpart: T | null = null;
+  private totals: [after: number, before: number] | null = null;
 
   constructor(readonly key: string | number, readonly name: string, readonly frame: number, readonly value: number, readonly self: number,
     readonly parent: T | null, readonly x0: number, total: number) {
@@ -537,8 +540,23 @@ abstract class LazyNode<T extends LazyNode<T>> {
   }
 
   get children(): T[] | null {
-    if (this.made === undefined) this.made = this.make();
+    if (this.made === undefined) {
+      this.made = this.make();
+      if (this.totals && this.made) {
+        const there = new Map((this.counterpart?.children ?? []).map((c) => [c.name, c]));
+        for (const c of this.made) c.compare(there.get(c.name) ?? null, this.totals);
+      }
+    }
     return this.made;
+  }
+
+  /** This node's figures against `other` (the same path in the other tree, or none), as diff() gives them. */
+  compare(other: T | null, totals: [after: number, before: number]): void {
+    this.before = other ? other.value : 0;
+    this.only = other ? null : "after";
+    this.delta = this.value / (totals[0] || 1) - (other ? other.value / (totals[1] || 1) : 0);
+    this.counterpart = other;
+    this.totals = totals;
   }
 
   /** The children, in order, side by side from x0 (null: none). */
@@ -682,6 +700,12 @@ export class InvertedNode extends LazyNode<InvertedNode> {
     }
     return made;
   }
+}
+
+// A diff made as the tree is read: each node, when made, gets `before`, `only` and `delta` as diff() gives them (for
+// the inverted tree, which is made as it is read; diff() would make all of it). Paths only in BEFORE are not listed.
+export function compareLazily<T extends LazyNode<T>>(after: T, before: T): void {
+  after.compare(before, [after.value, before.value]);
 }
 
 // The weight of samples with any frame matching: each sample counted once, however many of its frames match.
