@@ -83,6 +83,9 @@ test("column names: today's, without %, any case, and older sysstat's", () => {
   assert.equal(resolveColumn("avg", known), null, "the start of two names");
   assert.equal(resolveColumn("await", [...known, "await", "tps"]).chart, "await");
   assert.equal(resolveColumn("tps", [...known, "await", "tps"]).chart, "iops");
+  // Found whether or not the page explains them (a recording of today's sysstat has no "await" column).
+  assert.deepEqual(resolveColumn("await", known), { name: "await", current: "r_await", old: false, other: true, chart: "await" });
+  assert.equal(resolveColumn("kB_wrtn/s", known).chart, "throughput");
   assert.equal(resolveColumn("rsec/s", known).chart, "throughput");
   assert.equal(resolveColumn("avgrq-sz", known).chart, "size");
   assert.equal(resolveColumn("svctm", known).chart, "util");

@@ -48,8 +48,10 @@ export function resolveColumn(query: string | null | undefined, known: string[])
   const q = String(query || "").trim().toLowerCase();
   if (!q) return null;
   const bare = (s: string) => s.toLowerCase().replace(/^%/, "");
-  const starting = known.filter((c) => bare(c).startsWith(bare(q)));
-  const name = known.find((c) => c.toLowerCase() === q) ?? known.find((c) => bare(c) === bare(q)) ?? (starting.length === 1 ? starting[0] : null);
+  // The older and the other reports' names are names too, whether or not the page explains them.
+  const names = [...new Set([...known, ...Object.keys(OLD_NAMES), ...Object.keys(OTHER_NAMES)])];
+  const starting = names.filter((c) => bare(c).startsWith(bare(q)));
+  const name = names.find((c) => c.toLowerCase() === q) ?? names.find((c) => bare(c) === bare(q)) ?? (starting.length === 1 ? starting[0] : null);
   if (!name) return null;
   const current = OLD_NAMES[name] ?? OTHER_NAMES[name] ?? name;
   const chart = [...DEVICE_CHARTS, CPU_CHART].find((c) => c.columns.includes(current)) ?? (current.startsWith("%") && current.endsWith("rqm") ? DEVICE_CHARTS[2] : null);

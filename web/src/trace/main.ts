@@ -3,7 +3,7 @@
 import { interpolateRdBu, scaleSequential, select, type BaseType, type Selection } from "d3";
 import { readData, table, tooltip } from "../common/ui.js";
 import type { Cell } from "../common/ui.js";
-import { formatNumber, formatWeight, grouped, percent } from "../common/format.js";
+import { count, formatNumber, formatWeight, grouped, percent } from "../common/format.js";
 import { colourOf, hash } from "../common/colour.js";
 import { readState, writeState } from "../common/urlstate.js";
 import { createStore } from "../common/store.js";
@@ -189,7 +189,7 @@ function highlighter(): (node: LaidOut) => boolean {
 function describe(node: Drawn): string[] {
   const root = shownTree(), zoom = zoomNode();
   if (node.stub) {
-    return [`${grouped(node.count)} frames too narrow to draw, merged here`,
+    return [`${count(node.count, "frame")} too narrow to draw, merged here`,
       `total ${fmt(node.value)} · ${percent(node.value, root.value)} of all${zoom === root ? "" : ` · ${percent(node.value, zoom.value)} of ${zoom.name}`}`];
   }
   const p = main.profile;
