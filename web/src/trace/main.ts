@@ -9,7 +9,7 @@ import { readState, writeState } from "../common/urlstate.js";
 import { createStore } from "../common/store.js";
 import { fromParameters, reduce, toParameters, VIEWS, type Action, type Range, type View } from "./state.js";
 import { exportButtons } from "../common/download.js";
-import { buildTree, compareLazily, decode, diff, findPath, functionTable, heat, invert, levelOf, matchedWeight, sandwich, select as selectSamples, threadWeights, transform } from "./model.js";
+import { buildTree, compareLazily, decode, diff, type LaidOutTree, findPath, functionTable, heat, invert, levelOf, matchedWeight, sandwich, select as selectSamples, threadWeights, transform } from "./model.js";
 import type { Decoded, Sample, Thread, Transform, TreeNode } from "./model.js";
 import type { TracePageDocument } from "./data.js";
 import { drawFlame, layout, ROW, type Drawn, type FlameOptions, type FrameEvents, type LaidOut } from "./flame.js";
@@ -24,7 +24,6 @@ interface FunctionRow extends FunctionEntry {
   change: number;
 }
 type SortKey = "name" | "self" | "total" | "change";
-/** A column of the functions table: the figure it shows (the shares sort as their weights), and its header. */
 type HeatCells = ReturnType<typeof heat>;
 
 /** One profile's figures for the current state (in a diff, one of two). */
@@ -34,7 +33,7 @@ interface Result {
   threads: Set<number> | null;
   transforms: Transform[];
   samples: Sample[];
-  tree: LaidOut;
+  tree: LaidOutTree;
   functions?: FunctionEntry[];
 }
 
@@ -45,7 +44,8 @@ interface Computed {
   maxDelta: number;
   /** The heat map's cells; none when the profile has no time slices. */
   cells: HeatCells | undefined;
-  inverted?: { tree: LaidOut; maxDelta: number };
+  /** Made when first shown; compared as it is read, on the call tree's colour scale (maxDelta). */
+  inverted?: LaidOut;
 }
 
 const data = readData<TracePageDocument>();
@@ -136,17 +136,16 @@ function inverted() {
   if (!computed.inverted) {
     const trees = computed.results.map((r) =>
       invert(r.p, r.samples, { split: state.split, focused: r.transforms.some((t) => t.type === "focus"), byName: diffing() }));
-    // Compared as it is read (made whole, a large inverted tree took seconds); coloured on the call tree's scale.
+    // Compared as it is read (made whole, a large inverted tree took seconds).
     if (diffing()) compareLazily(trees[1], trees[0]);
-    const tree = trees[trees.length - 1];
-    computed.inverted = { tree, maxDelta: computed.maxDelta };
+    computed.inverted = trees[trees.length - 1];
   }
   return computed.inverted;
 }
 
 // The tree the view draws, zooms and describes: the call tree, or the inverted one.
 function shownTree(): LaidOut {
-  return state.view === "inverted" ? inverted().tree : computed.last.tree;
+  return state.view === "inverted" ? inverted() : computed.last.tree;
 }
 
 // Two profiles shown as a diff: two recordings, or two ranges of one.
@@ -169,7 +168,7 @@ function maxAbsDelta(root: TreeNode): number {
 const changeColour = scaleSequential(interpolateRdBu).domain([0, 1]); // one scale, not one a frame drawn
 function colour(node: LaidOut): string {
   if (diffing()) {
-    const t = 0.5 - (0.5 * (node.delta || 0)) / (state.view === "inverted" ? inverted().maxDelta : computed.maxDelta);
+    const t = 0.5 - (0.5 * (node.delta || 0)) / computed.maxDelta;
     return changeColour(Math.min(0.95, Math.max(0.05, t)));
   }
   if (node.frame < 0) return "#d9d9d9";

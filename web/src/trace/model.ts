@@ -442,7 +442,7 @@ class TreeTable {
     const kidStart = new Int32Array(n + 1);
     for (let i = 1; i < n; i++) kidStart[parent[i] + 1]++;
     for (let i = 0; i < n; i++) kidStart[i + 1] += kidStart[i];
-    // Children in order of making, then each node's sorted in place (most have one or a few: an insertion sort).
+    // Children in order of making, then sorted.
     const kids = new Int32Array(Math.max(0, n - 1)), next = building.next;
     next.set(kidStart.subarray(0, n));
     for (let i = 1; i < n; i++) kids[next[parent[i]]++] = i;
@@ -529,8 +529,8 @@ export abstract class LazyNode<T extends LazyNode<T>> {
   only?: "after" | null;
   delta?: number;
   private made: T[] | null | undefined = undefined;
-  // Compared with another tree (compareLazily): the node at the same path of names there, and both trees' totals.
-  private counterpart: T | null = null;
+  /** Compared with another tree (compareLazily): the node at the same path of names there. */
+  counterpart: T | null = null;
   private totals: [after: number, before: number] | null = null;
 
   constructor(readonly key: string | number, readonly name: string, readonly frame: number, readonly value: number, readonly self: number,
@@ -542,10 +542,7 @@ export abstract class LazyNode<T extends LazyNode<T>> {
   get children(): T[] | null {
     if (this.made === undefined) {
       this.made = this.make();
-      if (this.totals && this.made) {
-        const there = new Map((this.counterpart?.children ?? []).map((c) => [c.name, c]));
-        for (const c of this.made) c.compare(there.get(c.name) ?? null, this.totals);
-      }
+      this.compareChildren();
     }
     return this.made;
   }
@@ -557,6 +554,13 @@ export abstract class LazyNode<T extends LazyNode<T>> {
     this.delta = this.value / (totals[0] || 1) - (other ? other.value / (totals[1] || 1) : 0);
     this.counterpart = other;
     this.totals = totals;
+    this.compareChildren(); // those made already (a tree compared again, with another)
+  }
+
+  private compareChildren(): void {
+    if (!this.totals || !this.made) return;
+    const there = new Map((this.counterpart?.children ?? []).map((c) => [c.name, c]));
+    for (const c of this.made) c.compare(there.get(c.name) ?? null, this.totals);
   }
 
   /** The children, in order, side by side from x0 (null: none). */
@@ -702,8 +706,8 @@ export class InvertedNode extends LazyNode<InvertedNode> {
   }
 }
 
-// A diff made as the tree is read: each node, when made, gets `before`, `only` and `delta` as diff() gives them (for
-// the inverted tree, which is made as it is read; diff() would make all of it). Paths only in BEFORE are not listed.
+// A diff made as the tree is read: each node, when made, gets `before`, `only` and `delta` (the inverted tree is
+// compared so; diff() makes every node, to list the paths only in BEFORE).
 export function compareLazily<T extends LazyNode<T>>(after: T, before: T): void {
   after.compare(before, [after.value, before.value]);
 }
@@ -809,20 +813,18 @@ export function findPath(root: TreeNode, names: string[]): TreeNode {
 }
 
 // Diff: each node of AFTER gets `before` (the weight of the same path of names in BEFORE) and `delta` (the change
-// of its share of the total, after minus before). Paths only in BEFORE are returned with their weight.
-export function diff(after: TreeNode, before: TreeNode): { path: string[]; weight: number; share: number }[] {
+// of its share of the total, after minus before), as compareLazily gives them, every node made; the paths only in
+// BEFORE are returned with their weight, heaviest first.
+export function diff<T extends LazyNode<T>>(after: T, before: T): { path: string[]; weight: number; share: number }[] {
   const gone: { path: string[]; weight: number; share: number }[] = [];
-  const walk = (a: TreeNode, b: TreeNode | undefined, path: string[]) => {
-    a.before = b ? b.value : 0;
-    a.only = b ? null : "after";
-    a.delta = a.value / (after.value || 1) - (b ? b.value / (before.value || 1) : 0);
-    const byName = new Map((b && b.children ? b.children : []).map((c) => [c.name, c]));
-    for (const c of a.children || []) walk(c, byName.get(c.name), path.concat(c.name));
+  compareLazily(after, before);
+  const walk = (a: T, path: string[]) => {
     const names = new Set((a.children || []).map((c) => c.name));
-    for (const c of b && b.children ? b.children : []) {
+    for (const c of a.counterpart?.children ?? []) {
       if (!names.has(c.name)) gone.push({ path: path.concat(c.name), weight: c.value, share: c.value / (before.value || 1) });
     }
+    for (const c of a.children || []) walk(c, path.concat(c.name));
   };
-  walk(after, before, []);
+  walk(after, []);
   return gone.sort((x, y) => y.weight - x.weight);
 }

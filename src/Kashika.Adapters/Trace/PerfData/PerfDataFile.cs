@@ -140,7 +140,6 @@ public sealed class PerfDataFile
         var header = new byte[8];
         var body = new byte[64 * 1024];
         long end = DataOffset + DataSize;
-        stream.Position = DataOffset;
         for (long at = DataOffset; at < end;)
         {
             if (end - at < 8)
