@@ -3,8 +3,9 @@ using Kashika.Core.Trace;
 
 namespace Kashika.Adapters.Trace;
 
-/// <summary>A profile read from every input, with what was skipped or assumed on the way.</summary>
-public sealed record TraceIngestResult(CollapsedProfile Profile, IReadOnlyList<string> Warnings);
+/// <summary>A profile read from every input, with what was skipped or assumed on the way, and notes on how it was read
+/// (which reader read a perf.data, and why) for standard error only.</summary>
+public sealed record TraceIngestResult(CollapsedProfile Profile, IReadOnlyList<string> Warnings, IReadOnlyList<string> Notes);
 
 /// <summary>
 /// The one ingest pipeline of every trace command: each input opened (file, standard input, .gz, perf.data through
@@ -20,13 +21,32 @@ public static class TraceIngest
     {
         var reader = new TraceReader(options, threads);
         var perfNotes = new List<string>();
+        var notes = new List<string>();
         foreach (string name in names)
         {
             cancel.ThrowIfCancellationRequested();
             using var input = TraceInput.Open(name, standardInput, currentDirectory, perf);
             try
             {
-                if (input.Kind == TraceInputKind.Pprof)
+                if (input.Native is { } recording)
+                {
+                    reader.PreferEvent(recording.EventNames[0]);
+                    var symbols = new PerfData.SymbolSource(HomeDirectory(), perf.Symfs ?? "");
+                    var session = new PerfData.PerfSession(recording, symbols);
+                    reader.ReadSamples(input.Name, session.Run);
+                    if (symbols.Problem is { } problem)
+                    {
+                        perfNotes.Add($"{input.Name}: {problem}");
+                    }
+
+                    if (session.Lost > 0)
+                    {
+                        perfNotes.Add($"{input.Name}: {session.Lost:N0} samples were lost while recording (perf could not keep up): the profile is of the samples kept");
+                    }
+
+                    notes.Add($"{input.Name}: read by kashika's own perf.data reader");
+                }
+                else if (input.Kind == TraceInputKind.Pprof)
                 {
                     PprofReader.Read(input.Stream, input.Name, reader);
                 }
@@ -57,6 +77,10 @@ public static class TraceIngest
             }
 
             perfNotes.AddRange(input.Complete());
+            if (input.PerfReason is { } reason)
+            {
+                notes.Add($"{input.Name}: read by perf script: {reason}");
+            }
         }
 
         var profile = reader.Profile();
@@ -68,6 +92,10 @@ public static class TraceIngest
             throw new InputException($"{string.Join(", ", names)}: {why}");
         }
 
-        return new TraceIngestResult(profile, [.. reader.Warnings(), .. perfNotes]);
+        return new TraceIngestResult(profile, [.. reader.Warnings(), .. perfNotes], notes);
     }
+
+    // perf keeps its build-id cache in the home directory of whoever recorded (~/.debug), as perf script looks there.
+    private static string HomeDirectory() =>
+        Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 }

@@ -14,8 +14,20 @@ public sealed class PerfMissingException(string message) : Kashika.Core.Common.T
 /// <param name="OffCpu">Keep the tracepoint payload and nanosecond times, which off-CPU time is computed from.</param>
 /// <param name="NoInline">perf script --no-inline: no inlined frames, several times faster on DWARF recordings.</param>
 /// <param name="Arguments">More arguments for perf script, as the user gave them (--perf-arg).</param>
-public sealed record PerfScriptOptions(bool Srcline = false, bool OffCpu = false, bool NoInline = false, IReadOnlyList<string>? Arguments = null)
+/// <param name="Reader">Who reads perf.data: kashika itself (falling back to perf script for what it does not read, saying
+/// why), or always perf script.</param>
+/// <param name="Symfs">A directory standing for / when looking for the recording's modules (perf's --symfs).</param>
+public sealed record PerfScriptOptions(
+    bool Srcline = false, bool OffCpu = false, bool NoInline = false, IReadOnlyList<string>? Arguments = null, PerfDataReader Reader = PerfDataReader.Native, string? Symfs = null)
 {
+    /// <summary>Why these options need perf script rather than the native reader; null when they do not.</summary>
+    public string? NeedsPerf =>
+        Reader == PerfDataReader.Perf ? "--reader perf"
+        : Srcline ? "--srcline reads source lines, which perf finds in the modules' debug information"
+        : OffCpu ? "--off-cpu reads sched_switch's fields, which perf decodes from the recording's tracing data"
+        : Arguments is { Count: > 0 } ? "--perf-arg gives arguments to perf script"
+        : null;
+
     /// <summary>perf script's arguments for a recording at <paramref name="path"/>.</summary>
     public IReadOnlyList<string> For(string path)
     {
@@ -35,10 +47,25 @@ public sealed record PerfScriptOptions(bool Srcline = false, bool OffCpu = false
             arguments.Add("--no-inline");
         }
 
+        if (Symfs is not null)
+        {
+            arguments.Add($"--symfs={Symfs}");
+        }
+
         arguments.AddRange(Arguments ?? []);
         arguments.AddRange(["-i", path]);
         return arguments;
     }
+}
+
+/// <summary>Who turns a perf.data recording into samples.</summary>
+public enum PerfDataReader
+{
+    /// <summary>Kashika's own reader (<see cref="PerfData.PerfSession"/>), perf script where it cannot.</summary>
+    Native,
+
+    /// <summary>Always perf script.</summary>
+    Perf,
 }
 
 /// <summary>
@@ -55,8 +82,9 @@ public sealed class TraceInput : IDisposable
     // (a stream cut short, or a failed CRC), which the reader reports as an input error naming the file.
     static TraceInput() => AppContext.SetSwitch("System.IO.Compression.UseStrictValidation", true);
 
-    private TraceInput(string name, Stream stream, TraceInputKind kind, Process? perf = null, Task<string>? perfErrors = null)
+    private TraceInput(string name, Stream stream, TraceInputKind kind, Process? perf = null, Task<string>? perfErrors = null, PerfData.PerfDataFile? native = null)
     {
+        Native = native;
         Name = name;
         this.stream = stream;
         Kind = kind;
@@ -70,6 +98,12 @@ public sealed class TraceInput : IDisposable
     public TraceInputKind Kind { get; }
 
     public Stream Stream => stream;
+
+    /// <summary>A perf.data recording kashika reads itself (<see cref="Stream"/> is its file); null otherwise.</summary>
+    public PerfData.PerfDataFile? Native { get; }
+
+    /// <summary>Why a perf.data recording is read by perf script rather than natively; null otherwise.</summary>
+    public string? PerfReason { get; private init; }
 
     /// <summary>The error of a .gz input cut short or corrupt, whether found at its start or later.</summary>
     public static InputException Corrupt(string name, InvalidDataException e) =>
@@ -122,7 +156,7 @@ public sealed class TraceInput : IDisposable
                     throw new InputException($"{name}: a perf.data recording on standard input; give its file name (perf script reads it from a file)");
                 case TraceInputKind.PerfData:
                     content.Dispose();
-                    return PerfScript(path, full, perf);
+                    return OpenPerfData(path, full, perf);
                 case TraceInputKind.LegacyPprof:
                     throw new InputException($"{name}: a profile in pprof's legacy format, which kashika does not read; convert it with 'go tool pprof -proto {path} > profile.pb.gz'");
                 case TraceInputKind.Unknown:
@@ -169,7 +203,46 @@ public sealed class TraceInput : IDisposable
     /// event counted by default; empty for other inputs.</summary>
     public IReadOnlyList<string> RecordedEvents { get; private init; } = [];
 
-    private static TraceInput PerfScript(string path, string full, PerfScriptOptions options)
+    // A perf.data recording: read natively when the options and the recording allow it, else by perf script.
+    private static TraceInput OpenPerfData(string path, string full, PerfScriptOptions options)
+    {
+        string? reason = options.NeedsPerf;
+        if (reason is null)
+        {
+            var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            try
+            {
+                var data = PerfData.PerfDataFile.Open(file, path);
+                reason = PerfData.PerfSession.Unsupported(data);
+                if (reason is null)
+                {
+                    return new TraceInput(path, file, TraceInputKind.PerfData, native: data);
+                }
+            }
+            catch (InputException e) when (e.Message.Contains("pipe-mode", StringComparison.Ordinal))
+            {
+                reason = "a pipe-mode recording (perf record -o -)";
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
+
+            file.Dispose();
+        }
+
+        try
+        {
+            return PerfScript(path, full, options, reason);
+        }
+        catch (PerfMissingException) when (options.Reader == PerfDataReader.Native)
+        {
+            throw new PerfMissingException($"{path}: kashika does not read this recording itself ({reason}), and perf is not installed to read it; install perf (Debian: linux-perf)");
+        }
+    }
+
+    private static TraceInput PerfScript(string path, string full, PerfScriptOptions options, string reason)
     {
         var events = new List<string>();
         try
@@ -202,7 +275,7 @@ public sealed class TraceInput : IDisposable
         try
         {
             var process = Process.Start(start) ?? throw new PerfMissingException("perf: could not be started");
-            return new TraceInput(path, process.StandardOutput.BaseStream, TraceInputKind.PerfScript, process, process.StandardError.ReadToEndAsync()) { RecordedEvents = events };
+            return new TraceInput(path, process.StandardOutput.BaseStream, TraceInputKind.PerfScript, process, process.StandardError.ReadToEndAsync()) { RecordedEvents = events, PerfReason = reason };
         }
         catch (Win32Exception)
         {

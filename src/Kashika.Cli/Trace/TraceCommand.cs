@@ -4,8 +4,8 @@ using Kashika.Core.Trace;
 
 namespace Kashika.Cli.Trace;
 
-/// <summary>How every trace command reads its inputs: the folding, and how perf script is run on a perf.data.</summary>
-public sealed record TraceOptions(CollapseOptions Collapse, PerfScriptOptions Perf);
+/// <summary>How every trace command reads its inputs: the folding, how a perf.data is read, and whether to say how.</summary>
+public sealed record TraceOptions(CollapseOptions Collapse, PerfScriptOptions Perf, bool Verbose = false);
 
 /// <summary>The arguments of <c>kashika trace collapse</c>, typed.</summary>
 public sealed record CollapseArguments(IReadOnlyList<string> Inputs, TraceOptions Options, string Format, string? Output, int Threads);
@@ -34,6 +34,14 @@ internal static class TraceCommand
             HelpName = "ARG",
             Description = "perf.data: one more argument for perf script (repeatable), e.g. --perf-arg=-f or --perf-arg=--symfs=DIR.",
         };
+        var reader = new Option<string>("--reader")
+        {
+            Description = "perf.data: native (kashika reads it, several times faster; perf script where it cannot, e.g. --call-graph dwarf, said with -v) or perf (always perf script).",
+            DefaultValueFactory = _ => "native",
+        };
+        reader.AcceptOnlyFromAmong("native", "perf");
+        var symfs = new Option<string?>("--symfs") { Description = "perf.data: look for the recording's programs and libraries under DIR, as if it were / (perf's --symfs).", HelpName = "DIR" };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Say how each input was read (which reader, and why)." };
         var weight = new Option<string>("--weight")
         {
             Description = "period: weigh each sample by its event's period when the event line has one, else 1 (as FlameGraph); samples: 1 per sample.",
@@ -79,7 +87,7 @@ internal static class TraceCommand
 
         var collapse = new Command("collapse", "perf script stack samples to folded stacks (FlameGraph's format), exactly and fast.")
         {
-            inputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, weight, label, format, output, threads,
+            inputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, reader, symfs, verbose, weight, label, format, output, threads,
         };
         TraceOptions Options(ParseResult parse)
         {
@@ -95,8 +103,10 @@ internal static class TraceCommand
                 Weight: parse.GetValue(weight) == "samples" ? SampleWeight.Samples : SampleWeight.Period,
                 Labels: parse.GetValue(label) is { Length: > 0 } labels ? labels : null,
                 OffCpu: parse.GetValue(offCpu));
-            var perf = new PerfScriptOptions(collapse.Srcline, collapse.OffCpu, parse.GetValue(noInline), parse.GetValue(perfArg) ?? []);
-            return new TraceOptions(collapse, perf);
+            var perf = new PerfScriptOptions(
+                collapse.Srcline, collapse.OffCpu, parse.GetValue(noInline), parse.GetValue(perfArg) ?? [],
+                parse.GetValue(reader) == "perf" ? PerfDataReader.Perf : PerfDataReader.Native, parse.GetValue(symfs));
+            return new TraceOptions(collapse, perf, parse.GetValue(verbose));
         }
 
         int Threads(ParseResult parse) => parse.GetValue(threads) is > 0 and var n ? n : Environment.ProcessorCount;
@@ -113,7 +123,7 @@ internal static class TraceCommand
         var after = new Argument<string>("AFTER") { Description = "The second profile; widths are drawn from it, colours show the change." };
         var diff = new Command("diff", "Two profiles on one page: the second's flame graph coloured by how each frame's share changed.")
         {
-            before, after, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, weight, diffOutput, threads,
+            before, after, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, reader, symfs, verbose, weight, diffOutput, threads,
         };
         diff.SetAction((parse, cancel) =>
         {
@@ -127,7 +137,7 @@ internal static class TraceCommand
             "trace",
             "Stack samples from perf. 'kashika trace [options] [FILE…|-]' writes the interactive page (flame graph, icicle, sunburst, functions, callers/callees, time heat map); FILE is what 'collapse' reads.")
         {
-            pageInputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, weight, label, pageOutput, threads, collapse, diff,
+            pageInputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, reader, symfs, verbose, weight, label, pageOutput, threads, collapse, diff,
         };
         trace.SetAction((parse, cancel) =>
         {

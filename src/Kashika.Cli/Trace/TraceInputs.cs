@@ -14,6 +14,14 @@ internal static class TraceInputs
             context.Warn(warning);
         }
 
+        if (options.Verbose)
+        {
+            foreach (string note in result.Notes)
+            {
+                context.Say(note);
+            }
+        }
+
         return result;
     }
 }

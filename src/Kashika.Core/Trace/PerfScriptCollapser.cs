@@ -458,6 +458,34 @@ public sealed class PerfScriptCollapser
             return false;
         }
 
+        bool timed = Timestamp(rest, out long seconds, out long fraction, out int digits);
+        long? p = periodText.Length == 0 ? null : long.TryParse(periodText, out long parsed) ? parsed : 0;
+        if (!BeginSample(named ? eventName : default, named, p, timed ? (seconds, fraction, digits) : null))
+        {
+            return true;
+        }
+
+        if (switches is not null && !Switch(timed ? Nanoseconds(seconds, fraction, digits) : null, payload))
+        {
+            process = -1; // the idle task switching out: not a thread waiting
+            return true;
+        }
+
+        process = ProcessFrame(comm, pid, tid);
+        isJava = comm.StartsWith("java", StringComparison.Ordinal);
+        var inlineFrame = LooksLikeFrame(payload) ? payload : TrailingFrame(payload);
+        if (inlineFrame.Length > 0 && !TryFrame(inlineFrame))
+        {
+            UnrecognizedLines++;
+        }
+
+        return true;
+    }
+
+    // What every sample starts with, from its event line or from perf.data: the sample before it ends; the event is
+    // counted or skipped; its period (none: 1, as a period of 0) and time slice. False when the sample is not counted.
+    private bool BeginSample(ReadOnlySpan<char> eventName, bool named, long? samplePeriod, (long Seconds, long Fraction, int Digits)? time)
+    {
         // A new event line ends the sample before it even without a blank line: stacks printed on their event line, and
         // samples printed without any stack, have none.
         if (process >= 0)
@@ -478,31 +506,64 @@ public sealed class PerfScriptCollapser
                 string skipped = eventName.ToString();
                 SkippedEvents[skipped] = SkippedEvents.GetValueOrDefault(skipped) + 1;
                 process = -1;
-                return true;
+                return false;
             }
         }
 
-        period = periodText.Length > 0 && long.TryParse(periodText, out long p) && p != 0 ? p : 1;
-        SawPeriod |= periodText.Length > 0;
-        bool timed = Timestamp(rest, out long seconds, out long fraction, out int digits);
-        slice = options.TimeSlices > 0 && timed
+        period = samplePeriod is { } p && p != 0 ? p : 1;
+        SawPeriod |= samplePeriod is not null;
+        slice = options.TimeSlices > 0 && time is var (seconds, fraction, digits)
             ? checked((seconds * options.TimeSlices) + (long)(fraction * (decimal)options.TimeSlices / Pow10(digits)))
             : -1;
-        if (switches is not null && !Switch(timed ? Nanoseconds(seconds, fraction, digits) : null, payload))
-        {
-            process = -1; // the idle task switching out: not a thread waiting
-            return true;
-        }
-
-        process = ProcessFrame(comm, pid, tid);
-        isJava = comm.StartsWith("java", StringComparison.Ordinal);
-        var inlineFrame = LooksLikeFrame(payload) ? payload : TrailingFrame(payload);
-        if (inlineFrame.Length > 0 && !TryFrame(inlineFrame))
-        {
-            UnrecognizedLines++;
-        }
-
         return true;
+    }
+
+    // What each frame of perf.data read natively was made into, by reference (a frame object is one address of one
+    // address space); Java processes' frames are tidied otherwise.
+    private readonly Dictionary<NativeFrame, ParsedFrames> nativeFrames = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<NativeFrame, ParsedFrames> nativeJavaFrames = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// One sample of a perf.data recording read natively: counted exactly as the same sample printed by perf script
+    /// (<c>-F +pid,+ip,+sym,+dso,+period</c>, times in microseconds) would be, its frames made by the same rules.
+    /// </summary>
+    public void Sample(NativeSample sample)
+    {
+        ulong microseconds = sample.Time / 1000;
+        if (!BeginSample(sample.Event, named: true, (long)Math.Min(sample.Period, long.MaxValue), ((long)(microseconds / 1_000_000), (long)(microseconds % 1_000_000), 6)))
+        {
+            return;
+        }
+
+        Span<char> pid = stackalloc char[11], tid = stackalloc char[11];
+        sample.Pid.TryFormat(pid, out int pidLength, provider: System.Globalization.CultureInfo.InvariantCulture);
+        sample.Tid.TryFormat(tid, out int tidLength, provider: System.Globalization.CultureInfo.InvariantCulture);
+        process = ProcessFrame(sample.Comm, pid[..pidLength], tid[..tidLength]);
+        isJava = sample.Comm.StartsWith("java", StringComparison.Ordinal);
+        var cache = isJava ? nativeJavaFrames : nativeFrames;
+        foreach (var frame in sample.Frames)
+        {
+            ref var parsed = ref CollectionsMarshal.GetValueRefOrAddDefault(cache, frame, out bool exists);
+            if (!exists)
+            {
+                string line = $"{frame.Address:x} {frame.Symbol ?? "[unknown]"} ({frame.Module ?? "[unknown]"})";
+                int wordEnd = line.IndexOf(' ', StringComparison.Ordinal);
+                if (!ParseFrameLine(line, 0, wordEnd, out parsed))
+                {
+                    parsed = new ParsedFrames([], false);
+                    UnrecognizedLines++;
+                }
+            }
+
+            Recognized++;
+            sampleKernelUnknown |= parsed.KernelUnknown;
+            for (int i = parsed.Ids.Length - 1; i >= 0; i--)
+            {
+                current.Add(parsed.Ids[i]);
+            }
+        }
+
+        EndSample();
     }
 
     // A timestamp as nanoseconds (perf prints 6 digits, 9 with --ns).
@@ -543,8 +604,8 @@ public sealed class PerfScriptCollapser
         return default;
     }
 
-    // "comm pid[/tid] ": comm is the shortest prefix of two or more chars followed by whitespace, digits, slashes,
-    // digits and whitespace (stackcollapse-perf.pl's /^(\S.+?)\s+(\d+)\/*(\d+)*\s+/).
+    // "comm pid[/tid] ": comm is the shortest prefix followed by whitespace, digits, slashes, digits and whitespace
+    // (stackcollapse-perf.pl's /^(\S.+?)\s+(\d+)\/*(\d+)*\s+/, whose ".+?" made a one-character comm "p " of "p 12/12").
     private static bool TryProcess(ReadOnlySpan<char> line, out ReadOnlySpan<char> comm, out ReadOnlySpan<char> pid, out ReadOnlySpan<char> tid, out int end)
     {
         comm = pid = tid = default;
@@ -554,7 +615,7 @@ public sealed class PerfScriptCollapser
             return false;
         }
 
-        for (int p = 2; p < line.Length; p++)
+        for (int p = 1; p < line.Length; p++)
         {
             if (!IsSpace(line[p]))
             {
@@ -958,9 +1019,11 @@ public sealed class PerfScriptCollapser
         var raw = body[symbolStart..open];
         var module = body[(open + 2)..close];
         raw = StripOffset(raw);
-        if (raw.Length > 0 && raw[0] == '(')
+        if (raw.Length > 0 && raw[0] == '(' && raw.IndexOf(')') == raw.Length - 1)
         {
-            parsed = new ParsedFrames([], false); // a process name in parentheses: skipped
+            // A process name in parentheses: skipped. Not a C++ name that starts with one ("(anonymous namespace)::f"),
+            // which stackcollapse-perf.pl dropped, giving its time to the caller.
+            parsed = new ParsedFrames([], false);
             return true;
         }
 

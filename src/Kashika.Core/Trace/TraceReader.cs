@@ -98,6 +98,16 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
         return warnings;
     }
 
+    /// <summary>Reads a perf.data recording's samples as <paramref name="play"/> hands them over (perf.data read
+    /// natively): counted as the same samples printed by perf script are.</summary>
+    /// <exception cref="InputException">Perf script cannot be summed with the folded inputs before it.</exception>
+    public void ReadSamples(string name, Action<NativeSampleHandler> play)
+    {
+        Kind(false, name);
+        first.BeginSource(name);
+        play(first.Sample);
+    }
+
     /// <summary>Reads one text input (perf script or folded stacks), its kind decided from its content.</summary>
     /// <exception cref="InputException">It is neither.</exception>
     public void Read(Stream stream, string name)

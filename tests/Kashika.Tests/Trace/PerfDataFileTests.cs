@@ -98,6 +98,7 @@ public sealed partial class PerfDataFileTests(PerfOracleTests.Program program) :
         byte[] lying = (byte[])whole.Clone();
         BitConverter.GetBytes((ushort)0xFFFF).CopyTo(lying, (int)dataOffset + 6);
         BitConverter.GetBytes(100L).CopyTo(lying, 48); // a data section of 100 bytes
+        Array.Clear(lying, 72, 32); // and no header features after it
         Assert.Matches("byte [0-9]+: a record of 65535 bytes past the end of the data section", Error(lying));
         // A sample whose call chain claims more addresses than its record holds.
         byte[] chain = (byte[])whole.Clone();

@@ -5,10 +5,10 @@ namespace Kashika.Adapters.Trace.PerfData;
 
 /// <summary>One event of a recording (perf_event_attr): its type and config, what each of its samples carries
 /// (sample_type), and the sample ids that name it in the records.</summary>
-public sealed record PerfEventAttr(uint Type, ulong Config, ulong SampleType, ulong ReadFormat, bool SampleIdAll, IReadOnlyList<ulong> Ids);
+public sealed record PerfEventAttr(uint Type, ulong Config, ulong SampleType, ulong ReadFormat, bool SampleIdAll, IReadOnlyList<ulong> Ids, ulong SamplePeriod = 0, bool Freq = false);
 
 /// <summary>A sample as perf.data stores it (PERF_RECORD_SAMPLE), the fields kashika reads; absent ones are 0 or empty.</summary>
-public sealed record PerfSample(int Event, ulong Ip, int Pid, int Tid, ulong Time, uint Cpu, ulong Period, ulong[] Callchain);
+public sealed record PerfSample(int Event, ulong Ip, int Pid, int Tid, ulong Time, uint Cpu, ulong Period, ulong[] Callchain, ushort Misc = 0);
 
 /// <summary>
 /// perf.data in file mode (<c>PERFILE2</c>, this machine's byte order), read as perf reads it: the header, the events'
@@ -34,8 +34,9 @@ public sealed class PerfDataFile
     private readonly Stream stream;
     private readonly Dictionary<ulong, int> eventOfId = [];
 
-    private PerfDataFile(string source, Stream stream, IReadOnlyList<PerfEventAttr> events, long dataOffset, long dataSize)
+    private PerfDataFile(string source, Stream stream, IReadOnlyList<PerfEventAttr> events, long dataOffset, long dataSize, ulong features)
     {
+        Features = features;
         this.source = source;
         this.stream = stream;
         Events = events;
@@ -51,6 +52,9 @@ public sealed class PerfDataFile
     }
 
     public IReadOnlyList<PerfEventAttr> Events { get; }
+
+    /// <summary>The file's name, as errors say it.</summary>
+    public string Source => source;
 
     public long DataOffset { get; }
 
@@ -105,7 +109,151 @@ public sealed class PerfDataFile
             throw new InputException($"{source}: no event in the recording");
         }
 
-        return new PerfDataFile(source, stream, events, dataOffset, dataSize);
+        var file = new PerfDataFile(source, stream, events, dataOffset, dataSize, BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(72)));
+        file.ReadFeatures(header, length);
+        return file;
+    }
+
+    /// <summary>The first 64 bits of the header's feature bitmap (HEADER_BUILD_ID = bit 2, HEADER_EVENT_DESC = 12, …).</summary>
+    public ulong Features { get; }
+
+    // Feature numbers (tools/perf/util/header.h).
+    private const int FeatureBuildId = 2, FeatureEventDesc = 12;
+
+    /// <summary>Each event's name as perf prints it ("cpu-clock", "sched:sched_switch"), in the order of <see cref="Events"/>.</summary>
+    public IReadOnlyList<string> EventNames { get; private set; } = [];
+
+    /// <summary>The modules perf recorded a build id of (HEADER_BUILD_ID): the file name as perf wrote it, its build id
+    /// in lower-case hex, and whether it is kernel code.</summary>
+    public IReadOnlyList<(string File, string BuildId, bool Kernel)> BuildIds { get; private set; } = [];
+
+    // The feature sections follow the data section, one {offset, size} for each bit set in the header's bitmap.
+    private void ReadFeatures(byte[] header, long length)
+    {
+        long at = DataOffset + DataSize;
+        var table = new byte[16];
+        for (int bit = 0; bit < 256; bit++)
+        {
+            if ((header[72 + (bit / 8)] & (1 << (bit % 8))) == 0)
+            {
+                continue;
+            }
+
+            ReadExactly(stream, at, table, source, "the table of header features");
+            at += 16;
+            long offset = (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(table), long.MaxValue);
+            long size = (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(table.AsSpan(8)), long.MaxValue);
+            if (bit is not (FeatureBuildId or FeatureEventDesc))
+            {
+                continue;
+            }
+
+            Section(source, $"header feature {bit}", offset, size, length);
+            if (size > 1 << 30)
+            {
+                throw new InputException($"{source}: header feature {bit} of {size} bytes");
+            }
+
+            var bytes = new byte[size];
+            ReadExactly(stream, offset, bytes, source, $"header feature {bit}");
+            if (bit == FeatureBuildId)
+            {
+                BuildIds = ReadBuildIds(bytes, offset);
+            }
+            else
+            {
+                EventNames = ReadEventNames(bytes, offset);
+            }
+        }
+
+    }
+
+    // HEADER_BUILD_ID: build_id_event records: a record header, pid, 24 bytes of build id (20 used, its size in the
+    // 21st when misc has PERF_RECORD_MISC_BUILD_ID_SIZE), then the file name, NUL-padded.
+    private List<(string, string, bool)> ReadBuildIds(byte[] bytes, long offset)
+    {
+        var ids = new List<(string, string, bool)>();
+        for (int at = 0; at + 8 <= bytes.Length;)
+        {
+            ushort misc = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at + 4));
+            int size = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at + 6));
+            if (size < 8 + 4 + 24 || at + size > bytes.Length)
+            {
+                throw new InputException($"{source}: byte {offset + at}: a build id entry of {size} bytes");
+            }
+
+            int idSize = (misc & (1 << 15)) != 0 ? Math.Min((int)bytes[at + 12 + 20], 20) : 20;
+            string id = Convert.ToHexStringLower(bytes, at + 12, idSize);
+            var name = bytes.AsSpan(at + 36, size - 36);
+            int end = name.IndexOf((byte)0);
+            string file = System.Text.Encoding.UTF8.GetString(end < 0 ? name : name[..end]);
+            bool kernel = (misc & 7) is 1 or 4; // PERF_RECORD_MISC_KERNEL, GUEST_KERNEL
+            ids.Add((file, id, kernel));
+            at += size;
+        }
+
+        return ids;
+    }
+
+    // HEADER_EVENT_DESC: nr events and attr size, then per event its attr, its number of ids, its name (a perf string:
+    // u32 length, then that many bytes, NUL-padded) and its ids.
+    private List<string> ReadEventNames(byte[] bytes, long offset)
+    {
+        var names = new List<string>();
+        var span = bytes.AsSpan();
+        if (span.Length < 8)
+        {
+            return names;
+        }
+
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(span);
+        uint attrSize = BinaryPrimitives.ReadUInt32LittleEndian(span[4..]);
+        long at = 8;
+        for (uint e = 0; e < count; e++)
+        {
+            if (at + attrSize + 8 > span.Length)
+            {
+                throw new InputException($"{source}: byte {offset + at}: the event descriptions are cut short");
+            }
+
+            at += attrSize;
+            uint ids = BinaryPrimitives.ReadUInt32LittleEndian(span[(int)at..]);
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(span[(int)(at + 4)..]);
+            at += 8;
+            if (at + length + (8L * ids) > span.Length)
+            {
+                throw new InputException($"{source}: byte {offset + at}: the event descriptions are cut short");
+            }
+
+            var name = span.Slice((int)at, (int)length);
+            int end = name.IndexOf((byte)0);
+            names.Add(System.Text.Encoding.UTF8.GetString(end < 0 ? name : name[..end]));
+            at += length + (8L * ids);
+        }
+
+        return names;
+    }
+
+    /// <summary>The time of a record other than a sample, from its sample_id trailer (perf record's sample_id_all);
+    /// null when the recording has none.</summary>
+    public ulong? TimeOf(ReadOnlySpan<byte> body)
+    {
+        var attr = Events[0];
+        if (!attr.SampleIdAll || (attr.SampleType & Time) == 0)
+        {
+            return null;
+        }
+
+        ulong st = attr.SampleType;
+        if (Events.Count > 1 && (st & Identifier) != 0 && body.Length >= 8
+            && eventOfId.TryGetValue(BinaryPrimitives.ReadUInt64LittleEndian(body[^8..]), out int e))
+        {
+            st = Events[e].SampleType;
+        }
+
+        int trailer = 8 * CountBits(st & (Tid | Time | Id | StreamId | Cpu | Identifier));
+        int at = body.Length - trailer + ((st & Tid) != 0 ? 8 : 0);
+        return at >= 0 && body.Length >= trailer ? BinaryPrimitives.ReadUInt64LittleEndian(body[at..]) : null;
     }
 
     // An attribute entry: perf_event_attr (attr_size − 16 bytes), then the section of its ids.
@@ -128,35 +276,57 @@ public sealed class PerfDataFile
             list[i] = BinaryPrimitives.ReadUInt64LittleEndian(ids.AsSpan(8 * i));
         }
 
-        return new PerfEventAttr(type, config, sampleType, readFormat, (flags & (1UL << 18)) != 0, list);
+        bool freq = (flags & (1UL << 10)) != 0;
+        ulong period = BinaryPrimitives.ReadUInt64LittleEndian(span[16..]);
+        return new PerfEventAttr(type, config, sampleType, readFormat, (flags & (1UL << 18)) != 0, list, freq ? 0 : period, freq);
     }
 
-    /// <summary>
-    /// Every record of the data section in order: its type, and for samples the sample. Calls <paramref name="onRecord"/>
-    /// with each record's type and its bytes after the 8-byte header (valid during the call only).
-    /// </summary>
-    public void ReadRecords(Action<uint, ReadOnlySpan<byte>> onRecord)
+    /// <summary>Called with each record: its type, its header's misc bits, its bytes after the 8-byte header (valid
+    /// during the call only) and where it starts in the file.</summary>
+    public delegate void RecordHandler(uint type, ushort misc, ReadOnlySpan<byte> body, long offset);
+
+    /// <summary>Every record of the data section in order, read sequentially through one buffer.</summary>
+    public void ReadRecords(RecordHandler onRecord)
     {
-        var header = new byte[8];
-        var body = new byte[64 * 1024];
+        var buffer = new byte[1 << 20];
+        int filled = 0, used = 0;
+        long bufferAt = DataOffset; // the file offset of buffer[0]
         long end = DataOffset + DataSize;
+        stream.Position = DataOffset;
         for (long at = DataOffset; at < end;)
         {
-            if (end - at < 8)
+            if (filled - used < 8 || filled - used < BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(used + 6)))
+            {
+                // Move what is left to the front and read on (a record is at most 64 KiB).
+                buffer.AsSpan(used, filled - used).CopyTo(buffer);
+                bufferAt += used;
+                filled -= used;
+                used = 0;
+                int want = (int)Math.Min(buffer.Length - filled, end - (bufferAt + filled));
+                int read = stream.ReadAtLeast(buffer.AsSpan(filled, want), want, throwOnEndOfStream: false);
+                filled += read;
+                if (read < want)
+                {
+                    throw new InputException($"{source}: byte {bufferAt + filled}: the data section cut short by the end of the file");
+                }
+            }
+
+            if (end - at < 8 || filled - used < 8)
             {
                 throw new InputException($"{source}: byte {at}: a record header cut short by the end of the data section");
             }
 
-            ReadExactly(stream, at, header, source, "a record header");
+            var header = buffer.AsSpan(used, 8);
             uint type = BinaryPrimitives.ReadUInt32LittleEndian(header);
-            int size = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(6));
-            if (size < 8 || at + size > end)
+            ushort misc = BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
+            int size = BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
+            if (size < 8 || at + size > end || size > filled - used)
             {
                 throw new InputException($"{source}: byte {at}: a record of {size} bytes {(size < 8 ? "(less than its own header)" : "past the end of the data section")}");
             }
 
-            ReadExactly(stream, at + 8, body.AsSpan(0, size - 8), source, "a record");
-            onRecord(type, body.AsSpan(0, size - 8));
+            onRecord(type, misc, buffer.AsSpan(used + 8, size - 8), at);
+            used += size;
             at += size;
         }
     }
@@ -165,19 +335,19 @@ public sealed class PerfDataFile
     public void ReadSamples(Action<PerfSample> onSample)
     {
         long index = 0;
-        ReadRecords((type, body) =>
+        ReadRecords((type, misc, body, _) =>
         {
             index++;
             if (type == RecordSample)
             {
-                onSample(Sample(body, index));
+                onSample(Sample(body, index, misc));
             }
         });
     }
 
     // A sample's fields in sample_type's order (perf_event.h, "PERF_RECORD_SAMPLE"). With several events, the event is
     // found by the sample's id (PERF_SAMPLE_IDENTIFIER: the first field; else PERF_SAMPLE_ID after the ones before it).
-    private PerfSample Sample(ReadOnlySpan<byte> body, long record)
+    public PerfSample Sample(ReadOnlySpan<byte> body, long record, ushort misc)
     {
         int e = 0;
         if (Events.Count > 1)
@@ -228,7 +398,7 @@ public sealed class PerfDataFile
             r.U32();
         }
 
-        ulong period = (st & Period) != 0 ? r.U64() : 0;
+        ulong period = (st & Period) != 0 ? r.U64() : Events[e].SamplePeriod;
         if ((st & Read) != 0)
         {
             throw new InputException($"{source}: record {record}: samples with counter values (perf record -s, PERF_SAMPLE_READ) are not read natively");
@@ -250,7 +420,7 @@ public sealed class PerfDataFile
             }
         }
 
-        return new PerfSample(e, ip, pid, tid, time, cpu, period, chain);
+        return new PerfSample(e, ip, pid, tid, time, cpu, period, chain, misc);
     }
 
     private static int CountBits(ulong x) => System.Numerics.BitOperations.PopCount(x);

@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Text;
+using ELFSharp.ELF;
+using ELFSharp.ELF.Sections;
+using ELFSharp.ELF.Segments;
+
+namespace Kashika.Adapters.Trace.PerfData;
+
+/// <summary>
+/// A module's symbols from its ELF file, as perf reads them (dso__load_sym): .symtab when the file has one, else .dynsym;
+/// functions and objects with a name in an allocated section, and labels in text sections; addresses as perf looks them
+/// up (executables' symbols moved from virtual addresses to file offsets, as their mappings are found by offset).
+/// </summary>
+internal static class ElfSymbols
+{
+    private const int SymbolObject = 1, SymbolFunction = 2, SymbolNoType = 0, SymbolIndirectFunction = 10;
+    private const ushort SectionUndefined = 0, SectionAbsolute = 0xfff1;
+
+    /// <summary>The build id of an ELF file (NT_GNU_BUILD_ID), lower-case hex; null when it has none or is not ELF.</summary>
+    public static string? BuildId(string path)
+    {
+        using var elf = Open(path);
+        return elf is null ? null : BuildId(elf);
+    }
+
+    /// <summary>Opens an ELF file of 64 bits; null when it is missing, unreadable or not such a file.</summary>
+    public static ELF<ulong>? Open(string path)
+    {
+        try
+        {
+            if (!File.Exists(path) || !ELFReader.TryLoad(path, out var elf))
+            {
+                return null;
+            }
+
+            if (elf is ELF<ulong> wide)
+            {
+                return wide;
+            }
+
+            elf.Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or FormatException or EndOfStreamException or OverflowException or IndexOutOfRangeException)
+        {
+            // A damaged or foreign file is no module's symbols: perf too goes on without them.
+        }
+
+        return null;
+    }
+
+    public static string? BuildId(ELF<ulong> elf)
+    {
+        // A note section may hold several notes (the vdso's .note: Linux's, then GNU's build id).
+        foreach (var section in elf.Sections)
+        {
+            if (section.Type == SectionType.Note && BuildIdNote(section.GetContents()) is { } id)
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The GNU build id among ELF notes (namesz, descsz, type, name, desc, each padded to 4 bytes).</summary>
+    public static string? BuildIdNote(byte[] notes)
+    {
+        for (int at = 0; at + 12 <= notes.Length;)
+        {
+            int nameSize = BitConverter.ToInt32(notes, at), descSize = BitConverter.ToInt32(notes, at + 4), type = BitConverter.ToInt32(notes, at + 8);
+            int name = at + 12;
+            if (nameSize < 0 || descSize < 0 || nameSize > notes.Length - name)
+            {
+                return null;
+            }
+
+            int desc = name + ((nameSize + 3) & ~3);
+            if (descSize > notes.Length - desc)
+            {
+                return null;
+            }
+
+            if (type == 3 && nameSize == 4 && notes.AsSpan(name, 4).SequenceEqual("GNU\0"u8))
+            {
+                return Convert.ToHexStringLower(notes, desc, descSize);
+            }
+
+            at = desc + ((descSize + 3) & ~3);
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the file has a full symbol table (.symtab), which perf prefers to .dynsym.</summary>
+    public static bool HasSymtab(ELF<ulong> elf) => elf.Sections.Any(s => s.Type == SectionType.SymbolTable);
+
+    /// <summary>Where a file's loadable segments are: virtual address, file offset and size in memory.</summary>
+    public static List<(ulong Address, ulong Offset, ulong Size)> Loads(ELF<ulong> elf) =>
+        [.. elf.Segments.Where(s => s.Type == SegmentType.Load).Select(s => (s.Address, (ulong)s.Offset, Math.Max(s.Size, (ulong)s.FileSize)))];
+
+    /// <summary>The file's symbols as perf 6 reads a user-space module's: moved from virtual addresses to file offsets
+    /// (each by the loadable segment of <paramref name="loads"/> holding it, else by its section), as its mappings are
+    /// found by offset.</summary>
+    /// <param name="loads">The segments of the module itself (a separate debug file's symbols are placed by them).</param>
+    public static List<Symbol> Read(ELF<ulong> elf, IReadOnlyList<(ulong Address, ulong Offset, ulong Size)> loads)
+    {
+        var table = elf.Sections.FirstOrDefault(s => s.Type == SectionType.SymbolTable)
+            ?? elf.Sections.FirstOrDefault(s => s.Type == SectionType.DynamicSymbolTable);
+        var symbols = new List<Symbol>();
+        if (table is not SymbolTable<ulong> entries)
+        {
+            return symbols;
+        }
+
+        var sections = elf.Sections.ToList();
+        foreach (var entry in entries.Entries)
+        {
+            int type = (int)entry.Type;
+            ushort index = (ushort)entry.PointedSectionIndex;
+            if (entry.Name.Length == 0 || index == SectionUndefined || index >= sections.Count)
+            {
+                continue;
+            }
+
+            bool label = type == SymbolNoType && index != SectionAbsolute && entry.Visibility is not (SymbolVisibility.Hidden or SymbolVisibility.Internal);
+            if (!label && type is not (SymbolFunction or SymbolIndirectFunction or SymbolObject))
+            {
+                continue;
+            }
+
+            var section = sections[index];
+            if ((section.Flags & SectionFlags.Allocatable) == 0 || (label && !section.Name.Contains("text", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            ulong value = entry.Value;
+            int load = loads.Count - 1;
+            while (load >= 0 && !(value >= loads[load].Address && value - loads[load].Address < loads[load].Size))
+            {
+                load--;
+            }
+
+            value -= load >= 0 ? loads[load].Address - loads[load].Offset : section.LoadAddress - (ulong)section.Offset;
+
+            var binding = entry.Binding switch
+            {
+                ELFSharp.ELF.Sections.SymbolBinding.Global => SymbolBinding.Global,
+                ELFSharp.ELF.Sections.SymbolBinding.Weak => SymbolBinding.Weak,
+                _ => SymbolBinding.Local,
+            };
+            symbols.Add(new Symbol(value, value + entry.Size, binding, entry.Name));
+        }
+
+        return symbols;
+    }
+
+    /// <summary>
+    /// The PLT entries perf names ("printf@plt", perf 6.1's dso__synthesize_plt_symbols): one per relocation of .rela.plt
+    /// (or .rel.plt) whose symbols are .dynsym's, in that order, each of .plt's entry size, after a header of that size,
+    /// at the file offset of .plt.
+    /// </summary>
+    public static List<Symbol> Plt(ELF<ulong> elf)
+    {
+        var plts = new List<Symbol>();
+        var sections = elf.Sections.ToList();
+        var relocations = sections.FirstOrDefault(s => s.Name == ".rela.plt") ?? sections.FirstOrDefault(s => s.Name == ".rel.plt");
+        var plt = sections.FirstOrDefault(s => s.Name == ".plt");
+        int dynsymIndex = sections.FindIndex(s => s.Name == ".dynsym");
+        if (relocations is null || plt is null || dynsymIndex < 0
+            || relocations.Type is not (SectionType.RelocationAddends or SectionType.Relocation) || relocations.EntrySize == 0
+            || sections[dynsymIndex] is not SymbolTable<ulong> dynsym)
+        {
+            return plts;
+        }
+
+        var names = dynsym.Entries.Select(e => e.Name).ToList();
+        byte[] table = relocations.GetContents();
+        ulong entry = plt.EntrySize;
+        ulong at = (ulong)plt.Offset + entry;
+        for (ulong i = 0; i + relocations.EntrySize <= (ulong)table.Length; i += relocations.EntrySize)
+        {
+            int symbol = (int)(BitConverter.ToUInt64(table, (int)i + 8) >> 32);
+            string name = symbol < names.Count ? names[symbol] : "";
+            plts.Add(new Symbol(at, at + entry, SymbolBinding.Global, name + "@plt"));
+            at += entry;
+        }
+
+        return plts;
+    }
+
+    /// <summary>The file named by .gnu_debuglink, when it has one.</summary>
+    public static string? DebugLink(ELF<ulong> elf)
+    {
+        var section = elf.Sections.FirstOrDefault(s => s.Name == ".gnu_debuglink");
+        if (section is null)
+        {
+            return null;
+        }
+
+        byte[] contents = section.GetContents();
+        int end = Array.IndexOf(contents, (byte)0);
+        return end > 0 ? Encoding.UTF8.GetString(contents, 0, end) : null;
+    }
+
+    /// <summary>kallsyms text ("ffffffff81000000 T _text", "… t name\t[module]"): the symbols perf keeps (text, weak,
+    /// data and bss), each of no size, their name as perf keeps it (a module's with its "\t[module]").</summary>
+    public static List<Symbol> Kallsyms(TextReader reader)
+    {
+        var symbols = new List<Symbol>();
+        while (reader.ReadLine() is { } line)
+        {
+            int space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (space <= 0 || space + 3 >= line.Length || line[space + 2] != ' '
+                || !ulong.TryParse(line.AsSpan(0, space), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong address))
+            {
+                continue;
+            }
+
+            char type = line[space + 1];
+            string name = line[(space + 3)..];
+            if (char.ToUpperInvariant(type) is not ('T' or 'W' or 'D' or 'B') || name.StartsWith('$'))
+            {
+                continue;
+            }
+
+            var binding = type == 'W' ? SymbolBinding.Weak : char.IsUpper(type) ? SymbolBinding.Global : SymbolBinding.Local;
+            symbols.Add(new Symbol(address, address, binding, name));
+        }
+
+        return symbols;
+    }
+}

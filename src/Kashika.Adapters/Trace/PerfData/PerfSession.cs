@@ -1,0 +1,560 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using Kashika.Core.Common;
+using Kashika.Core.Trace;
+
+namespace Kashika.Adapters.Trace.PerfData;
+
+/// <summary>
+/// Replays a perf.data recording as <c>perf script</c> does and hands over each sample with its frames named as perf
+/// prints them: records in time order (perf's rounds: what a FINISHED_ROUND closes is sorted and played once the next
+/// round has been read), threads and their processes' mappings built from COMM, FORK and MMAP/MMAP2 records, each
+/// address looked up in its mapping's module and that module's symbols (<see cref="SymbolSource"/>).
+/// </summary>
+public sealed class PerfSession
+{
+    // Call-chain context markers (PERF_CONTEXT_*), as unsigned numbers.
+    private const ulong ContextHypervisor = unchecked((ulong)-32L), ContextKernel = unchecked((ulong)-128L), ContextUser = unchecked((ulong)-512L), ContextMax = unchecked((ulong)-4095L);
+    private const int CpuModeKernel = 1, CpuModeUser = 2, CpuModeHypervisor = 3;
+    private const ushort MiscExec = 1 << 13, MiscMmapBuildId = 1 << 14;
+    private const uint RecordLostSamples = 13, RecordKsymbol = 17, RecordAuxtraceInfo = 70, RecordAuxtrace = 71;
+    private const uint ProtExec = 4;
+
+    private readonly PerfDataFile file;
+    private readonly SymbolSource symbols;
+    private readonly int maxStack;
+    private readonly Dictionary<int, PerfThread> threads = [];
+    private readonly AddressSpace kernel = new();
+    private readonly List<Queued> queue = [];
+    private readonly Dictionary<(string Name, string? BuildId), Dso> dsos = [];
+    private readonly Dictionary<string, string> buildIds;
+    private NativeFrame[] frames = new NativeFrame[128];
+    private ulong nextFlush;
+    private ulong maxTime;
+    private long sequence;
+
+    /// <param name="maxStack">Frames kept of a call chain (perf script's default is the kernel's
+    /// perf_event_max_stack).</param>
+    public PerfSession(PerfDataFile file, SymbolSource symbols, int maxStack = 127)
+    {
+        this.file = file;
+        this.symbols = symbols;
+        this.maxStack = maxStack;
+        buildIds = [];
+        foreach (var (name, id, _) in file.BuildIds)
+        {
+            buildIds.TryAdd(name, id);
+        }
+
+        var idle = Thread(0, 0);
+        idle.Comm = "swapper";
+        idle.CommSet = true;
+    }
+
+    /// <summary>Samples lost by the kernel (PERF_RECORD_LOST, LOST_SAMPLES): said, as perf script says them.</summary>
+    public ulong Lost { get; private set; }
+
+    /// <summary>Records played after later ones were already played (perf's "timestamp below last flush").</summary>
+    public long Unordered { get; private set; }
+
+    // sample_type bits that change what perf script makes of a sample.
+    private const ulong SampleRead = 1 << 4, SampleBranchStack = 1 << 11, SampleRegistersUser = 1 << 12, SampleStackUser = 1 << 13;
+    private const int FeatureAuxtrace = 18, FeatureCompressed = 27;
+
+    /// <summary>Why the recording is not read natively (perf script reads it); null when it is.</summary>
+    public static string? Unsupported(PerfDataFile file)
+    {
+        if (file.EventNames.Count != file.Events.Count)
+        {
+            return "the header does not name its events (no HEADER_EVENT_DESC)";
+        }
+
+        if ((file.Features & (1UL << FeatureCompressed)) != 0)
+        {
+            return "the recording is compressed (perf record -z)";
+        }
+
+        if ((file.Features & (1UL << FeatureAuxtrace)) != 0)
+        {
+            return "the recording holds hardware traces (AUX area: Intel PT, CoreSight)";
+        }
+
+        foreach (var attr in file.Events)
+        {
+            if ((attr.SampleType & (SampleRegistersUser | SampleStackUser)) != 0)
+            {
+                return "its call graphs are copies of the stack (--call-graph dwarf), which perf unwinds";
+            }
+
+            if ((attr.SampleType & SampleBranchStack) != 0)
+            {
+                return "its samples carry branch stacks (perf record -b, --call-graph lbr)";
+            }
+
+            if ((attr.SampleType & SampleRead) != 0)
+            {
+                return "its samples carry counter values (perf record -s, PERF_SAMPLE_READ)";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Plays the whole recording, calling <paramref name="onSample"/> for each sample in perf script's order.</summary>
+    /// <exception cref="InputException">The recording is damaged.</exception>
+    /// <exception cref="InvalidOperationException">It is of a kind <see cref="Unsupported"/> names.</exception>
+    public void Run(NativeSampleHandler onSample)
+    {
+        if (Unsupported(file) is { } reason)
+        {
+            throw new InvalidOperationException(reason);
+        }
+
+        long index = 0;
+        file.ReadRecords((type, misc, body, offset) =>
+        {
+            index++;
+            switch (type)
+            {
+                case PerfDataFile.RecordFinishedRound:
+                    Flush(nextFlush, onSample);
+                    nextFlush = maxTime;
+                    return;
+                case PerfDataFile.RecordCompressed or RecordAuxtraceInfo or RecordAuxtrace:
+                    throw new InputException($"{file.Source}: byte {offset}: a record of type {type}, which the header does not announce");
+                case PerfDataFile.RecordLost:
+                    Lost += body.Length >= 16 ? BinaryPrimitives.ReadUInt64LittleEndian(body[8..]) : 0;
+                    return;
+                case RecordLostSamples:
+                    Lost += body.Length >= 8 ? BinaryPrimitives.ReadUInt64LittleEndian(body) : 0;
+                    return;
+                case PerfDataFile.RecordSample or PerfDataFile.RecordMmap or PerfDataFile.RecordMmap2
+                    or PerfDataFile.RecordComm or PerfDataFile.RecordFork:
+                    break;
+                default:
+                    return;
+            }
+
+            ulong? time = type == PerfDataFile.RecordSample ? file.Sample(body, index, misc).Time : file.TimeOf(body);
+            if (time is not { } t)
+            {
+                Play(type, misc, body, index, onSample);
+                return;
+            }
+
+            if (t < nextFlush && queue.Count == 0 && sequence > 0)
+            {
+                Unordered++;
+            }
+
+            maxTime = Math.Max(maxTime, t);
+            byte[] copy = ArrayPool<byte>.Shared.Rent(body.Length);
+            body.CopyTo(copy);
+            queue.Add(new Queued(t, sequence++, type, misc, copy, body.Length, index));
+        });
+        Flush(ulong.MaxValue, onSample);
+    }
+
+    private readonly record struct Queued(ulong Time, long Sequence, uint Type, ushort Misc, byte[] Body, int Length, long Index);
+
+    private void Flush(ulong limit, NativeSampleHandler onSample)
+    {
+        if (queue.Count == 0)
+        {
+            return;
+        }
+
+        queue.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Sequence.CompareTo(b.Sequence));
+        int played = 0;
+        try
+        {
+            while (played < queue.Count && queue[played].Time <= limit)
+            {
+                var q = queue[played++];
+                Play(q.Type, q.Misc, q.Body.AsSpan(0, q.Length), q.Index, onSample);
+                ArrayPool<byte>.Shared.Return(q.Body);
+            }
+        }
+        finally
+        {
+            queue.RemoveRange(0, played);
+        }
+    }
+
+    private void Play(uint type, ushort misc, ReadOnlySpan<byte> body, long index, NativeSampleHandler onSample)
+    {
+        switch (type)
+        {
+            case PerfDataFile.RecordSample:
+                Sample(file.Sample(body, index, misc), onSample);
+                break;
+            case PerfDataFile.RecordComm when body.Length >= 8:
+            {
+                var thread = Thread(I32(body), I32(body[4..]));
+                thread.Comm = String(body[8..]);
+                thread.CommSet = true;
+                break;
+            }
+
+            case PerfDataFile.RecordFork when body.Length >= 16:
+                Fork(I32(body), I32(body[4..]), I32(body[8..]), I32(body[12..]), misc);
+                break;
+            case PerfDataFile.RecordMmap when body.Length >= 32:
+                // pid, tid, start, len, pgoff, filename; a data mapping (perf record -d) is not executable.
+                Mmap(misc, I32(body), I32(body[4..]), U64(body[8..]), U64(body[16..]), U64(body[24..]), (misc & MiscExec) != 0 ? 0 : ProtExec, null, String(body[32..]));
+                break;
+            case PerfDataFile.RecordMmap2 when body.Length >= 64:
+            {
+                // pid, tid, start, len, pgoff, then maj/min/ino/ino_generation or a build id, prot, flags, filename.
+                string? buildId = (misc & MiscMmapBuildId) != 0 ? Convert.ToHexStringLower(body.Slice(36, Math.Min((int)body[32], 20))) : null;
+                Mmap(misc, I32(body), I32(body[4..]), U64(body[8..]), U64(body[16..]), U64(body[24..]), BinaryPrimitives.ReadUInt32LittleEndian(body[56..]), buildId, String(body[64..]));
+                break;
+            }
+        }
+    }
+
+    private void Sample(PerfSample sample, NativeSampleHandler onSample)
+    {
+        var thread = Thread(sample.Pid, sample.Tid);
+        int count = 0;
+        if ((file.Events[sample.Event].SampleType & (1UL << 5)) != 0)
+        {
+            int cpuMode = CpuModeUser, entries = 0;
+            foreach (ulong ip in sample.Callchain)
+            {
+                if (entries >= maxStack)
+                {
+                    break;
+                }
+
+                if (ip >= ContextMax)
+                {
+                    switch (ip)
+                    {
+                        case ContextHypervisor: cpuMode = CpuModeHypervisor; continue;
+                        case ContextKernel: cpuMode = CpuModeKernel; continue;
+                        case ContextUser: cpuMode = CpuModeUser; continue;
+                        default:
+                            count = 0; // perf discards a chain with a context it does not know
+                            goto done;
+                    }
+                }
+
+                entries++;
+                Add(Resolve(thread, cpuMode, ip), ref count);
+            }
+        }
+        else
+        {
+            Add(Resolve(thread, sample.Misc & 7, sample.Ip), ref count);
+        }
+
+    done:
+        onSample(new NativeSample(thread.Comm, sample.Pid, sample.Tid, file.EventNames[sample.Event], sample.Period, sample.Time, frames.AsSpan(0, count)));
+    }
+
+    private void Add(NativeFrame frame, ref int count)
+    {
+        if (count == frames.Length)
+        {
+            Array.Resize(ref frames, frames.Length * 2);
+        }
+
+        frames[count++] = frame;
+    }
+
+    private static readonly NativeFrame Unknown = new(null, null, 0);
+
+    // An address named as perf's thread__find_symbol does: kernel addresses in the kernel's maps, user ones in the
+    // process's; the address printed is the mapping's (its offset in the module for user code).
+    private NativeFrame Resolve(PerfThread thread, int cpuMode, ulong ip)
+    {
+        var space = cpuMode switch
+        {
+            CpuModeKernel => kernel,
+            CpuModeUser => thread.Maps,
+            _ => null,
+        };
+        if (space is null)
+        {
+            return new NativeFrame(null, null, ip);
+        }
+
+        if (space.Frames.TryGetValue(ip, out var known))
+        {
+            return known;
+        }
+
+        var map = space.Find(ip);
+        if (map is { Dso.Kernel: true, Dso.Symbols: null } && space == kernel)
+        {
+            // perf loads the kernel's symbols at its first address, and the kernel's map then spans them all (map__fixup_start/end).
+            var table = symbols.Symbols(map.Dso);
+            if (table.Count > 0 && map.Dso.Name == "[kernel.kallsyms]")
+            {
+                kernel.Insert(map with { Start = table.First, End = table.Last });
+            }
+        }
+
+        NativeFrame frame;
+        if (map is null)
+        {
+            frame = new NativeFrame(null, null, ip);
+        }
+        else
+        {
+            ulong address = map.Identity ? ip : ip - map.Start + map.PageOffset;
+            frame = new NativeFrame(symbols.Symbols(map.Dso).Find(address), map.Dso.Name, address);
+        }
+
+        space.Frames[ip] = frame;
+        return frame;
+    }
+
+    // perf's machine__findnew_thread: a thread by its id, made when first met (named ":tid" until a COMM names it); the
+    // threads of a process share their leader's mappings.
+    private PerfThread Thread(int pid, int tid)
+    {
+        if (threads.TryGetValue(tid, out var thread))
+        {
+            if (thread.Pid == -1 && pid != -1)
+            {
+                thread.Pid = pid;
+                if (pid != tid)
+                {
+                    thread.Maps = Thread(pid, pid).Maps;
+                }
+            }
+
+            return thread;
+        }
+
+        thread = new PerfThread(pid, tid);
+        threads[tid] = thread;
+        thread.Maps = pid == tid || pid == -1 ? new AddressSpace() : Thread(pid, pid).Maps;
+        return thread;
+    }
+
+    private void Fork(int pid, int ppid, int tid, int ptid, ushort misc)
+    {
+        var parent = Thread(ppid, ptid);
+        threads.Remove(tid);
+        var child = Thread(pid, tid);
+        if (parent.CommSet)
+        {
+            child.Comm = parent.Comm;
+            child.CommSet = true;
+        }
+
+        // A new process gets a copy of its parent's mappings, except for FORK records perf wrote itself for processes
+        // already running (PERF_RECORD_MISC_FORK_EXEC), whose mappings follow.
+        if (child.Pid != parent.Pid && child.Maps != parent.Maps && (misc & MiscExec) == 0)
+        {
+            child.Maps.CopyFrom(parent.Maps);
+        }
+    }
+
+    private void Mmap(ushort misc, int pid, int tid, ulong start, ulong length, ulong pageOffset, uint prot, string? buildId, string name)
+    {
+        if ((misc & 7) is CpuModeKernel)
+        {
+            KernelMmap(start, length, pageOffset, name);
+            return;
+        }
+
+        if ((misc & 7) is not CpuModeUser)
+        {
+            return; // guests' mappings: their samples are not named either
+        }
+
+        var thread = Thread(pid, tid);
+        bool anonymous = name.StartsWith("//anon", StringComparison.Ordinal) || name.StartsWith("[anon:", StringComparison.Ordinal)
+            || name.StartsWith("/dev/zero", StringComparison.Ordinal) || name.StartsWith("/anon_hugepage", StringComparison.Ordinal);
+        bool noModule = name.StartsWith("[stack", StringComparison.Ordinal) || name.StartsWith("/SYSV", StringComparison.Ordinal) || name == "[heap]";
+        if ((anonymous || noModule) && (prot & ProtExec) != 0)
+        {
+            // Executable anonymous memory is JIT code: perf names it after the process's perf map.
+            name = $"/tmp/perf-{pid}.map";
+        }
+
+        bool vdso = name == "[vdso]";
+        var dso = Dso(name, buildId ?? buildIds.GetValueOrDefault(name));
+        thread.Maps.Insert(new Map(start, start + length, vdso ? 0 : pageOffset, dso, anonymous || noModule));
+    }
+
+    private void KernelMmap(ulong start, ulong length, ulong pageOffset, string name)
+    {
+        const string Kallsyms = "[kernel.kallsyms]";
+        if (name.StartsWith(Kallsyms, StringComparison.Ordinal))
+        {
+            var dso = Dso(Kallsyms, buildIds.GetValueOrDefault(Kallsyms));
+            dso.Kernel = true;
+            dso.RelocationSymbol = name.Length > Kallsyms.Length ? (name[Kallsyms.Length..], pageOffset) : null;
+            ulong end = start == 0 && length == 0 ? ulong.MaxValue : start + length;
+            kernel.Insert(new Map(start, end, 0, dso, Identity: true));
+            return;
+        }
+
+        if (name.StartsWith('/') || name.StartsWith('['))
+        {
+            // A kernel module: perf names it "[name]" after its file.
+            string module = name.StartsWith('[') ? name : $"[{ModuleName(name)}]";
+            var dso = Dso(module, buildIds.GetValueOrDefault(name));
+            dso.Kernel = true;
+            kernel.Insert(new Map(start, start + length, 0, dso, Identity: true));
+        }
+    }
+
+    private static string ModuleName(string path)
+    {
+        string file = path[(path.LastIndexOf('/') + 1)..];
+        int dot = file.IndexOf(".ko", StringComparison.Ordinal);
+        return (dot > 0 ? file[..dot] : file).Replace('-', '_');
+    }
+
+    private Dso Dso(string name, string? buildId)
+    {
+        if (!dsos.TryGetValue((name, buildId), out var dso))
+        {
+            dsos[(name, buildId)] = dso = new Dso(name, buildId);
+        }
+
+        return dso;
+    }
+
+    private static int I32(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadInt32LittleEndian(bytes);
+
+    private static ulong U64(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+
+    private static string String(ReadOnlySpan<byte> bytes)
+    {
+        int end = bytes.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
+    }
+}
+
+/// <summary>A module as perf names it, with its build id when perf recorded one.</summary>
+public sealed class Dso(string name, string? buildId)
+{
+    public string Name { get; } = name;
+
+    public string? BuildId { get; } = buildId;
+
+    public bool Kernel { get; set; }
+
+    /// <summary>The kernel's: the symbol perf recorded the address of (_text), and that address, by which symbols read
+    /// from another boot's kallsyms are moved.</summary>
+    public (string Name, ulong Address)? RelocationSymbol { get; set; }
+
+    internal SymbolTable? Symbols { get; set; }
+}
+
+internal sealed record Map(ulong Start, ulong End, ulong PageOffset, Dso Dso, bool Identity);
+
+internal sealed class PerfThread(int pid, int tid)
+{
+    public int Pid { get; set; } = pid;
+
+    public int Tid { get; } = tid;
+
+    public string Comm { get; set; } = $":{tid}";
+
+    public bool CommSet { get; set; }
+
+    public AddressSpace Maps { get; set; } = null!;
+}
+
+/// <summary>A process's mappings (or the kernel's), sorted and not overlapping: a new mapping replaces what it covers of
+/// older ones (perf's maps__fixup_overlappings). Remembers the frame each address was named as until the mappings change.</summary>
+internal sealed class AddressSpace
+{
+    private readonly List<Map> maps = [];
+
+    public Dictionary<ulong, NativeFrame> Frames { get; } = [];
+
+    public void Insert(Map map)
+    {
+        Frames.Clear();
+        int i = First(map.Start);
+        var pieces = new List<Map>();
+        while (i < maps.Count && maps[i].Start < map.End)
+        {
+            var old = maps[i];
+            if (old.End <= map.Start)
+            {
+                i++;
+                continue;
+            }
+
+            maps.RemoveAt(i);
+            if (old.Start < map.Start)
+            {
+                pieces.Add(old with { End = map.Start });
+            }
+
+            if (old.End > map.End)
+            {
+                pieces.Add(old with { Start = map.End, PageOffset = old.Identity ? old.PageOffset : old.PageOffset + (map.End - old.Start) });
+            }
+        }
+
+        pieces.Add(map);
+        foreach (var piece in pieces)
+        {
+            int at = First(piece.Start);
+            maps.Insert(at, piece);
+        }
+    }
+
+    public void CopyFrom(AddressSpace other)
+    {
+        Frames.Clear();
+        maps.Clear();
+        maps.AddRange(other.maps);
+    }
+
+    public Map? Find(ulong address)
+    {
+        int lo = 0, hi = maps.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            var m = maps[mid];
+            if (address < m.Start)
+            {
+                hi = mid - 1;
+            }
+            else if (address >= m.End)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return m;
+            }
+        }
+
+        return null;
+    }
+
+    // The index of the first mapping that ends after address.
+    private int First(ulong address)
+    {
+        int lo = 0, hi = maps.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (maps[mid].End <= address)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+}

@@ -1,0 +1,237 @@
+using System.Globalization;
+
+namespace Kashika.Adapters.Trace.PerfData;
+
+/// <summary>
+/// Finds a module's symbols where perf finds them, checked against the build id perf recorded: for user code the
+/// file named by its .gnu_debuglink, perf's build-id cache (~/.debug/.build-id), /usr/lib/debug, then the file itself (a
+/// file with a full .symtab wins over one with .dynsym only); the kernel's from /proc/kallsyms when the recording is of
+/// this kernel, else from the kallsyms perf record kept in its cache; JIT code from perf's /tmp/perf-PID.map. Every file
+/// is read under <c>symfs</c> when one is given. Symbols are read once a module.
+/// </summary>
+/// <param name="home">The directory of perf's build-id cache (~/.debug).</param>
+/// <param name="symfs">A directory that stands for / when looking for modules (perf's --symfs); empty: none.</param>
+public sealed class SymbolSource(string home, string symfs = "")
+{
+    private readonly string cache = Path.Combine(home, ".debug");
+    private readonly Demangler demangler = new();
+
+    /// <summary>What went wrong finding names (c++filt missing), for a warning.</summary>
+    public string? Problem => demangler.Problem;
+    private string? runningKernelBuildId;
+    private bool runningKernelRead;
+
+    /// <summary>Modules whose symbols were not found, for a warning (perf names their frames "[unknown]" too).</summary>
+    public List<string> Missing { get; } = [];
+
+    internal SymbolTable Symbols(Dso dso)
+    {
+        if (dso.Symbols is { } known)
+        {
+            return known;
+        }
+
+        var table = dso.Kernel ? Kernel(dso) : dso.Name.StartsWith("/tmp/perf-", StringComparison.Ordinal) && dso.Name.EndsWith(".map", StringComparison.Ordinal) ? PerfMap(dso.Name) : User(dso);
+        if (table.Count == 0 && !dso.Name.StartsWith("//", StringComparison.Ordinal))
+        {
+            Missing.Add(dso.Name);
+        }
+
+        dso.Symbols = table;
+        return table;
+    }
+
+    private string Under(string path) => symfs.Length == 0 ? path : Path.Join(symfs, path);
+
+    private SymbolTable User(Dso dso)
+    {
+        var candidates = new List<string>();
+        string path = Under(dso.Name);
+        string? id = dso.BuildId;
+        if (!dso.Name.StartsWith('/') && dso.Name != "[vdso]")
+        {
+            return SymbolTable.Empty; // anonymous memory, [heap], [stack], …: no module
+        }
+
+        if (dso.Name.StartsWith('/'))
+        {
+            // Without a build id recorded, the file's own decides which debug files are its (as perf reads it).
+            using var binary = ElfSymbols.Open(path);
+            id ??= binary is null ? null : ElfSymbols.BuildId(binary);
+            if (binary is not null && ElfSymbols.DebugLink(binary) is { } link)
+            {
+                string dir = Path.GetDirectoryName(dso.Name) ?? "/";
+                candidates.Add(Under(Path.Join(dir, link)));
+                candidates.Add(Under(Path.Join(dir, ".debug", link)));
+                candidates.Add(Under(Path.Join("/usr/lib/debug", dir, link)));
+            }
+        }
+
+        if (id is { Length: > 2 })
+        {
+            // perf's build-id cache: .build-id/xx/rest links to the directory of the copies it keeps.
+            candidates.Add(Path.Join(cache, ".build-id", id[..2], id[2..], dso.Name == "[vdso]" ? "vdso" : "elf"));
+            candidates.Add(Path.Join(cache, ".build-id", id[..2], id[2..], "debug"));
+        }
+
+        if (dso.Name.StartsWith('/'))
+        {
+            candidates.Add(Under(Path.Join("/usr/lib/debug", dso.Name + ".debug")));
+            candidates.Add(Under(Path.Join("/usr/lib/debug", dso.Name)));
+        }
+
+        if (id is { Length: > 2 })
+        {
+            candidates.Add(Under(Path.Join("/usr/lib/debug/.build-id", id[..2], id[2..] + ".debug")));
+        }
+
+        if (dso.Name.StartsWith('/'))
+        {
+            candidates.Add(path);
+        }
+
+        // As perf's dso__load: symbols from the first file with a .symtab, placed by the segments of the first with a
+        // .dynsym (the module itself, the runtime file), whose PLT entries are added; without .symtab, .dynsym's.
+        ELFSharp.ELF.ELF<ulong>? full = null, runtime = null;
+        try
+        {
+            foreach (string candidate in candidates)
+            {
+                var elf = ElfSymbols.Open(candidate);
+                if (elf is null || (id is not null && ElfSymbols.BuildId(elf) != id))
+                {
+                    elf?.Dispose();
+                    continue;
+                }
+
+                bool kept = false;
+                if (full is null && ElfSymbols.HasSymtab(elf))
+                {
+                    full = elf;
+                    kept = true;
+                }
+
+                if (runtime is null && elf.Sections.Any(s => s.Type == ELFSharp.ELF.Sections.SectionType.DynamicSymbolTable))
+                {
+                    runtime = elf;
+                    kept = true;
+                }
+
+                if (!kept)
+                {
+                    elf.Dispose();
+                }
+
+                if (full is not null && runtime is not null)
+                {
+                    break;
+                }
+            }
+
+            if ((full ?? runtime) is not { } symbolFile)
+            {
+                return SymbolTable.Empty;
+            }
+
+            var symbols = ElfSymbols.Read(symbolFile, ElfSymbols.Loads(runtime ?? symbolFile));
+            var plt = runtime is null ? null : ElfSymbols.Plt(runtime);
+            return new SymbolTable(demangler.Demangle(symbols), added: plt is null ? null : demangler.Demangle(plt));
+        }
+        finally
+        {
+            full?.Dispose();
+            if (runtime != full)
+            {
+                runtime?.Dispose();
+            }
+        }
+    }
+
+    private SymbolTable Kernel(Dso dso)
+    {
+        string? path = null;
+        if (dso.BuildId is { } id)
+        {
+            if (id == RunningKernelBuildId())
+            {
+                path = "/proc/kallsyms";
+            }
+            else if (File.Exists(Path.Join(cache, "[kernel.kallsyms]", id, "kallsyms")))
+            {
+                path = Path.Join(cache, "[kernel.kallsyms]", id, "kallsyms");
+            }
+        }
+
+        if (path is null || dso.Name != "[kernel.kallsyms]")
+        {
+            return SymbolTable.Empty;
+        }
+
+        List<Symbol> symbols;
+        try
+        {
+            using var reader = new StreamReader(path);
+            symbols = ElfSymbols.Kallsyms(reader);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return SymbolTable.Empty;
+        }
+
+        // kallsyms of another boot of the same kernel: its addresses moved by the difference of _text.
+        if (dso.RelocationSymbol is { } reference && symbols.FirstOrDefault(s => s.Name == reference.Name) is { Name: not null } found && found.Start != reference.Address)
+        {
+            ulong delta = reference.Address - found.Start;
+            symbols = [.. symbols.Select(s => s with { Start = s.Start + delta, End = s.End + delta })];
+        }
+
+        // Module symbols ("name\t[module]") belong to the modules' maps, not the kernel's.
+        return new SymbolTable(symbols, kallsyms: true, keep: s => !s.Name.Contains('\t', StringComparison.Ordinal));
+    }
+
+    private string? RunningKernelBuildId()
+    {
+        if (!runningKernelRead)
+        {
+            runningKernelRead = true;
+            try
+            {
+                runningKernelBuildId = ElfSymbols.BuildIdNote(File.ReadAllBytes("/sys/kernel/notes"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                runningKernelBuildId = null;
+            }
+        }
+
+        return runningKernelBuildId;
+    }
+
+    // perf's map of JIT code: "START SIZE name" a line, hex numbers, absolute addresses.
+    private static SymbolTable PerfMap(string path)
+    {
+        var symbols = new List<Symbol>();
+        try
+        {
+            foreach (string line in File.ReadLines(path))
+            {
+                int first = line.IndexOf(' ', StringComparison.Ordinal);
+                int second = first < 0 ? -1 : line.IndexOf(' ', first + 1);
+                if (second < 0
+                    || !ulong.TryParse(line.AsSpan(0, first), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong start)
+                    || !ulong.TryParse(line.AsSpan(first + 1, second - first - 1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong size))
+                {
+                    continue;
+                }
+
+                symbols.Add(new Symbol(start, start + size, SymbolBinding.Global, line[(second + 1)..]));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return SymbolTable.Empty;
+        }
+
+        return new SymbolTable(symbols);
+    }
+}

@@ -1,0 +1,210 @@
+using Kashika.Testing;
+
+namespace Kashika.Tests.Trace;
+
+/// <summary>
+/// kashika's own perf.data reader against perf script, on recordings made here: for every kind of recording the folded
+/// stacks of the native reader are byte for byte those of <c>--reader perf --no-inline</c> (with each naming option), and
+/// every reason to hand a recording to perf script instead is said.
+/// </summary>
+public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) : IClassFixture<PerfDataNativeTests.Programs>
+{
+    /// <summary>The programs recorded: the oracle of <see cref="PerfOracleTests"/> (C, threads), a C++ program (mangled
+    /// names, templates, an anonymous namespace, libstdc++), and a program that runs code it wrote into anonymous
+    /// memory and names in perf's JIT map (/tmp/perf-PID.map).</summary>
+    public sealed class Programs : IDisposable
+    {
+        private const string Cpp = """
+            #include <functional>
+            #include <map>
+            #include <string>
+            #include <vector>
+            #include <cstdio>
+            namespace { __attribute__((noinline)) long anon(long n) { long s = 0; for (long i = 0; i < n; i++) s += i % 7; return s; } }
+            namespace ns {
+            template <typename T> struct Box { T v; __attribute__((noinline)) T twice(T x) const { T s{}; for (int i = 0; i < 2000000; i++) s += x; return s; } };
+            }
+            __attribute__((noinline)) std::string join(const std::vector<std::string>& parts) { std::string r; for (auto& p : parts) r += p; return r; }
+            int main() {
+              std::map<std::string, int> m; long t = 0;
+              for (int r = 0; r < 30; r++) {
+                for (int i = 0; i < 20000; i++) m[std::to_string(i)] += i;
+                ns::Box<long> b{3}; t += b.twice(r);
+                t += anon(3000000);
+                std::function<long(long)> f = [&](long x) { return anon(x); }; t += f(1000000);
+                std::vector<std::string> v(2000, "ab"); t += join(v).size();
+              }
+              std::printf("%ld %zu\n", t, m.size());
+            }
+            """;
+
+        // x86-64: mov rax, rdi; 1: dec rax; jnz 1b; ret — a loop of n turns, written into executable anonymous memory.
+        private const string Jit = """
+            #include <stdio.h>
+            #include <string.h>
+            #include <sys/mman.h>
+            #include <unistd.h>
+            int main(void) {
+                static const unsigned char code[] = { 0x48, 0x89, 0xf8, 0x48, 0xff, 0xc8, 0x75, 0xfb, 0xc3 };
+                unsigned char *p = mmap(0, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                memcpy(p, code, sizeof code);
+                char name[64];
+                snprintf(name, sizeof name, "/tmp/perf-%d.map", getpid());
+                FILE *map = fopen(name, "w");
+                fprintf(map, "%lx %zx jitted_spin\n", (unsigned long)p, sizeof code);
+                fclose(map);
+                long (*spin)(long) = (long (*)(long))p;
+                long sum = 0;
+                for (int i = 0; i < 8; i++) sum += spin(60000000);
+                printf("%ld\n", sum);
+                return 0;
+            }
+            """;
+
+        public TempDirectory Dir { get; } = new();
+
+        public string? Missing { get; }
+
+        public Programs()
+        {
+            File.WriteAllText(Dir.Combine("oracle.c"), PerfOracleTests.Program.Source);
+            File.WriteAllText(Dir.Combine("cpp.cpp"), Cpp);
+            File.WriteAllText(Dir.Combine("jit.c"), Jit);
+            foreach (var (compiler, arguments) in new[]
+            {
+                ("gcc", new[] { "-O1", "-g", "-fno-omit-frame-pointer", "-pthread", "-o", "oracle", "oracle.c" }),
+                ("g++", ["-O1", "-g", "-fno-omit-frame-pointer", "-o", "cpp", "cpp.cpp"]),
+                ("gcc", ["-O1", "-o", "jit", "jit.c"]),
+            })
+            {
+                var cc = ExternalTool.Run(Dir.Path, compiler, arguments);
+                if (cc is not { ExitCode: 0 })
+                {
+                    Missing = $"no compiler to build the test programs ({cc?.Error.Trim() ?? $"{compiler} is not installed"})";
+                    return;
+                }
+            }
+
+            var probe = ExternalTool.Run(Dir.Path, "perf", "record", "-e", "cpu-clock", "-o", "probe.data", "--", "true");
+            if (probe is not { ExitCode: 0 })
+            {
+                Missing = $"perf cannot record here ({probe?.Error.Trim() ?? "perf is not installed"})";
+            }
+        }
+
+        public void Dispose() => Dir.Dispose();
+    }
+
+    public static TheoryData<string> Kinds() =>
+        ["cpu-clock", "no-call-graph", "task-clock", "page-faults", "tracepoint", "tracepoint-g", "mixed", "two-processes", "system-wide", "cpp", "jit"];
+
+    private static (string[] Record, string[] Command) Recipe(string kind) => kind switch
+    {
+        "cpu-clock" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["./oracle"]),
+        "no-call-graph" => (["-e", "cpu-clock", "-F", "2000"], ["./oracle"]),
+        "task-clock" => (["-e", "task-clock", "-F", "2000", "-g"], ["./oracle"]),
+        "page-faults" => (["-e", "page-faults", "-g"], ["./oracle"]),
+        "tracepoint" => (["-e", "sched:sched_switch"], ["./oracle"]),
+        "tracepoint-g" => (["-e", "sched:sched_switch", "-g"], ["./oracle"]),
+        "mixed" => (["-e", "cpu-clock", "-e", "page-faults", "-g"], ["./oracle"]),
+        "two-processes" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["sh", "-c", "./oracle & ./oracle; wait"]),
+        "system-wide" => (["-a", "-e", "cpu-clock", "-F", "1000", "-g"], ["sh", "-c", "./oracle & ./cpp > /dev/null; wait"]),
+        "cpp" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["./cpp"]),
+        "jit" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["./jit"]),
+        "dwarf" => (["-e", "cpu-clock", "-F", "500", "--call-graph", "dwarf"], ["./oracle"]),
+        _ => throw new ArgumentException(kind),
+    };
+
+    private string Record(string kind)
+    {
+        if (programs.Missing is { } missing)
+        {
+            Requirements.Missing(missing);
+        }
+
+        string data = $"{kind}.data";
+        if (!File.Exists(programs.Dir.Combine(data)))
+        {
+            var (record, command) = Recipe(kind);
+            var run = ExternalTool.Run(programs.Dir.Path, "perf", ["record", .. record, "-o", data + ".tmp", "--", .. command]);
+            Assert.True(run is { ExitCode: 0 }, run?.Error);
+            File.Move(programs.Dir.Combine(data + ".tmp"), programs.Dir.Combine(data));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Folded_stacks_are_byte_for_byte_those_of_perf_script(string kind)
+    {
+        string data = Record(kind);
+        foreach (string[] options in new[] { Array.Empty<string>(), ["--tid", "--all"], ["--addrs", "--pid"], ["--event", "page-faults"] })
+        {
+            if (options is ["--event", ..] && kind != "mixed")
+            {
+                continue;
+            }
+
+            var native = KashikaProcess.Run(programs.Dir.Path, ["trace", "collapse", "-v", data, .. options]);
+            Assert.True(native.ExitCode == 0, native.StandardError);
+            Assert.Contains("read by kashika's own perf.data reader", native.StandardError, StringComparison.Ordinal);
+            var perf = KashikaProcess.Run(programs.Dir.Path, ["trace", "collapse", "--reader", "perf", "--no-inline", data, .. options]);
+            Assert.True(perf.ExitCode == 0, perf.StandardError);
+            Assert.NotEmpty(perf.StandardOutput);
+            Assert.True(perf.StandardOutput == native.StandardOutput, $"{kind} {string.Join(' ', options)}:\n{FirstDifference(perf.StandardOutput, native.StandardOutput)}");
+        }
+    }
+
+    [Fact]
+    public void Names_come_out_as_perf_prints_them()
+    {
+        string cpp = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", Record("cpp")).StandardOutput;
+        Assert.Contains(";ns::Box<long>::twice ", cpp, StringComparison.Ordinal);
+        Assert.Contains(";(anonymous namespace)::anon", cpp, StringComparison.Ordinal);
+        Assert.DoesNotContain(";_Z", cpp, StringComparison.Ordinal);
+        string jit = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", "--jit", Record("jit")).StandardOutput;
+        Assert.Contains(";jitted_spin_[j] ", jit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void What_the_native_reader_does_not_read_goes_to_perf_script_and_says_why()
+    {
+        string data = Record("cpu-clock");
+        foreach (var (options, reason) in new (string[], string)[]
+        {
+            (["--reader", "perf"], "read by perf script: --reader perf"),
+            (["--srcline"], "read by perf script: --srcline"),
+            (["--perf-arg=--max-stack=20"], "read by perf script: --perf-arg"),
+        })
+        {
+            var run = KashikaProcess.Run(programs.Dir.Path, ["trace", "collapse", "-v", data, .. options]);
+            Assert.True(run.ExitCode == 0, run.StandardError);
+            Assert.Contains(reason, run.StandardError, StringComparison.Ordinal);
+        }
+
+        var dwarf = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", "-v", Record("dwarf"));
+        Assert.True(dwarf.ExitCode == 0, dwarf.StandardError);
+        Assert.Contains("read by perf script: its call graphs are copies of the stack (--call-graph dwarf)", dwarf.StandardError, StringComparison.Ordinal);
+        Assert.Contains(";spin_a ", dwarf.StandardOutput, StringComparison.Ordinal);
+
+        // Without -v, nothing is said of it.
+        Assert.DoesNotContain("read by", KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", data).StandardError, StringComparison.Ordinal);
+    }
+
+    private static string FirstDifference(string expected, string actual)
+    {
+        var e = expected.Split('\n');
+        var a = actual.Split('\n');
+        for (int i = 0; i < Math.Max(e.Length, a.Length); i++)
+        {
+            string x = i < e.Length ? e[i] : "(end)", y = i < a.Length ? a[i] : "(end)";
+            if (x != y)
+            {
+                return $"line {i + 1}:\nperf:   {x}\nnative: {y}";
+            }
+        }
+
+        return "(same)";
+    }
+}
