@@ -33,7 +33,7 @@ public static class TraceIngest
                     reader.PreferEvent(recording.EventNames[0]);
                     var symbols = new PerfData.SymbolSource(HomeDirectory(), perf.Symfs ?? "");
                     var session = new PerfData.PerfSession(recording, symbols);
-                    reader.ReadSamples(input.Name, session.Run);
+                    reader.ReadSamples(input.Name, count => PerfData.SamplePipeline.Run(session.Run, count));
                     if (symbols.Problem is { } problem)
                     {
                         perfNotes.Add($"{input.Name}: {problem}");
@@ -42,6 +42,11 @@ public static class TraceIngest
                     if (session.Lost > 0)
                     {
                         perfNotes.Add($"{input.Name}: {session.Lost:N0} samples were lost while recording (perf could not keep up): the profile is of the samples kept");
+                    }
+
+                    if (session.Unordered > 0)
+                    {
+                        perfNotes.Add($"{input.Name}: {session.Unordered:N0} records were written after later ones had been read (perf's out-of-order events): each was counted with what was known when it was read, as perf script does");
                     }
 
                     notes.Add($"{input.Name}: read by kashika's own perf.data reader");

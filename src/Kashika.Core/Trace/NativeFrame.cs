@@ -3,11 +3,16 @@ namespace Kashika.Core.Trace;
 /// <summary>
 /// A frame of a sample read from perf.data itself, named as <c>perf script</c> prints it: the symbol (null for perf's
 /// "[unknown]"), the module (perf's dso name; null for "[unknown]") and the address perf prints (relative to the
-/// module's mapping for user code). One object stands for one address of one address space, so a collapser can keep
-/// what it made of it by reference.
+/// module's mapping for user code). One object stands for one address of one address space; its <see cref="Id"/>, given
+/// by the reader in order from 0, lets a collapser keep what it made of it in an array; frames of one symbol of one
+/// module share their <see cref="NameId"/>.
 /// </summary>
-public sealed class NativeFrame(string? symbol, string? module, ulong address)
+public sealed class NativeFrame(int id, int nameId, string? symbol, string? module, ulong address)
 {
+    public int Id { get; } = id;
+
+    public int NameId { get; } = nameId;
+
     public string? Symbol { get; } = symbol;
 
     public string? Module { get; } = module;

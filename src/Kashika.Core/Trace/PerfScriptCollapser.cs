@@ -518,10 +518,10 @@ public sealed class PerfScriptCollapser
         return true;
     }
 
-    // What each frame of perf.data read natively was made into, by reference (a frame object is one address of one
-    // address space); Java processes' frames are tidied otherwise.
-    private readonly Dictionary<NativeFrame, ParsedFrames> nativeFrames = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<NativeFrame, ParsedFrames> nativeJavaFrames = new(ReferenceEqualityComparer.Instance);
+    // What each frame of perf.data read natively was made into, by its name's id (by its own with --addrs, where the
+    // address of an unknown symbol is shown); Java processes' frames are tidied otherwise.
+    private ParsedFrames?[] nativeFrames = [];
+    private ParsedFrames?[] nativeJavaFrames = [];
 
     /// <summary>
     /// One sample of a perf.data recording read natively: counted exactly as the same sample printed by perf script
@@ -540,11 +540,16 @@ public sealed class PerfScriptCollapser
         sample.Tid.TryFormat(tid, out int tidLength, provider: System.Globalization.CultureInfo.InvariantCulture);
         process = ProcessFrame(sample.Comm, pid[..pidLength], tid[..tidLength]);
         isJava = sample.Comm.StartsWith("java", StringComparison.Ordinal);
-        var cache = isJava ? nativeJavaFrames : nativeFrames;
+        ref var cache = ref isJava ? ref nativeJavaFrames : ref nativeFrames;
         foreach (var frame in sample.Frames)
         {
-            ref var parsed = ref CollectionsMarshal.GetValueRefOrAddDefault(cache, frame, out bool exists);
-            if (!exists)
+            int id = options.Addrs ? frame.Id : frame.NameId;
+            if (id >= cache.Length)
+            {
+                Array.Resize(ref cache, Math.Max(id + 1, cache.Length * 2));
+            }
+
+            if (cache[id] is not { } parsed)
             {
                 string line = $"{frame.Address:x} {frame.Symbol ?? "[unknown]"} ({frame.Module ?? "[unknown]"})";
                 int wordEnd = line.IndexOf(' ', StringComparison.Ordinal);
@@ -553,6 +558,8 @@ public sealed class PerfScriptCollapser
                     parsed = new ParsedFrames([], false);
                     UnrecognizedLines++;
                 }
+
+                cache[id] = parsed;
             }
 
             Recognized++;

@@ -345,23 +345,67 @@ public sealed class PerfDataFile
         });
     }
 
-    // A sample's fields in sample_type's order (perf_event.h, "PERF_RECORD_SAMPLE"). With several events, the event is
-    // found by the sample's id (PERF_SAMPLE_IDENTIFIER: the first field; else PERF_SAMPLE_ID after the ones before it).
+    /// <summary>A sample as perf.data stores it, read in place: the fields kashika reads, and where its call chain's
+    /// addresses are in the record (<see cref="PerfSampleFields.Chain"/>).</summary>
+    public readonly record struct PerfSampleFields(int Event, ulong Ip, int Pid, int Tid, ulong Time, uint Cpu, ulong Period, int ChainAt, int ChainLength)
+    {
+        /// <summary>The call chain's addresses, in the record they were read from.</summary>
+        public ReadOnlySpan<byte> Chain(ReadOnlySpan<byte> body) => body.Slice(ChainAt, 8 * ChainLength);
+    }
+
+    /// <summary>A sample as a record (for tests and tools; the reader uses <see cref="Fields"/>).</summary>
     public PerfSample Sample(ReadOnlySpan<byte> body, long record, ushort misc)
     {
-        int e = 0;
-        if (Events.Count > 1)
+        var f = Fields(body, record);
+        var chain = new ulong[f.ChainLength];
+        for (int i = 0; i < chain.Length; i++)
         {
-            ulong first = Events[0].SampleType;
-            int idAt = (first & Identifier) != 0 ? 0 : (first & Id) != 0 ? 8 * CountBits(first & (Ip | Tid | Time | Addr)) : -1;
-            if (idAt < 0 || body.Length < idAt + 8 || !eventOfId.TryGetValue(BinaryPrimitives.ReadUInt64LittleEndian(body[idAt..]), out e))
-            {
-                throw new InputException($"{source}: record {record}: a sample whose event cannot be told (no id of a recorded event)");
-            }
+            chain[i] = BinaryPrimitives.ReadUInt64LittleEndian(body[(f.ChainAt + (8 * i))..]);
         }
 
+        return new PerfSample(f.Event, f.Ip, f.Pid, f.Tid, f.Time, f.Cpu, f.Period, chain, misc);
+    }
+
+    // The event of a sample: with several, told by the sample's id (PERF_SAMPLE_IDENTIFIER: the first field; else
+    // PERF_SAMPLE_ID after the ones before it).
+    private int EventOf(ReadOnlySpan<byte> body, long record)
+    {
+        if (Events.Count == 1)
+        {
+            return 0;
+        }
+
+        ulong first = Events[0].SampleType;
+        int idAt = (first & Identifier) != 0 ? 0 : (first & Id) != 0 ? 8 * CountBits(first & (Ip | Tid | Time | Addr)) : -1;
+        if (idAt < 0 || body.Length < idAt + 8 || !eventOfId.TryGetValue(BinaryPrimitives.ReadUInt64LittleEndian(body[idAt..]), out int e))
+        {
+            throw new InputException($"{source}: record {record}: a sample whose event cannot be told (no id of a recorded event)");
+        }
+
+        return e;
+    }
+
+    /// <summary>A sample's time (0 when its event records none), read without the rest of it.</summary>
+    public ulong SampleTime(ReadOnlySpan<byte> body, long record)
+    {
+        ulong st = Events[EventOf(body, record)].SampleType;
+        if ((st & Time) == 0)
+        {
+            return 0;
+        }
+
+        int at = 8 * CountBits(st & (Identifier | Ip | Tid));
+        return body.Length >= at + 8 ? BinaryPrimitives.ReadUInt64LittleEndian(body[at..])
+            : throw new InputException($"{source}: record {record}: a sample shorter than its event's sample_type says");
+    }
+
+    /// <summary>A sample's fields in sample_type's order (perf_event.h, "PERF_RECORD_SAMPLE"), each checked against
+    /// the record's end.</summary>
+    public PerfSampleFields Fields(ReadOnlySpan<byte> body, long record)
+    {
+        int e = EventOf(body, record);
         ulong st = Events[e].SampleType;
-        var r = new Fields(body, source, record);
+        var r = new Reader(body, source, record);
         if ((st & Identifier) != 0)
         {
             r.U64();
@@ -404,23 +448,20 @@ public sealed class PerfDataFile
             throw new InputException($"{source}: record {record}: samples with counter values (perf record -s, PERF_SAMPLE_READ) are not read natively");
         }
 
-        ulong[] chain = [];
+        int chainAt = 0, chainLength = 0;
         if ((st & Callchain) != 0)
         {
             ulong nr = r.U64();
-            if (nr > (ulong)(body.Length / 8))
+            chainAt = r.At;
+            if (nr > (ulong)((body.Length - chainAt) / 8))
             {
                 throw new InputException($"{source}: record {record}: a call chain of {nr} addresses in a record of {body.Length + 8} bytes");
             }
 
-            chain = new ulong[nr];
-            for (int i = 0; i < chain.Length; i++)
-            {
-                chain[i] = r.U64();
-            }
+            chainLength = (int)nr;
         }
 
-        return new PerfSample(e, ip, pid, tid, time, cpu, period, chain, misc);
+        return new PerfSampleFields(e, ip, pid, tid, time, cpu, period, chainAt, chainLength);
     }
 
     private static int CountBits(ulong x) => System.Numerics.BitOperations.PopCount(x);
@@ -444,10 +485,12 @@ public sealed class PerfDataFile
     }
 
     // A sample's fields read in turn, each checked against the record's end.
-    private ref struct Fields(ReadOnlySpan<byte> body, string source, long record)
+    private ref struct Reader(ReadOnlySpan<byte> body, string source, long record)
     {
         private readonly ReadOnlySpan<byte> body = body;
         private int at;
+
+        public readonly int At => at;
 
         public ulong U64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using Kashika.Core.Common;
@@ -26,11 +25,14 @@ public sealed class PerfSession
     private readonly int maxStack;
     private readonly Dictionary<int, PerfThread> threads = [];
     private readonly AddressSpace kernel = new();
+    private readonly AddressSpace nowhere = new(); // hypervisor and guest addresses, which perf does not name
+    private int nextFrame;
     private readonly List<Queued> queue = [];
     private readonly Dictionary<(string Name, string? BuildId), Dso> dsos = [];
     private readonly Dictionary<string, string> buildIds;
     private NativeFrame[] frames = new NativeFrame[128];
     private ulong nextFlush;
+    private ulong flushed;
     private ulong maxTime;
     private long sequence;
 
@@ -119,6 +121,7 @@ public sealed class PerfSession
             {
                 case PerfDataFile.RecordFinishedRound:
                     Flush(nextFlush, onSample);
+                    flushed = Math.Max(flushed, nextFlush);
                     nextFlush = maxTime;
                     return;
                 case PerfDataFile.RecordCompressed or RecordAuxtraceInfo or RecordAuxtrace:
@@ -136,28 +139,56 @@ public sealed class PerfSession
                     return;
             }
 
-            ulong? time = type == PerfDataFile.RecordSample ? file.Sample(body, index, misc).Time : file.TimeOf(body);
+            ulong? time = type == PerfDataFile.RecordSample ? file.SampleTime(body, index) : file.TimeOf(body);
             if (time is not { } t)
             {
                 Play(type, misc, body, index, onSample);
                 return;
             }
 
-            if (t < nextFlush && queue.Count == 0 && sequence > 0)
+            if (t < flushed)
             {
-                Unordered++;
+                Unordered++; // perf's "out of order events": played after later ones
             }
 
             maxTime = Math.Max(maxTime, t);
-            byte[] copy = ArrayPool<byte>.Shared.Rent(body.Length);
-            body.CopyTo(copy);
-            queue.Add(new Queued(t, sequence++, type, misc, copy, body.Length, index));
+            queue.Add(new Queued(t, sequence++, type, misc, arena.Add(body), body.Length, index));
         });
         Flush(ulong.MaxValue, onSample);
     }
 
-    private readonly record struct Queued(ulong Time, long Sequence, uint Type, ushort Misc, byte[] Body, int Length, long Index);
+    private readonly record struct Queued(ulong Time, long Sequence, uint Type, ushort Misc, long At, int Length, long Index);
 
+    // The bytes of the records queued, one after another: what a round holds, not an array a record.
+    private Arena arena = new();
+    private Arena spare = new();
+
+    private sealed class Arena
+    {
+        private byte[] bytes = new byte[1 << 20];
+
+        public long Length { get; private set; }
+
+        public long Add(ReadOnlySpan<byte> record)
+        {
+            if (Length + record.Length > bytes.Length)
+            {
+                Array.Resize(ref bytes, (int)Math.Min(Array.MaxLength, Math.Max(bytes.Length * 2L, Length + record.Length)));
+            }
+
+            record.CopyTo(bytes.AsSpan((int)Length));
+            Length += record.Length;
+            return Length - record.Length;
+        }
+
+        public ReadOnlySpan<byte> this[long at, int length] => bytes.AsSpan((int)at, length);
+
+        public void Clear() => Length = 0;
+    }
+
+    // Plays what is queued up to limit in perf's order. Samples change nothing, and the profile does not depend on the
+    // order they are counted in, so only the other records (mappings, names, forks: few) are sorted; each sample is
+    // played after the records that come before it (by time, then as read) and before those after it.
     private void Flush(ulong limit, NativeSampleHandler onSample)
     {
         if (queue.Count == 0)
@@ -165,29 +196,112 @@ public sealed class PerfSession
             return;
         }
 
-        queue.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Sequence.CompareTo(b.Sequence));
-        int played = 0;
-        try
+        now.Clear();
+        changes.Clear();
+        later.Clear();
+        foreach (var q in queue)
         {
-            while (played < queue.Count && queue[played].Time <= limit)
+            (q.Time <= limit ? now : later).Add(q);
+            if (q.Time <= limit && q.Type != PerfDataFile.RecordSample)
             {
-                var q = queue[played++];
-                Play(q.Type, q.Misc, q.Body.AsSpan(0, q.Length), q.Index, onSample);
-                ArrayPool<byte>.Shared.Return(q.Body);
+                changes.Add(q);
             }
         }
-        finally
+
+        // What stays queued moves to the other arena; this one is reused once played.
+        queue.Clear();
+        spare.Clear();
+        foreach (var q in later)
         {
-            queue.RemoveRange(0, played);
+            queue.Add(q with { At = spare.Add(arena[q.At, q.Length]) });
+        }
+
+        var played = arena;
+        (arena, spare) = (spare, arena);
+        if (changes.Count == 0)
+        {
+            foreach (var q in now)
+            {
+                Play(q, played, onSample);
+            }
+
+            return;
+        }
+
+        changes.Sort(static (a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Sequence.CompareTo(b.Sequence));
+
+        // Each sample's place among the changes (k: after k of them), then the samples in order of place (a counting sort).
+        var places = new int[now.Count];
+        var starts = new int[changes.Count + 2];
+        for (int i = 0; i < now.Count; i++)
+        {
+            var q = now[i];
+            if (q.Type != PerfDataFile.RecordSample)
+            {
+                places[i] = -1;
+                continue;
+            }
+
+            int lo = 0, hi = changes.Count;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                var c = changes[mid];
+                if (c.Time < q.Time || (c.Time == q.Time && c.Sequence < q.Sequence))
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            places[i] = lo;
+            starts[lo + 1]++;
+        }
+
+        for (int k = 1; k < starts.Length; k++)
+        {
+            starts[k] += starts[k - 1];
+        }
+
+        var order = new int[starts[^1]];
+        var next = (int[])starts.Clone();
+        for (int i = 0; i < now.Count; i++)
+        {
+            if (places[i] >= 0)
+            {
+                order[next[places[i]]++] = i;
+            }
+        }
+
+        for (int k = 0; k <= changes.Count; k++)
+        {
+            for (int j = starts[k]; j < starts[k + 1]; j++)
+            {
+                Play(now[order[j]], played, onSample);
+            }
+
+            if (k < changes.Count)
+            {
+                Play(changes[k], played, onSample);
+            }
         }
     }
+
+    private readonly List<Queued> now = [];
+    private readonly List<Queued> later = [];
+    private readonly List<Queued> changes = [];
+
+    private void Play(Queued q, Arena from, NativeSampleHandler onSample) => Play(q.Type, q.Misc, from[q.At, q.Length], q.Index, onSample);
 
     private void Play(uint type, ushort misc, ReadOnlySpan<byte> body, long index, NativeSampleHandler onSample)
     {
         switch (type)
         {
             case PerfDataFile.RecordSample:
-                Sample(file.Sample(body, index, misc), onSample);
+                Sample(body, file.Fields(body, index), misc, onSample);
                 break;
             case PerfDataFile.RecordComm when body.Length >= 8:
             {
@@ -214,15 +328,18 @@ public sealed class PerfSession
         }
     }
 
-    private void Sample(PerfSample sample, NativeSampleHandler onSample)
+    private void Sample(ReadOnlySpan<byte> body, PerfDataFile.PerfSampleFields sample, ushort misc, NativeSampleHandler onSample)
     {
         var thread = Thread(sample.Pid, sample.Tid);
         int count = 0;
         if ((file.Events[sample.Event].SampleType & (1UL << 5)) != 0)
         {
             int cpuMode = CpuModeUser, entries = 0;
-            foreach (ulong ip in sample.Callchain)
+            var chain = sample.Chain(body);
+
+            for (int i = 0; i < chain.Length; i += 8)
             {
+                ulong ip = BinaryPrimitives.ReadUInt64LittleEndian(chain[i..]);
                 if (entries >= maxStack)
                 {
                     break;
@@ -247,7 +364,7 @@ public sealed class PerfSession
         }
         else
         {
-            Add(Resolve(thread, sample.Misc & 7, sample.Ip), ref count);
+            Add(Resolve(thread, misc & 7, sample.Ip), ref count);
         }
 
     done:
@@ -264,30 +381,48 @@ public sealed class PerfSession
         frames[count++] = frame;
     }
 
-    private static readonly NativeFrame Unknown = new(null, null, 0);
-
     // An address named as perf's thread__find_symbol does: kernel addresses in the kernel's maps, user ones in the
-    // process's; the address printed is the mapping's (its offset in the module for user code).
+    // process's; the address printed is the mapping's (its offset in the module for user code). A kernel address is
+    // remembered for every process; a user address by its module and offset, so processes running the same program
+    // share what was found, and an address no mapping holds by itself.
     private NativeFrame Resolve(PerfThread thread, int cpuMode, ulong ip)
     {
-        var space = cpuMode switch
+        if (cpuMode != CpuModeUser)
         {
-            CpuModeKernel => kernel,
-            CpuModeUser => thread.Maps,
-            _ => null,
-        };
-        if (space is null)
-        {
-            return new NativeFrame(null, null, ip);
-        }
+            var space = cpuMode == CpuModeKernel ? kernel : nowhere;
+            if (!space.Frames.TryGetValue(ip, out var known))
+            {
+                space.Frames.Add(ip, known = Name(space.Find(ip), ip));
+            }
 
-        if (space.Frames.TryGetValue(ip, out var known))
-        {
             return known;
         }
 
-        var map = space.Find(ip);
-        if (map is { Dso.Kernel: true, Dso.Symbols: null } && space == kernel)
+        var map = thread.Maps.Find(ip);
+        if (map is null)
+        {
+            if (!unmapped.TryGetValue(ip, out var known))
+            {
+                unmapped.Add(ip, known = Name(null, ip));
+            }
+
+            return known;
+        }
+
+        ulong address = map.Identity ? ip : ip - map.Start + map.PageOffset;
+        if (!map.Dso.Frames.TryGetValue(address, out var frame))
+        {
+            map.Dso.Frames.Add(address, frame = Name(map, ip));
+        }
+
+        return frame;
+    }
+
+    private readonly FrameTable unmapped = new();
+
+    private NativeFrame Name(Map? map, ulong ip)
+    {
+        if (map is { Dso.Kernel: true, Dso.Symbols: null } && kernel.Find(ip) == map)
         {
             // perf loads the kernel's symbols at its first address, and the kernel's map then spans them all (map__fixup_start/end).
             var table = symbols.Symbols(map.Dso);
@@ -297,19 +432,27 @@ public sealed class PerfSession
             }
         }
 
-        NativeFrame frame;
         if (map is null)
         {
-            frame = new NativeFrame(null, null, ip);
-        }
-        else
-        {
-            ulong address = map.Identity ? ip : ip - map.Start + map.PageOffset;
-            frame = new NativeFrame(symbols.Symbols(map.Dso).Find(address), map.Dso.Name, address);
+            return new NativeFrame(nextFrame++, NameId(null, null), null, null, ip);
         }
 
-        space.Frames[ip] = frame;
-        return frame;
+        ulong address = map.Identity ? ip : ip - map.Start + map.PageOffset;
+        string? symbol = symbols.Symbols(map.Dso).Find(address);
+        return new NativeFrame(nextFrame++, NameId(symbol, map.Dso.Name), symbol, map.Dso.Name, address);
+    }
+
+    private readonly Dictionary<(string?, string?), int> names = [];
+
+    private int NameId(string? symbol, string? module)
+    {
+        ref int id = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(names, (symbol, module), out bool exists);
+        if (!exists)
+        {
+            id = names.Count - 1;
+        }
+
+        return id;
     }
 
     // perf's machine__findnew_thread: a thread by its id, made when first met (named ":tid" until a COMM names it); the
@@ -448,12 +591,85 @@ public sealed class Dso(string name, string? buildId)
     public (string Name, ulong Address)? RelocationSymbol { get; set; }
 
     internal SymbolTable? Symbols { get; set; }
+
+    /// <summary>The frame each address of the module (as its mappings place it) was named as.</summary>
+    internal FrameTable Frames { get; } = new();
+}
+
+/// <summary>Frames by address: open addressing, each address beside its frame (one memory access a lookup, where a
+/// Dictionary makes two; this lookup runs for every frame of every sample).</summary>
+internal sealed class FrameTable
+{
+    private ulong[] keys = new ulong[64];
+    private NativeFrame?[] values = new NativeFrame?[64];
+    private int count;
+
+    public bool TryGetValue(ulong address, out NativeFrame frame)
+    {
+        int mask = keys.Length - 1;
+        for (int i = Slot(address, mask); ; i = (i + 1) & mask)
+        {
+            if (values[i] is not { } found)
+            {
+                frame = null!;
+                return false;
+            }
+
+            if (keys[i] == address)
+            {
+                frame = found;
+                return true;
+            }
+        }
+    }
+
+    public void Add(ulong address, NativeFrame frame)
+    {
+        if (2 * (count + 1) > keys.Length)
+        {
+            var (oldKeys, oldValues) = (keys, values);
+            keys = new ulong[oldKeys.Length * 2];
+            values = new NativeFrame?[oldKeys.Length * 2];
+            count = 0;
+            for (int j = 0; j < oldKeys.Length; j++)
+            {
+                if (oldValues[j] is { } v)
+                {
+                    Add(oldKeys[j], v);
+                }
+            }
+        }
+
+        int mask = keys.Length - 1;
+        int i = Slot(address, mask);
+        while (values[i] is not null)
+        {
+            i = (i + 1) & mask;
+        }
+
+        keys[i] = address;
+        values[i] = frame;
+        count++;
+    }
+
+    public void Clear()
+    {
+        if (count > 0)
+        {
+            Array.Clear(keys);
+            Array.Clear(values);
+            count = 0;
+        }
+    }
+
+    private static int Slot(ulong address, int mask) => unchecked((int)((address * 0x9E3779B97F4A7C15UL) >> 40) & mask);
 }
 
 internal sealed record Map(ulong Start, ulong End, ulong PageOffset, Dso Dso, bool Identity);
 
 internal sealed class PerfThread(int pid, int tid)
 {
+
     public int Pid { get; set; } = pid;
 
     public int Tid { get; } = tid;
@@ -469,13 +685,19 @@ internal sealed class PerfThread(int pid, int tid)
 /// older ones (perf's maps__fixup_overlappings). Remembers the frame each address was named as until the mappings change.</summary>
 internal sealed class AddressSpace
 {
+    private static long versions;
     private readonly List<Map> maps = [];
 
-    public Dictionary<ulong, NativeFrame> Frames { get; } = [];
+    /// <summary>Changes whenever the mappings change; no two address spaces share one.</summary>
+    public long Version { get; private set; } = Interlocked.Increment(ref versions);
+
+    public FrameTable Frames { get; } = new();
 
     public void Insert(Map map)
     {
         Frames.Clear();
+        last = null;
+        Version = Interlocked.Increment(ref versions);
         int i = First(map.Start);
         var pieces = new List<Map>();
         while (i < maps.Count && maps[i].Start < map.End)
@@ -510,11 +732,26 @@ internal sealed class AddressSpace
     public void CopyFrom(AddressSpace other)
     {
         Frames.Clear();
+        last = null;
+        Version = Interlocked.Increment(ref versions);
         maps.Clear();
         maps.AddRange(other.maps);
     }
 
     public Map? Find(ulong address)
+    {
+        if (last is { } m0 && address >= m0.Start && address < m0.End)
+        {
+            return m0;
+        }
+
+        last = Search(address);
+        return last;
+    }
+
+    private Map? last;
+
+    private Map? Search(ulong address)
     {
         int lo = 0, hi = maps.Count - 1;
         while (lo <= hi)
