@@ -34,6 +34,7 @@ public static class FuzzTargets
         new("git-objects", "commit objects and pack deltas as the native git reader parses them", GitObjects, _ => GitObjectSeeds),
         new("history-cache", "cached commit logs (a cache row)", HistoryCacheRow, _ => [HistoryCacheSeed()]),
         new("pprof", "pprof profiles (protobuf, gunzipped) read as trace input", PprofProfile, _ => [PprofSeed()]),
+        new("perf-data", "perf.data recordings (file mode, pipe mode, zstd-compressed) read natively and counted", PerfDataRecording, PerfDataSeeds),
         new("relate-parquet", "the projects table of a relate export (Parquet), as kashika writes it and as DuckDB rewrites it", RelateParquetTable, ParquetSeeds),
         new("damaged-repository", "a whole repository's files (refs, packs, indexes, loose objects, config), read natively and by git", DamagedRepository, RepositorySeeds),
     ];
@@ -67,6 +68,30 @@ public static class FuzzTargets
             }
         }
     }
+
+    // A recording names files (modules, kallsyms): none is read here, so a case depends on its bytes alone.
+    private static void PerfDataRecording(byte[] bytes)
+    {
+        try
+        {
+            var file = Kashika.Adapters.Trace.PerfData.PerfDataFile.Open(new MemoryStream(bytes), "input");
+            if (Kashika.Adapters.Trace.PerfData.PerfSession.Unsupported(file) is null)
+            {
+                var reader = new TraceReader(new CollapseOptions(TimeSlices: 10));
+                var symbols = new Kashika.Adapters.Trace.PerfData.SymbolSource("/nonexistent", "/nonexistent") { ReadsKernel = false };
+                var session = new Kashika.Adapters.Trace.PerfData.PerfSession(file, symbols);
+                reader.ReadSamples("input", session.Run);
+                _ = reader.Profile().Total;
+            }
+        }
+        catch (InputException e)
+        {
+            NamesInput(e.Message, "input");
+        }
+    }
+
+    private static IEnumerable<byte[]> PerfDataSeeds(string repositoryRoot) =>
+        Directory.GetFiles(Path.Combine(repositoryRoot, "tests", "Kashika.Fuzz", "Seeds", "perf-data")).Order(StringComparer.Ordinal).Select(File.ReadAllBytes);
 
     private static IEnumerable<byte[]> TraceSeeds(string repositoryRoot) =>
         Directory.GetFiles(Path.Combine(repositoryRoot, "tests", "Kashika.Tests", "Trace", "Data"))

@@ -31,13 +31,15 @@ public static class TraceIngest
                 if (input.Native is { } recording)
                 {
                     reader.PreferEvent(recording.EventNames[0]);
-                    var symbols = new PerfData.SymbolSource(HomeDirectory(), perf.Symfs ?? "");
+                    var symbols = new PerfData.SymbolSource(HomeDirectory(), perf.Symfs ?? "") { KernelRelease = recording.OsRelease };
                     var session = new PerfData.PerfSession(recording, symbols);
                     reader.ReadSamples(input.Name, count => PerfData.SamplePipeline.Run(session.Run, count));
                     if (symbols.Problem is { } problem)
                     {
                         perfNotes.Add($"{input.Name}: {problem}");
                     }
+
+                    perfNotes.AddRange(symbols.Warnings.Select(w => $"{input.Name}: {w}"));
 
                     if (session.Lost > 0)
                     {

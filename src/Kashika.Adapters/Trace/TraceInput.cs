@@ -153,7 +153,7 @@ public sealed class TraceInput : IDisposable
             switch (kind)
             {
                 case TraceInputKind.PerfData when full is null:
-                    throw new InputException($"{name}: a perf.data recording on standard input; give its file name (perf script reads it from a file)");
+                    return Pipe(name, content, perf);
                 case TraceInputKind.PerfData:
                     content.Dispose();
                     return OpenPerfData(path, full, perf);
@@ -203,6 +203,23 @@ public sealed class TraceInput : IDisposable
     /// event counted by default; empty for other inputs.</summary>
     public IReadOnlyList<string> RecordedEvents { get; private init; } = [];
 
+    // A perf.data recording on standard input: read natively as it comes (perf record -o - | kashika trace -), or not at all.
+    private static TraceInput Pipe(string name, Stream content, PerfScriptOptions options)
+    {
+        if (options.NeedsPerf is { } needs)
+        {
+            throw new InputException($"{name}: a perf.data recording on standard input, which perf script cannot read here ({needs}); write it to a file first");
+        }
+
+        var data = PerfData.PerfDataFile.Open(content, name);
+        if (PerfData.PerfSession.Unsupported(data) is { } reason)
+        {
+            throw new InputException($"{name}: kashika does not read this recording itself ({reason}), and perf script cannot read it from standard input here; write it to a file first");
+        }
+
+        return new TraceInput(name, content, TraceInputKind.PerfData, native: data);
+    }
+
     // A perf.data recording: read natively when the options and the recording allow it, else by perf script.
     private static TraceInput OpenPerfData(string path, string full, PerfScriptOptions options)
     {
@@ -218,10 +235,6 @@ public sealed class TraceInput : IDisposable
                 {
                     return new TraceInput(path, file, TraceInputKind.PerfData, native: data);
                 }
-            }
-            catch (InputException e) when (e.Message.Contains("pipe-mode", StringComparison.Ordinal))
-            {
-                reason = "a pipe-mode recording (perf record -o -)";
             }
             catch
             {
@@ -259,6 +272,12 @@ public sealed class TraceInput : IDisposable
                 _ = listing.StandardError.ReadToEndAsync();
                 events.AddRange(listing.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith('#')));
                 listing.WaitForExit();
+
+                // perf evlist cannot name a pipe-mode recording's tracepoints (perf script can): then no event is preferred.
+                if (events.Contains("unknown tracepoint"))
+                {
+                    events.Clear();
+                }
             }
         }
         catch (Win32Exception)

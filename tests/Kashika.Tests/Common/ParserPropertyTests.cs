@@ -85,6 +85,9 @@ public sealed class ParserPropertyTests
     public void Pprof() => Check("pprof");
 
     [Fact]
+    public void Perf_data() => Check("perf-data");
+
+    [Fact]
     public void Relate_parquet() => Check("relate-parquet", Iterations / 4);
 
     // Two readers and a git process a case: fewer cases, each a whole repository. The target leaves the test process's

@@ -16,6 +16,11 @@ internal static class ElfSymbols
     private const int SymbolObject = 1, SymbolFunction = 2, SymbolNoType = 0, SymbolIndirectFunction = 10;
     private const ushort SectionUndefined = 0, SectionAbsolute = 0xfff1;
 
+    /// <summary>What ELFSharp throws on a damaged ELF file (it reads what the file's headers say, wherever they point).</summary>
+    public static bool IsDamaged(Exception e) =>
+        e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or FormatException or EndOfStreamException
+            or OverflowException or IndexOutOfRangeException or NotSupportedException or InvalidCastException or KeyNotFoundException;
+
     /// <summary>The build id of an ELF file (NT_GNU_BUILD_ID), lower-case hex; null when it has none or is not ELF.</summary>
     public static string? BuildId(string path)
     {
@@ -28,7 +33,10 @@ internal static class ElfSymbols
     {
         try
         {
-            if (!File.Exists(path) || !ELFReader.TryLoad(path, out var elf))
+            // Only a regular file of an ELF header's size or more: a FIFO or a device a recording names (0 bytes long)
+            // would block or never end.
+            var info = new FileInfo(path);
+            if (!info.Exists || info.Length < 64 || !ELFReader.TryLoad(path, out var elf))
             {
                 return null;
             }
@@ -40,7 +48,7 @@ internal static class ElfSymbols
 
             elf.Dispose();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or FormatException or EndOfStreamException or OverflowException or IndexOutOfRangeException)
+        catch (Exception e) when (IsDamaged(e))
         {
             // A damaged or foreign file is no module's symbols: perf too goes on without them.
         }
@@ -50,13 +58,20 @@ internal static class ElfSymbols
 
     public static string? BuildId(ELF<ulong> elf)
     {
-        // A note section may hold several notes (the vdso's .note: Linux's, then GNU's build id).
-        foreach (var section in elf.Sections)
+        try
         {
-            if (section.Type == SectionType.Note && BuildIdNote(section.GetContents()) is { } id)
+            // A note section may hold several notes (the vdso's .note: Linux's, then GNU's build id).
+            foreach (var section in elf.Sections)
             {
-                return id;
+                if (section.Type == SectionType.Note && BuildIdNote(section.GetContents()) is { } id)
+                {
+                    return id;
+                }
             }
+        }
+        catch (Exception e) when (IsDamaged(e))
+        {
+            // No build id can be read: the file matches none.
         }
 
         return null;
@@ -141,7 +156,7 @@ internal static class ElfSymbols
                 load--;
             }
 
-            value -= load >= 0 ? loads[load].Address - loads[load].Offset : section.LoadAddress - (ulong)section.Offset;
+            value = unchecked(value - (load >= 0 ? loads[load].Address - loads[load].Offset : section.LoadAddress - (ulong)section.Offset));
 
             var binding = entry.Binding switch
             {
@@ -149,7 +164,7 @@ internal static class ElfSymbols
                 ELFSharp.ELF.Sections.SymbolBinding.Weak => SymbolBinding.Weak,
                 _ => SymbolBinding.Local,
             };
-            symbols.Add(new Symbol(value, value + entry.Size, binding, entry.Name));
+            symbols.Add(new Symbol(value, entry.Size > ulong.MaxValue - value ? ulong.MaxValue : value + entry.Size, binding, entry.Name));
         }
 
         return symbols;
@@ -182,8 +197,8 @@ internal static class ElfSymbols
         {
             int symbol = (int)(BitConverter.ToUInt64(table, (int)i + 8) >> 32);
             string name = symbol < names.Count ? names[symbol] : "";
-            plts.Add(new Symbol(at, at + entry, SymbolBinding.Global, name + "@plt"));
-            at += entry;
+            plts.Add(new Symbol(at, unchecked(at + entry), SymbolBinding.Global, name + "@plt"));
+            at = unchecked(at + entry);
         }
 
         return plts;
@@ -192,15 +207,19 @@ internal static class ElfSymbols
     /// <summary>The file named by .gnu_debuglink, when it has one.</summary>
     public static string? DebugLink(ELF<ulong> elf)
     {
-        var section = elf.Sections.FirstOrDefault(s => s.Name == ".gnu_debuglink");
-        if (section is null)
+        try
+        {
+            var section = elf.Sections.FirstOrDefault(s => s.Name == ".gnu_debuglink");
+            byte[] contents = section?.GetContents() ?? [];
+            int end = Array.IndexOf(contents, (byte)0);
+            // A name, not a path: a recording's binary cannot send the search elsewhere.
+            string name = end > 0 ? Encoding.UTF8.GetString(contents, 0, end) : "";
+            return name.Length > 0 && !name.Contains('/', StringComparison.Ordinal) && name is not ("." or "..") ? name : null;
+        }
+        catch (Exception e) when (IsDamaged(e))
         {
             return null;
         }
-
-        byte[] contents = section.GetContents();
-        int end = Array.IndexOf(contents, (byte)0);
-        return end > 0 ? Encoding.UTF8.GetString(contents, 0, end) : null;
     }
 
     /// <summary>kallsyms text ("ffffffff81000000 T _text", "… t name\t[module]"): the symbols perf keeps (text, weak,

@@ -33,13 +33,16 @@ public sealed class PerfDataFile
     private readonly string source;
     private readonly Stream stream;
     private readonly Dictionary<ulong, int> eventOfId = [];
+    private readonly List<PerfEventAttr> events;
+    private readonly List<string> names = [];
+    private ulong features;
 
-    private PerfDataFile(string source, Stream stream, IReadOnlyList<PerfEventAttr> events, long dataOffset, long dataSize, ulong features)
+    private PerfDataFile(string source, Stream stream, List<PerfEventAttr> events, long dataOffset, long dataSize, ulong features)
     {
-        Features = features;
+        this.features = features;
         this.source = source;
         this.stream = stream;
-        Events = events;
+        this.events = events;
         DataOffset = dataOffset;
         DataSize = dataSize;
         for (int e = 0; e < events.Count; e++)
@@ -51,7 +54,7 @@ public sealed class PerfDataFile
         }
     }
 
-    public IReadOnlyList<PerfEventAttr> Events { get; }
+    public IReadOnlyList<PerfEventAttr> Events => events;
 
     /// <summary>The file's name, as errors say it.</summary>
     public string Source => source;
@@ -64,7 +67,11 @@ public sealed class PerfDataFile
     public static PerfDataFile Open(Stream stream, string source)
     {
         var header = new byte[HeaderSize];
-        ReadExactly(stream, 0, header, source, "the file header");
+        if (stream.ReadAtLeast(header.AsSpan(0, 16), 16, throwOnEndOfStream: false) < 16)
+        {
+            throw new InputException($"{source}: byte 0: the file header cut short by the end of the file");
+        }
+
         ulong magic = BinaryPrimitives.ReadUInt64LittleEndian(header);
         if (magic == BinaryPrimitives.ReverseEndianness(Magic))
         {
@@ -76,12 +83,20 @@ public sealed class PerfDataFile
             throw new InputException($"{source}: not a perf.data file (no PERFILE2 magic)");
         }
 
-        long Field(int at) => (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(at)), long.MaxValue);
-        long headerSize = Field(8), attrSize = Field(16), attrsOffset = Field(24), attrsSize = Field(32), dataOffset = Field(40), dataSize = Field(48);
+        long headerSize = (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(8)), long.MaxValue);
         if (headerSize == 16)
         {
-            throw new InputException($"{source}: a pipe-mode recording (perf record -o -): not read natively yet");
+            return OpenPipe(stream, source);
         }
+
+        if (!stream.CanSeek)
+        {
+            throw new InputException($"{source}: a perf.data file on standard input: give its name, or record it for a pipe (perf record -o -)");
+        }
+
+        ReadExactly(stream, 16, header.AsSpan(16), source, "the file header");
+        long Field(int at) => (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(at)), long.MaxValue);
+        long attrSize = Field(16), attrsOffset = Field(24), attrsSize = Field(32), dataOffset = Field(40), dataSize = Field(48);
 
         if (headerSize != HeaderSize)
         {
@@ -114,14 +129,124 @@ public sealed class PerfDataFile
         return file;
     }
 
+    // Records of a pipe-mode recording that describe it rather than what happened (perf's user record types).
+    private const uint HeaderAttr = 64, HeaderEventType = 65, HeaderTracingData = 66, HeaderBuildId = 67, AuxtraceInfo = 70, Auxtrace = 71,
+        EventUpdate = 78, HeaderFeature = 80, FinishedInit = 82;
+
+    /// <summary>Whether the recording was written for a pipe (perf record -o -): a stream of records, its events and
+    /// features among them.</summary>
+    public bool IsPipe { get; private init; }
+
+    /// <summary>Whether a pipe-mode recording has hardware-trace records (seen before its first sample).</summary>
+    public bool HasAuxtrace { get; private set; }
+
+    // Pipe mode: what comes before the first record of what happened (the events, their names, the features) is read
+    // now, so the caller knows the recording before its samples.
+    private static PerfDataFile OpenPipe(Stream stream, string source)
+    {
+        var file = new PerfDataFile(source, stream, [], 16, long.MaxValue, 0) { IsPipe = true };
+        file.records = new RecordStream(file, stream, 16, long.MaxValue);
+        while (file.records.Next(out var record))
+        {
+            if (!file.Describe(record.Type, record.Body, record.Offset))
+            {
+                file.records.Unread();
+                break;
+            }
+        }
+
+        if (file.Events.Count == 0)
+        {
+            throw new InputException($"{source}: a pipe-mode recording with no event before its first record");
+        }
+
+        return file;
+    }
+
+    private RecordStream? records;
+
+    // A record describing a pipe-mode recording, taken in; false for a record of what happened.
+    private bool Describe(uint type, ReadOnlySpan<byte> body, long offset)
+    {
+        switch (type)
+        {
+            case HeaderAttr:
+            {
+                // perf_event_attr (its own size at byte 4), then the event's ids.
+                uint size = body.Length >= 8 ? BinaryPrimitives.ReadUInt32LittleEndian(body[4..]) : 0;
+                if (size < 64 || size > body.Length || (body.Length - size) % 8 != 0)
+                {
+                    throw new InputException($"{source}: byte {offset}: an event's attributes of {size} bytes in a record of {body.Length + 8}");
+                }
+
+                var entry = new byte[size + 16];
+                body[..(int)size].CopyTo(entry);
+                var ids = new List<ulong>();
+                for (int at = (int)size; at + 8 <= body.Length; at += 8)
+                {
+                    ids.Add(BinaryPrimitives.ReadUInt64LittleEndian(body[at..]));
+                }
+
+                var attr = AttrOf(entry) with { Ids = ids };
+                events.Add(attr);
+                names.Add("");
+                foreach (ulong id in ids)
+                {
+                    eventOfId[id] = events.Count - 1;
+                }
+
+                return true;
+            }
+
+            case EventUpdate when body.Length >= 16 && BinaryPrimitives.ReadUInt64LittleEndian(body) == 2:
+            {
+                // PERF_EVENT_UPDATE__NAME: the event of this id is called so.
+                if (eventOfId.TryGetValue(BinaryPrimitives.ReadUInt64LittleEndian(body[8..]), out int e))
+                {
+                    var name = body[16..];
+                    int end = name.IndexOf((byte)0);
+                    names[e] = System.Text.Encoding.UTF8.GetString(end < 0 ? name : name[..end]);
+                }
+
+                return true;
+            }
+
+            case HeaderFeature when body.Length >= 8:
+            {
+                ulong feature = BinaryPrimitives.ReadUInt64LittleEndian(body);
+                if (feature < 64)
+                {
+                    features |= 1UL << (int)feature;
+                }
+
+                Feature((int)Math.Min(feature, 255), body[8..].ToArray(), offset);
+                return true;
+            }
+
+            case AuxtraceInfo or Auxtrace:
+                HasAuxtrace = true;
+                return false;
+            case HeaderEventType or HeaderTracingData or HeaderBuildId or EventUpdate or HeaderFeature or 69 or 73 or 74 or 75 or 79 or FinishedInit:
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>The first 64 bits of the header's feature bitmap (HEADER_BUILD_ID = bit 2, HEADER_EVENT_DESC = 12, …).</summary>
-    public ulong Features { get; }
+    public ulong Features => features;
 
     // Feature numbers (tools/perf/util/header.h).
-    private const int FeatureBuildId = 2, FeatureEventDesc = 12;
+    private const int FeatureBuildId = 2, FeatureOsRelease = 4, FeatureEventDesc = 12, FeatureCompressed = 27;
+
+    /// <summary>The kernel release of the machine recorded (HEADER_OSRELEASE); null when the header does not say.</summary>
+    public string? OsRelease { get; private set; }
+
+    /// <summary>How the records are compressed (HEADER_COMPRESSED's type: 1 is zstd); 0 when they are not.</summary>
+    public uint Compression { get; private set; }
 
     /// <summary>Each event's name as perf prints it ("cpu-clock", "sched:sched_switch"), in the order of <see cref="Events"/>.</summary>
-    public IReadOnlyList<string> EventNames { get; private set; } = [];
+    public IReadOnlyList<string> EventNames => names;
 
     /// <summary>The modules perf recorded a build id of (HEADER_BUILD_ID): the file name as perf wrote it, its build id
     /// in lower-case hex, and whether it is kernel code.</summary>
@@ -143,7 +268,7 @@ public sealed class PerfDataFile
             at += 16;
             long offset = (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(table), long.MaxValue);
             long size = (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(table.AsSpan(8)), long.MaxValue);
-            if (bit is not (FeatureBuildId or FeatureEventDesc))
+            if (bit is not (FeatureBuildId or FeatureOsRelease or FeatureEventDesc or FeatureCompressed))
             {
                 continue;
             }
@@ -156,16 +281,32 @@ public sealed class PerfDataFile
 
             var bytes = new byte[size];
             ReadExactly(stream, offset, bytes, source, $"header feature {bit}");
-            if (bit == FeatureBuildId)
-            {
-                BuildIds = ReadBuildIds(bytes, offset);
-            }
-            else
-            {
-                EventNames = ReadEventNames(bytes, offset);
-            }
+            Feature(bit, bytes, offset);
         }
+    }
 
+    // A feature section kashika reads (in a file's header, or a pipe's HEADER_FEATURE record).
+    private void Feature(int bit, byte[] bytes, long offset)
+    {
+        if (bit == FeatureBuildId)
+        {
+            BuildIds = ReadBuildIds(bytes, offset);
+        }
+        else if (bit == FeatureOsRelease)
+        {
+            // A perf string: u32 length, then that many bytes, NUL-padded.
+            OsRelease = bytes.Length >= 4 ? System.Text.Encoding.UTF8.GetString(bytes.AsSpan(4)).TrimEnd('\0') : null;
+        }
+        else if (bit == FeatureCompressed)
+        {
+            // version, type, level, ratio, mmap length: u32 each.
+            Compression = bytes.Length >= 8 ? BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)) : 0;
+        }
+        else if (bit == FeatureEventDesc)
+        {
+            names.Clear();
+            names.AddRange(ReadEventNames(bytes, offset));
+        }
     }
 
     // HEADER_BUILD_ID: build_id_event records: a record header, pid, 24 bytes of build id (20 used, its size in the
@@ -260,11 +401,6 @@ public sealed class PerfDataFile
     private static PerfEventAttr Attr(Stream stream, string source, byte[] entry, long length)
     {
         var span = entry.AsSpan();
-        uint type = BinaryPrimitives.ReadUInt32LittleEndian(span);
-        ulong config = BinaryPrimitives.ReadUInt64LittleEndian(span[8..]);
-        ulong sampleType = BinaryPrimitives.ReadUInt64LittleEndian(span[24..]);
-        ulong readFormat = BinaryPrimitives.ReadUInt64LittleEndian(span[32..]);
-        ulong flags = BinaryPrimitives.ReadUInt64LittleEndian(span[40..]);
         long idsOffset = (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(span[^16..]), long.MaxValue);
         long idsSize = (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(span[^8..]), long.MaxValue);
         Section(source, "event ids", idsOffset, idsSize, length);
@@ -276,44 +412,113 @@ public sealed class PerfDataFile
             list[i] = BinaryPrimitives.ReadUInt64LittleEndian(ids.AsSpan(8 * i));
         }
 
+        return AttrOf(entry) with { Ids = list };
+    }
+
+    // perf_event_attr's fields kashika reads (the entry ends with 16 bytes that are not the attr's).
+    private static PerfEventAttr AttrOf(byte[] entry)
+    {
+        var span = entry.AsSpan();
+        uint type = BinaryPrimitives.ReadUInt32LittleEndian(span);
+        ulong config = BinaryPrimitives.ReadUInt64LittleEndian(span[8..]);
+        ulong sampleType = BinaryPrimitives.ReadUInt64LittleEndian(span[24..]);
+        ulong readFormat = BinaryPrimitives.ReadUInt64LittleEndian(span[32..]);
+        ulong flags = BinaryPrimitives.ReadUInt64LittleEndian(span[40..]);
         bool freq = (flags & (1UL << 10)) != 0;
         ulong period = BinaryPrimitives.ReadUInt64LittleEndian(span[16..]);
-        return new PerfEventAttr(type, config, sampleType, readFormat, (flags & (1UL << 18)) != 0, list, freq ? 0 : period, freq);
+        return new PerfEventAttr(type, config, sampleType, readFormat, (flags & (1UL << 18)) != 0, [], freq ? 0 : period, freq);
     }
 
     /// <summary>Called with each record: its type, its header's misc bits, its bytes after the 8-byte header (valid
     /// during the call only) and where it starts in the file.</summary>
     public delegate void RecordHandler(uint type, ushort misc, ReadOnlySpan<byte> body, long offset);
 
-    /// <summary>Every record of the data section in order, read sequentially through one buffer.</summary>
+    /// <summary>Every record of the data section in order (of a pipe: every record after those describing it), read
+    /// sequentially through one buffer.</summary>
     public void ReadRecords(RecordHandler onRecord)
     {
-        var buffer = new byte[1 << 20];
-        int filled = 0, used = 0;
-        long bufferAt = DataOffset; // the file offset of buffer[0]
-        long end = DataOffset + DataSize;
-        stream.Position = DataOffset;
-        for (long at = DataOffset; at < end;)
+        records ??= new RecordStream(this, stream, DataOffset, DataOffset + DataSize);
+        while (records.Next(out var record))
         {
+            if (record.Type == RecordCompressed)
+            {
+                // perf record -z: the records, zstd-compressed as one stream across these records.
+                (unzstd ??= new Unzstd(source)).Records(record.Body, record.Offset, onRecord);
+            }
+            else if (!IsPipe || !Describe(record.Type, record.Body, record.Offset))
+            {
+                onRecord(record.Type, record.Misc, record.Body, record.Offset);
+            }
+        }
+
+        if (unzstd is { Pending: > 0 } left)
+        {
+            throw new InputException($"{source}: the compressed records end inside a record ({left.Pending} bytes of it): cut short?");
+        }
+    }
+
+    /// <summary>A record read: valid until the next is read.</summary>
+    private readonly ref struct Record(uint type, ushort misc, ReadOnlySpan<byte> body, long offset)
+    {
+        public uint Type { get; } = type;
+
+        public ushort Misc { get; } = misc;
+
+        public ReadOnlySpan<byte> Body { get; } = body;
+
+        public long Offset { get; } = offset;
+    }
+
+    /// <summary>Records one after another from a stream, through one buffer, from <c>start</c> to <c>end</c> (a pipe's
+    /// end is its end of file, where a record may not be cut).</summary>
+    private sealed class RecordStream(PerfDataFile file, Stream stream, long start, long end)
+    {
+        private readonly byte[] buffer = new byte[1 << 20];
+        private int filled;
+        private int used;
+        private int lastSize;
+        private long at = start;
+        private long bufferAt = start; // the offset of buffer[0]
+        private bool positioned;
+        private bool ended;
+
+        // Reads the record again at the next call (a pipe's first record of what happened, met while reading its description).
+        public void Unread()
+        {
+            used -= lastSize;
+            at -= lastSize;
+        }
+
+        public bool Next(out Record record)
+        {
+            record = default;
+            if (!positioned)
+            {
+                positioned = true;
+                if (!file.IsPipe)
+                {
+                    stream.Position = bufferAt;
+                }
+            }
+
+            if (at >= end)
+            {
+                return false;
+            }
+
             if (filled - used < 8 || filled - used < BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(used + 6)))
             {
-                // Move what is left to the front and read on (a record is at most 64 KiB).
-                buffer.AsSpan(used, filled - used).CopyTo(buffer);
-                bufferAt += used;
-                filled -= used;
-                used = 0;
-                int want = (int)Math.Min(buffer.Length - filled, end - (bufferAt + filled));
-                int read = stream.ReadAtLeast(buffer.AsSpan(filled, want), want, throwOnEndOfStream: false);
-                filled += read;
-                if (read < want)
-                {
-                    throw new InputException($"{source}: byte {bufferAt + filled}: the data section cut short by the end of the file");
-                }
+                Refill();
+            }
+
+            if (filled - used == 0 && ended && file.IsPipe)
+            {
+                return false;
             }
 
             if (end - at < 8 || filled - used < 8)
             {
-                throw new InputException($"{source}: byte {at}: a record header cut short by the end of the data section");
+                throw new InputException($"{file.source}: byte {at}: a record header cut short by the end of the {(file.IsPipe ? "recording" : "data section")}");
             }
 
             var header = buffer.AsSpan(used, 8);
@@ -322,13 +527,141 @@ public sealed class PerfDataFile
             int size = BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
             if (size < 8 || at + size > end || size > filled - used)
             {
-                throw new InputException($"{source}: byte {at}: a record of {size} bytes {(size < 8 ? "(less than its own header)" : "past the end of the data section")}");
+                throw new InputException($"{file.source}: byte {at}: a record of {size} bytes {(size < 8 ? "(less than its own header)" : $"past the end of the {(file.IsPipe ? "recording" : "data section")}")}");
             }
 
-            onRecord(type, misc, buffer.AsSpan(used + 8, size - 8), at);
+            record = new Record(type, misc, buffer.AsSpan(used + 8, size - 8), at);
             used += size;
             at += size;
+            lastSize = size;
+            if (file.IsPipe && type == HeaderTracingData && size >= 12)
+            {
+                // The tracing data follows its record, its size in the record, padded to 8 bytes: skipped.
+                Skip((BinaryPrimitives.ReadUInt32LittleEndian(record.Body) + 7L) & ~7L);
+                return Next(out record);
+            }
+
+            return true;
         }
+
+        // Moves what is left to the front and reads on (a record is at most 64 KiB).
+        private void Refill()
+        {
+            buffer.AsSpan(used, filled - used).CopyTo(buffer);
+            bufferAt += used;
+            filled -= used;
+            used = 0;
+            int want = (int)Math.Min(buffer.Length - filled, end - (bufferAt + filled));
+            int read = stream.ReadAtLeast(buffer.AsSpan(filled, want), want, throwOnEndOfStream: false);
+            filled += read;
+            if (read < want)
+            {
+                if (!file.IsPipe)
+                {
+                    throw new InputException($"{file.source}: byte {bufferAt + filled}: the data section cut short by the end of the file");
+                }
+
+                ended = true;
+            }
+        }
+
+        private void Skip(long bytes)
+        {
+            while (bytes > 0)
+            {
+                if (filled - used == 0)
+                {
+                    Refill();
+                    if (filled - used == 0)
+                    {
+                        throw new InputException($"{file.source}: byte {at}: tracing data cut short by the end of the recording");
+                    }
+                }
+
+                int n = (int)Math.Min(bytes, filled - used);
+                used += n;
+                at += n;
+                bytes -= n;
+            }
+        }
+    }
+
+    private Unzstd? unzstd;
+
+    /// <summary>The records of perf record -z: each COMPRESSED record's data continues one zstd stream, whose output is
+    /// records, one of which may span two COMPRESSED records.</summary>
+    private sealed unsafe class Unzstd(string source) : IDisposable
+    {
+        private readonly ZstdSharp.Unsafe.ZSTD_DCtx_s* stream = ZstdSharp.Unsafe.Methods.ZSTD_createDStream();
+        private byte[] output = new byte[1 << 18];
+        private int length;
+
+        /// <summary>Bytes of a record not yet whole.</summary>
+        public int Pending => length;
+
+        public void Records(ReadOnlySpan<byte> compressed, long offset, RecordHandler onRecord)
+        {
+            fixed (byte* input = compressed)
+            {
+                nuint read = 0;
+                while (read < (nuint)compressed.Length)
+                {
+                    if (output.Length - length < 1 << 16)
+                    {
+                        Array.Resize(ref output, output.Length * 2);
+                    }
+
+                    nuint written = (nuint)length;
+                    nuint result;
+                    fixed (byte* into = output)
+                    {
+                        result = ZstdSharp.Unsafe.Methods.ZSTD_decompressStream_simpleArgs(stream, into, (nuint)output.Length, &written, input, (nuint)compressed.Length, &read);
+                    }
+
+                    if (ZstdSharp.Unsafe.Methods.ZSTD_isError(result))
+                    {
+                        throw new InputException($"{source}: byte {offset}: compressed records that do not decompress ({ZstdSharp.Unsafe.Methods.ZSTD_getErrorName(result)})");
+                    }
+
+                    length = (int)written;
+                    Deliver(offset, onRecord);
+                }
+            }
+        }
+
+        // The whole records decompressed so far, handed over; a part of one waits for the rest.
+        private void Deliver(long offset, RecordHandler onRecord)
+        {
+            int at = 0;
+            while (length - at >= 8)
+            {
+                int size = BinaryPrimitives.ReadUInt16LittleEndian(output.AsSpan(at + 6));
+                if (size < 8)
+                {
+                    throw new InputException($"{source}: byte {offset}: a compressed record of {size} bytes (less than its own header)");
+                }
+
+                if (length - at < size)
+                {
+                    break;
+                }
+
+                var header = output.AsSpan(at, 8);
+                uint type = BinaryPrimitives.ReadUInt32LittleEndian(header);
+                if (type == RecordCompressed)
+                {
+                    throw new InputException($"{source}: byte {offset}: a compressed record inside a compressed record");
+                }
+
+                onRecord(type, BinaryPrimitives.ReadUInt16LittleEndian(header[4..]), output.AsSpan(at + 8, size - 8), offset);
+                at += size;
+            }
+
+            output.AsSpan(at, length - at).CopyTo(output);
+            length -= at;
+        }
+
+        public void Dispose() => ZstdSharp.Unsafe.Methods.ZSTD_freeDStream(stream);
     }
 
     /// <summary>Each sample of the recording, in the order perf wrote them.</summary>

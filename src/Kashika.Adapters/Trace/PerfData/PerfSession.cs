@@ -67,17 +67,22 @@ public sealed class PerfSession
     /// <summary>Why the recording is not read natively (perf script reads it); null when it is.</summary>
     public static string? Unsupported(PerfDataFile file)
     {
-        if (file.EventNames.Count != file.Events.Count)
+        if (file.EventNames.Count != file.Events.Count || file.EventNames.Any(string.IsNullOrEmpty))
         {
             return "the header does not name its events (no HEADER_EVENT_DESC)";
         }
 
-        if ((file.Features & (1UL << FeatureCompressed)) != 0)
+        if (file.IsPipe && file.Events.Any(e => e.Type == 2))
         {
-            return "the recording is compressed (perf record -z)";
+            return "a pipe-mode recording of tracepoints, which only its tracing data names";
         }
 
-        if ((file.Features & (1UL << FeatureAuxtrace)) != 0)
+        if ((file.Features & (1UL << FeatureCompressed)) != 0 && file.Compression != 1)
+        {
+            return $"the recording is compressed by a method perf numbers {file.Compression} (kashika reads zstd, perf record -z)";
+        }
+
+        if ((file.Features & (1UL << FeatureAuxtrace)) != 0 || file.HasAuxtrace)
         {
             return "the recording holds hardware traces (AUX area: Intel PT, CoreSight)";
         }
@@ -124,7 +129,7 @@ public sealed class PerfSession
                     flushed = Math.Max(flushed, nextFlush);
                     nextFlush = maxTime;
                     return;
-                case PerfDataFile.RecordCompressed or RecordAuxtraceInfo or RecordAuxtrace:
+                case RecordAuxtraceInfo or RecordAuxtrace:
                     throw new InputException($"{file.Source}: byte {offset}: a record of type {type}, which the header does not announce");
                 case PerfDataFile.RecordLost:
                     Lost += body.Length >= 16 ? BinaryPrimitives.ReadUInt64LittleEndian(body[8..]) : 0;
@@ -409,7 +414,7 @@ public sealed class PerfSession
             return known;
         }
 
-        ulong address = map.Identity ? ip : ip - map.Start + map.PageOffset;
+        ulong address = map.Identity ? ip : unchecked(ip - map.Start + map.PageOffset);
         if (!map.Dso.Frames.TryGetValue(address, out var frame))
         {
             map.Dso.Frames.Add(address, frame = Name(map, ip));
@@ -437,7 +442,7 @@ public sealed class PerfSession
             return new NativeFrame(nextFrame++, NameId(null, null), null, null, ip);
         }
 
-        ulong address = map.Identity ? ip : ip - map.Start + map.PageOffset;
+        ulong address = map.Identity ? ip : unchecked(ip - map.Start + map.PageOffset);
         string? symbol = symbols.Symbols(map.Dso).Find(address);
         return new NativeFrame(nextFrame++, NameId(symbol, map.Dso.Name), symbol, map.Dso.Name, address);
     }
@@ -523,7 +528,7 @@ public sealed class PerfSession
 
         bool vdso = name == "[vdso]";
         var dso = Dso(name, buildId ?? buildIds.GetValueOrDefault(name));
-        thread.Maps.Insert(new Map(start, start + length, vdso ? 0 : pageOffset, dso, anonymous || noModule));
+        thread.Maps.Insert(new Map(start, End(start, length), vdso ? 0 : pageOffset, dso, anonymous || noModule));
     }
 
     private void KernelMmap(ulong start, ulong length, ulong pageOffset, string name)
@@ -534,7 +539,7 @@ public sealed class PerfSession
             var dso = Dso(Kallsyms, buildIds.GetValueOrDefault(Kallsyms));
             dso.Kernel = true;
             dso.RelocationSymbol = name.Length > Kallsyms.Length ? (name[Kallsyms.Length..], pageOffset) : null;
-            ulong end = start == 0 && length == 0 ? ulong.MaxValue : start + length;
+            ulong end = start == 0 && length == 0 ? ulong.MaxValue : End(start, length);
             kernel.Insert(new Map(start, end, 0, dso, Identity: true));
             return;
         }
@@ -545,9 +550,12 @@ public sealed class PerfSession
             string module = name.StartsWith('[') ? name : $"[{ModuleName(name)}]";
             var dso = Dso(module, buildIds.GetValueOrDefault(name));
             dso.Kernel = true;
-            kernel.Insert(new Map(start, start + length, 0, dso, Identity: true));
+            kernel.Insert(new Map(start, End(start, length), 0, dso, Identity: true));
         }
     }
+
+    // Where a mapping ends: at the top of the address space when what a record says would pass it.
+    private static ulong End(ulong start, ulong length) => length > ulong.MaxValue - start ? ulong.MaxValue : start + length;
 
     private static string ModuleName(string path)
     {
@@ -717,7 +725,7 @@ internal sealed class AddressSpace
 
             if (old.End > map.End)
             {
-                pieces.Add(old with { Start = map.End, PageOffset = old.Identity ? old.PageOffset : old.PageOffset + (map.End - old.Start) });
+                pieces.Add(old with { Start = map.End, PageOffset = old.Identity ? old.PageOffset : unchecked(old.PageOffset + (map.End - old.Start)) });
             }
         }
 

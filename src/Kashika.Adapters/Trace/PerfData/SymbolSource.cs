@@ -21,6 +21,15 @@ public sealed class SymbolSource(string home, string symfs = "")
     private string? runningKernelBuildId;
     private bool runningKernelRead;
 
+    /// <summary>Whether kernel frames are named (from kallsyms); off, they are "[unknown]" as without kallsyms.</summary>
+    public bool ReadsKernel { get; init; } = true;
+
+    /// <summary>The kernel release the recording was made on (HEADER_OSRELEASE), when it says.</summary>
+    public string? KernelRelease { get; init; }
+
+    /// <summary>What was assumed finding symbols, for warnings.</summary>
+    public List<string> Warnings { get; } = [];
+
     /// <summary>Modules whose symbols were not found, for a warning (perf names their frames "[unknown]" too).</summary>
     public List<string> Missing { get; } = [];
 
@@ -137,6 +146,11 @@ public sealed class SymbolSource(string home, string symfs = "")
             var plt = runtime is null ? null : ElfSymbols.Plt(runtime);
             return new SymbolTable(demangler.Demangle(symbols), added: plt is null ? null : demangler.Demangle(plt));
         }
+        catch (Exception e) when (ElfSymbols.IsDamaged(e))
+        {
+            Warnings.Add($"{dso.Name}: a damaged ELF file ({e.Message.TrimEnd('.')}): its frames are named by their module only");
+            return SymbolTable.Empty;
+        }
         finally
         {
             full?.Dispose();
@@ -149,20 +163,34 @@ public sealed class SymbolSource(string home, string symfs = "")
 
     private SymbolTable Kernel(Dso dso)
     {
+        if (!ReadsKernel)
+        {
+            return SymbolTable.Empty;
+        }
+
         string? path = null;
-        if (dso.BuildId is { } id)
+        if (dso.BuildId is null)
+        {
+            // No build id recorded (perf record -z leaves them out): perf takes the running kernel's symbols.
+            path = "/proc/kallsyms";
+            if (KernelRelease is { } release && File.Exists("/proc/sys/kernel/osrelease") && File.ReadAllText("/proc/sys/kernel/osrelease").Trim() != release)
+            {
+                Warnings.Add($"the recording names no kernel build id and was made on kernel {release}, not this machine's: its kernel frames are named from this machine's /proc/kallsyms, as perf does, and may be wrong");
+            }
+        }
+        else if (dso.BuildId is { } id)
         {
             if (id == RunningKernelBuildId())
             {
                 path = "/proc/kallsyms";
             }
-            else if (File.Exists(Path.Join(cache, "[kernel.kallsyms]", id, "kallsyms")))
+            else if (new FileInfo(Path.Join(cache, "[kernel.kallsyms]", id, "kallsyms")) is { Exists: true, Length: > 0 })
             {
                 path = Path.Join(cache, "[kernel.kallsyms]", id, "kallsyms");
             }
         }
 
-        if (path is null || dso.Name != "[kernel.kallsyms]")
+        if (path is null || dso.Name != "[kernel.kallsyms]" || !File.Exists(path))
         {
             return SymbolTable.Empty;
         }
@@ -181,8 +209,8 @@ public sealed class SymbolSource(string home, string symfs = "")
         // kallsyms of another boot of the same kernel: its addresses moved by the difference of _text.
         if (dso.RelocationSymbol is { } reference && symbols.FirstOrDefault(s => s.Name == reference.Name) is { Name: not null } found && found.Start != reference.Address)
         {
-            ulong delta = reference.Address - found.Start;
-            symbols = [.. symbols.Select(s => s with { Start = s.Start + delta, End = s.End + delta })];
+            ulong delta = unchecked(reference.Address - found.Start);
+            symbols = [.. symbols.Select(s => s with { Start = unchecked(s.Start + delta), End = unchecked(s.End + delta) })];
         }
 
         // Module symbols ("name\t[module]") belong to the modules' maps, not the kernel's.
@@ -213,6 +241,11 @@ public sealed class SymbolSource(string home, string symfs = "")
         var symbols = new List<Symbol>();
         try
         {
+            if (new FileInfo(path) is not { Exists: true, Length: > 0 })
+            {
+                return SymbolTable.Empty; // missing, or a FIFO or device, which would block
+            }
+
             foreach (string line in File.ReadLines(path))
             {
                 int first = line.IndexOf(' ', StringComparison.Ordinal);
@@ -224,7 +257,7 @@ public sealed class SymbolSource(string home, string symfs = "")
                     continue;
                 }
 
-                symbols.Add(new Symbol(start, start + size, SymbolBinding.Global, line[(second + 1)..]));
+                symbols.Add(new Symbol(start, size > ulong.MaxValue - start ? ulong.MaxValue : start + size, SymbolBinding.Global, line[(second + 1)..]));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -43,14 +43,14 @@ internal sealed class SymbolTable
                 {
                     Sized = false,
                     End = kallsyms && previous.Name.Contains('[', StringComparison.Ordinal) != next.Name.Contains('[', StringComparison.Ordinal)
-                        ? RoundUp(previous.End + 4096) : next.Start,
+                        ? RoundUp(unchecked(previous.End + 4096)) : next.Start,
                 };
             }
         }
 
         if (sorted.Count > 0 && sorted[^1].End == sorted[^1].Start)
         {
-            sorted[^1] = sorted[^1] with { End = RoundUp(sorted[^1].Start) + 4096, Sized = false };
+            sorted[^1] = sorted[^1] with { End = unchecked(RoundUp(sorted[^1].Start) + 4096), Sized = false };
         }
 
         var kept = new List<Symbol>(sorted.Count);
@@ -91,7 +91,7 @@ internal sealed class SymbolTable
     /// <summary>Where the last symbol ends (0 when there is none).</summary>
     public ulong Last => symbols.Length > 0 ? symbols[^1].End : 0;
 
-    private static ulong RoundUp(ulong address) => (address + 4095) & ~4095UL;
+    private static ulong RoundUp(ulong address) => unchecked((address + 4095) & ~4095UL);
 
     /// <summary>The symbol holding <paramref name="address"/>, as perf's symbols__find: start ≤ address &lt; end (or the
     /// address of a symbol of no size).</summary>
