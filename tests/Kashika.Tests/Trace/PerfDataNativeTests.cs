@@ -44,13 +44,20 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
             #include <string.h>
             #include <sys/mman.h>
             #include <unistd.h>
-            int main(void) {
+            int main(int argc, char **argv) {
+                (void)argv;
                 static const unsigned char code[] = { 0x48, 0x89, 0xf8, 0x48, 0xff, 0xc8, 0x75, 0xfb, 0xc3 };
                 unsigned char *p = mmap(0, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
                 memcpy(p, code, sizeof code);
                 char name[64];
                 snprintf(name, sizeof name, "/tmp/perf-%d.map", getpid());
                 FILE *map = fopen(name, "w");
+                if (argc > 1) {
+                    /* nested: a block holding stubs, as .NET writes its maps (0x-prefixed); perf's search tree decides */
+                    fprintf(map, "0x%lx 1000 stub_block\n", (unsigned long)p);
+                    for (int i = 1; i < 40; i++) fprintf(map, "0x%lx 40 stub_%d\n", (unsigned long)p + 64 * i, i);
+                    fprintf(map, "0x%lx 20 stub_head\n", (unsigned long)p);
+                }
                 fprintf(map, "%lx %zx jitted_spin\n", (unsigned long)p, sizeof code);
                 fclose(map);
                 long (*spin)(long) = (long (*)(long))p;
@@ -96,7 +103,7 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
     }
 
     public static TheoryData<string> Kinds() =>
-        ["cpu-clock", "no-call-graph", "task-clock", "page-faults", "tracepoint", "tracepoint-g", "mixed", "two-processes", "system-wide", "cpp", "jit",
+        ["cpu-clock", "no-call-graph", "task-clock", "page-faults", "tracepoint", "tracepoint-g", "mixed", "two-processes", "system-wide", "cpp", "jit", "jit-nested",
             "compressed", "compressed-system-wide", "pipe", "pipe-mixed"];
 
     private static (string[] Record, string[] Command) Recipe(string kind) => kind switch
@@ -112,6 +119,7 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
         "system-wide" => (["-a", "-e", "cpu-clock", "-F", "1000", "-g"], ["sh", "-c", "./oracle & ./cpp > /dev/null; wait"]),
         "cpp" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["./cpp"]),
         "jit" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["./jit"]),
+        "jit-nested" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["./jit", "nested"]),
         "compressed" => (["-z", "-e", "cpu-clock", "-F", "2000", "-g"], ["./oracle"]),
         "compressed-system-wide" => (["-z", "-a", "-e", "cpu-clock", "-F", "1000", "-g"], ["sh", "-c", "./oracle & ./cpp > /dev/null; wait"]),
         "pipe" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["./cpp"]),

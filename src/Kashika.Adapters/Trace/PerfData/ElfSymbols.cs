@@ -41,18 +41,37 @@ internal static class ElfSymbols
                 return null;
             }
 
-            if (elf is ELF<ulong> wide)
-            {
-                return wide;
-            }
-
-            elf.Dispose();
+            return Wide(elf);
         }
         catch (Exception e) when (IsDamaged(e))
         {
             // A damaged or foreign file is no module's symbols: perf too goes on without them.
         }
 
+        return null;
+    }
+
+    /// <summary>An ELF image in memory (the running vdso); null when it is not one of 64 bits.</summary>
+    public static ELF<ulong>? Open(byte[] image)
+    {
+        try
+        {
+            return ELFReader.TryLoad(new MemoryStream(image), true, out var elf) ? Wide(elf) : null;
+        }
+        catch (Exception e) when (IsDamaged(e))
+        {
+            return null;
+        }
+    }
+
+    private static ELF<ulong>? Wide(IELF elf)
+    {
+        if (elf is ELF<ulong> wide)
+        {
+            return wide;
+        }
+
+        elf.Dispose();
         return null;
     }
 

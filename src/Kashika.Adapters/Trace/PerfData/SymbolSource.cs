@@ -104,9 +104,16 @@ public sealed class SymbolSource(string home, string symfs = "")
         ELFSharp.ELF.ELF<ulong>? full = null, runtime = null;
         try
         {
-            foreach (string candidate in candidates)
+            // The vdso with no copy of it found: perf takes its own process's (util/vdso.c), this machine's.
+            var sources = candidates.Select(c => (Func<ELFSharp.ELF.ELF<ulong>?>)(() => ElfSymbols.Open(c)));
+            if (dso.Name == "[vdso]")
             {
-                var elf = ElfSymbols.Open(candidate);
+                sources = sources.Append(() => RunningVdso() is { } image ? ElfSymbols.Open(image) : null);
+            }
+
+            foreach (var source in sources)
+            {
+                var elf = source();
                 if (elf is null || (id is not null && ElfSymbols.BuildId(elf) != id))
                 {
                     elf?.Dispose();
@@ -235,6 +242,42 @@ public sealed class SymbolSource(string home, string symfs = "")
         return runningKernelBuildId;
     }
 
+    // This process's vdso, read from its own memory (/proc/self/maps and /proc/self/mem); null where that cannot be read.
+    private static byte[]? RunningVdso()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/maps"))
+            {
+                if (!line.EndsWith("[vdso]", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                int dash = line.IndexOf('-', StringComparison.Ordinal), space = line.IndexOf(' ', StringComparison.Ordinal);
+                if (dash < 0 || space < dash || !Hex(line.AsSpan(0, dash), out ulong start) || !Hex(line.AsSpan(dash + 1, space - dash - 1), out ulong end) || end <= start || end - start > 1 << 20)
+                {
+                    return null;
+                }
+
+                using var memory = new FileStream("/proc/self/mem", FileMode.Open, FileAccess.Read);
+                memory.Position = (long)start;
+                var image = new byte[end - start];
+                return memory.ReadAtLeast(image, image.Length, throwOnEndOfStream: false) == image.Length ? image : null;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // No vdso to read here: its frames are named by their module only.
+        }
+
+        return null;
+    }
+
+    // A hex number as scanf's %llx reads it: "0x" before it or not (.NET writes "0x7f9bc8600000 10000 name").
+    private static bool Hex(ReadOnlySpan<char> text, out ulong value) =>
+        ulong.TryParse(text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+
     // perf's map of JIT code: "START SIZE name" a line, hex numbers, absolute addresses.
     private static SymbolTable PerfMap(string path)
     {
@@ -250,9 +293,7 @@ public sealed class SymbolSource(string home, string symfs = "")
             {
                 int first = line.IndexOf(' ', StringComparison.Ordinal);
                 int second = first < 0 ? -1 : line.IndexOf(' ', first + 1);
-                if (second < 0
-                    || !ulong.TryParse(line.AsSpan(0, first), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong start)
-                    || !ulong.TryParse(line.AsSpan(first + 1, second - first - 1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong size))
+                if (second < 0 || !Hex(line.AsSpan(0, first), out ulong start) || !Hex(line.AsSpan(first + 1, second - first - 1), out ulong size))
                 {
                     continue;
                 }
@@ -265,6 +306,6 @@ public sealed class SymbolSource(string home, string symfs = "")
             return SymbolTable.Empty;
         }
 
-        return new SymbolTable(symbols);
+        return SymbolTable.InOrderRead(symbols);
     }
 }

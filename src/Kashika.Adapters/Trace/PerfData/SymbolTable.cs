@@ -3,7 +3,8 @@ namespace Kashika.Adapters.Trace.PerfData;
 /// <summary>A symbol as perf keeps it: where it starts and ends (in the address space its module is looked up in), its
 /// binding (which of several at one address perf keeps) and its name.</summary>
 /// <param name="Sized">Whether its size was read (false: it ends where the next begins, a label or an assembler symbol).</param>
-internal readonly record struct Symbol(ulong Start, ulong End, SymbolBinding Binding, string Name, bool Sized = true);
+/// <param name="Order">Its place in the order read (set by <see cref="SymbolTable"/>).</param>
+internal readonly record struct Symbol(ulong Start, ulong End, SymbolBinding Binding, string Name, bool Sized = true, int Order = 0);
 
 internal enum SymbolBinding
 {
@@ -21,8 +22,31 @@ internal sealed class SymbolTable
 {
     private readonly ulong[] starts;
     private readonly Symbol[] symbols;
+    private readonly ulong[] maxEnd; // the furthest end of the symbols up to each
 
     public static readonly SymbolTable Empty = new([]);
+
+    // A JIT map's symbols as perf keeps them: a search tree built in the order read, nothing fixed (nested blocks and
+    // stubs are named by whichever the tree meets first).
+    private readonly SearchTree? tree;
+
+    /// <summary>Symbols as perf keeps a JIT map's (dso__load_perf_map): no ends fixed, no duplicates dropped, looked
+    /// up in perf's red-black tree as it grows in the order read.</summary>
+    public static SymbolTable InOrderRead(List<Symbol> read) => new(read, tree: true);
+
+    private SymbolTable(List<Symbol> read, bool tree)
+        : this([])
+    {
+        this.tree = new SearchTree();
+        foreach (var symbol in read)
+        {
+            this.tree.Insert(symbol);
+        }
+
+        count = read.Count;
+    }
+
+    private readonly int count = -1;
 
     /// <param name="kallsyms">Kernel symbols, which have no sizes: the last symbol of the kernel (before a module's)
     /// ends a page after it, as perf rounds it.</param>
@@ -31,7 +55,7 @@ internal sealed class SymbolTable
     public SymbolTable(List<Symbol> read, bool kallsyms = false, Func<Symbol, bool>? keep = null, IReadOnlyList<Symbol>? added = null)
     {
         // A stable sort: of symbols at one address, perf meets them in the order read.
-        var sorted = read.Select((s, i) => (s, i)).OrderBy(x => x.s.Start).ThenBy(x => x.i).Select(x => x.s).ToList();
+        var sorted = read.Select((s, i) => s with { Order = i }).OrderBy(s => s.Start).ThenBy(s => s.Order).ToList();
 
         // symbols__fixup_end, then symbols__fixup_duplicate, as perf runs them.
         for (int i = 0; i + 1 < sorted.Count; i++)
@@ -74,16 +98,17 @@ internal sealed class SymbolTable
             kept.RemoveAll(s => !keep(s));
         }
 
-        if (added is { Count: > 0 })
+        // Symbols added come after those read.
+        symbols = [.. kept.Concat((added ?? []).Select((s, i) => s with { Order = read.Count + i })).OrderBy(s => s.Start).ThenBy(s => s.Order)];
+        starts = [.. symbols.Select(s => s.Start)];
+        maxEnd = new ulong[symbols.Length];
+        for (int k = 0; k < symbols.Length; k++)
         {
-            kept = [.. kept.Concat(added).Select((s, i) => (s, i)).OrderBy(x => x.s.Start).ThenBy(x => x.i).Select(x => x.s)];
+            maxEnd[k] = Math.Max(symbols[k].End, k > 0 ? maxEnd[k - 1] : 0);
         }
-
-        symbols = [.. kept];
-        starts = [.. kept.Select(s => s.Start)];
     }
 
-    public int Count => symbols.Length;
+    public int Count => count >= 0 ? count : symbols.Length;
 
     /// <summary>Where the first symbol starts (0 when there is none).</summary>
     public ulong First => symbols.Length > 0 ? symbols[0].Start : 0;
@@ -97,6 +122,11 @@ internal sealed class SymbolTable
     /// address of a symbol of no size).</summary>
     public string? Find(ulong address)
     {
+        if (tree is not null)
+        {
+            return tree.Find(address);
+        }
+
         int i = Array.BinarySearch(starts, address);
         if (i < 0)
         {
@@ -116,21 +146,20 @@ internal sealed class SymbolTable
             return null;
         }
 
-        var s = symbols[i];
-        if (!s.Sized)
+        // Where symbols nest (a JIT map's block and the stubs in it; a function and a label inside it), perf's search
+        // tree meets the outer one first: of the sized symbols holding the address, the one read first names it; a
+        // symbol whose end was only fixed names it when none does.
+        int best = -1;
+        for (int j = i; j >= 0 && maxEnd[j] > address; j--)
         {
-            // A label inside a function (an assembler routine's inner entry): the function it lies in names the
-            // address, as perf finds it first.
-            for (int j = i - 1; j >= 0 && j >= i - 64; j--)
+            var c = symbols[j];
+            if (c.Sized && c.Start <= address && address < c.End && (best < 0 || c.Order < symbols[best].Order))
             {
-                if (symbols[j].Sized && symbols[j].Start <= address && address < symbols[j].End)
-                {
-                    return symbols[j].Name;
-                }
+                best = j;
             }
         }
 
-        return address < s.End ? s.Name : null;
+        return best >= 0 ? symbols[best].Name : address < symbols[i].End ? symbols[i].Name : null;
     }
 
     // perf's choose_best_symbol: true when the first symbol (met earlier) is kept.
@@ -172,5 +201,181 @@ internal sealed class SymbolTable
         }
 
         return n;
+    }
+}
+
+/// <summary>
+/// A red-black tree of symbols by start, grown as the Linux kernel's rbtree (lib/rbtree.c, which perf uses) grows: a
+/// symbol goes right of those with its start; after each insertion the same recolourings and rotations. A lookup walks
+/// it as perf's symbols__find does, so where symbols overlap the same one is found.
+/// </summary>
+internal sealed class SearchTree
+{
+    private Node? root;
+
+    private sealed class Node(Symbol symbol, Node? parent)
+    {
+        public Symbol Symbol { get; } = symbol;
+
+        public Node? Parent { get; set; } = parent;
+
+        public Node? Left { get; set; }
+
+        public Node? Right { get; set; }
+
+        public bool Red { get; set; } = true;
+    }
+
+    public string? Find(ulong address)
+    {
+        var n = root;
+        while (n is not null)
+        {
+            var s = n.Symbol;
+            if (address < s.Start)
+            {
+                n = n.Left;
+            }
+            else if (address > s.End || (address == s.End && address != s.Start))
+            {
+                n = n.Right;
+            }
+            else
+            {
+                return s.Name;
+            }
+        }
+
+        return null;
+    }
+
+    public void Insert(Symbol symbol)
+    {
+        Node? parent = null;
+        var at = root;
+        bool left = false;
+        while (at is not null)
+        {
+            parent = at;
+            left = symbol.Start < at.Symbol.Start;
+            at = left ? at.Left : at.Right;
+        }
+
+        var node = new Node(symbol, parent);
+        if (parent is null)
+        {
+            root = node;
+        }
+        else if (left)
+        {
+            parent.Left = node;
+        }
+        else
+        {
+            parent.Right = node;
+        }
+
+        Rebalance(node);
+    }
+
+    private void Rebalance(Node node)
+    {
+        while (true)
+        {
+            var parent = node.Parent;
+            if (parent is null)
+            {
+                node.Red = false;
+                return;
+            }
+
+            if (!parent.Red)
+            {
+                return;
+            }
+
+            var grandparent = parent.Parent!;
+            bool parentIsLeft = grandparent.Left == parent;
+            var uncle = parentIsLeft ? grandparent.Right : grandparent.Left;
+            if (uncle is { Red: true })
+            {
+                uncle.Red = false;
+                parent.Red = false;
+                grandparent.Red = true;
+                node = grandparent;
+                continue;
+            }
+
+            if (parentIsLeft)
+            {
+                if (node == parent.Right)
+                {
+                    RotateLeft(parent);
+                    parent = node;
+                }
+
+                RotateRight(grandparent);
+            }
+            else
+            {
+                if (node == parent.Left)
+                {
+                    RotateRight(parent);
+                    parent = node;
+                }
+
+                RotateLeft(grandparent);
+            }
+
+            parent.Red = false;
+            grandparent.Red = true;
+            return;
+        }
+    }
+
+    private void RotateLeft(Node x)
+    {
+        var y = x.Right!;
+        x.Right = y.Left;
+        if (y.Left is not null)
+        {
+            y.Left.Parent = x;
+        }
+
+        Replace(x, y);
+        y.Left = x;
+        x.Parent = y;
+    }
+
+    private void RotateRight(Node x)
+    {
+        var y = x.Left!;
+        x.Left = y.Right;
+        if (y.Right is not null)
+        {
+            y.Right.Parent = x;
+        }
+
+        Replace(x, y);
+        y.Right = x;
+        x.Parent = y;
+    }
+
+    // y takes x's place under x's parent.
+    private void Replace(Node x, Node y)
+    {
+        y.Parent = x.Parent;
+        if (x.Parent is null)
+        {
+            root = y;
+        }
+        else if (x.Parent.Left == x)
+        {
+            x.Parent.Left = y;
+        }
+        else
+        {
+            x.Parent.Right = y;
+        }
     }
 }
