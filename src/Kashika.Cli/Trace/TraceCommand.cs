@@ -131,13 +131,43 @@ internal static class TraceCommand
             return Task.FromResult((int)TraceRun.Execute(arguments, context, cancel));
         });
 
+        var command = new Argument<string[]>("COMMAND") { Description = "The command to record, after '--'.", Arity = ArgumentArity.ZeroOrMore };
+        var frequency = new Option<int>("--frequency", "-F")
+        {
+            Description = "Samples a second per CPU (perf record -F).",
+            DefaultValueFactory = _ => 999,
+            HelpName = "HZ",
+        };
+        frequency.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out int hz) && hz <= 0)
+            {
+                r.AddError("--frequency must be 1 or more");
+            }
+        });
+        var dwarf = new Option<bool>("--dwarf") { Description = "Call graphs from stack copies (--call-graph dwarf), for programs built without frame pointers; read by perf script, larger and slower." };
+        var recordOffCpu = new Option<bool>("--off-cpu") { Description = "Record where threads wait (sched:sched_switch on every CPU) and show off-CPU time." };
+        var recordArg = new Option<string[]>("--record-arg") { HelpName = "ARG", Description = "One more option for perf record (repeatable), e.g. --record-arg=-e --record-arg=page-faults." };
+        var keep = new Option<string?>("--keep") { Description = "Keep the recording in FILE (default: deleted once the page is written).", HelpName = "FILE" };
+        var recordOutput = new Option<string?>("--output", "-o") { Description = "Where to write the page. Default: trace.html.", HelpName = "FILE" };
+        var record = new Command("record", "Record a command with perf (every CPU it runs on, call graphs, 999 Hz) and write its page: kashika trace record [options] -- CMD [ARGS…].")
+        {
+            command, frequency, dwarf, recordOffCpu, recordArg, keep, recordOutput, pid, tid, kernel, jit, all, verbose, threads,
+        };
+        record.SetAction((parse, cancel) =>
+        {
+            var recordOptions = new RecordOptions(parse.GetValue(frequency), parse.GetValue(dwarf), parse.GetValue(recordOffCpu), parse.GetValue(recordArg) ?? []);
+            var arguments = new TraceRecordArguments(parse.GetValue(command) ?? [], recordOptions, Options(parse), parse.GetValue(recordOutput), parse.GetValue(keep), Threads(parse));
+            return Task.FromResult((int)TraceRecordRun.Execute(arguments, context, cancel));
+        });
+
         // The page's FILE argument is hidden from usage lines, or every subcommand's would read "trace [<FILE>...] collapse".
         var pageInputs = new Argument<string[]>("FILE") { Arity = ArgumentArity.ZeroOrMore, Hidden = true };
         var trace = new Command(
             "trace",
             "Stack samples from perf. 'kashika trace [options] [FILE…|-]' writes the interactive page (flame graph, icicle, sunburst, functions, callers/callees, time heat map); FILE is what 'collapse' reads.")
         {
-            pageInputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, reader, symfs, verbose, weight, label, pageOutput, threads, collapse, diff,
+            pageInputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, reader, symfs, verbose, weight, label, pageOutput, threads, collapse, diff, record,
         };
         trace.SetAction((parse, cancel) =>
         {

@@ -224,6 +224,37 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
     }
 
     [Fact]
+    public void Trace_record_records_a_command_and_writes_its_page()
+    {
+        if (programs.Missing is { } missing)
+        {
+            Requirements.Missing(missing);
+        }
+
+        var run = KashikaProcess.Run(programs.Dir.Path, "trace", "record", "-v", "-o", "recorded.html", "--keep", "recorded.data", "--", "./oracle");
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        Assert.Contains("recorded.data: read by kashika's own perf.data reader", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains("recorded.html (", run.StandardError, StringComparison.Ordinal);
+        string page = File.ReadAllText(programs.Dir.Combine("recorded.html"));
+        Assert.Contains("spin_a", page, StringComparison.Ordinal);
+        Assert.Contains("worker-1", page, StringComparison.Ordinal);
+
+        // What was kept is what the page shows: the same stacks as collapsing it.
+        var folded = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", "recorded.data");
+        Assert.Contains(";spin_a ", folded.StandardOutput, StringComparison.Ordinal);
+
+        // Off-CPU: where the threads waited (asleep in nanosleep), from sched_switch on every CPU.
+        var offCpu = KashikaProcess.Run(programs.Dir.Path, "trace", "record", "--off-cpu", "-o", "waits.html", "--", "./oracle");
+        Assert.True(offCpu.ExitCode == 0, offCpu.StandardError);
+        Assert.Contains("[off-CPU S: sleeping]", File.ReadAllText(programs.Dir.Combine("waits.html")), StringComparison.Ordinal);
+
+        // No command: a usage error that says what to give.
+        var none = KashikaProcess.Run(programs.Dir.Path, "trace", "record");
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("give the command after '--'", none.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Names_come_out_as_perf_prints_them()
     {
         string cpp = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", Record("cpp")).StandardOutput;
