@@ -32,7 +32,7 @@ public static class TraceIngest
                 {
                     reader.PreferEvent(recording.EventNames[0]);
                     var symbols = new PerfData.SymbolSource(HomeDirectory(), perf.Symfs ?? "") { KernelRelease = recording.OsRelease };
-                    var session = new PerfData.PerfSession(recording, symbols);
+                    var session = new PerfData.PerfSession(recording, symbols, MaxStack());
                     reader.ReadSamples(input.Name, count => PerfData.SamplePipeline.Run(session.Run, count));
                     if (symbols.Problem is { } problem)
                     {
@@ -100,6 +100,19 @@ public static class TraceIngest
         }
 
         return new TraceIngestResult(profile, [.. reader.Warnings(), .. perfNotes], notes);
+    }
+
+    // perf script keeps as many frames of a call chain as this machine's kernel records (perf_event_max_stack).
+    private static int MaxStack()
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText("/proc/sys/kernel/perf_event_max_stack").Trim(), System.Globalization.CultureInfo.InvariantCulture, out int n) && n > 0 ? n : 127;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 127;
+        }
     }
 
     // perf keeps its build-id cache in the home directory of whoever recorded (~/.debug), as perf script looks there.

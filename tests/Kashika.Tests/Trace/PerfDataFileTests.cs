@@ -65,6 +65,31 @@ public sealed partial class PerfDataFileTests(PerfOracleTests.Program program) :
     }
 
     [Fact]
+    public void A_queue_bounded_to_a_few_records_counts_every_sample()
+    {
+        string data = Record("system-wide", ["-a", "-e", "cpu-clock", "-F", "1000", "-g"]);
+        (long Samples, ulong Weight, int Frames) Count(long maxQueued)
+        {
+            using var stream = File.OpenRead(program.Dir.Combine(data));
+            var file = PerfDataFile.Open(stream, data);
+            long samples = 0;
+            ulong weight = 0;
+            int frames = 0;
+            new PerfSession(file, new SymbolSource("/nonexistent") { ReadsKernel = false }, maxQueued: maxQueued).Run(s =>
+            {
+                samples++;
+                weight += s.Period;
+                frames += s.Frames.Length;
+            });
+            return (samples, weight, frames);
+        }
+
+        var whole = Count(256L << 20);
+        Assert.True(whole.Samples > 0);
+        Assert.Equal(whole, Count(4096));
+    }
+
+    [Fact]
     public void Events_and_their_sample_types_are_read_from_the_header()
     {
         string data = Record("mixed", ["-e", "cpu-clock", "-e", "page-faults", "-g"]);

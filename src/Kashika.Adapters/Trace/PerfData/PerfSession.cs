@@ -38,8 +38,10 @@ public sealed class PerfSession
 
     /// <param name="maxStack">Frames kept of a call chain (perf script's default is the kernel's
     /// perf_event_max_stack).</param>
-    public PerfSession(PerfDataFile file, SymbolSource symbols, int maxStack = 127)
+    /// <param name="maxQueued">Bytes of records queued before the older half is played (tests make it small).</param>
+    public PerfSession(PerfDataFile file, SymbolSource symbols, int maxStack = 127, long maxQueued = 256L << 20)
     {
+        this.maxQueued = maxQueued;
         this.file = file;
         this.symbols = symbols;
         this.maxStack = maxStack;
@@ -158,9 +160,20 @@ public sealed class PerfSession
 
             maxTime = Math.Max(maxTime, t);
             queue.Add(new Queued(t, sequence++, type, misc, arena.Add(body), body.Length, index));
+            if (arena.Length > maxQueued)
+            {
+                // Rounds this large (a recording without FINISHED_ROUND): the older half is played, as perf's
+                // ordered events do when their memory runs out, so memory stays bounded.
+                var times = queue.Select(q => q.Time).Order().ToList();
+                ulong half = times[times.Count / 2];
+                Flush(half, onSample);
+                flushed = Math.Max(flushed, half);
+            }
         });
         Flush(ulong.MaxValue, onSample);
     }
+
+    private readonly long maxQueued;
 
     private readonly record struct Queued(ulong Time, long Sequence, uint Type, ushort Misc, long At, int Length, long Index);
 
