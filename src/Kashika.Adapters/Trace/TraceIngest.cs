@@ -46,6 +46,11 @@ public static class TraceIngest
                         perfNotes.Add($"{input.Name}: {session.Lost:N0} samples were lost while recording (perf could not keep up): the profile is of the samples kept");
                     }
 
+                    if (session.KernelCodeAdded > 0 && session.UnmappedKernelFrames > 0)
+                    {
+                        perfNotes.Add($"{input.Name}: {session.UnmappedKernelFrames:N0} kernel frames are in code the kernel compiled while recording (BPF programs; {session.KernelCodeAdded:N0} KSYMBOL records), which kashika's reader names [unknown]: read with --reader perf to name them");
+                    }
+
                     if (session.Unordered > 0)
                     {
                         perfNotes.Add($"{input.Name}: {session.Unordered:N0} records were written after later ones had been read (perf's out-of-order events): each was counted with what was known when it was read, as perf script does");

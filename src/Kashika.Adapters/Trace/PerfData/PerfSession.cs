@@ -59,6 +59,13 @@ public sealed class PerfSession
     /// <summary>Samples lost by the kernel (PERF_RECORD_LOST, LOST_SAMPLES): said, as perf script says them.</summary>
     public ulong Lost { get; private set; }
 
+    /// <summary>KSYMBOL records: code the kernel compiled at run time (BPF programs, trampolines), which perf names and
+    /// this reader does not (none could be recorded here to check against).</summary>
+    public long KernelCodeAdded { get; private set; }
+
+    /// <summary>Kernel frames no kernel mapping holds (named "[unknown]").</summary>
+    public long UnmappedKernelFrames { get; private set; }
+
     /// <summary>Records played after later ones were already played (perf's "timestamp below last flush").</summary>
     public long Unordered { get; private set; }
 
@@ -138,6 +145,9 @@ public sealed class PerfSession
                     return;
                 case RecordLostSamples:
                     Lost += body.Length >= 8 ? BinaryPrimitives.ReadUInt64LittleEndian(body) : 0;
+                    return;
+                case RecordKsymbol:
+                    KernelCodeAdded++;
                     return;
                 case PerfDataFile.RecordSample or PerfDataFile.RecordMmap or PerfDataFile.RecordMmap2
                     or PerfDataFile.RecordComm or PerfDataFile.RecordFork:
@@ -411,6 +421,11 @@ public sealed class PerfSession
             if (!space.Frames.TryGetValue(ip, out var known))
             {
                 space.Frames.Add(ip, known = Name(space.Find(ip), ip));
+            }
+
+            if (known.Module is null && cpuMode == CpuModeKernel)
+            {
+                UnmappedKernelFrames++;
             }
 
             return known;
