@@ -255,6 +255,54 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
     }
 
     [Fact]
+    public void Frames_in_code_the_kernel_compiled_are_said_not_guessed()
+    {
+        // A pipe-mode recording is a stream of records: a KSYMBOL record (a BPF program) is added, then a copy of a
+        // sample whose kernel frame is moved into that program. No BPF program could be recorded here to compare with perf.
+        byte[] whole = File.ReadAllBytes(programs.Dir.Combine(Record("pipe")));
+        var records = new List<byte[]>();
+        byte[]? sample = null;
+        for (int at = 16; at + 8 <= whole.Length;)
+        {
+            int size = BitConverter.ToUInt16(whole, at + 6);
+            var record = whole[at..(at + size)];
+            records.Add(record);
+            if (sample is null && BitConverter.ToUInt32(record, 0) == 9)
+            {
+                for (int i = 8; i + 16 <= record.Length; i += 8)
+                {
+                    if (BitConverter.ToUInt64(record, i) == unchecked((ulong)-128L) && BitConverter.ToUInt64(record, i + 8) >= 0xffff800000000000UL)
+                    {
+                        sample = (byte[])record.Clone();
+                        BitConverter.GetBytes(0xffffffffc0123456UL).CopyTo(sample, i + 8);
+                        break;
+                    }
+                }
+            }
+
+            at += size;
+        }
+
+        Assert.NotNull(sample);
+        byte[] name = [.. "bpf_prog_test"u8, 0, 0, 0];
+        var ksymbol = new List<byte>();
+        ksymbol.AddRange(BitConverter.GetBytes(17u));
+        ksymbol.AddRange(BitConverter.GetBytes((ushort)0));
+        ksymbol.AddRange(BitConverter.GetBytes((ushort)(8 + 8 + 4 + 2 + 2 + name.Length)));
+        ksymbol.AddRange(BitConverter.GetBytes(0xffffffffc0123000UL));
+        ksymbol.AddRange(BitConverter.GetBytes(0x1000u));
+        ksymbol.AddRange(BitConverter.GetBytes((ushort)1)); // PERF_RECORD_KSYMBOL_TYPE_BPF
+        ksymbol.AddRange(BitConverter.GetBytes((ushort)0));
+        ksymbol.AddRange(name);
+        File.WriteAllBytes(programs.Dir.Combine("bpf.data"), [.. whole[..16], .. records.SelectMany(r => r), .. ksymbol, .. sample!]);
+
+        var run = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", "bpf.data");
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        Assert.Matches(@"[0-9,]+ kernel frames are in code the kernel compiled while recording \(BPF programs; 1 KSYMBOL records\)", run.StandardError);
+        Assert.Contains("read with --reader perf to name them", run.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Names_come_out_as_perf_prints_them()
     {
         string cpp = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", Record("cpp")).StandardOutput;
