@@ -18,13 +18,17 @@ internal static class TraceRecordRun
         }
 
         var directory = arguments.Keep is null ? Directory.CreateTempSubdirectory("kashika-record-") : null;
-        string data = arguments.Keep is { } keep ? Path.GetFullPath(keep, context.CurrentDirectory) : Path.Combine(directory!.FullName, "perf.data");
+        // The recording is named after the command, which the page then shows as its title.
+        string program = string.Concat(Path.GetFileName(arguments.Command[0]).Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'));
+        string data = arguments.Keep is { } keep
+            ? Path.GetFullPath(keep, context.CurrentDirectory)
+            : Path.Combine(directory!.FullName, (program.Length > 0 ? program : "perf") + ".data");
         try
         {
             int status = PerfRecorder.Record(arguments.Record, arguments.Command, data);
             if (status != 0)
             {
-                context.Warn($"perf record ended with exit {status}; the page shows what it recorded");
+                context.Warn($"perf record ended with exit {status} (the command's own status, when it failed); the page shows what was recorded");
             }
 
             var options = arguments.Options with
