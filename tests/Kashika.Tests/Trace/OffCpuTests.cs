@@ -9,6 +9,7 @@ namespace Kashika.Tests.Trace;
 /// Off-CPU time (<c>--off-cpu</c>) from sched:sched_switch: a program built here sleeps 300 ms in a() and 100 ms in b(),
 /// recorded system-wide with perf; kashika must give those times within 5 %. And the rules on text made here.
 /// </summary>
+[Collection(nameof(SystemWideRecordings))]
 public sealed class OffCpuTests : IDisposable
 {
     private readonly TempDirectory dir = new();

@@ -7,6 +7,7 @@ namespace Kashika.Tests.Trace;
 /// stacks of the native reader are byte for byte those of <c>--reader perf --no-inline</c> (with each naming option), and
 /// every reason to hand a recording to perf script instead is said.
 /// </summary>
+[Collection(nameof(SystemWideRecordings))]
 public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) : IClassFixture<PerfDataNativeTests.Programs>
 {
     /// <summary>The programs recorded: the oracle of <see cref="PerfOracleTests"/> (C, threads), a C++ program (mangled
@@ -354,3 +355,8 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
         return "(same)";
     }
 }
+
+/// <summary>Tests that record every CPU (perf record -a) and measure times from it: run alone, on a quiet machine, so
+/// neither loses events to the other's load nor counts it (an off-CPU test lost a 100 ms sleep when both ran at once).</summary>
+[CollectionDefinition(nameof(SystemWideRecordings), DisableParallelization = true)]
+public sealed class SystemWideRecordings;
