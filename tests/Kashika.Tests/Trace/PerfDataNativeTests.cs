@@ -69,9 +69,26 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
             }
             """;
 
+        // Rust: a method in a module, a closure, the standard library's v0-mangled names.
+        private const string Rust = """
+            #[inline(never)]
+            fn spin(n: u64) -> u64 { let mut s = 0u64; for i in 0..n { s = s.wrapping_add(i ^ (s >> 3)); } s }
+            mod inner {
+                pub struct Worker { pub v: Vec<u64> }
+                impl Worker {
+                    #[inline(never)]
+                    pub fn run(&mut self) -> u64 { let mut t = 0; for _ in 0..30 { self.v.sort_unstable_by(|a, b| b.cmp(a)); t += super::spin(2_000_000); } t }
+                }
+            }
+            fn main() { let mut w = inner::Worker { v: (0..100000).collect() }; println!("{}", w.run()); }
+            """;
+
         public TempDirectory Dir { get; } = new();
 
         public string? Missing { get; }
+
+        /// <summary>Why the Rust program could not be built (no rustc), when it could not.</summary>
+        public string? RustMissing { get; }
 
         public Programs()
         {
@@ -93,6 +110,10 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
                 }
             }
 
+            File.WriteAllText(Dir.Combine("rs.rs"), Rust);
+            var rustc = ExternalTool.Run(Dir.Path, "rustc", "-O", "-g", "-C", "force-frame-pointers=yes", "-o", "rs", "rs.rs");
+            RustMissing = rustc is { ExitCode: 0 } ? null : $"no Rust compiler to build the Rust program ({rustc?.Error.Trim() ?? "rustc is not installed"})";
+
             var probe = ExternalTool.Run(Dir.Path, "perf", "record", "-e", "cpu-clock", "-o", "probe.data", "--", "true");
             if (probe is not { ExitCode: 0 })
             {
@@ -104,7 +125,7 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
     }
 
     public static TheoryData<string> Kinds() =>
-        ["cpu-clock", "no-call-graph", "task-clock", "page-faults", "tracepoint", "tracepoint-g", "mixed", "two-processes", "system-wide", "cpp", "jit", "jit-nested",
+        ["cpu-clock", "no-call-graph", "task-clock", "page-faults", "tracepoint", "tracepoint-g", "mixed", "two-processes", "system-wide", "cpp", "rust", "jit", "jit-nested",
             "compressed", "compressed-system-wide", "pipe", "pipe-mixed"];
 
     private static (string[] Record, string[] Command) Recipe(string kind) => kind switch
@@ -119,6 +140,7 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
         "two-processes" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["sh", "-c", "./oracle & ./oracle; wait"]),
         "system-wide" => (["-a", "-e", "cpu-clock", "-F", "1000", "-g"], ["sh", "-c", "./oracle & ./cpp > /dev/null; wait"]),
         "cpp" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["./cpp"]),
+        "rust" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["./rs"]),
         "jit" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["./jit"]),
         "jit-nested" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["./jit", "nested"]),
         "compressed" => (["-z", "-e", "cpu-clock", "-F", "2000", "-g"], ["./oracle"]),
@@ -134,6 +156,11 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
         if (programs.Missing is { } missing)
         {
             Requirements.Missing(missing);
+        }
+
+        if (kind == "rust" && programs.RustMissing is { } noRust)
+        {
+            Requirements.Missing(noRust);
         }
 
         string data = $"{kind}.data";
@@ -310,6 +337,14 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
         Assert.Contains(";ns::Box<long>::twice ", cpp, StringComparison.Ordinal);
         Assert.Contains(";(anonymous namespace)::anon", cpp, StringComparison.Ordinal);
         Assert.DoesNotContain(";_Z", cpp, StringComparison.Ordinal);
+        if (programs.RustMissing is null)
+        {
+            string rust = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", Record("rust")).StandardOutput;
+            Assert.Contains(";std::rt::lang_start_internal;", rust, StringComparison.Ordinal);
+            Assert.Contains(";rs::inner::Worker::run", rust, StringComparison.Ordinal);
+            Assert.DoesNotContain(";_R", rust, StringComparison.Ordinal);
+        }
+
         string jit = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", "--jit", Record("jit")).StandardOutput;
         Assert.Contains(";jitted_spin_[j] ", jit, StringComparison.Ordinal);
     }

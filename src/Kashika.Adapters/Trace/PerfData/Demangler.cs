@@ -39,7 +39,8 @@ internal sealed class Demangler
     // A PLT entry's name is its symbol's with "@plt" after it.
     private static string Bare(string name) => name.EndsWith("@plt", StringComparison.Ordinal) ? name[..^4] : name;
 
-    private static bool IsMangled(string name) => name.StartsWith("_Z", StringComparison.Ordinal) && !name.Contains('\n', StringComparison.Ordinal);
+    // Itanium C++ and Rust legacy ("_Z…"), Rust v0 ("_R…").
+    private static bool IsMangled(string name) => (name.StartsWith("_Z", StringComparison.Ordinal) || name.StartsWith("_R", StringComparison.Ordinal)) && !name.Contains('\n', StringComparison.Ordinal);
 
     private Dictionary<string, string>? Run(List<string> mangled)
     {
