@@ -148,6 +148,8 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
         "pipe" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["./cpp"]),
         "pipe-mixed" => (["-e", "cpu-clock", "-e", "page-faults", "-g"], ["./oracle"]),
         "dwarf" => (["-e", "cpu-clock", "-F", "500", "--call-graph", "dwarf"], ["./oracle"]),
+        "group-read" => (["-e", "{cpu-clock,page-faults}:S", "-g"], ["./oracle"]),
+        "pipe-tracepoint" => (["-e", "sched:sched_switch", "-a"], ["./oracle"]),
         _ => throw new ArgumentException(kind),
     };
 
@@ -369,6 +371,24 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
         Assert.True(dwarf.ExitCode == 0, dwarf.StandardError);
         Assert.Contains("read by perf script: its call graphs are copies of the stack (--call-graph dwarf)", dwarf.StandardError, StringComparison.Ordinal);
         Assert.Contains(";spin_a ", dwarf.StandardOutput, StringComparison.Ordinal);
+
+        // Group sampling (:S) puts counter values in samples.
+        var group = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", "-v", Record("group-read"));
+        Assert.True(group.ExitCode == 0, group.StandardError);
+        Assert.Contains("read by perf script: its samples carry counter values", group.StandardError, StringComparison.Ordinal);
+
+        // Off-CPU reads sched_switch's fields.
+        var offCpu = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", "-v", "--off-cpu", Record("pipe-tracepoint"));
+        Assert.Contains("read by perf script: --off-cpu reads sched_switch's fields", offCpu.StandardError, StringComparison.Ordinal);
+
+        // A pipe of tracepoints: from a file perf script reads it; from standard input nothing can, and that is said.
+        string tracepoints = Record("pipe-tracepoint");
+        var fromFile = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", "-v", tracepoints);
+        Assert.True(fromFile.ExitCode == 0, fromFile.StandardError);
+        Assert.Contains("read by perf script: a pipe-mode recording of tracepoints", fromFile.StandardError, StringComparison.Ordinal);
+        var fromPipe = ExternalTool.Run(programs.Dir.Path, "sh", "-c", $"HOME=. dotnet {Paths.CliDll} trace collapse - < {tracepoints}");
+        Assert.Equal(3, fromPipe!.Value.ExitCode);
+        Assert.Contains("perf script cannot read it from standard input here; write it to a file first", fromPipe.Value.Error, StringComparison.Ordinal);
 
         // Without -v, nothing is said of it.
         Assert.DoesNotContain("read by", KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", data).StandardError, StringComparison.Ordinal);
