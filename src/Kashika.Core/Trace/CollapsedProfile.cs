@@ -175,6 +175,11 @@ public sealed class CollapsedProfile
 
         public int Compare(int[] a, int[] b)
         {
+            if (ReferenceEquals(a, b))
+            {
+                return 0; // one stack's time slices share its frames
+            }
+
             int i = 0;
             while (i < a.Length && i < b.Length && a[i] == b[i])
             {

@@ -213,18 +213,30 @@ public sealed class PerfScriptCollapser
     }
 
     /// <summary>The folded profile: every unique stack (process name at the root) with its count.</summary>
-    public CollapsedProfile Profile() => CollapsedProfile.Create(frames, stacks.Select(s => Stack(s.Key, s.Value)));
+    public CollapsedProfile Profile()
+    {
+        // With time slices, a stack's slices share one array of its frames: sorting compares them by reference.
+        var shared = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        var sharedLookup = shared.GetAlternateLookup<ReadOnlySpan<char>>();
+        return CollapsedProfile.Create(frames, stacks.Select(s => Stack(s.Key, s.Value, sharedLookup)));
+    }
 
     // With time slices the key starts with the slice (two chars of 32 bits each), then the frames.
-    private FoldedStack Stack(string key, long count)
+    private FoldedStack Stack(string key, long count, Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> shared)
     {
         if (options.TimeSlices <= 0)
         {
             return new FoldedStack(FromKey(key), count);
         }
 
-        int[] all = FromKey(key);
-        return new FoldedStack(all[2..], count, unchecked(((long)all[0] << 32) | (uint)all[1]));
+        var framesKey = key.AsSpan(4);
+        if (!shared.TryGetValue(framesKey, out int[]? stack))
+        {
+            stack = FromKey(key)[2..];
+            shared[framesKey] = stack;
+        }
+
+        return new FoldedStack(stack, count, unchecked(((long)((key[0] << 16) | key[1]) << 32) | (uint)((key[2] << 16) | key[3])));
     }
 
     private void EndSample()
