@@ -25,7 +25,11 @@ public sealed class PerfSession
     private readonly int maxStack;
     private readonly Dictionary<int, PerfThread> threads = [];
     private readonly AddressSpace kernel = new();
-    private readonly AddressSpace nowhere = new(); // hypervisor and guest addresses, which perf does not name
+
+    // Frames by address: the kernel's (for every process; cleared when its mappings change), and those of addresses
+    // no mapping holds (user addresses outside every mapping; hypervisor and guest ones, which perf does not name).
+    private readonly FrameTable kernelFrames = new();
+    private readonly FrameTable unmapped = new();
     private int nextFrame;
     private readonly List<Queued> queue = [];
     private readonly Dictionary<(string Name, string? BuildId), Dso> dsos = [];
@@ -135,7 +139,6 @@ public sealed class PerfSession
             {
                 case PerfDataFile.RecordFinishedRound:
                     Flush(nextFlush, onSample);
-                    flushed = Math.Max(flushed, nextFlush);
                     nextFlush = maxTime;
                     return;
                 case RecordAuxtraceInfo or RecordAuxtrace:
@@ -177,7 +180,6 @@ public sealed class PerfSession
                 var times = queue.Select(q => q.Time).Order().ToList();
                 ulong half = times[times.Count / 2];
                 Flush(half, onSample);
-                flushed = Math.Max(flushed, half);
             }
         });
         Flush(ulong.MaxValue, onSample);
@@ -219,6 +221,7 @@ public sealed class PerfSession
     // played after the records that come before it (by time, then as read) and before those after it.
     private void Flush(ulong limit, NativeSampleHandler onSample)
     {
+        flushed = Math.Max(flushed, limit);
         if (queue.Count == 0)
         {
             return;
@@ -417,10 +420,10 @@ public sealed class PerfSession
     {
         if (cpuMode != CpuModeUser)
         {
-            var space = cpuMode == CpuModeKernel ? kernel : nowhere;
-            if (!space.Frames.TryGetValue(ip, out var known))
+            var cache = cpuMode == CpuModeKernel ? kernelFrames : unmapped;
+            if (!cache.TryGetValue(ip, out var known))
             {
-                space.Frames.Add(ip, known = Name(space.Find(ip), ip));
+                cache.Add(ip, known = Name(cpuMode == CpuModeKernel ? kernel.Find(ip) : null, ip));
             }
 
             if (known.Module is null && cpuMode == CpuModeKernel)
@@ -451,8 +454,6 @@ public sealed class PerfSession
         return frame;
     }
 
-    private readonly FrameTable unmapped = new();
-
     private NativeFrame Name(Map? map, ulong ip)
     {
         if (map is { Dso.Kernel: true, Dso.Symbols: null } && kernel.Find(ip) == map)
@@ -461,7 +462,7 @@ public sealed class PerfSession
             var table = symbols.Symbols(map.Dso);
             if (table.Count > 0 && map.Dso.Name == "[kernel.kallsyms]")
             {
-                kernel.Insert(map with { Start = table.First, End = table.Last });
+                InsertKernel(map with { Start = table.First, End = table.Last });
             }
         }
 
@@ -568,7 +569,7 @@ public sealed class PerfSession
             dso.Kernel = true;
             dso.RelocationSymbol = name.Length > Kallsyms.Length ? (name[Kallsyms.Length..], pageOffset) : null;
             ulong end = start == 0 && length == 0 ? ulong.MaxValue : End(start, length);
-            kernel.Insert(new Map(start, end, 0, dso, Identity: true));
+            InsertKernel(new Map(start, end, 0, dso, Identity: true));
             return;
         }
 
@@ -578,8 +579,14 @@ public sealed class PerfSession
             string module = name.StartsWith('[') ? name : $"[{ModuleName(name)}]";
             var dso = Dso(module, buildIds.GetValueOrDefault(name));
             dso.Kernel = true;
-            kernel.Insert(new Map(start, End(start, length), 0, dso, Identity: true));
+            InsertKernel(new Map(start, End(start, length), 0, dso, Identity: true));
         }
+    }
+
+    private void InsertKernel(Map map)
+    {
+        kernel.Insert(map);
+        kernelFrames.Clear();
     }
 
     // Where a mapping ends: at the top of the address space when what a record says would pass it.
@@ -718,22 +725,15 @@ internal sealed class PerfThread(int pid, int tid)
 }
 
 /// <summary>A process's mappings (or the kernel's), sorted and not overlapping: a new mapping replaces what it covers of
-/// older ones (perf's maps__fixup_overlappings). Remembers the frame each address was named as until the mappings change.</summary>
+/// older ones (perf's maps__fixup_overlappings).</summary>
 internal sealed class AddressSpace
 {
-    private static long versions;
     private readonly List<Map> maps = [];
 
-    /// <summary>Changes whenever the mappings change; no two address spaces share one.</summary>
-    public long Version { get; private set; } = Interlocked.Increment(ref versions);
-
-    public FrameTable Frames { get; } = new();
 
     public void Insert(Map map)
     {
-        Frames.Clear();
         last = null;
-        Version = Interlocked.Increment(ref versions);
         int i = First(map.Start);
         var pieces = new List<Map>();
         while (i < maps.Count && maps[i].Start < map.End)
@@ -767,9 +767,7 @@ internal sealed class AddressSpace
 
     public void CopyFrom(AddressSpace other)
     {
-        Frames.Clear();
         last = null;
-        Version = Interlocked.Increment(ref versions);
         maps.Clear();
         maps.AddRange(other.maps);
     }
