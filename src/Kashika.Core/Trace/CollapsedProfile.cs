@@ -84,10 +84,53 @@ public sealed class CollapsedProfile
             total = Add(total, stack.Count);
         }
 
-        // The byte order of the folded lines, compared without building them: chars are bytes, so this is Perl's order.
+        return new CollapsedProfile(frames, Sorted(frames, list));
+    }
+
+    // The byte order of the folded lines, then time. A stack's time slices share one frames array, so the distinct
+    // arrays are sorted (compared without building lines: chars are bytes, so this is Perl's order), then the entries
+    // by their array's rank and slice.
+    private static FoldedStack[] Sorted(FrameTable frames, List<FoldedStack> list)
+    {
+        var groupOf = new int[list.Count];
+        var groups = new Dictionary<int[], int>(ReferenceEqualityComparer.Instance);
+        var distinct = new List<int[]>();
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (!groups.TryGetValue(list[i].Frames, out int group))
+            {
+                groups[list[i].Frames] = group = distinct.Count;
+                distinct.Add(list[i].Frames);
+            }
+
+            groupOf[i] = group;
+        }
+
         var order = new FoldedOrder(frames);
-        list.Sort((a, b) => order.Compare(a.Frames, b.Frames) is var c && c != 0 ? c : a.Slice.CompareTo(b.Slice));
-        return new CollapsedProfile(frames, list);
+        var byText = Enumerable.Range(0, distinct.Count).ToArray();
+        Array.Sort(byText, (a, b) => order.Compare(distinct[a], distinct[b]));
+        var rank = new int[distinct.Count];
+        for (int r = 0, value = 0; r < byText.Length; r++)
+        {
+            // Equal stacks in arrays of their own (merged inputs) share a rank, so their slices interleave by time.
+            value += r > 0 && order.Compare(distinct[byText[r - 1]], distinct[byText[r]]) != 0 ? 1 : 0;
+            rank[byText[r]] = value;
+        }
+
+        var keys = new EntryKey[list.Count];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = new EntryKey(rank[groupOf[i]], list[i].Slice, i);
+        }
+
+        Array.Sort(keys);
+        return Array.ConvertAll(keys, k => list[k.Index]);
+    }
+
+    private readonly record struct EntryKey(int Rank, long Slice, int Index) : IComparable<EntryKey>
+    {
+        public int CompareTo(EntryKey other) =>
+            Rank != other.Rank ? Rank.CompareTo(other.Rank) : Slice != other.Slice ? Slice.CompareTo(other.Slice) : Index.CompareTo(other.Index);
     }
 
     /// <summary>A sum of weights, which a profile's total must hold.</summary>
@@ -177,7 +220,7 @@ public sealed class CollapsedProfile
         {
             if (ReferenceEquals(a, b))
             {
-                return 0; // one stack's time slices share its frames
+                return 0;
             }
 
             int i = 0;

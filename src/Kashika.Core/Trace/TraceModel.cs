@@ -119,16 +119,43 @@ public sealed class TraceModel
         var weights = new List<long>();
         var slices = new List<List<(long Slice, long Weight)>>();
         bool timed = false;
+        int[]? previous = null;
+        int index = -1;
+        string? comm = null;
         foreach (var stack in profile.Stacks)
         {
+            // Stacks come sorted, a stack's time slices together sharing one frames array: its thread and node are found once.
+            if (!ReferenceEquals(stack.Frames, previous))
+            {
+                previous = stack.Frames;
+                (index, comm) = Place(stack.Frames);
+            }
+
+            if (comm is not null)
+            {
+                var byName = names[stackThreads[index]];
+                byName[comm] = byName.GetValueOrDefault(comm) + stack.Count;
+            }
+
+            weights[index] = checked(weights[index] + stack.Count);
+            if (stack.Slice >= 0)
+            {
+                timed = true;
+                slices[index].Add((stack.Slice, stack.Count));
+            }
+        }
+
+        // The stack's index (its thread and leaf node), and the name of its thread.
+        (int Index, string? Comm) Place(int[] stack)
+        {
             int first = 0;
-            while (first < stack.Frames.Length && frames.Kind(stack.Frames[first]) == FrameKind.Label)
+            while (first < stack.Length && frames.Kind(stack[first]) == FrameKind.Label)
             {
                 first++;
             }
 
-            string labels = string.Join(", ", stack.Frames[..first].Select(frames.Text));
-            int threadFrame = first < stack.Frames.Length && frames.Kind(stack.Frames[first]) == FrameKind.Thread ? stack.Frames[first++] : -1;
+            string labels = string.Join(", ", stack[..first].Select(frames.Text));
+            int threadFrame = first < stack.Length && frames.Kind(stack[first]) == FrameKind.Thread ? stack[first++] : -1;
             var sampled = threadFrame < 0 ? null : frames.Thread(threadFrame)!; // every thread frame is made with its thread
             string key = sampled is null ? labels
                 : Known(sampled.Pid) && sampled.Tid.Length > 0 ? $"{labels}\n{sampled.Pid}/{sampled.Tid}"
@@ -140,40 +167,30 @@ public sealed class TraceModel
                 names.Add(new Dictionary<string, long>(StringComparer.Ordinal));
             }
 
-            if (sampled is not null)
-            {
-                names[thread][sampled.Comm] = names[thread].GetValueOrDefault(sampled.Comm) + stack.Count;
-            }
-
             int node = 0;
-            for (int i = first; i < stack.Frames.Length; i++)
+            for (int i = first; i < stack.Length; i++)
             {
-                if (!children.TryGetValue((node, stack.Frames[i]), out int child))
+                if (!children.TryGetValue((node, stack[i]), out int child))
                 {
                     child = parents.Count;
-                    children[(node, stack.Frames[i])] = child;
+                    children[(node, stack[i])] = child;
                     parents.Add(node);
-                    nodeFrames.Add(stack.Frames[i]);
+                    nodeFrames.Add(stack[i]);
                 }
 
                 node = child;
             }
 
-            if (!stackOf.TryGetValue((thread, node), out int index))
+            if (!stackOf.TryGetValue((thread, node), out int found))
             {
-                stackOf[(thread, node)] = index = weights.Count;
+                stackOf[(thread, node)] = found = weights.Count;
                 stackThreads.Add(thread);
                 stackNodes.Add(node);
                 weights.Add(0);
                 slices.Add([]);
             }
 
-            weights[index] = checked(weights[index] + stack.Count);
-            if (stack.Slice >= 0)
-            {
-                timed = true;
-                slices[index].Add((stack.Slice, stack.Count));
-            }
+            return (found, sampled?.Comm);
         }
 
         return new TraceModel
@@ -268,24 +285,50 @@ public sealed class TraceTime
 
     internal static TraceTime Build(List<List<(long Slice, long Weight)>> perStack, int slicesPerSecond)
     {
-        long first = perStack.SelectMany(s => s).Select(s => s.Slice).DefaultIfEmpty(0).Min();
-        long last = perStack.SelectMany(s => s).Select(s => s.Slice).DefaultIfEmpty(0).Max();
-        long startSecond = first / slicesPerSecond;
-        long origin = startSecond * slicesPerSecond;
-        var heat = new SortedDictionary<long, long>();
-        foreach (var (slice, weight) in perStack.SelectMany(s => s))
+        long first = long.MaxValue, last = long.MinValue;
+        foreach (var stack in perStack)
         {
-            heat[slice - origin] = checked(heat.GetValueOrDefault(slice - origin) + weight);
+            foreach (var (slice, _) in stack)
+            {
+                first = Math.Min(first, slice);
+                last = Math.Max(last, slice);
+            }
         }
 
+        if (first > last)
+        {
+            first = last = 0;
+        }
+
+        long startSecond = first / slicesPerSecond;
+        long origin = startSecond * slicesPerSecond;
+        var heat = new Dictionary<long, long>();
+        var stackSlices = new List<long[]>(perStack.Count);
+        foreach (var stack in perStack)
+        {
+            var interleaved = new long[stack.Count * 2];
+            for (int i = 0; i < stack.Count; i++)
+            {
+                var (slice, weight) = stack[i];
+                ref long cell = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(heat, slice - origin, out _);
+                cell = checked(cell + weight);
+                interleaved[2 * i] = slice - origin;
+                interleaved[(2 * i) + 1] = weight;
+            }
+
+            stackSlices.Add(interleaved);
+        }
+
+        var cells = heat.Keys.ToArray();
+        Array.Sort(cells);
         return new TraceTime
         {
             StartSecond = startSecond,
             SlicesPerSecond = slicesPerSecond,
             Seconds = (last / slicesPerSecond) - startSecond + 1,
-            HeatSlices = heat.Keys.ToList(),
-            HeatWeights = heat.Values.ToList(),
-            StackSlices = perStack.Select(s => s.SelectMany(e => new[] { e.Slice - origin, e.Weight }).ToArray()).ToList(),
+            HeatSlices = cells,
+            HeatWeights = Array.ConvertAll(cells, c => heat[c]),
+            StackSlices = stackSlices,
         };
     }
 

@@ -333,6 +333,36 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
     }
 
     [Fact]
+    public void A_damaged_binary_is_warned_about_and_its_frames_are_named_by_module()
+    {
+        string data = Record("cpu-clock");
+        var intact = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", data);
+        Assert.Contains(";spin_a", intact.StandardOutput, StringComparison.Ordinal);
+        try
+        {
+            // .symtab's header made to point past the file's end: its build id still matches, its symbols cannot be read.
+            File.Copy(programs.Dir.Combine("oracle"), programs.Dir.Combine("oracle.intact"), overwrite: true);
+            byte[] elf = File.ReadAllBytes(programs.Dir.Combine("oracle"));
+            long headers = BitConverter.ToInt64(elf, 40);
+            int size = BitConverter.ToUInt16(elf, 58), count = BitConverter.ToUInt16(elf, 60);
+            int symtab = Enumerable.Range(0, count).Select(i => (int)headers + (i * size)).Single(at => BitConverter.ToUInt32(elf, at + 4) == 2);
+            BitConverter.TryWriteBytes(elf.AsSpan(symtab + 24), (long)elf.Length - 8);
+            File.WriteAllBytes(programs.Dir.Combine("oracle"), elf);
+
+            var run = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", data);
+            Assert.True(run.ExitCode == 0, run.StandardError);
+            Assert.Contains("/oracle: a damaged ELF file (.symtab", run.StandardError, StringComparison.Ordinal);
+            Assert.Contains("its frames are named by their module only", run.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain(";spin_a", run.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains(";[oracle]", run.StandardOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Move(programs.Dir.Combine("oracle.intact"), programs.Dir.Combine("oracle"), overwrite: true);
+        }
+    }
+
+    [Fact]
     public void Names_come_out_as_perf_prints_them()
     {
         string cpp = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", Record("cpp")).StandardOutput;

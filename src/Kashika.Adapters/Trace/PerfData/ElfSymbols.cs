@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Text;
-using ELFSharp.ELF;
-using ELFSharp.ELF.Sections;
-using ELFSharp.ELF.Segments;
 
 namespace Kashika.Adapters.Trace.PerfData;
 
@@ -14,12 +11,12 @@ namespace Kashika.Adapters.Trace.PerfData;
 internal static class ElfSymbols
 {
     private const int SymbolObject = 1, SymbolFunction = 2, SymbolNoType = 0, SymbolIndirectFunction = 10;
+    private const int BindGlobal = 1, BindWeak = 2, VisibilityInternal = 1, VisibilityHidden = 2, SymbolSize = 24;
     private const ushort SectionUndefined = 0, SectionAbsolute = 0xfff1;
 
-    /// <summary>What ELFSharp throws on a damaged ELF file (it reads what the file's headers say, wherever they point).</summary>
+    /// <summary>What reading a damaged ELF file throws (its headers point anywhere).</summary>
     public static bool IsDamaged(Exception e) =>
-        e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or FormatException or EndOfStreamException
-            or OverflowException or IndexOutOfRangeException or NotSupportedException or InvalidCastException or KeyNotFoundException;
+        e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or OverflowException or IndexOutOfRangeException;
 
     /// <summary>The build id of an ELF file (NT_GNU_BUILD_ID), lower-case hex; null when it has none or is not ELF.</summary>
     public static string? BuildId(string path)
@@ -28,35 +25,29 @@ internal static class ElfSymbols
         return elf is null ? null : BuildId(elf);
     }
 
-    /// <summary>Opens an ELF file of 64 bits; null when it is missing, unreadable or not such a file.</summary>
-    public static ELF<ulong>? Open(string path)
+    /// <summary>Opens an ELF file of 64 bits; null when it is missing, unreadable, damaged or not such a file.</summary>
+    public static ElfFile? Open(string path)
     {
         try
         {
             // Only a regular file of an ELF header's size or more: a FIFO or a device a recording names (0 bytes long)
             // would block or never end.
             var info = new FileInfo(path);
-            if (!info.Exists || info.Length < 64 || !ELFReader.TryLoad(path, out var elf))
-            {
-                return null;
-            }
-
-            return Wide(elf);
+            return info.Exists && info.Length >= 64 ? ElfFile.Open(path) : null;
         }
         catch (Exception e) when (IsDamaged(e))
         {
             // A damaged or foreign file is no module's symbols: perf too goes on without them.
+            return null;
         }
-
-        return null;
     }
 
     /// <summary>An ELF image in memory (the running vdso); null when it is not one of 64 bits.</summary>
-    public static ELF<ulong>? Open(byte[] image)
+    public static ElfFile? Open(byte[] image)
     {
         try
         {
-            return ELFReader.TryLoad(new MemoryStream(image), true, out var elf) ? Wide(elf) : null;
+            return ElfFile.Open(image);
         }
         catch (Exception e) when (IsDamaged(e))
         {
@@ -64,25 +55,14 @@ internal static class ElfSymbols
         }
     }
 
-    private static ELF<ulong>? Wide(IELF elf)
-    {
-        if (elf is ELF<ulong> wide)
-        {
-            return wide;
-        }
-
-        elf.Dispose();
-        return null;
-    }
-
-    public static string? BuildId(ELF<ulong> elf)
+    public static string? BuildId(ElfFile elf)
     {
         try
         {
             // A note section may hold several notes (the vdso's .note: Linux's, then GNU's build id).
             foreach (var section in elf.Sections)
             {
-                if (section.Type == SectionType.Note && BuildIdNote(section.GetContents()) is { } id)
+                if (section.Type == ElfSection.Note && BuildIdNote(elf.Contents(section)) is { } id)
                 {
                     return id;
                 }
@@ -126,64 +106,75 @@ internal static class ElfSymbols
     }
 
     /// <summary>Whether the file has a full symbol table (.symtab), which perf prefers to .dynsym.</summary>
-    public static bool HasSymtab(ELF<ulong> elf) => elf.Sections.Any(s => s.Type == SectionType.SymbolTable);
+    public static bool HasSymtab(ElfFile elf) => elf.FirstOfType(ElfSection.SymbolTable) is not null;
+
+    /// <summary>Whether the file has dynamic symbols (.dynsym): it is the module as loaded, not a debug file.</summary>
+    public static bool HasDynsym(ElfFile elf) => elf.FirstOfType(ElfSection.DynamicSymbols) is not null;
 
     /// <summary>Where a file's loadable segments are: virtual address, file offset and size in memory.</summary>
-    public static List<(ulong Address, ulong Offset, ulong Size)> Loads(ELF<ulong> elf) =>
-        [.. elf.Segments.Where(s => s.Type == SegmentType.Load).Select(s => (s.Address, (ulong)s.Offset, Math.Max(s.Size, (ulong)s.FileSize)))];
+    public static List<(ulong Address, ulong Offset, ulong Size)> Loads(ElfFile elf) =>
+        [.. elf.Segments.Where(s => s.Type == ElfSegment.Load).Select(s => (s.Address, s.Offset, Math.Max(s.MemorySize, s.FileSize)))];
 
     /// <summary>The file's symbols as perf 6 reads a user-space module's: moved from virtual addresses to file offsets
     /// (each by the loadable segment of <paramref name="loads"/> holding it, else by its section), as its mappings are
     /// found by offset.</summary>
     /// <param name="loads">The segments of the module itself (a separate debug file's symbols are placed by them).</param>
-    public static List<Symbol> Read(ELF<ulong> elf, IReadOnlyList<(ulong Address, ulong Offset, ulong Size)> loads)
+    public static List<Symbol> Read(ElfFile elf, IReadOnlyList<(ulong Address, ulong Offset, ulong Size)> loads)
     {
-        var table = elf.Sections.FirstOrDefault(s => s.Type == SectionType.SymbolTable)
-            ?? elf.Sections.FirstOrDefault(s => s.Type == SectionType.DynamicSymbolTable);
         var symbols = new List<Symbol>();
-        if (table is not SymbolTable<ulong> entries)
+        if ((elf.FirstOfType(ElfSection.SymbolTable) ?? elf.FirstOfType(ElfSection.DynamicSymbols)) is not { } table)
         {
             return symbols;
         }
 
-        var sections = elf.Sections.ToList();
-        foreach (var entry in entries.Entries)
+        var sections = elf.Sections;
+        byte[] entries = elf.Contents(table);
+        byte[] names = table.Link < sections.Count ? elf.Contents(sections[(int)table.Link]) : [];
+        int size = table.EntrySize >= SymbolSize && table.EntrySize <= int.MaxValue ? (int)table.EntrySize : SymbolSize;
+        for (int at = 0; at + SymbolSize <= entries.Length; at += size)
         {
-            int type = (int)entry.Type;
-            ushort index = (ushort)entry.PointedSectionIndex;
-            if (entry.Name.Length == 0 || index == SectionUndefined || index >= sections.Count)
+            // Elf64_Sym: name, info (binding << 4 | type), other (visibility), section, value, size.
+            uint name = ElfFile.U32(entries, at);
+            int type = entries[at + 4] & 0xf, bind = entries[at + 4] >> 4, visibility = entries[at + 5] & 3;
+            ushort index = ElfFile.U16(entries, at + 6);
+            if (name == 0 || index == SectionUndefined || index >= sections.Count)
             {
                 continue;
             }
 
-            bool label = type == SymbolNoType && index != SectionAbsolute && entry.Visibility is not (SymbolVisibility.Hidden or SymbolVisibility.Internal);
+            bool label = type == SymbolNoType && index != SectionAbsolute && visibility is not (VisibilityInternal or VisibilityHidden);
             if (!label && type is not (SymbolFunction or SymbolIndirectFunction or SymbolObject))
             {
                 continue;
             }
 
             var section = sections[index];
-            if ((section.Flags & SectionFlags.Allocatable) == 0 || (label && !section.Name.Contains("text", StringComparison.Ordinal)))
+            if ((section.Flags & ElfSection.Allocated) == 0 || (label && !section.Name.Contains("text", StringComparison.Ordinal)))
             {
                 continue;
             }
 
-            ulong value = entry.Value;
+            string text = ElfFile.String(names, name);
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            ulong value = ElfFile.U64(entries, at + 8), length = ElfFile.U64(entries, at + 16);
             int load = loads.Count - 1;
             while (load >= 0 && !(value >= loads[load].Address && value - loads[load].Address < loads[load].Size))
             {
                 load--;
             }
 
-            value = unchecked(value - (load >= 0 ? loads[load].Address - loads[load].Offset : section.LoadAddress - (ulong)section.Offset));
-
-            var binding = entry.Binding switch
+            value = unchecked(value - (load >= 0 ? loads[load].Address - loads[load].Offset : section.Address - section.Offset));
+            var binding = bind switch
             {
-                ELFSharp.ELF.Sections.SymbolBinding.Global => SymbolBinding.Global,
-                ELFSharp.ELF.Sections.SymbolBinding.Weak => SymbolBinding.Weak,
+                BindGlobal => SymbolBinding.Global,
+                BindWeak => SymbolBinding.Weak,
                 _ => SymbolBinding.Local,
             };
-            symbols.Add(new Symbol(value, entry.Size > ulong.MaxValue - value ? ulong.MaxValue : value + entry.Size, binding, entry.Name));
+            symbols.Add(new Symbol(value, length > ulong.MaxValue - value ? ulong.MaxValue : value + length, binding, text));
         }
 
         return symbols;
@@ -194,28 +185,28 @@ internal static class ElfSymbols
     /// (or .rel.plt) whose symbols are .dynsym's, in that order, each of .plt's entry size, after a header of that size,
     /// at the file offset of .plt.
     /// </summary>
-    public static List<Symbol> Plt(ELF<ulong> elf)
+    public static List<Symbol> Plt(ElfFile elf)
     {
         var plts = new List<Symbol>();
-        var sections = elf.Sections.ToList();
-        var relocations = sections.FirstOrDefault(s => s.Name == ".rela.plt") ?? sections.FirstOrDefault(s => s.Name == ".rel.plt");
-        var plt = sections.FirstOrDefault(s => s.Name == ".plt");
-        int dynsymIndex = sections.FindIndex(s => s.Name == ".dynsym");
-        if (relocations is null || plt is null || dynsymIndex < 0
-            || relocations.Type is not (SectionType.RelocationAddends or SectionType.Relocation) || relocations.EntrySize == 0
-            || sections[dynsymIndex] is not SymbolTable<ulong> dynsym)
+        var relocations = elf.Section(".rela.plt") ?? elf.Section(".rel.plt");
+        var plt = elf.Section(".plt");
+        var dynsym = elf.Section(".dynsym");
+        if (relocations is null || plt is null || dynsym is null || dynsym.Type != ElfSection.DynamicSymbols
+            || relocations.Type is not (ElfSection.RelocationsWithAddends or ElfSection.Relocations) || relocations.EntrySize == 0)
         {
             return plts;
         }
 
-        var names = dynsym.Entries.Select(e => e.Name).ToList();
-        byte[] table = relocations.GetContents();
+        byte[] symbols = elf.Contents(dynsym);
+        byte[] names = dynsym.Link < elf.Sections.Count ? elf.Contents(elf.Sections[(int)dynsym.Link]) : [];
+        int size = dynsym.EntrySize >= SymbolSize && dynsym.EntrySize <= int.MaxValue ? (int)dynsym.EntrySize : SymbolSize;
+        byte[] table = elf.Contents(relocations);
         ulong entry = plt.EntrySize;
-        ulong at = (ulong)plt.Offset + entry;
-        for (ulong i = 0; i + relocations.EntrySize <= (ulong)table.Length; i += relocations.EntrySize)
+        ulong at = plt.Offset + entry;
+        for (ulong i = 0; i + relocations.EntrySize <= (ulong)table.Length && i + 16 <= (ulong)table.Length; i += relocations.EntrySize)
         {
-            int symbol = (int)(BitConverter.ToUInt64(table, (int)i + 8) >> 32);
-            string name = symbol < names.Count ? names[symbol] : "";
+            ulong symbol = ElfFile.U64(table, (int)i + 8) >> 32;
+            string name = symbol < (ulong)(symbols.Length / size) ? ElfFile.String(names, ElfFile.U32(symbols, (int)symbol * size)) : "";
             plts.Add(new Symbol(at, unchecked(at + entry), SymbolBinding.Global, name + "@plt"));
             at = unchecked(at + entry);
         }
@@ -224,12 +215,11 @@ internal static class ElfSymbols
     }
 
     /// <summary>The file named by .gnu_debuglink, when it has one.</summary>
-    public static string? DebugLink(ELF<ulong> elf)
+    public static string? DebugLink(ElfFile elf)
     {
         try
         {
-            var section = elf.Sections.FirstOrDefault(s => s.Name == ".gnu_debuglink");
-            byte[] contents = section?.GetContents() ?? [];
+            byte[] contents = elf.Section(".gnu_debuglink") is { } section ? elf.Contents(section) : [];
             int end = Array.IndexOf(contents, (byte)0);
             // A name, not a path: a recording's binary cannot send the search elsewhere.
             string name = end > 0 ? Encoding.UTF8.GetString(contents, 0, end) : "";

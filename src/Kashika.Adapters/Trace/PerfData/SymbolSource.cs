@@ -101,11 +101,11 @@ public sealed class SymbolSource(string home, string symfs = "")
 
         // As perf's dso__load: symbols from the first file with a .symtab, placed by the segments of the first with a
         // .dynsym (the module itself, the runtime file), whose PLT entries are added; without .symtab, .dynsym's.
-        ELFSharp.ELF.ELF<ulong>? full = null, runtime = null;
+        ElfFile? full = null, runtime = null;
         try
         {
             // The vdso with no copy of it found: perf takes its own process's (util/vdso.c), this machine's.
-            var sources = candidates.Select(c => (Func<ELFSharp.ELF.ELF<ulong>?>)(() => ElfSymbols.Open(c)));
+            var sources = candidates.Select(c => (Func<ElfFile?>)(() => ElfSymbols.Open(c)));
             if (dso.Name == "[vdso]")
             {
                 sources = sources.Append(() => RunningVdso() is { } image ? ElfSymbols.Open(image) : null);
@@ -127,7 +127,7 @@ public sealed class SymbolSource(string home, string symfs = "")
                     kept = true;
                 }
 
-                if (runtime is null && elf.Sections.Any(s => s.Type == ELFSharp.ELF.Sections.SectionType.DynamicSymbolTable))
+                if (runtime is null && ElfSymbols.HasDynsym(elf))
                 {
                     runtime = elf;
                     kept = true;
