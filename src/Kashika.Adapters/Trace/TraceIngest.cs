@@ -19,6 +19,10 @@ public static class TraceIngest
     public static TraceIngestResult Read(
         IReadOnlyList<string> names, CollapseOptions options, PerfScriptOptions perf, int threads, Stream standardInput, string currentDirectory, CancellationToken cancel)
     {
+        // An archive of another machine's build-id cache stands for ~/.debug, for both readers.
+        using var archive = perf.Archive is { } tarball ? PerfData.PerfArchive.Open(Path.GetFullPath(tarball, currentDirectory)) : null;
+        perf = perf with { BuildIdDirectory = archive?.Directory };
+        string cache = archive?.Directory ?? Path.Join(HomeDirectory(), ".debug");
         var reader = new TraceReader(options, threads);
         var perfNotes = new List<string>();
         var notes = new List<string>();
@@ -31,7 +35,7 @@ public static class TraceIngest
                 if (input.Native is { } recording)
                 {
                     reader.PreferEvent(recording.EventNames[0]);
-                    var symbols = new PerfData.SymbolSource(HomeDirectory(), perf.Symfs ?? "") { KernelRelease = recording.OsRelease };
+                    var symbols = new PerfData.SymbolSource(cache, perf.Symfs ?? "") { KernelRelease = recording.OsRelease };
                     var session = new PerfData.PerfSession(recording, symbols, MaxStack());
                     reader.ReadSamples(input.Name, count => PerfData.SamplePipeline.Run(session.Run, count));
                     if (symbols.Problem is { } problem)

@@ -17,9 +17,14 @@ public sealed class PerfMissingException(string message) : Kashika.Core.Common.T
 /// <param name="Reader">Who reads perf.data: kashika itself (falling back to perf script for what it does not read, saying
 /// why), or always perf script.</param>
 /// <param name="Symfs">A directory standing for / when looking for the recording's modules (perf's --symfs).</param>
+/// <param name="Archive">A <c>perf archive</c> tarball of the recording machine's build-id cache, used instead of ~/.debug.</param>
 public sealed record PerfScriptOptions(
-    bool Srcline = false, bool OffCpu = false, bool NoInline = false, IReadOnlyList<string>? Arguments = null, PerfDataReader Reader = PerfDataReader.Native, string? Symfs = null)
+    bool Srcline = false, bool OffCpu = false, bool NoInline = false, IReadOnlyList<string>? Arguments = null, PerfDataReader Reader = PerfDataReader.Native, string? Symfs = null,
+    string? Archive = null)
 {
+    /// <summary>The build-id cache both readers look in (perf's --buildid-dir); null: perf's own, ~/.debug.</summary>
+    public string? BuildIdDirectory { get; init; }
+
     /// <summary>Why these options need perf script rather than the native reader; null when they do not.</summary>
     public string? NeedsPerf =>
         Reader == PerfDataReader.Perf ? "--reader perf"
@@ -36,7 +41,8 @@ public sealed record PerfScriptOptions(
         // every sched_switch sample of a -g recording one stackless line). "+period": what each sample weighs. A
         // tracepoint's payload ("-trace") is not wanted except off-CPU: without call graphs perf prints the frame after it.
         string fields = "+pid,+ip,+sym,+symoff,+dso,+period" + (Srcline ? ",+srcline" : "") + (OffCpu ? ",+trace" : ",-trace");
-        var arguments = new List<string> { "script", "-F", fields };
+        var arguments = BuildIdDirectory is null ? new List<string>() : ["--buildid-dir", BuildIdDirectory];
+        arguments.AddRange(["script", "-F", fields]);
         if (OffCpu)
         {
             arguments.Add("--ns");

@@ -41,6 +41,11 @@ internal static class TraceCommand
         };
         reader.AcceptOnlyFromAmong("native", "perf");
         var symfs = new Option<string?>("--symfs") { Description = "perf.data: look for the recording's programs and libraries under DIR, as if it were / (perf's --symfs).", HelpName = "DIR" };
+        var archive = new Option<string?>("--archive")
+        {
+            Description = "perf.data: the recording machine's build-id cache as perf archive packed it (perf.data.tar.bz2), used instead of ~/.debug (perf's --buildid-dir).",
+            HelpName = "FILE",
+        };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Say how each input was read (which reader, and why)." };
         var weight = new Option<string>("--weight")
         {
@@ -87,7 +92,7 @@ internal static class TraceCommand
 
         var collapse = new Command("collapse", "perf script stack samples to folded stacks (FlameGraph's format), exactly and fast.")
         {
-            inputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, reader, symfs, verbose, weight, label, format, output, threads,
+            inputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, reader, symfs, archive, verbose, weight, label, format, output, threads,
         };
         TraceOptions Options(ParseResult parse)
         {
@@ -105,7 +110,7 @@ internal static class TraceCommand
                 OffCpu: parse.GetValue(offCpu));
             var perf = new PerfScriptOptions(
                 collapse.Srcline, collapse.OffCpu, parse.GetValue(noInline), parse.GetValue(perfArg) ?? [],
-                parse.GetValue(reader) == "perf" ? PerfDataReader.Perf : PerfDataReader.Native, parse.GetValue(symfs));
+                parse.GetValue(reader) == "perf" ? PerfDataReader.Perf : PerfDataReader.Native, parse.GetValue(symfs), parse.GetValue(archive));
             return new TraceOptions(collapse, perf, parse.GetValue(verbose));
         }
 
@@ -123,7 +128,7 @@ internal static class TraceCommand
         var after = new Argument<string>("AFTER") { Description = "The second profile; widths are drawn from it, colours show the change." };
         var diff = new Command("diff", "Two profiles on one page: the second's flame graph coloured by how each frame's share changed.")
         {
-            before, after, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, reader, symfs, verbose, weight, diffOutput, threads,
+            before, after, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, reader, symfs, archive, verbose, weight, diffOutput, threads,
         };
         diff.SetAction((parse, cancel) =>
         {
@@ -167,7 +172,7 @@ internal static class TraceCommand
             "trace",
             "Stack samples from perf. 'kashika trace [options] [FILE…|-]' writes the interactive page (flame graph, icicle, sunburst, functions, callers/callees, time heat map); FILE is what 'collapse' reads.")
         {
-            pageInputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, reader, symfs, verbose, weight, label, pageOutput, threads, collapse, diff, record,
+            pageInputs, pid, tid, kernel, jit, all, addrs, eventFilter, srcline, offCpu, noInline, perfArg, reader, symfs, archive, verbose, weight, label, pageOutput, threads, collapse, diff, record,
         };
         trace.SetAction((parse, cancel) =>
         {

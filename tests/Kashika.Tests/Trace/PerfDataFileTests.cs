@@ -158,6 +158,68 @@ public sealed partial class PerfDataFileTests(PerfOracleTests.Program program) :
         return bytes;
     }
 
+    [Fact]
+    public void A_perf_archive_writes_only_build_id_files_inside_its_own_directory()
+    {
+        using var dir = new TempDirectory();
+        string outside = dir.Combine("outside");
+        string tarball = dir.Combine("hostile.tar.bz2");
+        using (var file = File.Create(tarball))
+        using (var bzip = new ICSharpCode.SharpZipLib.BZip2.BZip2OutputStream(file))
+        using (var tar = new System.Formats.Tar.TarWriter(bzip))
+        {
+            void Add(string name, string text)
+            {
+                var entry = new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, name) { DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)) };
+                tar.WriteEntry(entry);
+            }
+
+            Add("usr/bin/prog/0123456789abcdef/elf", "program");
+            Add("[kernel.kallsyms]/fedcba9876543210/kallsyms", "ffffffff81000000 T _text\n");
+            Add("../../outside/abcdef0123/elf", "escape by dots");
+            Add("/tmp/kashika-absolute/abcdef0124/elf", "escape by an absolute path");
+            Add(".build-id/ab/cdef0125/../../../outside", "escape through the cache's own names");
+            tar.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.SymbolicLink, ".build-id/ab/cdef0126") { LinkName = outside });
+            tar.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.HardLink, "x/abcdef0127/elf") { LinkName = "/etc/passwd" });
+        }
+
+        using var archive = PerfArchive.Open(tarball);
+        var written = Directory.GetFiles(archive.Directory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(archive.Directory, f)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            [".build-id/01/23456789abcdef/elf", ".build-id/ab/cdef0123/elf", ".build-id/ab/cdef0124/elf", ".build-id/fe/dcba9876543210/kallsyms", "[kernel.kallsyms]/fedcba9876543210/kallsyms"],
+            written);
+        Assert.Equal("program", File.ReadAllText(Path.Join(archive.Directory, ".build-id/01/23456789abcdef/elf")));
+        Assert.False(Directory.Exists(outside));
+        Assert.False(File.Exists("/tmp/kashika-absolute/abcdef0124/elf"));
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(archive.Directory, "*", SearchOption.AllDirectories), e => new FileInfo(e).LinkTarget is not null);
+
+        string directory = archive.Directory;
+        archive.Dispose();
+        Assert.False(Directory.Exists(directory));
+
+        File.WriteAllBytes(dir.Combine("damaged.tar.bz2"), [.. File.ReadAllBytes(tarball)[..40], .. new byte[200]]);
+        var error = Assert.Throws<InputException>(() => PerfArchive.Open(dir.Combine("damaged.tar.bz2")));
+        Assert.Contains("damaged.tar.bz2: not a whole perf archive", error.Message, StringComparison.Ordinal);
+
+        // Flipped bytes anywhere: a whole archive (a flip the format cannot see) or an error naming it, nothing else.
+        var random = new Random(28);
+        byte[] whole = File.ReadAllBytes(tarball);
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] bytes = (byte[])whole.Clone();
+            bytes[random.Next(bytes.Length)] ^= (byte)(1 + random.Next(255));
+            File.WriteAllBytes(dir.Combine("flipped.tar.bz2"), bytes);
+            try
+            {
+                PerfArchive.Open(dir.Combine("flipped.tar.bz2")).Dispose();
+            }
+            catch (InputException e)
+            {
+                Assert.Contains("flipped.tar.bz2: not a whole perf archive", e.Message, StringComparison.Ordinal);
+            }
+        }
+    }
+
     private string Record(string kind, string[] options)
     {
         if (program.Missing is { } missing)

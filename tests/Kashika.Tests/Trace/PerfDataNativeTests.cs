@@ -363,6 +363,40 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
     }
 
     [Fact]
+    public void A_perf_archive_names_what_this_machine_no_longer_has()
+    {
+        if (programs.Missing is { } missing)
+        {
+            Requirements.Missing(missing);
+        }
+
+        // Recorded where perf keeps its cache in home/.debug, packed by perf archive; then the program and the cache are
+        // gone, as on a machine the recording was sent to.
+        using var machine = new TempDirectory();
+        Directory.CreateDirectory(machine.Combine("home"));
+        File.Copy(programs.Dir.Combine("oracle"), machine.Combine("sent"));
+        var record = ExternalTool.Run(machine.Path, "sh", "-c", "HOME=$PWD/home perf record -e cpu-clock -F 2000 -g -o sent.data -- ./sent && HOME=$PWD/home perf archive sent.data");
+        Assert.True(record is { ExitCode: 0 }, record?.Error);
+        Assert.True(File.Exists(machine.Combine("sent.data.tar.bz2")), record!.Value.Output);
+        Directory.Delete(machine.Combine("home", ".debug"), recursive: true);
+        File.Delete(machine.Combine("sent"));
+
+        var without = KashikaProcess.Run(machine.Path, "trace", "collapse", "sent.data");
+        Assert.DoesNotContain(";spin_a", without.StandardOutput, StringComparison.Ordinal);
+        var native = KashikaProcess.Run(machine.Path, "trace", "collapse", "--archive", "sent.data.tar.bz2", "sent.data");
+        Assert.True(native.ExitCode == 0, native.StandardError);
+        Assert.Contains(";spin_a", native.StandardOutput, StringComparison.Ordinal);
+        var perf = KashikaProcess.Run(machine.Path, "trace", "collapse", "--reader", "perf", "--no-inline", "--archive", "sent.data.tar.bz2", "sent.data");
+        Assert.True(perf.ExitCode == 0, perf.StandardError);
+        Assert.Equal(perf.StandardOutput, native.StandardOutput);
+
+        File.WriteAllBytes(machine.Combine("cut.tar.bz2"), File.ReadAllBytes(machine.Combine("sent.data.tar.bz2"))[..2000]);
+        var cut = KashikaProcess.Run(machine.Path, "trace", "collapse", "--archive", "cut.tar.bz2", "sent.data");
+        Assert.Equal(3, cut.ExitCode);
+        Assert.Contains("cut.tar.bz2: not a whole perf archive", cut.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Names_come_out_as_perf_prints_them()
     {
         string cpp = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", Record("cpp")).StandardOutput;

@@ -9,11 +9,10 @@ namespace Kashika.Adapters.Trace.PerfData;
 /// this kernel, else from the kallsyms perf record kept in its cache; JIT code from perf's /tmp/perf-PID.map. Every file
 /// is read under <c>symfs</c> when one is given. Symbols are read once a module.
 /// </summary>
-/// <param name="home">The directory of perf's build-id cache (~/.debug).</param>
+/// <param name="cache">perf's build-id cache (~/.debug, or an archive's: perf's --buildid-dir).</param>
 /// <param name="symfs">A directory that stands for / when looking for modules (perf's --symfs); empty: none.</param>
-public sealed class SymbolSource(string home, string symfs = "")
+public sealed class SymbolSource(string cache, string symfs = "")
 {
-    private readonly string cache = Path.Combine(home, ".debug");
     private readonly Demangler demangler = new();
 
     /// <summary>What went wrong finding names (c++filt missing), for a warning.</summary>
