@@ -21,7 +21,7 @@ public static class TraceIngest
     {
         // An archive of another machine's build-id cache stands for ~/.debug, for both readers.
         using var archive = perf.Archive is { } tarball ? PerfData.PerfArchive.Open(Path.GetFullPath(tarball, currentDirectory)) : null;
-        perf = perf with { BuildIdDirectory = archive?.Directory };
+        perf = perf with { BuildIdDirectory = archive?.Directory, Slices = Math.Max(1, threads) };
         string cache = archive?.Directory ?? Path.Join(HomeDirectory(), ".debug");
         var reader = new TraceReader(options, threads);
         var perfNotes = new List<string>();
@@ -75,7 +75,14 @@ public static class TraceIngest
                         reader.PreferEvent(input.RecordedEvents[0]);
                     }
 
-                    reader.Read(input.Stream, input.Name, input.Kind);
+                    if (input.Slices.Count > 1)
+                    {
+                        reader.ReadSlices(input.Slices, input.Name);
+                    }
+                    else
+                    {
+                        reader.Read(input.Stream, input.Name, input.Kind);
+                    }
                 }
             }
             catch (InvalidDataException e)
@@ -95,7 +102,7 @@ public static class TraceIngest
             perfNotes.AddRange(input.Complete());
             if (input.PerfReason is { } reason)
             {
-                notes.Add($"{input.Name}: read by perf script: {reason}");
+                notes.Add($"{input.Name}: read by perf script: {reason}" + (input.Slices.Count > 1 ? $" ({input.Slices.Count} perf script processes at once, each a slice of the recording's time)" : ""));
             }
         }
 

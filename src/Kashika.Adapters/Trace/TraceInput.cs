@@ -25,6 +25,11 @@ public sealed record PerfScriptOptions(
     /// <summary>The build-id cache both readers look in (perf's --buildid-dir); null: perf's own, ~/.debug.</summary>
     public string? BuildIdDirectory { get; init; }
 
+    /// <summary>How many perf script processes read a recording at once, each one slice of its time (--time), folded
+    /// on threads of their own; 1: one process. Off-CPU time, which pairs switches across the whole recording, and a
+    /// --time of the user's own are read by one.</summary>
+    public int Slices { get; init; } = 1;
+
     /// <summary>Why these options need perf script rather than the native reader; null when they do not.</summary>
     public string? NeedsPerf =>
         Reader == PerfDataReader.Perf ? "--reader perf"
@@ -34,7 +39,8 @@ public sealed record PerfScriptOptions(
         : null;
 
     /// <summary>perf script's arguments for a recording at <paramref name="path"/>.</summary>
-    public IReadOnlyList<string> For(string path)
+    /// <param name="time">perf script's --time: the slice of the recording read ("start,end" in seconds); null: all.</param>
+    public IReadOnlyList<string> For(string path, string? time = null)
     {
         // "+pid": perf's default fields print the thread id alone, and threads of one process must be seen as one.
         // "+ip,+sym,+dso": the default fields of a tracepoint have no frames once any field is given ("+pid" alone made
@@ -56,6 +62,11 @@ public sealed record PerfScriptOptions(
         if (Symfs is not null)
         {
             arguments.Add($"--symfs={Symfs}");
+        }
+
+        if (time is not null)
+        {
+            arguments.Add($"--time={time}");
         }
 
         arguments.AddRange(Arguments ?? []);
@@ -81,21 +92,20 @@ public enum PerfDataReader
 public sealed class TraceInput : IDisposable
 {
     private readonly Stream stream;
-    private readonly Process? perf;
-    private readonly Task<string>? perfErrors;
+    private readonly IReadOnlyList<(Process Process, Task<string> Errors)> perfs;
 
     // .NET reads a gzip stream that ends early as a shorter one; strict validation makes it an InvalidDataException
     // (a stream cut short, or a failed CRC), which the reader reports as an input error naming the file.
     static TraceInput() => AppContext.SetSwitch("System.IO.Compression.UseStrictValidation", true);
 
-    private TraceInput(string name, Stream stream, TraceInputKind kind, Process? perf = null, Task<string>? perfErrors = null, PerfData.PerfDataFile? native = null)
+    private TraceInput(string name, Stream stream, TraceInputKind kind, IReadOnlyList<(Process Process, Task<string> Errors)>? perfs = null, PerfData.PerfDataFile? native = null)
     {
         Native = native;
         Name = name;
         this.stream = stream;
         Kind = kind;
-        this.perf = perf;
-        this.perfErrors = perfErrors;
+        this.perfs = perfs ?? [];
+        Slices = perfs is { Count: > 0 } ? [.. perfs.Select(p => p.Process.StandardOutput.BaseStream)] : [stream];
     }
 
     public string Name { get; }
@@ -104,6 +114,9 @@ public sealed class TraceInput : IDisposable
     public TraceInputKind Kind { get; }
 
     public Stream Stream => stream;
+
+    /// <summary>perf script's text of a recording, one stream a slice of its time, in time order (one: not sliced).</summary>
+    public IReadOnlyList<Stream> Slices { get; }
 
     /// <summary>A perf.data recording kashika reads itself (<see cref="Stream"/> is its file); null otherwise.</summary>
     public PerfData.PerfDataFile? Native { get; }
@@ -230,12 +243,14 @@ public sealed class TraceInput : IDisposable
     private static TraceInput OpenPerfData(string path, string full, PerfScriptOptions options)
     {
         string? reason = options.NeedsPerf;
+        (ulong First, ulong Last)? times = null;
         if (reason is null)
         {
             var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             try
             {
                 var data = PerfData.PerfDataFile.Open(file, path);
+                times = data.SampleTimes;
                 reason = PerfData.PerfSession.Unsupported(data);
                 if (reason is null)
                 {
@@ -251,9 +266,14 @@ public sealed class TraceInput : IDisposable
             file.Dispose();
         }
 
+        else if (options.Slices > 1)
+        {
+            times = SampleTimes(full);
+        }
+
         try
         {
-            return PerfScript(path, full, options, reason);
+            return PerfScript(path, full, options, reason, times);
         }
         catch (PerfMissingException) when (options.Reader == PerfDataReader.Native)
         {
@@ -261,7 +281,38 @@ public sealed class TraceInput : IDisposable
         }
     }
 
-    private static TraceInput PerfScript(string path, string full, PerfScriptOptions options, string reason)
+    // When a recording's samples were taken, as its header says (what perf script itself reads, whatever kashika's own
+    // reader makes of the rest); null when it does not say or cannot be read.
+    private static (ulong First, ulong Last)? SampleTimes(string full)
+    {
+        try
+        {
+            using var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12);
+            return PerfData.PerfDataFile.Open(file, full).SampleTimes;
+        }
+        catch (Exception e) when (e is InputException or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    // The --time of each slice: whole nanoseconds, each slice's end one before the next one's start (perf's ranges hold
+    // both ends); the first and last open, so no sample outside the header's times is lost.
+    private static List<string?> TimeSlices(PerfScriptOptions options, (ulong First, ulong Last)? times)
+    {
+        bool ownTime = options.Arguments?.Any(a => a.StartsWith("--time", StringComparison.Ordinal)) == true;
+        if (options.Slices <= 1 || options.OffCpu || ownTime || times is not { } t || t.Last - t.First < (ulong)options.Slices)
+        {
+            return [null];
+        }
+
+        static string Seconds(ulong ns) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ns / 1_000_000_000}.{ns % 1_000_000_000:D9}");
+        ulong Bound(int k) => t.First + (ulong)((UInt128)(t.Last - t.First) * (uint)k / (uint)options.Slices);
+        return [.. Enumerable.Range(0, options.Slices).Select(k =>
+            (k == 0 ? "" : Seconds(Bound(k))) + "," + (k == options.Slices - 1 ? "" : Seconds(Bound(k + 1) - 1)))];
+    }
+
+    private static TraceInput PerfScript(string path, string full, PerfScriptOptions options, string reason, (ulong First, ulong Last)? times)
     {
         var events = new List<string>();
         try
@@ -291,20 +342,47 @@ public sealed class TraceInput : IDisposable
             // perf is missing: said below, where perf script cannot start either.
         }
 
-        var start = new ProcessStartInfo("perf") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in options.For(full))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        // Several slices need the event counted known before any is read: the recording's first.
+        var slices = events.Count > 0 ? TimeSlices(options, times) : [null];
+        var perfs = new List<(Process Process, Task<string> Errors)>();
         try
         {
-            var process = Process.Start(start) ?? throw new PerfMissingException("perf: could not be started");
-            return new TraceInput(path, process.StandardOutput.BaseStream, TraceInputKind.PerfScript, process, process.StandardError.ReadToEndAsync()) { RecordedEvents = events, PerfReason = reason };
+            foreach (string? time in slices)
+            {
+                var start = new ProcessStartInfo("perf") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                foreach (string argument in options.For(full, time))
+                {
+                    start.ArgumentList.Add(argument);
+                }
+
+                var process = Process.Start(start) ?? throw new PerfMissingException("perf: could not be started");
+                perfs.Add((process, process.StandardError.ReadToEndAsync()));
+            }
+
+            return new TraceInput(path, perfs[0].Process.StandardOutput.BaseStream, TraceInputKind.PerfScript, perfs) { RecordedEvents = events, PerfReason = reason };
         }
         catch (Win32Exception)
         {
+            Kill(perfs);
             throw new PerfMissingException($"{path} is a perf.data recording and perf is not installed; install perf (Debian: linux-perf) or give the output of 'perf script'");
+        }
+        catch
+        {
+            Kill(perfs);
+            throw;
+        }
+    }
+
+    private static void Kill(IEnumerable<(Process Process, Task<string> Errors)> perfs)
+    {
+        foreach (var (process, _) in perfs)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.Dispose();
         }
     }
 
@@ -313,19 +391,21 @@ public sealed class TraceInput : IDisposable
     /// <exception cref="InputException">perf script failed.</exception>
     public IReadOnlyList<string> Complete()
     {
-        if (perf is null)
+        // Each slice's perf script reads the whole header and says the same of it: said once.
+        var all = new List<string>();
+        foreach (var (perf, errors) in perfs)
         {
-            return [];
+            perf.WaitForExit();
+            var notes = PerfNotes(errors.GetAwaiter().GetResult());
+            if (perf.ExitCode != 0)
+            {
+                throw new InputException($"{Name}: perf script failed (exit {perf.ExitCode}): {notes.FirstOrDefault() ?? ""}");
+            }
+
+            all.AddRange(notes.Where(n => !all.Contains(n)));
         }
 
-        perf.WaitForExit();
-        var notes = PerfNotes(perfErrors!.GetAwaiter().GetResult());
-        if (perf.ExitCode != 0)
-        {
-            throw new InputException($"{Name}: perf script failed (exit {perf.ExitCode}): {notes.FirstOrDefault() ?? ""}");
-        }
-
-        return [.. notes.Select(n => $"{Name}: perf script: {n}")];
+        return [.. all.Select(n => $"{Name}: perf script: {n}")];
     }
 
     /// <summary>perf's standard error as sentences: its "Warning:" paragraphs joined to one line each, without its notes
@@ -349,14 +429,6 @@ public sealed class TraceInput : IDisposable
     public void Dispose()
     {
         stream.Dispose();
-        if (perf is not null)
-        {
-            if (!perf.HasExited)
-            {
-                perf.Kill(entireProcessTree: true);
-            }
-
-            perf.Dispose();
-        }
+        Kill(perfs);
     }
 }

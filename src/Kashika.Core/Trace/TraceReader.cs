@@ -211,6 +211,59 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
         }
     }
 
+    /// <summary>Reads perf script's text of one recording printed in slices of its time (one perf script a slice, in
+    /// time order), each slice folded on a thread of its own as it is printed: every sample is whole within its slice.
+    /// The event counted must be settled before (<see cref="PreferEvent"/> or the options).</summary>
+    /// <exception cref="InputException">A slice cannot be read, or the text is mostly not perf script.</exception>
+    public void ReadSlices(IReadOnlyList<Stream> slices, string name)
+    {
+        if (slices.Count == 1 || first.Event is null || options.OffCpu)
+        {
+            foreach (var slice in slices)
+            {
+                Read(slice, name, TraceInputKind.PerfScript);
+            }
+
+            return;
+        }
+
+        Kind(false, name);
+        first.BeginSource(name);
+        long badBefore = UnrecognizedLines, goodBefore = All.Sum(c => c.Recognized);
+        var sliceOptions = options with { EventFilter = first.Event };
+        var collapsers = slices.Select((_, i) => i == 0 ? first : new PerfScriptCollapser(sliceOptions)).ToList();
+        workers.AddRange(collapsers.Skip(1));
+        var tasks = slices.Select((slice, i) => Task.Factory.StartNew(
+            () =>
+            {
+                long lines = 0;
+                foreach (var (block, length) in Blocks(slice, blockSize, name))
+                {
+                    workerBlock?.Invoke(lines);
+                    Feed(block.AsSpan(0, length), name, lines, collapsers[i]);
+                    lines += block.AsSpan(0, length).Count((byte)'\n');
+                    ArrayPool<byte>.Shared.Return(block);
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)).ToArray();
+        try
+        {
+            Task.WaitAll(tasks);
+        }
+        catch (AggregateException e)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+
+        long bad = UnrecognizedLines - badBefore, good = All.Sum(c => c.Recognized) - goodBefore;
+        if (bad > 0 && bad >= good)
+        {
+            throw new InputException($"{name}: {bad:N0} of its {bad + good:N0} lines are not perf script: not a profile kashika reads");
+        }
+    }
+
     // Each input is one kind: perf script after folded stacks (or pprof) would be read as unrecognised lines, a smaller
     // profile passed off as whole.
     private void Kind(bool stacks, string name)

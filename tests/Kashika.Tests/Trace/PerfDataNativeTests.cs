@@ -362,6 +362,31 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
         }
     }
 
+    [Theory]
+    [InlineData("cpu-clock")]
+    [InlineData("mixed")]
+    [InlineData("tracepoint-g")]
+    [InlineData("system-wide")]
+    public void Perf_script_in_time_slices_on_several_cores_folds_what_one_perf_script_does(string kind)
+    {
+        string data = Record(kind);
+        foreach (string[] options in new[] { Array.Empty<string>(), kind == "mixed" ? ["--tid", "--event", "page-faults"] : ["--tid"] })
+        {
+            var one = KashikaProcess.Run(programs.Dir.Path, ["trace", "collapse", "-v", "--reader", "perf", "--threads", "1", data, .. options]);
+            Assert.True(one.ExitCode == 0, one.StandardError);
+            Assert.DoesNotContain("slice", one.StandardError, StringComparison.Ordinal);
+            var sliced = KashikaProcess.Run(programs.Dir.Path, ["trace", "collapse", "-v", "--reader", "perf", "--threads", "4", data, .. options]);
+            Assert.True(sliced.ExitCode == 0, sliced.StandardError);
+            Assert.Contains("(4 perf script processes at once, each a slice of the recording's time)", sliced.StandardError, StringComparison.Ordinal);
+            Assert.Equal(one.StandardOutput, sliced.StandardOutput);
+            Assert.Equal(one.StandardError, sliced.StandardError.Replace(" (4 perf script processes at once, each a slice of the recording's time)", "", StringComparison.Ordinal));
+        }
+
+        // Off-CPU time pairs switches across the whole recording: one perf script.
+        var offCpu = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", "-v", "--off-cpu", "--threads", "4", Record("tracepoint-g"));
+        Assert.DoesNotContain("slice", offCpu.StandardError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_perf_archive_names_what_this_machine_no_longer_has()
     {

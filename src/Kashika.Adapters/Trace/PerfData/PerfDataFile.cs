@@ -237,7 +237,10 @@ public sealed class PerfDataFile
     public ulong Features => features;
 
     // Feature numbers (tools/perf/util/header.h).
-    private const int FeatureBuildId = 2, FeatureOsRelease = 4, FeatureEventDesc = 12, FeatureCompressed = 27;
+    private const int FeatureBuildId = 2, FeatureOsRelease = 4, FeatureEventDesc = 12, FeatureSampleTime = 21, FeatureCompressed = 27;
+
+    /// <summary>The times of the first and last samples (HEADER_SAMPLE_TIME, perf's clock in ns); null when not said.</summary>
+    public (ulong First, ulong Last)? SampleTimes { get; private set; }
 
     /// <summary>The kernel release of the machine recorded (HEADER_OSRELEASE); null when the header does not say.</summary>
     public string? OsRelease { get; private set; }
@@ -268,7 +271,7 @@ public sealed class PerfDataFile
             at += 16;
             long offset = (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(table), long.MaxValue);
             long size = (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(table.AsSpan(8)), long.MaxValue);
-            if (bit is not (FeatureBuildId or FeatureOsRelease or FeatureEventDesc or FeatureCompressed))
+            if (bit is not (FeatureBuildId or FeatureOsRelease or FeatureEventDesc or FeatureSampleTime or FeatureCompressed))
             {
                 continue;
             }
@@ -296,6 +299,11 @@ public sealed class PerfDataFile
         {
             // A perf string: u32 length, then that many bytes, NUL-padded.
             OsRelease = bytes.Length >= 4 ? System.Text.Encoding.UTF8.GetString(bytes.AsSpan(4)).TrimEnd('\0') : null;
+        }
+        else if (bit == FeatureSampleTime)
+        {
+            ulong first = bytes.Length >= 16 ? BinaryPrimitives.ReadUInt64LittleEndian(bytes) : 0, last = bytes.Length >= 16 ? BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(8)) : 0;
+            SampleTimes = first > 0 && last >= first ? (first, last) : null;
         }
         else if (bit == FeatureCompressed)
         {
