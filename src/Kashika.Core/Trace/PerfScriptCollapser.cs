@@ -525,7 +525,7 @@ public sealed class PerfScriptCollapser
         period = samplePeriod is { } p && p != 0 ? p : 1;
         SawPeriod |= samplePeriod is not null;
         slice = options.TimeSlices > 0 && time is var (seconds, fraction, digits)
-            ? checked((seconds * options.TimeSlices) + (long)(fraction * (decimal)options.TimeSlices / Pow10(digits)))
+            ? checked((seconds * options.TimeSlices) + (long)((Int128)fraction * options.TimeSlices / Pow10(digits)))
             : -1;
         return true;
     }
@@ -533,6 +533,7 @@ public sealed class PerfScriptCollapser
     // What each frame of perf.data read natively was made into, by its name's id (by its own with --addrs, where the
     // address of an unknown symbol is shown); Java processes' frames are tidied otherwise.
     private ParsedFrames?[] nativeFrames = [];
+    private (int Pid, int Tid, string? Comm, int Frame) lastThread = (-1, -1, null, -1);
     private ParsedFrames?[] nativeJavaFrames = [];
 
     /// <summary>
@@ -547,10 +548,16 @@ public sealed class PerfScriptCollapser
             return;
         }
 
-        Span<char> pid = stackalloc char[11], tid = stackalloc char[11];
-        sample.Pid.TryFormat(pid, out int pidLength, provider: System.Globalization.CultureInfo.InvariantCulture);
-        sample.Tid.TryFormat(tid, out int tidLength, provider: System.Globalization.CultureInfo.InvariantCulture);
-        process = ProcessFrame(sample.Comm, pid[..pidLength], tid[..tidLength]);
+        // Samples come in runs of one thread: its frame is named once a run.
+        if (sample.Pid != lastThread.Pid || sample.Tid != lastThread.Tid || !ReferenceEquals(sample.Comm, lastThread.Comm))
+        {
+            Span<char> pid = stackalloc char[11], tid = stackalloc char[11];
+            sample.Pid.TryFormat(pid, out int pidLength, provider: System.Globalization.CultureInfo.InvariantCulture);
+            sample.Tid.TryFormat(tid, out int tidLength, provider: System.Globalization.CultureInfo.InvariantCulture);
+            lastThread = (sample.Pid, sample.Tid, sample.Comm, ProcessFrame(sample.Comm, pid[..pidLength], tid[..tidLength]));
+        }
+
+        process = lastThread.Frame;
         isJava = sample.Comm.StartsWith("java", StringComparison.Ordinal);
         ref var cache = ref isJava ? ref nativeJavaFrames : ref nativeFrames;
         foreach (var frame in sample.Frames)
