@@ -117,21 +117,43 @@ public sealed class CollapsedProfile
             rank[byText[r]] = value;
         }
 
-        var keys = new EntryKey[list.Count];
-        for (int i = 0; i < keys.Length; i++)
+        // Entries placed by rank (a counting sort, stable), then each stack's entries ordered by slice where they are not.
+        var start = new int[rank.Length == 0 ? 1 : rank.Max() + 2];
+        foreach (int group in groupOf)
         {
-            keys[i] = new EntryKey(rank[groupOf[i]], list[i].Slice, i);
+            start[rank[group] + 1]++;
         }
 
-        Array.Sort(keys);
-        return Array.ConvertAll(keys, k => list[k.Index]);
+        for (int r = 1; r < start.Length; r++)
+        {
+            start[r] += start[r - 1];
+        }
+
+        var sorted = new FoldedStack[list.Count];
+        var next = (int[])start.Clone();
+        for (int i = 0; i < list.Count; i++)
+        {
+            sorted[next[rank[groupOf[i]]]++] = list[i];
+        }
+
+        for (int r = 0; r + 1 < start.Length; r++)
+        {
+            var run = sorted.AsSpan(start[r], start[r + 1] - start[r]);
+            for (int i = 1; i < run.Length; i++)
+            {
+                if (run[i].Slice < run[i - 1].Slice)
+                {
+                    SortBySlice(run);
+                    break;
+                }
+            }
+        }
+
+        return sorted;
     }
 
-    private readonly record struct EntryKey(int Rank, long Slice, int Index) : IComparable<EntryKey>
-    {
-        public int CompareTo(EntryKey other) =>
-            Rank != other.Rank ? Rank.CompareTo(other.Rank) : Slice != other.Slice ? Slice.CompareTo(other.Slice) : Index.CompareTo(other.Index);
-    }
+    // Stable (OrderBy): entries of one stack and slice (merged inputs) keep their order.
+    private static void SortBySlice(Span<FoldedStack> run) => run.ToArray().OrderBy(s => s.Slice).ToArray().CopyTo(run);
 
     /// <summary>A sum of weights, which a profile's total must hold.</summary>
     /// <exception cref="Common.InputException">It passes 2^63 − 1.</exception>
