@@ -69,6 +69,13 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
             }
             """;
 
+        // Time read through the vdso: its frames are named from perf's build-id cache, or not at all (perf script).
+        private const string Vdso = """
+            #include <stdio.h>
+            #include <time.h>
+            int main(void) { struct timespec t; long s = 0; for (long i = 0; i < 20000000; i++) { clock_gettime(CLOCK_MONOTONIC, &t); s += t.tv_nsec; } printf("%ld\n", s); return 0; }
+            """;
+
         // Rust: a method in a module, a closure, the standard library's v0-mangled names.
         private const string Rust = """
             #[inline(never)]
@@ -95,11 +102,13 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
             File.WriteAllText(Dir.Combine("oracle.c"), PerfOracleTests.Program.Source);
             File.WriteAllText(Dir.Combine("cpp.cpp"), Cpp);
             File.WriteAllText(Dir.Combine("jit.c"), Jit);
+            File.WriteAllText(Dir.Combine("vdso.c"), Vdso);
             foreach (var (compiler, arguments) in new[]
             {
                 ("gcc", new[] { "-O1", "-g", "-fno-omit-frame-pointer", "-pthread", "-o", "oracle", "oracle.c" }),
                 ("g++", ["-O1", "-g", "-fno-omit-frame-pointer", "-o", "cpp", "cpp.cpp"]),
                 ("gcc", ["-O1", "-o", "jit", "jit.c"]),
+                ("gcc", ["-O1", "-fno-omit-frame-pointer", "-o", "vdso", "vdso.c"]),
             })
             {
                 var cc = ExternalTool.Run(Dir.Path, compiler, arguments);
@@ -126,7 +135,7 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
 
     public static TheoryData<string> Kinds() =>
         ["cpu-clock", "no-call-graph", "task-clock", "page-faults", "tracepoint", "tracepoint-g", "mixed", "two-processes", "system-wide", "cpp", "rust", "jit", "jit-nested",
-            "compressed", "compressed-system-wide", "pipe", "pipe-mixed"];
+            "compressed", "compressed-system-wide", "pipe", "pipe-mixed", "vdso", "vdso-compressed"];
 
     private static (string[] Record, string[] Command) Recipe(string kind) => kind switch
     {
@@ -147,6 +156,8 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
         "compressed-system-wide" => (["-z", "-a", "-e", "cpu-clock", "-F", "1000", "-g"], ["sh", "-c", "./oracle & ./cpp > /dev/null; wait"]),
         "pipe" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["./cpp"]),
         "pipe-mixed" => (["-e", "cpu-clock", "-e", "page-faults", "-g"], ["./oracle"]),
+        "vdso" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["./vdso"]),
+        "vdso-compressed" => (["-z", "-e", "cpu-clock", "-F", "2000", "-g"], ["./vdso"]),
         "dwarf" => (["-e", "cpu-clock", "-F", "500", "--call-graph", "dwarf"], ["./oracle"]),
         "group-read" => (["-e", "{cpu-clock,page-faults}:S", "-g"], ["./oracle"]),
         "pipe-tracepoint" => (["-e", "sched:sched_switch", "-a"], ["./oracle"]),
@@ -385,6 +396,27 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
         // Off-CPU time pairs switches across the whole recording: one perf script.
         var offCpu = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", "-v", "--off-cpu", "--threads", "4", Record("tracepoint-g"));
         Assert.DoesNotContain("slice", offCpu.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_vdso_is_named_as_perf_names_it_from_its_cache_or_without_one()
+    {
+        string data = Record("vdso");
+        // Without perf's cache (HOME is the test's folder) perf script leaves the vdso's frames unnamed, with a build id
+        // recorded; -z records none, and then perf names them from its own process's vdso. Each reader alike.
+        Assert.Contains(";[[vdso]]", KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", data).StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(";__vdso_clock_gettime", KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", Record("vdso-compressed")).StandardOutput, StringComparison.Ordinal);
+
+        // With the cache perf record keeps in the home of whoever recorded: named, by both.
+        using var home = new TempDirectory();
+        var record = ExternalTool.Run(programs.Dir.Path, "sh", "-c", $"HOME={home.Path} perf record -e cpu-clock -F 2000 -g -o {home.Combine("cached.data")} -- ./vdso");
+        Assert.True(record is { ExitCode: 0 }, record?.Error);
+        var environment = new Dictionary<string, string> { ["HOME"] = home.Path };
+        var native = KashikaProcess.Run(programs.Dir.Path, environment, "trace", "collapse", home.Combine("cached.data"));
+        var perf = KashikaProcess.Run(programs.Dir.Path, environment, "trace", "collapse", "--reader", "perf", "--no-inline", home.Combine("cached.data"));
+        Assert.True(native.ExitCode == 0 && perf.ExitCode == 0, native.StandardError + perf.StandardError);
+        Assert.Contains(";__vdso_clock_gettime", native.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(perf.StandardOutput, native.StandardOutput);
     }
 
     [Fact]

@@ -103,9 +103,10 @@ public sealed class SymbolSource(string cache, string symfs = "")
         ElfFile? full = null, runtime = null;
         try
         {
-            // The vdso with no copy of it found: perf takes its own process's (util/vdso.c), this machine's.
+            // The vdso of a recording that names no build id for it: perf takes its own process's (util/vdso.c), this
+            // machine's. With a build id, perf looks in its cache only: a vdso not kept there is not named.
             var sources = candidates.Select(c => (Func<ElfFile?>)(() => ElfSymbols.Open(c)));
-            if (dso.Name == "[vdso]")
+            if (dso.Name == "[vdso]" && dso.BuildId is null)
             {
                 sources = sources.Append(() => RunningVdso() is { } image ? ElfSymbols.Open(image) : null);
             }
