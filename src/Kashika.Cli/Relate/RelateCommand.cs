@@ -30,7 +30,9 @@ public sealed record RelateArguments(
     bool Verbose = false,
     string? ExportParquet = null,
     IReadOnlyList<string>? FromParquet = null,
-    string? NotSame = null);
+    string? NotSame = null,
+    int? Top = null,
+    double? Above = null);
 
 internal static class RelateCommand
 {
@@ -115,11 +117,22 @@ internal static class RelateCommand
             HelpName = "DIR", Description = "Keep the counts read in this folder, so that a rerun reads only new commits. Default: $XDG_CACHE_HOME/kashika (else ~/.cache/kashika)." };
         var noCache = new Option<bool>("--no-cache") { Description = "Neither read nor write the cache." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Say how each repository was read (reader, cache, commits read)." };
+        var top = new Option<int?>("--top")
+        {
+            Description = $"A report of more than {RelateRun.SparseAbove} projects (or any, with this option) keeps each project's K strongest pairs, with their developers (default {PairSelection.DefaultTop}; json, graphml, gexf; csv keeps every pair).",
+            HelpName = "K",
+        };
+        top.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) { r.AddError("--top: at least 1"); } });
+        var above = new Option<double?>("--above")
+        {
+            Description = "With --top (or more than that many projects): keep also every pair whose value is above VALUE.",
+            HelpName = "VALUE",
+        };
 
         var command = new Command("relate", "How much open-source projects share their developers, as an interactive chord diagram.")
         {
             paths, format, output, metric.Option, identity.Option, aliases, botPattern, includeBots, merges, revision, since, until, by.Option, compat, fromRanking, fromParquet, order,
-            suggestAliases, notSame, noMailmap, reader.Option, cache, noCache, verbose,
+            suggestAliases, notSame, noMailmap, reader.Option, cache, noCache, verbose, top, above,
         };
         RelateArguments Arguments(ParseResult parse, Argument<string[]> operands, string? export) => new(
             KashikaCommand.Operands(parse, operands),
@@ -146,7 +159,9 @@ internal static class RelateCommand
             parse.GetValue(verbose),
             export,
             export is null && parse.GetValue(fromParquet) is { Length: > 0 } tables ? tables : null,
-            parse.GetValue(notSame));
+            parse.GetValue(notSame),
+            export is null ? parse.GetValue(top) : null,
+            export is null ? parse.GetValue(above) : null);
         command.SetAction((parse, cancel) => Task.FromResult((int)RelateRun.Execute(Arguments(parse, paths, null), context, cancel)));
 
         // relate export: the same reading and rules, relate's tables as Parquet instead of a report (docs/scale.md).

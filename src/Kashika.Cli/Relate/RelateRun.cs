@@ -11,6 +11,9 @@ namespace Kashika.Cli.Relate;
 /// <summary><c>kashika relate</c>: read histories (or ranking files), relate the projects, write the report.</summary>
 internal static class RelateRun
 {
+    /// <summary>Above this many projects a report keeps each project's strongest pairs, not every pair (--top).</summary>
+    public const int SparseAbove = 60;
+
     public static ExitCode Execute(RelateArguments arguments, CliContext context, CancellationToken cancel)
     {
         if (Conflict(arguments) is { } conflict)
@@ -65,7 +68,8 @@ internal static class RelateRun
         if (arguments.FromParquet is { } tableFolders)
         {
             var tables = RelateParquet.Read(tableFolders, context.CurrentDirectory);
-            var fromTables = tables.Relate(metric, problem => throw new InputException($"{string.Join(", ", tableFolders)}: {problem}"));
+            int count = tables.Projects.Select(p => p.Project).Distinct(StringComparer.Ordinal).Count();
+            var fromTables = tables.Relate(metric, problem => throw new InputException($"{string.Join(", ", tableFolders)}: {problem}"), Sparse(arguments, count));
             var sourceOf = tables.Projects.GroupBy(p => p.Project, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Source, StringComparer.Ordinal);
             IReadOnlyList<ProjectSource> tableSources = [.. fromTables.Result.Projects.Select(p => new ProjectSource(sourceOf[p.Name], Shallow: false))];
 
@@ -150,7 +154,16 @@ internal static class RelateRun
             return Export(tables, folder, context) is { } failed ? failed : inputFailed ? ExitCode.InputError : ExitCode.Success;
         }
 
-        return Report(arguments, counted.Relate(metric), projects.Select(p => p.Source).ToList(), settings, warnings, context, inputFailed);
+        return Report(arguments, counted.Relate(metric, Sparse(arguments, counted.Whole.Count)), projects.Select(p => p.Source).ToList(), settings, warnings, context, inputFailed);
+    }
+
+    // Which pairs a report keeps: every pair for a few projects, a matrix format (csv, ossrel-js) and, until the network
+    // page is built, the chord page; each project's strongest for many projects or when asked (docs/relate.md).
+    private static PairSelection? Sparse(RelateArguments arguments, int projects)
+    {
+        bool asked = arguments.Top is not null || arguments.Above is not null;
+        bool graph = arguments.Format is "json" or "graphml" or "gexf";
+        return graph && (asked || projects > SparseAbove) ? new PairSelection(arguments.Top ?? PairSelection.DefaultTop, arguments.Above) : null;
     }
 
     private static ExitCode Report(
@@ -162,6 +175,15 @@ internal static class RelateRun
         {
             warnings.Add(warning);
             context.Warn(warning);
+        }
+
+        if (result.Sparse is { } sparse)
+        {
+            string above = sparse.Selection.Above is { } value ? $" and every pair above {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "";
+            string kept = $"{result.Projects.Count:N0} projects: kept each project's {sparse.Selection.Top} strongest pairs{above}, "
+                + $"{result.Pairs.Count:N0} of the {sparse.AllPairs:N0} pairs that share developers, with their developers (every pair: --format csv)";
+            warnings.Add(kept);
+            context.Warn(kept);
         }
 
         var document = RelateDocument.From(result, sources, settings, warnings, Generator, outcome.Periods)

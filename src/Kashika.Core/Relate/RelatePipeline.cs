@@ -29,10 +29,21 @@ public sealed record CountedProjects(
         .Where(c => c.Commits > 0).OrderBy(c => c.A).ThenBy(c => c.B).ToList();
 
     /// <summary>Relatedness of the whole history and of every period, and the currents between periods.</summary>
-    public RelateOutcome Relate(Metric metric)
+    /// <param name="sparse">Keep only these pairs (<see cref="SparseRelatedness"/>), for many projects; null: every pair and
+    /// the matrix.</param>
+    public RelateOutcome Relate(Metric metric, PairSelection? sparse = null)
     {
-        var result = Relatedness.Compute(Whole, metric, CopiedCommits.GetValueOrDefault(""));
-        var periods = Labels.Select((label, t) => new PeriodResult(label, Relatedness.Compute(InPeriods[t], metric, CopiedCommits.GetValueOrDefault(label)))).ToList();
+        RelateResult Compute(IReadOnlyList<ProjectAuthors> projects, string label) => sparse is null
+            ? Relatedness.Compute(projects, metric, CopiedCommits.GetValueOrDefault(label))
+            : SparseRelatedness.Compute(projects, metric, sparse, CopiedCommits.GetValueOrDefault(label));
+        var result = Compute(Whole, "");
+        if (result.Sparse is { } kept)
+        {
+            // The network is drawn as laid out here: the page opens on it, with no layout to wait for.
+            result = result with { Sparse = kept with { Positions = ForceLayout.ForceAtlas2(Whole.Count, [.. result.Pairs.Select(p => (p.A, p.B, p.Value))]) } };
+        }
+
+        var periods = Labels.Select((label, t) => new PeriodResult(label, Compute(InPeriods[t], label))).ToList();
         return new RelateOutcome(result, periods, Joins, Copies, periods.Count == 0 ? null : Currents.Build(Whole, InPeriods, Labels));
     }
 }

@@ -82,7 +82,8 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
     /// period (empty periods between the first and the last included, as a run on the repositories has them), as
     /// <see cref="RelatePipeline"/> computes it from repositories. Person joins are in the tables already.</summary>
     /// <param name="problem">Says what in the tables cannot be related (a project twice, a contribution to no project).</param>
-    public RelateOutcome Relate(Metric metric, Action<string> problem)
+    /// <param name="sparse">Keep only these pairs (<see cref="SparseRelatedness"/>); null: every pair.</param>
+    public RelateOutcome Relate(Metric metric, Action<string> problem, PairSelection? sparse = null)
     {
         var ordered = Projects.OrderBy(p => p.InputOrder).ThenBy(p => p.Project, StringComparer.Ordinal).ToList();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -158,7 +159,7 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
             label.Length == 0 ? project.ExcludedBotCommits : 0, label.Length == 0 ? project.ExcludedMergeCommits : 0, []))];
         return new CountedProjects(Projected(""), labels, [.. labels.Select(Projected)], [],
             copied.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>)c.Value, StringComparer.Ordinal))
-            .Relate(metric);
+            .Relate(metric, sparse);
     }
 }
 

@@ -7,14 +7,20 @@ public sealed record SharedDeveloper(string Key, string Name, int CommitsA, int 
 public sealed record ProjectPair(int A, int B, long SumMin, double Value, IReadOnlyList<SharedDeveloper> Shared);
 
 /// <summary>Relatedness of every pair of projects.</summary>
-/// <param name="Matrix">Metric values, symmetric, 0 on the diagonal (a project is not drawn as related to itself).</param>
-/// <param name="SumMin">Σ min(commits in A, commits in B), symmetric, 0 on the diagonal.</param>
+/// <param name="Matrix">Metric values, symmetric, 0 on the diagonal (a project is not drawn as related to itself); null
+/// in a sparse result (<see cref="Sparse"/>), which has no matrix of projects².</param>
+/// <param name="SumMin">Σ min(commits in A, commits in B), symmetric, 0 on the diagonal; null when sparse.</param>
+/// <param name="Pairs">Every pair that shares a developer; when sparse, the pairs kept.</param>
 public sealed record RelateResult(
     IReadOnlyList<ProjectAuthors> Projects,
     Metric Metric,
-    double[][] Matrix,
-    long[][] SumMin,
-    IReadOnlyList<ProjectPair> Pairs);
+    double[][]? Matrix,
+    long[][]? SumMin,
+    IReadOnlyList<ProjectPair> Pairs)
+{
+    /// <summary>When only some pairs were kept (<see cref="SparseRelatedness"/>): which, and of how many.</summary>
+    public SparseInfo? Sparse { get; init; }
+}
 
 /// <summary>Relatedness within one period ("2019", "2019-Q3", "2019-07").</summary>
 public sealed record PeriodResult(string Label, RelateResult Result);

@@ -21,8 +21,8 @@ public sealed record RelateDocument(
     RelateSettings Options,
     IReadOnlyList<string> Projects,
     IReadOnlyList<ProjectSummary> ProjectDetails,
-    double[][] Matrix,
-    long[][] SumMin,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double[][]? Matrix,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long[][]? SumMin,
     IReadOnlyList<PairSummary> Pairs,
     IReadOnlyList<ExcludedAuthor> ExcludedBots,
     IReadOnlyList<string> Warnings,
@@ -32,7 +32,8 @@ public sealed record RelateDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CopiedPair>? CopiedHistory = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PersonSummary>? People = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MoveSummary>? Moves = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PlaceholderAuthor>? Placeholders = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PlaceholderAuthor>? Placeholders = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SparseSummary? Sparse = null)
 {
     /// <summary>2: <c>people</c> and <c>moves</c> with --by, and <c>copiedHistory</c> (docs/relate.md).</summary>
     public const string SchemaName = "kashika.relate/2";
@@ -73,6 +74,11 @@ public sealed record RelateDocument(
                 p.Result.Projects.Select(a => a.Commits).ToList(), p.Result.Projects.Select(a => a.Developers).ToList())).ToList())
         {
             Placeholders = PlaceholdersOf(projects) is { Count: > 0 } placeholders ? placeholders : null,
+            Sparse = result.Sparse is { } sparse
+                ? new SparseSummary(
+                    sparse.Selection.Top, sparse.Selection.Above, sparse.AllPairs, result.Pairs.Count, sparse.Neighbours, sparse.Communities,
+                    sparse.Positions?.Select(p => new[] { Math.Round(p.X, 1), Math.Round(p.Y, 1) }).ToList())
+                : null,
         };
     }
 
@@ -104,9 +110,25 @@ public sealed record MoveSummary(int Period, int From, int To, IReadOnlyList<str
 /// <summary>A pair of projects that share developers; <see cref="A"/> and <see cref="B"/> index <see cref="RelateDocument.Projects"/>.</summary>
 public sealed record PairSummary(int A, int B, double Value, long SumMin, IReadOnlyList<SharedSummary> Shared);
 
-/// <summary>Relatedness within one period (--by): the same shapes as the whole history's, and each project's figures.</summary>
+/// <summary>Relatedness within one period (--by): the same shapes as the whole history's (no matrix when sparse), and each
+/// project's figures.</summary>
 public sealed record PeriodSummary(
-    string Label, double[][] Matrix, long[][] SumMin, IReadOnlyList<PairSummary> Pairs, IReadOnlyList<long> Commits, IReadOnlyList<int> Developers);
+    string Label,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double[][]? Matrix,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long[][]? SumMin,
+    IReadOnlyList<PairSummary> Pairs,
+    IReadOnlyList<long> Commits,
+    IReadOnlyList<int> Developers);
+
+/// <summary>
+/// A report of many projects keeps some pairs (docs/relate.md, "Ecosystems"): each project's <see cref="Top"/> strongest
+/// and every pair above <see cref="Above"/>; <see cref="AllPairs"/> share developers, <see cref="KeptPairs"/> are in
+/// <c>pairs</c> with their developers. Each project's kept neighbours (project indices, strongest first), its
+/// community (0 the largest) of the kept graph, and where the network draws it ([x, y], ForceAtlas2).
+/// </summary>
+public sealed record SparseSummary(
+    int Top, double? Above, long AllPairs, int KeptPairs, IReadOnlyList<int[]> Neighbours, IReadOnlyList<int> Communities,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<double[]>? Positions);
 
 /// <summary>A shared developer: display name, identity key, and commits in project A and in project B.</summary>
 public sealed record SharedSummary(string Name, string Id, int CommitsA, int CommitsB);

@@ -44,10 +44,11 @@ public static class RelateFormats
         public void Write(RelateDocument model, Stream output)
         {
             using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+            var matrix = model.Matrix ?? throw new InvalidOperationException("the matrix is written from a report of every pair, not a sparse one");
             writer.WriteLine(string.Join(',', model.Projects.Prepend("project").Select(Quote)));
             for (int i = 0; i < model.Projects.Count; i++)
             {
-                writer.WriteLine(string.Join(',', model.Matrix[i].Select(v => v.ToString("R", CultureInfo.InvariantCulture)).Prepend(Quote(model.Projects[i]))));
+                writer.WriteLine(string.Join(',', matrix[i].Select(v => v.ToString("R", CultureInfo.InvariantCulture)).Prepend(Quote(model.Projects[i]))));
             }
         }
 
@@ -75,16 +76,17 @@ public static class RelateFormats
 
         public void Write(RelateDocument model, Stream output)
         {
+            var matrix = model.Matrix ?? throw new InvalidOperationException("the matrix is written from a report of every pair, not a sparse one");
             var text = new StringBuilder("var matrix = [");
-            for (int i = 0; i < model.Matrix.Length; i++)
+            for (int i = 0; i < matrix.Length; i++)
             {
                 text.Append(i == 0 ? "[" : ", [");
-                for (int j = 0; j < model.Matrix[i].Length; j++)
+                for (int j = 0; j < matrix[i].Length; j++)
                 {
                     text.Append(j == 0 ? "" : ", ");
                     text.Append(i == j ? "0"
-                        : model.Metric.IsIntegral() ? ((long)model.Matrix[i][j]).ToString(CultureInfo.InvariantCulture)
-                        : PythonFloat.Repr(model.Matrix[i][j]));
+                        : model.Metric.IsIntegral() ? ((long)matrix[i][j]).ToString(CultureInfo.InvariantCulture)
+                        : PythonFloat.Repr(matrix[i][j]));
                 }
 
                 text.Append(']');

@@ -40,6 +40,13 @@ public static class RelateGraphFormats
             Key(xml, "label", "node", "label", "string");
             Key(xml, "commits", "node", "commits", "long");
             Key(xml, "developers", "node", "developers", "int");
+            if (model.Sparse is not null)
+            {
+                // A report of many projects: each node's community and its kept neighbours (node ids, strongest first).
+                Key(xml, "community", "node", "community", "int");
+                Key(xml, "neighbours", "node", "neighbours", "string");
+            }
+
             Key(xml, "weight", "edge", "weight", "double");
             Key(xml, "sum_min", "edge", "sum_min", "long");
             Key(xml, "shared_developers", "edge", "shared_developers", "int");
@@ -54,6 +61,12 @@ public static class RelateGraphFormats
                 Data(xml, "label", project.Name);
                 Data(xml, "commits", Number(project.Commits));
                 Data(xml, "developers", Number(project.Developers));
+                if (model.Sparse is { } sparse)
+                {
+                    Data(xml, "community", Number(sparse.Communities[i]));
+                    Data(xml, "neighbours", string.Join(' ', sparse.Neighbours[i].Select(b => $"n{b}")));
+                }
+
                 xml.WriteEndElement();
             }
 
@@ -126,7 +139,9 @@ public static class RelateGraphFormats
                 xml.WriteAttributeString("timeformat", "date");
             }
 
-            Attributes(xml, "node", dynamic: false, ("commits", "commits", "long"), ("developers", "developers", "integer"));
+            Attributes(xml, "node", dynamic: false, model.Sparse is null
+                ? [("commits", "commits", "long"), ("developers", "developers", "integer")]
+                : [("commits", "commits", "long"), ("developers", "developers", "integer"), ("community", "community", "integer"), ("neighbours", "neighbours", "string")]);
             Attributes(xml, "edge", dynamic, ("value", "value", "double"), ("sum_min", "sum_min", "long"), ("shared", "shared_developers", "integer"));
 
             xml.WriteStartElement("nodes", Ns);
@@ -139,6 +154,12 @@ public static class RelateGraphFormats
                 xml.WriteStartElement("attvalues", Ns);
                 AttValue(xml, "commits", Number(project.Commits), null);
                 AttValue(xml, "developers", Number(project.Developers), null);
+                if (model.Sparse is { } sparse)
+                {
+                    AttValue(xml, "community", Number(sparse.Communities[i]), null);
+                    AttValue(xml, "neighbours", string.Join(' ', sparse.Neighbours[i].Select(b => Number((long)b))), null);
+                }
+
                 xml.WriteEndElement();
                 xml.WriteEndElement();
             }

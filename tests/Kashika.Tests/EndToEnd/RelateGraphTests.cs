@@ -106,6 +106,56 @@ public sealed class RelateGraphTests : IDisposable
         Assert.Equal($"3 2\n{names}\n{Expected("")}\n", fromGexf);
     }
 
+    [Fact]
+    public void A_report_that_keeps_each_projects_strongest_pairs_says_so_and_its_graphs_carry_communities()
+    {
+        // Two groups of four projects (people shared within a group), and one person in all of them.
+        string folder = dir.Combine("eco");
+        Directory.CreateDirectory(folder);
+        for (int p = 0; p < 8; p++)
+        {
+            string group = p < 4 ? "Ann" : "Kim";
+            File.WriteAllText(Path.Combine(folder, $"p{p}"), $"     {10 + p} {group}\n      {1 + p} Zed\n      {2 + (p % 4)} {group}2\n      3 Own{p}\n");
+        }
+
+        var run = KashikaProcess.Run(dir.Path, "relate", "-f", "json", "--top", "2", "--from-ranking", folder);
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        Assert.Contains("8 projects: kept each project's 2 strongest pairs, ", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains(" of the 28 pairs that share developers, with their developers (every pair: --format csv)", run.StandardError, StringComparison.Ordinal);
+        var json = JsonDocument.Parse(run.StandardOutput).RootElement;
+        Assert.False(json.TryGetProperty("matrix", out _));
+        var sparse = json.GetProperty("sparse");
+        Assert.Equal(2, sparse.GetProperty("top").GetInt32());
+        Assert.Equal(28, sparse.GetProperty("allPairs").GetInt64());
+        Assert.Equal(json.GetProperty("pairs").GetArrayLength(), sparse.GetProperty("keptPairs").GetInt32());
+        Assert.Contains(json.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("strongest pairs", StringComparison.Ordinal));
+        var communities = sparse.GetProperty("communities").EnumerateArray().Select(c => c.GetInt32()).ToList();
+        Assert.Equal(2, communities.Distinct().Count());
+        Assert.Single(communities.Take(4).Distinct());
+        Assert.Single(communities.Skip(4).Distinct());
+        Assert.All(sparse.GetProperty("neighbours").EnumerateArray(), n => Assert.Equal(2, n.GetArrayLength()));
+        Assert.All(sparse.GetProperty("positions").EnumerateArray(), p => Assert.Equal(2, p.GetArrayLength()));
+        Assert.Equal(8, sparse.GetProperty("positions").GetArrayLength());
+
+        // Every pair with csv: the matrix format never drops one.
+        var csv = KashikaProcess.Run(dir.Path, "relate", "-f", "csv", "--top", "2", "--from-ranking", folder);
+        Assert.DoesNotContain("strongest", csv.StandardError, StringComparison.Ordinal);
+        Assert.Equal(9, csv.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        string gexf = Write("gexf", "--top", "2", "--from-ranking", folder);
+        Validate(gexf);
+        string graphml = Write("graphml", "--top", "2", "--from-ranking", folder);
+        string script = """
+            import sys, networkx as nx
+            kind, path = sys.argv[1], sys.argv[2]
+            g = nx.read_graphml(path) if kind == "graphml" else nx.read_gexf(path, version="1.3")
+            print(" ".join(str(g.nodes[n]["community"]) for n in sorted(g.nodes, key=lambda n: int(n.lstrip("n")))))
+            """;
+        string expected = string.Join(' ', communities) + "\n";
+        Assert.Equal(expected, Python(script, "gexf", gexf));
+        Assert.Equal(expected, Python(script, "graphml", graphml));
+    }
+
     private static void Validate(string file)
     {
         var schemas = new XmlSchemaSet { XmlResolver = new XmlUrlResolver() };

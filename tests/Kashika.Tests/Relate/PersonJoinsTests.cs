@@ -49,7 +49,7 @@ public sealed class PersonJoinsTests
         var join = Assert.Single(PersonJoins.Find([nova, neutron]));
         Assert.Contains("neutron and nova share 2 other developers", join.Reason, StringComparison.Ordinal);
         var result = Relatedness.Compute([PersonJoins.Apply(nova, [join]), PersonJoins.Apply(neutron, [join])], Metric.SumMin);
-        Assert.Equal(5 + 3 + 20, result.SumMin[0][1]); // Ann 5/5, Bo 3/3, and Aaron min(30, 20)
+        Assert.Equal(5 + 3 + 20, result.SumMin![0][1]); // Ann 5/5, Bo 3/3, and Aaron min(30, 20)
     }
 
     [Fact]

@@ -18,19 +18,19 @@ public sealed class RelatednessTests
     public void Ossrel_is_the_square_root_of_the_summed_minimums()
     {
         var result = Relatedness.Compute(Three, Metric.Ossrel);
-        Assert.Equal(7, result.SumMin[0][1]); // min(10,4) + min(3,7)
-        Assert.Equal(Math.Sqrt(7), result.Matrix[0][1]);
-        Assert.Equal(result.Matrix[0][1], result.Matrix[1][0]);
-        Assert.Equal(0, result.Matrix[0][2]);
-        Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(0, result.Matrix[i][i]));
+        Assert.Equal(7, result.SumMin![0][1]); // min(10,4) + min(3,7)
+        Assert.Equal(Math.Sqrt(7), result.Matrix![0][1]);
+        Assert.Equal(result.Matrix![0][1], result.Matrix![1][0]);
+        Assert.Equal(0, result.Matrix![0][2]);
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(0, result.Matrix![i][i]));
     }
 
     [Fact]
     public void Other_metrics()
     {
-        Assert.Equal(7, Relatedness.Compute(Three, Metric.SumMin).Matrix[0][1]);
-        Assert.Equal(2, Relatedness.Compute(Three, Metric.Shared).Matrix[0][1]);
-        Assert.Equal(2.0 / 4, Relatedness.Compute(Three, Metric.Jaccard).Matrix[0][1]); // {ann,bob} of {ann,bob,cid,dan}
+        Assert.Equal(7, Relatedness.Compute(Three, Metric.SumMin).Matrix![0][1]);
+        Assert.Equal(2, Relatedness.Compute(Three, Metric.Shared).Matrix![0][1]);
+        Assert.Equal(2.0 / 4, Relatedness.Compute(Three, Metric.Jaccard).Matrix![0][1]); // {ann,bob} of {ann,bob,cid,dan}
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class RelatednessTests
         long wrong = Enumerable.Range(1, 1000).Count(n => Math.Floor(Math.Sqrt(n) * Math.Sqrt(n)) != n);
         Assert.True(wrong > 0);
         var result = Relatedness.Compute([Project("a", ("x", 3)), Project("b", ("x", 3))], Metric.Ossrel);
-        Assert.Equal(3, result.SumMin[0][1]);
+        Assert.Equal(3, result.SumMin![0][1]);
     }
 
     [Fact]
