@@ -12,7 +12,7 @@ try {
   process.exit(1);
 }
 
-const views = ["relate", "iostat", "trace"];
+const views = ["relate", "iostat", "trace", "ecosystem"];
 await Promise.all(views.map((view) => build({
   entryPoints: [`src/${view}/main.ts`],
   bundle: true,

@@ -32,7 +32,8 @@ public sealed record RelateArguments(
     IReadOnlyList<string>? FromParquet = null,
     string? NotSame = null,
     int? Top = null,
-    double? Above = null);
+    double? Above = null,
+    string? View = null);
 
 internal static class RelateCommand
 {
@@ -123,6 +124,12 @@ internal static class RelateCommand
             HelpName = "K",
         };
         top.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) { r.AddError("--top: at least 1"); } });
+        var view = new Option<string?>("--view")
+        {
+            Description = $"html: chord (every pair, a chord diagram) or network (each project's strongest pairs, communities, search). Default: network above {RelateRun.SparseAbove} projects.",
+            HelpName = "chord|network",
+        };
+        view.AcceptOnlyFromAmong("chord", "network");
         var above = new Option<double?>("--above")
         {
             Description = "With --top (or more than that many projects): keep also every pair whose value is above VALUE.",
@@ -132,7 +139,7 @@ internal static class RelateCommand
         var command = new Command("relate", "How much open-source projects share their developers, as an interactive chord diagram.")
         {
             paths, format, output, metric.Option, identity.Option, aliases, botPattern, includeBots, merges, revision, since, until, by.Option, compat, fromRanking, fromParquet, order,
-            suggestAliases, notSame, noMailmap, reader.Option, cache, noCache, verbose, top, above,
+            suggestAliases, notSame, noMailmap, reader.Option, cache, noCache, verbose, top, above, view,
         };
         RelateArguments Arguments(ParseResult parse, Argument<string[]> operands, string? export) => new(
             KashikaCommand.Operands(parse, operands),
@@ -161,7 +168,8 @@ internal static class RelateCommand
             export is null && parse.GetValue(fromParquet) is { Length: > 0 } tables ? tables : null,
             parse.GetValue(notSame),
             export is null ? parse.GetValue(top) : null,
-            export is null ? parse.GetValue(above) : null);
+            export is null ? parse.GetValue(above) : null,
+            export is null ? parse.GetValue(view) : null);
         command.SetAction((parse, cancel) => Task.FromResult((int)RelateRun.Execute(Arguments(parse, paths, null), context, cancel)));
 
         // relate export: the same reading and rules, relate's tables as Parquet instead of a report (docs/scale.md).

@@ -157,13 +157,14 @@ internal static class RelateRun
         return Report(arguments, counted.Relate(metric, Sparse(arguments, counted.Whole.Count)), projects.Select(p => p.Source).ToList(), settings, warnings, context, inputFailed);
     }
 
-    // Which pairs a report keeps: every pair for a few projects, a matrix format (csv, ossrel-js) and, until the network
-    // page is built, the chord page; each project's strongest for many projects or when asked (docs/relate.md).
+    // Which pairs a report keeps: every pair for a few projects, in a matrix format (csv, ossrel-js) and in the chord
+    // page; each project's strongest for many projects, when asked (--top, --above) and in the network page.
     private static PairSelection? Sparse(RelateArguments arguments, int projects)
     {
-        bool asked = arguments.Top is not null || arguments.Above is not null;
-        bool graph = arguments.Format is "json" or "graphml" or "gexf";
-        return graph && (asked || projects > SparseAbove) ? new PairSelection(arguments.Top ?? PairSelection.DefaultTop, arguments.Above) : null;
+        bool asked = arguments.Top is not null || arguments.Above is not null || arguments.View == "network";
+        bool many = projects > SparseAbove && arguments.View != "chord";
+        bool keeps = arguments.Format is "json" or "graphml" or "gexf" or "html";
+        return keeps && (asked || many) ? new PairSelection(arguments.Top ?? PairSelection.DefaultTop, arguments.Above) : null;
     }
 
     private static ExitCode Report(

@@ -48,15 +48,17 @@ public static class ForceLayout
             Array.Clear(dx);
             Array.Clear(dy);
 
+            // Each node's repulsion and gravity depend on the positions alone: computed on every core, the same sums.
             var tree = QuadTree.Build(x, y, mass);
-            for (int i = 0; i < nodes; i++)
+            var (forceX, forceY) = (dx, dy);
+            Parallel.For(0, nodes, i =>
             {
-                tree.Repel(i, x, y, mass, scaling, theta * theta, ref dx[i], ref dy[i]);
+                tree.Repel(i, x, y, mass, scaling, theta * theta, ref forceX[i], ref forceY[i]);
 
                 // Strong gravity: towards the centre, in proportion to the distance.
-                dx[i] -= scaling * gravity * mass[i] * x[i];
-                dy[i] -= scaling * gravity * mass[i] * y[i];
-            }
+                forceX[i] -= scaling * gravity * mass[i] * x[i];
+                forceY[i] -= scaling * gravity * mass[i] * y[i];
+            });
 
             foreach (var (a, b, weight) in edges)
             {
@@ -88,6 +90,9 @@ public static class ForceLayout
     // Barnes–Hut: a cell far enough away repels as one body of its mass at its centre of mass.
     private sealed class QuadTree
     {
+        [ThreadStatic]
+        private static Stack<int>? Pending;
+
         private readonly List<Cell> cells = [];
 
         public static QuadTree Build(double[] x, double[] y, double[] mass)
@@ -116,7 +121,8 @@ public static class ForceLayout
                 return;
             }
 
-            var stack = new Stack<int>();
+            var stack = Pending ??= new Stack<int>();
+            stack.Clear();
             stack.Push(0);
             while (stack.Count > 0)
             {

@@ -18,7 +18,8 @@ public static class RelateFormats
         public string? DefaultFileName => "relate.html";
 
         public void Write(RelateDocument model, Stream output) =>
-            HtmlPage.Write(output, "relate", model, RelateJsonContext.Compact.RelateDocument);
+            // Many projects (each keeping its strongest pairs): the network page; else the chord diagram of every pair.
+            HtmlPage.Write(output, model.Sparse is null ? "relate" : "ecosystem", model, RelateJsonContext.Compact.RelateDocument);
     }
 
     private sealed class JsonFormat : IReportFormat<RelateDocument>

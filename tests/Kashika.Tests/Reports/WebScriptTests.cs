@@ -47,9 +47,11 @@ public sealed class WebScriptTests
 
         KashikaProcess.Succeed(dir.Path, "relate", "--no-cache", "--by", "year", "--identity", "person", "-o", "by.html", "a", "b");
         KashikaProcess.Succeed(dir.Path, "relate", "--no-cache", "-o", "plain.html", "a", "b");
+        // The network page of many projects (asked for here with two): no matrices, the sparse part.
+        KashikaProcess.Succeed(dir.Path, "relate", "--no-cache", "--by", "year", "--view", "network", "-o", "network.html", "a", "b");
         KashikaProcess.Succeed(dir.Path, "iostat", "-x", "--record", "io.rec", "1", "2"); // this machine, two seconds
         KashikaProcess.Succeed(dir.Path, "iostat", "--replay", "io.rec", "--format", "html", "-o", "io.html");
-        TypeCheck(dir, [("relate", "RelateDocument", "by.html"), ("relate", "RelateDocument", "plain.html"), ("iostat", "IoStatChartDocument", "io.html")]);
+        TypeCheck(dir, [("relate", "RelateDocument", "by.html"), ("relate", "RelateDocument", "plain.html"), ("ecosystem", "EcosystemDocument", "network.html"), ("iostat", "IoStatChartDocument", "io.html")]);
     }
 
     /// <summary>

@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text.Json;
+using Kashika.Testing;
+using Microsoft.Playwright;
+
+namespace Kashika.BrowserTests;
+
+/// <summary>The network page of many projects, made once: 320 projects in bands of 16 that share people, and a few
+/// people in many bands; twice, to see that communities come out the same.</summary>
+public sealed class EcosystemReports : IAsyncLifetime
+{
+    private readonly TempDirectory dir = new();
+
+    public Browser Browser { get; } = new();
+
+    public string Rankings => dir.Combine("rankings");
+
+    public string Page => dir.Combine("eco.html");
+
+    public string Again => dir.Combine("eco-again.html");
+
+    public string Dir => dir.Path;
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(Rankings);
+        for (int p = 0; p < 320; p++)
+        {
+            int band = p / 16;
+            var lines = new List<string>();
+            for (int j = 0; j < 5; j++)
+            {
+                lines.Add($"{1 + ((p * 7 + j * 3) % 23),7} Band{band} Person{j}");
+            }
+
+            lines.Add($"{1 + (p % 5),7} Wanderer{p % 9}");
+            lines.Add($"{3 + (p % 11),7} Own{p}");
+            File.WriteAllText(Path.Combine(Rankings, $"p{p:000}"), string.Join('\n', lines) + "\n");
+        }
+
+        KashikaProcess.Succeed(dir.Path, "relate", "--from-ranking", Rankings, "-o", Page);
+        KashikaProcess.Succeed(dir.Path, "relate", "--from-ranking", Rankings, "-o", Again);
+        await Browser.InitializeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        dir.Dispose();
+    }
+}
+
+public sealed class EcosystemPageTests(EcosystemReports reports) : IClassFixture<EcosystemReports>
+{
+    private static JsonElement Island(string file)
+    {
+        string html = File.ReadAllText(file);
+        int start = html.IndexOf("<script id=\"kashika-data\" type=\"application/json\">", StringComparison.Ordinal);
+        start = html.IndexOf('>', start) + 1;
+        return JsonDocument.Parse(html[start..html.IndexOf("</script>", start, StringComparison.Ordinal)]).RootElement;
+    }
+
+    private static async Task<ReportPage> Ready(ReportPage report)
+    {
+        await report.Page.WaitForSelectorAsync("body[data-ready='1']");
+        return report;
+    }
+
+    [Fact]
+    public async Task The_network_is_drawn_with_what_was_kept_said_and_the_same_communities_every_run()
+    {
+        var data = Island(reports.Page);
+        var sparse = data.GetProperty("sparse");
+        Assert.Equal(320, sparse.GetProperty("positions").GetArrayLength());
+        Assert.Equal(sparse.GetProperty("communities").GetRawText(), Island(reports.Again).GetProperty("sparse").GetProperty("communities").GetRawText());
+        Assert.Equal(sparse.GetProperty("positions").GetRawText(), Island(reports.Again).GetProperty("sparse").GetProperty("positions").GetRawText());
+
+        var report = await Ready(await reports.Browser.OpenAsync(reports.Page));
+        var page = report.Page;
+        Assert.Equal("Kashika relate: 320 projects", await page.TextContentAsync("#title"));
+        string subtitle = (await page.TextContentAsync("#subtitle"))!;
+        Assert.Contains($"{sparse.GetProperty("keptPairs").GetInt32():N0} of the {sparse.GetProperty("allPairs").GetInt64():N0} pairs that share developers are drawn: each project's 20 strongest", subtitle, StringComparison.Ordinal);
+        Assert.True(await page.Locator("#graph canvas").CountAsync() >= 2, "sigma draws on canvases in #graph");
+
+        // Drawn: a picture of the graph is far from blank (a blank area compresses to a few kilobytes).
+        byte[] picture = await page.Locator("#graph").ScreenshotAsync();
+        Assert.True(picture.Length > 30_000, $"the graph's picture is {picture.Length} bytes");
+
+        // The legend: the communities, named by their biggest projects, with their sizes.
+        int communities = sparse.GetProperty("communities").EnumerateArray().Select(c => c.GetInt32()).Distinct().Count();
+        Assert.Equal(Math.Min(communities, 12), await page.Locator("#communities button").CountAsync());
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task Search_and_a_click_on_a_project_show_its_neighbourhood_as_a_small_run_on_those_projects_relates_it()
+    {
+        var data = Island(reports.Page);
+        var report = await Ready(await reports.Browser.OpenAsync(reports.Page));
+        var page = report.Page;
+
+        await page.FillAsync("#search", "p123");
+        Assert.Equal("p123 — 7 developers", await page.Locator("#search-results li").First.TextContentAsync());
+        await page.PressAsync("#search", "Enter");
+        await page.WaitForSelectorAsync("#panel h2");
+        Assert.Equal("p123", await page.TextContentAsync("#panel h2"));
+        var neighbours = data.GetProperty("sparse").GetProperty("neighbours")[123].EnumerateArray().Select(n => n.GetInt32()).ToList();
+        Assert.True(await page.Locator("#panel table.neighbours tbody tr").CountAsync() >= neighbours.Count);
+
+        // Back to the whole network (the search zoomed in on p123), then a click where p040 is drawn chooses it.
+        await page.ClickAsync("#reset");
+        await page.WaitForTimeoutAsync(400);
+        Assert.False(await page.IsVisibleAsync("#panel"));
+        var at = await page.EvaluateAsync<JsonElement>("() => window.kashika.where(40)");
+        await page.Mouse.ClickAsync((float)at.GetProperty("x").GetDouble(), (float)at.GetProperty("y").GetDouble());
+        await page.WaitForFunctionAsync("() => document.querySelector('#panel h2')?.textContent === 'p040'");
+
+        // Its rows: each related project, the value, shared people and Σ min a run on just the two projects gives.
+        var rows = await page.Locator("#panel table.neighbours tbody tr").EvaluateAllAsync<string[][]>(
+            "rows => rows.map(r => [...r.cells].map(c => c.textContent))");
+        Assert.NotEmpty(rows);
+        string small = Path.Combine(reports.Dir, "small");
+        Directory.CreateDirectory(small);
+        File.Copy(Path.Combine(reports.Rankings, "p040"), Path.Combine(small, "p040"), overwrite: true);
+        foreach (var row in rows.Take(5))
+        {
+            File.Copy(Path.Combine(reports.Rankings, row[0]), Path.Combine(small, row[0]), overwrite: true);
+        }
+
+        var run = KashikaProcess.Run(reports.Dir, "relate", "--from-ranking", small, "-f", "json");
+        var json = JsonDocument.Parse(run.StandardOutput).RootElement;
+        var names = json.GetProperty("projects").EnumerateArray().Select(p => p.GetString()!).ToList();
+        var pairs = json.GetProperty("pairs").EnumerateArray().ToDictionary(p => (names[p.GetProperty("a").GetInt32()], names[p.GetProperty("b").GetInt32()]));
+        foreach (var row in rows.Take(5))
+        {
+            var key = string.CompareOrdinal("p040", row[0]) < 0 ? ("p040", row[0]) : (row[0], "p040");
+            var pair = pairs[key];
+            Assert.Equal(pair.GetProperty("value").GetDouble().ToString("N2", CultureInfo.InvariantCulture), row[1]);
+            Assert.Equal(pair.GetProperty("shared").GetArrayLength().ToString(CultureInfo.InvariantCulture), row[2]);
+            Assert.Equal(pair.GetProperty("sumMin").GetInt64().ToString("N0", CultureInfo.InvariantCulture), row[3]);
+        }
+
+        // Another measure reorders the same neighbours.
+        await page.SelectOptionAsync("#measure", "shared");
+        Assert.Contains("by shared people", await page.TextContentAsync("#panel h3"), StringComparison.Ordinal);
+        Assert.Empty(report.Errors);
+    }
+}

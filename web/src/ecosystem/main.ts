@@ -1,0 +1,205 @@
+// kashika relate, many projects: the network of related projects (sigma.js on WebGL, laid out by kashika with
+// ForceAtlas2), coloured by community; search; a project's panel with its neighbourhood; the measure shown on edges.
+import Graph from "graphology";
+import Sigma from "sigma";
+import { select as d3select } from "d3";
+import { count, grouped } from "../common/format.js";
+import { readData, table } from "../common/ui.js";
+import { palette } from "../relate/model.js";
+import type { EcosystemDocument } from "./data.js";
+import { communitiesOf, edgeWidths, findProjects, measureOf, measures, neighbourhood, nodeSize } from "./model.js";
+import type { Measure } from "./model.js";
+
+const data = readData<EcosystemDocument>();
+const names = data.projects;
+const developers = data.projectDetails.map((p) => p.developers);
+const sparse = data.sparse;
+const communities = communitiesOf(sparse.communities, names, developers);
+// The biggest communities get colours apart (the relate palette); the rest one grey, named "other".
+const coloured = Math.min(communities.length, 12);
+const colours = palette(coloured);
+const OTHER = "#b8b8b8";
+const colourOf = (community: number) => (community < coloured ? colours[community] : OTHER);
+const most = developers.reduce((m, d) => Math.max(m, d), 1);
+
+const el = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+el("title").textContent = `Kashika relate: ${grouped(names.length)} projects`;
+const above = sparse.above === null ? "" : ` and every pair above ${sparse.above}`;
+el("subtitle").textContent = `${grouped(sparse.keptPairs)} of the ${grouped(sparse.allPairs)} pairs that share developers are drawn: `
+  + `each project's ${sparse.top} strongest${above} (by ${data.options.metric}). ${count(communities.length, "community", "communities")}. `
+  + "Every pair: --format csv.";
+const warnings = el("warnings");
+for (const w of data.warnings) { const li = document.createElement("li"); li.textContent = w; warnings.appendChild(li); }
+
+// The graph: nodes where kashika laid them out (a circle when the report has no positions), edges the kept pairs.
+const graph = new Graph({ type: "undirected" });
+names.forEach((name, i) => {
+  const at = sparse.positions?.[i] ?? [Math.cos((2 * Math.PI * i) / names.length) * 100, Math.sin((2 * Math.PI * i) / names.length) * 100];
+  graph.addNode(String(i), { x: at[0], y: at[1], size: nodeSize(developers[i], most, names.length), color: colourOf(sparse.communities[i]), label: name });
+});
+data.pairs.forEach((pair, e) => graph.addEdgeWithKey(String(e), String(pair.a), String(pair.b), { size: 0.5, color: "#dde1e7" }));
+
+let measure: Measure = "relatedness";
+let selected: number | null = null;
+let hovered: number | null = null;
+let community: number | null = null;
+let near = new Set<number>();
+
+function applyMeasure() {
+  const widths = edgeWidths(data.pairs.map((p) => measureOf(p, measure, developers)));
+  data.pairs.forEach((_, e) => graph.setEdgeAttribute(String(e), "size", widths[e]));
+}
+applyMeasure();
+
+// What is in front: the project chosen (or hovered) and its neighbours, or one community; the rest fades.
+const focus = () => selected ?? hovered;
+const renderer = new Sigma(graph, el("graph"), {
+  labelRenderedSizeThreshold: 4,
+  labelDensity: 0.5,
+  zIndex: true,
+  nodeReducer: (node, attributes) => {
+    const i = Number(node);
+    const f = focus();
+    if (f !== null) {
+      if (i === f) return { ...attributes, highlighted: true, zIndex: 2 };
+      return near.has(i) ? { ...attributes, forceLabel: true, zIndex: 1 } : { ...attributes, color: "#e6e8eb", label: "", zIndex: 0 };
+    }
+    if (community !== null && sparse.communities[i] !== community) return { ...attributes, color: "#e6e8eb", label: "", zIndex: 0 };
+    return attributes;
+  },
+  edgeReducer: (edge, attributes) => {
+    const pair = data.pairs[Number(edge)];
+    const f = focus();
+    if (f !== null) return pair.a === f || pair.b === f ? { ...attributes, color: "#5b6b80", zIndex: 1 } : { ...attributes, hidden: true };
+    if (community !== null) {
+      const inside = sparse.communities[pair.a] === community && sparse.communities[pair.b] === community;
+      return inside ? attributes : { ...attributes, hidden: true };
+    }
+    return attributes;
+  },
+});
+
+function neighboursOf(project: number | null) {
+  near = new Set(project === null ? [] : neighbourhood(project, data.pairs, measure, developers).map((n) => n.other));
+}
+
+function select(project: number | null, move = false) {
+  selected = project;
+  community = null;
+  neighboursOf(project);
+  renderer.refresh();
+  showPanel();
+  if (project !== null && move) {
+    const at = renderer.getNodeDisplayData(String(project));
+    if (at) renderer.getCamera().animate({ x: at.x, y: at.y, ratio: 0.25 }, { duration: 300 });
+  }
+}
+
+function showPanel() {
+  const panel = el("panel");
+  panel.replaceChildren();
+  if (selected === null) { panel.style.display = "none"; return; }
+  panel.style.display = "block";
+  const p = selected;
+  const details = data.projectDetails[p];
+  const head = document.createElement("h2");
+  head.textContent = names[p];
+  const close = document.createElement("button");
+  close.type = "button"; close.textContent = "×"; close.setAttribute("aria-label", "close");
+  close.addEventListener("click", () => select(null));
+  const top = document.createElement("div"); top.className = "panel-head"; top.append(head, close);
+  const facts = document.createElement("p");
+  const c = communities[sparse.communities[p]];
+  facts.textContent = `${count(details.developers, "developer")}, ${count(details.commits, "commit")}; community ${c.id + 1} (${c.label}, ${count(c.members.length, "project")})`;
+  panel.append(top, facts);
+  const rows = neighbourhood(p, data.pairs, measure, developers);
+  const h = document.createElement("h3");
+  h.textContent = `Related projects kept (${rows.length}), by ${measures[measure].name}`;
+  panel.append(h);
+  const digits = measure === "jaccard" ? 3 : measure === "relatedness" ? 2 : 0;
+  table(d3select(panel), ["project", measures[measure].name, "shared people", "Σ min commits"], rows.map((r) => [
+    names[r.other], { value: r.value, text: grouped(r.value, digits, digits) }, r.pair.shared.length, r.pair.sumMin,
+  ]), "neighbours", { onRow: (i: number) => select(rows[i].other, true) });
+  const who = document.createElement("h3");
+  who.textContent = "People shared with the strongest";
+  panel.append(who);
+  const first = rows[0];
+  if (first) {
+    const list = document.createElement("p");
+    list.className = "people";
+    list.textContent = `${names[first.other]}: ` + first.pair.shared.slice(0, 12).map((s) => s.name).join(", ")
+      + (first.pair.shared.length > 12 ? `, and ${grouped(first.pair.shared.length - 12)} more` : "");
+    panel.append(list);
+  }
+}
+
+renderer.on("clickNode", ({ node }) => select(Number(node)));
+renderer.on("clickStage", () => select(null));
+renderer.on("enterNode", ({ node }) => { hovered = Number(node); if (selected === null) { neighboursOf(hovered); renderer.refresh(); } });
+renderer.on("leaveNode", () => { hovered = null; if (selected === null) { neighboursOf(null); renderer.refresh(); } });
+document.addEventListener("keydown", (event) => { if (event.key === "Escape") select(null); });
+
+// Search: projects by name, the biggest first; Enter or a click chooses one.
+const search = el<HTMLInputElement>("search");
+const results = el<HTMLUListElement>("search-results");
+function showResults() {
+  results.replaceChildren();
+  const hits = findProjects(search.value, names, developers);
+  results.style.display = hits.length ? "block" : "none";
+  for (const i of hits) {
+    const li = document.createElement("li");
+    li.tabIndex = 0;
+    li.textContent = `${names[i]} — ${count(developers[i], "developer")}`;
+    const choose = () => { results.style.display = "none"; select(i, true); };
+    li.addEventListener("click", choose);
+    li.addEventListener("keydown", (event) => { if (event.key === "Enter") choose(); });
+    results.appendChild(li);
+  }
+}
+search.addEventListener("input", showResults);
+search.addEventListener("keydown", (event) => {
+  if (event.key === "Enter") { const first = findProjects(search.value, names, developers, 1)[0]; if (first !== undefined) { results.style.display = "none"; select(first, true); } }
+});
+
+// Back to the whole network: no project chosen, no community alone, the first zoom.
+el("reset").addEventListener("click", () => { community = null; select(null); renderer.getCamera().animatedReset({ duration: 200 }); });
+
+// The measure on the edges and in the panel.
+const chooser = el<HTMLSelectElement>("measure");
+for (const [key, m] of Object.entries(measures)) {
+  const option = document.createElement("option");
+  option.value = key; option.textContent = m.name; option.title = m.explain;
+  chooser.appendChild(option);
+}
+chooser.addEventListener("change", () => { measure = chooser.value as Measure; applyMeasure(); neighboursOf(selected); renderer.refresh(); showPanel(); });
+
+// The legend: the coloured communities, each a button that shows it alone.
+const legend = el("communities");
+communities.slice(0, coloured).forEach((c) => {
+  const button = document.createElement("button");
+  button.type = "button";
+  const swatch = document.createElement("i");
+  swatch.style.background = colourOf(c.id);
+  button.append(swatch, `${c.label} (${c.members.length})`);
+  button.addEventListener("click", () => { selected = null; near = new Set(); community = community === c.id ? null : c.id; renderer.refresh(); showPanel(); });
+  legend.appendChild(button);
+});
+if (communities.length > coloured) {
+  const rest = document.createElement("span");
+  const swatch = document.createElement("i");
+  swatch.style.background = OTHER;
+  rest.append(swatch, `${count(communities.length - coloured, "smaller community", "smaller communities")} (${grouped(communities.slice(coloured).reduce((n, c) => n + c.members.length, 0))} projects)`);
+  legend.appendChild(rest);
+}
+
+// For tests and for people who script the page: where a project is drawn, in the page's pixels.
+(window as unknown as { kashika: unknown }).kashika = {
+  where: (project: number) => {
+    const display = renderer.getNodeDisplayData(String(project));
+    if (!display) return null;
+    const at = renderer.framedGraphToViewport(display);
+    const box = el("graph").getBoundingClientRect();
+    return { x: box.left + at.x, y: box.top + at.y };
+  },
+};
+document.body.dataset.ready = "1";
