@@ -62,7 +62,7 @@ public sealed class EcosystemPageTests(EcosystemReports reports) : IClassFixture
 
     private static async Task<ReportPage> Ready(ReportPage report)
     {
-        await report.Page.WaitForSelectorAsync("body[data-ready='1']");
+        await report.Page.WaitForSelectorAsync("body[data-ready]");
         return report;
     }
 

@@ -202,4 +202,6 @@ if (communities.length > coloured) {
     return { x: box.left + at.x, y: box.top + at.y };
   },
 };
-document.body.dataset.ready = "1";
+// Ready once the network is first drawn: the milliseconds since the page began loading (the benchmarks read them).
+// Sigma draws in its constructor and then on each change: the next frame after set-up has the network on screen.
+requestAnimationFrame(() => { document.body.dataset.ready = String(Math.max(1, Math.round(performance.now()))); });
