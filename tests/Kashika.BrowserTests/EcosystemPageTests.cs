@@ -140,6 +140,9 @@ public sealed class EcosystemPageTests(EcosystemReports reports) : IClassFixture
             Assert.Equal(pair.GetProperty("sumMin").GetInt64().ToString("N0", CultureInfo.InvariantCulture), row[3]);
         }
 
+        // Ranking files cannot be named one by one again: no command for the neighbourhood's chord diagram.
+        Assert.Equal(0, await page.Locator("#panel code.command").CountAsync());
+
         // Another measure reorders the same neighbours.
         await page.SelectOptionAsync("#measure", "shared");
         Assert.Contains("by shared people", await page.TextContentAsync("#panel h3"), StringComparison.Ordinal);

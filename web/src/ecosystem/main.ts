@@ -91,8 +91,21 @@ function select(project: number | null, move = false) {
   showPanel();
   if (project !== null && move) {
     const at = renderer.getNodeDisplayData(String(project));
-    if (at) renderer.getCamera().animate({ x: at.x, y: at.y, ratio: 0.25 }, { duration: 300 });
+    if (at) renderer.getCamera().animate({ x: at.x, y: at.y, ratio: 0.6 }, { duration: 300 });
   }
+}
+
+// The command that draws a project and its strongest neighbours as a chord diagram, as the user would type it.
+function chordCommand(project: number, others: number[]): HTMLElement[] {
+  const chord = document.createElement("h3");
+  chord.textContent = "As a chord diagram (every pair among them)";
+  const command = document.createElement("code");
+  command.className = "command";
+  const quote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`);
+  // Each repository as the user named it (NAME=PATH too).
+  const sources = [project, ...others.slice(0, 12)].map((i) => quote(data.projectDetails[i].source));
+  command.textContent = `kashika relate --view chord -o ${quote(`${names[project]}.html`)} ${sources.join(" ")}`;
+  return [chord, command];
 }
 
 function showPanel() {
@@ -120,6 +133,9 @@ function showPanel() {
   table(d3select(panel), ["project", measures[measure].name, "shared people", "Σ min commits"], rows.map((r) => [
     names[r.other], { value: r.value, text: grouped(r.value, digits, digits) }, r.pair.shared.length, r.pair.sumMin,
   ]), "neighbours", { onRow: (i: number) => select(rows[i].other, true) });
+  // The chord diagram of the neighbourhood is a report of its own: every pair among these projects, not only those
+  // kept. Repositories can be named again; ranking files and tables cannot be picked one by one.
+  if (data.options.input === "git") panel.append(...chordCommand(p, rows.map((r) => r.other)));
   const who = document.createElement("h3");
   who.textContent = "People shared with the strongest";
   panel.append(who);
