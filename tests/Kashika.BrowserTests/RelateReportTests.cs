@@ -112,7 +112,7 @@ public sealed class RelateReports : IAsyncLifetime
                 $"  {(i % 13) + 1} dev{i}\n  {(i % 5) + 1} dev{(i + 199) % 200}\n  2 far{i}\n  3 far{(i + 193) % 200}\n");
         }
 
-        Run("relate", "--from-ranking", large, "-o", Large);
+        Run("relate", "--from-ranking", large, "--view", "chord", "-o", Large); // the chord page of 200 (the network is the default above 60)
         string thirty = dir.Combine("thirty-ranking");
         Directory.CreateDirectory(thirty);
         for (int i = 0; i < 30; i++)
