@@ -21,6 +21,9 @@ public sealed class EcosystemReports : IAsyncLifetime
 
     public string Dir => dir.Path;
 
+    /// <summary>a, b, c by year (--view network): Ann in a and b in 2020, Bob in b and c in 2021.</summary>
+    public string Periods => dir.Combine("periods.html");
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(Rankings);
@@ -40,6 +43,13 @@ public sealed class EcosystemReports : IAsyncLifetime
 
         KashikaProcess.Succeed(dir.Path, "relate", "--from-ranking", Rankings, "-o", Page);
         KashikaProcess.Succeed(dir.Path, "relate", "--from-ranking", Rankings, "-o", Again);
+        foreach (var (repo, name, year) in new[] { ("a", "Ann", 2020), ("b", "Ann", 2020), ("b", "Bob", 2021), ("c", "Bob", 2021) })
+        {
+            var r = Directory.Exists(dir.Combine(repo)) ? GitRepo.Open(dir.Combine(repo)) : dir.Repo(repo);
+            r.GitAs(name, $"{name.ToLowerInvariant()}@example.org", $"{year}-03-01T10:00:00Z", "commit", "-q", "--allow-empty", "-m", "x");
+        }
+
+        KashikaProcess.Succeed(dir.Path, "relate", "--no-cache", "--by", "year", "--view", "network", "-o", Periods, "a", "b", "c");
         await Browser.InitializeAsync();
     }
 
@@ -146,6 +156,28 @@ public sealed class EcosystemPageTests(EcosystemReports reports) : IClassFixture
         // Another measure reorders the same neighbours.
         await page.SelectOptionAsync("#measure", "shared");
         Assert.Contains("by shared people", await page.TextContentAsync("#panel h3"), StringComparison.Ordinal);
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
+    public async Task The_period_slider_draws_each_periods_kept_pairs()
+    {
+        var report = await Ready(await reports.Browser.OpenAsync(reports.Periods));
+        var page = report.Page;
+        Assert.True(await page.IsVisibleAsync("#period-choice"));
+        await page.FillAsync("#search", "b");
+        await page.PressAsync("#search", "Enter");
+        await page.WaitForSelectorAsync("#panel h2");
+        async Task<string[]> Neighbours() => await page.Locator("#panel table.neighbours tbody tr td:first-child").AllTextContentsAsync() is var cells ? [.. cells] : [];
+        Assert.Equal(["a", "c"], (await Neighbours()).Order(StringComparer.Ordinal));
+        foreach (var (position, label, other) in new[] { ("1", "2020", "a"), ("2", "2021", "c") })
+        {
+            await page.Locator("#period").FillAsync(position);
+            Assert.Equal(label, await page.TextContentAsync("#period-label"));
+            Assert.Contains($"Related projects kept in {label} (1)", await page.TextContentAsync("#panel h3"), StringComparison.Ordinal);
+            Assert.Equal([other], await Neighbours());
+        }
+
         Assert.Empty(report.Errors);
     }
 }

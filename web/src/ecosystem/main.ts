@@ -6,13 +6,18 @@ import { select as d3select } from "d3";
 import { count, grouped } from "../common/format.js";
 import { readData, table } from "../common/ui.js";
 import { palette } from "../relate/model.js";
-import type { EcosystemDocument } from "./data.js";
+import type { EcosystemDocument, PairSummary } from "./data.js";
 import { communitiesOf, edgeWidths, findProjects, measureOf, measures, neighbourhood, nodeSize } from "./model.js";
 import type { Measure } from "./model.js";
 
 const data = readData<EcosystemDocument>();
 const names = data.projects;
-const developers = data.projectDetails.map((p) => p.developers);
+// What is drawn: the whole history, or one period of --by (its kept pairs and its developers); nodes stay in place.
+interface View { label: string; pairs: PairSummary[]; developers: number[]; commits: number[] }
+const whole: View = { label: "whole history", pairs: data.pairs, developers: data.projectDetails.map((p) => p.developers), commits: data.projectDetails.map((p) => p.commits) };
+const views: View[] = [whole, ...(data.periods || []).map((p) => ({ label: p.label, pairs: p.pairs, developers: p.developers, commits: p.commits }))];
+let view = whole;
+const developers = whole.developers;
 const sparse = data.sparse;
 const communities = communitiesOf(sparse.communities, names, developers);
 // The biggest communities get colours apart (the relate palette); the rest one grey, named "other".
@@ -37,7 +42,11 @@ names.forEach((name, i) => {
   const at = sparse.positions?.[i] ?? [Math.cos((2 * Math.PI * i) / names.length) * 100, Math.sin((2 * Math.PI * i) / names.length) * 100];
   graph.addNode(String(i), { x: at[0], y: at[1], size: nodeSize(developers[i], most, names.length), color: colourOf(sparse.communities[i]), label: name });
 });
-data.pairs.forEach((pair, e) => graph.addEdgeWithKey(String(e), String(pair.a), String(pair.b), { size: 0.5, color: "#dde1e7" }));
+function drawPairs() {
+  graph.clearEdges();
+  view.pairs.forEach((pair, e) => graph.addEdgeWithKey(String(e), String(pair.a), String(pair.b), { size: 0.5, color: "#dde1e7" }));
+}
+drawPairs();
 
 let measure: Measure = "relatedness";
 let selected: number | null = null;
@@ -46,8 +55,8 @@ let community: number | null = null;
 let near = new Set<number>();
 
 function applyMeasure() {
-  const widths = edgeWidths(data.pairs.map((p) => measureOf(p, measure, developers)));
-  data.pairs.forEach((_, e) => graph.setEdgeAttribute(String(e), "size", widths[e]));
+  const widths = edgeWidths(view.pairs.map((p) => measureOf(p, measure, view.developers)));
+  view.pairs.forEach((_, e) => graph.setEdgeAttribute(String(e), "size", widths[e]));
 }
 applyMeasure();
 
@@ -68,7 +77,7 @@ const renderer = new Sigma(graph, el("graph"), {
     return attributes;
   },
   edgeReducer: (edge, attributes) => {
-    const pair = data.pairs[Number(edge)];
+    const pair = view.pairs[Number(edge)];
     const f = focus();
     if (f !== null) return pair.a === f || pair.b === f ? { ...attributes, color: "#5b6b80", zIndex: 1 } : { ...attributes, hidden: true };
     if (community !== null) {
@@ -80,7 +89,7 @@ const renderer = new Sigma(graph, el("graph"), {
 });
 
 function neighboursOf(project: number | null) {
-  near = new Set(project === null ? [] : neighbourhood(project, data.pairs, measure, developers).map((n) => n.other));
+  near = new Set(project === null ? [] : neighbourhood(project, view.pairs, measure, view.developers).map((n) => n.other));
 }
 
 function select(project: number | null, move = false) {
@@ -114,7 +123,7 @@ function showPanel() {
   if (selected === null) { panel.style.display = "none"; return; }
   panel.style.display = "block";
   const p = selected;
-  const details = data.projectDetails[p];
+  const inView = view === whole ? "" : ` in ${view.label}`;
   const head = document.createElement("h2");
   head.textContent = names[p];
   const close = document.createElement("button");
@@ -123,11 +132,11 @@ function showPanel() {
   const top = document.createElement("div"); top.className = "panel-head"; top.append(head, close);
   const facts = document.createElement("p");
   const c = communities[sparse.communities[p]];
-  facts.textContent = `${count(details.developers, "developer")}, ${count(details.commits, "commit")}; community ${c.id + 1} (${c.label}, ${count(c.members.length, "project")})`;
+  facts.textContent = `${count(view.developers[p], "developer")}, ${count(view.commits[p], "commit")}${inView}; community ${c.id + 1} (${c.label}, ${count(c.members.length, "project")})`;
   panel.append(top, facts);
-  const rows = neighbourhood(p, data.pairs, measure, developers);
+  const rows = neighbourhood(p, view.pairs, measure, view.developers);
   const h = document.createElement("h3");
-  h.textContent = `Related projects kept (${rows.length}), by ${measures[measure].name}`;
+  h.textContent = `Related projects kept${inView} (${rows.length}), by ${measures[measure].name}`;
   panel.append(h);
   const digits = measure === "jaccard" ? 3 : measure === "relatedness" ? 2 : 0;
   table(d3select(panel), ["project", measures[measure].name, "shared people", "Σ min commits"], rows.map((r) => [
@@ -176,6 +185,25 @@ search.addEventListener("input", showResults);
 search.addEventListener("keydown", (event) => {
   if (event.key === "Enter") { const first = findProjects(search.value, names, developers, 1)[0]; if (first !== undefined) { results.style.display = "none"; select(first, true); } }
 });
+
+// With --by: a slider over the periods (0: the whole history); each period's kept pairs and developers.
+if (views.length > 1) {
+  el("period-choice").style.display = "";
+  const slider = el<HTMLInputElement>("period");
+  slider.max = String(views.length - 1);
+  const label = el("period-label");
+  label.textContent = whole.label;
+  slider.addEventListener("input", () => {
+    view = views[Number(slider.value)];
+    label.textContent = view.label;
+    drawPairs();
+    applyMeasure();
+    neighboursOf(selected);
+    graph.forEachNode((node) => graph.setNodeAttribute(node, "size", nodeSize(view.developers[Number(node)], most, names.length)));
+    renderer.refresh();
+    showPanel();
+  });
+}
 
 // Back to the whole network: no project chosen, no community alone, the first zoom.
 el("reset").addEventListener("click", () => { community = null; select(null); renderer.getCamera().animatedReset({ duration: 200 }); });
