@@ -97,8 +97,18 @@ public sealed class EcosystemPageTests(EcosystemReports reports) : IClassFixture
         Assert.True(picture.Length > 30_000, $"the graph's picture is {picture.Length} bytes");
 
         // The legend: the communities, named by their biggest projects, with their sizes.
-        int communities = sparse.GetProperty("communities").EnumerateArray().Select(c => c.GetInt32()).Distinct().Count();
+        var members = sparse.GetProperty("communities").EnumerateArray().Select(c => c.GetInt32()).ToList();
+        int communities = members.Distinct().Count();
         Assert.Equal(Math.Min(communities, 12), await page.Locator("#communities button").CountAsync());
+
+        // The largest community alone: its panel lists its projects (30 at first); a row opens a project.
+        await page.Locator("#communities button").First.ClickAsync();
+        Assert.StartsWith("Community 1: ", await page.TextContentAsync("#panel h2"), StringComparison.Ordinal);
+        int size = members.Count(c => c == 0);
+        Assert.Equal(Math.Min(size, 30), await page.Locator("#panel table.members tbody tr").CountAsync());
+        string first = (await page.Locator("#panel table.members tbody tr td").First.TextContentAsync())!;
+        await page.Locator("#panel table.members tbody tr").First.ClickAsync();
+        Assert.Equal(first, await page.TextContentAsync("#panel h2"));
         Assert.Empty(report.Errors);
     }
 

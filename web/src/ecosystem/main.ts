@@ -104,22 +104,38 @@ function select(project: number | null, move = false) {
   }
 }
 
-// The command that draws a project and its strongest neighbours as a chord diagram, as the user would type it.
-function chordCommand(project: number, others: number[]): HTMLElement[] {
+// The command that draws projects (a project and its strongest neighbours, or a community's biggest) as a chord
+// diagram of every pair among them, as the user would type it.
+function chordCommand(projects: number[], file: string): HTMLElement[] {
   const chord = document.createElement("h3");
   chord.textContent = "As a chord diagram (every pair among them)";
   const command = document.createElement("code");
   command.className = "command";
   const quote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`);
   // Each repository as the user named it (NAME=PATH too).
-  const sources = [project, ...others.slice(0, 12)].map((i) => quote(data.projectDetails[i].source));
-  command.textContent = `kashika relate --view chord -o ${quote(`${names[project]}.html`)} ${sources.join(" ")}`;
+  const sources = projects.map((i) => quote(data.projectDetails[i].source));
+  command.textContent = `kashika relate --view chord -o ${quote(`${file}.html`)} ${sources.join(" ")}`;
   return [chord, command];
+}
+
+// A community shown alone: its projects, biggest first (a row opens one), and the command for its chord diagram.
+function showCommunity(panel: HTMLElement, c: (typeof communities)[number]) {
+  panel.style.display = "block";
+  const head = document.createElement("h2");
+  head.textContent = `Community ${c.id + 1}: ${c.label}`;
+  const facts = document.createElement("p");
+  const inside = view.pairs.filter((p) => sparse.communities[p.a] === c.id && sparse.communities[p.b] === c.id).length;
+  facts.textContent = `${count(c.members.length, "project")}; ${count(inside, "kept pair")} inside it${view === whole ? "" : ` in ${view.label}`}`;
+  panel.append(head, facts);
+  table(d3select(panel), ["project", "developers", "commits"], c.members.map((i) => [names[i], view.developers[i], view.commits[i]]),
+    "members", { onRow: (i: number) => select(c.members[i], true), limit: 30, noun: "projects" });
+  if (data.options.input === "git") panel.append(...chordCommand(c.members.slice(0, 30), `community-${c.id + 1}`));
 }
 
 function showPanel() {
   const panel = el("panel");
   panel.replaceChildren();
+  if (selected === null && community !== null) { showCommunity(panel, communities[community]); return; }
   if (selected === null) { panel.style.display = "none"; return; }
   panel.style.display = "block";
   const p = selected;
@@ -144,7 +160,7 @@ function showPanel() {
   ]), "neighbours", { onRow: (i: number) => select(rows[i].other, true) });
   // The chord diagram of the neighbourhood is a report of its own: every pair among these projects, not only those
   // kept. Repositories can be named again; ranking files and tables cannot be picked one by one.
-  if (data.options.input === "git") panel.append(...chordCommand(p, rows.map((r) => r.other)));
+  if (data.options.input === "git") panel.append(...chordCommand([p, ...rows.slice(0, 12).map((r) => r.other)], names[p]));
   const who = document.createElement("h3");
   who.textContent = "People shared with the strongest";
   panel.append(who);
