@@ -161,6 +161,11 @@ internal static class RelateRun
     // page; each project's strongest for many projects, when asked (--top, --above) and in the network page.
     private static PairSelection? Sparse(RelateArguments arguments, int projects)
     {
+        if (arguments.Format == "html" && arguments.View == "chord")
+        {
+            return null; // the chord diagram draws every pair, however many projects
+        }
+
         bool asked = arguments.Top is not null || arguments.Above is not null || arguments.View == "network";
         bool many = projects > SparseAbove && arguments.View != "chord";
         bool keeps = arguments.Format is "json" or "graphml" or "gexf" or "html";

@@ -137,6 +137,15 @@ public sealed class RelateGraphTests : IDisposable
         Assert.All(sparse.GetProperty("positions").EnumerateArray(), p => Assert.Equal(2, p.GetArrayLength()));
         Assert.Equal(8, sparse.GetProperty("positions").GetArrayLength());
 
+        // The chord page draws every pair whatever is asked of the others; the network page keeps the strongest.
+        KashikaProcess.Succeed(dir.Path, "relate", "--view", "chord", "--top", "2", "--from-ranking", folder, "-o", "chord.html");
+        KashikaProcess.Succeed(dir.Path, "relate", "--view", "network", "--from-ranking", folder, "-o", "network.html");
+        string chord = File.ReadAllText(dir.Combine("chord.html")), network = File.ReadAllText(dir.Combine("network.html"));
+        Assert.Contains("\"matrix\":", chord, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"sparse\":", chord, StringComparison.Ordinal);
+        Assert.Contains("\"sparse\":", network, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"matrix\":", network, StringComparison.Ordinal);
+
         // Every pair with csv: the matrix format never drops one.
         var csv = KashikaProcess.Run(dir.Path, "relate", "-f", "csv", "--top", "2", "--from-ranking", folder);
         Assert.DoesNotContain("strongest", csv.StandardError, StringComparison.Ordinal);
