@@ -120,7 +120,7 @@ internal static class RelateCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Say how each repository was read (reader, cache, commits read)." };
         var top = new Option<int?>("--top")
         {
-            Description = $"A report of more than {RelateRun.SparseAbove} projects (or any, with this option) keeps each project's K strongest pairs, with their developers (default {PairSelection.DefaultTop}; json, graphml, gexf; csv keeps every pair).",
+            Description = $"A report of more than {RelateRun.SparseAbove} projects (or any, with this option) keeps each project's K strongest pairs, with their developers (default {PairSelection.DefaultTop}; json, graphml, gexf and the network page; csv and the chord page keep every pair).",
             HelpName = "K",
         };
         top.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) { r.AddError("--top: at least 1"); } });
