@@ -208,8 +208,15 @@ public static class ReportWriter
         }
     }
 
-    private static OutputException Failed(string path, string full, Exception e)
+    // A write that fails because an interrupt deleted its temporary file is the interrupt, not an output fault: the
+    // process ends 130, whichever thread gets there first.
+    private static Exception Failed(string path, string full, Exception e)
     {
+        if (Volatile.Read(ref interrupted))
+        {
+            return new OperationCanceledException("interrupted while writing " + path, e);
+        }
+
         string reason = e switch
         {
             DirectoryNotFoundException => $"no such directory {Path.GetDirectoryName(full)}",
