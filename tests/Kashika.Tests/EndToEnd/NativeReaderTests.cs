@@ -351,6 +351,9 @@ public sealed class NativeReaderTests : IDisposable
             File.WriteAllText(refs, change(File.ReadAllText(refs)));
         }
 
+        // In a CI run of the property suite: a core boolean set twice, wrong and then right (git dies on the first).
+        var repeated = Varied("repeatedkey");
+        File.AppendAllText(Path.Combine(repeated.Path, ".git", "config"), "[core]\n\tfilemode = tr= 0\n\tfilemode = true\n");
         var formFeed = Varied("formfeed");
         File.AppendAllText(Path.Combine(formFeed.Path, ".git", "config"), "[core]\n\flogallrefupdates = true\n");
         var graphed = Varied("overflow");
@@ -363,7 +366,7 @@ public sealed class NativeReaderTests : IDisposable
         File.SetAttributes(graphFile, FileAttributes.Normal);
         File.WriteAllBytes(graphFile, graph);
 
-        foreach (string name in (string[])["nohead", "badbool", "verticaltab", "unsorted", "fanout", "misspelt", "unterminated", "formfeed", "overflow"])
+        foreach (string name in (string[])["nohead", "badbool", "repeatedkey", "verticaltab", "unsorted", "fanout", "misspelt", "unterminated", "formfeed", "overflow"])
         {
             var (native, git) = BothReaders(name);
             Assert.DoesNotContain($"kashika: {name}: native,", native.StandardError, StringComparison.Ordinal);

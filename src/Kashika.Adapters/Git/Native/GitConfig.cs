@@ -9,11 +9,15 @@ internal sealed class GitConfig
 {
     private const int MaxBytes = 4 << 20;
     private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
+    private readonly List<(string Key, string Value)> every = [];
 
     /// <summary>The last value of <paramref name="key"/> ("section.name" or "section.sub.name", section and name in lower case).</summary>
     public string? Get(string key) => values.GetValueOrDefault(key);
 
     public IEnumerable<string> Keys => values.Keys;
+
+    /// <summary>Every value set, in the order read, a key as often as it is set: git checks each as it reads it.</summary>
+    public IReadOnlyList<(string Key, string Value)> Every => every;
 
     /// <summary>Reads the files git would, for a repository whose shared folder is <paramref name="commonDirectory"/>.</summary>
     public static GitConfig Load(string commonDirectory)
@@ -25,9 +29,10 @@ internal sealed class GitConfig
         }
 
         var config = new GitConfig();
-        foreach (var (key, value) in user!.values)
+        foreach (var (key, value) in user!.every)
         {
             config.values[key] = value;
+            config.every.Add((key, value));
         }
 
         config.ReadFile(Path.Combine(commonDirectory, "config"), 0);
@@ -153,6 +158,7 @@ internal sealed class GitConfig
             string value = equals < 0 ? "true" : Unquote(line[(equals + 1)..].Trim(ObjectId.GitSpace));
             string key = section + "." + name;
             values[key] = value;
+            every.Add((key, value));
             if ((section == "include" || section.StartsWith("includeif.", StringComparison.Ordinal)) && name == "path")
             {
                 string included = value.StartsWith("~/", StringComparison.Ordinal)

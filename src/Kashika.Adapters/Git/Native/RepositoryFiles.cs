@@ -146,11 +146,12 @@ internal sealed class RepositoryFiles
 
         // git parses its core settings before it reads anything, and dies on a value it cannot parse ("bad boolean config
         // value"): such a repository is git's to refuse, never one to read as if the value were fine.
-        foreach (string key in config.Keys.Where(k => k.StartsWith("core.", StringComparison.Ordinal)))
+        // Each time a key is set, not only its last value: "filemode = tr= 0" then "filemode = true" is refused all the same.
+        foreach (var (key, value) in config.Every.Where(e => e.Key.StartsWith("core.", StringComparison.Ordinal)))
         {
-            if (!CoreValueParses(key, config.Get(key)!))
+            if (!CoreValueParses(key, value))
             {
-                throw new UnsupportedRepositoryException($"{key} is '{config.Get(key)}'");
+                throw new UnsupportedRepositoryException($"{key} is '{value}'");
             }
         }
 
