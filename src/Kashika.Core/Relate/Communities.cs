@@ -15,6 +15,11 @@ public static class Communities
     /// <param name="edges">Undirected edges with their weight (&gt; 0); several between two nodes add up.</param>
     public static int[] Louvain(int nodes, IEnumerable<(int A, int B, double Weight)> edges, int seed = DefaultSeed)
     {
+        if (nodes == 0)
+        {
+            return [];
+        }
+
         var graph = Graph.Of(nodes, edges);
         var membership = Enumerable.Range(0, nodes).ToArray(); // each original node's community at the current level
         var random = new Random(seed);

@@ -134,6 +134,19 @@ public sealed class CommunitiesTests
     }
 
     [Fact]
+    public void No_projects_or_one_have_no_or_one_community_and_a_layout()
+    {
+        Assert.Empty(Communities.Louvain(0, []));
+        Assert.Equal([0], Communities.Louvain(1, []));
+        Assert.Empty(ForceLayout.ForceAtlas2(0, []));
+        Assert.Single(ForceLayout.ForceAtlas2(1, []));
+        var one = SparseRelatedness.Compute([new ProjectAuthors("solo", new Dictionary<string, int> { ["ann"] = 3 }, new Dictionary<string, string>(), 0, 0, [])], Metric.Ossrel, new PairSelection(3));
+        Assert.Empty(one.Pairs);
+        Assert.Equal([0], one.Sparse!.Communities);
+        Assert.Empty(SparseRelatedness.Compute([], Metric.Ossrel, new PairSelection(3)).Pairs);
+    }
+
+    [Fact]
     public void A_ring_of_cliques_is_found_whatever_the_seed_and_one_seed_gives_one_answer()
     {
         // Eight cliques of five, each joined to the next by one edge: the textbook case modularity resolves.
