@@ -76,11 +76,7 @@ public static class Relatedness
         var pairs = new List<ProjectPair>(shared.Count);
         foreach (var ((a, b), developers) in shared.OrderBy(s => s.Key.A).ThenBy(s => s.Key.B))
         {
-            developers.Sort(static (x, y) =>
-            {
-                int byWeight = Math.Min(y.CommitsA, y.CommitsB).CompareTo(Math.Min(x.CommitsA, x.CommitsB));
-                return byWeight != 0 ? byWeight : string.CompareOrdinal(x.Key, y.Key);
-            });
+            developers.Sort(Heaviest);
             long sum = developers.Sum(d => (long)Math.Min(d.CommitsA, d.CommitsB));
             int union = projects[a].Developers + projects[b].Developers - developers.Count;
             double value = metric.Compute(sum, developers.Count, union);
@@ -90,6 +86,13 @@ public static class Relatedness
         }
 
         return new RelateResult(projects, metric, matrix, sumMin, pairs);
+    }
+
+    /// <summary>A pair's shared developers in the order reports list them: the most shared commits (Σ min) first, then by key.</summary>
+    internal static int Heaviest(SharedDeveloper x, SharedDeveloper y)
+    {
+        int byWeight = Math.Min(y.CommitsA, y.CommitsB).CompareTo(Math.Min(x.CommitsA, x.CommitsB));
+        return byWeight != 0 ? byWeight : string.CompareOrdinal(x.Key, y.Key);
     }
 
     /// <summary>The name a person goes by where they commit most (the first such project in input order), so one person

@@ -202,11 +202,7 @@ public static class SparseRelatedness
                 }
             }
 
-            developers.Sort(static (x, y) =>
-            {
-                int byWeight = Math.Min(y.CommitsA, y.CommitsB).CompareTo(Math.Min(x.CommitsA, x.CommitsB));
-                return byWeight != 0 ? byWeight : string.CompareOrdinal(x.Key, y.Key);
-            });
+            developers.Sort(Relatedness.Heaviest);
             return developers;
         }
 
