@@ -169,6 +169,99 @@ public sealed class EcosystemPageTests(EcosystemReports reports) : IClassFixture
         Assert.Empty(report.Errors);
     }
 
+    // What a report of just these ranking files relates: each pair's value under the metric, by project names.
+    private Dictionary<(string, string), double> SmallRun(IEnumerable<string> projects, string metric)
+    {
+        string small = Path.Combine(reports.Dir, $"small-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(small);
+        foreach (string project in projects)
+        {
+            File.Copy(Path.Combine(reports.Rankings, project), Path.Combine(small, project));
+        }
+
+        var json = JsonDocument.Parse(KashikaProcess.Run(reports.Dir, "relate", "--from-ranking", small, "--metric", metric, "-f", "json").StandardOutput).RootElement;
+        var names = json.GetProperty("projects").EnumerateArray().Select(p => p.GetString()!).ToList();
+        var matrix = json.GetProperty("matrix");
+        var values = new Dictionary<(string, string), double>();
+        for (int x = 0; x < names.Count; x++)
+        {
+            for (int y = 0; y < names.Count; y++)
+            {
+                values[(names[x], names[y])] = matrix[x][y].GetDouble();
+            }
+        }
+
+        return values;
+    }
+
+    // The chord diagram on show equals the small run's matrix, pair by pair, and draws a ribbon for each pair that shares.
+    private async Task<List<string>> ChordEqualsASmallRun(IPage page, string metric)
+    {
+        var chord = await page.EvaluateAsync<JsonElement>("() => window.kashika.chord()");
+        var projects = chord.GetProperty("projects").EnumerateArray().Select(p => p.GetString()!).ToList();
+        var expected = SmallRun(projects, metric);
+        var matrix = chord.GetProperty("matrix");
+        int sharing = 0;
+        for (int x = 0; x < projects.Count; x++)
+        {
+            for (int y = 0; y < projects.Count; y++)
+            {
+                double value = matrix[x][y].GetDouble();
+                Assert.Equal(expected[(projects[x], projects[y])], value, 1e-9);
+                sharing += x < y && value > 0 ? 1 : 0;
+            }
+        }
+
+        Assert.True(sharing > projects.Count, $"the chord diagram of {projects.Count} projects has {sharing} pairs that share developers");
+        Assert.Equal(sharing, await page.Locator("#chord path.chord").CountAsync());
+        Assert.Equal(projects.Count, await page.Locator("#chord g.group").CountAsync());
+        return projects;
+    }
+
+    [Fact]
+    public async Task A_neighbourhood_and_a_community_as_chord_diagrams_are_what_a_small_run_on_their_projects_draws()
+    {
+        var data = Island(reports.Page);
+        var sparse = data.GetProperty("sparse");
+        Assert.Equal(21, sparse.GetProperty("chord").GetInt32());
+        var report = await Ready(await reports.Browser.OpenAsync(reports.Page));
+        var page = report.Page;
+
+        await page.FillAsync("#search", "p040");
+        await page.PressAsync("#search", "Enter");
+        await page.WaitForFunctionAsync("() => document.querySelector('#panel h2')?.textContent === 'p040'");
+        await page.ClickAsync("#panel button.show-chord");
+        await page.WaitForSelectorAsync("#chord.shown svg");
+        var projects = await ChordEqualsASmallRun(page, "ossrel");
+        var neighbours = sparse.GetProperty("neighbours")[40].EnumerateArray().Take(20).Select(n => $"p{n.GetInt32():000}");
+        Assert.Equal(["p040", .. neighbours], projects);
+        Assert.StartsWith("p040 and its 20 strongest neighbours: every pair among them, by relatedness", await page.TextContentAsync("#chord-title"), StringComparison.Ordinal);
+
+        // Another measure: the same projects, the small run's Jaccard index.
+        await page.SelectOptionAsync("#measure", "jaccard");
+        Assert.Equal(projects, await ChordEqualsASmallRun(page, "jaccard"));
+        await page.SelectOptionAsync("#measure", "relatedness");
+
+        // A click on another project's arc chooses it: its panel, its own neighbourhood.
+        string other = projects[1];
+        await page.Locator($"#chord path.hit[data-project='{other}']").DispatchEventAsync("click");
+        await page.WaitForFunctionAsync($"() => document.querySelector('#panel h2')?.textContent === '{other}'");
+        Assert.Equal(other, (await ChordEqualsASmallRun(page, "ossrel"))[0]);
+
+        // The largest community: its 21 biggest projects (most developers first), every pair among them.
+        await page.Locator("#communities button").First.ClickAsync();
+        await page.ClickAsync("#panel button.show-chord");
+        await page.WaitForFunctionAsync("() => document.querySelector('#chord-title')?.textContent.startsWith('Community 1 ')");
+        var members = await ChordEqualsASmallRun(page, "ossrel");
+        int size = sparse.GetProperty("communities").EnumerateArray().Count(c => c.GetInt32() == 0);
+        Assert.Equal(Math.Min(21, size), members.Count);
+
+        // Back to the network: Escape.
+        await page.Keyboard.PressAsync("Escape");
+        Assert.False(await page.IsVisibleAsync("#chord"));
+        Assert.Empty(report.Errors);
+    }
+
     [Fact]
     public async Task The_period_slider_draws_each_periods_kept_pairs()
     {

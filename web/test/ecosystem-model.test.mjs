@@ -1,7 +1,7 @@
 // Unit tests of the ecosystem page's pure transforms (node --test web/test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { communitiesOf, edgeWidths, findProjects, measureOf, neighbourhood, nodeSize } from "../src/ecosystem/model.js";
+import { chordMatrix, communitiesOf, edgeWidths, findProjects, measureOf, neighbourhood, neighbourhoodChord, nodeSize, pairIndex } from "../src/ecosystem/model.js";
 
 const names = ["nova", "neutron", "glance", "gnocchi", "keystone"];
 const developers = [1600, 9000, 300, 40, 500];
@@ -43,4 +43,16 @@ test("sizes grow with developers and shrink for thousands of projects; widths sp
   assert.ok(nodeSize(0, 1600, 5000) >= 1.5);
   assert.deepEqual(edgeWidths([0, 5, 10]).map((w) => Math.round(w * 100) / 100), [0.3, 1.65, 3]);
   assert.equal(edgeWidths(Array.from({ length: 6000 }, (_, i) => i)).at(-1), 1.5);
+});
+
+test("chordMatrix: every pair among the projects, kept or counted, under the measure; 0 for none", () => {
+  const kept = [{ a: 0, b: 2, value: 3, sumMin: 9, shared: [{ name: "A", id: "a", commitsA: 9, commitsB: 9 }] }];
+  const index = pairIndex(kept, [[1, 2, 4, 2], [0, 2, 1, 1]], 4);
+  assert.equal(index.get(2).kept, kept[0]); // a kept pair wins over a counted one
+  assert.equal(index.get(1 * 4 + 2).kept, null);
+  const developers = [3, 4, 5, 1];
+  assert.deepEqual(chordMatrix([2, 0, 1, 3], index, 4, "relatedness", developers), [[0, 3, 2, 0], [3, 0, 0, 0], [2, 0, 0, 0], [0, 0, 0, 0]]);
+  assert.deepEqual(chordMatrix([1, 2], index, 4, "jaccard", developers), [[0, 2 / 7], [2 / 7, 0]]);
+  assert.deepEqual(chordMatrix([1, 2], index, 4, "shared", developers), [[0, 2], [2, 0]]);
+  assert.deepEqual(neighbourhoodChord(1, [[2], [3, 0, 2], [], []], 3), [1, 3, 0]);
 });

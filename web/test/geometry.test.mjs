@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { drawable, layout, visible } from "../src/trace/flame.js";
-import { laidOut } from "../src/relate/model.js";
+import { laidOut } from "../src/common/chord-model.js";
 
 const node = (name, value, children = null) => ({ key: name, name, frame: 0, value, self: value - (children || []).reduce((s, c) => s + c.value, 0), children, byKey: null });
 

@@ -1,7 +1,9 @@
 // Unit tests of the relate page's pure transforms (node --test web/test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DICHROMACY, clusterOrder, currentsFlows, deltaE, fold, hitAngles, identityRule, labelsToKeep, matrixTotal, palette, peopleOf, search, sharedPeopleOf, simulate, timelineOf, withRest } from "../src/relate/model.js";
+import { currentsFlows, fold, identityRule, peopleOf, search, sharedPeopleOf, timelineOf } from "../src/relate/model.js";
+import { clusterOrder, hitAngles, labelsToKeep, matrixTotal, withRest } from "../src/common/chord-model.js";
+import { DICHROMACY, deltaE, palette, simulate } from "../src/common/colour.js";
 
 // Projects 0..3: 0–1 share Ann (5/2) and Bob (3/4); 1–2 share José (6/1); 3 shares nothing.
 const pairs = [
@@ -119,7 +121,7 @@ test("withRest: every period laid out on the same total, so arcs compare across 
 });
 
 test("laidOut: the matrix in the circle's order, the rest last when periods share one scale", async () => {
-  const { laidOut } = await import("../src/relate/model.js");
+  const { laidOut } = await import("../src/common/chord-model.js");
   const m = [[0, 1, 2], [1, 0, 0], [2, 0, 0]];
   assert.deepEqual(laidOut(m, [2, 0, 1]), { square: [[0, 2, 0], [2, 0, 1], [0, 1, 0]], order: [2, 0, 1], rest: null });
   const withScale = laidOut(m, [2, 0, 1], 10);

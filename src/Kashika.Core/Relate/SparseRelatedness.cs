@@ -14,7 +14,14 @@ public sealed record SparseInfo(PairSelection Selection, long AllPairs, IReadOnl
 {
     /// <summary>Where each project is drawn in the network (<see cref="ForceLayout"/>), for the whole history only.</summary>
     public IReadOnlyList<(double X, double Y)>? Positions { get; init; }
+
+    /// <summary>The pairs among the projects of a chord diagram (<see cref="SparseRelatedness.ChordGroups"/>) that were
+    /// not kept, with what their values are computed from; with the kept pairs, every pair among those projects.</summary>
+    public IReadOnlyList<ChordPair> ChordPairs { get; init; } = [];
 }
+
+/// <summary>A pair that shares developers, by its figures alone (no list of the developers).</summary>
+public readonly record struct ChordPair(int A, int B, long SumMin, int Shared);
 
 /// <summary>
 /// Relatedness of many projects (an ecosystem: thousands) without a matrix of projects²: each project's row (its values
@@ -67,6 +74,78 @@ public static class SparseRelatedness
         var neighbours = rows.Select(row => row.Select(r => r.Other).ToArray()).ToList();
         var communities = Communities.Louvain(n, pairs.Select(p => (p.A, p.B, p.Value)));
         return new RelateResult(projects, metric, null, null, pairs) { Sparse = new SparseInfo(selection, allPairs, neighbours, communities) };
+    }
+
+    /// <summary>How many projects a chord diagram of a sparse report draws: a project and its <see cref="PairSelection.Top"/>
+    /// strongest neighbours, or a community's biggest as many.</summary>
+    public static int ChordSize(PairSelection selection) => 1 + (selection.Top > 0 ? selection.Top : PairSelection.DefaultTop);
+
+    /// <summary>The sets of projects the page draws as chord diagrams: each project with its first neighbours (strongest
+    /// first), and each community's biggest projects (most developers, then input order), <see cref="ChordSize"/> at most.</summary>
+    public static IEnumerable<int[]> ChordGroups(SparseInfo info, IReadOnlyList<ProjectAuthors> projects)
+    {
+        int size = ChordSize(info.Selection);
+        for (int p = 0; p < info.Neighbours.Count; p++)
+        {
+            yield return [p, .. info.Neighbours[p].Take(size - 1)];
+        }
+
+        foreach (var community in Enumerable.Range(0, projects.Count).GroupBy(p => info.Communities[p]).OrderBy(g => g.Key))
+        {
+            yield return [.. community.OrderByDescending(p => projects[p].Developers).ThenBy(p => p).Take(size)];
+        }
+    }
+
+    /// <summary>Every pair within the groups that shares developers and is not in <paramref name="kept"/>, counted as
+    /// <see cref="Compute"/> counts (one row per project that has such partners, on every core).</summary>
+    public static IReadOnlyList<ChordPair> Among(
+        IReadOnlyList<ProjectAuthors> projects, IEnumerable<int[]> groups, IReadOnlyList<ProjectPair> kept,
+        IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>? copied = null)
+    {
+        int n = projects.Count;
+        var keptPairs = kept.Select(p => (p.A, p.B)).ToHashSet();
+        var partners = new HashSet<int>?[n];
+        foreach (var group in groups)
+        {
+            foreach (int x in group)
+            {
+                foreach (int y in group)
+                {
+                    if (x < y && !keptPairs.Contains((x, y)))
+                    {
+                        (partners[x] ??= []).Add(y);
+                    }
+                }
+            }
+        }
+
+        var index = new PeopleIndex(projects);
+        var found = new List<ChordPair>[n];
+        Parallel.For(
+            0,
+            n,
+            () => new Row(n),
+            (a, _, row) =>
+            {
+                found[a] = [];
+                if (partners[a] is { } others)
+                {
+                    row.Count(index, a, copied);
+                    foreach (int b in others.Order())
+                    {
+                        if (row.Shared[b] > 0)
+                        {
+                            found[a].Add(new ChordPair(a, b, row.SumMin[b], row.Shared[b]));
+                        }
+                    }
+
+                    row.Clear();
+                }
+
+                return row;
+            },
+            _ => { });
+        return [.. found.SelectMany(f => f)];
     }
 
     // The pairs of one row a project keeps: its Top strongest (by value, then the other's input order) and those above.

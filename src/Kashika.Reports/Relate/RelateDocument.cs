@@ -71,13 +71,14 @@ public sealed record RelateDocument(
             result.Metric,
             periods is null || periods.Count == 0 ? null : periods.Select(p => new PeriodSummary(
                 p.Label, p.Result.Matrix, p.Result.SumMin, PairsOf(p.Result),
-                p.Result.Projects.Select(a => a.Commits).ToList(), p.Result.Projects.Select(a => a.Developers).ToList())).ToList())
+                p.Result.Projects.Select(a => a.Commits).ToList(), p.Result.Projects.Select(a => a.Developers).ToList(), ChordPairsOf(p.Result.Sparse))).ToList())
         {
             Placeholders = PlaceholdersOf(projects) is { Count: > 0 } placeholders ? placeholders : null,
             Sparse = result.Sparse is { } sparse
                 ? new SparseSummary(
                     sparse.Selection.Top, sparse.Selection.Above, sparse.AllPairs, result.Pairs.Count, sparse.Neighbours, sparse.Communities,
-                    sparse.Positions?.Select(p => new[] { Math.Round(p.X, 1), Math.Round(p.Y, 1) }).ToList())
+                    sparse.Positions?.Select(p => new[] { Math.Round(p.X, 1), Math.Round(p.Y, 1) }).ToList(),
+                    SparseRelatedness.ChordSize(sparse.Selection), ChordPairsOf(sparse)!)
                 : null,
         };
     }
@@ -88,6 +89,9 @@ public sealed record RelateDocument(
                 .Select(c => new PlaceholderAuthor(p.DisplayNames.GetValueOrDefault(c.Key) ?? c.Key, Core.Relate.Placeholders.AddressOf(c.Key), p.Name, c.Value)))
             .OrderByDescending(a => a.Commits).ThenBy(a => a.Project, StringComparer.Ordinal).ThenBy(a => a.Name, StringComparer.Ordinal)
             .ToList();
+
+    private static List<long[]>? ChordPairsOf(SparseInfo? sparse) =>
+        sparse?.ChordPairs.Select(p => new long[] { p.A, p.B, p.SumMin, p.Shared }).ToList();
 
     private static List<PairSummary> PairsOf(RelateResult result) =>
         result.Pairs.Select(p => new PairSummary(
@@ -111,24 +115,29 @@ public sealed record MoveSummary(int Period, int From, int To, IReadOnlyList<str
 public sealed record PairSummary(int A, int B, double Value, long SumMin, IReadOnlyList<SharedSummary> Shared);
 
 /// <summary>Relatedness within one period (--by): the same shapes as the whole history's (no matrix when sparse), and each
-/// project's figures.</summary>
+/// project's figures; when sparse, the period's pairs among each chord diagram's projects that it did not keep.</summary>
 public sealed record PeriodSummary(
     string Label,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double[][]? Matrix,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long[][]? SumMin,
     IReadOnlyList<PairSummary> Pairs,
     IReadOnlyList<long> Commits,
-    IReadOnlyList<int> Developers);
+    IReadOnlyList<int> Developers,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<long[]>? ChordPairs = null);
 
 /// <summary>
 /// A report of many projects keeps some pairs (docs/relate.md, "Ecosystems"): each project's <see cref="Top"/> strongest
 /// and every pair above <see cref="Above"/>; <see cref="AllPairs"/> share developers, <see cref="KeptPairs"/> are in
 /// <c>pairs</c> with their developers. Each project's kept neighbours (project indices, strongest first), its
-/// community (0 the largest) of the kept graph, and where the network draws it ([x, y], ForceAtlas2).
+/// community (0 the largest) of the kept graph, and where the network draws it ([x, y], ForceAtlas2). A chord diagram
+/// draws <see cref="Chord"/> projects (a project and its first neighbours; a community's biggest): every pair among them
+/// is kept or in <see cref="ChordPairs"/>, [a, b, Σ min commits, shared developers].
 /// </summary>
 public sealed record SparseSummary(
     int Top, double? Above, long AllPairs, int KeptPairs, IReadOnlyList<int[]> Neighbours, IReadOnlyList<int> Communities,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<double[]>? Positions);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<double[]>? Positions,
+    int Chord,
+    IReadOnlyList<long[]> ChordPairs);
 
 /// <summary>A shared developer: display name, identity key, and commits in project A and in project B.</summary>
 public sealed record SharedSummary(string Name, string Id, int CommitsA, int CommitsB);

@@ -100,6 +100,44 @@ public sealed class SparseRelatednessTests
     }
 
     [Fact]
+    public void Every_pair_among_a_chord_diagrams_projects_is_kept_or_counted_as_the_full_computation_counts_it()
+    {
+        var projects = Ecosystem(80, seed: 12);
+        string person = projects[3].CommitsByPerson.Keys.Intersect(projects[4].CommitsByPerson.Keys).FirstOrDefault() ?? "band0";
+        var copied = new Dictionary<(int A, int B), IReadOnlyDictionary<string, int>> { [(3, 4)] = new Dictionary<string, int> { [person] = 1 } };
+        var full = Relatedness.Compute(projects, Metric.Jaccard, copied).Pairs.ToDictionary(p => (p.A, p.B));
+        var sparse = SparseRelatedness.Compute(projects, Metric.Jaccard, new PairSelection(4), copied);
+        var groups = SparseRelatedness.ChordGroups(sparse.Sparse!, projects).ToList();
+        var among = SparseRelatedness.Among(projects, groups, sparse.Pairs, copied);
+
+        // Groups: each project with its 4 strongest, then each community's 5 biggest.
+        Assert.Equal(projects.Count + sparse.Sparse!.Communities.Distinct().Count(), groups.Count);
+        Assert.All(groups, g => Assert.InRange(g.Length, 1, 5));
+        Assert.Equal([7, .. sparse.Sparse.Neighbours[7].Take(4)], groups[7]);
+        var expected = new SortedSet<(int, int)>();
+        foreach (var g in groups)
+        {
+            foreach (int x in g)
+            {
+                foreach (int y in g.Where(y => x < y && full.ContainsKey((x, y))))
+                {
+                    expected.Add((x, y));
+                }
+            }
+        }
+
+        var kept = sparse.Pairs.Select(p => (p.A, p.B)).ToHashSet();
+        Assert.DoesNotContain(among, p => kept.Contains((p.A, p.B)));
+        Assert.Equal(expected.Where(p => !kept.Contains(p)), among.Select(p => (p.A, p.B)));
+        Assert.All(among, p =>
+        {
+            Assert.Equal(full[(p.A, p.B)].SumMin, p.SumMin);
+            Assert.Equal(full[(p.A, p.B)].Shared.Count, p.Shared);
+        });
+        Assert.NotEmpty(among); // the test sees pairs that were not kept
+    }
+
+    [Fact]
     public void Communities_are_the_kept_graphs_groups_the_same_every_run()
     {
         var projects = Ecosystem(60, seed: 4);

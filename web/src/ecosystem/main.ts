@@ -1,21 +1,29 @@
 // kashika relate, many projects: the network of related projects (sigma.js on WebGL, laid out by kashika with
-// ForceAtlas2), coloured by community; search; a project's panel with its neighbourhood; the measure shown on edges.
+// ForceAtlas2), coloured by community; search; a project's panel with its neighbourhood; the measure shown on edges;
+// a neighbourhood or a community as a chord diagram of every pair among its projects.
 import Graph from "graphology";
 import Sigma from "sigma";
 import { select as d3select } from "d3";
 import { count, grouped } from "../common/format.js";
-import { readData, table } from "../common/ui.js";
-import { palette } from "../relate/model.js";
+import { readData, table, tooltip } from "../common/ui.js";
+import { palette } from "../common/colour.js";
+import { drawChart } from "../common/chord.js";
+import { clusterOrder } from "../common/chord-model.js";
 import type { EcosystemDocument, PairSummary } from "./data.js";
-import { communitiesOf, edgeWidths, findProjects, measureOf, measures, neighbourhood, nodeSize } from "./model.js";
+import { chordMatrix, communitiesOf, edgeWidths, findProjects, measureOf, measures, neighbourhood, neighbourhoodChord, nodeSize, pairIndex, valueOf } from "./model.js";
+import type { ChordPair } from "./model.js";
 import type { Measure } from "./model.js";
 
 const data = readData<EcosystemDocument>();
 const names = data.projects;
 // What is drawn: the whole history, or one period of --by (its kept pairs and its developers); nodes stay in place.
-interface View { label: string; pairs: PairSummary[]; developers: number[]; commits: number[] }
-const whole: View = { label: "whole history", pairs: data.pairs, developers: data.projectDetails.map((p) => p.developers), commits: data.projectDetails.map((p) => p.commits) };
-const views: View[] = [whole, ...(data.periods || []).map((p) => ({ label: p.label, pairs: p.pairs, developers: p.developers, commits: p.commits }))];
+// chordPairs: the pairs among a chord diagram's projects that were not kept (figures only).
+interface View { label: string; pairs: PairSummary[]; developers: number[]; commits: number[]; chordPairs: number[][]; index?: Map<number, ChordPair> }
+const whole: View = {
+  label: "whole history", pairs: data.pairs, developers: data.projectDetails.map((p) => p.developers), commits: data.projectDetails.map((p) => p.commits),
+  chordPairs: data.sparse.chordPairs,
+};
+const views: View[] = [whole, ...(data.periods || []).map((p) => ({ label: p.label, pairs: p.pairs, developers: p.developers, commits: p.commits, chordPairs: p.chordPairs }))];
 let view = whole;
 const developers = whole.developers;
 const sparse = data.sparse;
@@ -48,7 +56,8 @@ function drawPairs() {
 }
 drawPairs();
 
-let measure: Measure = "relatedness";
+// The measure the report was made by, when the page has it.
+let measure: Measure = data.options.metric === "jaccard" || data.options.metric === "shared" ? data.options.metric : "relatedness";
 let selected: number | null = null;
 let hovered: number | null = null;
 let community: number | null = null;
@@ -98,6 +107,8 @@ function select(project: number | null, move = false) {
   neighboursOf(project);
   renderer.refresh();
   showPanel();
+  // A chord diagram on show follows the project chosen.
+  if (chordShown && project !== null) showChord({ project });
   if (project !== null && move) {
     const at = renderer.getNodeDisplayData(String(project));
     if (at) renderer.getCamera().animate({ x: at.x, y: at.y, ratio: 0.6 }, { duration: 300 });
@@ -108,7 +119,7 @@ function select(project: number | null, move = false) {
 // diagram of every pair among them, as the user would type it.
 function chordCommand(projects: number[], file: string): HTMLElement[] {
   const chord = document.createElement("h3");
-  chord.textContent = "As a chord diagram (every pair among them)";
+  chord.textContent = "As a report of its own (every person of every pair)";
   const command = document.createElement("code");
   command.className = "command";
   const quote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`);
@@ -127,9 +138,10 @@ function showCommunity(panel: HTMLElement, c: (typeof communities)[number]) {
   const inside = view.pairs.filter((p) => sparse.communities[p.a] === c.id && sparse.communities[p.b] === c.id).length;
   facts.textContent = `${count(c.members.length, "project")}; ${count(inside, "kept pair")} inside it${view === whole ? "" : ` in ${view.label}`}`;
   panel.append(head, facts);
+  panel.append(chordButton(`Chord diagram of its ${Math.min(sparse.chord, c.members.length)} biggest projects`, { community: c.id }));
   table(d3select(panel), ["project", "developers", "commits"], c.members.map((i) => [names[i], view.developers[i], view.commits[i]]),
     "members", { onRow: (i: number) => select(c.members[i], true), limit: 30, noun: "projects" });
-  if (data.options.input === "git") panel.append(...chordCommand(c.members.slice(0, 30), `community-${c.id + 1}`));
+  if (data.options.input === "git") panel.append(...chordCommand(c.members.slice(0, sparse.chord), `community-${c.id + 1}`));
 }
 
 function showPanel() {
@@ -151,6 +163,7 @@ function showPanel() {
   facts.textContent = `${count(view.developers[p], "developer")}, ${count(view.commits[p], "commit")}${inView}; community ${c.id + 1} (${c.label}, ${count(c.members.length, "project")})`;
   panel.append(top, facts);
   const rows = neighbourhood(p, view.pairs, measure, view.developers);
+  if (sparse.neighbours[p].length > 0) panel.append(chordButton("Chord diagram of this neighbourhood", { project: p }));
   const h = document.createElement("h3");
   h.textContent = `Related projects kept${inView} (${rows.length}), by ${measures[measure].name}`;
   panel.append(h);
@@ -158,9 +171,9 @@ function showPanel() {
   table(d3select(panel), ["project", measures[measure].name, "shared people", "Σ min commits"], rows.map((r) => [
     names[r.other], { value: r.value, text: grouped(r.value, digits, digits) }, r.pair.shared.length, r.pair.sumMin,
   ]), "neighbours", { onRow: (i: number) => select(rows[i].other, true) });
-  // The chord diagram of the neighbourhood is a report of its own: every pair among these projects, not only those
-  // kept. Repositories can be named again; ranking files and tables cannot be picked one by one.
-  if (data.options.input === "git") panel.append(...chordCommand([p, ...rows.slice(0, 12).map((r) => r.other)], names[p]));
+  // The neighbourhood's chord diagram as a report of its own (with every person of every pair): repositories can be
+  // named again; ranking files and tables cannot be picked one by one.
+  if (data.options.input === "git") panel.append(...chordCommand(neighbourhoodChord(p, sparse.neighbours, sparse.chord), names[p]));
   const who = document.createElement("h3");
   who.textContent = "People shared with the strongest";
   panel.append(who);
@@ -174,11 +187,96 @@ function showPanel() {
   }
 }
 
+// --- a neighbourhood or a community as a chord diagram ---------------------------------------------------------------
+// Every pair among its projects, kept or not (the report counts the others for this), under the measure chosen, in the
+// period shown: what a report of just those projects draws.
+type ChordOf = { project: number } | { community: number };
+let chordShown: ChordOf | null = null;
+const tip = tooltip();
+const chordPanel = el("chord");
+const chordColours = palette(sparse.chord);
+const indexOf = (v: View) => (v.index ??= pairIndex(v.pairs, v.chordPairs, names.length));
+const digitsOf = (m: Measure) => (m === "jaccard" ? 3 : m === "relatedness" ? 2 : 0);
+
+function chordButton(text: string, of: ChordOf): HTMLElement {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "show-chord";
+  button.textContent = text;
+  button.addEventListener("click", () => showChord(of));
+  return button;
+}
+
+function chordProjects(of: ChordOf): number[] {
+  return "project" in of ? neighbourhoodChord(of.project, sparse.neighbours, sparse.chord) : communities[of.community].members.slice(0, sparse.chord);
+}
+
+function showChord(of: ChordOf) {
+  chordShown = of;
+  chordPanel.classList.add("shown");
+  drawChordDiagram();
+}
+
+function hideChord() {
+  chordShown = null;
+  chordPanel.classList.remove("shown");
+  tip.hide();
+}
+
+function drawChordDiagram() {
+  if (!chordShown) return;
+  const of = chordShown;
+  const projects = chordProjects(of);
+  const index = indexOf(view);
+  const matrix = chordMatrix(projects, index, names.length, measure, view.developers);
+  const inView = view === whole ? "" : ` in ${view.label}`;
+  el("chord-title").textContent = "project" in of
+    ? `${names[of.project]} and its ${count(projects.length - 1, "strongest neighbour")}${inView}: every pair among them, by ${measures[measure].name}`
+    : `Community ${of.community + 1} (${communities[of.community].label}): its ${count(projects.length, "biggest project")} of ${grouped(communities[of.community].members.length)}${inView}, every pair among them, by ${measures[measure].name}`;
+  const area = el("chord-area");
+  const size = Math.max(240, Math.min(area.clientWidth, area.clientHeight) - 8);
+  const pairOf = (x: number, y: number) => index.get(Math.min(projects[x], projects[y]) * names.length + Math.max(projects[x], projects[y]));
+  const show = (event: { clientX: number; clientY: number }, lines: string[]) => tip.show(event, lines);
+  const chart = drawChart(d3select(area), {
+    size,
+    matrix,
+    order: clusterOrder(matrix),
+    projects: projects.map((p) => names[p]),
+    colour: (x) => chordColours[x % chordColours.length],
+    keep: () => true,
+    label: (x) => names[projects[x]],
+    nameProject: (x) => `${names[projects[x]]}: ${count(view.developers[projects[x]], "developer")}`,
+    namePair: (x, y) => `${names[projects[x]]} and ${names[projects[y]]}: ${grouped(matrix[x][y], digitsOf(measure), digitsOf(measure))} ${measures[measure].name}`,
+    on: {
+      hoverProject: (event, x) => show(event, [names[projects[x]], `${count(view.developers[projects[x]], "developer")}, ${count(view.commits[projects[x]], "commit")}${inView}`,
+        `community ${sparse.communities[projects[x]] + 1}`, "click: its own neighbourhood"]),
+      hoverPair: (event, x, y) => {
+        const pair = pairOf(x, y)!;
+        const people = pair.kept
+          ? pair.kept.shared.slice(0, 8).map((s) => s.name).join(", ") + (pair.kept.shared.length > 8 ? `, and ${grouped(pair.kept.shared.length - 8)} more` : "")
+          : "a pair the report did not keep: its people are in --format csv";
+        show(event, [`${names[projects[x]]} — ${names[projects[y]]}`,
+          `${measures[measure].name}: ${grouped(valueOf(pair.a, pair.b, pair.sumMin, pair.shared, measure, view.developers), digitsOf(measure), digitsOf(measure))}`,
+          `${count(pair.shared, "shared developer")}, Σ min ${grouped(pair.sumMin)} commits`, people]);
+      },
+      move: (event) => tip.move(event),
+      leave: () => tip.hide(),
+      clickProject: (x) => { tip.hide(); select(projects[x], true); },
+      clickPair: () => {},
+      background: () => {},
+    },
+  });
+  chordPanel.dataset.chords = String(chart.chords);
+}
+
+el("chord-close").addEventListener("click", hideChord);
+window.addEventListener("resize", () => drawChordDiagram());
+
 renderer.on("clickNode", ({ node }) => select(Number(node)));
 renderer.on("clickStage", () => select(null));
 renderer.on("enterNode", ({ node }) => { hovered = Number(node); if (selected === null) { neighboursOf(hovered); renderer.refresh(); } });
 renderer.on("leaveNode", () => { hovered = null; if (selected === null) { neighboursOf(null); renderer.refresh(); } });
-document.addEventListener("keydown", (event) => { if (event.key === "Escape") select(null); });
+document.addEventListener("keydown", (event) => { if (event.key === "Escape") { if (chordShown) hideChord(); else select(null); } });
 
 // Search: projects by name, the biggest first; Enter or a click chooses one.
 const search = el<HTMLInputElement>("search");
@@ -218,11 +316,12 @@ if (views.length > 1) {
     graph.forEachNode((node) => graph.setNodeAttribute(node, "size", nodeSize(view.developers[Number(node)], most, names.length)));
     renderer.refresh();
     showPanel();
+    drawChordDiagram();
   });
 }
 
 // Back to the whole network: no project chosen, no community alone, the first zoom.
-el("reset").addEventListener("click", () => { community = null; select(null); renderer.getCamera().animatedReset({ duration: 200 }); });
+el("reset").addEventListener("click", () => { hideChord(); community = null; select(null); renderer.getCamera().animatedReset({ duration: 200 }); });
 
 // The measure on the edges and in the panel.
 const chooser = el<HTMLSelectElement>("measure");
@@ -231,7 +330,8 @@ for (const [key, m] of Object.entries(measures)) {
   option.value = key; option.textContent = m.name; option.title = m.explain;
   chooser.appendChild(option);
 }
-chooser.addEventListener("change", () => { measure = chooser.value as Measure; applyMeasure(); neighboursOf(selected); renderer.refresh(); showPanel(); });
+chooser.value = measure;
+chooser.addEventListener("change", () => { measure = chooser.value as Measure; applyMeasure(); neighboursOf(selected); renderer.refresh(); showPanel(); drawChordDiagram(); });
 
 // The legend: the coloured communities, each a button that shows it alone.
 const legend = el("communities");
@@ -241,7 +341,10 @@ communities.slice(0, coloured).forEach((c) => {
   const swatch = document.createElement("i");
   swatch.style.background = colourOf(c.id);
   button.append(swatch, `${c.label} (${c.members.length})`);
-  button.addEventListener("click", () => { selected = null; near = new Set(); community = community === c.id ? null : c.id; renderer.refresh(); showPanel(); });
+  button.addEventListener("click", () => {
+    selected = null; near = new Set(); community = community === c.id ? null : c.id; renderer.refresh(); showPanel();
+    if (chordShown) { if (community === null) hideChord(); else showChord({ community: c.id }); }
+  });
   legend.appendChild(button);
 });
 if (communities.length > coloured) {
@@ -260,6 +363,12 @@ if (communities.length > coloured) {
     const at = renderer.framedGraphToViewport(display);
     const box = el("graph").getBoundingClientRect();
     return { x: box.left + at.x, y: box.top + at.y };
+  },
+  /** The chord diagram on show: its projects' names and the matrix drawn (rows in that order); null when none. */
+  chord: () => {
+    if (!chordShown) return null;
+    const projects = chordProjects(chordShown);
+    return { projects: projects.map((p) => names[p]), matrix: chordMatrix(projects, indexOf(view), names.length, measure, view.developers) };
   },
 };
 // Ready once the network is first drawn: the milliseconds since the page began loading (the benchmarks read them).

@@ -11,15 +11,45 @@ export const measures: Record<Measure, { name: string; explain: string }> = {
   shared: { name: "shared people", explain: "developers who committed to both" },
 };
 
-/** A pair's value under a measure (developers: each project's developer count). */
-export function measureOf(pair: PairSummary, measure: Measure, developers: number[]): number {
-  const shared = pair.shared.length;
+/** A pair's value under a measure from its figures (developers: each project's developer count). */
+export function valueOf(a: number, b: number, sumMin: number, shared: number, measure: Measure, developers: number[]): number {
   if (measure === "shared") return shared;
   if (measure === "jaccard") {
-    const union = developers[pair.a] + developers[pair.b] - shared;
+    const union = developers[a] + developers[b] - shared;
     return union > 0 ? shared / union : 0;
   }
-  return Math.sqrt(pair.sumMin);
+  return Math.sqrt(sumMin);
+}
+
+/** A kept pair's value under a measure. */
+export function measureOf(pair: PairSummary, measure: Measure, developers: number[]): number {
+  return valueOf(pair.a, pair.b, pair.sumMin, pair.shared.length, measure, developers);
+}
+
+/** A pair of a chord diagram: its figures, and the kept pair (with its people) when it was kept. */
+export interface ChordPair { a: number; b: number; sumMin: number; shared: number; kept: PairSummary | null }
+
+/** Every pair a view knows, kept or counted for the chord diagrams ([a, b, Σ min, shared]), by a < b: a·n + b. */
+export function pairIndex(pairs: PairSummary[], chordPairs: number[][], n: number): Map<number, ChordPair> {
+  const index = new Map<number, ChordPair>();
+  for (const [a, b, sumMin, shared] of chordPairs) index.set(a * n + b, { a, b, sumMin, shared, kept: null });
+  for (const p of pairs) index.set(p.a * n + p.b, { a: p.a, b: p.b, sumMin: p.sumMin, shared: p.shared.length, kept: p });
+  return index;
+}
+
+/** The chord diagram of some projects: the matrix of the measure among them (rows in their order), 0 for a pair that
+ * shares nobody. */
+export function chordMatrix(projects: number[], index: Map<number, ChordPair>, n: number, measure: Measure, developers: number[]): number[][] {
+  return projects.map((x) => projects.map((y) => {
+    if (x === y) return 0;
+    const pair = index.get(Math.min(x, y) * n + Math.max(x, y));
+    return pair ? valueOf(pair.a, pair.b, pair.sumMin, pair.shared, measure, developers) : 0;
+  }));
+}
+
+/** The projects of a chord diagram: a project and its first neighbours (strongest first), `size` in all. */
+export function neighbourhoodChord(project: number, neighbours: number[][], size: number): number[] {
+  return [project, ...neighbours[project].slice(0, size - 1)];
 }
 
 export interface Community { id: number; members: number[]; label: string }

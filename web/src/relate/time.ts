@@ -3,7 +3,8 @@
 import { arc as d3arc, axisBottom, axisLeft, chord as d3chord, line, max, ribbon as d3ribbon, scaleLinear, scalePoint } from "d3";
 import type { Chord, ChordGroup, ChordSubgroup } from "d3";
 import type { Parent } from "../common/ui.js";
-import { laidOut, timelineOf } from "./model.js";
+import { laidOut } from "../common/chord-model.js";
+import { timelineOf } from "./model.js";
 
 // A chord diagram `size` px wide without labels into `parent`; `matrix` null draws an empty ring (no sharing).
 export function drawThumbnail(parent: Parent, matrix: number[][] | null, order: number[], colour: (project: number) => string, size: number,

@@ -1,9 +1,10 @@
-// The chord diagram: one arc per project around a ring, one ribbon per related pair. Drawing only: what to draw, in
-// which order and colours, and what a hover or click means come from main.ts.
+// The chord diagram: one arc per project around a ring, one ribbon per related pair (the relate page, and the ecosystem
+// page's neighbourhoods). Drawing only: what to draw, in which order and colours, and what a hover or click means come
+// from the page.
 import { arc as d3arc, chord as d3chord, descending, ascending, interpolate, ribbon as d3ribbon } from "d3";
 import type { Chord, ChordGroup } from "d3";
-import type { Parent, PointerPosition } from "../common/ui.js";
-import { hitAngles, labelsToKeep, laidOut } from "./model.js";
+import type { Parent, PointerPosition } from "./ui.js";
+import { hitAngles, labelsToKeep, laidOut } from "./chord-model.js";
 // selection.transition() comes from this module's side effect, which d3's bundle (sideEffects: false) would drop.
 import "d3-transition";
 
