@@ -51,6 +51,39 @@ public static class HistoryReader
         return new GitHistory(log.Tally(null, request.Compat, request.Period), shallow, reason is null ? "git" : $"git ({reason})", log.Commits.Count, null);
     }
 
+    /// <summary>
+    /// What decides a repository's history as <see cref="Read"/> reads it, found without reading the history: the
+    /// repository, the commit its revision names (a commit's history never changes: the native reader refuses shallow
+    /// clones, grafts and replace refs) and what its mailmap is made of. Null when only reading can tell: the git reader,
+    /// a revision git must resolve, a mailmap read with a warning, a repository the native reader does not read.
+    /// </summary>
+    public static string? Fingerprint(GitRepository repository, HistoryOptions options)
+    {
+        var request = options.Request;
+        if (options.Reader != GitReader.Native || BytePaths.IsOpened(repository.Path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var reader = NativeReader.Open(repository.Path);
+            if (reader.Resolve(request.Revision, repository.Name, repository.Source) is not { } tip)
+            {
+                return null;
+            }
+
+            var warnings = new List<string>();
+            var mailmap = request.Mailmap && !request.Compat ? reader.Mailmap(request.Aliases, warnings.Add) : null;
+            return warnings.Count > 0 ? null : $"{reader.RepositoryKey}\n{tip}\n{mailmap?.Digest}";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever stops the fingerprint (an empty repository, a damaged one) is for reading to report, in its words.
+            return null;
+        }
+    }
+
     private static GitHistory ReadNative(GitRepository repository, HistoryOptions options, Action<long> progress, CancellationToken cancel)
     {
         var request = options.Request;

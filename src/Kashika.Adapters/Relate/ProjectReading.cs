@@ -91,36 +91,12 @@ public static class ProjectReading
         var (repositories, unusable) = RepositoryDiscovery.Expand(request.Paths, request.CurrentDirectory);
         var problems = new List<InputProblem>(unusable.Select(u => new InputProblem(u, ProblemKind.Failed)));
         var notes = new List<string>();
-
-        string? aliases = null;
-        if (request.Aliases is not null)
-        {
-            aliases = Path.GetFullPath(request.Aliases, request.CurrentDirectory);
-            if (!File.Exists(aliases))
-            {
-                throw new InputException($"{request.Aliases}: no such file");
-            }
-
-            // Each repository's reader reads it: checked once here to be a file of a mailmap's size.
-            BoundedFile.Check(aliases, Mailmaps, $"--aliases {request.Aliases}");
-        }
-
-        var logRequest = new GitLogRequest(
-            request.Rules.Mode == IdentityMode.OssrelName, request.Revision, request.Since, request.Until, aliases, request.By, Mailmap: request.Mailmap);
+        var options = Options(request, repositories, () => OpenCache(request, problems), cancel);
+        var cache = options.Cache;
         var read = new ReadProject?[repositories.Count];
         var said = new string?[repositories.Count];
         var failed = new ConcurrentDictionary<int, RepositoryException>();
         var damaged = new ConcurrentDictionary<int, bool>();
-        // Read once, by git, whichever reader runs: the native reader then selects what git log would, and a date git
-        // cannot read is an error rather than a log of nothing.
-        var (since, until) = repositories.Count > 0 ? GitLog.Dates(repositories[0], request.Since, request.Until, cancel) : (null, null);
-        if (request.Reader != GitReader.Native)
-        {
-            (since, until) = (null, null);
-        }
-
-        var cache = OpenCache(request, problems);
-        var options = new HistoryOptions(logRequest, request.Reader, since, until, cache, Alone: repositories.Count == 1);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel };
         // Largest first, so that a big repository does not start last while the other cores are idle.
         var bySize = Enumerable.Range(0, repositories.Count).OrderByDescending(i => RepositoryDiscovery.StoredBytes(repositories[i])).ToList();
@@ -202,6 +178,62 @@ public static class ProjectReading
         notes.Add($"read {Plural(repositories.Count, "repository")} ({total:N0} commits, {readNow:N0} of them read from the repositories"
             + $"{(cache is null ? "" : total > readNow ? $", the rest from the cache {cache.File}" : $"; kept in the cache {cache.File}")}) in {request.Clock.GetElapsedTime(started).TotalSeconds:F2} s");
         return new ProjectsRead(read.OfType<ReadProject>().ToList(), problems, notes);
+    }
+
+    /// <summary>
+    /// What decides every history <see cref="Repositories"/> would read, found without reading them (a report cache keys
+    /// on it): the repositories found, each one's <see cref="HistoryReader.Fingerprint"/>, the dates --since and --until
+    /// name today. Null when a path is no repository or a repository cannot be told apart without reading it.
+    /// </summary>
+    public static string? Fingerprint(RepositoryRequest request, CancellationToken cancel)
+    {
+        var (repositories, unusable) = RepositoryDiscovery.Expand(request.Paths, request.CurrentDirectory);
+        if (unusable.Count > 0 || repositories.Count < 2)
+        {
+            return null;
+        }
+
+        var options = Options(request, repositories, () => null, cancel);
+        var prints = new string?[repositories.Count];
+        Parallel.For(0, repositories.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel },
+            i => prints[i] = HistoryReader.Fingerprint(repositories[i], options));
+        if (prints.Any(p => p is null))
+        {
+            return null;
+        }
+
+        var lines = repositories.Select((r, i) => $"{r.Name}\n{r.Path}\n{r.Source}\n{prints[i]}").Prepend($"{options.Since} {options.Until}");
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n\n", lines))));
+    }
+
+    // How every repository is read: the log asked for (the aliases file checked to be one), the dates git reads
+    // --since and --until as, the cache.
+    private static HistoryOptions Options(RepositoryRequest request, IReadOnlyList<GitRepository> repositories, Func<HistoryCache?> cache, CancellationToken cancel)
+    {
+        string? aliases = null;
+        if (request.Aliases is not null)
+        {
+            aliases = Path.GetFullPath(request.Aliases, request.CurrentDirectory);
+            if (!File.Exists(aliases))
+            {
+                throw new InputException($"{request.Aliases}: no such file");
+            }
+
+            // Each repository's reader reads it: checked once here to be a file of a mailmap's size.
+            BoundedFile.Check(aliases, Mailmaps, $"--aliases {request.Aliases}");
+        }
+
+        var logRequest = new GitLogRequest(
+            request.Rules.Mode == IdentityMode.OssrelName, request.Revision, request.Since, request.Until, aliases, request.By, Mailmap: request.Mailmap);
+        // Read once, by git, whichever reader runs: the native reader then selects what git log would, and a date git
+        // cannot read is an error rather than a log of nothing.
+        var (since, until) = repositories.Count > 0 ? GitLog.Dates(repositories[0], request.Since, request.Until, cancel) : (null, null);
+        if (request.Reader != GitReader.Native)
+        {
+            (since, until) = (null, null);
+        }
+
+        return new HistoryOptions(logRequest, request.Reader, since, until, cache(), Alone: repositories.Count == 1);
     }
 
     /// <summary>The 2013 original's ranking files in <paramref name="folder"/>: all of them in name order, or those <paramref name="orderFile"/> lists.</summary>

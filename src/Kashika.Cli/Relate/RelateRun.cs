@@ -80,6 +80,7 @@ internal static class RelateRun
 
         bool inputFailed = false;
         IReadOnlyList<ReadProject> projects;
+        (ReportCache Cache, string Key)? keep = null;
         try
         {
             if (arguments.FromRanking is not null)
@@ -92,6 +93,15 @@ internal static class RelateRun
                 var request = new RepositoryRequest(
                     arguments.Paths, context.CurrentDirectory, rules, arguments.Revision ?? "HEAD", arguments.Since, arguments.Until, arguments.Aliases,
                     arguments.By, Mailmap: !arguments.NoMailmap, arguments.Reader, arguments.Cache, arguments.NoCache, context.Clock, context.Variable);
+                keep = KeptReport(arguments, request, vetoes, cancel);
+                if (keep is { } kept && kept.Cache.Load(kept.Key) is { } made)
+                {
+                    using (made)
+                    {
+                        return FromCache(arguments, made, kept.Cache, context);
+                    }
+                }
+
                 new Progress(context).Run(reporter => read = ProjectReading.Repositories(request, reporter, cancel));
                 foreach (var problem in read.Problems)
                 {
@@ -154,7 +164,71 @@ internal static class RelateRun
             return Export(tables, folder, context) is { } failed ? failed : inputFailed ? ExitCode.InputError : ExitCode.Success;
         }
 
-        return Report(arguments, counted.Relate(metric, Sparse(arguments, counted.Whole.Count)), projects.Select(p => p.Source).ToList(), settings, warnings, context, inputFailed);
+        return Report(
+            arguments, counted.Relate(metric, Sparse(arguments, counted.Whole.Count)), projects.Select(p => p.Source).ToList(), settings, warnings, context, inputFailed,
+            inputFailed ? null : keep);
+    }
+
+    // The report cache and this run's key in it (docs/relate.md, "Report cache"): for repositories read natively with
+    // the history cache, when every repository can be told apart without reading it. The key holds this kashika (its
+    // version and executable), every option that changes a report's bytes, and the repositories' fingerprints.
+    private static (ReportCache Cache, string Key)? KeptReport(RelateArguments arguments, RepositoryRequest request, IReadOnlyList<NotSame>? vetoes, CancellationToken cancel)
+    {
+        if (arguments.NoCache || arguments.Reader != GitReader.Native || arguments.SuggestAliases || arguments.ExportParquet is not null)
+        {
+            return null;
+        }
+
+        string folder = arguments.Cache is null ? HistoryCache.DefaultFolder(request.Variable) : Path.GetFullPath(arguments.Cache, request.CurrentDirectory);
+        if (ProjectReading.Fingerprint(request, cancel) is not { } repositories || ReportCache.Open(folder) is not { } cache)
+        {
+            return null;
+        }
+
+        // This kashika: its executable, and the assemblies beside it when it runs on the .NET runtime (dotnet kashika.dll).
+        var built = new[] { Environment.ProcessPath ?? "" }
+            .Concat(new[] { typeof(RelateRun), typeof(RelatePipeline), typeof(RelateDocument), typeof(ProjectReading) }.Select(t => Path.Combine(AppContext.BaseDirectory, $"{t.Assembly.GetName().Name}.dll")))
+            .Where(File.Exists).Select(f => new FileInfo(f)).Select(f => $"{f.FullName} {f.Length} {f.LastWriteTimeUtc.Ticks}");
+        string Of(object? value) => value switch
+        {
+            null => "-",
+            double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+        };
+        string key = ReportCache.Key([
+            Generator, string.Join('\n', built),
+            arguments.Format, Of(arguments.Metric), Of(arguments.Identity), Of(arguments.Aliases), string.Join('\0', arguments.BotPatterns), Of(arguments.IncludeBots),
+            Of(arguments.CountMerges), Of(arguments.Revision), Of(arguments.Since), Of(arguments.Until), Of(arguments.Compat), Of(arguments.By),
+            Of(arguments.NoMailmap), Of(arguments.Top), Of(arguments.Above), Of(arguments.View),
+            string.Join('\n', (vetoes ?? []).Select(v => $"{v.Address}\0{v.Other}")), repositories]);
+        return (cache, key);
+    }
+
+    // A report the cache holds: written where asked as it was made, with what its run said.
+    private static ExitCode FromCache(RelateArguments arguments, CachedReport made, ReportCache cache, CliContext context)
+    {
+        foreach (string warning in made.Warnings)
+        {
+            context.Warn(warning);
+        }
+
+        string? written = ReportWriter.Write(new Copied(RelateFormats.All.Named(arguments.Format)), made.Report, arguments.Output, context.StandardOutput);
+        if (written is not null)
+        {
+            context.Say($"wrote {written} ({made.Summary}; from the report cache {cache.Folder}: the same repositories at the same commits, mailmaps and options)");
+        }
+
+        return ExitCode.Success;
+    }
+
+    // A report's bytes as the cache holds them, written like any report (to its default file name unless -o).
+    private sealed class Copied(IReportFormat<RelateDocument> format) : IReportFormat<Stream>
+    {
+        public string Name => format.Name;
+
+        public string? DefaultFileName => format.DefaultFileName;
+
+        public void Write(Stream model, Stream output) => model.CopyTo(output);
     }
 
     // Which pairs a report keeps: every pair for a few projects, in a matrix format (csv, ossrel-js) and in the chord
@@ -173,7 +247,8 @@ internal static class RelateRun
     }
 
     private static ExitCode Report(
-        RelateArguments arguments, RelateOutcome outcome, IReadOnlyList<ProjectSource> sources, RelateSettings settings, List<string> warnings, CliContext context, bool inputFailed)
+        RelateArguments arguments, RelateOutcome outcome, IReadOnlyList<ProjectSource> sources, RelateSettings settings, List<string> warnings, CliContext context, bool inputFailed,
+        (ReportCache Cache, string Key)? keep = null)
     {
         var result = outcome.Result;
         WarnOfCopies(outcome.Copies, result.Projects, warnings, context);
@@ -198,7 +273,9 @@ internal static class RelateRun
         string? written = ReportWriter.Write(RelateFormats.All.Named(arguments.Format), document, arguments.Output, context.StandardOutput);
         if (written is not null)
         {
-            context.Say($"wrote {written} ({Plural(result.Projects.Count, "project")}, {Plural(result.Pairs.Count, "related pair")})");
+            string summary = $"{Plural(result.Projects.Count, "project")}, {Plural(result.Pairs.Count, "related pair")}";
+            context.Say($"wrote {written} ({summary})");
+            keep?.Cache.Store(keep.Value.Key, written, summary, warnings);
         }
 
         return inputFailed ? ExitCode.InputError : ExitCode.Success;

@@ -18,11 +18,19 @@ public sealed class Mailmap
         public Dictionary<string, (string? Name, string? Email)> ByName { get; } = new(StringComparer.Ordinal);
     }
 
+    // Each text added, by kind and SHA-256, in order: what the mailmap is made of.
+    private readonly List<string> sources = [];
+
     public bool IsEmpty => byEmail.Count == 0;
+
+    /// <summary>What the mailmap was made of (each text added, its kind and digest, in order): two mailmaps made of the
+    /// same texts map alike (a report cache keys on it).</summary>
+    public string Digest => string.Join(' ', sources);
 
     /// <summary>Adds the lines of a mailmap held in a blob (git reads a blob's lines whole).</summary>
     public void AddBlob(ReadOnlySpan<byte> text)
     {
+        sources.Add("blob:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(text)));
         foreach (var line in text.Split((byte)'\n'))
         {
             AddLine(text[line]);
@@ -33,6 +41,7 @@ public sealed class Mailmap
     /// read as several.</summary>
     public void AddFile(ReadOnlySpan<byte> text)
     {
+        sources.Add("file:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(text)));
         const int Buffer = 1023;
         while (!text.IsEmpty)
         {

@@ -99,6 +99,88 @@ public sealed class RelateCacheTests : IDisposable
         Assert.Equal(Fresh("--since", "2017-07-20", "alpha", "beta"), window.StandardOutput);
     }
 
+    // A report written to a file, by way of the report cache; its bytes, and whether the cache held it.
+    private (byte[] Report, bool FromCache, string[] Warnings) Written(params string[] arguments)
+    {
+        string output = dir.Combine($"report-{Guid.NewGuid():N}");
+        var result = KashikaProcess.Run(dir.Path, ["relate", "--cache", CacheFolder, "-o", output, .. arguments]);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        string[] warnings = [.. result.StandardError.Split('\n').Where(l => l.Contains("warning:", StringComparison.Ordinal))];
+        return (File.ReadAllBytes(output), result.StandardError.Contains("from the report cache", StringComparison.Ordinal), warnings);
+    }
+
+    // The same report made from the repositories, without any cache.
+    private byte[] Made(params string[] arguments)
+    {
+        string output = dir.Combine($"fresh-{Guid.NewGuid():N}");
+        var result = KashikaProcess.Run(dir.Path, ["relate", "--no-cache", "-o", output, .. arguments]);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        return File.ReadAllBytes(output);
+    }
+
+    [Fact]
+    public void A_report_made_before_is_copied_while_nothing_it_is_made_of_changed_and_made_anew_when_anything_did()
+    {
+        string[] network = ["--view", "network", "alpha", "beta"];
+        var first = Written(network);
+        Assert.False(first.FromCache);
+        Assert.Contains(first.Warnings, w => w.Contains("kept each project's 20 strongest pairs", StringComparison.Ordinal));
+        var again = Written(network);
+        Assert.True(again.FromCache);
+        Assert.Equal(first.Report, again.Report);
+        Assert.Equal(first.Warnings, again.Warnings); // what the run said is said again
+        Assert.Equal(Made(network), again.Report);
+
+        // Other options are other reports: each made once, then copied.
+        foreach (string[] options in (string[][])[["-f", "json"], ["--top", "1"], ["--metric", "jaccard"], ["--by", "year"], ["--rev", "main"], ["--no-mailmap"]])
+        {
+            Assert.False(Written([.. options, .. network]).FromCache, string.Join(' ', options));
+            var copied = Written([.. options, .. network]);
+            Assert.True(copied.FromCache, string.Join(' ', options));
+            Assert.Equal(Made([.. options, .. network]), copied.Report);
+        }
+
+        // A revision only git resolves (main~3) is not told apart without reading: made every time.
+        Assert.False(Written(["--rev", "main~3", .. network]).FromCache);
+        Assert.False(Written(["--rev", "main~3", .. network]).FromCache);
+
+        // What the histories are made of: a new commit, a mailmap in the work tree, an aliases file and its content.
+        var alpha = new GitRepoPath(dir.Combine("alpha"));
+        alpha.Repo.GitAs("Person 5", "p5@example.org", "2030-01-01T00:00:00Z", "commit", "-q", "--allow-empty", "-m", "one more");
+        var committed = Written(network);
+        Assert.False(committed.FromCache);
+        Assert.Equal(Made(network), committed.Report);
+        Assert.NotEqual(first.Report, committed.Report);
+
+        File.WriteAllText(dir.Combine("alpha", ".mailmap"), "Person One <p1@example.org> <p2@example.org>\n");
+        var mapped = Written(network);
+        Assert.False(mapped.FromCache);
+        Assert.Equal(Made(network), mapped.Report);
+        Assert.NotEqual(committed.Report, mapped.Report);
+
+        File.WriteAllText(dir.Combine("aliases"), "Person Three <p3@example.org> <p4@example.org>\n");
+        Assert.False(Written(["--aliases", "aliases", .. network]).FromCache);
+        Assert.True(Written(["--aliases", "aliases", .. network]).FromCache);
+        File.WriteAllText(dir.Combine("aliases"), "Person Three <p3@example.org> <p5@example.org>\n");
+        var aliased = Written(["--aliases", "aliases", .. network]);
+        Assert.False(aliased.FromCache);
+        Assert.Equal(Made(["--aliases", "aliases", .. network]), aliased.Report);
+
+        // A damaged report in the cache is made again, never served.
+        foreach (string kept in Directory.GetFiles(Path.Combine(CacheFolder, "reports"), "*.report"))
+        {
+            byte[] bytes = File.ReadAllBytes(kept);
+            bytes[bytes.Length / 2] ^= 0x20;
+            File.WriteAllBytes(kept, bytes);
+        }
+
+        var repaired = Written(network);
+        Assert.False(repaired.FromCache);
+        Assert.Equal(mapped.Report, repaired.Report);
+        Assert.True(Written(network).FromCache);
+        Assert.InRange(Directory.GetFiles(Path.Combine(CacheFolder, "reports"), "*.said").Length, 1, 8); // the newest kept
+    }
+
     [Fact]
     public void A_damaged_cache_is_read_around_never_trusted()
     {
