@@ -120,7 +120,7 @@ internal static class RelateCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Say how each repository was read (reader, cache, commits read)." };
         var top = new Option<int?>("--top")
         {
-            Description = $"A report of more than {RelateRun.SparseAbove} projects (or any, with this option) keeps each project's K strongest pairs, with their developers (default {PairSelection.DefaultTop}; json, graphml, gexf and the network page; csv and the chord page keep every pair).",
+            Description = $"A report of more than {RelateRun.SparseAbove} projects (or any, with this option) keeps each project's K strongest pairs, with their developers (default {PairSelection.DefaultTop}; json, graphml, gexf and the network page; csv and the chord page keep every pair; export: neighbours.parquet).",
             HelpName = "K",
         };
         top.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) { r.AddError("--top: at least 1"); } });
@@ -167,14 +167,14 @@ internal static class RelateCommand
             export,
             export is null && parse.GetValue(fromParquet) is { Length: > 0 } tables ? tables : null,
             parse.GetValue(notSame),
-            export is null ? parse.GetValue(top) : null,
-            export is null ? parse.GetValue(above) : null,
+            parse.GetValue(top),
+            parse.GetValue(above),
             export is null ? parse.GetValue(view) : null);
         command.SetAction((parse, cancel) => Task.FromResult((int)RelateRun.Execute(Arguments(parse, paths, null), context, cancel)));
 
         // relate export: the same reading and rules, relate's tables as Parquet instead of a report (docs/scale.md).
         // The options that shape the tables apply to it too.
-        foreach (var option in new Option[] { identity.Option, aliases, notSame, botPattern, includeBots, merges, revision, since, until, by.Option, compat, noMailmap, reader.Option, cache, noCache, verbose })
+        foreach (var option in new Option[] { identity.Option, aliases, notSame, botPattern, includeBots, merges, revision, since, until, by.Option, compat, noMailmap, reader.Option, cache, noCache, verbose, top, above })
         {
             option.Recursive = true;
         }
@@ -184,7 +184,7 @@ internal static class RelateCommand
         {
             HelpName = "DIR",
             Required = true,
-            Description = "The folder to write projects.parquet, contributions.parquet and copies.parquet in (made if missing; each file replaced whole).",
+            Description = "The folder to write projects.parquet, contributions.parquet, copies.parquet and neighbours.parquet (each project's --top strongest pairs and its community) in (made if missing; each file replaced whole).",
         };
         var export = new Command("export", "relate's counts as Parquet tables (docs/scale.md): relate them again in DuckDB, Spark or Trino, or with kashika relate --from-parquet.")
         {

@@ -160,7 +160,9 @@ internal static class RelateRun
         {
             // The tables hold what relate counts, not its pairs: memory stays that of the counts, not of projects².
             WarnOfCopies(counted.Copies, counted.Whole, warnings, context);
-            var tables = RelateTables.From(projects.Select(p => p.History).ToList(), projects.Select(p => p.Source.Source).ToList(), counted, rules, arguments.By);
+            var tables = RelateTables.From(
+                projects.Select(p => p.History).ToList(), projects.Select(p => p.Source.Source).ToList(), counted, rules, arguments.By,
+                new PairSelection(arguments.Top ?? PairSelection.DefaultTop, arguments.Above));
             return Export(tables, folder, context) is { } failed ? failed : inputFailed ? ExitCode.InputError : ExitCode.Success;
         }
 

@@ -12,6 +12,10 @@ public sealed record ContributionRow(string Project, string Identity, string Nam
 /// direction, so a join on (project_a, project_b) finds it whichever way a query orders the pair.</summary>
 public sealed record CopiedRow(string ProjectA, string ProjectB, string Identity, string Period, long Commits);
 
+/// <summary>One of a project's strongest pairs (<see cref="SparseRelatedness"/>, whole history, relatedness): its rank
+/// (1 the strongest), the other project, the pair's figures, and both projects' communities.</summary>
+public sealed record NeighbourRow(string Project, int ProjectCommunity, int Rank, string Neighbour, int NeighbourCommunity, double Value, long SumMin, int Shared);
+
 /// <summary>
 /// What relate counts, as three tables any engine can relate again (docs/scale.md): the same numbers as the report,
 /// after identity, bot, merge and person-join rules, with copied history apart. <see cref="Relate"/> turns tables
@@ -19,9 +23,15 @@ public sealed record CopiedRow(string ProjectA, string ProjectB, string Identity
 /// </summary>
 public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyList<ContributionRow> Contributions, IReadOnlyList<CopiedRow> Copies)
 {
+    /// <summary>Each project's strongest pairs and its community, for reading beside the counts (an export writes them;
+    /// relating tables again does not read them: they follow from the counts).</summary>
+    public IReadOnlyList<NeighbourRow> Neighbours { get; init; } = [];
+
     /// <param name="histories">The projects as read, in input order (their prints give first and last commit times).</param>
     /// <param name="sources">Where each project was read.</param>
-    public static RelateTables From(IReadOnlyList<ProjectHistory> histories, IReadOnlyList<string> sources, CountedProjects counted, IdentityRules rules, Period period)
+    /// <param name="neighbours">Which pairs the neighbours table keeps.</param>
+    public static RelateTables From(
+        IReadOnlyList<ProjectHistory> histories, IReadOnlyList<string> sources, CountedProjects counted, IdentityRules rules, Period period, PairSelection neighbours)
     {
         var whole = counted.Whole;
         var personOf = counted.Joins.SelectMany(j => j.Keys.Select(k => (k, j.Person))).ToDictionary(x => x.k, x => x.Person, StringComparer.Ordinal);
@@ -75,7 +85,28 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
                     new CopiedRow(whole[pair.Key.B].Name, whole[pair.Key.A].Name, d.Key, c.Key, d.Value),
                 })))
             .ToList();
-        return new RelateTables(projects, contributions, copies);
+        return new RelateTables(projects, contributions, copies) { Neighbours = NeighboursOf(counted, neighbours) };
+    }
+
+    // Each project's kept pairs, strongest first, by relatedness over the whole history, with the communities.
+    private static List<NeighbourRow> NeighboursOf(CountedProjects counted, PairSelection selection)
+    {
+        var whole = counted.Whole;
+        var result = SparseRelatedness.Compute(whole, Metric.Ossrel, selection, counted.CopiedCommits.GetValueOrDefault(""));
+        var sparse = result.Sparse!;
+        var pairs = result.Pairs.ToDictionary(p => (p.A, p.B));
+        var rows = new List<NeighbourRow>();
+        for (int a = 0; a < whole.Count; a++)
+        {
+            int rank = 0;
+            foreach (int b in sparse.Neighbours[a])
+            {
+                var pair = pairs[(Math.Min(a, b), Math.Max(a, b))];
+                rows.Add(new NeighbourRow(whole[a].Name, sparse.Communities[a], ++rank, whole[b].Name, sparse.Communities[b], pair.Value, pair.SumMin, pair.Shared.Count));
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>The relatedness of the tables' projects (ordered by input order, then name), whole history and every

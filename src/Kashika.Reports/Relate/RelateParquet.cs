@@ -32,11 +32,24 @@ public static class RelateParquet
     private static readonly DataField<string> ProjectA = new("project_a");
     private static readonly DataField<string> ProjectB = new("project_b");
 
+    private static readonly DataField<int> ProjectCommunity = new("project_community");
+    private static readonly DataField<int> Rank = new("rank");
+    private static readonly DataField<string> Neighbour = new("neighbour");
+    private static readonly DataField<int> NeighbourCommunity = new("neighbour_community");
+    private static readonly DataField<double> Value = new("relatedness");
+    private static readonly DataField<long> SumMin = new("sum_min");
+    private static readonly DataField<int> Shared = new("shared");
+
     private static readonly ParquetSchema ProjectsSchema = new(Project, InputOrder, Source, Commits, Developers, ExcludedBots, ExcludedMerges);
     private static readonly ParquetSchema ContributionsSchema = new(Project, Identity, Name, PeriodField, Commits, FirstCommit, LastCommit);
     private static readonly ParquetSchema CopiesSchema = new(ProjectA, ProjectB, Identity, PeriodField, Commits);
+    private static readonly ParquetSchema NeighboursSchema = new(Project, ProjectCommunity, Rank, Neighbour, NeighbourCommunity, Value, SumMin, Shared);
 
-    /// <summary>The three files of an export (<see cref="ReportWriter.WriteSet"/> writes them as one set). Each carries
+    // What follows from the counts, written beside them for reading; relating the tables again does not read it.
+    private const string NeighboursFile = "neighbours.parquet";
+
+    /// <summary>The files of an export (<see cref="ReportWriter.WriteSet"/> writes them as one set): three tables of counts
+    /// and each project's strongest pairs with its community (<see cref="NeighbourRow"/>). Each carries
     /// the export's id, the names of the set's files and its own row count (Parquet key-value metadata), so a reader
     /// can tell one export's files from a mix.</summary>
     public static IReadOnlyList<IReportFormat<RelateExport>> Files { get; } =
@@ -44,6 +57,7 @@ public static class RelateParquet
         new Table<ProjectRow>("projects.parquet", t => t.Projects, ProjectsSchema, WriteProjects),
         new Table<ContributionRow>("contributions.parquet", t => t.Contributions, ContributionsSchema, WriteContributions),
         new Table<CopiedRow>("copies.parquet", t => t.Copies, CopiesSchema, WriteCopies),
+        new Table<NeighbourRow>(NeighboursFile, t => t.Neighbours, NeighboursSchema, WriteNeighbours),
     ];
 
     private const string IdKey = "kashika.export", FilesKey = "kashika.export.files", RowsKey = "kashika.export.rows";
@@ -69,6 +83,11 @@ public static class RelateParquet
         foreach (var c in tables.Copies)
         {
             Add("x", c.ProjectA, c.ProjectB, c.Identity, c.Period, c.Commits);
+        }
+
+        foreach (var n in tables.Neighbours)
+        {
+            Add("n", n.Project, n.ProjectCommunity, n.Rank, n.Neighbour, n.NeighbourCommunity, n.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), n.SumMin, n.Shared);
         }
 
         return new RelateExport(tables, Convert.ToHexStringLower(hash.GetHashAndReset())[..16]);
@@ -131,6 +150,18 @@ public static class RelateParquet
         await group.WriteAsync(Identity, rows.ConvertAll(r => r.Identity));
         await group.WriteAsync(PeriodField, rows.ConvertAll(r => r.Period));
         await group.WriteAsync<long>(Commits, rows.ConvertAll(r => r.Commits).ToArray());
+    }
+
+    private static async Task WriteNeighbours(ParquetRowGroupWriter group, List<NeighbourRow> rows)
+    {
+        await group.WriteAsync(Project, rows.ConvertAll(r => r.Project));
+        await group.WriteAsync<int>(ProjectCommunity, rows.ConvertAll(r => r.ProjectCommunity).ToArray());
+        await group.WriteAsync<int>(Rank, rows.ConvertAll(r => r.Rank).ToArray());
+        await group.WriteAsync(Neighbour, rows.ConvertAll(r => r.Neighbour));
+        await group.WriteAsync<int>(NeighbourCommunity, rows.ConvertAll(r => r.NeighbourCommunity).ToArray());
+        await group.WriteAsync<double>(Value, rows.ConvertAll(r => r.Value).ToArray());
+        await group.WriteAsync<long>(SumMin, rows.ConvertAll(r => r.SumMin).ToArray());
+        await group.WriteAsync<int>(Shared, rows.ConvertAll(r => r.Shared).ToArray());
     }
 
     private static DateTime? Time(long? unixSeconds) => unixSeconds is { } s ? DateTime.UnixEpoch.AddSeconds(s) : null;
@@ -222,7 +253,7 @@ public static class RelateParquet
         if (ids.Count == 1)
         {
             var names = marked[0].Metadata.GetValueOrDefault(FilesKey, "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            foreach (string name in names.Where(n => !files.Any(f => Path.GetFileName(f.File) == n)))
+            foreach (string name in names.Where(n => n != NeighboursFile && !files.Any(f => Path.GetFileName(f.File) == n)))
             {
                 throw new InputException($"{folder}: {name} of export {ids[0]} is missing (its other tables are here): export again, or restore the file");
             }

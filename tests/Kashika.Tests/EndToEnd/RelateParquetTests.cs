@@ -210,6 +210,50 @@ public sealed partial class RelateParquetTests : IDisposable
     }
 
     [Fact]
+    public void The_neighbours_table_holds_each_projects_strongest_pairs_and_communities_as_the_network_report_does()
+    {
+        KashikaProcess.Succeed(dir.Path, ["relate", "export", "--parquet", "out", "--top", "2", .. Repositories]);
+        using var report = Json(["--top", "2", .. Repositories]);
+        var sparse = report.RootElement.GetProperty("sparse");
+        var names = report.RootElement.GetProperty("projects").EnumerateArray().Select(p => p.GetString()!).ToList();
+        var pairs = report.RootElement.GetProperty("pairs").EnumerateArray().ToDictionary(p => (p.GetProperty("a").GetInt32(), p.GetProperty("b").GetInt32()));
+        var expected = new List<string>();
+        for (int a = 0; a < names.Count; a++)
+        {
+            int rank = 0;
+            foreach (int b in sparse.GetProperty("neighbours")[a].EnumerateArray().Select(n => n.GetInt32()))
+            {
+                var pair = pairs[(Math.Min(a, b), Math.Max(a, b))];
+                expected.Add(string.Join('|', names[a], sparse.GetProperty("communities")[a].GetInt32(), ++rank, names[b], sparse.GetProperty("communities")[b].GetInt32(),
+                    pair.GetProperty("value").GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture), pair.GetProperty("sumMin").GetInt64(),
+                    pair.GetProperty("shared").GetArrayLength()));
+            }
+        }
+
+        var rows = new List<string>();
+        using (var db = new DuckDBConnection("DataSource=:memory:"))
+        {
+            db.Open();
+            using var query = db.CreateCommand();
+            query.CommandText = $"SELECT project, project_community, rank, neighbour, neighbour_community, relatedness, sum_min, shared FROM read_parquet('{dir.Combine("out", "neighbours.parquet")}')";
+            using var reader = query.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add(string.Join('|', reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3), reader.GetInt32(4),
+                    reader.GetDouble(5).ToString("R", System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(6), reader.GetInt32(7)));
+            }
+        }
+
+        Assert.Equal(2 * names.Count, rows.Count);
+        Assert.Equal(expected, rows);
+
+        // Relating the tables again does not need it.
+        File.Delete(dir.Combine("out", "neighbours.parquet"));
+        using var again = Json("--from-parquet", "out", "--top", "2");
+        Assert.Equal(sparse.GetProperty("neighbours").GetRawText(), again.RootElement.GetProperty("sparse").GetProperty("neighbours").GetRawText());
+    }
+
+    [Fact]
     public void Exports_of_two_machines_relate_as_one_set()
     {
         KashikaProcess.Succeed(dir.Path, "relate", "export", "--parquet", "host1", "a", "b", "fork");
