@@ -263,6 +263,38 @@ public sealed class EcosystemPageTests(EcosystemReports reports) : IClassFixture
     }
 
     [Fact]
+    public async Task The_network_and_a_chord_diagram_are_saved_as_pictures_and_the_kept_pairs_as_csv()
+    {
+        var data = Island(reports.Page);
+        var report = await Ready(await reports.Browser.OpenAsync(reports.Page));
+        var page = report.Page;
+
+        // The network as on screen: a dot for every project, a line for every kept pair, labels of the biggest.
+        var (name, bytes) = await report.DownloadAsync(".controls .export button[data-export='svg']");
+        Assert.EndsWith(".svg", name, StringComparison.Ordinal);
+        string svg = System.Text.Encoding.UTF8.GetString(bytes);
+        Assert.Equal(320, System.Text.RegularExpressions.Regex.Count(svg, "<circle "));
+        Assert.Equal(data.GetProperty("pairs").GetArrayLength(), System.Text.RegularExpressions.Regex.Count(svg, "<line "));
+        Assert.Contains("Kashika relate: 320 projects", svg, StringComparison.Ordinal);
+        var (_, png) = await report.DownloadAsync(".controls .export button[data-export='png']");
+        Assert.True(png.Length > 20_000 && png[1] == (byte)'P', $"a PNG of {png.Length} bytes");
+        var (_, csv) = await report.DownloadAsync(".controls .export button[data-export='csv']");
+        Assert.Equal(data.GetProperty("pairs").GetArrayLength() + 1, System.Text.Encoding.UTF8.GetString(csv).TrimEnd('\n').Split('\n').Length);
+
+        // A chord diagram shown: it is the picture.
+        await page.FillAsync("#search", "p040");
+        await page.PressAsync("#search", "Enter");
+        await page.ClickAsync("#panel button.show-chord");
+        await page.WaitForSelectorAsync("#chord.shown svg");
+        var (chordName, chord) = await report.DownloadAsync(".controls .export button[data-export='svg']");
+        Assert.Contains("p040", chordName, StringComparison.Ordinal);
+        string chordSvg = System.Text.Encoding.UTF8.GetString(chord);
+        Assert.Equal(await page.Locator("#chord path.chord").CountAsync(), System.Text.RegularExpressions.Regex.Count(chordSvg, "class=\"chord "));
+        Assert.Contains("p040 and its 20 strongest neighbours", chordSvg, StringComparison.Ordinal);
+        Assert.Empty(report.Errors);
+    }
+
+    [Fact]
     public async Task The_period_slider_draws_each_periods_kept_pairs()
     {
         var report = await Ready(await reports.Browser.OpenAsync(reports.Periods));

@@ -6,6 +6,7 @@ import Sigma from "sigma";
 import { select as d3select } from "d3";
 import { count, grouped } from "../common/format.js";
 import { readData, table, tooltip } from "../common/ui.js";
+import { exportButtons } from "../common/download.js";
 import { palette } from "../common/colour.js";
 import { drawChart } from "../common/chord.js";
 import { clusterOrder } from "../common/chord-model.js";
@@ -354,6 +355,62 @@ if (communities.length > coloured) {
   rest.append(swatch, `${count(communities.length - coloured, "smaller community", "smaller communities")} (${grouped(communities.slice(coloured).reduce((n, c) => n + c.members.length, 0))} projects)`);
   legend.appendChild(rest);
 }
+
+// --- the picture and the figures to take away ---------------------------------------------------------------------
+// The chord diagram when one is shown; else the network as it is on screen (zoom, focus and fading included): every
+// line and dot drawn, and the labels of the projects in front and of the biggest.
+const SVG_NS = "http://www.w3.org/2000/svg";
+function networkPicture(): SVGSVGElement {
+  const box = el("graph").getBoundingClientRect();
+  const svg = document.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("width", String(Math.round(box.width)));
+  svg.setAttribute("height", String(Math.round(box.height)));
+  svg.setAttribute("viewBox", `0 0 ${Math.round(box.width)} ${Math.round(box.height)}`);
+  const make = (name: string, attributes: Record<string, string | number>, parent: Element) => {
+    const element = document.createElementNS(SVG_NS, name);
+    for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
+    parent.appendChild(element);
+    return element;
+  };
+  const at = (node: string) => {
+    const display = renderer.getNodeDisplayData(node);
+    return display && !display.hidden ? { ...renderer.framedGraphToViewport(display), display } : null;
+  };
+  const lines = make("g", { class: "edges", "stroke-linecap": "round" }, svg);
+  graph.forEachEdge((edge, _attributes, source, target) => {
+    const display = renderer.getEdgeDisplayData(edge);
+    const a = at(source), b = at(target);
+    if (!display || display.hidden || !a || !b) return;
+    make("line", { x1: a.x.toFixed(1), y1: a.y.toFixed(1), x2: b.x.toFixed(1), y2: b.y.toFixed(1), stroke: display.color, "stroke-width": renderer.scaleSize(display.size).toFixed(2) }, lines);
+  });
+  const dots = make("g", { class: "nodes" }, svg);
+  const shown: { x: number; y: number; r: number; label: string; front: boolean }[] = [];
+  graph.forEachNode((node) => {
+    const a = at(node);
+    if (!a) return;
+    const r = renderer.scaleSize(a.display.size);
+    make("circle", { cx: a.x.toFixed(1), cy: a.y.toFixed(1), r: r.toFixed(2), fill: a.display.color, stroke: "#fff", "stroke-width": 0.5 }, dots);
+    if (a.display.label) shown.push({ x: a.x, y: a.y, r, label: a.display.label, front: Boolean(a.display.highlighted || a.display.forceLabel) });
+  });
+  const labels = make("g", { class: "labels", "font-family": "system-ui, sans-serif", "font-size": 11, fill: "#1d2330" }, svg);
+  const inside = (p: { x: number; y: number }) => p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height;
+  const biggest = shown.filter(inside).sort((x, y) => Number(y.front) - Number(x.front) || y.r - x.r).slice(0, 40);
+  for (const p of biggest) make("text", { x: (p.x + p.r + 2).toFixed(1), y: (p.y + 4).toFixed(1) }, labels).textContent = p.label;
+  return svg;
+}
+
+exportButtons(document.querySelector<HTMLElement>(".controls")!, () => {
+  const chordSvg = chordShown ? document.querySelector<SVGSVGElement>("#chord-area svg") : null;
+  return {
+    svg: chordSvg ?? networkPicture(),
+    caption: { title: chordSvg ? el("chord-title").textContent || "" : `Kashika relate: ${grouped(names.length)} projects · ${measures[measure].name} · ${view.label}` },
+    csv: () => ({
+      headers: ["project", "project", measures[measure].name, "sum of min commits", "shared developers", "period"],
+      rows: view.pairs.map((p) => [names[p.a], names[p.b], measureOf(p, measure, view.developers), p.sumMin, p.shared.length, view.label]),
+    }),
+    name: chordSvg ? `relate-chord-${el("chord-title").textContent?.split(" ")[0] || "chord"}` : `relate-network-${view.label}`,
+  };
+});
 
 // For tests and for people who script the page: where a project is drawn, in the page's pixels.
 (window as unknown as { kashika: unknown }).kashika = {
