@@ -271,6 +271,10 @@ function drawChordDiagram() {
 }
 
 el("chord-close").addEventListener("click", hideChord);
+// With --identity person the figures are this report's: a person's addresses joined on evidence from every project.
+el("chord-note").textContent = data.options.identity === "person" && (data.identityJoins || []).length > 0
+  ? `Figures as in this report, with one person's addresses joined on evidence from all ${grouped(names.length)} projects (${count((data.identityJoins || []).length, "join")}); a report of these projects alone joins only what their own histories show.`
+  : "";
 window.addEventListener("resize", () => drawChordDiagram());
 
 renderer.on("clickNode", ({ node }) => select(Number(node)));
