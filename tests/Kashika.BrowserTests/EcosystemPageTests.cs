@@ -313,6 +313,16 @@ public sealed class EcosystemPageTests(EcosystemReports reports) : IClassFixture
             Assert.Equal([other], await Neighbours());
         }
 
+        // The chord diagram of b's neighbourhood in 2021: the whole history's projects, that period's figures (Bob in b and c).
+        await page.ClickAsync("#panel button.show-chord");
+        await page.WaitForSelectorAsync("#chord.shown svg");
+        var chord = await page.EvaluateAsync<JsonElement>("() => window.kashika.chord()");
+        Assert.Equal(["b", "a", "c"], chord.GetProperty("projects").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal("[[0,0,1],[0,0,0],[1,0,0]]", chord.GetProperty("matrix").GetRawText());
+        Assert.Contains("in 2021", await page.TextContentAsync("#chord-title"), StringComparison.Ordinal);
+        await page.Locator("#period").FillAsync("1");
+        chord = await page.EvaluateAsync<JsonElement>("() => window.kashika.chord()");
+        Assert.Equal("[[0,1,0],[1,0,0],[0,0,0]]", chord.GetProperty("matrix").GetRawText());
         Assert.Empty(report.Errors);
     }
 }

@@ -33,24 +33,17 @@ public sealed record CountedProjects(
     /// the matrix.</param>
     public RelateOutcome Relate(Metric metric, PairSelection? sparse = null)
     {
-        RelateResult Compute(IReadOnlyList<ProjectAuthors> projects, string label) => sparse is null
+        RelateResult Compute(IReadOnlyList<ProjectAuthors> projects, string label, IReadOnlyList<int[]>? chords = null) => sparse is null
             ? Relatedness.Compute(projects, metric, CopiedCommits.GetValueOrDefault(label))
-            : SparseRelatedness.Compute(projects, metric, sparse, CopiedCommits.GetValueOrDefault(label));
+            : SparseRelatedness.Compute(projects, metric, sparse, CopiedCommits.GetValueOrDefault(label), chords);
         var result = Compute(Whole, "");
-        var periods = Labels.Select((label, t) => new PeriodResult(label, Compute(InPeriods[t], label))).ToList();
-        if (result.Sparse is { } kept)
+        // A period's chord diagrams draw the whole history's projects.
+        var chords = result.Sparse is { } kept ? SparseRelatedness.ChordGroups(kept, Whole).ToList() : null;
+        var periods = Labels.Select((label, t) => new PeriodResult(label, Compute(InPeriods[t], label, chords))).ToList();
+        if (result.Sparse is { } laid)
         {
-            // The network is drawn as laid out here: the page opens on it, with no layout to wait for. Its chord
-            // diagrams (a project's neighbourhood, a community) draw the whole history's groups in every period.
-            var groups = SparseRelatedness.ChordGroups(kept, Whole).ToList();
-            RelateResult WithChords(RelateResult r, string label) => r with
-            {
-                Sparse = r.Sparse! with { ChordPairs = SparseRelatedness.Among(r.Projects, groups, r.Pairs, CopiedCommits.GetValueOrDefault(label)) },
-            };
-            var positions = ForceLayout.ForceAtlas2(Whole.Count, [.. result.Pairs.Select(p => (p.A, p.B, p.Value))]);
-            result = WithChords(result, "");
-            result = result with { Sparse = result.Sparse! with { Positions = positions } };
-            periods = [.. periods.Select(p => p with { Result = WithChords(p.Result, p.Label) })];
+            // The network is drawn as laid out here: the page opens on it, with no layout to wait for.
+            result = result with { Sparse = laid with { Positions = ForceLayout.ForceAtlas2(Whole.Count, [.. result.Pairs.Select(p => (p.A, p.B, p.Value))]) } };
         }
 
         return new RelateOutcome(result, periods, Joins, Copies, periods.Count == 0 ? null : Currents.Build(Whole, InPeriods, Labels));

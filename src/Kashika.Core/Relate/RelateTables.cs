@@ -92,7 +92,7 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
     private static List<NeighbourRow> NeighboursOf(CountedProjects counted, PairSelection selection)
     {
         var whole = counted.Whole;
-        var result = SparseRelatedness.Compute(whole, Metric.Ossrel, selection, counted.CopiedCommits.GetValueOrDefault(""));
+        var result = SparseRelatedness.Compute(whole, Metric.Ossrel, selection, counted.CopiedCommits.GetValueOrDefault(""), chords: []);
         var sparse = result.Sparse!;
         var pairs = result.Pairs.ToDictionary(p => (p.A, p.B));
         var rows = new List<NeighbourRow>();

@@ -32,8 +32,11 @@ public readonly record struct ChordPair(int A, int B, long SumMin, int Shared);
 public static class SparseRelatedness
 {
     /// <param name="copied">As <see cref="Relatedness.Compute"/>: each pair's (A &lt; B) commits found in both histories.</param>
+    /// <param name="chords">The projects of each chord diagram, whose pairs not kept are counted too (<see cref="SparseInfo.ChordPairs"/>):
+    /// null for this result's own <see cref="ChordGroups"/> (a period takes the whole history's, so its diagrams draw the same projects).</param>
     public static RelateResult Compute(
-        IReadOnlyList<ProjectAuthors> projects, Metric metric, PairSelection selection, IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>? copied = null)
+        IReadOnlyList<ProjectAuthors> projects, Metric metric, PairSelection selection, IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>? copied = null,
+        IReadOnlyList<int[]>? chords = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(selection.Top);
         int n = projects.Count;
@@ -73,7 +76,9 @@ public static class SparseRelatedness
 
         var neighbours = rows.Select(row => row.Select(r => r.Other).ToArray()).ToList();
         var communities = Communities.Louvain(n, pairs.Select(p => (p.A, p.B, p.Value)));
-        return new RelateResult(projects, metric, null, null, pairs) { Sparse = new SparseInfo(selection, allPairs, neighbours, communities) };
+        var info = new SparseInfo(selection, allPairs, neighbours, communities);
+        info = info with { ChordPairs = Among(index, chords ?? [.. ChordGroups(info, projects)], pairs, copied) };
+        return new RelateResult(projects, metric, null, null, pairs) { Sparse = info };
     }
 
     /// <summary>How many projects a chord diagram of a sparse report draws: a project and its <see cref="PairSelection.Top"/>
@@ -96,13 +101,12 @@ public static class SparseRelatedness
         }
     }
 
-    /// <summary>Every pair within the groups that shares developers and is not in <paramref name="kept"/>, counted as
-    /// <see cref="Compute"/> counts (one row per project that has such partners, on every core).</summary>
-    public static IReadOnlyList<ChordPair> Among(
-        IReadOnlyList<ProjectAuthors> projects, IEnumerable<int[]> groups, IReadOnlyList<ProjectPair> kept,
-        IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>? copied = null)
+    // Every pair within the groups that shares developers and is not kept, counted as the rows are (one row per project
+    // that has such partners, on every core).
+    private static List<ChordPair> Among(
+        PeopleIndex index, IEnumerable<int[]> groups, IReadOnlyList<ProjectPair> kept, IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>? copied)
     {
-        int n = projects.Count;
+        int n = index.People.Length;
         var keptPairs = kept.Select(p => (p.A, p.B)).ToHashSet();
         var partners = new HashSet<int>?[n];
         foreach (var group in groups)
@@ -119,7 +123,6 @@ public static class SparseRelatedness
             }
         }
 
-        var index = new PeopleIndex(projects);
         var found = new List<ChordPair>[n];
         Parallel.For(
             0,

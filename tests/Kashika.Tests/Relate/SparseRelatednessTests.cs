@@ -108,7 +108,7 @@ public sealed class SparseRelatednessTests
         var full = Relatedness.Compute(projects, Metric.Jaccard, copied).Pairs.ToDictionary(p => (p.A, p.B));
         var sparse = SparseRelatedness.Compute(projects, Metric.Jaccard, new PairSelection(4), copied);
         var groups = SparseRelatedness.ChordGroups(sparse.Sparse!, projects).ToList();
-        var among = SparseRelatedness.Among(projects, groups, sparse.Pairs, copied);
+        var among = sparse.Sparse!.ChordPairs;
 
         // Groups: each project with its 4 strongest, then each community's 5 biggest.
         Assert.Equal(projects.Count + sparse.Sparse!.Communities.Distinct().Count(), groups.Count);
