@@ -92,6 +92,7 @@ export function drawChart(container: Parent, { size, matrix, order, projects, co
 
   container.selectAll("*").remove();
   const svg = container.append("svg")
+    .attr("class", "chord-diagram")
     .attr("viewBox", [-size / 2, -size / 2, size, size].join(" "))
     .attr("width", size).attr("height", size)
     .attr("role", "img")

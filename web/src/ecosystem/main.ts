@@ -255,7 +255,7 @@ function drawChordDiagram() {
         const pair = pairOf(x, y)!;
         const people = pair.kept
           ? pair.kept.shared.slice(0, 8).map((s) => s.name).join(", ") + (pair.kept.shared.length > 8 ? `, and ${grouped(pair.kept.shared.length - 8)} more` : "")
-          : "a pair the report did not keep: its people are in --format csv";
+          : "a pair the report did not keep: its people are not in this page (a report of these two projects lists them, as do relate export's tables)";
         show(event, [`${names[projects[x]]} — ${names[projects[y]]}`,
           `${measures[measure].name}: ${grouped(valueOf(pair.a, pair.b, pair.sumMin, pair.shared, measure, view.developers), digitsOf(measure), digitsOf(measure))}`,
           `${count(pair.shared, "shared developer")}, Σ min ${grouped(pair.sumMin)} commits`, people]);
