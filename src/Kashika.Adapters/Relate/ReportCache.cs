@@ -42,8 +42,26 @@ public sealed class ReportCache
         }
     }
 
+    /// <summary>The cache in <paramref name="historyCache"/>'s folder and the key of a report made from the repositories
+    /// <paramref name="request"/> names with <paramref name="options"/> (every option that changes its bytes) by this
+    /// kashika; null when a repository cannot be told apart without reading it, or the folder cannot be written.</summary>
+    public static (ReportCache Cache, string Key)? For(string historyCache, RepositoryRequest request, IReadOnlyList<string> options, CancellationToken cancel)
+    {
+        if (ProjectReading.Fingerprint(request, cancel) is not { } repositories || Open(historyCache) is not { } cache)
+        {
+            return null;
+        }
+
+        // This kashika: its executable, and the assemblies beside it when it runs on the .NET runtime (dotnet kashika.dll).
+        string folder = AppContext.BaseDirectory;
+        var built = new[] { Environment.ProcessPath ?? "", Path.Combine(folder, "kashika.dll") }
+            .Concat(Directory.Exists(folder) ? Directory.GetFiles(folder, "Kashika.*.dll").Order(StringComparer.Ordinal) : [])
+            .Where(File.Exists).Select(f => new FileInfo(f)).Select(f => $"{f.FullName} {f.Length} {f.LastWriteTimeUtc.Ticks}");
+        return (cache, Key([string.Join('\n', built), .. options, repositories]));
+    }
+
     /// <summary>A key of parts (each told apart from the next, so no two lists of parts give one text).</summary>
-    public static string Key(IEnumerable<string> parts)
+    private static string Key(IEnumerable<string> parts)
     {
         var text = new StringBuilder(Header);
         foreach (string part in parts)

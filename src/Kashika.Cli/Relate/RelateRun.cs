@@ -171,9 +171,9 @@ internal static class RelateRun
             inputFailed ? null : keep);
     }
 
-    // The report cache and this run's key in it (docs/relate.md, "Report cache"): for repositories read natively with
-    // the history cache, when every repository can be told apart without reading it. The key holds this kashika (its
-    // version and executable), every option that changes a report's bytes, and the repositories' fingerprints.
+    // The report cache and this run's key in it (docs/relate.md, "The report cache"): for repositories read natively
+    // with the history cache. The key holds every option that changes a report's bytes (ReportCache adds this kashika
+    // and the repositories' fingerprints).
     private static (ReportCache Cache, string Key)? KeptReport(RelateArguments arguments, RepositoryRequest request, IReadOnlyList<NotSame>? vetoes, CancellationToken cancel)
     {
         if (arguments.NoCache || arguments.Reader != GitReader.Native || arguments.SuggestAliases || arguments.ExportParquet is not null)
@@ -181,29 +181,22 @@ internal static class RelateRun
             return null;
         }
 
-        string folder = arguments.Cache is null ? HistoryCache.DefaultFolder(request.Variable) : Path.GetFullPath(arguments.Cache, request.CurrentDirectory);
-        if (ProjectReading.Fingerprint(request, cancel) is not { } repositories || ReportCache.Open(folder) is not { } cache)
-        {
-            return null;
-        }
-
-        // This kashika: its executable, and the assemblies beside it when it runs on the .NET runtime (dotnet kashika.dll).
-        var built = new[] { Environment.ProcessPath ?? "" }
-            .Concat(new[] { typeof(RelateRun), typeof(RelatePipeline), typeof(RelateDocument), typeof(ProjectReading) }.Select(t => Path.Combine(AppContext.BaseDirectory, $"{t.Assembly.GetName().Name}.dll")))
-            .Where(File.Exists).Select(f => new FileInfo(f)).Select(f => $"{f.FullName} {f.Length} {f.LastWriteTimeUtc.Ticks}");
         string Of(object? value) => value switch
         {
             null => "-",
             double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
             _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "-",
         };
-        string key = ReportCache.Key([
-            Generator, string.Join('\n', built),
-            arguments.Format, Of(arguments.Metric), Of(arguments.Identity), Of(arguments.Aliases), string.Join('\0', arguments.BotPatterns), Of(arguments.IncludeBots),
-            Of(arguments.CountMerges), Of(arguments.Revision), Of(arguments.Since), Of(arguments.Until), Of(arguments.Compat), Of(arguments.By),
-            Of(arguments.NoMailmap), Of(arguments.Top), Of(arguments.Above), Of(arguments.View),
-            string.Join('\n', (vetoes ?? []).Select(v => $"{v.Address}\0{v.Other}")), repositories]);
-        return (cache, key);
+        return ReportCache.For(
+            arguments.Cache is null ? HistoryCache.DefaultFolder(request.Variable) : Path.GetFullPath(arguments.Cache, request.CurrentDirectory),
+            request,
+            [
+                Generator, arguments.Format, Of(arguments.Metric), Of(arguments.Identity), Of(arguments.Aliases), string.Join('\0', arguments.BotPatterns),
+                Of(arguments.IncludeBots), Of(arguments.CountMerges), Of(arguments.Revision), Of(arguments.Since), Of(arguments.Until), Of(arguments.Compat),
+                Of(arguments.By), Of(arguments.NoMailmap), Of(arguments.Top), Of(arguments.Above), Of(arguments.View),
+                string.Join('\n', (vetoes ?? []).Select(v => $"{v.Address}\0{v.Other}")),
+            ],
+            cancel);
     }
 
     // A report the cache holds: written where asked as it was made, with what its run said.
