@@ -119,6 +119,15 @@ public sealed class EcosystemPageTests(EcosystemReports reports) : IClassFixture
         var report = await Ready(await reports.Browser.OpenAsync(reports.Page));
         var page = report.Page;
 
+        // The arrow keys go through the results; Enter chooses; a query nothing matches says so.
+        await page.FillAsync("#search", "zzz");
+        Assert.Equal("no project's name holds this", await page.Locator("#search-results li").First.TextContentAsync());
+        await page.FillAsync("#search", "p12");
+        await page.PressAsync("#search", "ArrowDown");
+        await page.Keyboard.PressAsync("ArrowDown");
+        string second = (await page.Locator("#search-results li").Nth(1).TextContentAsync())!;
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync($"() => document.querySelector('#panel h2')?.textContent === '{second.Split(' ')[0]}'");
         await page.FillAsync("#search", "p123");
         Assert.Equal("p123 — 7 developers", await page.Locator("#search-results li").First.TextContentAsync());
         await page.PressAsync("#search", "Enter");
@@ -242,11 +251,16 @@ public sealed class EcosystemPageTests(EcosystemReports reports) : IClassFixture
         Assert.Equal(projects, await ChordEqualsASmallRun(page, "jaccard"));
         await page.SelectOptionAsync("#measure", "relatedness");
 
-        // A click on another project's arc chooses it: its panel, its own neighbourhood.
+        // A click on another project's arc chooses it: its panel, its own neighbourhood; Escape goes back to p040's.
         string other = projects[1];
+        string colour = (await page.Locator($"#chord g.group[data-project='{other}'] path.arc").GetAttributeAsync("fill"))!;
         await page.Locator($"#chord path.hit[data-project='{other}']").DispatchEventAsync("click");
         await page.WaitForFunctionAsync($"() => document.querySelector('#panel h2')?.textContent === '{other}'");
         Assert.Equal(other, (await ChordEqualsASmallRun(page, "ossrel"))[0]);
+        Assert.Equal(colour, await page.Locator($"#chord g.group[data-project='{other}'] path.arc").GetAttributeAsync("fill")); // it keeps its colour
+        await page.Keyboard.PressAsync("Escape");
+        await page.WaitForFunctionAsync("() => window.kashika.chord()?.projects[0] === 'p040'");
+        Assert.Equal("p040", await page.TextContentAsync("#panel h2"));
 
         // The largest community: its 21 biggest projects (most developers first), every pair among them.
         await page.Locator("#communities button").First.ClickAsync();
@@ -281,7 +295,7 @@ public sealed class EcosystemPageTests(EcosystemReports reports) : IClassFixture
         var (_, csv) = await report.DownloadAsync(".controls .export button[data-export='csv']");
         Assert.Equal(data.GetProperty("pairs").GetArrayLength() + 1, System.Text.Encoding.UTF8.GetString(csv).TrimEnd('\n').Split('\n').Length);
 
-        // A chord diagram shown: it is the picture.
+        // A chord diagram shown: it is the picture, and its pairs (every pair among its projects that shares someone) the CSV.
         await page.FillAsync("#search", "p040");
         await page.PressAsync("#search", "Enter");
         await page.ClickAsync("#panel button.show-chord");
@@ -291,6 +305,12 @@ public sealed class EcosystemPageTests(EcosystemReports reports) : IClassFixture
         string chordSvg = System.Text.Encoding.UTF8.GetString(chord);
         Assert.Equal(await page.Locator("#chord path.chord").CountAsync(), System.Text.RegularExpressions.Regex.Count(chordSvg, "class=\"chord "));
         Assert.Contains("p040 and its 20 strongest neighbours", chordSvg, StringComparison.Ordinal);
+        var (_, chordCsv) = await report.DownloadAsync(".controls .export button[data-export='csv']");
+        var lines = System.Text.Encoding.UTF8.GetString(chordCsv).TrimEnd('\n').Split('\n');
+        Assert.Equal(await page.Locator("#chord path.chord").CountAsync() + 1, lines.Length);
+        var projectNames = data.GetProperty("projects").EnumerateArray().Select(p => p.GetString()!).ToList();
+        var kept = data.GetProperty("pairs").EnumerateArray().Select(p => (projectNames[p.GetProperty("a").GetInt32()], projectNames[p.GetProperty("b").GetInt32()])).ToHashSet();
+        Assert.All(lines.Skip(1).Select(l => l.Split(',')), cells => Assert.Equal(kept.Contains((cells[0], cells[1])) ? "yes" : "no", cells[5]));
         Assert.Empty(report.Errors);
     }
 

@@ -1,7 +1,7 @@
 // Unit tests of the ecosystem page's pure transforms (node --test web/test).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chordMatrix, communitiesOf, edgeWidths, findProjects, measureOf, neighbourhood, neighbourhoodChord, nodeSize, pairIndex } from "../src/ecosystem/model.js";
+import { chordColours, chordMatrix, communitiesOf, edgeWidths, findProjects, measureOf, neighbourhood, neighbourhoodChord, nodeSize, pairIndex } from "../src/ecosystem/model.js";
 
 const names = ["nova", "neutron", "glance", "gnocchi", "keystone"];
 const developers = [1600, 9000, 300, 40, 500];
@@ -55,4 +55,13 @@ test("chordMatrix: every pair among the projects, kept or counted, under the mea
   assert.deepEqual(chordMatrix([1, 2], index, 4, "jaccard", developers), [[0, 2 / 7], [2 / 7, 0]]);
   assert.deepEqual(chordMatrix([1, 2], index, 4, "shared", developers), [[0, 2], [2, 0]]);
   assert.deepEqual(neighbourhoodChord(1, [[2], [3, 0, 2], [], []], 3), [1, 3, 0]);
+});
+
+test("chordColours: projects that stay keep their colours, newcomers take the free ones", () => {
+  const first = chordColours([5, 7, 9], new Map(), 4);
+  assert.deepEqual([...first.entries()], [[5, 0], [7, 1], [9, 2]]);
+  const next = chordColours([7, 3, 5, 8], first, 4);
+  assert.deepEqual([...next.entries()].sort((a, b) => a[0] - b[0]), [[3, 2], [5, 0], [7, 1], [8, 3]]);
+  const more = chordColours([1, 2, 3, 4, 5], new Map(), 4); // more projects than colours: they wrap
+  assert.deepEqual([...more.values()], [0, 1, 2, 3, 0]);
 });

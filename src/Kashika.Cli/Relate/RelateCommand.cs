@@ -136,7 +136,7 @@ internal static class RelateCommand
             HelpName = "VALUE",
         };
 
-        var command = new Command("relate", "How much open-source projects share their developers, as an interactive chord diagram.")
+        var command = new Command("relate", $"How much open-source projects share their developers, as an interactive chord diagram (or, above {RelateRun.SparseAbove} projects, a network of each one's strongest pairs).")
         {
             paths, format, output, metric.Option, identity.Option, aliases, botPattern, includeBots, merges, revision, since, until, by.Option, compat, fromRanking, fromParquet, order,
             suggestAliases, notSame, noMailmap, reader.Option, cache, noCache, verbose, top, above, view,

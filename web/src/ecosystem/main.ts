@@ -11,7 +11,7 @@ import { palette } from "../common/colour.js";
 import { drawChart } from "../common/chord.js";
 import { clusterOrder } from "../common/chord-model.js";
 import type { EcosystemDocument, PairSummary } from "./data.js";
-import { chordMatrix, communitiesOf, edgeWidths, findProjects, measureOf, measures, neighbourhood, neighbourhoodChord, nodeSize, pairIndex, valueOf } from "./model.js";
+import { chordColours, chordMatrix, communitiesOf, edgeWidths, findProjects, measureOf, measures, neighbourhood, neighbourhoodChord, nodeSize, pairIndex, valueOf } from "./model.js";
 import type { ChordPair } from "./model.js";
 import type { Measure } from "./model.js";
 
@@ -108,11 +108,17 @@ function select(project: number | null, move = false) {
   neighboursOf(project);
   renderer.refresh();
   showPanel();
-  // A chord diagram on show follows the project chosen.
-  if (chordShown && project !== null) showChord({ project });
+  // A chord diagram on show follows the project chosen (Escape goes back to the one before).
+  if (chordShown && project !== null && !("project" in chordShown && chordShown.project === project)) showChord({ project }, true);
   if (project !== null && move) {
-    const at = renderer.getNodeDisplayData(String(project));
-    if (at) renderer.getCamera().animate({ x: at.x, y: at.y, ratio: 0.6 }, { duration: 300 });
+    // The camera frames the project and its neighbours (the whole view's fraction they span, with a margin).
+    const shown = [project, ...near].map((i) => renderer.getNodeDisplayData(String(i))).filter((d) => d !== undefined);
+    if (shown.length > 0) {
+      const xs = shown.map((d) => d.x), ys = shown.map((d) => d.y);
+      const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+      const ratio = Math.min(1, Math.max(0.08, 1.25 * Math.max(x1 - x0, y1 - y0)));
+      renderer.getCamera().animate({ x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio }, { duration: 300 });
+    }
   }
 }
 
@@ -120,7 +126,7 @@ function select(project: number | null, move = false) {
 // diagram of every pair among them, as the user would type it.
 function chordCommand(projects: number[], file: string): HTMLElement[] {
   const chord = document.createElement("h3");
-  chord.textContent = "As a report of its own (every person of every pair)";
+  chord.textContent = `As a report of its own (these ${projects.length} projects, every person of every pair)`;
   const command = document.createElement("code");
   command.className = "command";
   const quote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`);
@@ -139,7 +145,7 @@ function showCommunity(panel: HTMLElement, c: (typeof communities)[number]) {
   const inside = view.pairs.filter((p) => sparse.communities[p.a] === c.id && sparse.communities[p.b] === c.id).length;
   facts.textContent = `${count(c.members.length, "project")}; ${count(inside, "kept pair")} inside it${view === whole ? "" : ` in ${view.label}`}`;
   panel.append(head, facts);
-  panel.append(chordButton(`Chord diagram of its ${Math.min(sparse.chord, c.members.length)} biggest projects`, { community: c.id }));
+  panel.append(chordButton(c.members.length <= sparse.chord ? `Chord diagram of its ${count(c.members.length, "project")}` : `Chord diagram of its ${sparse.chord} biggest projects`, { community: c.id }));
   table(d3select(panel), ["project", "developers", "commits"], c.members.map((i) => [names[i], view.developers[i], view.commits[i]]),
     "members", { onRow: (i: number) => select(c.members[i], true), limit: 30, noun: "projects" });
   if (data.options.input === "git") panel.append(...chordCommand(c.members.slice(0, sparse.chord), `community-${c.id + 1}`));
@@ -166,11 +172,15 @@ function showPanel() {
   const rows = neighbourhood(p, view.pairs, measure, view.developers);
   if (sparse.neighbours[p].length > 0) panel.append(chordButton("Chord diagram of this neighbourhood", { project: p }));
   const h = document.createElement("h3");
+  const keepers = rows.length - sparse.neighbours[p].length;
   h.textContent = `Related projects kept${inView} (${rows.length}), by ${measures[measure].name}`;
+  h.title = keepers > 0 ? `its ${sparse.neighbours[p].length} strongest, and ${keepers} that keep it among their own strongest` : "";
   panel.append(h);
   const digits = measure === "jaccard" ? 3 : measure === "relatedness" ? 2 : 0;
-  table(d3select(panel), ["project", measures[measure].name, "shared people", "Σ min commits"], rows.map((r) => [
-    names[r.other], { value: r.value, text: grouped(r.value, digits, digits) }, r.pair.shared.length, r.pair.sumMin,
+  // The shared people are a column of their own unless they are the measure.
+  const shared = measure === "shared" ? [] : ["shared people"];
+  table(d3select(panel), ["project", measures[measure].name, ...shared, "Σ min commits"], rows.map((r) => [
+    names[r.other], { value: r.value, text: grouped(r.value, digits, digits) }, ...(shared.length ? [r.pair.shared.length] : []), r.pair.sumMin,
   ]), "neighbours", { onRow: (i: number) => select(rows[i].other, true) });
   // The neighbourhood's chord diagram as a report of its own (with every person of every pair): repositories can be
   // named again; ranking files and tables cannot be picked one by one.
@@ -193,9 +203,13 @@ function showPanel() {
 // period shown: what a report of just those projects draws.
 type ChordOf = { project: number } | { community: number };
 let chordShown: ChordOf | null = null;
+// The chord diagrams shown before this one (a click on an arc goes on to that project's): Escape goes back.
+const chordTrail: ChordOf[] = [];
 const tip = tooltip();
 const chordPanel = el("chord");
-const chordColours = palette(sparse.chord);
+// Colours apart from the legend's communities (the palette's first twelve), kept by a project from one diagram to the next.
+const chordPalette = palette(12 + sparse.chord).slice(12);
+let colourOf_: Map<number, number> = new Map();
 const indexOf = (v: View) => (v.index ??= pairIndex(v.pairs, v.chordPairs, names.length));
 const digitsOf = (m: Measure) => (m === "jaccard" ? 3 : m === "relatedness" ? 2 : 0);
 
@@ -212,7 +226,8 @@ function chordProjects(of: ChordOf): number[] {
   return "project" in of ? neighbourhoodChord(of.project, sparse.neighbours, sparse.chord) : communities[of.community].members.slice(0, sparse.chord);
 }
 
-function showChord(of: ChordOf) {
+function showChord(of: ChordOf, onward = false) {
+  if (onward && chordShown) chordTrail.push(chordShown); else if (!onward) chordTrail.length = 0;
   chordShown = of;
   chordPanel.classList.add("shown");
   drawChordDiagram();
@@ -220,8 +235,18 @@ function showChord(of: ChordOf) {
 
 function hideChord() {
   chordShown = null;
+  chordTrail.length = 0;
   chordPanel.classList.remove("shown");
   tip.hide();
+}
+
+// Escape: back to the chord diagram before, else to the network.
+function chordBack() {
+  const before = chordTrail.pop();
+  if (!before) { hideChord(); return; }
+  chordShown = before;
+  if ("project" in before) { selected = before.project; community = null; neighboursOf(before.project); renderer.refresh(); showPanel(); }
+  drawChordDiagram();
 }
 
 function drawChordDiagram() {
@@ -230,10 +255,12 @@ function drawChordDiagram() {
   const projects = chordProjects(of);
   const index = indexOf(view);
   const matrix = chordMatrix(projects, index, names.length, measure, view.developers);
+  colourOf_ = chordColours(projects, colourOf_, chordPalette.length);
   const inView = view === whole ? "" : ` in ${view.label}`;
   el("chord-title").textContent = "project" in of
     ? `${names[of.project]} and its ${count(projects.length - 1, "strongest neighbour")}${inView}: every pair among them, by ${measures[measure].name}`
-    : `Community ${of.community + 1} (${communities[of.community].label}): its ${count(projects.length, "biggest project")} of ${grouped(communities[of.community].members.length)}${inView}, every pair among them, by ${measures[measure].name}`;
+    : `Community ${of.community + 1} (${communities[of.community].label}): ${projects.length < communities[of.community].members.length
+      ? `its ${count(projects.length, "biggest project")} of ${grouped(communities[of.community].members.length)}` : `its ${count(projects.length, "project")}`}${inView}, every pair among them, by ${measures[measure].name}`;
   const area = el("chord-area");
   const size = Math.max(240, Math.min(area.clientWidth, area.clientHeight) - 8);
   const pairOf = (x: number, y: number) => index.get(Math.min(projects[x], projects[y]) * names.length + Math.max(projects[x], projects[y]));
@@ -243,7 +270,7 @@ function drawChordDiagram() {
     matrix,
     order: clusterOrder(matrix),
     projects: projects.map((p) => names[p]),
-    colour: (x) => chordColours[x % chordColours.length],
+    colour: (x) => chordPalette[colourOf_.get(projects[x]) ?? 0],
     keep: () => true,
     label: (x) => names[projects[x]],
     nameProject: (x) => `${names[projects[x]]}: ${count(view.developers[projects[x]], "developer")}`,
@@ -281,7 +308,7 @@ renderer.on("clickNode", ({ node }) => select(Number(node)));
 renderer.on("clickStage", () => select(null));
 renderer.on("enterNode", ({ node }) => { hovered = Number(node); if (selected === null) { neighboursOf(hovered); renderer.refresh(); } });
 renderer.on("leaveNode", () => { hovered = null; if (selected === null) { neighboursOf(null); renderer.refresh(); } });
-document.addEventListener("keydown", (event) => { if (event.key === "Escape") { if (chordShown) hideChord(); else select(null); } });
+document.addEventListener("keydown", (event) => { if (event.key === "Escape") { if (chordShown) chordBack(); else select(null); } });
 
 // Search: projects by name, the biggest first; Enter or a click chooses one.
 const search = el<HTMLInputElement>("search");
@@ -296,12 +323,27 @@ function showResults() {
     li.textContent = `${names[i]} — ${count(developers[i], "developer")}`;
     const choose = () => { results.style.display = "none"; select(i, true); };
     li.addEventListener("click", choose);
-    li.addEventListener("keydown", (event) => { if (event.key === "Enter") choose(); });
+    li.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") choose();
+      else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const next = event.key === "ArrowDown" ? li.nextElementSibling : li.previousElementSibling;
+        ((next ?? (event.key === "ArrowUp" ? search : null)) as HTMLElement | null)?.focus();
+      }
+    });
     results.appendChild(li);
+  }
+  if (hits.length === 0 && search.value.trim()) {
+    const none = document.createElement("li");
+    none.className = "none";
+    none.textContent = "no project's name holds this";
+    results.appendChild(none);
+    results.style.display = "block";
   }
 }
 search.addEventListener("input", showResults);
 search.addEventListener("keydown", (event) => {
+  if (event.key === "ArrowDown") { event.preventDefault(); results.querySelector<HTMLElement>("li[tabindex]")?.focus(); return; }
   if (event.key === "Enter") { const first = findProjects(search.value, names, developers, 1)[0]; if (first !== undefined) { results.style.display = "none"; select(first, true); } }
 });
 
@@ -403,16 +445,32 @@ function networkPicture(): SVGSVGElement {
   return svg;
 }
 
+// What a chord diagram is called in a caption and a file name: "nova and its 20 strongest neighbours", "community 3".
+function chordName(of: ChordOf): string {
+  return "project" in of ? `${names[of.project]} and its ${count(chordProjects(of).length - 1, "strongest neighbour")}` : `community ${of.community + 1} (${communities[of.community].label})`;
+}
+
 exportButtons(document.querySelector<HTMLElement>(".controls")!, () => {
-  const chordSvg = chordShown ? document.querySelector<SVGSVGElement>("#chord-area svg") : null;
+  const of = chordShown;
+  const chordSvg = of ? document.querySelector<SVGSVGElement>("#chord-area svg") : null;
+  const headers = ["project", "project", measures[measure].name, "sum of min commits", "shared developers", "kept", "period"];
+  if (of && chordSvg) {
+    // Every pair among the diagram's projects that shares someone, kept or not.
+    const projects = chordProjects(of);
+    const index = indexOf(view);
+    const pairs = projects.flatMap((x, i) => projects.slice(i + 1).map((y) => index.get(Math.min(x, y) * names.length + Math.max(x, y)))).filter((p) => p !== undefined);
+    return {
+      svg: chordSvg,
+      caption: { title: `${chordName(of)} · ${measures[measure].name} · ${view.label}` },
+      csv: () => ({ headers, rows: pairs.map((p) => [names[p.a], names[p.b], valueOf(p.a, p.b, p.sumMin, p.shared, measure, view.developers), p.sumMin, p.shared, p.kept ? "yes" : "no", view.label]) }),
+      name: `relate-chord-${"project" in of ? names[of.project] : `community-${of.community + 1}`}-${view.label}`,
+    };
+  }
   return {
-    svg: chordSvg ?? networkPicture(),
-    caption: { title: chordSvg ? el("chord-title").textContent || "" : `Kashika relate: ${grouped(names.length)} projects · ${measures[measure].name} · ${view.label}` },
-    csv: () => ({
-      headers: ["project", "project", measures[measure].name, "sum of min commits", "shared developers", "period"],
-      rows: view.pairs.map((p) => [names[p.a], names[p.b], measureOf(p, measure, view.developers), p.sumMin, p.shared.length, view.label]),
-    }),
-    name: chordSvg ? `relate-chord-${el("chord-title").textContent?.split(" ")[0] || "chord"}` : `relate-network-${view.label}`,
+    svg: networkPicture(),
+    caption: { title: `Kashika relate: ${grouped(names.length)} projects · ${measures[measure].name} · ${view.label}` },
+    csv: () => ({ headers, rows: view.pairs.map((p) => [names[p.a], names[p.b], measureOf(p, measure, view.developers), p.sumMin, p.shared.length, "yes", view.label]) }),
+    name: `relate-network-${view.label}`,
   };
 });
 

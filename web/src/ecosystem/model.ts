@@ -101,3 +101,24 @@ export function edgeWidths(values: number[]): number[] {
   for (const v of values) if (v > most) most = v; // a loop: spreading 200,000 values would overflow the stack
   return values.map((v) => (most > 0 ? 0.3 + (widest - 0.3) * (v / most) : 0.3));
 }
+
+/** Colours (indices into a palette of `size`) for the projects of a chord diagram: a project that was in the diagram
+ * before keeps its colour, the others take the free ones in order, so moving from one neighbourhood to the next changes
+ * only the colours of the projects that came in. */
+export function chordColours(projects: number[], before: ReadonlyMap<number, number>, size: number): Map<number, number> {
+  const colours = new Map<number, number>();
+  const taken = new Set<number>();
+  for (const p of projects) {
+    const kept = before.get(p);
+    if (kept !== undefined && !taken.has(kept)) { colours.set(p, kept); taken.add(kept); }
+  }
+  let free = 0;
+  for (const p of projects) {
+    if (colours.has(p)) continue;
+    while (taken.has(free % size) && taken.size < size) free++;
+    colours.set(p, free % size);
+    taken.add(free % size);
+    free++;
+  }
+  return colours;
+}
