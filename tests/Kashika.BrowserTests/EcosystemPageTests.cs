@@ -141,6 +141,10 @@ public sealed class EcosystemPageTests(EcosystemReports reports) : IClassFixture
         await page.WaitForTimeoutAsync(400);
         Assert.False(await page.IsVisibleAsync("#panel"));
         var at = await page.EvaluateAsync<JsonElement>("() => window.kashika.where(40)");
+        await page.Mouse.MoveAsync((float)at.GetProperty("x").GetDouble(), (float)at.GetProperty("y").GetDouble());
+        await page.WaitForSelectorAsync(".tooltip:visible");
+        Assert.StartsWith("p040", await page.TextContentAsync(".tooltip"), StringComparison.Ordinal);
+        Assert.Contains("related projects kept; click for its panel", await page.TextContentAsync(".tooltip"), StringComparison.Ordinal);
         await page.Mouse.ClickAsync((float)at.GetProperty("x").GetDouble(), (float)at.GetProperty("y").GetDouble());
         await page.WaitForFunctionAsync("() => document.querySelector('#panel h2')?.textContent === 'p040'");
 

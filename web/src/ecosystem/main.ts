@@ -103,6 +103,7 @@ function neighboursOf(project: number | null) {
 }
 
 function select(project: number | null, move = false) {
+  tip.hide();
   selected = project;
   community = null;
   neighboursOf(project);
@@ -306,8 +307,18 @@ window.addEventListener("resize", () => drawChordDiagram());
 
 renderer.on("clickNode", ({ node }) => select(Number(node)));
 renderer.on("clickStage", () => select(null));
-renderer.on("enterNode", ({ node }) => { hovered = Number(node); if (selected === null) { neighboursOf(hovered); renderer.refresh(); } });
-renderer.on("leaveNode", () => { hovered = null; if (selected === null) { neighboursOf(null); renderer.refresh(); } });
+// Hovering a project: its neighbourhood in front, and its figures beside the pointer.
+renderer.on("enterNode", ({ node, event }) => {
+  hovered = Number(node);
+  if (selected === null) { neighboursOf(hovered); renderer.refresh(); }
+  const p = hovered;
+  const c = communities[sparse.communities[p]];
+  if ("clientX" in event.original) {
+    tip.show(event.original, [names[p], `${count(view.developers[p], "developer")}, ${count(view.commits[p], "commit")}${view === whole ? "" : ` in ${view.label}`}`,
+      `community ${c.id + 1} (${c.label})`, `${count(neighbourhood(p, view.pairs, measure, view.developers).length, "related project")} kept; click for its panel`]);
+  }
+});
+renderer.on("leaveNode", () => { hovered = null; tip.hide(); if (selected === null) { neighboursOf(null); renderer.refresh(); } });
 document.addEventListener("keydown", (event) => { if (event.key === "Escape") { if (chordShown) chordBack(); else select(null); } });
 
 // Search: projects by name, the biggest first; Enter or a click chooses one.
