@@ -210,7 +210,7 @@ const tip = tooltip();
 const chordPanel = el("chord");
 // Colours apart from the legend's communities (the palette's first twelve), kept by a project from one diagram to the next.
 const chordPalette = palette(12 + sparse.chord).slice(12);
-let colourOf_: Map<number, number> = new Map();
+let chordColourOf: Map<number, number> = new Map();
 const indexOf = (v: View) => (v.index ??= pairIndex(v.pairs, v.chordPairs, names.length));
 const digitsOf = (m: Measure) => (m === "jaccard" ? 3 : m === "relatedness" ? 2 : 0);
 
@@ -256,7 +256,7 @@ function drawChordDiagram() {
   const projects = chordProjects(of);
   const index = indexOf(view);
   const matrix = chordMatrix(projects, index, names.length, measure, view.developers);
-  colourOf_ = chordColours(projects, colourOf_, chordPalette.length);
+  chordColourOf = chordColours(projects, chordColourOf, chordPalette.length);
   const inView = view === whole ? "" : ` in ${view.label}`;
   el("chord-title").textContent = "project" in of
     ? `${names[of.project]} and its ${count(projects.length - 1, "strongest neighbour")}${inView}: every pair among them, by ${measures[measure].name}`
@@ -271,7 +271,7 @@ function drawChordDiagram() {
     matrix,
     order: clusterOrder(matrix),
     projects: projects.map((p) => names[p]),
-    colour: (x) => chordPalette[colourOf_.get(projects[x]) ?? 0],
+    colour: (x) => chordPalette[chordColourOf.get(projects[x]) ?? 0],
     keep: () => true,
     label: (x) => names[projects[x]],
     nameProject: (x) => `${names[projects[x]]}: ${count(view.developers[projects[x]], "developer")}`,
