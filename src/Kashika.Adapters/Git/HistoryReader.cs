@@ -74,7 +74,7 @@ public static class HistoryReader
             }
 
             var warnings = new List<string>();
-            var mailmap = request.Mailmap && !request.Compat ? reader.Mailmap(request.Aliases, warnings.Add) : null;
+            var mailmap = MailmapOf(reader, request, warnings);
             return warnings.Count > 0 ? null : $"{reader.RepositoryKey}\n{tip}\n{mailmap?.Digest}";
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -102,7 +102,7 @@ public static class HistoryReader
         }
 
         var warnings = new List<string>();
-        var mailmap = request.Mailmap && !request.Compat ? reader.Mailmap(request.Aliases, warnings.Add) : null;
+        var mailmap = MailmapOf(reader, request, warnings);
         // A folder whose name is not UTF-8 is reached through a descriptor of this process: no path to key a cache row by.
         var (log, read, note, damaged) = options.Cache is not null && options.Since is null && options.Until is null && !BytePaths.IsOpened(repository.Path)
             ? ReadCached(reader, options.Cache, request.Revision, tip.Value, progress, cancel)
@@ -115,6 +115,10 @@ public static class HistoryReader
         return new GitHistory(
             log.Tally(mailmap, request.Compat, request.Period), false, "native", read < 0 ? log.Commits.Count : read, warnings.Count == 0 ? null : string.Join("; ", warnings), damaged);
     }
+
+    // The mailmap a log is read with (none with --no-mailmap or --compat ossrel): one rule for reading and fingerprinting.
+    private static Mailmap? MailmapOf(NativeReader reader, GitLogRequest request, List<string> warnings) =>
+        request.Mailmap && !request.Compat ? reader.Mailmap(request.Aliases, warnings.Add) : null;
 
     private static CommitLog Walk(NativeReader reader, ObjectId tip, HistoryOptions options, Action<long> progress, CancellationToken cancel)
     {

@@ -188,6 +188,7 @@ public static class ProjectReading
     public static string? Fingerprint(RepositoryRequest request, CancellationToken cancel)
     {
         var (repositories, unusable) = RepositoryDiscovery.Expand(request.Paths, request.CurrentDirectory);
+        // A path that is no repository, or a single project (said on stderr alone), is left to an ordinary run.
         if (unusable.Count > 0 || repositories.Count < 2)
         {
             return null;

@@ -177,7 +177,7 @@ function showPanel() {
   h.textContent = `Related projects kept${inView} (${rows.length}), by ${measures[measure].name}`;
   h.title = keepers > 0 ? `its ${sparse.neighbours[p].length} strongest, and ${keepers} that keep it among their own strongest` : "";
   panel.append(h);
-  const digits = measure === "jaccard" ? 3 : measure === "relatedness" ? 2 : 0;
+  const digits = measures[measure].digits;
   // The shared people are a column of their own unless they are the measure.
   const shared = measure === "shared" ? [] : ["shared people"];
   table(d3select(panel), ["project", measures[measure].name, ...shared, "Σ min commits"], rows.map((r) => [
@@ -212,7 +212,6 @@ const chordPanel = el("chord");
 const chordPalette = palette(12 + sparse.chord).slice(12);
 let chordColourOf: Map<number, number> = new Map();
 const indexOf = (v: View) => (v.index ??= pairIndex(v.pairs, v.chordPairs, names.length));
-const digitsOf = (m: Measure) => (m === "jaccard" ? 3 : m === "relatedness" ? 2 : 0);
 
 function chordButton(text: string, of: ChordOf): HTMLElement {
   const button = document.createElement("button");
@@ -225,6 +224,15 @@ function chordButton(text: string, of: ChordOf): HTMLElement {
 
 function chordProjects(of: ChordOf): number[] {
   return "project" in of ? neighbourhoodChord(of.project, sparse.neighbours, sparse.chord) : communities[of.community].members.slice(0, sparse.chord);
+}
+
+// What a chord diagram is called, in its title and its picture's caption: "nova and its 20 strongest neighbours",
+// "Community 3 (keystone · horizon +18): its 21 biggest projects of 20".
+function chordName(of: ChordOf): string {
+  const shown = chordProjects(of).length;
+  if ("project" in of) return `${names[of.project]} and its ${count(shown - 1, "strongest neighbour")}`;
+  const c = communities[of.community];
+  return `Community ${c.id + 1} (${c.label}): ${shown < c.members.length ? `its ${count(shown, "biggest project")} of ${grouped(c.members.length)}` : `its ${count(shown, "project")}`}`;
 }
 
 function showChord(of: ChordOf, onward = false) {
@@ -258,10 +266,7 @@ function drawChordDiagram() {
   const matrix = chordMatrix(projects, index, names.length, measure, view.developers);
   chordColourOf = chordColours(projects, chordColourOf, chordPalette.length);
   const inView = view === whole ? "" : ` in ${view.label}`;
-  el("chord-title").textContent = "project" in of
-    ? `${names[of.project]} and its ${count(projects.length - 1, "strongest neighbour")}${inView}: every pair among them, by ${measures[measure].name}`
-    : `Community ${of.community + 1} (${communities[of.community].label}): ${projects.length < communities[of.community].members.length
-      ? `its ${count(projects.length, "biggest project")} of ${grouped(communities[of.community].members.length)}` : `its ${count(projects.length, "project")}`}${inView}, every pair among them, by ${measures[measure].name}`;
+  el("chord-title").textContent = `${chordName(of)}${inView}: every pair among them, by ${measures[measure].name}`;
   const area = el("chord-area");
   const size = Math.max(240, Math.min(area.clientWidth, area.clientHeight) - 8);
   const pairOf = (x: number, y: number) => index.get(Math.min(projects[x], projects[y]) * names.length + Math.max(projects[x], projects[y]));
@@ -275,7 +280,7 @@ function drawChordDiagram() {
     keep: () => true,
     label: (x) => names[projects[x]],
     nameProject: (x) => `${names[projects[x]]}: ${count(view.developers[projects[x]], "developer")}`,
-    namePair: (x, y) => `${names[projects[x]]} and ${names[projects[y]]}: ${grouped(matrix[x][y], digitsOf(measure), digitsOf(measure))} ${measures[measure].name}`,
+    namePair: (x, y) => `${names[projects[x]]} and ${names[projects[y]]}: ${grouped(matrix[x][y], measures[measure].digits, measures[measure].digits)} ${measures[measure].name}`,
     on: {
       hoverProject: (event, x) => show(event, [names[projects[x]], `${count(view.developers[projects[x]], "developer")}, ${count(view.commits[projects[x]], "commit")}${inView}`,
         `community ${sparse.communities[projects[x]] + 1}`, "click: its own neighbourhood"]),
@@ -285,7 +290,7 @@ function drawChordDiagram() {
           ? pair.kept.shared.slice(0, 8).map((s) => s.name).join(", ") + (pair.kept.shared.length > 8 ? `, and ${grouped(pair.kept.shared.length - 8)} more` : "")
           : "a pair the report did not keep: its people are not in this page (a report of these two projects lists them, as do relate export's tables)";
         show(event, [`${names[projects[x]]} — ${names[projects[y]]}`,
-          `${measures[measure].name}: ${grouped(valueOf(pair.a, pair.b, pair.sumMin, pair.shared, measure, view.developers), digitsOf(measure), digitsOf(measure))}`,
+          `${measures[measure].name}: ${grouped(valueOf(pair.a, pair.b, pair.sumMin, pair.shared, measure, view.developers), measures[measure].digits, measures[measure].digits)}`,
           `${count(pair.shared, "shared developer")}, Σ min ${grouped(pair.sumMin)} commits`, people]);
       },
       move: (event) => tip.move(event),
@@ -309,13 +314,14 @@ renderer.on("clickNode", ({ node }) => select(Number(node)));
 renderer.on("clickStage", () => select(null));
 // Hovering a project: its neighbourhood in front, and its figures beside the pointer.
 renderer.on("enterNode", ({ node, event }) => {
-  hovered = Number(node);
-  if (selected === null) { neighboursOf(hovered); renderer.refresh(); }
-  const p = hovered;
+  const p = hovered = Number(node);
+  // One pass over the kept pairs serves the neighbourhood in front and the count in the tooltip.
+  const around = neighbourhood(p, view.pairs, measure, view.developers);
+  if (selected === null) { near = new Set(around.map((n) => n.other)); renderer.refresh(); }
   const c = communities[sparse.communities[p]];
   if ("clientX" in event.original) {
     tip.show(event.original, [names[p], `${count(view.developers[p], "developer")}, ${count(view.commits[p], "commit")}${view === whole ? "" : ` in ${view.label}`}`,
-      `community ${c.id + 1} (${c.label})`, `${count(neighbourhood(p, view.pairs, measure, view.developers).length, "related project")} kept; click for its panel`]);
+      `community ${c.id + 1} (${c.label})`, `${count(around.length, "related project")} kept; click for its panel`]);
   }
 });
 renderer.on("leaveNode", () => { hovered = null; tip.hide(); if (selected === null) { neighboursOf(null); renderer.refresh(); } });
@@ -454,11 +460,6 @@ function networkPicture(): SVGSVGElement {
   const biggest = shown.filter(inside).sort((x, y) => Number(y.front) - Number(x.front) || y.r - x.r).slice(0, 40);
   for (const p of biggest) make("text", { x: (p.x + p.r + 2).toFixed(1), y: (p.y + 4).toFixed(1) }, labels).textContent = p.label;
   return svg;
-}
-
-// What a chord diagram is called in a caption and a file name: "nova and its 20 strongest neighbours", "community 3".
-function chordName(of: ChordOf): string {
-  return "project" in of ? `${names[of.project]} and its ${count(chordProjects(of).length - 1, "strongest neighbour")}` : `community ${of.community + 1} (${communities[of.community].label})`;
 }
 
 exportButtons(document.querySelector<HTMLElement>(".controls")!, () => {

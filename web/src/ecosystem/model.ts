@@ -5,10 +5,11 @@ import type { PairSummary } from "./data.js";
 /** The measures the page switches between, each computed from a kept pair's own figures. */
 export type Measure = "relatedness" | "jaccard" | "shared";
 
-export const measures: Record<Measure, { name: string; explain: string }> = {
-  relatedness: { name: "relatedness", explain: "√(Σ min commits) over the developers they share" },
-  jaccard: { name: "Jaccard", explain: "shared developers ÷ developers of either project" },
-  shared: { name: "shared people", explain: "developers who committed to both" },
+/** Each measure's name, what it is, and the decimals its values are shown with. */
+export const measures: Record<Measure, { name: string; explain: string; digits: number }> = {
+  relatedness: { name: "relatedness", explain: "√(Σ min commits) over the developers they share", digits: 2 },
+  jaccard: { name: "Jaccard", explain: "shared developers ÷ developers of either project", digits: 3 },
+  shared: { name: "shared people", explain: "developers who committed to both", digits: 0 },
 };
 
 /** A pair's value under a measure from its figures (developers: each project's developer count). */
