@@ -115,7 +115,7 @@ internal static class RelateCommand
             "--reader", "native: read git's files directly (in parallel; anything it does not support is read with git); git: run git log.",
             GitReader.Native, r => r.ToString().ToLowerInvariant(), GitReader.Native, GitReader.Git);
         var cache = new Option<string?>("--cache") {
-            HelpName = "DIR", Description = "Keep the counts read in this folder, so that a rerun reads only new commits. Default: $XDG_CACHE_HOME/kashika (else ~/.cache/kashika)." };
+            HelpName = "DIR", Description = "Keep the counts read in this folder, so that a rerun reads only new commits, and the reports written, so that a rerun on unchanged repositories and options copies its report. Default: $XDG_CACHE_HOME/kashika (else ~/.cache/kashika)." };
         var noCache = new Option<bool>("--no-cache") { Description = "Neither read nor write the cache." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Say how each repository was read (reader, cache, commits read)." };
         var top = new Option<int?>("--top")
