@@ -238,6 +238,6 @@ public sealed partial class PerfDataFileTests(PerfOracleTests.Program program) :
         return data;
     }
 
-    [GeneratedRegex(@"^\s*(\d+)/(\d+)\s+(\d+)\.(\d{9}):\s+(\d+)(?:\s+([0-9a-f]+))?\s*$")]
+    [GeneratedRegex(@"^\s*(-?\d+)/(-?\d+)\s+(\d+)\.(\d{9}):\s+(\d+)(?:\s+([0-9a-f]+))?\s*$")]
     private static partial Regex Head();
 }

@@ -213,6 +213,53 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
         }
     }
 
+    /// <summary>The kernel writes -1 as a sample's pid or tid when its task is already gone (an exiting process in a
+    /// system-wide recording, seen on a busy CI machine); a recording is made so here, deterministically.</summary>
+    [Fact]
+    public void Samples_of_tasks_already_gone_fold_as_perf_script_folds_them()
+    {
+        byte[] bytes = File.ReadAllBytes(programs.Dir.Combine(Record("cpu-clock")));
+        ulong sampleType;
+        using (var stream = new MemoryStream(bytes))
+        {
+            sampleType = Kashika.Adapters.Trace.PerfData.PerfDataFile.Open(stream, "x.data").Events[0].SampleType;
+        }
+
+        // PERF_SAMPLE_IDENTIFIER, then IP, come before TID.
+        int tidAt = 8 + ((sampleType & (1UL << 16)) != 0 ? 8 : 0) + ((sampleType & 1) != 0 ? 8 : 0);
+        long at = BitConverter.ToInt64(bytes, 40), end = at + BitConverter.ToInt64(bytes, 48);
+        int patched = 0;
+        for (; at < end && patched < 40; at += BitConverter.ToUInt16(bytes, (int)at + 6))
+        {
+            if (BitConverter.ToUInt32(bytes, (int)at) == Kashika.Adapters.Trace.PerfData.PerfDataFile.RecordSample)
+            {
+                // Every other sample: the whole process gone (-1/-1), or only its thread (pid/-1).
+                if (patched % 2 == 0)
+                {
+                    BitConverter.GetBytes(-1).CopyTo(bytes, (int)at + tidAt);
+                }
+
+                BitConverter.GetBytes(-1).CopyTo(bytes, (int)at + tidAt + 4);
+                patched++;
+            }
+        }
+
+        Assert.Equal(40, patched);
+        File.WriteAllBytes(programs.Dir.Combine("gone.data"), bytes);
+        foreach (string[] options in new[] { Array.Empty<string>(), ["--tid", "--all"], ["--pid"] })
+        {
+            var native = KashikaProcess.Run(programs.Dir.Path, ["trace", "collapse", "gone.data", .. options]);
+            Assert.True(native.ExitCode == 0, native.StandardError);
+            var perf = KashikaProcess.Run(programs.Dir.Path, ["trace", "collapse", "--reader", "perf", "--no-inline", "gone.data", .. options]);
+            Assert.True(perf.ExitCode == 0, perf.StandardError);
+            Assert.True(perf.StandardOutput == native.StandardOutput, $"{string.Join(' ', options)}:\n{FirstDifference(perf.StandardOutput, native.StandardOutput)}");
+            if (options is ["--tid", ..])
+            {
+                Assert.Contains("/-1;", native.StandardOutput, StringComparison.Ordinal);
+            }
+        }
+    }
+
     [Fact]
     public void A_pipe_mode_recording_is_read_from_standard_input()
     {
