@@ -14,7 +14,7 @@ internal static class IoStatChart
         // Every column of the extended report, for every interval; the since-boot report would flatten the charts.
         var chartOptions = options with { Json = false, Extended = true, Short = false, Human = false, Disk = true, Cpu = true, OmitSinceBoot = true };
         var series = new ReportSeries();
-        foreach (var report in new IoStatEngine(chartOptions, machine.Source).Reports().Where(r => !r.LeftOut))
+        foreach (var report in IoStatRun.SayingWraps(new IoStatEngine(chartOptions, machine.Source).Reports(), context).Where(r => !r.LeftOut))
         {
             series.Add(report, machine.Time(report.Index).ToUnixTimeMilliseconds());
         }

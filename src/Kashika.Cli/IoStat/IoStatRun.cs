@@ -192,7 +192,7 @@ internal static class IoStatRun
         }
 
         var print = new IoStatPrint(
-            options, machine.Banner(context.Clock), new IoStatEngine(options, machine.Source).Reports(IoStatPrint.TablesOf(options)),
+            options, machine.Banner(context.Clock), SayingWraps(new IoStatEngine(options, machine.Source).Reports(IoStatPrint.TablesOf(options)), context),
             report => Timestamp(machine.Time(report), options.EpochTimestamps, context.Variable("S_TIME_FORMAT") == "ISO"));
         if (command.Live && context.ErrorIsTerminal && !options.Json)
         {
@@ -207,6 +207,21 @@ internal static class IoStatRun
         return ExitCode.Success;
     }
 
+    /// <summary>The reports as they come, saying each device whose io_ticks or time_in_queue wrapped past 2^32 ms since
+    /// the sample before: its %util and aqu-sz are taken across the wrap, where sysstat 12.7 and later print 0.00.</summary>
+    internal static IEnumerable<IntervalReport> SayingWraps(IEnumerable<IntervalReport> reports, CliContext context)
+    {
+        foreach (var report in reports)
+        {
+            foreach (var device in report.Devices.Where(d => d.Rates.Wrapped))
+            {
+                context.Warn($"{device.Name}: io_ticks or time_in_queue passed 2^32 ms since the previous sample; %util and aqu-sz are taken across the wrap (sysstat 12.7 and later print 0.00 there)");
+            }
+
+            yield return report;
+        }
+    }
+
     // --format openmetrics: each report's figures as gauges; with -o the file is replaced whole at every interval, so
     // node_exporter's textfile collector never reads half of one. With an interval the since-boot report is left out:
     // a gauge says what happens now, not an average since boot.
@@ -217,7 +232,7 @@ internal static class IoStatRun
             Json = false, Extended = true, Short = false, Cpu = true, Disk = true, OmitSinceBoot = options.OmitSinceBoot || options.Interval > 0,
         };
         var format = new IoStatMetricsFormat();
-        foreach (var report in new IoStatEngine(metricsOptions, source).Reports().Where(r => !r.LeftOut))
+        foreach (var report in SayingWraps(new IoStatEngine(metricsOptions, source).Reports(), context).Where(r => !r.LeftOut))
         {
             ReportWriter.Write(format, report, path ?? "-", context.StandardOutput);
         }

@@ -7,8 +7,8 @@ public readonly record struct KindRates(double PerSecond, double SectorsPerSecon
 
 /// <summary>
 /// Every figure of one device over one interval, computed once as sysstat computes it (unsigned differences, the
-/// kernel's 32-bit tick fields wrapping, a counter that went down read as 0 where sysstat does) and shared by the
-/// text and JSON reports.
+/// kernel's 32-bit tick fields wrapping, a counter that went down read as 0 where sysstat does; io_ticks and
+/// time_in_queue taken across a 32-bit wrap, where sysstat 12.7+ reads 0) and shared by the text and JSON reports.
 /// </summary>
 public sealed class DeviceRates
 {
@@ -24,8 +24,9 @@ public sealed class DeviceRates
             Discard = Kind(ioi.DcIos, ioj.DcIos, ioi.DcMerges, ioj.DcMerges, ioi.DcTicks, ioj.DcTicks, ioi.DcSectors, ioj.DcSectors, itv);
             FlushesPerSecond = PerSecondOrZero(ioj.FlIos, ioi.FlIos, itv);
             FlushAwait = ioi.FlIos > ioj.FlIos ? unchecked(ioi.FlTicks - ioj.FlTicks) / (double)(ioi.FlIos - ioj.FlIos) : 0;
-            QueueSize = ioi.RqTicks < ioj.RqTicks ? 0 : (double)(ioi.RqTicks - ioj.RqTicks) / itv * 100 / 1000.0;
-            BusyPercent = (ioi.TotTicks < ioj.TotTicks ? 0 : (double)(ioi.TotTicks - ioj.TotTicks) / itv * 100) / 10.0;
+            QueueSize = (double)Forward(ioi.RqTicks, ioj.RqTicks) / itv * 100 / 1000.0;
+            BusyPercent = (double)Forward(ioi.TotTicks, ioj.TotTicks) / itv * 100 / 10.0;
+            Wrapped = (ioi.RqTicks < ioj.RqTicks && QueueSize > 0) || (ioi.TotTicks < ioj.TotTicks && BusyPercent > 0);
 
             // The basic report's tps is not guarded against counters that went down; the -xs one is.
             Transfers = PerSecond(previousIos, ios, itv);
@@ -61,6 +62,10 @@ public sealed class DeviceRates
     /// <summary>%util of one device (a group divides by its members).</summary>
     public double BusyPercent { get; }
 
+    /// <summary>io_ticks or time_in_queue passed 2^32 ms since the previous sample, and %util or aqu-sz were taken across
+    /// the wrap (sysstat 12.7 and later print 0.00 there; docs/iostat.md, "Fixed on purpose").</summary>
+    public bool Wrapped { get; }
+
     /// <summary>tps of the basic report.</summary>
     public double Transfers { get; }
 
@@ -93,6 +98,15 @@ public sealed class DeviceRates
     private static double PerSecond(ulong previous, ulong current, ulong itv) => (double)unchecked(current - previous) / itv * 100;
 
     private static double PerSecondOrZero(ulong previous, ulong current, ulong itv) => current < previous ? 0 : PerSecond(previous, current, itv);
+
+    // A 32-bit tick field's advance. Below its previous value it either wrapped past 2^32 (the way forward, modulo 2^32,
+    // is the shorter one: less than half the range) or stepped back a little (per-CPU sums read mid-update), which
+    // reads as 0, as sysstat reads any step down.
+    private static uint Forward(uint current, uint previous)
+    {
+        uint advance = unchecked(current - previous);
+        return current >= previous || advance < 0x8000_0000u ? advance : 0;
+    }
 
     private static ulong Sectors(ulong current, ulong previous) =>
         current < previous && previous <= 0xffffffff ? unchecked(current - previous) & 0xffffffff : unchecked(current - previous);

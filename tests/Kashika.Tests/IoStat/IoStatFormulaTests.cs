@@ -51,7 +51,23 @@ public sealed class IoStatFormulaTests
         string row = Kashika.Reports.IoStat.IoStatTextFormat.Report(report, Extended, _ => "").Split('\n').Single(l => l.StartsWith("sda", StringComparison.Ordinal));
         var columns = row.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("2.00", columns[5]); // r_await: 20 ms over 10 reads, across the wrap
-        // %util: sysstat reads a tot_ticks below its previous value as 0 rather than as a wrap; kept for identical output.
-        Assert.Equal("0.00", columns[^1]);
+        // %util: 200 ms busy in 1 s across the wrap (sysstat 12.7+ reads a tot_ticks below its previous value as 0).
+        Assert.Equal("20.00", columns[^1]);
+        Assert.True(report.Devices[0].Rates.Wrapped);
+    }
+
+    [Theory]
+    [InlineData(uint.MaxValue - 99u, 100u, uint.MaxValue - 999u, 4000u, 20.0, 5.0, true)] // both wrapped: 200 ms, 5,000 ms
+    [InlineData(1000u, 990u, 5000u, 4990u, 0.0, 0.0, false)] // a step back (per-CPU sums read mid-update): 0, as sysstat
+    [InlineData(0x9000_0000u, 0x1000_0000u, 0u, 10u, 0.0, 0.01, false)] // more than half the range down: not a wrap
+    [InlineData(0u, 0x9000_0000u, 0u, 0u, 241591910.4, 0.0, false)] // a large advance is an advance
+    public void Busy_and_queue_ticks_are_taken_across_a_32_bit_wrap_and_a_step_back_is_zero(
+        uint totBefore, uint totAfter, uint rqBefore, uint rqAfter, double util, double queue, bool wrapped)
+    {
+        var rates = DeviceRates.Compute(
+            new DiskCounters { RdIos = 20, TotTicks = totAfter, RqTicks = rqAfter }, new DiskCounters { RdIos = 10, TotTicks = totBefore, RqTicks = rqBefore }, 100);
+        Assert.Equal(util, rates.BusyPercent, 6);
+        Assert.Equal(queue, rates.QueueSize, 6);
+        Assert.Equal(wrapped, rates.Wrapped);
     }
 }

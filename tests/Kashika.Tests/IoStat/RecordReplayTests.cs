@@ -175,6 +175,21 @@ public sealed class IoStatRobustnessTests : IDisposable
     }
 
     [Fact]
+    public void Busy_time_past_2_to_the_32_ms_is_taken_across_the_wrap_and_said()
+    {
+        // io_ticks and time_in_queue 296 and 1,296 ms short of 2^32, then past it; then a step back of 4 ms.
+        string[] lines = ["10 0 80 5 0 0 0 0 0 4294967000 4294966000", "20 0 160 10 0 0 0 0 0 404 3704", "30 0 240 15 0 0 0 0 0 400 3700"];
+        string[] roots = [.. lines.Select((stat, i) => Root($"w{i}", $"{100 + i}.00 1.00\n", $"   8 0 sda {stat}\n", ("sda", stat)))];
+        var result = KashikaProcess.Run(dir.Path, "iostat", "-dx", "1", "3", "--root", roots[0], "--root", roots[1], "--root", roots[2]);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var rows = result.StandardOutput.Split('\n').Where(l => l.StartsWith("sda", StringComparison.Ordinal)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(["5.00", "70.00"], rows[1][^2..]); // 5,000 ms in the queue and 700 ms busy in 1 s
+        Assert.Equal(["0.00", "0.00"], rows[2][^2..]); // a step back is no time, as sysstat reads it
+        Assert.Single(result.StandardError.Split('\n'), l => l.Contains("sda: io_ticks or time_in_queue passed 2^32 ms", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_unreadable_uptime_is_one_clear_error()
     {
         string bad = Root("bad", "not a number\n", "");
