@@ -48,8 +48,9 @@ public static class CopiedHistory
     /// </summary>
     public const int MinimumCommits = 20;
 
-    /// <summary>For each pair of projects (A &lt; B, input order) whose histories share <see cref="MinimumCommits"/> commits or more, those commits.</summary>
-    public static IReadOnlyDictionary<(int A, int B), List<CommitPrint>> Find(IReadOnlyList<IReadOnlyList<CommitPrint>> projects)
+    /// <summary>For each pair of projects (A &lt; B, input order) whose histories share <see cref="MinimumCommits"/> commits
+    /// or more, those commits as each history holds them.</summary>
+    public static IReadOnlyDictionary<(int A, int B), SharedCommits> Find(IReadOnlyList<IReadOnlyList<CommitPrint>> projects)
     {
         // Sized for every commit at once: growing a dictionary of half a million entries step by step rehashes it ~20 times.
         var first = new Dictionary<ulong, int>(projects.Sum(p => p.Count));
@@ -63,41 +64,66 @@ public static class CopiedHistory
                     var list = holders.TryGetValue(commit.Print, out var known) ? known : holders[commit.Print] = [first[commit.Print]];
                     if (list[^1] != p)
                     {
-                        list.Add(p); // a commit twice in one history (the same change rebased in the same second) is one
+                        list.Add(p);
                     }
                 }
             }
         }
 
-        var copied = new Dictionary<(int A, int B), List<CommitPrint>>();
-        if (holders.Count == 0)
+        // Pairs sharing enough distinct commits to be one history copied into the other.
+        var distinct = new Dictionary<(int A, int B), int>();
+        foreach (var list in holders.Values)
         {
-            return copied;
-        }
-
-        foreach (var commit in projects.SelectMany(p => p))
-        {
-            if (!holders.TryGetValue(commit.Print, out var list) || list.Count < 2)
-            {
-                continue;
-            }
-
             for (int x = 0; x < list.Count; x++)
             {
                 for (int y = x + 1; y < list.Count; y++)
                 {
-                    (copied.TryGetValue((list[x], list[y]), out var commits) ? commits : copied[(list[x], list[y])] = []).Add(commit);
+                    distinct[(list[x], list[y])] = distinct.GetValueOrDefault((list[x], list[y])) + 1;
                 }
             }
-
-            list.Clear(); // each shared commit once, from the first history that holds it
         }
 
-        foreach (var pair in copied.Where(c => c.Value.Count < MinimumCommits).Select(c => c.Key).ToList())
+        var copied = distinct.Where(d => d.Value >= MinimumCommits).ToDictionary(d => d.Key, _ => new SharedCommits([], []));
+        if (copied.Count == 0)
         {
-            copied.Remove(pair);
+            return copied;
+        }
+
+        // Each side under its own author records (each repository's mailmap may name the same address differently), and
+        // every time it holds the commit: a history imported twice holds it twice, and neither is work of its own.
+        for (int p = 0; p < projects.Count; p++)
+        {
+            foreach (var commit in projects[p])
+            {
+                if (!holders.TryGetValue(commit.Print, out var list))
+                {
+                    continue;
+                }
+
+                foreach (int q in list)
+                {
+                    if (q != p && copied.TryGetValue((Math.Min(p, q), Math.Max(p, q)), out var shared))
+                    {
+                        (p < q ? shared.InA : shared.InB).Add(commit);
+                    }
+                }
+            }
         }
 
         return copied;
     }
+}
+
+/// <summary>The commits two histories (A &lt; B) hold in common, as each holds them: under its own author records, and
+/// as many times as it holds each.</summary>
+public sealed record SharedCommits(List<CommitPrint> InA, List<CommitPrint> InB);
+
+/// <summary>Each developer's commits of one pair's histories (A &lt; B) found in both (<see cref="CopiedHistory"/>), counted
+/// in each: taken off each side, so a developer is shared only through work done in each project apart.</summary>
+public sealed record PairCopies(IReadOnlyDictionary<string, int> InA, IReadOnlyDictionary<string, int> InB)
+{
+    /// <summary>A developer's copied commits in project <paramref name="a"/> and in project <paramref name="b"/>, in
+    /// either order.</summary>
+    public (int InFirst, int InSecond) Of(string person, int a, int b) =>
+        a < b ? (InA.GetValueOrDefault(person), InB.GetValueOrDefault(person)) : (InB.GetValueOrDefault(person), InA.GetValueOrDefault(person));
 }

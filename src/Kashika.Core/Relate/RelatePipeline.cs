@@ -14,18 +14,18 @@ public sealed record RelateOutcome(
 
 /// <summary>What relate counts before it relates: each project's developers after identity rules and person joins, for
 /// the whole history and each period, and the commits each pair's histories share (taken off what the pair shares).</summary>
-/// <param name="CopiedCommits">Per pair (A &lt; B) and developer, commits found in both histories: the whole history under
-/// the period "", each period under its label.</param>
+/// <param name="CopiedCommits">Per pair (A &lt; B) and developer, commits found in both histories, counted in each: the
+/// whole history under the period "", each period under its label.</param>
 public sealed record CountedProjects(
     IReadOnlyList<ProjectAuthors> Whole,
     IReadOnlyList<string> Labels,
     IReadOnlyList<IReadOnlyList<ProjectAuthors>> InPeriods,
     IReadOnlyList<IdentityJoin> Joins,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>> CopiedCommits)
+    IReadOnlyDictionary<string, IReadOnlyDictionary<(int A, int B), PairCopies>> CopiedCommits)
 {
-    /// <summary>Each pair's commits in both histories (whole history), the pairs that have any.</summary>
-    public IReadOnlyList<CopiedPair> Copies { get; } = (CopiedCommits.GetValueOrDefault("") ?? new Dictionary<(int A, int B), IReadOnlyDictionary<string, int>>())
-        .Select(c => new CopiedPair(c.Key.A, c.Key.B, c.Value.Values.Sum(v => (long)v)))
+    /// <summary>Each pair's commits in both histories (whole history), the pairs that have any. A history that holds a copied commit twice (imported twice) still holds one commit of the other's: the smaller side.</summary>
+    public IReadOnlyList<CopiedPair> Copies { get; } = (CopiedCommits.GetValueOrDefault("") ?? new Dictionary<(int A, int B), PairCopies>())
+        .Select(c => new CopiedPair(c.Key.A, c.Key.B, Math.Min(c.Value.InA.Values.Sum(v => (long)v), c.Value.InB.Values.Sum(v => (long)v))))
         .Where(c => c.Commits > 0).OrderBy(c => c.A).ThenBy(c => c.B).ToList();
 
     /// <summary>Relatedness of the whole history and of every period, and the currents between periods.</summary>
@@ -69,9 +69,10 @@ public static class RelatePipeline
 
         // Copied commits, counted by the same rules as every commit: per pair, per developer; for each period apart.
         var copies = copiesFound.GetAwaiter().GetResult();
-        IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>> CopiedBy(IEnumerable<((int A, int B) Pair, IEnumerable<CommitPrint> Commits)> pairs) =>
-            pairs.ToDictionary(c => c.Pair, c => Joined(AuthorResolver.Resolve("", Tally(c.Commits), rules)).CommitsByPerson);
-        var copiedWhole = CopiedBy(copies.Select(c => (c.Key, (IEnumerable<CommitPrint>)c.Value)));
+        IReadOnlyDictionary<string, int> People(IEnumerable<CommitPrint> commits) => Joined(AuthorResolver.Resolve("", Tally(commits), rules)).CommitsByPerson;
+        IReadOnlyDictionary<(int A, int B), PairCopies> CopiedBy(IEnumerable<((int A, int B) Pair, IEnumerable<CommitPrint> InA, IEnumerable<CommitPrint> InB)> pairs) =>
+            pairs.ToDictionary(c => c.Pair, c => new PairCopies(People(c.InA), People(c.InB)));
+        var copiedWhole = CopiedBy(copies.Select(c => (c.Key, (IEnumerable<CommitPrint>)c.Value.InA, (IEnumerable<CommitPrint>)c.Value.InB)));
 
         var whole = projects.Select(p => Joined(p.Authors)).ToList();
         // With --by, each period (by author date), every project in every period.
@@ -84,10 +85,15 @@ public static class RelatePipeline
         int last = inPeriods.FindLastIndex(ps => ps.Any(p => p.Commits > 0));
         (labels, inPeriods) = first < 0 ? ([], []) : (labels[first..(last + 1)], inPeriods[first..(last + 1)]);
         // Each pair's copied commits by period, grouped once (not filtered again for every period).
-        var copiedByPeriod = copies.SelectMany(c => c.Value.Where(x => x.Period != 0).Select(x => (c.Key, Label: Periods.Label(x.Period, period), Commit: x)))
-            .GroupBy(x => x.Label, StringComparer.Ordinal)
+        var copiedByPeriod = copies
+            .SelectMany(c => c.Value.InA.Select(x => (c.Key, InA: true, Commit: x)).Concat(c.Value.InB.Select(x => (c.Key, InA: false, Commit: x))))
+            .Where(x => x.Commit.Period != 0)
+            .GroupBy(x => Periods.Label(x.Commit.Period, period), StringComparer.Ordinal)
             .Where(g => labels.Contains(g.Key))
-            .ToDictionary(g => g.Key, g => CopiedBy(g.GroupBy(x => x.Key).Select(p => (p.Key, p.Select(x => x.Commit)))), StringComparer.Ordinal);
+            .ToDictionary(
+                g => g.Key,
+                g => CopiedBy(g.GroupBy(x => x.Key).Select(p => (p.Key, p.Where(x => x.InA).Select(x => x.Commit), p.Where(x => !x.InA).Select(x => x.Commit)))),
+                StringComparer.Ordinal);
         copiedByPeriod[""] = copiedWhole;
         return new CountedProjects(whole, labels, inPeriods, joins, copiedByPeriod);
     }

@@ -8,8 +8,9 @@ public sealed record ProjectRow(string Project, int InputOrder, string Source, l
 /// period; the first and last author time (Unix seconds) of those commits, when known (null for --compat ossrel).</summary>
 public sealed record ContributionRow(string Project, string Identity, string Name, string Period, long Commits, long? FirstCommit, long? LastCommit);
 
-/// <summary>A developer's commits found in the histories of both projects (a fork, a split): written once per
-/// direction, so a join on (project_a, project_b) finds it whichever way a query orders the pair.</summary>
+/// <summary>A developer's commits in project A's history found also in project B's (a fork, a split): each pair is
+/// written both ways, each way counting the commits as its first project holds them (under that repository's mailmap,
+/// and twice where it holds a commit twice).</summary>
 public sealed record CopiedRow(string ProjectA, string ProjectB, string Identity, string Period, long Commits);
 
 /// <summary>One of a project's strongest pairs (<see cref="SparseRelatedness"/>, whole history, relatedness): its rank
@@ -76,17 +77,15 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
 
         var copies = counted.CopiedCommits
             .OrderBy(c => c.Key, StringComparer.Ordinal)
-            .SelectMany(c => c.Value.OrderBy(p => p.Key.A).ThenBy(p => p.Key.B).SelectMany(pair => pair.Value
-                .Where(d => d.Value > 0)
-                .OrderBy(d => d.Key, StringComparer.Ordinal)
-                .SelectMany(d => new[]
-                {
-                    new CopiedRow(whole[pair.Key.A].Name, whole[pair.Key.B].Name, d.Key, c.Key, d.Value),
-                    new CopiedRow(whole[pair.Key.B].Name, whole[pair.Key.A].Name, d.Key, c.Key, d.Value),
-                })))
+            .SelectMany(c => c.Value.OrderBy(p => p.Key.A).ThenBy(p => p.Key.B).SelectMany(pair =>
+                Rows(whole[pair.Key.A].Name, whole[pair.Key.B].Name, pair.Value.InA, c.Key).Concat(Rows(whole[pair.Key.B].Name, whole[pair.Key.A].Name, pair.Value.InB, c.Key))))
             .ToList();
         return new RelateTables(projects, contributions, copies) { Neighbours = NeighboursOf(counted, neighbours) };
     }
+
+    // One side of a pair's copied commits: each developer's in project a found also in project b.
+    private static IEnumerable<CopiedRow> Rows(string a, string b, IReadOnlyDictionary<string, int> developers, string period) =>
+        developers.Where(d => d.Value > 0).OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => new CopiedRow(a, b, d.Key, period, d.Value));
 
     // Each project's kept pairs, strongest first, by relatedness over the whole history, with the communities.
     private static List<NeighbourRow> NeighboursOf(CountedProjects counted, PairSelection selection)
@@ -170,14 +169,16 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
             names[row.Identity] = row.Name;
         }
 
-        var copied = new Dictionary<string, Dictionary<(int A, int B), IReadOnlyDictionary<string, int>>>(StringComparer.Ordinal);
+        var copied = new Dictionary<string, Dictionary<(int A, int B), PairCopies>>(StringComparer.Ordinal);
         foreach (var row in Copies)
         {
-            // Each pair is written both ways: the one in input order is read.
-            if (index.TryGetValue(row.ProjectA, out int a) && index.TryGetValue(row.ProjectB, out int b) && a < b)
+            // Each pair is written both ways, each way the commits in its first project.
+            if (index.TryGetValue(row.ProjectA, out int a) && index.TryGetValue(row.ProjectB, out int b) && a != b)
             {
                 var pairs = copied.TryGetValue(row.Period, out var x) ? x : copied[row.Period] = [];
-                var developers = (Dictionary<string, int>)(pairs.TryGetValue((a, b), out var d) ? d : pairs[(a, b)] = new Dictionary<string, int>(StringComparer.Ordinal));
+                var pair = pairs.TryGetValue((Math.Min(a, b), Math.Max(a, b)), out var known) ? known
+                    : pairs[(Math.Min(a, b), Math.Max(a, b))] = new PairCopies(new Dictionary<string, int>(StringComparer.Ordinal), new Dictionary<string, int>(StringComparer.Ordinal));
+                var developers = (Dictionary<string, int>)(a < b ? pair.InA : pair.InB);
                 if (row.Commits > int.MaxValue || !developers.TryAdd(row.Identity, (int)row.Commits))
                 {
                     problem($"the copied commits of '{row.Identity}' in '{row.ProjectA}' and '{row.ProjectB}' in period '{row.Period}' are in the tables twice, or more than can be");
@@ -189,7 +190,7 @@ public sealed record RelateTables(IReadOnlyList<ProjectRow> Projects, IReadOnlyL
             project.Project, byPeriod[label][i].Commits, byPeriod[label][i].Names,
             label.Length == 0 ? project.ExcludedBotCommits : 0, label.Length == 0 ? project.ExcludedMergeCommits : 0, []))];
         return new CountedProjects(Projected(""), labels, [.. labels.Select(Projected)], [],
-            copied.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>)c.Value, StringComparer.Ordinal))
+            copied.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<(int A, int B), PairCopies>)c.Value, StringComparer.Ordinal))
             .Relate(metric, sparse);
     }
 }

@@ -27,10 +27,10 @@ public sealed record PeriodResult(string Label, RelateResult Result);
 
 public static class Relatedness
 {
-    /// <param name="copied">For a pair (A &lt; B), each developer's commits found in both histories (<see cref="CopiedHistory"/>):
-    /// taken off both sides, so a developer is shared only through work done in each project apart.</param>
+    /// <param name="copied">For a pair (A &lt; B), each developer's commits found in both histories, counted in each
+    /// (<see cref="PairCopies"/>): taken off each side, so a developer is shared only through work done in each project apart.</param>
     public static RelateResult Compute(
-        IReadOnlyList<ProjectAuthors> projects, Metric metric, IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>? copied = null)
+        IReadOnlyList<ProjectAuthors> projects, Metric metric, IReadOnlyDictionary<(int A, int B), PairCopies>? copied = null)
     {
         int n = projects.Count;
         // An inverted index visits only the developers who are in two or more projects, instead of every pair of projects
@@ -58,8 +58,8 @@ public static class Relatedness
                 for (int y = x + 1; y < members.Count; y++)
                 {
                     int a = members[x], b = members[y];
-                    int both = copied is not null && copied.TryGetValue((a, b), out var copies) ? copies.GetValueOrDefault(person) : 0;
-                    int inA = projects[a].CommitsByPerson[person] - both, inB = projects[b].CommitsByPerson[person] - both;
+                    var (copiesA, copiesB) = copied is not null && copied.TryGetValue((a, b), out var copies) ? copies.Of(person, a, b) : (0, 0);
+                    int inA = projects[a].CommitsByPerson[person] - copiesA, inB = projects[b].CommitsByPerson[person] - copiesB;
                     if (inA <= 0 || inB <= 0)
                     {
                         continue;

@@ -35,7 +35,7 @@ public static class SparseRelatedness
     /// <param name="chords">The projects of each chord diagram, whose pairs not kept are counted too (<see cref="SparseInfo.ChordPairs"/>):
     /// null for this result's own <see cref="ChordGroups"/> (a period takes the whole history's, so its diagrams draw the same projects).</param>
     public static RelateResult Compute(
-        IReadOnlyList<ProjectAuthors> projects, Metric metric, PairSelection selection, IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>? copied = null,
+        IReadOnlyList<ProjectAuthors> projects, Metric metric, PairSelection selection, IReadOnlyDictionary<(int A, int B), PairCopies>? copied = null,
         IReadOnlyList<int[]>? chords = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(selection.Top);
@@ -104,7 +104,7 @@ public static class SparseRelatedness
     // Every pair within the groups that shares developers and is not kept, counted as the rows are (one row per project
     // that has such partners, on every core).
     private static List<ChordPair> Among(
-        PeopleIndex index, IEnumerable<int[]> groups, IReadOnlyList<ProjectPair> kept, IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>? copied)
+        PeopleIndex index, IEnumerable<int[]> groups, IReadOnlyList<ProjectPair> kept, IReadOnlyDictionary<(int A, int B), PairCopies>? copied)
     {
         int n = index.People.Length;
         var keptPairs = kept.Select(p => (p.A, p.B)).ToHashSet();
@@ -180,7 +180,7 @@ public static class SparseRelatedness
 
         public List<int> Touched { get; } = [];
 
-        public void Count(PeopleIndex index, int a, IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>? copied)
+        public void Count(PeopleIndex index, int a, IReadOnlyDictionary<(int A, int B), PairCopies>? copied)
         {
             foreach (var (person, commitsA) in index.People[a])
             {
@@ -197,8 +197,9 @@ public static class SparseRelatedness
                         continue;
                     }
 
-                    int both = copied is { Count: > 0 } && copied.TryGetValue((Math.Min(a, b), Math.Max(a, b)), out var copies) ? copies.GetValueOrDefault(index.Keys[person]) : 0;
-                    int inA = commitsA - both, inB = commitsB - both;
+                    var (copiesA, copiesB) = copied is { Count: > 0 } && copied.TryGetValue((Math.Min(a, b), Math.Max(a, b)), out var copies)
+                        ? copies.Of(index.Keys[person], a, b) : (0, 0);
+                    int inA = commitsA - copiesA, inB = commitsB - copiesB;
                     if (inA <= 0 || inB <= 0)
                     {
                         continue;
@@ -264,7 +265,7 @@ public static class SparseRelatedness
         public List<List<(int Project, int Commits)>> Places { get; } = [];
 
         // A kept pair's shared developers, in the order and under the names Relatedness.Compute gives them.
-        public List<SharedDeveloper> Shared(int a, int b, IReadOnlyDictionary<(int A, int B), IReadOnlyDictionary<string, int>>? copied)
+        public List<SharedDeveloper> Shared(int a, int b, IReadOnlyDictionary<(int A, int B), PairCopies>? copied)
         {
             var developers = new List<SharedDeveloper>();
             var inB = projects[b].CommitsByPerson;
@@ -277,10 +278,10 @@ public static class SparseRelatedness
                     continue;
                 }
 
-                int both = copies?.GetValueOrDefault(key) ?? 0;
-                if (commitsA - both > 0 && commitsB - both > 0)
+                var (copiesA, copiesB) = copies?.Of(key, a, b) ?? (0, 0);
+                if (commitsA - copiesA > 0 && commitsB - copiesB > 0)
                 {
-                    developers.Add(new SharedDeveloper(key, Name(person), commitsA - both, commitsB - both));
+                    developers.Add(new SharedDeveloper(key, Name(person), commitsA - copiesA, commitsB - copiesB));
                 }
             }
 

@@ -183,6 +183,24 @@ public sealed class RelateEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Copied_history_is_taken_off_each_side_under_that_sides_mailmap_in_either_order()
+    {
+        // a maps Chris's old address to the new one; its clone b does not. The 25 copied commits are Chris New's in a
+        // and Chris Old's in b; his own work is 5 commits in a and 8 in b, whichever project comes first.
+        var a = dir.Repo("a").Commits("Chris Old", "c@old.example", 25);
+        var b = a.Clone(dir.Combine("b"));
+        a.CommitFile(".mailmap", "Chris New <c@new.example> <c@old.example>\n").Commits("Chris New", "c@new.example", 5);
+        b.Commits("Chris New", "c@new.example", 8);
+        foreach (string[] order in new[] { new[] { "a", "b" }, ["b", "a"] })
+        {
+            var json = Json(KashikaProcess.Run(dir.Path, ["relate", "--format", "json", "--identity", "email", .. order]));
+            var shared = Assert.Single(json.GetProperty("pairs")[0].GetProperty("shared").EnumerateArray());
+            Assert.Equal("c@new.example", shared.GetProperty("id").GetString());
+            Assert.Equal(5, json.GetProperty("pairs")[0].GetProperty("sumMin").GetInt64());
+        }
+    }
+
+    [Fact]
     public void A_commit_dated_1970_is_in_the_whole_history_but_in_no_period()
     {
         dir.Repo("one").Commits("Lee", "lee@example.org", 3).Commit("Lee", "lee@example.org", authorDate: DateTimeOffset.FromUnixTimeSeconds(0));

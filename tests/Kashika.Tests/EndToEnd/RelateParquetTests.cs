@@ -22,8 +22,10 @@ public sealed partial class RelateParquetTests : IDisposable
         dir.Repo("a").FastCommits(400, 30, seed: 1).FastCommits(200, 10, seed: 4, start: 1_540_000_000).Commits("dependabot[bot]", "bot@dependabot.com", 3);
         var b = dir.Repo("b").FastCommits(300, 20, seed: 2, start: 1_500_100_000);
         dir.Repo("c").FastCommits(500, 40, seed: 3).FastCommits(100, 15, seed: 6, start: 1_540_100_000);
-        b.Clone(dir.Combine("fork")).FastCommits(100, 25, seed: 5, start: 1_540_000_000);
-        b.FastCommits(80, 20, seed: 7, start: 1_540_200_000);
+        // The fork's mailmap gives Person 3's address to Person 30 (so its copied commits are his there), whose own
+        // address commits in b too: each side's copies must come off that side.
+        b.Clone(dir.Combine("fork")).CommitFile(".mailmap", "Person 30 <p30@example.org> <p3@example.org>\n").FastCommits(100, 25, seed: 5, start: 1_540_000_000);
+        b.FastCommits(80, 20, seed: 7, start: 1_540_200_000).Commits("Person 30", "p30@example.org", 4);
     }
 
     public void Dispose() => dir.Dispose();

@@ -58,10 +58,33 @@ public sealed class RelatednessTests
         var a = new ProjectAuthors("a", new Dictionary<string, int> { ["ann"] = 25, ["bob"] = 1 }, new Dictionary<string, string>(), 0, 0, []);
         var b = new ProjectAuthors("b", new Dictionary<string, int> { ["ann"] = 27, ["bob"] = 3 }, new Dictionary<string, string>(), 0, 0, []);
         var copied = new Dictionary<(int A, int B), IReadOnlyDictionary<string, int>> { [(0, 1)] = new Dictionary<string, int> { ["ann"] = 25 } };
-        var result = Relatedness.Compute([a, b], Metric.SumMin, copied);
+        var result = Relatedness.Compute([a, b], Metric.SumMin, Both(copied));
         var shared = Assert.Single(Assert.Single(result.Pairs).Shared);
         Assert.Equal(("bob", 1, 3), (shared.Key, shared.CommitsA, shared.CommitsB));
         Assert.Equal(2, Relatedness.Compute([a, b], Metric.Shared).Pairs[0].Shared.Count);
+
+        // Each side's own count: b holds the 25 copied commits twice (imported twice), so ann has no work of her own there.
+        var twice = new Dictionary<(int A, int B), PairCopies> { [(0, 1)] = new PairCopies(new Dictionary<string, int> { ["ann"] = 20 }, new Dictionary<string, int> { ["ann"] = 27 }) };
+        Assert.Equal(["bob"], Relatedness.Compute([a, b], Metric.SumMin, twice).Pairs[0].Shared.Select(d => d.Key));
+        var once = new Dictionary<(int A, int B), PairCopies> { [(0, 1)] = new PairCopies(new Dictionary<string, int> { ["ann"] = 20 }, new Dictionary<string, int> { ["ann"] = 20 }) };
+        Assert.Equal(("ann", 5, 7), Relatedness.Compute([a, b], Metric.SumMin, once).Pairs[0].Shared.Select(d => (d.Key, d.CommitsA, d.CommitsB)).First());
+    }
+
+    private static Dictionary<(int A, int B), PairCopies> Both(Dictionary<(int A, int B), IReadOnlyDictionary<string, int>> copied) =>
+        copied.ToDictionary(c => c.Key, c => new PairCopies(c.Value, c.Value));
+
+    [Fact]
+    public void Copied_commits_are_counted_as_each_history_holds_them()
+    {
+        // The same 25 commits of one address: a's mailmap names it ann, b's has no mailmap (old@); b imported them twice.
+        static CommitPrint Commit(ulong print, string record) => new(print, record, false, 0);
+        var a = Enumerable.Range(1, 25).Select(i => Commit((ulong)i, "ann")).Append(Commit(500, "ann")).ToList();
+        var b = Enumerable.Range(1, 25).SelectMany(i => new[] { Commit((ulong)i, "old"), Commit((ulong)i, "old") }).Append(Commit(600, "ann")).ToList();
+        var shared = CopiedHistory.Find([a, b])[(0, 1)];
+        Assert.Equal(25, shared.InA.Count);
+        Assert.All(shared.InA, c => Assert.Equal("ann", c.Record));
+        Assert.Equal(50, shared.InB.Count);
+        Assert.All(shared.InB, c => Assert.Equal("old", c.Record));
     }
 
     [Fact]
@@ -73,7 +96,8 @@ public sealed class RelatednessTests
         var other = Prints([1, 2, 3, 200]);
         var copied = CopiedHistory.Find([origin, fork, other]);
         Assert.Equal([(0, 1)], copied.Keys);
-        Assert.Equal(30, copied[(0, 1)].Count);
+        Assert.Equal(30, copied[(0, 1)].InA.Count);
+        Assert.Equal(30, copied[(0, 1)].InB.Count);
         Assert.Equal(1, CommitPrint.Of("ann"u8, 1, 2) == CommitPrint.Of("ann"u8, 1, 2) ? 1 : 0);
         Assert.NotEqual(CommitPrint.Of("ann"u8, 1, 2), CommitPrint.Of("ann"u8, 2, 1));
     }

@@ -87,7 +87,7 @@ public sealed class SparseRelatednessTests
         var projects = Ecosystem(70, seed: 9);
         // Projects 3 and 4 share a history: the commits of one shared person found in both are not shared work.
         string person = projects[3].CommitsByPerson.Keys.Intersect(projects[4].CommitsByPerson.Keys).FirstOrDefault() ?? "band0";
-        var copied = new Dictionary<(int A, int B), IReadOnlyDictionary<string, int>> { [(3, 4)] = new Dictionary<string, int> { [person] = 1 } };
+        var copied = new Dictionary<(int A, int B), PairCopies> { [(3, 4)] = new PairCopies(new Dictionary<string, int> { [person] = 1 }, new Dictionary<string, int> { [person] = 2 }) };
         var full = Relatedness.Compute(projects, Metric.Ossrel, copied);
         double above = full.Pairs.Select(p => p.Value).Order().ElementAt(full.Pairs.Count * 9 / 10);
         var sparse = SparseRelatedness.Compute(projects, Metric.Ossrel, new PairSelection(1, above), copied);
@@ -104,7 +104,7 @@ public sealed class SparseRelatednessTests
     {
         var projects = Ecosystem(80, seed: 12);
         string person = projects[3].CommitsByPerson.Keys.Intersect(projects[4].CommitsByPerson.Keys).FirstOrDefault() ?? "band0";
-        var copied = new Dictionary<(int A, int B), IReadOnlyDictionary<string, int>> { [(3, 4)] = new Dictionary<string, int> { [person] = 1 } };
+        var copied = new Dictionary<(int A, int B), PairCopies> { [(3, 4)] = new PairCopies(new Dictionary<string, int> { [person] = 1 }, new Dictionary<string, int> { [person] = 2 }) };
         var full = Relatedness.Compute(projects, Metric.Jaccard, copied).Pairs.ToDictionary(p => (p.A, p.B));
         var sparse = SparseRelatedness.Compute(projects, Metric.Jaccard, new PairSelection(4), copied);
         var groups = SparseRelatedness.ChordGroups(sparse.Sparse!, projects).ToList();
