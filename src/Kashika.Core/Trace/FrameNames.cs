@@ -32,9 +32,10 @@ public static class FrameNames
     }
 
     /// <summary>
-    /// Where the argument list starts: the first '(' outside template brackets that does not open "(anonymous namespace)".
-    /// stackcollapse-perf.pl cut at the first '(' even inside a template ("std::function&lt;int (int)&gt;"); the
-    /// '&lt;' of an operator name ("operator&lt;&lt;") is not a bracket.
+    /// Where the argument list starts: the first '(' outside template brackets and a lambda's braces that does not open
+    /// "(anonymous namespace)" nor the enclosing function of a local name ("f(int)::"). stackcollapse-perf.pl cut at the
+    /// first '(' even inside a template ("std::function&lt;int (int)&gt;") or a lambda ("main::{lambda(long)#1}", all of
+    /// a function's lambdas one frame); the '&lt;' of an operator name ("operator&lt;&lt;") is not a bracket.
     /// </summary>
     public static int ArgumentsStart(string func)
     {
@@ -45,6 +46,11 @@ public static class FrameNames
             if (c == 'o' && func.AsSpan(i).StartsWith("operator", StringComparison.Ordinal) && (i == 0 || !IsIdentifier(func[i - 1])))
             {
                 i += "operator".Length;
+                if (func.AsSpan(i).StartsWith("()", StringComparison.Ordinal))
+                {
+                    i += 2; // the call operator's name, as perf report shows it: "Functor::operator()"
+                }
+
                 while (i < func.Length && func[i] is '<' or '>' or '=' or '-' or '!' or '+' or '*' or '/' or '%' or '^' or '&' or '|' or '~' or ',')
                 {
                     i++;
@@ -52,15 +58,42 @@ public static class FrameNames
 
                 i--;
             }
-            else if (c == '<')
+            else if (c is '<' or '{')
             {
                 depth++;
             }
-            else if (c == '>' && depth > 0)
+            else if (c is '>' or '}' && depth > 0)
             {
                 depth--;
             }
             else if (c == '(' && depth == 0 && !func.AsSpan(i + 1).StartsWith("anonymous namespace)", StringComparison.Ordinal))
+            {
+                // A function's own parentheses followed by "::" name the function a local class or lambda is in
+                // ("driver(int)::{lambda(long)#1}::operator()"): part of the name, not its argument list.
+                int close = Closing(func, i);
+                if (close < 0 || !func.AsSpan(close + 1).StartsWith("::", StringComparison.Ordinal))
+                {
+                    return i;
+                }
+
+                i = close;
+            }
+        }
+
+        return -1;
+    }
+
+    // The ')' that closes the '(' at open, or -1.
+    private static int Closing(string func, int open)
+    {
+        int depth = 0;
+        for (int i = open; i < func.Length; i++)
+        {
+            if (func[i] == '(')
+            {
+                depth++;
+            }
+            else if (func[i] == ')' && --depth == 0)
             {
                 return i;
             }
@@ -94,7 +127,8 @@ public static class FrameNames
 
     /// <summary>
     /// The root frame naming a sampled thread, as stackcollapse-perf.pl names it: <c>comm</c>, <c>comm-pid</c> with
-    /// <see cref="CollapseOptions.Pid"/>, <c>comm-pid/tid</c> with <see cref="CollapseOptions.Tid"/>; spaces become '_'.
+    /// <see cref="CollapseOptions.Pid"/>, <c>comm-pid/tid</c> with <see cref="CollapseOptions.Tid"/>; spaces become '_' (and
+    /// ';', which stackcollapse-perf.pl leaves to split the stack, ':').
     /// Written into <paramref name="into"/> (comm, pid and tid lengths and 2 more), its length returned.
     /// </summary>
     public static int ThreadName(ReadOnlySpan<char> comm, ReadOnlySpan<char> pid, ReadOnlySpan<char> tid, CollapseOptions options, Span<char> into)
@@ -115,6 +149,8 @@ public static class FrameNames
         }
 
         into[..length].Replace(' ', '_');
+        // A ';' would split the thread into two frames of the folded stack: as in function names, it becomes ':'.
+        into[..length].Replace(';', ':');
         return length;
     }
 

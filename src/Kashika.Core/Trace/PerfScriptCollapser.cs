@@ -630,8 +630,10 @@ public sealed class PerfScriptCollapser
         return default;
     }
 
-    // "comm pid[/tid] ": comm is the shortest prefix followed by whitespace, digits, slashes, digits and whitespace
-    // (stackcollapse-perf.pl's /^(\S.+?)\s+(\d+)\/*(\d+)*\s+/, whose ".+?" made a one-character comm "p " of "p 12/12").
+    // "comm pid[/tid] ". A command name may hold spaces and numbers ("worker 3", set by prctl or pthread_setname_np), so
+    // the ids are those the time follows ("[cpu] 12345.678901:"); on a line without a time, as stackcollapse-perf.pl's
+    // /^(\S.+?)\s+(\d+)\/*(\d+)*\s+/ reads it: the shortest comm followed by whitespace, digits, slashes, digits and
+    // whitespace (whose ".+?" made a one-character comm "p " of "p 12/12").
     private static bool TryProcess(ReadOnlySpan<char> line, out ReadOnlySpan<char> comm, out ReadOnlySpan<char> pid, out ReadOnlySpan<char> tid, out int end)
     {
         comm = pid = tid = default;
@@ -641,6 +643,7 @@ public sealed class PerfScriptCollapser
             return false;
         }
 
+        bool found = false;
         for (int p = 1; p < line.Length; p++)
         {
             if (!IsSpace(line[p]))
@@ -676,14 +679,58 @@ public sealed class PerfScriptCollapser
                 continue;
             }
 
-            comm = line[..p];
-            pid = line[digits..firstEnd];
-            tid = line[second..i];
-            end = i;
-            return true;
+            bool timed = TimeFollows(line[i..]);
+            if (!found || timed)
+            {
+                comm = line[..p];
+                pid = line[digits..firstEnd];
+                tid = line[second..i];
+                end = i;
+                found = true;
+            }
+
+            if (timed)
+            {
+                return true;
+            }
         }
 
-        return false;
+        return found;
+    }
+
+    // Whether ids are followed by the sample's time: whitespace, perhaps "[cpu]" and whitespace, then "digits.digits:".
+    private static bool TimeFollows(ReadOnlySpan<char> rest)
+    {
+        rest = rest.TrimStart(PerlSpace);
+        if (rest.Length > 0 && rest[0] == '[')
+        {
+            int close = rest.IndexOf(']');
+            if (close < 0)
+            {
+                return false;
+            }
+
+            rest = rest[(close + 1)..].TrimStart(PerlSpace);
+        }
+
+        int i = 0;
+        while (i < rest.Length && char.IsAsciiDigit(rest[i]))
+        {
+            i++;
+        }
+
+        if (i == 0 || i >= rest.Length || rest[i] != '.')
+        {
+            return false;
+        }
+
+        int j = ++i;
+        while (i < rest.Length && char.IsAsciiDigit(rest[i]))
+        {
+            i++;
+        }
+
+        return i > j && i < rest.Length && rest[i] == ':';
     }
 
     private static int SkipNumber(ReadOnlySpan<char> line, int i)

@@ -42,6 +42,21 @@ public sealed class CollapserTests
         Assert.StartsWith("java-12688;main 100", Collapse(TwoSamples, new CollapseOptions(Pid: true)).Folded, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("my thread 7", "my_thread_7-18097/18099")] // pthread_setname_np: words and numbers
+    [InlineData("worker 3", "worker_3-18097/18099")]
+    [InlineData("a;b 12/34", "a:b_12/34-18097/18099")] // a ';' would split the stack
+    [InlineData("x 99 [001]", "x_99_[001]-18097/18099")]
+    [InlineData("1234", "1234-18097/18099")]
+    public void A_command_name_of_words_and_numbers_keeps_its_numbers_and_the_ids_are_those_before_the_time(string comm, string root)
+    {
+        foreach (string cpu in new[] { "", " [001]" })
+        {
+            string text = $"{comm} 18097/18099{cpu} 6544038.708352: 235 cpu-clock:\n\t7f722d140000 main (/usr/bin/prog)\n";
+            Assert.Equal($"{root};main 235", Collapse(text, new CollapseOptions(Tid: true)).Folded);
+        }
+    }
+
     [Fact]
     public void A_command_name_of_six_million_characters_is_a_name_not_a_crash()
     {
@@ -95,12 +110,16 @@ public sealed class CollapserTests
     }
 
     [Theory]
-    [InlineData("std::function<int (int, int)>::operator()(int, int) const", "std::function<int (int, int)>::operator")]
+    [InlineData("std::function<int (int, int)>::operator()(int, int) const", "std::function<int (int, int)>::operator()")]
     [InlineData("std::operator<< <std::char_traits<char> >(std::ostream&, char const*)", "std::operator<< <std::char_traits<char> >")]
     [InlineData("(anonymous namespace)::Worker::run(int)", "(anonymous namespace)::Worker::run")]
     [InlineData("net/http.(*Client).Do", "net/http.(*Client).Do")]
     [InlineData("RegExp:[&<>\"']", "RegExp:[&<>]")]
     [InlineData("a;b", "a:b")]
+    [InlineData("driver(int)::{lambda(long)#1}::operator()", "driver(int)::{lambda(long)#1}::operator()")] // a lambda, as perf names it
+    [InlineData("main::{lambda(long)#2}::operator()(long) const", "main::{lambda(long)#2}::operator()")] // each lambda its own frame
+    [InlineData("parse(char const*)::Local::run(int)", "parse(char const*)::Local::run")] // a local class's method
+    [InlineData("f(int", "f")] // never closed: an argument list cut short
     [InlineData("[unknown] (/lib/x.so)", "[unknown] ")]
     public void Tidies_names(string raw, string tidy) => Assert.Equal(tidy, FrameNames.Tidy(raw));
 

@@ -17,7 +17,7 @@ public sealed class TraceCorpusTests
     {
         ["fg-example-perf-stacks.pid"] = "swapper 0/0 keeps its PID 0 (Perl: swapper-?)",
         ["fg-example-perf-stacks.tid"] = "swapper 0/0 keeps its PID 0 (Perl: swapper-?/0)",
-        ["inferno-cpp-stacks-std-function."] = "C++ arguments are cut at the first '(' outside template brackets (Perl cuts inside std::function<int (int, int)>), as inferno",
+        ["inferno-cpp-stacks-std-function."] = "C++ arguments are cut at the first '(' outside template brackets (Perl cuts inside std::function<int (int, int)>), as inferno; the call operator keeps its name 'operator()', as perf report shows it",
         ["inferno-single-line-stacks."] = "a frame printed on the event line itself is kept (Perl drops these stacks)",
         ["inferno-sourcepawn-jitdump.jit"] = "jitdump frames (/jitted-*.so) are JIT frames: _[j] (Perl marks only /tmp/perf-*.map), as inferno",
         ["inferno-sourcepawn-jitdump.all"] = "jitdump frames (/jitted-*.so) are JIT frames: _[j] (Perl marks only /tmp/perf-*.map), as inferno",
