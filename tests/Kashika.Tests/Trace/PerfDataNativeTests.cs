@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Kashika.Testing;
 
 namespace Kashika.Tests.Trace;
@@ -161,6 +163,7 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
         "dwarf" => (["-e", "cpu-clock", "-F", "500", "--call-graph", "dwarf"], ["./oracle"]),
         "group-read" => (["-e", "{cpu-clock,page-faults}:S", "-g"], ["./oracle"]),
         "pipe-tracepoint" => (["-e", "sched:sched_switch", "-a"], ["./oracle"]),
+        "lossy" => (["-a", "-e", "cpu-clock", "-F", "20000", "-g", "-m", "1"], ["sh", "-c", "./oracle & ./cpp > /dev/null; wait"]),
         _ => throw new ArgumentException(kind),
     };
 
@@ -211,6 +214,22 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
             Assert.NotEmpty(perf.StandardOutput);
             Assert.True(perf.StandardOutput == native.StandardOutput, $"{kind} {string.Join(' ', options)}:\n{FirstDifference(perf.StandardOutput, native.StandardOutput)}");
         }
+    }
+
+    /// <summary>Samples lost while recording (a small buffer, every CPU at 20 kHz) are counted as perf report counts
+    /// them: its LOST_SAMPLES records, not those and the LOST records that counted the same samples before them.</summary>
+    [Fact]
+    public void Lost_samples_are_counted_as_perf_report_counts_them()
+    {
+        string data = Record("lossy");
+        var report = ExternalTool.Run(programs.Dir.Path, "perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "comm");
+        Assert.True(report is { ExitCode: 0 }, report?.Error);
+        var total = Regex.Match(report!.Value.Output, @"# Total Lost Samples: (\d+)");
+        long perf = total.Success ? long.Parse(total.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        var native = KashikaProcess.Run(programs.Dir.Path, "trace", "collapse", data);
+        Assert.True(native.ExitCode == 0, native.StandardError);
+        var said = Regex.Match(native.StandardError, @"([0-9,]+) samples were lost while recording");
+        Assert.Equal(perf, said.Success ? long.Parse(said.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : 0);
     }
 
     /// <summary>The kernel writes -1 as a sample's pid or tid when its task is already gone (an exiting process in a

@@ -61,7 +61,13 @@ public sealed class PerfSession
     }
 
     /// <summary>Samples lost by the kernel (PERF_RECORD_LOST, LOST_SAMPLES): said, as perf script says them.</summary>
-    public ulong Lost { get; private set; }
+    public ulong Lost => lostSamples ?? lostInRecords;
+
+    // perf record ends with a LOST_SAMPLES record per event and CPU counting the samples its LOST records counted as
+    // they happened: with both, the LOST_SAMPLES are the total perf report gives ("Total Lost Samples"); older perf
+    // wrote only LOST records.
+    private ulong lostInRecords;
+    private ulong? lostSamples;
 
     /// <summary>KSYMBOL records: code the kernel compiled at run time (BPF programs, trampolines), which perf names and
     /// this reader does not (none could be recorded here to check against).</summary>
@@ -144,10 +150,10 @@ public sealed class PerfSession
                 case RecordAuxtraceInfo or RecordAuxtrace:
                     throw new InputException($"{file.Source}: byte {offset}: a record of type {type}, which the header does not announce");
                 case PerfDataFile.RecordLost:
-                    Lost += body.Length >= 16 ? BinaryPrimitives.ReadUInt64LittleEndian(body[8..]) : 0;
+                    lostInRecords += body.Length >= 16 ? BinaryPrimitives.ReadUInt64LittleEndian(body[8..]) : 0;
                     return;
                 case RecordLostSamples:
-                    Lost += body.Length >= 8 ? BinaryPrimitives.ReadUInt64LittleEndian(body) : 0;
+                    lostSamples = (lostSamples ?? 0) + (body.Length >= 8 ? BinaryPrimitives.ReadUInt64LittleEndian(body) : 0);
                     return;
                 case RecordKsymbol:
                     KernelCodeAdded++;
