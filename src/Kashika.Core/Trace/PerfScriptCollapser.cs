@@ -469,6 +469,10 @@ public sealed class PerfScriptCollapser
         {
             return false;
         }
+        else if (!named && UntimedEvent(rest, out eventName, out periodText))
+        {
+            named = true;
+        }
 
         bool timed = Timestamp(rest, out long seconds, out long fraction, out int digits);
         long? p = periodText.Length == 0 ? null : long.TryParse(periodText, out long parsed) ? parsed : 0;
@@ -792,6 +796,50 @@ public sealed class PerfScriptCollapser
 
         eventName = trimmed[tokenStart..^1];
         periodText = trimmed[digitsStart..digitsEnd];
+        return true;
+    }
+
+    // The line of a recording without times (perf record --per-thread, or --no-timestamp... -T off): after the ids, only
+    // "[cpu] [period] event:". Perl's /:\s*(\d+)*\s+(\S+):\s*$/ wants the time's ':' before them, so it weighed such
+    // samples 1 each and filtered no event.
+    private static bool UntimedEvent(ReadOnlySpan<char> rest, out ReadOnlySpan<char> eventName, out ReadOnlySpan<char> periodText)
+    {
+        eventName = periodText = default;
+        var text = rest.Trim(PerlSpace);
+        if (text.Length > 0 && text[0] == '[')
+        {
+            int close = text.IndexOf(']');
+            if (close < 0)
+            {
+                return false;
+            }
+
+            text = text[(close + 1)..].TrimStart(PerlSpace);
+        }
+
+        int digits = 0;
+        while (digits < text.Length && char.IsAsciiDigit(text[digits]))
+        {
+            digits++;
+        }
+
+        if (digits > 0)
+        {
+            if (digits == text.Length || !IsSpace(text[digits]))
+            {
+                return false;
+            }
+
+            periodText = text[..digits];
+            text = text[digits..].TrimStart(PerlSpace);
+        }
+
+        if (text.Length < 2 || text[^1] != ':' || text.IndexOfAny(PerlSpace) >= 0)
+        {
+            return false;
+        }
+
+        eventName = text[..^1];
         return true;
     }
 

@@ -137,7 +137,7 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
 
     public static TheoryData<string> Kinds() =>
         ["cpu-clock", "no-call-graph", "task-clock", "page-faults", "tracepoint", "tracepoint-g", "mixed", "two-processes", "system-wide", "cpp", "rust", "jit", "jit-nested",
-            "compressed", "compressed-system-wide", "pipe", "pipe-mixed", "vdso", "vdso-compressed"];
+            "compressed", "compressed-system-wide", "pipe", "pipe-mixed", "vdso", "vdso-compressed", "per-thread"];
 
     private static (string[] Record, string[] Command) Recipe(string kind) => kind switch
     {
@@ -163,6 +163,8 @@ public sealed class PerfDataNativeTests(PerfDataNativeTests.Programs programs) :
         "dwarf" => (["-e", "cpu-clock", "-F", "500", "--call-graph", "dwarf"], ["./oracle"]),
         "group-read" => (["-e", "{cpu-clock,page-faults}:S", "-g"], ["./oracle"]),
         "pipe-tracepoint" => (["-e", "sched:sched_switch", "-a"], ["./oracle"]),
+        // No times in the samples (perf record --per-thread): played as written, so a sample before the exec is sh's.
+        "per-thread" => (["--per-thread", "-e", "page-faults", "-g"], ["sh", "-c", "ls > /dev/null; exec ./oracle"]),
         "lossy" => (["-a", "-e", "cpu-clock", "-F", "20000", "-g", "-m", "1"], ["sh", "-c", "./oracle & ./cpp > /dev/null; wait"]),
         _ => throw new ArgumentException(kind),
     };

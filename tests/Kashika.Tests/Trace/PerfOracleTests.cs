@@ -75,7 +75,7 @@ public sealed partial class PerfOracleTests : IClassFixture<PerfOracleTests.Prog
     }
 
     /// <summary>The recordings: perf record's event options, and what runs.</summary>
-    public static TheoryData<string> Kinds() => ["cpu-clock", "task-clock", "page-faults", "tracepoint-g", "tracepoint", "mixed", "mixed-page-faults", "two-processes", "dwarf"];
+    public static TheoryData<string> Kinds() => ["cpu-clock", "task-clock", "page-faults", "tracepoint-g", "tracepoint", "mixed", "mixed-page-faults", "two-processes", "dwarf", "per-thread"];
 
     private static (string[] Record, string[] Command, string? Event) Recipe(string kind) => kind switch
     {
@@ -88,6 +88,7 @@ public sealed partial class PerfOracleTests : IClassFixture<PerfOracleTests.Prog
         "mixed-page-faults" => (["-e", "cpu-clock", "-e", "page-faults", "-g"], ["./oracle"], "page-faults"),
         "two-processes" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["sh", "-c", "./oracle & ./oracle; wait"], null),
         "dwarf" => (["-e", "cpu-clock", "-F", "1000", "--call-graph", "dwarf"], ["./oracle"], null),
+        "per-thread" => (["--per-thread", "-e", "page-faults", "-g"], ["sh", "-c", "ls > /dev/null; exec ./oracle"], null), // samples without times
         _ => throw new ArgumentException(kind),
     };
 

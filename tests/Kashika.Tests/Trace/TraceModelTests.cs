@@ -55,7 +55,7 @@ public sealed class TraceModelTests
     {
         // perf writes such samples in system-wide recordings (":-1 -1 [000] …"), and perf script text may lack the time.
         var (model, _) = Build("app 1/1 [000] 10.100000: 5 cycles:\n\t1 main (/bin/app)\n\nnotime 7 5 cycles:\n\t3 f (/bin/x)\n\n");
-        Assert.Equal(6, model.Total); // 5, and 1 for the line whose period perf's format does not mark (as FlameGraph)
+        Assert.Equal(10, model.Total); // 5 and 5: a line without a time still has its period (FlameGraph counts it 1)
         Assert.Equal([5L], model.Time!.HeatSlices);
         Assert.Equal(1, model.Time.StackSlices.Count(s => s.Length == 0));
     }

@@ -727,12 +727,12 @@ public sealed class PerfDataFile
     }
 
     /// <summary>A sample's time (0 when its event records none), read without the rest of it.</summary>
-    public ulong SampleTime(ReadOnlySpan<byte> body, long record)
+    public ulong? SampleTime(ReadOnlySpan<byte> body, long record)
     {
         ulong st = Events[EventOf(body, record)].SampleType;
         if ((st & Time) == 0)
         {
-            return 0;
+            return null; // a recording without times (--per-thread, -T off) is played as it was written, as perf plays it
         }
 
         int at = 8 * CountBits(st & (Identifier | Ip | Tid));
