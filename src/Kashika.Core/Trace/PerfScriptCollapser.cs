@@ -517,7 +517,7 @@ public sealed class PerfScriptCollapser
                 eventFilter = eventName.ToString();
                 eventDefaulted = true;
             }
-            else if (!eventName.SequenceEqual(eventFilter))
+            else if (!SameEvent(eventName, eventFilter))
             {
                 string skipped = eventName.ToString();
                 SkippedEvents[skipped] = SkippedEvents.GetValueOrDefault(skipped) + 1;
@@ -532,6 +532,16 @@ public sealed class PerfScriptCollapser
             ? checked((seconds * options.TimeSlices) + (long)((Int128)fraction * options.TimeSlices / Pow10(digits)))
             : -1;
         return true;
+    }
+
+    // perf's precision modifiers (":p" to ":ppp", ":P") say how precisely a sample's address was taken, not what was
+    // counted: "cpu-clock:ppp" (perf record's default event where there is no cycles counter) and "cpu-clock" are one.
+    private static bool SameEvent(ReadOnlySpan<char> a, ReadOnlySpan<char> b) => WithoutPrecision(a).SequenceEqual(WithoutPrecision(b));
+
+    private static ReadOnlySpan<char> WithoutPrecision(ReadOnlySpan<char> name)
+    {
+        int colon = name.LastIndexOf(':');
+        return colon > 0 && colon < name.Length - 1 && !name[(colon + 1)..].ContainsAnyExcept('p', 'P') ? name[..colon] : name;
     }
 
     // What each frame of perf.data read natively was made into, by its name's id (by its own with --addrs, where the

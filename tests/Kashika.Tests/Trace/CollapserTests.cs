@@ -58,6 +58,19 @@ public sealed class CollapserTests
     }
 
     [Fact]
+    public void Precision_modifiers_do_not_make_another_event_but_other_modifiers_do()
+    {
+        static string Sample(string e, int period) => $"app 1/1 [000] 1.000000: {period} {e}:\n\t1 main (/bin/app)\n\n";
+        string text = Sample("cpu-clock:ppp", 5) + Sample("cpu-clock", 7) + Sample("cpu-clock:u", 11);
+        var (folded, reader) = Collapse(text);
+        Assert.Equal("app;main 12", folded);
+        Assert.Equal(1, reader.SkippedEvents["cpu-clock:u"]); // one sample skipped
+        Assert.Equal("app;main 12", Collapse(text, new CollapseOptions(EventFilter: "cpu-clock")).Folded);
+        Assert.Equal("app;main 11", Collapse(text, new CollapseOptions(EventFilter: "cpu-clock:u")).Folded);
+        Assert.Equal("app;main 1", Collapse(Sample("sched:sched_switch", 1) + Sample("sched:sched_wakeup", 1)).Folded);
+    }
+
+    [Fact]
     public void A_command_name_of_six_million_characters_is_a_name_not_a_crash()
     {
         // Found by hostile inputs: the name was made on the stack, sized by the input (SIGSEGV, exit 139).
