@@ -10,21 +10,24 @@ public static class RepositoryDiscovery
     /// A repository stands for itself; a folder stands for its direct children that are repositories, in name order.
     /// With no arguments the current folder is used the same way, and is itself the project when no child is a repository.
     /// A PATH that cannot be used (missing, a file, a link to nothing, unreadable, not a repository) is a problem of that
-    /// PATH alone: it is named in <c>Problems</c> and the other PATHs are still related.
+    /// PATH alone: it is named in <c>Problems</c> and the other PATHs are still related. <c>Notes</c> name the folders
+    /// beside a folder's repositories that are none, left out.
     /// </summary>
     /// <exception cref="InputException">No arguments and no repository here, or two projects with one name.</exception>
-    public static (IReadOnlyList<GitRepository> Repositories, IReadOnlyList<string> Problems) Expand(IReadOnlyList<string> arguments, string currentDirectory)
+    public static (IReadOnlyList<GitRepository> Repositories, IReadOnlyList<string> Problems, IReadOnlyList<string> Notes) Expand(
+        IReadOnlyList<string> arguments, string currentDirectory)
     {
+        var notes = new List<string>();
         if (arguments.Count == 0)
         {
-            var (children, unnamed) = ChildRepositories(currentDirectory, "");
+            var (children, unnamed) = ChildRepositories(currentDirectory, "", notes);
             if (children.Count > 0 || unnamed.Count > 0)
             {
-                return (children, unnamed);
+                return (children, unnamed, notes);
             }
 
             return IsRepository(currentDirectory)
-                ? ([new GitRepository(DefaultName(currentDirectory), currentDirectory, ".")], [])
+                ? ([new GitRepository(DefaultName(currentDirectory), currentDirectory, ".")], [], [])
                 : throw new InputException($"{currentDirectory}: no git repositories here; give their paths (kashika relate PATH…)");
         }
 
@@ -61,7 +64,7 @@ public static class RepositoryDiscovery
                 }
                 else
                 {
-                    var (children, unnamed) = ChildRepositories(full, path);
+                    var (children, unnamed) = ChildRepositories(full, path, notes);
                     if (children.Count == 0 && unnamed.Count == 0)
                     {
                         problems.Add($"{path}: not a git repository, and no folder in it is one");
@@ -79,7 +82,7 @@ public static class RepositoryDiscovery
 
         var duplicate = repositories.GroupBy(r => r.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         return duplicate is null
-            ? (repositories, problems)
+            ? (repositories, problems, notes)
             : throw new InputException(
                 $"two projects are named '{duplicate.Key}' ({string.Join(", ", duplicate.Select(d => d.Source))}); name them with NAME=PATH");
     }
@@ -156,7 +159,7 @@ public static class RepositoryDiscovery
     // The folder's children that are repositories, in name order. Names that are not valid UTF-8 (which .NET shows
     // with U+FFFD and cannot open by) are opened by their bytes and named escaped (\xNN); one that cannot be opened
     // is named as a problem, never dropped.
-    private static (List<GitRepository> Repositories, List<string> Unnamed) ChildRepositories(string folder, string shownAs)
+    private static (List<GitRepository> Repositories, List<string> Unnamed) ChildRepositories(string folder, string shownAs, List<string> notes)
     {
         var entries = Directory.EnumerateFileSystemEntries(folder).ToList();
         // The folder is read by its bytes a second time only when .NET showed a name with U+FFFD.
@@ -174,6 +177,14 @@ public static class RepositoryDiscovery
             .Where(c => c.Path is not null && IsRepository(c.Path)) // a work tree's own .git is no child project
             .Select(c => new GitRepository(DefaultName(c.Name), c.Path!, Path.Combine(shownAs, c.Name)))
             .ToList();
+        var others = children.Where(c => c.Path is not null && !IsRepository(c.Path)).Select(c => c.Name).ToList();
+        if (repositories.Count > 0 && others.Count > 0)
+        {
+            // Folders beside the repositories (notes, build output) are no projects, but a user may have meant one to be.
+            string list = string.Join(", ", others.Take(5)) + (others.Count > 5 ? $", … ({others.Count - 5} more)" : "");
+            notes.Add($"{(shownAs.Length == 0 ? "." : shownAs)}: {others.Count} folder{(others.Count == 1 ? "" : "s")} in it not a git repository, left out: {list}");
+        }
+
         return (repositories, unnamed);
     }
 

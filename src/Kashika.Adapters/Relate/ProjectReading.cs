@@ -88,8 +88,8 @@ public static class ProjectReading
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public static ProjectsRead Repositories(RepositoryRequest request, IReadProgress progress, CancellationToken cancel)
     {
-        var (repositories, unusable) = RepositoryDiscovery.Expand(request.Paths, request.CurrentDirectory);
-        var problems = new List<InputProblem>(unusable.Select(u => new InputProblem(u, ProblemKind.Failed)));
+        var (repositories, unusable, leftOut) = RepositoryDiscovery.Expand(request.Paths, request.CurrentDirectory);
+        var problems = new List<InputProblem>(unusable.Select(u => new InputProblem(u, ProblemKind.Failed)).Concat(leftOut.Select(n => new InputProblem(n, ProblemKind.Notice))));
         var notes = new List<string>();
         var options = Options(request, repositories, () => OpenCache(request, problems), cancel);
         var cache = options.Cache;
@@ -187,7 +187,7 @@ public static class ProjectReading
     /// </summary>
     public static string? Fingerprint(RepositoryRequest request, CancellationToken cancel)
     {
-        var (repositories, unusable) = RepositoryDiscovery.Expand(request.Paths, request.CurrentDirectory);
+        var (repositories, unusable, _) = RepositoryDiscovery.Expand(request.Paths, request.CurrentDirectory);
         // A path that is no repository, or a single project (said on stderr alone), is left to an ordinary run.
         if (unusable.Count > 0 || repositories.Count < 2)
         {

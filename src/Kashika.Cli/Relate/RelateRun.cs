@@ -265,6 +265,13 @@ internal static class RelateRun
         var document = RelateDocument.From(result, sources, settings, warnings, Generator, outcome.Periods)
             with { IdentityJoins = settings.Identity == "person" ? outcome.Joins : null, CopiedHistory = outcome.Copies.Count == 0 ? null : outcome.Copies };
         document = document.WithCurrents(outcome.Currents);
+        if (document.Placeholders is { Count: > 0 } placeholders)
+        {
+            var addresses = placeholders.Select(p => p.Address.Length == 0 ? "<>" : p.Address).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            context.Say($"{Plural(placeholders.Count, "author")} behind placeholder addresses ({string.Join(", ", addresses.Take(3))}{(addresses.Count > 3 ? ", …" : "")}) "
+                + "counted in their own project only, never as developers shared (listed in the report)");
+        }
+
         string? written = ReportWriter.Write(RelateFormats.All.Named(arguments.Format), document, arguments.Output, context.StandardOutput);
         if (written is not null)
         {

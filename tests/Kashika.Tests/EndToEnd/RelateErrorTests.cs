@@ -46,6 +46,18 @@ public sealed class RelateErrorTests : IDisposable
         Assert.Contains(message, report, StringComparison.Ordinal); // among the report's warnings
     }
 
+    [Fact]
+    public void Folders_beside_a_folders_repositories_are_said_to_be_left_out()
+    {
+        dir.Repo(Path.Combine("many", "a")).Commits("Ann", "ann@example.org", 1);
+        dir.Repo(Path.Combine("many", "b")).Commits("Ann", "ann@example.org", 1);
+        Directory.CreateDirectory(dir.Combine("many", "notes"));
+        Directory.CreateDirectory(dir.Combine("many", ".hidden"));
+        var result = Run("relate", "--format", "json", "-o", "r.json", "many");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("many: 1 folder in it not a git repository, left out: notes", result.StandardError, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("native")]
     [InlineData("git")]
