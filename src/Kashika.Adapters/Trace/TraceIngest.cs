@@ -100,6 +100,12 @@ public static class TraceIngest
             }
 
             perfNotes.AddRange(input.Complete());
+            if (input.PartChains)
+            {
+                perfNotes.Add($"{input.Name}: recorded with kernel or user call chains only (--kernel-callchains, --user-callchains), and perf script prints a sample's chain alone: "
+                    + "a sample taken on the other side has no frame of its own here (perf report counts it at its address, and so does kashika's own reader, without --reader perf)");
+            }
+
             if (input.PerfReason is { } reason)
             {
                 notes.Add($"{input.Name}: read by perf script: {reason}" + (input.Slices.Count > 1 ? $" ({input.Slices.Count} perf script processes at once, each a slice of the recording's time)" : ""));

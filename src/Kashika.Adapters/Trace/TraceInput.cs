@@ -124,6 +124,10 @@ public sealed class TraceInput : IDisposable
     /// <summary>Why a perf.data recording is read by perf script rather than natively; null otherwise.</summary>
     public string? PerfReason { get; private init; }
 
+    /// <summary>Read by perf script from a recording of kernel or user call chains only (--kernel-callchains,
+    /// --user-callchains): perf script prints a sample's chain, so a sample taken on the other side has no frame there.</summary>
+    public bool PartChains { get; private init; }
+
     /// <summary>The error of a .gz input cut short or corrupt, whether found at its start or later.</summary>
     public static InputException Corrupt(string name, InvalidDataException e) =>
         new($"{name}: the compressed data is cut short or corrupt ({e.Message.TrimEnd('.')}); nothing was written");
@@ -244,6 +248,7 @@ public sealed class TraceInput : IDisposable
     {
         string? reason = options.NeedsPerf;
         (ulong First, ulong Last)? times = null;
+        bool partChains = false;
         if (reason is null)
         {
             var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
@@ -251,6 +256,7 @@ public sealed class TraceInput : IDisposable
             {
                 var data = PerfData.PerfDataFile.Open(file, path);
                 times = data.SampleTimes;
+                partChains = data.Events.Any(e => e.PartChains);
                 reason = PerfData.PerfSession.Unsupported(data);
                 if (reason is null)
                 {
@@ -266,14 +272,14 @@ public sealed class TraceInput : IDisposable
             file.Dispose();
         }
 
-        else if (options.Slices > 1)
+        else
         {
-            times = SampleTimes(full);
+            (times, partChains) = Header(full);
         }
 
         try
         {
-            return PerfScript(path, full, options, reason, times);
+            return PerfScript(path, full, options, reason, times, partChains);
         }
         catch (PerfMissingException) when (options.Reader == PerfDataReader.Native)
         {
@@ -282,17 +288,19 @@ public sealed class TraceInput : IDisposable
     }
 
     // When a recording's samples were taken, as its header says (what perf script itself reads, whatever kashika's own
-    // reader makes of the rest); null when it does not say or cannot be read.
-    private static (ulong First, ulong Last)? SampleTimes(string full)
+    // reader makes of the rest; null when it does not say), and whether its call chains are of one side only; nothing
+    // when the header cannot be read.
+    private static ((ulong First, ulong Last)? Times, bool PartChains) Header(string full)
     {
         try
         {
             using var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12);
-            return PerfData.PerfDataFile.Open(file, full).SampleTimes;
+            var data = PerfData.PerfDataFile.Open(file, full);
+            return (data.SampleTimes, data.Events.Any(e => e.PartChains));
         }
         catch (Exception e) when (e is InputException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            return null;
+            return (null, false);
         }
     }
 
@@ -312,7 +320,7 @@ public sealed class TraceInput : IDisposable
             (k == 0 ? "" : Seconds(Bound(k))) + "," + (k == options.Slices - 1 ? "" : Seconds(Bound(k + 1) - 1)))];
     }
 
-    private static TraceInput PerfScript(string path, string full, PerfScriptOptions options, string reason, (ulong First, ulong Last)? times)
+    private static TraceInput PerfScript(string path, string full, PerfScriptOptions options, string reason, (ulong First, ulong Last)? times, bool partChains)
     {
         var events = new List<string>();
         try
@@ -359,7 +367,7 @@ public sealed class TraceInput : IDisposable
                 perfs.Add((process, process.StandardError.ReadToEndAsync()));
             }
 
-            return new TraceInput(path, perfs[0].Process.StandardOutput.BaseStream, TraceInputKind.PerfScript, perfs) { RecordedEvents = events, PerfReason = reason };
+            return new TraceInput(path, perfs[0].Process.StandardOutput.BaseStream, TraceInputKind.PerfScript, perfs) { RecordedEvents = events, PerfReason = reason, PartChains = partChains };
         }
         catch (Win32Exception)
         {

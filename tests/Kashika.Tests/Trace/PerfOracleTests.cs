@@ -75,7 +75,7 @@ public sealed partial class PerfOracleTests : IClassFixture<PerfOracleTests.Prog
     }
 
     /// <summary>The recordings: perf record's event options, and what runs.</summary>
-    public static TheoryData<string> Kinds() => ["cpu-clock", "task-clock", "page-faults", "tracepoint-g", "tracepoint", "mixed", "mixed-page-faults", "two-processes", "dwarf", "per-thread"];
+    public static TheoryData<string> Kinds() => ["cpu-clock", "task-clock", "page-faults", "tracepoint-g", "tracepoint", "mixed", "mixed-page-faults", "two-processes", "dwarf", "kernel-callchains", "user-callchains"];
 
     private static (string[] Record, string[] Command, string? Event) Recipe(string kind) => kind switch
     {
@@ -88,7 +88,9 @@ public sealed partial class PerfOracleTests : IClassFixture<PerfOracleTests.Prog
         "mixed-page-faults" => (["-e", "cpu-clock", "-e", "page-faults", "-g"], ["./oracle"], "page-faults"),
         "two-processes" => (["-e", "cpu-clock", "-F", "2000", "-g"], ["sh", "-c", "./oracle & ./oracle; wait"], null),
         "dwarf" => (["-e", "cpu-clock", "-F", "1000", "--call-graph", "dwarf"], ["./oracle"], null),
-        "per-thread" => (["--per-thread", "-e", "page-faults", "-g"], ["sh", "-c", "ls > /dev/null; exec ./oracle"], null), // samples without times
+        // Chains of one side only: a sample on the other side is counted at its own address, as perf report counts it.
+        "kernel-callchains" => (["-e", "cpu-clock", "-F", "2000", "-g", "--kernel-callchains"], ["./oracle"], null),
+        "user-callchains" => (["-e", "cpu-clock", "-F", "2000", "-g", "--user-callchains"], ["./oracle"], null),
         _ => throw new ArgumentException(kind),
     };
 
@@ -178,6 +180,17 @@ public sealed partial class PerfOracleTests : IClassFixture<PerfOracleTests.Prog
             // The named threads are threads of their process, not processes of their own.
             Assert.All(oracles, p => Assert.Equal(["oracle", "worker-1", "worker-2"], p.Select(t => t.Comm).Order(StringComparer.Ordinal)));
         }
+    }
+
+    [Fact]
+    public void Chains_of_one_side_read_by_perf_script_are_said_to_lack_the_other_sides_samples()
+    {
+        string data = Record("kernel-callchains");
+        var perf = KashikaProcess.Run(program.Dir.Path, "trace", "collapse", "--reader", "perf", data);
+        Assert.True(perf.ExitCode == 0, perf.StandardError);
+        Assert.Contains("recorded with kernel or user call chains only", perf.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("call chains only", KashikaProcess.Run(program.Dir.Path, "trace", "collapse", data).StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("call chains only", KashikaProcess.Run(program.Dir.Path, "trace", "collapse", "--reader", "perf", Record("cpu-clock")).StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,7 +5,10 @@ namespace Kashika.Adapters.Trace.PerfData;
 
 /// <summary>One event of a recording (perf_event_attr): its type and config, what each of its samples carries
 /// (sample_type), and the sample ids that name it in the records.</summary>
-public sealed record PerfEventAttr(uint Type, ulong Config, ulong SampleType, ulong ReadFormat, bool SampleIdAll, IReadOnlyList<ulong> Ids, ulong SamplePeriod = 0, bool Freq = false);
+/// <param name="PartChains">Call chains of the kernel or of user space only (exclude_callchain_user or _kernel: perf record
+/// --kernel-callchains, --user-callchains).</param>
+public sealed record PerfEventAttr(
+    uint Type, ulong Config, ulong SampleType, ulong ReadFormat, bool SampleIdAll, IReadOnlyList<ulong> Ids, ulong SamplePeriod = 0, bool Freq = false, bool PartChains = false);
 
 /// <summary>A sample as perf.data stores it (PERF_RECORD_SAMPLE), the fields kashika reads; absent ones are 0 or empty.</summary>
 public sealed record PerfSample(int Event, ulong Ip, int Pid, int Tid, ulong Time, uint Cpu, ulong Period, ulong[] Callchain, ushort Misc = 0);
@@ -434,7 +437,7 @@ public sealed class PerfDataFile
         ulong flags = BinaryPrimitives.ReadUInt64LittleEndian(span[40..]);
         bool freq = (flags & (1UL << 10)) != 0;
         ulong period = BinaryPrimitives.ReadUInt64LittleEndian(span[16..]);
-        return new PerfEventAttr(type, config, sampleType, readFormat, (flags & (1UL << 18)) != 0, [], freq ? 0 : period, freq);
+        return new PerfEventAttr(type, config, sampleType, readFormat, (flags & (1UL << 18)) != 0, [], freq ? 0 : period, freq, (flags & (3UL << 21)) != 0);
     }
 
     /// <summary>Called with each record: its type, its header's misc bits, its bytes after the 8-byte header (valid

@@ -372,6 +372,7 @@ public sealed class PerfSession
         if ((file.Events[sample.Event].SampleType & (1UL << 5)) != 0)
         {
             int cpuMode = CpuModeUser, entries = 0;
+            bool ownMode = false;
             var chain = sample.Chain(body);
 
             for (int i = 0; i < chain.Length; i += 8)
@@ -396,7 +397,18 @@ public sealed class PerfSession
                 }
 
                 entries++;
+                ownMode |= cpuMode == (misc & 7);
                 Add(Resolve(thread, cpuMode, ip), ref count);
+            }
+
+            // A chain without the sampled mode's part (perf record --user-callchains or --kernel-callchains) does not
+            // hold the sampled address: perf report counts the sample at its address all the same, so it is the leaf.
+            var attr = file.Events[sample.Event];
+            if (attr.PartChains && !ownMode && (misc & 7) is CpuModeKernel or CpuModeUser && (attr.SampleType & 1) != 0)
+            {
+                Add(Resolve(thread, misc & 7, sample.Ip), ref count);
+                frames.AsSpan(0, count).Reverse();
+                frames.AsSpan(1, count - 1).Reverse();
             }
         }
         else
