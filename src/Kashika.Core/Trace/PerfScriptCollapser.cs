@@ -715,16 +715,9 @@ public sealed class PerfScriptCollapser
     // Whether ids are followed by the sample's time: whitespace, perhaps "[cpu]" and whitespace, then "digits.digits:".
     private static bool TimeFollows(ReadOnlySpan<char> rest)
     {
-        rest = rest.TrimStart(PerlSpace);
-        if (rest.Length > 0 && rest[0] == '[')
+        if (!AfterCpu(rest, out rest))
         {
-            int close = rest.IndexOf(']');
-            if (close < 0)
-            {
-                return false;
-            }
-
-            rest = rest[(close + 1)..].TrimStart(PerlSpace);
+            return false;
         }
 
         int i = 0;
@@ -809,22 +802,33 @@ public sealed class PerfScriptCollapser
         return true;
     }
 
-    // The line of a recording without times (perf record --per-thread, or --no-timestamp... -T off): after the ids, only
-    // "[cpu] [period] event:". Perl's /:\s*(\d+)*\s+(\S+):\s*$/ wants the time's ':' before them, so it weighed such
-    // samples 1 each and filtered no event.
-    private static bool UntimedEvent(ReadOnlySpan<char> rest, out ReadOnlySpan<char> eventName, out ReadOnlySpan<char> periodText)
+    // What follows the ids after whitespace and a "[cpu]", if any; false for a '[' never closed.
+    private static bool AfterCpu(ReadOnlySpan<char> rest, out ReadOnlySpan<char> after)
     {
-        eventName = periodText = default;
-        var text = rest.Trim(PerlSpace);
-        if (text.Length > 0 && text[0] == '[')
+        after = rest.TrimStart(PerlSpace);
+        if (after.Length > 0 && after[0] == '[')
         {
-            int close = text.IndexOf(']');
+            int close = after.IndexOf(']');
             if (close < 0)
             {
                 return false;
             }
 
-            text = text[(close + 1)..].TrimStart(PerlSpace);
+            after = after[(close + 1)..].TrimStart(PerlSpace);
+        }
+
+        return true;
+    }
+
+    // The line of a recording without times (perf record --per-thread): after the ids, only "[cpu] [period] event:".
+    // Perl's /:\s*(\d+)*\s+(\S+):\s*$/ wants the time's ':' before them, so it weighed such samples 1 each and
+    // filtered no event.
+    private static bool UntimedEvent(ReadOnlySpan<char> rest, out ReadOnlySpan<char> eventName, out ReadOnlySpan<char> periodText)
+    {
+        eventName = periodText = default;
+        if (!AfterCpu(rest.TrimEnd(PerlSpace), out var text))
+        {
+            return false;
         }
 
         int digits = 0;
