@@ -103,10 +103,22 @@ public static class PprofReader
 
         string Str(long index) => index >= 0 && index < strings.Count ? strings[(int)index]
             : throw new InputException($"{source}: a string index {index} past the profile's {strings.Count} strings");
-        int valueIndex = defaultType != 0 && types.IndexOf(defaultType) is >= 0 and var found ? found : types.Count - 1;
-        if (valueIndex < 0)
+        if (types.Count == 0)
         {
             throw new InputException($"{source}: a pprof profile without a sample type");
+        }
+
+        // The type asked for with --event, else pprof's own choice: the profile's default type, else its last.
+        var typeNames = types.Select(Str).ToList();
+        int valueIndex = reader.EventAsked is { } asked
+            ? typeNames.IndexOf(asked) is >= 0 and var named ? named
+                : throw new InputException($"{source}: no sample type '{asked}'; the profile has {string.Join(", ", typeNames.Select(n => $"'{n}'"))} (choose with --event)")
+            : defaultType != 0 && types.IndexOf(defaultType) is >= 0 and var found ? found : types.Count - 1;
+        if (types.Count > 1)
+        {
+            string how = reader.EventAsked is not null ? "as asked" : defaultType != 0 && types.IndexOf(defaultType) >= 0 ? "the profile's default, as pprof" : "the last, as pprof";
+            reader.Note($"{source}: counted '{typeNames[valueIndex]}' ({how}) of its sample types "
+                + $"{string.Join(", ", typeNames.Select(n => $"'{n}'"))}; choose with --event");
         }
 
         // What the values measure goes with them (cpu/nanoseconds stays so when written as pprof again).

@@ -25,7 +25,7 @@ internal static class TraceCommand
         var jit = new Option<bool>("--jit") { Description = "Mark JIT frames (perf maps, jitdump) with _[j]." };
         var all = new Option<bool>("--all") { Description = "Both --kernel and --jit." };
         var addrs = new Option<bool>("--addrs") { Description = "Show the address of frames whose symbol is unknown." };
-        var eventFilter = new Option<string?>("--event", "--event-filter") { Description = "Count only this event (of a recording of several). Default: the first event in the input; the others are listed in a warning.", HelpName = "EVENT" };
+        var eventFilter = new Option<string?>("--event", "--event-filter") { Description = "Count only this event (of a recording of several), or this sample type of a pprof profile (as pprof's -sample_index). Default: the first event in the input (pprof's default type); the others are listed in a warning.", HelpName = "EVENT" };
         var srcline = new Option<bool>("--srcline") { Description = "Add file:line to frames (a perf.data is read with -F +srcline; perf script text must have been printed so)." };
         var offCpu = new Option<bool>("--off-cpu") { Description = "Off-CPU time from a sched:sched_switch recording (perf record -e sched:sched_switch -g -a): each stack weighs the time until its thread ran again, under its wait state." };
         var noInline = new Option<bool>("--no-inline") { Description = "perf.data: no inlined frames (perf script --no-inline), several times faster on --call-graph dwarf recordings." };

@@ -58,6 +58,14 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
     /// <summary>The event counted when none was asked for and none met yet: a recording's first event.</summary>
     public void PreferEvent(string perfEvent) => first.PreferEvent(perfEvent);
 
+    /// <summary>The event asked for (--event), if any: for a profile of several sample types, the type to count.</summary>
+    public string? EventAsked => options.EventFilter;
+
+    private readonly List<string> notes = [];
+
+    /// <summary>Something a format's reader assumed or left out (a profile's other sample types), said with the rest.</summary>
+    public void Note(string warning) => notes.Add(warning);
+
     /// <summary>
     /// Everything dropped, skipped or assumed while reading, one sentence each, for standard error, the page and its
     /// JSON: unrecognised lines, events not counted, off-CPU waits that did not end, kernel frames without symbols.
@@ -83,6 +91,7 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
             warnings.Add($"several events: counted '{Event}' ({how}), skipped {skipped}; choose with --event");
         }
 
+        warnings.AddRange(notes);
         long unmatched = All.Sum(c => c.OffCpuUnmatched);
         if (unmatched > 0)
         {

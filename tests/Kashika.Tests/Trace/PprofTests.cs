@@ -141,6 +141,20 @@ public sealed partial class PprofTests : IDisposable
         Assert.Contains("\"label\":\"bytes of inuse_space\"", File.ReadAllText(dir.Combine("heap.html")), StringComparison.Ordinal);
         var heap = Folded(KashikaProcess.Run(dir.Path, "trace", "collapse", "heap.pprof"));
         Assert.Equal(Raw(Go("tool", "pprof", "-raw", "-sample_index=inuse_space", "heap.pprof")!).Values.Sum(), heap.Values.Sum());
+
+        // The other sample types are said, and --event chooses one, as pprof's -sample_index does.
+        var said = KashikaProcess.Run(dir.Path, "trace", "collapse", "heap.pprof");
+        Assert.Contains("counted 'inuse_space' (the last, as pprof) of its sample types 'alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space'", said.StandardError, StringComparison.Ordinal);
+        foreach (string type in new[] { "alloc_objects", "alloc_space", "inuse_objects" })
+        {
+            var chosen = Folded(KashikaProcess.Run(dir.Path, "trace", "collapse", "--event", type, "heap.pprof"));
+            var expectedOfType = Raw(Go("tool", "pprof", "-raw", "heap.pprof")!, type).Where(s => s.Value != 0); // a stack of 0 is no stack
+            Assert.Equal(expectedOfType.OrderBy(s => s.Key, StringComparer.Ordinal), chosen.OrderBy(s => s.Key, StringComparer.Ordinal));
+        }
+
+        var unknown = KashikaProcess.Run(dir.Path, "trace", "collapse", "--event", "cycles", "heap.pprof");
+        Assert.Equal(3, unknown.ExitCode);
+        Assert.Contains("heap.pprof: no sample type 'cycles'; the profile has 'alloc_objects'", unknown.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -208,12 +222,14 @@ public sealed partial class PprofTests : IDisposable
 
     // go tool pprof -raw: each sample's value (the default sample type's) and location ids, leaf first; each location's
     // functions, innermost first. Stacks rebuilt root first, as folded lines are.
-    private static Dictionary<string, long> Raw(string raw)
+    // go tool pprof -raw's stacks, each with the value of one sample type: the given one, else pprof's default.
+    private static Dictionary<string, long> Raw(string raw, string? type = null)
     {
         string[] lines = raw.Split('\n');
         int samplesAt = Array.IndexOf(lines, "Samples:");
         string[] types = lines[samplesAt + 1].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        int value = Array.FindIndex(types, t => t.EndsWith("[dflt]", StringComparison.Ordinal)) is >= 0 and var d ? d : types.Length - 1;
+        int value = type is not null ? Array.FindIndex(types, t => t.StartsWith(type + "/", StringComparison.Ordinal))
+            : Array.FindIndex(types, t => t.EndsWith("[dflt]", StringComparison.Ordinal)) is >= 0 and var d ? d : types.Length - 1;
         var functions = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         List<string>? current = null;
         foreach (string line in lines.SkipWhile(l => l != "Locations").Skip(1).TakeWhile(l => l != "Mappings"))
