@@ -86,6 +86,9 @@ public sealed class PerfScriptCollapser
     /// <summary>Whether any counted sample's event line gave a period (otherwise weights are sample counts).</summary>
     public bool SawPeriod { get; private set; }
 
+    /// <summary>Counted samples whose event line gave no period (each weighs 1).</summary>
+    public long WithoutPeriod { get; private set; }
+
     /// <summary>Events met and skipped because another event was counted, with their sample counts.</summary>
     public Dictionary<string, long> SkippedEvents { get; } = new(StringComparer.Ordinal);
 
@@ -528,6 +531,7 @@ public sealed class PerfScriptCollapser
 
         period = samplePeriod is { } p && p != 0 ? p : 1;
         SawPeriod |= samplePeriod is not null;
+        WithoutPeriod += samplePeriod is null ? 1 : 0;
         slice = options.TimeSlices > 0 && time is var (seconds, fraction, digits)
             ? checked((seconds * options.TimeSlices) + (long)((Int128)fraction * options.TimeSlices / Pow10(digits)))
             : -1;

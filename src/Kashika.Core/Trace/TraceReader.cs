@@ -92,6 +92,13 @@ public sealed class TraceReader(CollapseOptions options, int threads = 1, int bl
         }
 
         warnings.AddRange(notes);
+        long withoutPeriod = All.Sum(c => c.WithoutPeriod);
+        if (options.Weight == SampleWeight.Period && SawPeriod && withoutPeriod > 0)
+        {
+            warnings.Add($"{withoutPeriod:N0} sample{(withoutPeriod == 1 ? " has" : "s have")} no period on their event line and weigh 1 each, among samples weighed by their period: the input mixes two units (--weight samples counts every sample 1)");
+        }
+
+
         long unmatched = All.Sum(c => c.OffCpuUnmatched);
         if (unmatched > 0)
         {

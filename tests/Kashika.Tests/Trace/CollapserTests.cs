@@ -58,6 +58,16 @@ public sealed class CollapserTests
     }
 
     [Fact]
+    public void Samples_with_and_without_a_period_mixed_are_said()
+    {
+        const string text = "a 1 1.000001: cpu-clock: \n\t 1 f (/x)\n\na 1 1.000004:    7 cpu-clock: \n\t 1 h (/x)\n\n";
+        var (folded, reader) = Collapse(text);
+        Assert.Equal("a;f 1\na;h 7", folded);
+        Assert.Contains(reader.Warnings(), w => w.StartsWith("1 sample has no period on their event line", StringComparison.Ordinal));
+        Assert.DoesNotContain(Collapse(TwoSamples).Reader.Warnings(), w => w.Contains("no period", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Precision_modifiers_do_not_make_another_event_but_other_modifiers_do()
     {
         static string Sample(string e, int period) => $"app 1/1 [000] 1.000000: {period} {e}:\n\t1 main (/bin/app)\n\n";
