@@ -168,6 +168,7 @@ public sealed class RelateEndToEndTests : IDisposable
             .Commits("Bob Stone", "bob@example.org", 3).Commits("Ann Lee", "ann@example.org", 2);
         var result = KashikaProcess.Run(dir.Path, "relate", "--format", "json", "--by", "year", "origin", "fork");
         Assert.Contains("fork and origin: 25 commits in both histories", result.StandardError.Replace("origin and fork", "fork and origin", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("people and moves count history copied between projects (origin and fork) in each", result.StandardError, StringComparison.Ordinal);
         var json = Json(result);
         var pair = json.GetProperty("pairs")[0];
         Assert.Equal(["Bob Stone"], pair.GetProperty("shared").EnumerateArray().Select(d => d.GetProperty("name").GetString()));
