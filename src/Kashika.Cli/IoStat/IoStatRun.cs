@@ -108,6 +108,11 @@ internal static class IoStatRun
                 {
                     options = options with { Interval = 1, Count = -1 }; // every recorded sample, unless a count says otherwise
                 }
+                else
+                {
+                    // Rates are over the time between recorded samples; an interval cannot be replayed at another pace.
+                    context.Say($"{replay}: each report is the next recorded sample, over the time it was recorded after the one before; the interval given ({options.Interval}) is not applied, the count is");
+                }
             }
             else if (command.Record is { } record)
             {

@@ -25,6 +25,14 @@ public sealed class RecordReplayTests : IDisposable
         Assert.True(replay.ExitCode == 0, replay.StandardError);
         Assert.Equal(WithoutBanner(live.StandardOutput), WithoutBanner(replay.StandardOutput));
         Assert.Equal(3, live.StandardOutput.Split("avg-cpu:").Length - 1);
+        Assert.DoesNotContain("is not applied", replay.StandardError, StringComparison.Ordinal);
+
+        // An interval cannot change the pace of what was recorded: said; the count still applies.
+        var paced = KashikaProcess.Run(dir.Path, "iostat", "-x", "--replay", "io.rec", "4", "2");
+        Assert.True(paced.ExitCode == 0, paced.StandardError);
+        Assert.Contains("io.rec: each report is the next recorded sample", paced.StandardError, StringComparison.Ordinal);
+        Assert.Contains("the interval given (4) is not applied, the count is", paced.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2, paced.StandardOutput.Split("avg-cpu:").Length - 1);
 
         // Appending a second run keeps one valid recording with every sample.
         Assert.Equal(0, KashikaProcess.Run(dir.Path, "iostat", "-d", "--record", "io.rec").ExitCode);
