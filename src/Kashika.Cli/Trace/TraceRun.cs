@@ -35,6 +35,14 @@ internal static class TraceRun
             string name = string.Join(", ", names.Select(n => n == "-" ? "standard input" : Path.GetFileName(n)));
             warnings.AddRange(result.Warnings.Select(w => inputs.Length == 2 ? $"{name}: {w}" : w));
             var model = TraceModel.Build(result.Profile, SlicesPerSecond);
+            if (model.Total == 0)
+            {
+                // A profile of nothing (a mutex profile without contention): its page is empty, its shares 0 of 0.
+                string empty = $"{name}: every stack counts 0, so nothing is drawn and every share of it is 0 of 0";
+                context.Warn(empty);
+                warnings.Add(empty);
+            }
+
             profiles.Add(TraceProfileData.From(name, model, TraceUnit.Of(result.Profile.Measure)));
         }
 

@@ -176,6 +176,14 @@ public sealed class TracePageEndToEndTests : IDisposable
         var diff = KashikaProcess.Run(dir.Path, "trace", "diff", "sample.txt", "sample.txt", "-o", "d.html");
         Assert.True(diff.ExitCode == 0, diff.StandardError);
         Assert.Contains("\"title\":\"sample.txt \u2192 sample.txt\"", File.ReadAllText(dir.Combine("d.html")), StringComparison.Ordinal);
+        Assert.DoesNotContain("every stack counts 0", diff.StandardError, StringComparison.Ordinal);
+
+        // Against a profile of nothing (every stack 0): drawn, and said to be 0 of 0.
+        File.WriteAllText(dir.Combine("zero.txt"), "main;b 0\n");
+        var zero = KashikaProcess.Run(dir.Path, "trace", "diff", "sample.txt", "zero.txt", "-o", "z.html");
+        Assert.True(zero.ExitCode == 0, zero.StandardError);
+        Assert.Contains("zero.txt: every stack counts 0, so nothing is drawn and every share of it is 0 of 0", zero.StandardError, StringComparison.Ordinal);
+        Assert.Contains("every stack counts 0", File.ReadAllText(dir.Combine("z.html")), StringComparison.Ordinal);
 
         var stdout = KashikaProcess.Run(dir.Path, "trace", "-o", "-", "sample.txt");
         Assert.StartsWith("<!DOCTYPE html>", stdout.StandardOutput, StringComparison.Ordinal);
