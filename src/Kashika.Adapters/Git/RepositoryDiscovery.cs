@@ -173,11 +173,9 @@ public static class RepositoryDiscovery
         var unnamed = children.Where(c => c.Path is null)
             .Select(c => $"{Path.Combine(shownAs, c.Name)}: cannot be opened")
             .ToList();
-        var repositories = children
-            .Where(c => c.Path is not null && IsRepository(c.Path)) // a work tree's own .git is no child project
-            .Select(c => new GitRepository(DefaultName(c.Name), c.Path!, Path.Combine(shownAs, c.Name)))
-            .ToList();
-        var others = children.Where(c => c.Path is not null && !IsRepository(c.Path)).Select(c => c.Name).ToList();
+        var openable = children.Where(c => c.Path is not null).ToLookup(c => IsRepository(c.Path!)); // a work tree's own .git is no child project
+        var repositories = openable[true].Select(c => new GitRepository(DefaultName(c.Name), c.Path!, Path.Combine(shownAs, c.Name))).ToList();
+        var others = openable[false].Select(c => c.Name).ToList();
         if (repositories.Count > 0 && others.Count > 0)
         {
             // Folders beside the repositories (notes, build output) are no projects, but a user may have meant one to be.

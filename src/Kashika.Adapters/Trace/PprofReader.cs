@@ -110,13 +110,14 @@ public static class PprofReader
 
         // The type asked for with --event, else pprof's own choice: the profile's default type, else its last.
         var typeNames = types.Select(Str).ToList();
+        int byDefault = defaultType != 0 ? types.IndexOf(defaultType) : -1;
         int valueIndex = reader.EventAsked is { } asked
             ? typeNames.IndexOf(asked) is >= 0 and var named ? named
                 : throw new InputException($"{source}: no sample type '{asked}'; the profile has {string.Join(", ", typeNames.Select(n => $"'{n}'"))} (choose with --event)")
-            : defaultType != 0 && types.IndexOf(defaultType) is >= 0 and var found ? found : types.Count - 1;
+            : byDefault >= 0 ? byDefault : types.Count - 1;
         if (types.Count > 1)
         {
-            string how = reader.EventAsked is not null ? "as asked" : defaultType != 0 && types.IndexOf(defaultType) >= 0 ? "the profile's default, as pprof" : "the last, as pprof";
+            string how = reader.EventAsked is not null ? "as asked" : byDefault >= 0 ? "the profile's default, as pprof" : "the last, as pprof";
             reader.Note($"{source}: counted '{typeNames[valueIndex]}' ({how}) of its sample types "
                 + $"{string.Join(", ", typeNames.Select(n => $"'{n}'"))}; choose with --event");
         }

@@ -253,16 +253,6 @@ internal static class RelateRun
             context.Warn(warning);
         }
 
-        if (outcome.Currents is not null && outcome.Copies.Count > 0)
-        {
-            // Which of two histories holds the copy cannot be told from the commits; currents count each as its history holds it.
-            string pairs = string.Join(", ", outcome.Copies.Select(c => $"{result.Projects[c.A].Name} and {result.Projects[c.B].Name}"));
-            string copied = $"people and moves count history copied between projects ({pairs}) in each, as each history holds it: "
-                + "a project split out or forked shows the other's developers as its own before the split";
-            warnings.Add(copied);
-            context.Warn(copied);
-        }
-
         if (result.Sparse is { } sparse)
         {
             string above = sparse.Selection.Above is { } value ? $" and every pair above {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "";

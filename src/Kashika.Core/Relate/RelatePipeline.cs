@@ -23,7 +23,8 @@ public sealed record CountedProjects(
     IReadOnlyList<IdentityJoin> Joins,
     IReadOnlyDictionary<string, IReadOnlyDictionary<(int A, int B), PairCopies>> CopiedCommits)
 {
-    /// <summary>Each pair's commits in both histories (whole history), the pairs that have any. A history that holds a copied commit twice (imported twice) still holds one commit of the other's: the smaller side.</summary>
+    /// <summary>Each pair's commits in both histories (whole history), the pairs that have any: the smaller side's count,
+    /// as a history that holds a copied commit twice (imported twice) still holds one commit of the other's.</summary>
     public IReadOnlyList<CopiedPair> Copies { get; } = (CopiedCommits.GetValueOrDefault("") ?? new Dictionary<(int A, int B), PairCopies>())
         .Select(c => new CopiedPair(c.Key.A, c.Key.B, Math.Min(c.Value.InA.Values.Sum(v => (long)v), c.Value.InB.Values.Sum(v => (long)v))))
         .Where(c => c.Commits > 0).OrderBy(c => c.A).ThenBy(c => c.B).ToList();
@@ -46,7 +47,19 @@ public sealed record CountedProjects(
             result = result with { Sparse = laid with { Positions = ForceLayout.ForceAtlas2(Whole.Count, [.. result.Pairs.Select(p => (p.A, p.B, p.Value))]) } };
         }
 
-        return new RelateOutcome(result, periods, Joins, Copies, periods.Count == 0 ? null : Currents.Build(Whole, InPeriods, Labels));
+        var currents = periods.Count == 0 ? null : Currents.Build(Whole, InPeriods, Labels);
+        if (currents is not null && Copies.Count > 0)
+        {
+            // Which of two histories holds the copy cannot be told from the commits: currents count each as it holds it.
+            string pairs = string.Join(", ", Copies.Select(c => $"{Whole[c.A].Name} and {Whole[c.B].Name}"));
+            currents = currents with
+            {
+                Warnings = [.. currents.Warnings, $"people and moves count history copied between projects ({pairs}) in each, as each history holds it: "
+                    + "a project split out or forked shows the other's developers as its own before the split"],
+            };
+        }
+
+        return new RelateOutcome(result, periods, Joins, Copies, currents);
     }
 }
 

@@ -368,8 +368,9 @@ public sealed class PerfSession
     private void Sample(ReadOnlySpan<byte> body, PerfDataFile.PerfSampleFields sample, ushort misc, NativeSampleHandler onSample)
     {
         var thread = Thread(sample.Pid, sample.Tid);
+        var attr = file.Events[sample.Event];
         int count = 0;
-        if ((file.Events[sample.Event].SampleType & (1UL << 5)) != 0)
+        if ((attr.SampleType & (1UL << 5)) != 0)
         {
             int cpuMode = CpuModeUser, entries = 0;
             bool ownMode = false;
@@ -403,7 +404,6 @@ public sealed class PerfSession
 
             // A chain without the sampled mode's part (perf record --user-callchains or --kernel-callchains) does not
             // hold the sampled address: perf report counts the sample at its address all the same, so it is the leaf.
-            var attr = file.Events[sample.Event];
             if (attr.PartChains && !ownMode && (misc & 7) is CpuModeKernel or CpuModeUser && (attr.SampleType & 1) != 0)
             {
                 Add(Resolve(thread, misc & 7, sample.Ip), ref count);
